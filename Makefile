@@ -1,0 +1,141 @@
+# fai - GNU make build.  `make run` opens the demo, `make test` runs every
+# test (plain, then under ASan+UBSan).  See README.md.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+VERSION := 0.1.0
+
+DEBIAN_PKGS := build-essential pkg-config liblmdb-dev libcsv-dev \
+	libncurses-dev libcmocka-dev gettext tmux locales python3 clang
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wcast-qual
+ifneq ($(CI),)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN ?=
+CPPFLAGS += -D_GNU_SOURCE -DFAI_VERSION='"$(VERSION)"' \
+	-DFAI_LOCALEDIR='"$(PREFIX)/share/locale"'
+CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) -MMD -MP
+LDFLAGS += $(SAN)
+
+PKGS := lmdb ncursesw
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LMDB_LIBS = $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
+CURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+CSV_LIBS := -lcsv
+CMOCKA_LIBS := -lcmocka
+
+CORE_SRC := $(wildcard core/*.c)
+STORE_SRC := $(wildcard store/*.c)
+TUI_SRC := $(wildcard tui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+STORE_OBJ := $(STORE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tui/demo_data.o
+
+CORE_TESTS := $(patsubst tests/core/%.c,$(BUILD)/tests/core/%,$(wildcard tests/core/test_*.c))
+STORE_TESTS := $(patsubst tests/store/%.c,$(BUILD)/tests/store/%,$(wildcard tests/store/test_*.c))
+STORE_HELPERS := $(patsubst tests/store/%.c,$(BUILD)/tests/store/%,$(wildcard tests/store/helper_*.c))
+
+FAI := $(BUILD)/fai
+MO := $(BUILD)/locale/fr/LC_MESSAGES/fai.mo
+DEPS_STAMP := build/.deps-ok
+DEMO_DB ?= $(BUILD)/demo-store
+
+.PHONY: all deps run test test-unit asan bench fuzz clean install format \
+	check-layers pot
+all: $(DEPS_STAMP) $(FAI) $(MO)
+
+# Installs what is missing (as root, after apt-get update); otherwise says
+# the exact command to run and stops.
+$(DEPS_STAMP):
+	@sh tests/deps.sh $(DEBIAN_PKGS)
+	@mkdir -p $(dir $@) && touch $@
+deps:
+	@sh tests/deps.sh $(DEBIAN_PKGS)
+
+$(BUILD)/core/%.o: core/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/store/%.o: store/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/tui/%.o: tui/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/tui/demo_data.o: $(BUILD)/tui/demo_data.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+# The demo pipeline is compiled into the binary, so `fai demo` works from
+# anywhere once installed.
+$(BUILD)/tui/demo_data.c: fixtures/demo.fai tests/embed.sh
+	@mkdir -p $(dir $@)
+	sh tests/embed.sh fai_demo_data $< > $@
+
+$(BUILD)/libfaicore.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+$(BUILD)/libfaistore.a: $(STORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(FAI): $(TUI_OBJ) $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LMDB_LIBS) $(CSV_LIBS)
+
+$(MO): po/fr.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+$(BUILD)/tests/core/%: tests/core/%.c $(BUILD)/libfaicore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+$(BUILD)/tests/store/%: tests/store/%.c $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LMDB_LIBS) $(CSV_LIBS) $(CMOCKA_LIBS)
+
+# The README's first command.
+run: all
+	@if [ ! -d "$(DEMO_DB)" ]; then ./$(FAI) --db "$(DEMO_DB)" demo; fi
+	./$(FAI) --db "$(DEMO_DB)" list
+
+# Everything under test, in this build; prints "N passed, N failed".
+test-unit: all $(CORE_TESTS) $(STORE_TESTS) $(STORE_HELPERS)
+	@sh tests/run.sh $(BUILD)
+
+# The README's second command: the plain build's tests, then the same tests
+# built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory test-unit > build/test-plain.log 2>&1; \
+	  s1=$$?; cat build/test-plain.log; \
+	$(MAKE) --no-print-directory asan > build/test-asan.log 2>&1; \
+	  s2=$$?; cat build/test-asan.log; \
+	sh tests/total.sh build/test-plain.log build/test-asan.log; \
+	test $$s1 -eq 0 && test $$s2 -eq 0
+
+asan: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test-unit
+
+bench: all
+	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD)
+
+check-layers:
+	@sh tests/check-layers.sh
+
+pot:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	  --add-comments=TRANSLATORS -o po/fai.pot core/*.[ch] store/*.[ch] tui/*.[ch]
+
+format:
+	clang-format -i core/*.[ch] store/*.[ch] tui/*.[ch] tests/*/*.c
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/locale/fr/LC_MESSAGES
+	install -m 755 $(FAI) $(DESTDIR)$(PREFIX)/bin/fai
+	install -m 644 docs/fai.1 $(DESTDIR)$(PREFIX)/share/man/man1/fai.1
+	install -m 644 $(MO) $(DESTDIR)$(PREFIX)/share/locale/fr/LC_MESSAGES/fai.mo
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,104 @@
+/* err.c - the text of the project's error codes and "why" refinements, and
+ * the helpers that fill a struct fai_err.
+ *
+ * The texts come from the X-lists in err.h, so a code and its words cannot
+ * drift apart.  fai_err_set fills code, why, field and value (cut to fit,
+ * never inside a UTF-8 sequence) and empties detail; file and line are left
+ * as they were, for the layer that knows them (an importer, the template
+ * parser) sets them around the call. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const err_texts[] = {
+	"success",
+#define FAI_X_TEXT(name, text) text,
+	FAI_ERROR_LIST(FAI_X_TEXT)
+#undef FAI_X_TEXT
+};
+
+static const char *const why_texts[] = {
+#define FAI_X_TEXT(name, text) text,
+	FAI_WHY_LIST(FAI_X_TEXT)
+#undef FAI_X_TEXT
+};
+
+const char *
+fai_strerror(int code)
+{
+	if (code < 0)
+		code = -code;
+	if (code >= FAI_ERROR_END_ || code < 0)
+		return "unknown error";
+	return err_texts[code];
+}
+
+const char *
+fai_why_text(int why)
+{
+	if (why < 0 || why >= FAI_WHY_END_)
+		return "";
+	return why_texts[why];
+}
+
+void
+fai_err_clear(struct fai_err *err)
+{
+	if (err == NULL)
+		return;
+	memset(err, 0, sizeof(*err));
+}
+
+/* Copies s into dst (size bytes), cutting at a UTF-8 boundary. */
+static void
+err_copy_cut(char *dst, size_t size, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		dst[0] = '\0';
+		return;
+	}
+	n = strlen(s);
+	if (n >= size) {
+		n = size - 1;
+		/* Back up over continuation bytes to the lead byte, and drop
+		 * the lead byte too: its sequence would be cut. */
+		if (((unsigned char)s[n] & 0xC0) == 0x80) {
+			while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+				n--;
+		}
+	}
+	memmove(dst, s, n); /* s may be dst itself */
+	dst[n] = '\0';
+}
+
+int
+fai_err_set(struct fai_err *err, int code, int why, const char *field,
+	    const char *value)
+{
+	if (code < 0)
+		code = -code;
+	if (err != NULL) {
+		err->code = code;
+		err->why = why;
+		err_copy_cut(err->field, sizeof(err->field), field);
+		err_copy_cut(err->value, sizeof(err->value), value);
+		err->detail[0] = '\0';
+	}
+	return -code;
+}
+
+void
+fai_err_detail(struct fai_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,767 @@
+/* idea.c - the idea record, its field table and the rules that turn text
+ * typed by a person into a stored value.
+ *
+ * An idea is an array of UTF-8 strings indexed by enum idea_field (NULL is
+ * empty) plus the unknown columns it was imported with.  The table below
+ * gives each field its stable code, English label, French header alias,
+ * nature and longest accepted value.  idea_set is the single door for text
+ * coming from outside: it normalises (trims, upper-cases codes, joins list
+ * items) and checks, so every other layer can trust what is stored.
+ *
+ * Lengths: one-line free text 500 bytes, multi-line text 64 KiB, lists and
+ * territories 2000 bytes, codes their exact size. */
+#include "idea.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isotime.h"
+#include "stage.h"
+#include "utf8.h"
+#include "uuid.h"
+#include "validate.h"
+#include "xmalloc.h"
+
+#define IDEA_LINE_MAX 500
+#define IDEA_TEXT_MAX 65536
+#define IDEA_LIST_MAX 2000
+
+#define SYS IDEA_FF_SYSTEM
+#define ML IDEA_FF_MULTILINE
+#define LIST IDEA_FF_LIST
+#define INT IDEA_FF_INTERNAL
+#define REQ IDEA_FF_REQUIRED
+#define NUM IDEA_FF_NUMERIC
+
+static const struct idea_field_info idea_fields[IDEA_FIELD_COUNT] = {
+	[IDEA_ID] = { "id", N_("ID"), "id", SYS, UUID_STR_LEN - 1 },
+	[IDEA_REF] = { "ref", N_("Reference"), "reference", SYS, 23 },
+	[IDEA_TITLE] = { "title", N_("Title"), "titre", REQ, IDEA_LINE_MAX },
+	[IDEA_STAGE] = { "stage", N_("Stage"), "etape", SYS | REQ, 16 },
+	[IDEA_STAGE_REASON] = { "stage_reason", N_("Stage reason"),
+				"motif_etape", SYS | ML, IDEA_TEXT_MAX },
+	[IDEA_REGION] = { "region", N_("Region"), "region", REQ, 2 },
+	[IDEA_TERRITORY] = { "territory", N_("Territory"), "territoire", 0,
+			     IDEA_LIST_MAX },
+	[IDEA_THEME] = { "theme", N_("Theme"), "theme", 0, IDEA_LINE_MAX },
+	[IDEA_TAGS] = { "tags", N_("Tags"), "mots_cles", LIST,
+			IDEA_LIST_MAX },
+	[IDEA_NEED] = { "need", N_("Need"), "besoin", ML, IDEA_TEXT_MAX },
+	[IDEA_CONCEPT] = { "concept", N_("Concept"), "concept", ML,
+			   IDEA_TEXT_MAX },
+	[IDEA_SOURCE] = { "source", N_("Source"), "origine", ML,
+			  IDEA_TEXT_MAX },
+	[IDEA_PARTNERS] = { "partners", N_("Partners"), "partenaires", LIST,
+			    IDEA_LIST_MAX },
+	[IDEA_FACILITATOR] = { "facilitator", N_("Facilitator"), "animateur",
+			       0, IDEA_LINE_MAX },
+	[IDEA_OWNER] = { "owner", N_("Owner"), "porteur", 0, IDEA_LINE_MAX },
+	[IDEA_STRUCTURE] = { "structure", N_("Structure"), "structure", 0,
+			     IDEA_LINE_MAX },
+	[IDEA_LEGAL_FORM] = { "legal_form", N_("Legal form"),
+			      "forme_juridique", 0, IDEA_LINE_MAX },
+	[IDEA_SIRET] = { "siret", N_("SIRET"), "siret", 0, 14 },
+	[IDEA_LAUNCH_DATE] = { "launch_date", N_("Launch date"),
+			       "date_lancement", 0, ISODATE_LEN - 1 },
+	[IDEA_JOBS] = { "jobs", N_("Jobs"), "emplois", NUM, 9 },
+	[IDEA_CREATED_AT] = { "created_at", N_("Created"), "cree_le", SYS,
+			      ISOTIME_LEN - 1 },
+	[IDEA_UPDATED_AT] = { "updated_at", N_("Updated"), "modifie_le", SYS,
+			      ISOTIME_LEN - 1 },
+	[IDEA_STAGE_SINCE] = { "stage_since", N_("In stage since"),
+			       "etape_depuis", SYS, ISOTIME_LEN - 1 },
+	[IDEA_UPDATED_BY] = { "updated_by", N_("Updated by"), "modifie_par",
+			      SYS, 256 },
+	[IDEA_REVISION] = { "revision", N_("Revision"), "revision", SYS | NUM,
+			    20 },
+	[IDEA_STAGE_PREV] = { "stage_prev", N_("Previous stage"),
+			      "etape_precedente", SYS | INT, 16 },
+};
+
+#undef SYS
+#undef ML
+#undef LIST
+#undef INT
+#undef REQ
+#undef NUM
+
+const struct idea_field_info *
+idea_field_info(enum idea_field f)
+{
+	if ((int)f < 0 || f >= IDEA_FIELD_COUNT)
+		return NULL;
+	return &idea_fields[f];
+}
+
+int
+idea_field_parse(const char *name)
+{
+	struct buf b;
+	size_t i, start, end;
+	int f, found = -1;
+
+	if (name == NULL)
+		return -1;
+	buf_init(&b);
+	utf8_fold(&b, name);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '-' || b.data[i] == ' ')
+			b.data[i] = '_';
+	start = 0;
+	end = b.len;
+	while (start < end && b.data[start] == '_')
+		start++;
+	while (end > start && b.data[end - 1] == '_')
+		end--;
+	b.data[end] = '\0';
+	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
+		if (strcmp(b.data + start, idea_fields[f].code) == 0 ||
+		    strcmp(b.data + start, idea_fields[f].alias_fr) == 0) {
+			found = f;
+			break;
+		}
+	}
+	buf_free(&b);
+	return found;
+}
+
+struct idea *
+idea_new(void)
+{
+	return xcalloc(1, sizeof(struct idea));
+}
+
+void
+idea_free(struct idea *idea)
+{
+	size_t i;
+	int f;
+
+	if (idea == NULL)
+		return;
+	for (f = 0; f < IDEA_FIELD_COUNT; f++)
+		free(idea->v[f]);
+	for (i = 0; i < idea->nextra; i++) {
+		free(idea->extra[i].name);
+		free(idea->extra[i].value);
+	}
+	free(idea->extra);
+	free(idea);
+}
+
+struct idea *
+idea_clone(const struct idea *idea)
+{
+	struct idea *c;
+	size_t i;
+	int f;
+
+	if (idea == NULL)
+		return NULL;
+	c = idea_new();
+	c->key = idea->key;
+	c->rank = idea->rank;
+	for (f = 0; f < IDEA_FIELD_COUNT; f++)
+		c->v[f] = xstrdup(idea->v[f]);
+	if (idea->nextra > 0) {
+		c->extra = xcalloc(idea->nextra, sizeof(*c->extra));
+		for (i = 0; i < idea->nextra; i++) {
+			c->extra[i].name = xstrdup(idea->extra[i].name);
+			c->extra[i].value = xstrdup(idea->extra[i].value);
+			c->extra[i].pos = idea->extra[i].pos;
+		}
+		c->nextra = idea->nextra;
+	}
+	return c;
+}
+
+const char *
+idea_get(const struct idea *idea, enum idea_field f)
+{
+	if (idea == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT ||
+	    idea->v[f] == NULL)
+		return "";
+	return idea->v[f];
+}
+
+void
+idea_set_raw(struct idea *idea, enum idea_field f, const char *value)
+{
+	if ((int)f < 0 || f >= IDEA_FIELD_COUNT)
+		return;
+	free(idea->v[f]);
+	idea->v[f] = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
+}
+
+static int
+idea_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* Appends s[0..n) to out without the surrounding white space. */
+static void
+idea_add_trimmed(struct buf *out, const char *s, size_t n)
+{
+	while (n > 0 && idea_space(s[0])) {
+		s++;
+		n--;
+	}
+	while (n > 0 && idea_space(s[n - 1]))
+		n--;
+	buf_add(out, s, n);
+}
+
+/* 1 when the item s[0..n) is one of the items of list, separated by sep. */
+static int
+idea_list_has(const char *list, const char *sep, const char *s, size_t n)
+{
+	size_t seplen = strlen(sep), ilen;
+	const char *next;
+
+	while (list != NULL && *list != '\0') {
+		next = strstr(list, sep);
+		ilen = next ? (size_t)(next - list) : strlen(list);
+		if (ilen == n && memcmp(list, s, n) == 0)
+			return 1;
+		list = next ? next + seplen : NULL;
+	}
+	return 0;
+}
+
+/* Normalises a list "a ; b;;a" into "a; b" in out. */
+static void
+idea_norm_list(struct buf *out, const char *s)
+{
+	struct buf item;
+	const char *p = s, *semi;
+	size_t n;
+
+	buf_init(&item);
+	buf_add(out, "", 0);
+	while (*p != '\0') {
+		semi = strchr(p, ';');
+		n = semi ? (size_t)(semi - p) : strlen(p);
+		buf_reset(&item);
+		idea_add_trimmed(&item, p, n);
+		p += n + (semi ? 1 : 0);
+		if (item.len == 0 ||
+		    idea_list_has(out->data, "; ", item.data, item.len))
+			continue;
+		if (out->len > 0)
+			buf_adds(out, "; ");
+		buf_add(out, item.data, item.len);
+	}
+	buf_free(&item);
+}
+
+/* Normalises territory codes into "69123, 2A" in out (upper case, no
+ * duplicates); checks each. */
+static int
+idea_norm_territory(struct buf *out, const char *s, struct fai_err *err)
+{
+	struct buf code;
+	const char *p = s;
+	size_t n, i;
+	int rc = 0;
+
+	buf_init(&code);
+	buf_add(out, "", 0);
+	while (*p != '\0') {
+		p += strspn(p, ",; \t");
+		n = strcspn(p, ",; \t");
+		if (n == 0)
+			break;
+		buf_reset(&code);
+		buf_add(&code, p, n);
+		p += n;
+		for (i = 0; i < code.len; i++)
+			if (code.data[i] >= 'a' && code.data[i] <= 'z')
+				code.data[i] = (char)(code.data[i] - 'a' + 'A');
+		rc = validate_territory(code.data, err);
+		if (rc < 0)
+			goto out_code;
+		if (idea_list_has(out->data, ", ", code.data, code.len))
+			continue;
+		if (out->len > 0)
+			buf_adds(out, ", ");
+		buf_add(out, code.data, code.len);
+	}
+out_code:
+	buf_free(&code);
+	return rc;
+}
+
+/* Copies the digits of s into out, without leading zeros ("0" stays). */
+static int
+idea_norm_number(struct buf *out, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || strspn(s, "0123456789") != n)
+		return -1;
+	while (n > 1 && *s == '0') {
+		s++;
+		n--;
+	}
+	buf_add(out, s, n);
+	return 0;
+}
+
+/* Puts the normalised form of value for f in out (empty means "clear").
+ * Returns 0 or -FAI_EINVAL with err set. */
+static int
+idea_normalise(enum idea_field f, const char *value, struct buf *out,
+	       struct fai_err *err)
+{
+	const struct idea_field_info *info = &idea_fields[f];
+	struct buf tmp;
+	size_t n = strlen(value), i;
+	int64_t t;
+	unsigned char u[UUID_LEN];
+	char text[ISOTIME_LEN > UUID_STR_LEN ? ISOTIME_LEN : UUID_STR_LEN];
+	enum stage st;
+	int rc = 0;
+
+	buf_init(&tmp);
+	buf_reset(out);
+	buf_add(out, "", 0);
+	if (utf8_check(value, n) != n)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, info->code,
+				   value);
+	/* Anything far beyond the limit is refused before any work. */
+	if (n > info->max_len * 2 + 1024)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG,
+				   info->code, value);
+	if (info->flags & IDEA_FF_MULTILINE) {
+		/* CRLF and lone CR (Windows, old Mac files) become LF. */
+		for (i = 0; i < n; i++) {
+			if (value[i] == '\r') {
+				buf_addc(&tmp, '\n');
+				if (i + 1 < n && value[i + 1] == '\n')
+					i++;
+			} else {
+				buf_addc(&tmp, value[i]);
+			}
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			if (value[i] == '\n' || value[i] == '\r') {
+				rc = fai_err_set(err, FAI_EINVAL,
+						 FAI_WHY_CONTROL, info->code,
+						 value);
+				goto out_tmp;
+			}
+			buf_addc(&tmp, value[i] == '\t' ? ' ' : value[i]);
+		}
+	}
+	buf_add(&tmp, "", 0);
+	if (utf8_has_control(tmp.data, tmp.len)) {
+		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL, info->code,
+				 value);
+		goto out_tmp;
+	}
+	/* tmp now holds the trimmed text. */
+	buf_reset(out);
+	idea_add_trimmed(out, tmp.data, tmp.len);
+	buf_reset(&tmp);
+	buf_add(&tmp, out->data, out->len);
+	buf_reset(out);
+	if (tmp.len == 0)
+		goto out_tmp;
+
+	switch (f) {
+	case IDEA_ID:
+		if (uuid_parse(tmp.data, u) < 0) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_UUID,
+					 info->code, value);
+			goto out_tmp;
+		}
+		uuid_format(u, text);
+		buf_adds(out, text);
+		break;
+	case IDEA_REF:
+		rc = validate_ref(tmp.data, err);
+		if (rc < 0)
+			goto out_tmp;
+		buf_add(out, tmp.data, tmp.len);
+		break;
+	case IDEA_STAGE:
+	case IDEA_STAGE_PREV:
+		st = stage_parse(tmp.data);
+		if (st == STAGE_NONE) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_STAGE,
+					 info->code, value);
+			goto out_tmp;
+		}
+		buf_adds(out, stage_code(st));
+		break;
+	case IDEA_REGION:
+		for (i = 0; i < tmp.len; i++)
+			if (tmp.data[i] >= 'a' && tmp.data[i] <= 'z')
+				tmp.data[i] = (char)(tmp.data[i] - 'a' + 'A');
+		rc = validate_region(tmp.data, err);
+		if (rc < 0)
+			goto out_tmp;
+		buf_add(out, tmp.data, tmp.len);
+		break;
+	case IDEA_TERRITORY:
+		rc = idea_norm_territory(out, tmp.data, err);
+		if (rc < 0)
+			goto out_tmp;
+		break;
+	case IDEA_SIRET:
+		/* Spaces, no-break spaces (U+00A0, U+202F) are grouping. */
+		for (i = 0; i < tmp.len; i++) {
+			if (tmp.data[i] == ' ')
+				continue;
+			if (i + 1 < tmp.len &&
+			    memcmp(tmp.data + i, "\xC2\xA0", 2) == 0) {
+				i += 1;
+				continue;
+			}
+			if (i + 2 < tmp.len &&
+			    memcmp(tmp.data + i, "\xE2\x80\xAF", 3) == 0) {
+				i += 2;
+				continue;
+			}
+			buf_addc(out, tmp.data[i]);
+		}
+		rc = validate_siret(out->data, err);
+		if (rc < 0) {
+			/* Show the value as typed, spaces included. */
+			if (err != NULL)
+				fai_err_set(err, err->code, err->why,
+					    info->code, value);
+			goto out_tmp;
+		}
+		break;
+	case IDEA_LAUNCH_DATE:
+		if (isotime_check_date(tmp.data) < 0) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_DATE,
+					 info->code, value);
+			goto out_tmp;
+		}
+		buf_add(out, tmp.data, tmp.len);
+		break;
+	case IDEA_CREATED_AT:
+	case IDEA_UPDATED_AT:
+	case IDEA_STAGE_SINCE:
+		if (isotime_parse(tmp.data, &t) < 0) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_TIMESTAMP,
+					 info->code, value);
+			goto out_tmp;
+		}
+		isotime_format(t, text);
+		buf_adds(out, text);
+		break;
+	case IDEA_JOBS:
+	case IDEA_REVISION:
+		if (idea_norm_number(out, tmp.data) < 0 ||
+		    out->len > info->max_len ||
+		    (f == IDEA_REVISION && out->len == 20 &&
+		     strcmp(out->data, "18446744073709551615") > 0)) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER,
+					 info->code, value);
+			goto out_tmp;
+		}
+		break;
+	default:
+		if (info->flags & IDEA_FF_LIST)
+			idea_norm_list(out, tmp.data);
+		else
+			buf_add(out, tmp.data, tmp.len);
+		break;
+	}
+	if (out->len > info->max_len) {
+		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG, info->code,
+				 value);
+		goto out_tmp;
+	}
+out_tmp:
+	buf_free(&tmp);
+	if (rc < 0)
+		buf_reset(out);
+	return rc;
+}
+
+int
+idea_set(struct idea *idea, enum idea_field f, const char *value,
+	 int allow_system, struct fai_err *err)
+{
+	const struct idea_field_info *info;
+	struct buf out;
+	int rc;
+
+	if ((int)f < 0 || f >= IDEA_FIELD_COUNT)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD, NULL, NULL);
+	info = &idea_fields[f];
+	if (value == NULL)
+		value = "";
+	if ((info->flags & IDEA_FF_SYSTEM) && !allow_system)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_READONLY,
+				   info->code, value);
+	buf_init(&out);
+	rc = idea_normalise(f, value, &out, err);
+	if (rc < 0)
+		goto out_buf;
+	if (out.len == 0 && (info->flags & IDEA_FF_REQUIRED)) {
+		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, info->code,
+				 value);
+		goto out_buf;
+	}
+	free(idea->v[f]);
+	idea->v[f] = out.len > 0 ? buf_steal(&out) : NULL;
+out_buf:
+	buf_free(&out);
+	return rc;
+}
+
+int
+idea_list_add(struct idea *idea, enum idea_field f, const char *value,
+	      struct fai_err *err)
+{
+	char *all;
+	int rc;
+
+	if ((int)f < 0 || f >= IDEA_FIELD_COUNT ||
+	    !(idea_fields[f].flags & IDEA_FF_LIST))
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD,
+				   (int)f >= 0 && f < IDEA_FIELD_COUNT ?
+					   idea_fields[f].code :
+					   NULL,
+				   value);
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	all = xasprintf("%s;%s", idea_get(idea, f), value);
+	rc = idea_set(idea, f, all, 0, err);
+	if (rc < 0 && err != NULL)
+		fai_err_set(err, err->code, err->why, err->field, value);
+	free(all);
+	return rc;
+}
+
+int
+idea_check(const struct idea *idea, struct fai_err *err)
+{
+	const struct idea_field_info *info;
+	struct buf out;
+	int f, rc = 0;
+
+	buf_init(&out);
+	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
+		info = &idea_fields[f];
+		if (idea->v[f] == NULL || idea->v[f][0] == '\0') {
+			if (info->flags & IDEA_FF_REQUIRED) {
+				rc = fai_err_set(err, FAI_EINVAL,
+						 FAI_WHY_REQUIRED, info->code,
+						 NULL);
+				goto out_buf;
+			}
+			continue;
+		}
+		rc = idea_normalise((enum idea_field)f, idea->v[f], &out, err);
+		if (rc < 0)
+			goto out_buf;
+		if (out.len == 0 && (info->flags & IDEA_FF_REQUIRED)) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED,
+					 info->code, idea->v[f]);
+			goto out_buf;
+		}
+	}
+out_buf:
+	buf_free(&out);
+	return rc;
+}
+
+enum stage
+idea_stage(const struct idea *idea)
+{
+	return stage_parse(idea_get(idea, IDEA_STAGE));
+}
+
+/* Parses the decimal s into *n; -1 when s is not a whole number. */
+static int
+idea_parse_u64(const char *s, uint64_t *n)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*n = v;
+	return 0;
+}
+
+uint64_t
+idea_revision(const struct idea *idea)
+{
+	uint64_t n;
+
+	if (idea_parse_u64(idea_get(idea, IDEA_REVISION), &n) < 0)
+		return 0;
+	return n;
+}
+
+int64_t
+idea_time(const struct idea *idea, enum idea_field f, int64_t fallback)
+{
+	int64_t t;
+
+	if (isotime_parse(idea_get(idea, f), &t) < 0)
+		return fallback;
+	return t;
+}
+
+long
+idea_jobs(const struct idea *idea)
+{
+	uint64_t n;
+
+	if (idea_parse_u64(idea_get(idea, IDEA_JOBS), &n) < 0 ||
+	    n > 999999999)
+		return -1;
+	return (long)n;
+}
+
+void
+idea_set_u64(struct idea *idea, enum idea_field f, uint64_t n)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)n);
+	idea_set_raw(idea, f, text);
+}
+
+void
+idea_set_time(struct idea *idea, enum idea_field f, int64_t t)
+{
+	char text[ISOTIME_LEN];
+
+	isotime_format(t, text);
+	idea_set_raw(idea, f, text);
+}
+
+void
+idea_extra_add(struct idea *idea, const char *name, const char *value,
+	       unsigned pos)
+{
+	struct idea_extra *e;
+
+	idea->extra = xrealloc(idea->extra,
+			       (idea->nextra + 1) * sizeof(*idea->extra));
+	e = &idea->extra[idea->nextra++];
+	e->name = xstrdup(name ? name : "");
+	e->value = xstrdup(value ? value : "");
+	e->pos = pos;
+}
+
+/* Appends a change to the growing array *c of *n. */
+static void
+idea_change_add(struct idea_change **c, size_t *n, char *name,
+		const char *before, const char *after)
+{
+	struct idea_change *ch;
+
+	*c = xrealloc(*c, (*n + 1) * sizeof(**c));
+	ch = &(*c)[(*n)++];
+	ch->name = name;
+	ch->before = before && *before ? xstrdup(before) : NULL;
+	ch->after = after && *after ? xstrdup(after) : NULL;
+}
+
+static const char *
+idea_extra_get(const struct idea *idea, const char *name, int *found)
+{
+	size_t i;
+
+	for (i = 0; i < idea->nextra; i++) {
+		if (strcmp(idea->extra[i].name, name) == 0) {
+			*found = 1;
+			return idea->extra[i].value;
+		}
+	}
+	*found = 0;
+	return "";
+}
+
+size_t
+idea_diff(const struct idea *a, const struct idea *b, int skip_system,
+	  struct idea_change **out)
+{
+	struct idea_change *c = NULL;
+	const char *va, *vb;
+	size_t n = 0, i;
+	int f, found;
+
+	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
+		if (skip_system && (f == IDEA_UPDATED_AT ||
+				    f == IDEA_UPDATED_BY || f == IDEA_REVISION))
+			continue;
+		va = idea_get(a, (enum idea_field)f);
+		vb = idea_get(b, (enum idea_field)f);
+		if (strcmp(va, vb) != 0)
+			idea_change_add(&c, &n, xstrdup(idea_fields[f].code),
+					va, vb);
+	}
+	for (i = 0; a != NULL && i < a->nextra; i++) {
+		va = a->extra[i].value;
+		vb = b != NULL ? idea_extra_get(b, a->extra[i].name, &found) :
+				 "";
+		if (strcmp(va, vb) != 0)
+			idea_change_add(&c, &n,
+					xasprintf("x:%s", a->extra[i].name),
+					va, vb);
+	}
+	for (i = 0; b != NULL && i < b->nextra; i++) {
+		if (a != NULL)
+			idea_extra_get(a, b->extra[i].name, &found);
+		else
+			found = 0;
+		if (!found && b->extra[i].value[0] != '\0')
+			idea_change_add(&c, &n,
+					xasprintf("x:%s", b->extra[i].name),
+					"", b->extra[i].value);
+	}
+	*out = c;
+	return n;
+}
+
+void
+idea_changes_free(struct idea_change *c, size_t n)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(c[i].name);
+		free(c[i].before);
+		free(c[i].after);
+	}
+	free(c);
+}
+
+int
+idea_matches(const struct idea *idea, const char *text)
+{
+	static const enum idea_field fields[] = {
+		IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
+	};
+	size_t i;
+
+	if (text == NULL || text[0] == '\0')
+		return 1;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (utf8_search(idea_get(idea, fields[i]), text))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,226 @@
+/* stage.c - the pipeline stages and the rules for moving an idea.
+ *
+ * Pipeline stages are ordered need < concept < owner_search < launched;
+ * on_hold and abandoned stand beside them and remember, in the internal
+ * field stage_prev, the pipeline stage they were entered from.  A move is
+ * judged from the stage the idea is at (or, from on_hold and abandoned, from
+ * stage_prev), then the reason, then the gates of a forward move.
+ *
+ * When stage_prev is unknown (an on_hold or abandoned idea imported from a
+ * file, which does not carry stage_prev), any pipeline stage may be reached
+ * and the gates of every stage from concept up to it apply. */
+#include "stage.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "idea.h"
+#include "xmalloc.h"
+
+static const struct {
+	const char *code;
+	const char *label;
+} stage_names[STAGE_COUNT] = {
+	[STAGE_NEED] = { "need", N_("Need identified") },
+	[STAGE_CONCEPT] = { "concept", N_("Concept") },
+	[STAGE_OWNER_SEARCH] = { "owner_search", N_("Owner search") },
+	[STAGE_LAUNCHED] = { "launched", N_("Launched") },
+	[STAGE_ON_HOLD] = { "on_hold", N_("On hold") },
+	[STAGE_ABANDONED] = { "abandoned", N_("Abandoned") },
+};
+
+/* Fields each pipeline stage needs on entry, in the order they are
+ * reported. */
+static const enum idea_field stage_gate_need[] = { IDEA_NEED, IDEA_TERRITORY };
+static const enum idea_field stage_gate_concept[] = { IDEA_CONCEPT };
+static const enum idea_field stage_gate_launched[] = {
+	IDEA_OWNER, IDEA_STRUCTURE, IDEA_LAUNCH_DATE,
+};
+
+static const struct {
+	const enum idea_field *fields;
+	size_t n;
+} stage_gates[STAGE_PIPELINE_COUNT] = {
+	[STAGE_NEED] = { NULL, 0 },
+	[STAGE_CONCEPT] = { stage_gate_need, 2 },
+	[STAGE_OWNER_SEARCH] = { stage_gate_concept, 1 },
+	[STAGE_LAUNCHED] = { stage_gate_launched, 3 },
+};
+
+static int
+stage_valid(enum stage s)
+{
+	return (int)s >= 0 && s < STAGE_COUNT;
+}
+
+const char *
+stage_code(enum stage s)
+{
+	return stage_valid(s) ? stage_names[s].code : "";
+}
+
+const char *
+stage_label(enum stage s)
+{
+	return stage_valid(s) ? stage_names[s].label : "";
+}
+
+enum stage
+stage_parse(const char *s)
+{
+	char word[16];
+	size_t i, n;
+	int st;
+
+	if (s == NULL)
+		return STAGE_NONE;
+	n = strlen(s);
+	if (n == 0 || n >= sizeof(word))
+		return STAGE_NONE;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		word[i] = c == '-' ? '_' : (char)tolower(c);
+	}
+	word[n] = '\0';
+	for (st = 0; st < STAGE_COUNT; st++)
+		if (strcmp(word, stage_names[st].code) == 0)
+			return (enum stage)st;
+	return STAGE_NONE;
+}
+
+int
+stage_is_pipeline(enum stage s)
+{
+	return (int)s >= 0 && s < STAGE_PIPELINE_COUNT;
+}
+
+/* 1 when reason holds something other than white space. */
+static int
+stage_has_reason(const char *reason)
+{
+	if (reason == NULL)
+		return 0;
+	for (; *reason != '\0'; reason++)
+		if (!isspace((unsigned char)*reason))
+			return 1;
+	return 0;
+}
+
+/* Appends to b the gate fields of stage `to` missing from idea. */
+static void
+stage_gate_missing(const struct idea *idea, enum stage to, struct buf *b)
+{
+	size_t i;
+	enum idea_field f;
+
+	for (i = 0; i < stage_gates[to].n; i++) {
+		f = stage_gates[to].fields[i];
+		if (idea_get(idea, f)[0] != '\0')
+			continue;
+		if (b->len > 0)
+			buf_addc(b, ' ');
+		buf_adds(b, idea_field_info(f)->code);
+	}
+}
+
+int
+stage_move_check(const struct idea *idea, enum stage to, const char *reason,
+		 int force, int *gated, struct fai_err *err)
+{
+	enum stage from, base, s, lo;
+	struct buf missing;
+	int rc = 0;
+
+	if (gated != NULL)
+		*gated = 0;
+	if (!stage_valid(to))
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_STAGE, "stage",
+				   NULL);
+	from = idea_stage(idea);
+	if (from == to) {
+		rc = fai_err_set(err, FAI_ERULE, FAI_WHY_SAME_STAGE, "stage",
+				 stage_code(to));
+		return rc;
+	}
+	/* base: the pipeline stage the rules are judged from, NONE when
+	 * unknown. */
+	base = from;
+	if (from == STAGE_ON_HOLD || from == STAGE_ABANDONED) {
+		base = stage_parse(idea_get(idea, IDEA_STAGE_PREV));
+		if (!stage_is_pipeline(base))
+			base = STAGE_NONE;
+	} else if (!stage_is_pipeline(from)) {
+		goto illegal; /* no stage at all: nothing to move from */
+	}
+
+	if (to == STAGE_ABANDONED) {
+		/* From anywhere. */
+	} else if (to == STAGE_ON_HOLD) {
+		if (!stage_is_pipeline(from))
+			goto illegal;
+	} else if (from == STAGE_ABANDONED) {
+		/* Reopen: only where it was abandoned from. */
+		if (base != STAGE_NONE && to != base)
+			goto illegal;
+	} else if (base != STAGE_NONE) {
+		/* A pipeline stage, or on_hold judged from its base. */
+		if (to > base + 1)
+			goto illegal;
+	}
+
+	if ((to == STAGE_ON_HOLD || to == STAGE_ABANDONED) &&
+	    !stage_has_reason(reason)) {
+		rc = fai_err_set(err, FAI_ERULE, FAI_WHY_REASON, "stage",
+				 stage_code(to));
+		return rc;
+	}
+
+	/* Gates: forward moves into a pipeline stage only. */
+	if (!stage_is_pipeline(to))
+		return 0;
+	if (base != STAGE_NONE && to != base + 1)
+		return 0;
+	buf_init(&missing);
+	buf_add(&missing, "", 0);
+	lo = base != STAGE_NONE ? to : STAGE_CONCEPT;
+	for (s = lo; s <= to; s++)
+		stage_gate_missing(idea, s, &missing);
+	if (missing.len > 0) {
+		if (force) {
+			if (gated != NULL)
+				*gated = 1;
+		} else {
+			rc = fai_err_set(err, FAI_EGATE, FAI_WHY_NONE, "stage",
+					 stage_code(to));
+			fai_err_detail(err, "%s", missing.data);
+		}
+	}
+	buf_free(&missing);
+	return rc;
+
+illegal:
+	rc = fai_err_set(err, FAI_ERULE, FAI_WHY_MOVE, "stage", stage_code(to));
+	fai_err_detail(err, "%s", stage_code(from));
+	return rc;
+}
+
+void
+stage_move_apply(struct idea *idea, enum stage to, const char *reason,
+		 int64_t now)
+{
+	enum stage from = idea_stage(idea);
+
+	if (to == STAGE_ON_HOLD || to == STAGE_ABANDONED) {
+		/* Remember the pipeline stage left; from on_hold to
+		 * abandoned, stage_prev already holds it. */
+		if (stage_is_pipeline(from))
+			idea_set_raw(idea, IDEA_STAGE_PREV, stage_code(from));
+	} else {
+		idea_set_raw(idea, IDEA_STAGE_PREV, NULL);
+	}
+	idea_set_raw(idea, IDEA_STAGE, stage_code(to));
+	idea_set_raw(idea, IDEA_STAGE_REASON,
+		     stage_has_reason(reason) ? reason : NULL);
+	idea_set_time(idea, IDEA_STAGE_SINCE, now);
+}

@@ -1,0 +1,61 @@
+/* utf8.h - UTF-8 checking, display width, folding for search, and the
+ * display-safe form that keeps stored text from driving a terminal.
+ *
+ * Widths are counted in terminal cells with our own table (combining marks 0,
+ * East Asian wide and emoji 2, the rest 1), so results do not depend on the
+ * process locale. */
+#ifndef FAI_UTF8_H
+#define FAI_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xmalloc.h"
+
+/* Returns the byte offset of the first invalid sequence in s[0..n), or n when
+ * all of it is valid UTF-8 (overlongs, surrogates, > U+10FFFF are invalid). */
+size_t utf8_check(const char *s, size_t n);
+
+/* Decodes one code point at s (at most n bytes); stores it in *cp and returns
+ * its length (1-4), or returns 1 with *cp = 0xFFFD on an invalid byte. n > 0. */
+int utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Appends the UTF-8 encoding of cp to b. */
+void utf8_encode(struct buf *b, uint32_t cp);
+
+/* Returns the display width of one code point in cells (0, 1 or 2); control
+ * characters count 0 (they are never shown raw: see utf8_safe). */
+int utf8_cp_width(uint32_t cp);
+
+/* Returns the display width of the NUL-terminated s in cells. */
+size_t utf8_width(const char *s);
+
+/* Appends to b the longest prefix of s that fits in width cells; when s does
+ * not fit, the prefix is cut to width-1 cells and "…" is added.  Returns the
+ * cells used.  s should already be display-safe. */
+size_t utf8_fit(struct buf *b, const char *s, size_t width);
+
+/* Appends to b the search form of s: lower case, Latin accents removed
+ * ("Élevé" -> "eleve", "œ" -> "oe", "ß" -> "ss"), other code points kept. */
+void utf8_fold(struct buf *b, const char *s);
+
+/* Returns 1 when the search form of needle occurs in the search form of
+ * haystack (both NUL-terminated), else 0.  An empty needle matches. */
+int utf8_search(const char *haystack, const char *needle);
+
+enum utf8_safe_flags {
+	UTF8_SAFE_ONELINE = 0,    /* newlines and tabs become placeholders */
+	UTF8_SAFE_MULTILINE = 1,  /* keep \n; a tab becomes one space */
+};
+
+/* Appends to b the display-safe form of s[0..n): C0 controls become their
+ * control pictures (ESC -> U+241B "␛", \n -> "␊" unless MULTILINE), DEL
+ * becomes "␡", C1 controls and bidi controls (U+200E/F, U+202A-202E,
+ * U+2066-2069, U+061C) become "<U+XXXX>", invalid bytes become U+FFFD. */
+void utf8_safe(struct buf *b, const char *s, size_t n, int flags);
+
+/* Returns 1 when s[0..n) holds a C0 control other than \n and \t, DEL, or a
+ * C1 control, else 0.  Used to refuse such bytes in one-line fields. */
+int utf8_has_control(const char *s, size_t n);
+
+#endif

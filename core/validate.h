@@ -1,0 +1,36 @@
+/* validate.h - checks for the French codes an idea carries: INSEE regions,
+ * départements and communes, SIRET, references.  Each returns 0 when the
+ * value is valid, else -FAI_EINVAL with err (may be NULL) naming field and
+ * value. */
+#ifndef FAI_VALIDATE_H
+#define FAI_VALIDATE_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* The 18 INSEE region codes of 2016: 01 02 03 04 06 11 24 27 28 32 44 52 53
+ * 75 76 84 93 94. */
+int validate_region(const char *s, struct fai_err *err);
+
+/* Returns the region's name ("Auvergne-Rhône-Alpes"), or NULL. */
+const char *validate_region_name(const char *code);
+
+/* One or more codes separated by ',' ';' or spaces; each is a département
+ * (01-19, 21-95, 2A, 2B, 971-976) or a 5-character commune code whose first
+ * two or three characters are a valid département (2A/2B communes: 2A004). */
+int validate_territory(const char *s, struct fai_err *err);
+
+/* Exactly 14 digits passing Luhn; SIRETs of La Poste (SIREN 356000000) are
+ * valid when the sum of their digits is a multiple of 5. */
+int validate_siret(const char *s, struct fai_err *err);
+
+/* A reference: a region code, '-', at least four digits ("84-0042"). */
+int validate_ref(const char *s, struct fai_err *err);
+
+/* Builds the reference for region and number into out ("84-0042"); numbers
+ * above 9999 take more digits. */
+void validate_ref_format(char *out, size_t size, const char *region,
+			 unsigned long n);
+
+#endif

@@ -1,0 +1,267 @@
+/* codec.c - encoding and decoding of the store's records.
+ *
+ * Idea record:  u8 format (1), u64 rank, then for each non-empty field
+ *               u8 field, u32 length, bytes; for each extra column
+ *               u8 0xF0, u32 pos, str name, str value.
+ * Log record:   u8 format (1), i64 at, u8 kind, u64 idea key, u64 revision,
+ *               u8 forced, u64 target, str user, str client, str id,
+ *               str ref, str text, u32 count, then count times str name,
+ *               str before, str after.
+ * A str is u32 length and bytes; length 0xFFFFFFFF stands for NULL.
+ * All integers big-endian. */
+#include "codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/err.h"
+
+#define CODEC_FORMAT 1
+#define CODEC_TAG_EXTRA 0xF0
+#define CODEC_NULL 0xFFFFFFFFu
+
+void codec_put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+uint64_t codec_get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char p[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 8), (unsigned char)v};
+	buf_add(b, p, 4);
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	unsigned char p[8];
+	codec_put_u64(p, v);
+	buf_add(b, p, 8);
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	if (!s) {
+		put_u32(b, CODEC_NULL);
+		return;
+	}
+	size_t n = strlen(s);
+	put_u32(b, (uint32_t)n);
+	buf_add(b, s, n);
+}
+
+void codec_order_key(unsigned char out[CODEC_ORDER_KEY_LEN], int stage,
+		     uint64_t rank, uint64_t key)
+{
+	out[0] = (unsigned char)stage;
+	codec_put_u64(out + 1, rank);
+	codec_put_u64(out + 9, key);
+}
+
+void codec_pair_key(unsigned char out[CODEC_PAIR_KEY_LEN], uint64_t a,
+		    uint64_t b)
+{
+	codec_put_u64(out, a);
+	codec_put_u64(out + 8, b);
+}
+
+void codec_idea_encode(struct buf *b, const struct idea *idea)
+{
+	buf_addc(b, CODEC_FORMAT);
+	put_u64(b, idea->rank);
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		const char *v = idea->v[f];
+		if (!v || !*v)
+			continue;
+		buf_addc(b, (char)f);
+		put_str(b, v);
+	}
+	for (size_t i = 0; i < idea->nextra; i++) {
+		buf_addc(b, (char)CODEC_TAG_EXTRA);
+		put_u32(b, idea->extra[i].pos);
+		put_str(b, idea->extra[i].name);
+		put_str(b, idea->extra[i].value);
+	}
+}
+
+/* A bounded reader over one record. */
+struct reader {
+	const unsigned char *p;
+	size_t left;
+	int bad;
+};
+
+static int rd_u8(struct reader *r)
+{
+	if (r->left < 1) {
+		r->bad = 1;
+		return 0;
+	}
+	r->left--;
+	return *r->p++;
+}
+
+static uint32_t rd_u32(struct reader *r)
+{
+	if (r->left < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	uint32_t v = ((uint32_t)r->p[0] << 24) | ((uint32_t)r->p[1] << 16) |
+		     ((uint32_t)r->p[2] << 8) | r->p[3];
+	r->p += 4;
+	r->left -= 4;
+	return v;
+}
+
+static uint64_t rd_u64(struct reader *r)
+{
+	if (r->left < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	uint64_t v = codec_get_u64(r->p);
+	r->p += 8;
+	r->left -= 8;
+	return v;
+}
+
+/* Returns a heap copy of the next str, NULL for a NULL str. */
+static char *rd_str(struct reader *r)
+{
+	uint32_t n = rd_u32(r);
+	if (r->bad || n == CODEC_NULL)
+		return NULL;
+	if (n > r->left) {
+		r->bad = 1;
+		return NULL;
+	}
+	char *s = xstrndup((const char *)r->p, n);
+	r->p += n;
+	r->left -= n;
+	return s;
+}
+
+int codec_idea_decode(const void *p, size_t n, uint64_t key,
+		      struct idea **out)
+{
+	struct reader r = {p, n, 0};
+	struct idea *idea = idea_new();
+
+	idea->key = key;
+	if (rd_u8(&r) != CODEC_FORMAT)
+		goto fail;
+	idea->rank = rd_u64(&r);
+	while (!r.bad && r.left > 0) {
+		int tag = rd_u8(&r);
+		if (tag == CODEC_TAG_EXTRA) {
+			uint32_t pos = rd_u32(&r);
+			char *name = rd_str(&r);
+			char *value = rd_str(&r);
+			if (!r.bad)
+				idea_extra_add(idea, name ? name : "",
+					       value ? value : "", pos);
+			free(name);
+			free(value);
+		} else if (tag < IDEA_FIELD_COUNT) {
+			char *v = rd_str(&r);
+			free(idea->v[tag]);
+			idea->v[tag] = v;
+		} else {
+			r.bad = 1;
+		}
+	}
+	if (r.bad)
+		goto fail;
+	*out = idea;
+	return 0;
+fail:
+	idea_free(idea);
+	return -FAI_ESTORE;
+}
+
+void codec_log_encode(struct buf *b, const struct log_entry *e)
+{
+	buf_addc(b, CODEC_FORMAT);
+	put_u64(b, (uint64_t)e->at);
+	buf_addc(b, (char)e->kind);
+	put_u64(b, e->idea_key);
+	put_u64(b, e->revision);
+	buf_addc(b, (char)(e->forced ? 1 : 0));
+	put_u64(b, e->target);
+	put_str(b, e->user);
+	put_str(b, e->client);
+	put_str(b, e->id[0] ? e->id : NULL);
+	put_str(b, e->ref[0] ? e->ref : NULL);
+	put_str(b, e->text);
+	put_u32(b, (uint32_t)e->nchanges);
+	for (size_t i = 0; i < e->nchanges; i++) {
+		put_str(b, e->changes[i].name);
+		put_str(b, e->changes[i].before);
+		put_str(b, e->changes[i].after);
+	}
+}
+
+/* Copies a decoded str into a fixed field, freeing it. */
+static void take_fixed(char *dst, size_t size, char *s)
+{
+	dst[0] = '\0';
+	if (s) {
+		size_t n = strlen(s);
+		if (n >= size)
+			n = size - 1;
+		memcpy(dst, s, n);
+		dst[n] = '\0';
+	}
+	free(s);
+}
+
+int codec_log_decode(const void *p, size_t n, uint64_t seq,
+		     struct log_entry *e)
+{
+	struct reader r = {p, n, 0};
+
+	memset(e, 0, sizeof(*e));
+	e->seq = seq;
+	if (rd_u8(&r) != CODEC_FORMAT)
+		goto fail;
+	e->at = (int64_t)rd_u64(&r);
+	e->kind = (enum log_kind)rd_u8(&r);
+	e->idea_key = rd_u64(&r);
+	e->revision = rd_u64(&r);
+	e->forced = rd_u8(&r);
+	e->target = rd_u64(&r);
+	e->user = rd_str(&r);
+	e->client = rd_str(&r);
+	take_fixed(e->id, sizeof(e->id), rd_str(&r));
+	take_fixed(e->ref, sizeof(e->ref), rd_str(&r));
+	e->text = rd_str(&r);
+	uint32_t count = rd_u32(&r);
+	if (r.bad || e->kind >= LOG_KIND_COUNT || count > r.left / 12)
+		goto fail;
+	e->changes = xcalloc(count ? count : 1, sizeof(*e->changes));
+	for (uint32_t i = 0; i < count && !r.bad; i++) {
+		e->changes[i].name = rd_str(&r);
+		e->changes[i].before = rd_str(&r);
+		e->changes[i].after = rd_str(&r);
+		e->nchanges = i + 1;
+	}
+	if (r.bad || r.left != 0)
+		goto fail;
+	return 0;
+fail:
+	log_entry_clear(e);
+	memset(e, 0, sizeof(*e));
+	return -FAI_ESTORE;
+}

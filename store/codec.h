@@ -1,0 +1,46 @@
+/* codec.h - the byte layout of the store's records (private to store/).
+ *
+ * Integers in keys are big-endian so LMDB's byte order is numeric order.
+ * Record bodies start with a format byte, then tagged, length-prefixed
+ * fields; decoding checks every length and never reads past the value. */
+#ifndef FAI_STORE_CODEC_H
+#define FAI_STORE_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/idea.h"
+#include "../core/log.h"
+#include "../core/xmalloc.h"
+
+#define CODEC_ORDER_KEY_LEN 17 /* stage byte, rank, key */
+#define CODEC_PAIR_KEY_LEN 16  /* two u64: idea key then log seq */
+
+void codec_put_u64(unsigned char *p, uint64_t v);
+uint64_t codec_get_u64(const unsigned char *p);
+
+/* Writes the board-order key of (stage, rank, key) into out. */
+void codec_order_key(unsigned char out[CODEC_ORDER_KEY_LEN], int stage,
+		     uint64_t rank, uint64_t key);
+
+/* Writes the pair key (a, b) into out. */
+void codec_pair_key(unsigned char out[CODEC_PAIR_KEY_LEN], uint64_t a,
+		    uint64_t b);
+
+/* Appends the record of idea (fields, rank, extras; not the key) to b. */
+void codec_idea_encode(struct buf *b, const struct idea *idea);
+
+/* Decodes n bytes into a new idea with the given key.  Returns 0, or
+ * -FAI_ESTORE when the bytes are not a valid record. */
+int codec_idea_decode(const void *p, size_t n, uint64_t key,
+		      struct idea **out);
+
+/* Appends the record of a log entry (everything but seq) to b. */
+void codec_log_encode(struct buf *b, const struct log_entry *e);
+
+/* Decodes a log record into e (cleared first), with the given seq.
+ * Returns 0 or -FAI_ESTORE. */
+int codec_log_decode(const void *p, size_t n, uint64_t seq,
+		     struct log_entry *e);
+
+#endif

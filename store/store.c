@@ -1,0 +1,2061 @@
+/* store.c - the live store on LMDB.
+ *
+ * One environment (a directory) with these named databases:
+ *   meta      text key -> text value: schema, region, demo, next_key,
+ *             seq:<region> (last reference number), count:<stage>,
+ *             config:<key>
+ *   ideas     u64 key -> idea record (codec.c); keys only grow, so bulk
+ *             insertion appends
+ *   by_id     16-byte UUID -> u64 key
+ *   by_ref    reference text -> u64 key
+ *   order     (u8 stage, u64 rank, u64 key) -> empty: the board's columns
+ *   log       u64 seq -> log record: the append-only activity log
+ *   log_idea  (u64 key, u64 seq) -> empty: each idea's history
+ *   comments  (u64 key, u64 seq) -> empty: live comments; text in the log
+ * Every action runs in store_write: one write transaction, retried from the
+ * start with a doubled map when LMDB says the map is full.  Read calls use
+ * one short read transaction each and never keep it. */
+#include "store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/config.h"
+#include "../core/isotime.h"
+#include "../core/utf8.h"
+#include "../core/uuid.h"
+#include "../core/validate.h"
+#include "../core/xmalloc.h"
+#include "codec.h"
+
+#define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
+#define STORE_MAX_MAPSIZE ((size_t)1 << 44)
+#define STORE_RANK_GAP ((uint64_t)1 << 20)
+#define STORE_RANK_FIRST ((uint64_t)1 << 40)
+#define STORE_READER_CHECK_EVERY 256
+
+enum store_dbi {
+	DB_META,
+	DB_IDEAS,
+	DB_BY_ID,
+	DB_BY_REF,
+	DB_ORDER,
+	DB_LOG,
+	DB_LOG_IDEA,
+	DB_COMMENTS,
+	DB_COUNT
+};
+
+static const char *const store_db_names[DB_COUNT] = {
+	"meta", "ideas", "by_id", "by_ref", "order", "log", "log_idea",
+	"comments",
+};
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+	char *path;
+	unsigned flags;
+	unsigned reads; /* read transactions since the last reader check */
+};
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;
+	int map_full; /* LMDB said MDB_MAP_FULL: grow and retry */
+};
+
+/* ---------------------------------------------------------------- errors */
+
+/* Turns an LMDB return code into ours, noting a full map for a retry. */
+static int lmdb_fail(struct store_txn *t, int rc, struct fai_err *err,
+		     const char *what)
+{
+	if (rc == MDB_MAP_FULL && t)
+		t->map_full = 1;
+	fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
+	fai_err_detail(err, "%s: %s", what, mdb_strerror(rc));
+	return -FAI_ESTORE;
+}
+
+static int not_found(const char *what, struct fai_err *err)
+{
+	return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "ref", what);
+}
+
+/* ------------------------------------------------------------ primitives */
+
+static int get(struct store_txn *t, enum store_dbi db, const void *k,
+	       size_t kn, MDB_val *v)
+{
+	MDB_val key = {kn, (void *)(uintptr_t)k};
+	return mdb_get(t->txn, t->s->dbi[db], &key, v);
+}
+
+static int put(struct store_txn *t, enum store_dbi db, const void *k,
+	       size_t kn, const void *v, size_t vn, unsigned flags,
+	       struct fai_err *err)
+{
+	MDB_val key = {kn, (void *)(uintptr_t)k};
+	MDB_val val = {vn, (void *)(uintptr_t)v};
+	int rc = mdb_put(t->txn, t->s->dbi[db], &key, &val, flags);
+	if (rc)
+		return lmdb_fail(t, rc, err, store_db_names[db]);
+	return 0;
+}
+
+static int del(struct store_txn *t, enum store_dbi db, const void *k,
+	       size_t kn, struct fai_err *err)
+{
+	MDB_val key = {kn, (void *)(uintptr_t)k};
+	int rc = mdb_del(t->txn, t->s->dbi[db], &key, NULL);
+	if (rc && rc != MDB_NOTFOUND)
+		return lmdb_fail(t, rc, err, store_db_names[db]);
+	return 0;
+}
+
+/* Reads a meta value as a heap string (NULL when absent). */
+static int meta_read(struct store_txn *t, const char *key, char **out,
+		     struct fai_err *err)
+{
+	MDB_val v;
+	int rc = get(t, DB_META, key, strlen(key), &v);
+	*out = NULL;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return lmdb_fail(t, rc, err, "meta");
+	*out = xstrndup(v.mv_data, v.mv_size);
+	return 0;
+}
+
+static int meta_write(struct store_txn *t, const char *key, const char *value,
+		      struct fai_err *err)
+{
+	return put(t, DB_META, key, strlen(key), value, strlen(value), 0, err);
+}
+
+static int meta_u64(struct store_txn *t, const char *key, uint64_t *out,
+		    struct fai_err *err)
+{
+	char *s = NULL;
+	int rc = meta_read(t, key, &s, err);
+	*out = s ? strtoull(s, NULL, 10) : 0;
+	free(s);
+	return rc;
+}
+
+static int meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
+			struct fai_err *err)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return meta_write(t, key, num, err);
+}
+
+/* Adds delta to the card count of stage. */
+static int count_add(struct store_txn *t, enum stage st, int delta,
+		     struct fai_err *err)
+{
+	char key[40];
+	uint64_t n;
+	snprintf(key, sizeof(key), "count:%s", stage_code(st));
+	int rc = meta_u64(t, key, &n, err);
+	if (rc)
+		return rc;
+	n = (delta < 0 && n == 0) ? 0 : n + (uint64_t)(int64_t)delta;
+	return meta_set_u64(t, key, n, err);
+}
+
+/* ------------------------------------------------------------ ideas */
+
+/* Loads the idea stored under key into *out. */
+static int idea_load(struct store_txn *t, uint64_t key, struct idea **out,
+		     struct fai_err *err)
+{
+	unsigned char k[8];
+	MDB_val v;
+	codec_put_u64(k, key);
+	int rc = get(t, DB_IDEAS, k, 8, &v);
+	if (rc == MDB_NOTFOUND)
+		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "key",
+				   NULL);
+	if (rc)
+		return lmdb_fail(t, rc, err, "ideas");
+	if (codec_idea_decode(v.mv_data, v.mv_size, key, out) < 0) {
+		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
+		fai_err_detail(err, "undecodable idea record %llu",
+			       (unsigned long long)key);
+		return -FAI_ESTORE;
+	}
+	return 0;
+}
+
+/* Writes idea's record under idea->key. */
+static int idea_store(struct store_txn *t, const struct idea *idea,
+		      unsigned flags, struct fai_err *err)
+{
+	unsigned char k[8];
+	struct buf b;
+	buf_init(&b);
+	codec_idea_encode(&b, idea);
+	codec_put_u64(k, idea->key);
+	int rc = put(t, DB_IDEAS, k, 8, b.data, b.len, flags, err);
+	buf_free(&b);
+	return rc;
+}
+
+/* Normalises a reference typed by a person ("84-42" -> "84-0042"). */
+static void ref_normalise(const char *in, char *out, size_t size)
+{
+	const char *dash = strchr(in, '-');
+	char *end;
+	snprintf(out, size, "%s", in);
+	if (!dash || dash == in || dash - in > 3 || !dash[1])
+		return;
+	unsigned long n = strtoul(dash + 1, &end, 10);
+	if (*end)
+		return;
+	char region[4];
+	memcpy(region, in, (size_t)(dash - in));
+	region[dash - in] = '\0';
+	validate_ref_format(out, size, region, n);
+}
+
+/* Finds the key of the idea named by a reference or a UUID. */
+static int idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
+		       struct fai_err *err)
+{
+	unsigned char id[UUID_LEN];
+	MDB_val v;
+	int rc;
+
+	if (!what || !*what)
+		return not_found("", err);
+	if (uuid_parse(what, id) == 0) {
+		rc = get(t, DB_BY_ID, id, UUID_LEN, &v);
+	} else {
+		char ref[32];
+		ref_normalise(what, ref, sizeof(ref));
+		rc = get(t, DB_BY_REF, ref, strlen(ref), &v);
+	}
+	if (rc == MDB_NOTFOUND)
+		return not_found(what, err);
+	if (rc)
+		return lmdb_fail(t, rc, err, "index");
+	if (v.mv_size != 8)
+		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, "ref", what);
+	*key = codec_get_u64(v.mv_data);
+	return 0;
+}
+
+/* Returns the rank after the last card of stage (first rank if empty). */
+static int rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
+		     struct fai_err *err)
+{
+	MDB_cursor *c;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	MDB_val key, val;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "order");
+	/* Position on the first key of the next stage, then step back. */
+	codec_order_key(k, (int)st + 1, 0, 0);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	if (rc == 0)
+		rc = mdb_cursor_get(c, &key, &val, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+	*rank = STORE_RANK_FIRST;
+	if (rc == 0 && key.mv_size == CODEC_ORDER_KEY_LEN &&
+	    ((unsigned char *)key.mv_data)[0] == (unsigned char)st)
+		*rank = codec_get_u64((unsigned char *)key.mv_data + 1) +
+			STORE_RANK_GAP;
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return lmdb_fail(t, rc, err, "order");
+	return 0;
+}
+
+static int order_put(struct store_txn *t, const struct idea *idea,
+		     struct fai_err *err)
+{
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
+	return put(t, DB_ORDER, k, sizeof(k), "", 0, 0, err);
+}
+
+static int order_del(struct store_txn *t, const struct idea *idea,
+		     struct fai_err *err)
+{
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
+	return del(t, DB_ORDER, k, sizeof(k), err);
+}
+
+/* ------------------------------------------------------------ the log */
+
+/* Appends e to the log (and to its idea's history); sets e->seq. */
+static int log_append(struct store_txn *t, struct log_entry *e,
+		      struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[8];
+	struct buf b;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "log");
+	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+	e->seq = (rc == 0 && key.mv_size == 8)
+			 ? codec_get_u64(key.mv_data) + 1
+			 : 1;
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return lmdb_fail(t, rc, err, "log");
+
+	buf_init(&b);
+	codec_log_encode(&b, e);
+	codec_put_u64(k, e->seq);
+	rc = put(t, DB_LOG, k, 8, b.data, b.len, MDB_APPEND, err);
+	buf_free(&b);
+	if (rc || !e->idea_key)
+		return rc;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	codec_pair_key(pk, e->idea_key, e->seq);
+	return put(t, DB_LOG_IDEA, pk, sizeof(pk), "", 0, 0, err);
+}
+
+static int log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
+		    struct fai_err *err)
+{
+	unsigned char k[8];
+	MDB_val v;
+	codec_put_u64(k, seq);
+	int rc = get(t, DB_LOG, k, 8, &v);
+	if (rc == MDB_NOTFOUND)
+		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "log",
+				   NULL);
+	if (rc)
+		return lmdb_fail(t, rc, err, "log");
+	if (codec_log_decode(v.mv_data, v.mv_size, seq, e) < 0) {
+		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
+		fai_err_detail(err, "undecodable log entry %llu",
+			       (unsigned long long)seq);
+		return -FAI_ESTORE;
+	}
+	return 0;
+}
+
+/* Fills the parts of a log entry every action shares. */
+static void log_start(struct log_entry *e, const struct store_actor *actor,
+		      enum log_kind kind, const struct idea *idea)
+{
+	memset(e, 0, sizeof(*e));
+	e->at = actor->now;
+	e->user = (char *)(uintptr_t)actor->user;
+	e->client = (char *)(uintptr_t)actor->client;
+	e->kind = kind;
+	if (idea) {
+		e->idea_key = idea->key;
+		snprintf(e->id, sizeof(e->id), "%s", idea_get(idea, IDEA_ID));
+		snprintf(e->ref, sizeof(e->ref), "%s",
+			 idea_get(idea, IDEA_REF));
+		e->revision = idea_revision(idea);
+	}
+}
+
+/* ------------------------------------------------------------ open */
+
+static int env_fail(int rc, struct fai_err *err, const char *path)
+{
+	fai_err_set(err, rc == EACCES ? FAI_EPERM : FAI_ESTORE, FAI_WHY_NONE,
+		    NULL, path);
+	fai_err_detail(err, "%s", mdb_strerror(rc));
+	return rc == EACCES ? -FAI_EPERM : -FAI_ESTORE;
+}
+
+int store_exists(const char *path)
+{
+	char *data = xasprintf("%s/data.mdb", path);
+	int ok = access(data, F_OK) == 0;
+	free(data);
+	return ok;
+}
+
+/* Brings an older store up to STORE_SCHEMA_VERSION, or refuses a newer. */
+static int schema_settle(struct store_txn *t, const char *region,
+			 struct fai_err *err)
+{
+	uint64_t version;
+	int rc = meta_u64(t, "schema", &version, err);
+	if (rc)
+		return rc;
+	if (version == 0) { /* a new store */
+		rc = meta_set_u64(t, "schema", STORE_SCHEMA_VERSION, err);
+		if (!rc && region && *region)
+			rc = meta_write(t, "region", region, err);
+		if (!rc)
+			rc = meta_write(t, "created_at", "", err);
+		return rc;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
+		fai_err_detail(err, "%llu > %d", (unsigned long long)version,
+			       STORE_SCHEMA_VERSION);
+		return -FAI_ESCHEMA;
+	}
+	/* Migrations from version N to N+1 go here, in order, each in this
+	 * transaction.  Version 1 is the first schema: nothing to do yet. */
+	return 0;
+}
+
+struct open_arg {
+	const char *region;
+};
+
+static int open_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct open_arg *a = arg;
+	for (int i = 0; i < DB_COUNT; i++) {
+		int rc = mdb_dbi_open(t->txn, store_db_names[i], MDB_CREATE,
+				      &t->s->dbi[i]);
+		if (rc)
+			return lmdb_fail(t, rc, err, store_db_names[i]);
+	}
+	return schema_settle(t, a->region, err);
+}
+
+static int open_rdonly(struct store *s, struct fai_err *err)
+{
+	MDB_txn *txn;
+	int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "open");
+	for (int i = 0; i < DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, store_db_names[i], 0, &s->dbi[i]);
+		if (rc) {
+			mdb_txn_abort(txn);
+			return lmdb_fail(NULL, rc, err, store_db_names[i]);
+		}
+	}
+	struct store_txn t = {s, txn, 0};
+	uint64_t version;
+	rc = meta_u64(&t, "schema", &version, err);
+	if (!rc && version > STORE_SCHEMA_VERSION) {
+		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
+		fai_err_detail(err, "%llu > %d", (unsigned long long)version,
+			       STORE_SCHEMA_VERSION);
+		rc = -FAI_ESCHEMA;
+	} else if (!rc && version < STORE_SCHEMA_VERSION) {
+		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
+		fai_err_detail(err, "read-only store needs migrating");
+		rc = -FAI_ESCHEMA;
+	}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+int store_open(struct store **out, const char *path, unsigned flags,
+	       const char *region, size_t mapsize, struct fai_err *err)
+{
+	struct store *s;
+	struct stat st;
+	int rc, dead;
+
+	*out = NULL;
+	if (stat(path, &st) != 0 || !store_exists(path)) {
+		if (!(flags & STORE_CREATE))
+			return fai_err_set(err, FAI_ENOSTORE, FAI_WHY_NONE,
+					   NULL, path);
+		if (stat(path, &st) != 0 && mkdir(path, 0777) != 0) {
+			fai_err_set(err, errno == EACCES ? FAI_EPERM : FAI_EIO,
+				    FAI_WHY_NONE, NULL, path);
+			fai_err_detail(err, "%s", strerror(errno));
+			return errno == EACCES ? -FAI_EPERM : -FAI_EIO;
+		}
+	} else if ((flags & STORE_CREATE) && (flags & STORE_EXCL)) {
+		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, NULL, path);
+	}
+
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	s->flags = flags;
+	rc = mdb_env_create(&s->env);
+	if (rc) {
+		rc = env_fail(rc, err, path);
+		goto free_store;
+	}
+	mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
+	mdb_env_set_mapsize(s->env, mapsize ? mapsize : STORE_DEFAULT_MAPSIZE);
+	rc = mdb_env_open(s->env, path,
+			  (flags & STORE_READONLY) ? MDB_RDONLY : 0, 0666);
+	if (rc) {
+		rc = env_fail(rc, err, path);
+		goto close_env;
+	}
+	/* Killed processes leave reader slots that pin old pages. */
+	mdb_reader_check(s->env, &dead);
+
+	if (flags & STORE_READONLY) {
+		rc = open_rdonly(s, err);
+	} else {
+		struct open_arg a = {region};
+		rc = store_write(s, open_txn, &a, err);
+	}
+	if (rc)
+		goto close_env;
+	*out = s;
+	return 0;
+
+close_env:
+	mdb_env_close(s->env);
+free_store:
+	free(s->path);
+	free(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	mdb_env_close(s->env);
+	free(s->path);
+	free(s);
+}
+
+size_t store_mapsize(const struct store *s)
+{
+	MDB_envinfo info;
+	mdb_env_info(s->env, &info);
+	return info.me_mapsize;
+}
+
+uint64_t store_last_txn(struct store *s)
+{
+	MDB_envinfo info;
+	mdb_env_info(s->env, &info);
+	return (uint64_t)info.me_last_txnid;
+}
+
+/* ------------------------------------------------------------ txns */
+
+/* Begins a read transaction, adopting a map grown by another process. */
+static int rd_begin(struct store *s, struct store_txn *t,
+		    struct fai_err *err)
+{
+	int rc, dead;
+	if (++s->reads >= STORE_READER_CHECK_EVERY) {
+		s->reads = 0;
+		mdb_reader_check(s->env, &dead);
+	}
+	t->s = s;
+	t->map_full = 0;
+	rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(s->env, 0);
+		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	}
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "read");
+	return 0;
+}
+
+static void rd_end(struct store_txn *t)
+{
+	mdb_txn_abort(t->txn);
+}
+
+static int map_grow(struct store *s, struct fai_err *err)
+{
+	size_t cur = store_mapsize(s);
+	if (cur >= STORE_MAX_MAPSIZE)
+		return fai_err_set(err, FAI_ESTORE, FAI_WHY_TOO_LONG, NULL,
+				   NULL);
+	int rc = mdb_env_set_mapsize(s->env, cur * 2);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "map size");
+	return 0;
+}
+
+int store_write(struct store *s,
+		int (*fn)(struct store_txn *t, void *arg, struct fai_err *err),
+		void *arg, struct fai_err *err)
+{
+	struct store_txn t = {s, NULL, 0};
+	int rc;
+
+	if (s->flags & STORE_READONLY)
+		return fai_err_set(err, FAI_EPERM, FAI_WHY_READONLY, NULL,
+				   s->path);
+	for (;;) {
+		t.map_full = 0;
+		rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(s->env, 0);
+			continue;
+		}
+		if (rc)
+			return lmdb_fail(NULL, rc, err, "write");
+		rc = fn(&t, arg, err);
+		if (rc) {
+			mdb_txn_abort(t.txn);
+			if (!t.map_full)
+				return rc;
+		} else {
+			rc = mdb_txn_commit(t.txn);
+			if (rc == 0)
+				return 0;
+			if (rc != MDB_MAP_FULL)
+				return lmdb_fail(NULL, rc, err, "commit");
+		}
+		/* The map is full: nothing was written; grow and redo. */
+		fai_err_clear(err);
+		rc = map_grow(s, err);
+		if (rc)
+			return rc;
+	}
+}
+
+/* ------------------------------------------------------------ meta */
+
+int store_meta_get(struct store *s, const char *key, char **out,
+		   struct fai_err *err)
+{
+	struct store_txn t;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = meta_read(&t, key, out, err);
+	rd_end(&t);
+	return rc;
+}
+
+struct meta_arg {
+	const char *key;
+	const char *value;
+};
+
+static int meta_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct meta_arg *a = arg;
+	return meta_write(t, a->key, a->value, err);
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value,
+		   struct fai_err *err)
+{
+	struct meta_arg a = {key, value};
+	return store_write(s, meta_set_txn, &a, err);
+}
+
+int store_config_get(struct store *s, const char *key, char **out,
+		     struct fai_err *err)
+{
+	const char *def = config_default(key);
+	*out = NULL;
+	if (!def)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_CONFIG, "key", key);
+	char *mk = xasprintf("config:%s", key);
+	int rc = store_meta_get(s, mk, out, err);
+	free(mk);
+	if (!rc && !*out)
+		*out = xstrdup(def);
+	return rc;
+}
+
+struct config_arg {
+	const struct store_actor *actor;
+	const char *key;
+	const char *value;
+};
+
+static int config_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct config_arg *a = arg;
+	char *mk = xasprintf("config:%s", a->key);
+	char *before = NULL;
+	struct log_entry e;
+	struct idea_change ch;
+	int rc = meta_read(t, mk, &before, err);
+	if (rc)
+		goto out;
+	const char *old = before ? before : config_default(a->key);
+	if (strcmp(old, a->value) == 0) {
+		rc = fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, a->key,
+				 a->value);
+		goto out;
+	}
+	rc = meta_write(t, mk, a->value, err);
+	if (rc)
+		goto out;
+	log_start(&e, a->actor, LOG_CONFIG, NULL);
+	ch.name = mk;
+	ch.before = (char *)(uintptr_t)old;
+	ch.after = (char *)(uintptr_t)a->value;
+	e.changes = &ch;
+	e.nchanges = 1;
+	rc = log_append(t, &e, err);
+out:
+	free(before);
+	free(mk);
+	return rc;
+}
+
+int store_config_set(struct store *s, const struct store_actor *actor,
+		     const char *key, const char *value, struct fai_err *err)
+{
+	int rc = config_check(key, value, err);
+	if (rc)
+		return rc;
+	struct config_arg a = {actor, key, value};
+	return store_write(s, config_set_txn, &a, err);
+}
+
+/* ------------------------------------------------------------ reading */
+
+int store_idea_find(struct store *s, const char *ref_or_id, struct idea **out,
+		    struct fai_err *err)
+{
+	struct store_txn t;
+	uint64_t key;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = idea_lookup(&t, ref_or_id, &key, err);
+	if (!rc)
+		rc = idea_load(&t, key, out, err);
+	rd_end(&t);
+	return rc;
+}
+
+int store_idea_get(struct store *s, uint64_t key, struct idea **out,
+		   struct fai_err *err)
+{
+	struct store_txn t;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = idea_load(&t, key, out, err);
+	rd_end(&t);
+	return rc;
+}
+
+static int counts_read(struct store_txn *t, uint64_t counts[STAGE_COUNT],
+		       struct fai_err *err)
+{
+	for (int i = 0; i < STAGE_COUNT; i++) {
+		char key[40];
+		snprintf(key, sizeof(key), "count:%s", stage_code(i));
+		int rc = meta_u64(t, key, &counts[i], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int store_stage_counts(struct store *s, uint64_t counts[STAGE_COUNT],
+		       struct fai_err *err)
+{
+	struct store_txn t;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = counts_read(&t, counts, err);
+	rd_end(&t);
+	return rc;
+}
+
+int store_stage_page(struct store *s, enum stage stage,
+		     const struct store_pos *pos, size_t max,
+		     struct idea ***out, size_t *n, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	size_t got = 0;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	int after = pos && (pos->rank || pos->key);
+	codec_order_key(k, (int)stage, after ? pos->rank : 0,
+			after ? pos->key : 0);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	if (rc == 0 && after && key.mv_size == sizeof(k) &&
+	    memcmp(key.mv_data, k, sizeof(k)) == 0)
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	while (rc == 0 && got < max) {
+		const unsigned char *p = key.mv_data;
+		if (key.mv_size != CODEC_ORDER_KEY_LEN || p[0] != (int)stage)
+			break;
+		struct idea *idea;
+		rc = idea_load(&t, codec_get_u64(p + 9), &idea, err);
+		if (rc)
+			break;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = idea;
+		got++;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	if (rc == MDB_NOTFOUND || rc > 0)
+		rc = rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "order");
+	mdb_cursor_close(c);
+end:
+	rd_end(&t);
+	return rc;
+}
+
+int store_idea_foreach(struct store *s,
+		       int (*fn)(const struct idea *idea, void *arg),
+		       void *arg, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
+	while (rc == 0) {
+		struct idea *idea;
+		if (key.mv_size != CODEC_ORDER_KEY_LEN) {
+			rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL,
+					 "order");
+			break;
+		}
+		rc = idea_load(&t, codec_get_u64((unsigned char *)key.mv_data +
+						 9),
+			       &idea, err);
+		if (rc)
+			break;
+		rc = fn(idea, arg);
+		idea_free(idea);
+		if (rc)
+			break;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = lmdb_fail(NULL, rc, err, "order");
+	mdb_cursor_close(c);
+end:
+	rd_end(&t);
+	return rc;
+}
+
+int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
+		      int (*fn)(const struct log_entry *e, void *arg),
+		      void *arg, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[idea_key ? DB_LOG_IDEA : DB_LOG],
+			     &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "log");
+		goto end;
+	}
+	if (idea_key) {
+		codec_pair_key(pk, idea_key, 0);
+		key.mv_size = sizeof(pk);
+		key.mv_data = pk;
+		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	} else {
+		rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
+	}
+	while (rc == 0) {
+		struct log_entry e;
+		if (idea_key) {
+			if (key.mv_size != sizeof(pk) ||
+			    codec_get_u64(key.mv_data) != idea_key)
+				break;
+			rc = log_read(&t,
+				      codec_get_u64((unsigned char *)key.mv_data +
+						    8),
+				      &e, err);
+		} else {
+			if (key.mv_size != 8 ||
+			    codec_log_decode(val.mv_data, val.mv_size,
+					     codec_get_u64(key.mv_data),
+					     &e) < 0)
+				rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
+						 NULL, "log");
+		}
+		if (rc)
+			break;
+		if (e.at >= since)
+			rc = fn(&e, arg);
+		log_entry_clear(&e);
+		if (rc)
+			break;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = lmdb_fail(NULL, rc, err, "log");
+	mdb_cursor_close(c);
+end:
+	rd_end(&t);
+	return rc;
+}
+
+int store_comments(struct store *s, uint64_t idea_key,
+		   struct log_entry **out, size_t *n, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	int rc = rd_begin(s, &t, err);
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_COMMENTS], &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "comments");
+		goto end;
+	}
+	codec_pair_key(pk, idea_key, 0);
+	key.mv_size = sizeof(pk);
+	key.mv_data = pk;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && key.mv_size == sizeof(pk) &&
+	       codec_get_u64(key.mv_data) == idea_key) {
+		struct log_entry e;
+		rc = log_read(&t, codec_get_u64((unsigned char *)key.mv_data + 8),
+			      &e, err);
+		if (rc)
+			break;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = e;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = lmdb_fail(NULL, rc, err, "comments");
+	mdb_cursor_close(c);
+end:
+	rd_end(&t);
+	return rc;
+}
+
+/* ------------------------------------------------------------ actions */
+
+/* Bumps revision and stamps who and when, before an idea is written. */
+static void idea_touch(struct idea *idea, const struct store_actor *actor)
+{
+	idea_set_u64(idea, IDEA_REVISION, idea_revision(idea) + 1);
+	idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
+	idea_set_raw(idea, IDEA_UPDATED_BY, actor->user);
+}
+
+/* Refuses when the idea is no longer at the revision the caller read. */
+static int rev_check(const struct idea *idea, uint64_t expect_rev,
+		     struct fai_err *err)
+{
+	uint64_t rev = idea_revision(idea);
+	if (!expect_rev || rev == expect_rev)
+		return 0;
+	fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
+		    idea_get(idea, IDEA_REF));
+	fai_err_detail(err, "%llu %llu %s", (unsigned long long)expect_rev,
+		       (unsigned long long)rev, idea_get(idea, IDEA_UPDATED_BY));
+	return -FAI_ECONFLICT;
+}
+
+/* Takes the next free reference of region from its sequence. */
+static int ref_assign(struct store_txn *t, struct idea *idea,
+		      struct fai_err *err)
+{
+	char key[32], ref[32];
+	uint64_t n;
+	MDB_val v;
+	const char *region = idea_get(idea, IDEA_REGION);
+	snprintf(key, sizeof(key), "seq:%s", region);
+	int rc = meta_u64(t, key, &n, err);
+	if (rc)
+		return rc;
+	do { /* skip numbers taken by imported ideas */
+		validate_ref_format(ref, sizeof(ref), region, (unsigned long)++n);
+		rc = get(t, DB_BY_REF, ref, strlen(ref), &v);
+	} while (rc == 0);
+	if (rc != MDB_NOTFOUND)
+		return lmdb_fail(t, rc, err, "by_ref");
+	idea_set_raw(idea, IDEA_REF, ref);
+	return meta_set_u64(t, key, n, err);
+}
+
+/* Writes the indexes of a new idea; refuses a taken id or ref. */
+static int indexes_put(struct store_txn *t, const struct idea *idea,
+		       struct fai_err *err)
+{
+	unsigned char id[UUID_LEN], k[8];
+	const char *ref = idea_get(idea, IDEA_REF);
+	codec_put_u64(k, idea->key);
+	if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UUID, "id",
+				   idea_get(idea, IDEA_ID));
+	int rc = put(t, DB_BY_ID, id, UUID_LEN, k, 8, MDB_NOOVERWRITE, err);
+	if (rc == -FAI_ESTORE && !t->map_full) {
+		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, "id",
+				   idea_get(idea, IDEA_ID));
+	}
+	if (rc)
+		return rc;
+	rc = put(t, DB_BY_REF, ref, strlen(ref), k, 8, MDB_NOOVERWRITE, err);
+	if (rc == -FAI_ESTORE && !t->map_full)
+		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, "ref", ref);
+	if (rc)
+		return rc;
+	rc = order_put(t, idea, err);
+	if (rc)
+		return rc;
+	return count_add(t, idea_stage(idea), 1, err);
+}
+
+/* A changes array holding every non-empty field: the CREATE snapshot. */
+static size_t snapshot(const struct idea *idea, struct idea_change **out)
+{
+	struct idea *empty = idea_new();
+	size_t n = idea_diff(empty, idea, 0, out);
+	idea_free(empty);
+	return n;
+}
+
+int store_txn_create(struct store_txn *t, const struct store_actor *actor,
+		     struct idea *idea, struct fai_err *err)
+{
+	unsigned char id[UUID_LEN];
+	char idtext[UUID_STR_LEN];
+	uint64_t next;
+	struct log_entry e;
+	struct idea_change *ch = NULL;
+	size_t nch;
+	int rc;
+
+	if (!idea_get(idea, IDEA_ID)[0]) {
+		uuid_generate(id);
+		uuid_format(id, idtext);
+		idea_set_raw(idea, IDEA_ID, idtext);
+	}
+	if (!idea_get(idea, IDEA_STAGE)[0])
+		idea_set_raw(idea, IDEA_STAGE, stage_code(STAGE_NEED));
+	if (!idea_get(idea, IDEA_CREATED_AT)[0])
+		idea_set_time(idea, IDEA_CREATED_AT, actor->now);
+	if (!idea_get(idea, IDEA_STAGE_SINCE)[0])
+		idea_set_time(idea, IDEA_STAGE_SINCE, actor->now);
+	idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
+	idea_set_raw(idea, IDEA_UPDATED_BY, actor->user);
+	idea_set_u64(idea, IDEA_REVISION, 1);
+	if (!idea_get(idea, IDEA_REF)[0]) {
+		rc = validate_region(idea_get(idea, IDEA_REGION), err);
+		if (rc)
+			return rc;
+		rc = ref_assign(t, idea, err);
+		if (rc)
+			return rc;
+	}
+	rc = idea_check(idea, err);
+	if (rc)
+		return rc;
+
+	rc = meta_u64(t, "next_key", &next, err);
+	if (rc)
+		return rc;
+	idea->key = next ? next : 1;
+	rc = meta_set_u64(t, "next_key", idea->key + 1, err);
+	if (rc)
+		return rc;
+	rc = rank_next(t, idea_stage(idea), &idea->rank, err);
+	if (rc)
+		return rc;
+	rc = idea_store(t, idea, MDB_APPEND, err);
+	if (rc)
+		return rc;
+	rc = indexes_put(t, idea, err);
+	if (rc)
+		return rc;
+
+	log_start(&e, actor, LOG_CREATE, idea);
+	nch = snapshot(idea, &ch);
+	e.changes = ch;
+	e.nchanges = nch;
+	rc = log_append(t, &e, err);
+	idea_changes_free(ch, nch);
+	return rc;
+}
+
+struct create_arg {
+	const struct store_actor *actor;
+	const struct idea *in;
+	struct idea *out;
+};
+
+static int create_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct create_arg *a = arg;
+	/* Work on a copy so a retry after a full map starts afresh. */
+	idea_free(a->out);
+	a->out = idea_clone(a->in);
+	return store_txn_create(t, a->actor, a->out, err);
+}
+
+int store_idea_create(struct store *s, const struct store_actor *actor,
+		      struct idea *idea, struct fai_err *err)
+{
+	struct create_arg a = {actor, idea, NULL};
+	int rc = store_write(s, create_txn, &a, err);
+	if (rc == 0) {
+		/* Hand the stored values back to the caller's idea. */
+		for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+			idea_set_raw(idea, f, a.out->v[f]);
+		idea->key = a.out->key;
+		idea->rank = a.out->rank;
+	}
+	idea_free(a.out);
+	return rc;
+}
+
+/* Writes an updated idea (same key) and logs the difference from before.
+ * Moves its board entry when stage or rank changed. */
+static int idea_update(struct store_txn *t, const struct store_actor *actor,
+		       const struct idea *before, struct idea *after,
+		       enum log_kind kind, const char *text, int forced,
+		       uint64_t target, struct fai_err *err)
+{
+	struct log_entry e;
+	struct idea_change *ch = NULL;
+	size_t nch;
+	int rc;
+
+	idea_touch(after, actor);
+	enum stage s0 = idea_stage(before), s1 = idea_stage(after);
+	if (s0 != s1 || before->rank != after->rank) {
+		rc = order_del(t, before, err);
+		if (!rc)
+			rc = order_put(t, after, err);
+		if (!rc && s0 != s1)
+			rc = count_add(t, s0, -1, err);
+		if (!rc && s0 != s1)
+			rc = count_add(t, s1, 1, err);
+		if (rc)
+			return rc;
+	}
+	rc = idea_store(t, after, 0, err);
+	if (rc)
+		return rc;
+	log_start(&e, actor, kind, after);
+	nch = idea_diff(before, after, 1, &ch);
+	if (before->rank != after->rank) {
+		ch = xrealloc(ch, (nch + 1) * sizeof(*ch));
+		ch[nch].name = xstrdup("rank");
+		ch[nch].before = xasprintf("%llu",
+					   (unsigned long long)before->rank);
+		ch[nch].after = xasprintf("%llu",
+					  (unsigned long long)after->rank);
+		nch++;
+	}
+	e.changes = ch;
+	e.nchanges = nch;
+	e.text = (char *)(uintptr_t)text;
+	e.forced = forced;
+	e.target = target;
+	rc = log_append(t, &e, err);
+	idea_changes_free(ch, nch);
+	return rc;
+}
+
+/* Loads the idea named by ref_or_id and checks the expected revision. */
+static int idea_load_for(struct store_txn *t, const char *ref_or_id,
+			 uint64_t expect_rev, struct idea **out,
+			 struct fai_err *err)
+{
+	uint64_t key;
+	int rc = idea_lookup(t, ref_or_id, &key, err);
+	if (rc)
+		return rc;
+	rc = idea_load(t, key, out, err);
+	if (rc)
+		return rc;
+	rc = rev_check(*out, expect_rev, err);
+	if (rc) {
+		idea_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+struct edit_arg {
+	const struct store_actor *actor;
+	const char *ref;
+	const struct store_set *sets;
+	size_t nsets;
+	const struct idea *edited; /* store_idea_replace */
+	uint64_t expect_rev;
+	uint64_t rev;
+};
+
+/* Copies the fields a person may edit from src into dst. */
+static void editable_copy(struct idea *dst, const struct idea *src)
+{
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		unsigned fl = idea_field_info(f)->flags;
+		if (!(fl & (IDEA_FF_SYSTEM | IDEA_FF_INTERNAL)))
+			idea_set_raw(dst, f, src->v[f]);
+	}
+}
+
+static int edit_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct edit_arg *a = arg;
+	struct idea *before = NULL, *after = NULL;
+	struct idea_change *ch = NULL;
+	size_t nch;
+	int rc = idea_load_for(t, a->ref, a->expect_rev, &before, err);
+	if (rc)
+		return rc;
+	after = idea_clone(before);
+	if (a->edited)
+		editable_copy(after, a->edited);
+	for (size_t i = 0; i < a->nsets; i++) {
+		rc = idea_set(after, a->sets[i].field, a->sets[i].value, 0,
+			      err);
+		if (rc)
+			goto out;
+	}
+	rc = idea_check(after, err);
+	if (rc)
+		goto out;
+	nch = idea_diff(before, after, 1, &ch);
+	idea_changes_free(ch, nch);
+	if (nch == 0) {
+		rc = fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, NULL,
+				 idea_get(before, IDEA_REF));
+		goto out;
+	}
+	rc = idea_update(t, a->actor, before, after, LOG_EDIT, NULL, 0, 0,
+			 err);
+	a->rev = idea_revision(after);
+out:
+	idea_free(before);
+	idea_free(after);
+	return rc;
+}
+
+int store_idea_edit(struct store *s, const struct store_actor *actor,
+		    const char *ref_or_id, const struct store_set *sets,
+		    size_t nsets, uint64_t expect_rev, uint64_t *rev,
+		    struct fai_err *err)
+{
+	struct edit_arg a = {actor, ref_or_id, sets, nsets, NULL, expect_rev, 0};
+	int rc = store_write(s, edit_txn, &a, err);
+	if (!rc && rev)
+		*rev = a.rev;
+	return rc;
+}
+
+int store_idea_replace(struct store *s, const struct store_actor *actor,
+		       const struct idea *edited, uint64_t expect_rev,
+		       uint64_t *rev, struct fai_err *err)
+{
+	struct edit_arg a = {actor, idea_get(edited, IDEA_ID)[0]
+					    ? idea_get(edited, IDEA_ID)
+					    : idea_get(edited, IDEA_REF),
+			     NULL, 0, edited, expect_rev, 0};
+	int rc = store_write(s, edit_txn, &a, err);
+	if (!rc && rev)
+		*rev = a.rev;
+	return rc;
+}
+
+struct move_arg {
+	const struct store_actor *actor;
+	const char *ref;
+	enum stage to;
+	const char *reason;
+	int force;
+	uint64_t expect_rev;
+	uint64_t rev;
+};
+
+static int move_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct move_arg *a = arg;
+	struct idea *before = NULL, *after = NULL;
+	int gated = 0;
+	int rc = idea_load_for(t, a->ref, a->expect_rev, &before, err);
+	if (rc)
+		return rc;
+	rc = stage_move_check(before, a->to, a->reason, a->force, &gated, err);
+	if (rc)
+		goto out;
+	after = idea_clone(before);
+	stage_move_apply(after, a->to, a->reason, a->actor->now);
+	rc = rank_next(t, a->to, &after->rank, err);
+	if (rc)
+		goto out;
+	rc = idea_update(t, a->actor, before, after, LOG_MOVE, a->reason,
+			 gated, 0, err);
+	a->rev = idea_revision(after);
+out:
+	idea_free(before);
+	idea_free(after);
+	return rc;
+}
+
+int store_idea_move(struct store *s, const struct store_actor *actor,
+		    const char *ref_or_id, enum stage to, const char *reason,
+		    int force, uint64_t expect_rev, uint64_t *rev,
+		    struct fai_err *err)
+{
+	struct move_arg a = {actor, ref_or_id, to, reason, force, expect_rev,
+			     0};
+	int rc = store_write(s, move_txn, &a, err);
+	if (!rc && rev)
+		*rev = a.rev;
+	return rc;
+}
+
+struct comment_arg {
+	const struct store_actor *actor;
+	const char *ref;
+	const char *text;
+	uint64_t expect_rev;
+	uint64_t rev;
+};
+
+#define STORE_COMMENT_MAX (64 * 1024)
+
+static int comment_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct comment_arg *a = arg;
+	struct idea *idea = NULL;
+	struct log_entry e;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	int rc = idea_load_for(t, a->ref, a->expect_rev, &idea, err);
+	if (rc)
+		return rc;
+	idea_touch(idea, a->actor);
+	rc = idea_store(t, idea, 0, err);
+	if (rc)
+		goto out;
+	log_start(&e, a->actor, LOG_COMMENT, idea);
+	e.text = (char *)(uintptr_t)a->text;
+	rc = log_append(t, &e, err);
+	if (rc)
+		goto out;
+	codec_pair_key(pk, idea->key, e.seq);
+	rc = put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0, err);
+	a->rev = idea_revision(idea);
+out:
+	idea_free(idea);
+	return rc;
+}
+
+int store_idea_comment(struct store *s, const struct store_actor *actor,
+		       const char *ref_or_id, const char *text,
+		       uint64_t expect_rev, uint64_t *rev,
+		       struct fai_err *err)
+{
+	size_t n = text ? strlen(text) : 0;
+	const char *p = text;
+	while (p && (*p == ' ' || *p == '\t' || *p == '\n'))
+		p++;
+	if (!p || !*p)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "comment",
+				   "");
+	if (utf8_check(text, n) != n)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, "comment",
+				   text);
+	if (n > STORE_COMMENT_MAX)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG, "comment",
+				   text);
+	struct comment_arg a = {actor, ref_or_id, text, expect_rev, 0};
+	int rc = store_write(s, comment_txn, &a, err);
+	if (!rc && rev)
+		*rev = a.rev;
+	return rc;
+}
+
+/* Renumbers a column with even gaps, keeping its order (no revision
+ * changes: ranks are positions, not content). */
+static int column_renumber(struct store_txn *t, enum stage st,
+			   struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	uint64_t *keys = NULL;
+	size_t n = 0;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "order");
+	codec_order_key(k, (int)st, 0, 0);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && key.mv_size == sizeof(k) &&
+	       ((unsigned char *)key.mv_data)[0] == (unsigned char)st) {
+		keys = xrealloc(keys, (n + 1) * sizeof(*keys));
+		keys[n++] = codec_get_u64((unsigned char *)key.mv_data + 9);
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND) {
+		free(keys);
+		return lmdb_fail(t, rc, err, "order");
+	}
+	rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct idea *idea;
+		rc = idea_load(t, keys[i], &idea, err);
+		if (rc)
+			break;
+		rc = order_del(t, idea, err);
+		idea->rank = STORE_RANK_FIRST + (uint64_t)i * STORE_RANK_GAP;
+		if (!rc)
+			rc = order_put(t, idea, err);
+		if (!rc)
+			rc = idea_store(t, idea, 0, err);
+		idea_free(idea);
+	}
+	free(keys);
+	return rc;
+}
+
+/* Finds the rank that puts a card delta places from where it is.  Sets
+ * *rank, or returns -FAI_ENOTHING at the end of the column, or 1 when the
+ * neighbours leave no room (renumber and call again). */
+static int rank_between(struct store_txn *t, const struct idea *idea,
+			int delta, uint64_t *rank, struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	enum stage st = idea_stage(idea);
+	MDB_cursor_op step = delta < 0 ? MDB_PREV : MDB_NEXT;
+	int moved = 0, want = delta < 0 ? -delta : delta;
+	uint64_t near = 0, far = 0;
+	int have_far = 0;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "order");
+	codec_order_key(k, (int)st, idea->rank, idea->key);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET);
+	while (rc == 0 && moved <= want) {
+		rc = mdb_cursor_get(c, &key, &val, step);
+		if (rc)
+			break;
+		const unsigned char *p = key.mv_data;
+		if (key.mv_size != sizeof(k) || p[0] != (unsigned char)st)
+			break;
+		if (moved < want)
+			near = codec_get_u64(p + 1);
+		else {
+			far = codec_get_u64(p + 1);
+			have_far = 1;
+		}
+		moved++;
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return lmdb_fail(t, rc, err, "order");
+	if (moved == 0)
+		return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, NULL,
+				   idea_get(idea, IDEA_REF));
+	if (!have_far) /* past the last card we passed */
+		far = delta < 0 ? (near > STORE_RANK_GAP ? near - STORE_RANK_GAP
+							 : 0)
+				: near + STORE_RANK_GAP;
+	uint64_t lo = near < far ? near : far, hi = near < far ? far : near;
+	if (hi - lo < 2)
+		return 1;
+	*rank = lo + (hi - lo) / 2;
+	return 0;
+}
+
+struct reorder_arg {
+	const struct store_actor *actor;
+	const char *ref;
+	int delta;
+	uint64_t expect_rev;
+	uint64_t rev;
+};
+
+static int reorder_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct reorder_arg *a = arg;
+	struct idea *before = NULL, *after = NULL;
+	uint64_t rank;
+	int rc = idea_load_for(t, a->ref, a->expect_rev, &before, err);
+	if (rc)
+		return rc;
+	if (a->delta == 0) {
+		rc = fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, NULL, a->ref);
+		goto out;
+	}
+	rc = rank_between(t, before, a->delta, &rank, err);
+	if (rc == 1) {
+		rc = column_renumber(t, idea_stage(before), err);
+		if (rc)
+			goto out;
+		uint64_t key = before->key;
+		idea_free(before);
+		before = NULL;
+		rc = idea_load(t, key, &before, err);
+		if (!rc)
+			rc = rank_between(t, before, a->delta, &rank, err);
+		if (rc == 1)
+			rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL,
+					 "rank");
+	}
+	if (rc)
+		goto out;
+	after = idea_clone(before);
+	after->rank = rank;
+	rc = idea_update(t, a->actor, before, after, LOG_REORDER, NULL, 0, 0,
+			 err);
+	a->rev = idea_revision(after);
+out:
+	idea_free(before);
+	idea_free(after);
+	return rc;
+}
+
+int store_idea_reorder(struct store *s, const struct store_actor *actor,
+		       const char *ref_or_id, int delta, uint64_t expect_rev,
+		       uint64_t *rev, struct fai_err *err)
+{
+	struct reorder_arg a = {actor, ref_or_id, delta, expect_rev, 0};
+	int rc = store_write(s, reorder_txn, &a, err);
+	if (!rc && rev)
+		*rev = a.rev;
+	return rc;
+}
+
+/* ------------------------------------------------------------ undo */
+
+static int undoable(enum log_kind k)
+{
+	return k == LOG_CREATE || k == LOG_EDIT || k == LOG_MOVE ||
+	       k == LOG_COMMENT || k == LOG_REORDER || k == LOG_CONFIG;
+}
+
+/* Finds the entry to undo: seq itself, or the user's last one not undone
+ * yet.  Walks the log from its end, noting what UNDO entries undid. */
+static int undo_find(struct store_txn *t, const char *user, uint64_t seq,
+		     struct log_entry *out, struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	uint64_t *undone = NULL;
+	size_t nundone = 0;
+	int found = 0;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "log");
+	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+	while (rc == 0 && !found) {
+		struct log_entry e;
+		uint64_t s = codec_get_u64(key.mv_data);
+		if (seq && s < seq)
+			break;
+		if (codec_log_decode(val.mv_data, val.mv_size, s, &e) < 0) {
+			rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL,
+					 "log");
+			break;
+		}
+		int done = 0;
+		for (size_t i = 0; i < nundone; i++)
+			done |= undone[i] == s;
+		if (e.kind == LOG_UNDO) {
+			undone = xrealloc(undone,
+					  (nundone + 1) * sizeof(*undone));
+			undone[nundone++] = e.target;
+		} else if (!done && undoable(e.kind) &&
+			   (seq ? s == seq
+				: (e.user && strcmp(e.user, user) == 0))) {
+			*out = e;
+			found = 1;
+			continue;
+		} else if (seq && s == seq) {
+			log_entry_clear(&e);
+			break;
+		}
+		log_entry_clear(&e);
+		rc = mdb_cursor_get(c, &key, &val, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	free(undone);
+	if (found)
+		return 0;
+	if (rc && rc != MDB_NOTFOUND)
+		return rc < 0 ? rc : lmdb_fail(t, rc, err, "log");
+	return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, "user", user);
+}
+
+/* Undoes a CREATE: the idea goes, the log keeps every value it had. */
+static int undo_create(struct store_txn *t, const struct store_actor *actor,
+		       struct idea *idea, uint64_t target, struct fai_err *err)
+{
+	unsigned char id[UUID_LEN], k[8];
+	const char *ref = idea_get(idea, IDEA_REF);
+	struct log_entry e;
+	struct idea_change *ch = NULL;
+	size_t nch;
+	int rc = order_del(t, idea, err);
+	if (!rc)
+		rc = count_add(t, idea_stage(idea), -1, err);
+	if (!rc && uuid_parse(idea_get(idea, IDEA_ID), id) == 0)
+		rc = del(t, DB_BY_ID, id, UUID_LEN, err);
+	if (!rc)
+		rc = del(t, DB_BY_REF, ref, strlen(ref), err);
+	codec_put_u64(k, idea->key);
+	if (!rc)
+		rc = del(t, DB_IDEAS, k, 8, err);
+	if (rc)
+		return rc;
+	log_start(&e, actor, LOG_UNDO, idea);
+	e.revision = idea_revision(idea) + 1;
+	e.target = target;
+	struct idea *empty = idea_new();
+	nch = idea_diff(idea, empty, 0, &ch);
+	idea_free(empty);
+	e.changes = ch;
+	e.nchanges = nch;
+	rc = log_append(t, &e, err);
+	idea_changes_free(ch, nch);
+	return rc;
+}
+
+static int undo_config(struct store_txn *t, const struct store_actor *actor,
+		       const struct log_entry *target, struct fai_err *err)
+{
+	struct log_entry e;
+	struct idea_change back;
+	if (target->nchanges != 1 || !target->changes[0].name)
+		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, "log");
+	const struct idea_change *c = &target->changes[0];
+	int rc = meta_write(t, c->name, c->before ? c->before : "", err);
+	if (rc)
+		return rc;
+	log_start(&e, actor, LOG_UNDO, NULL);
+	back.name = c->name;
+	back.before = c->after;
+	back.after = c->before;
+	e.changes = &back;
+	e.nchanges = 1;
+	e.target = target->seq;
+	return log_append(t, &e, err);
+}
+
+struct undo_arg {
+	const struct store_actor *actor;
+	uint64_t seq;
+	struct log_entry target;
+};
+
+static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct undo_arg *a = arg;
+	struct log_entry *e = &a->target;
+	struct idea *before = NULL, *after = NULL;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	int rc;
+
+	log_entry_clear(e);
+	memset(e, 0, sizeof(*e));
+	rc = undo_find(t, a->actor->user, a->seq, e, err);
+	if (rc)
+		return rc;
+	if (e->kind == LOG_CONFIG)
+		return undo_config(t, a->actor, e, err);
+	rc = idea_load(t, e->idea_key, &before, err);
+	if (rc == -FAI_ENOTFOUND)
+		fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "ref", e->ref);
+	if (rc)
+		return rc;
+	if (idea_revision(before) != e->revision) {
+		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
+			    e->ref);
+		fai_err_detail(err, "%llu %llu %s",
+			       (unsigned long long)e->revision,
+			       (unsigned long long)idea_revision(before),
+			       idea_get(before, IDEA_UPDATED_BY));
+		rc = -FAI_ECONFLICT;
+		goto out;
+	}
+	if (e->kind == LOG_CREATE) {
+		rc = undo_create(t, a->actor, before, e->seq, err);
+		goto out;
+	}
+	after = idea_clone(before);
+	if (e->kind == LOG_COMMENT) {
+		codec_pair_key(pk, before->key, e->seq);
+		rc = del(t, DB_COMMENTS, pk, sizeof(pk), err);
+		if (rc)
+			goto out;
+	}
+	for (size_t i = 0; i < e->nchanges; i++) {
+		const struct idea_change *c = &e->changes[i];
+		if (!c->name)
+			continue;
+		if (strcmp(c->name, "rank") == 0) {
+			after->rank = c->before ? strtoull(c->before, NULL, 10)
+						: 0;
+			continue;
+		}
+		int f = idea_field_parse(c->name);
+		if (f >= 0)
+			idea_set_raw(after, f, c->before);
+	}
+	rc = idea_update(t, a->actor, before, after, LOG_UNDO,
+			 e->kind == LOG_COMMENT ? e->text : NULL, 0, e->seq,
+			 err);
+out:
+	idea_free(before);
+	idea_free(after);
+	return rc;
+}
+
+int store_undo(struct store *s, const struct store_actor *actor,
+	       uint64_t seq, struct log_entry *undone, struct fai_err *err)
+{
+	struct undo_arg a;
+	memset(&a, 0, sizeof(a));
+	a.actor = actor;
+	a.seq = seq;
+	int rc = store_write(s, undo_txn, &a, err);
+	if (!rc && undone)
+		*undone = a.target;
+	else
+		log_entry_clear(&a.target);
+	return rc;
+}
+
+/* ------------------------------------------------------------ check */
+
+const char *store_problem_text(enum store_problem p)
+{
+	static const char *const text[] = {
+#define STORE_X_TEXT(name, t) t,
+		STORE_PROBLEM_LIST(STORE_X_TEXT)
+#undef STORE_X_TEXT
+	};
+	return (unsigned)p < STORE_PROBLEM_COUNT ? text[p] : "";
+}
+
+struct check {
+	struct store_txn *t;
+	void (*fn)(enum store_problem p, const char *where, const char *detail,
+		   void *arg);
+	void *arg;
+	int problems;
+	uint64_t nkeys;    /* next_key: internal keys are below it */
+	uint64_t *logrev;  /* last revision seen in the log, per key */
+	uint64_t *idearev; /* revision of each existing idea (0: none) */
+};
+
+static void problem(struct check *ck, enum store_problem p, const char *where,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct check *ck, enum store_problem p, const char *where,
+		    const char *fmt, ...)
+{
+	char detail[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	ck->problems++;
+	if (ck->fn)
+		ck->fn(p, where, detail, ck->arg);
+}
+
+/* Looks up an index entry and says whether it points at key. */
+static int index_points(struct store_txn *t, enum store_dbi db, const void *k,
+			size_t kn, uint64_t key)
+{
+	MDB_val v;
+	return get(t, db, k, kn, &v) == 0 && v.mv_size == 8 &&
+	       codec_get_u64(v.mv_data) == key;
+}
+
+/* Every idea: decodes, is valid, and its indexes point back at it. */
+static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
+		       struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	struct store_txn *t = ck->t;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_IDEAS], &c);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "ideas");
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		struct idea *idea;
+		struct fai_err verr;
+		char where[32];
+		uint64_t k = key.mv_size == 8 ? codec_get_u64(key.mv_data) : 0;
+		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
+		if (!k || k >= ck->nkeys ||
+		    codec_idea_decode(val.mv_data, val.mv_size, k, &idea) < 0) {
+			problem(ck, STORE_PROBLEM_DECODE, where, "ideas");
+			continue;
+		}
+		const char *ref = idea_get(idea, IDEA_REF);
+		fai_err_clear(&verr);
+		if (idea_check(idea, &verr) < 0)
+			problem(ck, STORE_PROBLEM_INVALID, ref, "%s=%s",
+				verr.field, verr.value);
+		unsigned char id[UUID_LEN], ok[CODEC_ORDER_KEY_LEN];
+		if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0 ||
+		    !index_points(t, DB_BY_ID, id, UUID_LEN, k))
+			problem(ck, STORE_PROBLEM_ID_INDEX, ref, "%s",
+				idea_get(idea, IDEA_ID));
+		if (!index_points(t, DB_BY_REF, ref, strlen(ref), k))
+			problem(ck, STORE_PROBLEM_REF_INDEX, ref, "%s", ref);
+		enum stage st = idea_stage(idea);
+		codec_order_key(ok, (int)st, idea->rank, k);
+		MDB_val v;
+		if (st == STAGE_NONE || get(t, DB_ORDER, ok, sizeof(ok), &v))
+			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref, "%s",
+				idea_get(idea, IDEA_STAGE));
+		if (st != STAGE_NONE)
+			counts[st]++;
+		ck->idearev[k] = idea_revision(idea);
+		idea_free(idea);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "ideas");
+}
+
+/* Every index entry points at an idea that names it back. */
+static int check_index(struct check *ck, enum store_dbi db,
+		       struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	struct store_txn *t = ck->t;
+	enum store_problem p = db == DB_BY_ID    ? STORE_PROBLEM_ID_INDEX
+			       : db == DB_BY_REF ? STORE_PROBLEM_REF_INDEX
+						 : STORE_PROBLEM_ORDER_INDEX;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, store_db_names[db]);
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		uint64_t k;
+		const unsigned char *kp = key.mv_data;
+		if (db == DB_ORDER)
+			k = key.mv_size == CODEC_ORDER_KEY_LEN
+				    ? codec_get_u64(kp + 9)
+				    : 0;
+		else
+			k = val.mv_size == 8 ? codec_get_u64(val.mv_data) : 0;
+		char where[40];
+		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
+		if (!k || k >= ck->nkeys || !ck->idearev[k]) {
+			problem(ck, p, where, "%s: no idea",
+				store_db_names[db]);
+			continue;
+		}
+		if (db != DB_ORDER)
+			continue; /* by_id/by_ref: check_ideas saw the pair */
+		struct idea *idea;
+		if (idea_load(t, k, &idea, err) < 0) {
+			problem(ck, p, where, "order: unreadable idea");
+			continue;
+		}
+		if ((int)kp[0] != (int)idea_stage(idea) ||
+		    codec_get_u64(kp + 1) != idea->rank)
+			problem(ck, p, idea_get(idea, IDEA_REF),
+				"order: stale entry");
+		idea_free(idea);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0
+				  : lmdb_fail(NULL, rc, err, store_db_names[db]);
+}
+
+/* The log: revisions of each idea consecutive from 1, per-idea index
+ * complete; comments point at live ideas and COMMENT entries. */
+static int check_log(struct check *ck, struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	struct store_txn *t = ck->t;
+	uint64_t with_idea = 0, indexed = 0;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "log");
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		struct log_entry e;
+		char where[32];
+		uint64_t seq = key.mv_size == 8 ? codec_get_u64(key.mv_data) : 0;
+		snprintf(where, sizeof(where), "log %llu",
+			 (unsigned long long)seq);
+		if (codec_log_decode(val.mv_data, val.mv_size, seq, &e) < 0) {
+			problem(ck, STORE_PROBLEM_DECODE, where, "log");
+			continue;
+		}
+		if (e.idea_key) {
+			with_idea++;
+			unsigned char pk[CODEC_PAIR_KEY_LEN];
+			MDB_val v;
+			codec_pair_key(pk, e.idea_key, seq);
+			if (get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
+				problem(ck, STORE_PROBLEM_LOG_INDEX, e.ref,
+					"%s", where);
+			if (e.idea_key >= ck->nkeys) {
+				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
+					"%s: unknown idea", where);
+			} else if (e.revision != ck->logrev[e.idea_key] + 1) {
+				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
+					"%s: revision %llu after %llu", where,
+					(unsigned long long)e.revision,
+					(unsigned long long)
+						ck->logrev[e.idea_key]);
+				ck->logrev[e.idea_key] = e.revision;
+			} else {
+				ck->logrev[e.idea_key] = e.revision;
+			}
+		}
+		log_entry_clear(&e);
+	}
+	mdb_cursor_close(c);
+	if (rc != MDB_NOTFOUND)
+		return lmdb_fail(NULL, rc, err, "log");
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "log_idea");
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT))
+		indexed++;
+	mdb_cursor_close(c);
+	if (indexed != with_idea)
+		problem(ck, STORE_PROBLEM_LOG_INDEX, "log_idea",
+			"%llu entries for %llu", (unsigned long long)indexed,
+			(unsigned long long)with_idea);
+
+	for (uint64_t k = 1; k < ck->nkeys; k++)
+		if (ck->idearev[k] && ck->idearev[k] != ck->logrev[k]) {
+			char where[32];
+			snprintf(where, sizeof(where), "#%llu",
+				 (unsigned long long)k);
+			problem(ck, STORE_PROBLEM_LOG_REVISION, where,
+				"idea at revision %llu, log at %llu",
+				(unsigned long long)ck->idearev[k],
+				(unsigned long long)ck->logrev[k]);
+		}
+
+	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_COMMENTS], &c);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "comments");
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		struct log_entry e;
+		struct fai_err lerr;
+		uint64_t k = key.mv_size == CODEC_PAIR_KEY_LEN
+				     ? codec_get_u64(key.mv_data)
+				     : 0;
+		uint64_t seq = k ? codec_get_u64((unsigned char *)key.mv_data +
+						 8)
+				 : 0;
+		char where[40];
+		snprintf(where, sizeof(where), "#%llu/%llu",
+			 (unsigned long long)k, (unsigned long long)seq);
+		if (!k || k >= ck->nkeys || !ck->idearev[k] ||
+		    log_read(t, seq, &e, &lerr) < 0) {
+			problem(ck, STORE_PROBLEM_COMMENT, where, "comments");
+			continue;
+		}
+		if (e.kind != LOG_COMMENT || e.idea_key != k)
+			problem(ck, STORE_PROBLEM_COMMENT, where, "%s",
+				log_kind_code(e.kind));
+		log_entry_clear(&e);
+	}
+	mdb_cursor_close(c);
+	return rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "comments");
+}
+
+int store_check(struct store *s,
+		void (*fn)(enum store_problem p, const char *where,
+			   const char *detail, void *arg),
+		void *arg, struct fai_err *err)
+{
+	struct store_txn t;
+	struct check ck;
+	uint64_t counts[STAGE_COUNT] = {0}, kept[STAGE_COUNT];
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	memset(&ck, 0, sizeof(ck));
+	ck.t = &t;
+	ck.fn = fn;
+	ck.arg = arg;
+	rc = meta_u64(&t, "next_key", &ck.nkeys, err);
+	if (rc)
+		goto end;
+	if (ck.nkeys == 0)
+		ck.nkeys = 1;
+	ck.logrev = xcalloc(ck.nkeys, sizeof(*ck.logrev));
+	ck.idearev = xcalloc(ck.nkeys, sizeof(*ck.idearev));
+	rc = check_ideas(&ck, counts, err);
+	if (!rc)
+		rc = check_index(&ck, DB_BY_ID, err);
+	if (!rc)
+		rc = check_index(&ck, DB_BY_REF, err);
+	if (!rc)
+		rc = check_index(&ck, DB_ORDER, err);
+	if (!rc)
+		rc = counts_read(&t, kept, err);
+	for (int i = 0; !rc && i < STAGE_COUNT; i++)
+		if (counts[i] != kept[i])
+			problem(&ck, STORE_PROBLEM_STAGE_COUNT, stage_code(i),
+				"%llu ideas, count says %llu",
+				(unsigned long long)counts[i],
+				(unsigned long long)kept[i]);
+	if (!rc)
+		rc = check_log(&ck, err);
+	free(ck.logrev);
+	free(ck.idearev);
+end:
+	rd_end(&t);
+	return rc ? rc : ck.problems;
+}

@@ -1,0 +1,216 @@
+/* store.h - the live store: one LMDB environment (a directory) holding the
+ * ideas, their indexes, the board order, comments, the activity log and the
+ * settings.  The only module that speaks LMDB; nothing LMDB leaves it.
+ *
+ * Every change is one write transaction that bumps the idea's revision and
+ * appends to the log; a change may carry the revision it was based on and is
+ * refused with -FAI_ECONFLICT when the idea moved on.  No transaction is
+ * held between calls.  See docs/data-model.md for the layout. */
+#ifndef FAI_STORE_H
+#define FAI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/idea.h"
+#include "../core/log.h"
+#include "../core/stage.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;     /* an open environment */
+struct store_txn; /* a write transaction inside store_write */
+
+enum store_open_flags {
+	STORE_CREATE = 1 << 0,   /* create the directory and store if absent */
+	STORE_READONLY = 1 << 1, /* open for reading only */
+	STORE_EXCL = 1 << 2,     /* with STORE_CREATE: -FAI_EEXIST if present */
+};
+
+/* Who acts, when, from where: recorded in the log and updated_by. */
+struct store_actor {
+	const char *user;   /* Unix user name */
+	const char *client; /* SSH client address, or NULL */
+	int64_t now;        /* Unix time of the action */
+};
+
+/* Opens the store in directory path (created with flags STORE_CREATE; region
+ * is then recorded as the store's region, may be NULL).  Clears stale reader
+ * slots, migrates an older schema, refuses a newer one (-FAI_ESCHEMA), a
+ * missing store (-FAI_ENOSTORE).  mapsize 0 picks the default (grows by
+ * itself).  *out is freed with store_close. */
+int store_open(struct store **out, const char *path, unsigned flags,
+	       const char *region, size_t mapsize, struct fai_err *err);
+void store_close(struct store *s);
+
+/* Returns the current map size in bytes (tests watch it grow). */
+size_t store_mapsize(const struct store *s);
+
+/* Returns the id of the last committed transaction: it changes exactly when
+ * someone wrote, so an idle board can poll it cheaply. */
+uint64_t store_last_txn(struct store *s);
+
+/* Reads a meta value (e.g. "region", "demo") into *out (heap, caller frees;
+ * NULL when absent). */
+int store_meta_get(struct store *s, const char *key, char **out,
+		   struct fai_err *err);
+
+/* Sets a meta value (e.g. "demo" = "1") in its own transaction. */
+int store_meta_set(struct store *s, const char *key, const char *value,
+		   struct fai_err *err);
+
+/* Reads a setting, its default when unset. *out is heap, caller frees. */
+int store_config_get(struct store *s, const char *key, char **out,
+		     struct fai_err *err);
+/* Sets a setting after config_check; logged as a CONFIG entry. */
+int store_config_set(struct store *s, const struct store_actor *actor,
+		     const char *key, const char *value, struct fai_err *err);
+
+/* --- reading (each call is one short read transaction) --- */
+
+/* Finds an idea by reference ("84-0042") or UUID.  *out is the caller's. */
+int store_idea_find(struct store *s, const char *ref_or_id, struct idea **out,
+		    struct fai_err *err);
+int store_idea_get(struct store *s, uint64_t key, struct idea **out,
+		   struct fai_err *err);
+
+/* Counts per stage (O(1): kept in meta). */
+int store_stage_counts(struct store *s, uint64_t counts[STAGE_COUNT],
+		       struct fai_err *err);
+
+/* A position in a column: a card's (rank, key).  {0,0} is the top. */
+struct store_pos {
+	uint64_t rank;
+	uint64_t key;
+};
+
+/* Reads up to max ideas of stage in board order, starting at the card after
+ * pos (pos NULL or {0,0}: from the top).  Ideas are added to *out (a heap
+ * array grown as needed, *n its length).  Costs O(max), not O(ideas). */
+int store_stage_page(struct store *s, enum stage stage,
+		     const struct store_pos *pos, size_t max,
+		     struct idea ***out, size_t *n, struct fai_err *err);
+
+/* Returns 1 when a store exists in directory path, else 0. */
+int store_exists(const char *path);
+
+/* Calls fn for every idea in board order (stage, rank).  fn's idea is only
+ * valid during the call; a non-zero return stops and is returned. */
+int store_idea_foreach(struct store *s,
+		       int (*fn)(const struct idea *idea, void *arg),
+		       void *arg, struct fai_err *err);
+
+/* Calls fn for log entries in order: all (idea_key 0) or of one idea, at or
+ * after since (0: all).  The entry is only valid during the call. */
+int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
+		      int (*fn)(const struct log_entry *e, void *arg),
+		      void *arg, struct fai_err *err);
+
+/* --- writing --- */
+
+/* Runs fn inside one write transaction and commits when it returns 0; any
+ * other return aborts and is returned.  When the map is full the transaction
+ * is aborted, the map doubled and fn called again from the start, so fn must
+ * not consume its inputs. */
+int store_write(struct store *s,
+		int (*fn)(struct store_txn *t, void *arg, struct fai_err *err),
+		void *arg, struct fai_err *err);
+
+/* Inside store_write.  Creates idea: assigns key, id (unless set), ref
+ * (unless set; from region's sequence), stage need (unless set), times,
+ * revision 1; checks it with idea_check; logs CREATE.  Updates idea->key,
+ * ->rank and its fields to what was stored.  -FAI_EEXIST when the id or ref is
+ * taken. */
+int store_txn_create(struct store_txn *t, const struct store_actor *actor,
+		     struct idea *idea, struct fai_err *err);
+
+/* Field assignments for an edit: field codes and new text (NULL clears). */
+struct store_set {
+	enum idea_field field;
+	const char *value;
+};
+
+/* --- one action, one transaction (each returns the stored idea's new
+ * revision in *rev when rev is not NULL) --- */
+
+int store_idea_create(struct store *s, const struct store_actor *actor,
+		      struct idea *idea, struct fai_err *err);
+
+/* Sets fields of the idea ref_or_id; expect_rev 0 means no check.  A change
+ * that changes nothing is -FAI_ENOTHING. */
+int store_idea_edit(struct store *s, const struct store_actor *actor,
+		    const char *ref_or_id, const struct store_set *sets,
+		    size_t nsets, uint64_t expect_rev, uint64_t *rev,
+		    struct fai_err *err);
+
+/* Replaces the editable fields with those of edited (as from the editor
+ * template) when the idea is still at expect_rev. */
+int store_idea_replace(struct store *s, const struct store_actor *actor,
+		       const struct idea *edited, uint64_t expect_rev,
+		       uint64_t *rev, struct fai_err *err);
+
+int store_idea_move(struct store *s, const struct store_actor *actor,
+		    const char *ref_or_id, enum stage to, const char *reason,
+		    int force, uint64_t expect_rev, uint64_t *rev,
+		    struct fai_err *err);
+
+int store_idea_comment(struct store *s, const struct store_actor *actor,
+		       const char *ref_or_id, const char *text,
+		       uint64_t expect_rev, uint64_t *rev,
+		       struct fai_err *err);
+
+/* Moves the card delta places down (positive) or up (negative) in its column,
+ * stopping at the ends.  -FAI_ENOTHING when it is already there. */
+int store_idea_reorder(struct store *s, const struct store_actor *actor,
+		       const char *ref_or_id, int delta, uint64_t expect_rev,
+		       uint64_t *rev, struct fai_err *err);
+
+/* Undoes the last action of user that is not already undone (seq 0), or the
+ * entry seq.  Refused with -FAI_ECONFLICT when the idea changed since, with
+ * -FAI_ENOTHING when there is nothing to undo.  The undone entry is copied
+ * into *undone (may be NULL; clear it with log_entry_clear). */
+int store_undo(struct store *s, const struct store_actor *actor,
+	       uint64_t seq, struct log_entry *undone, struct fai_err *err);
+
+/* Reads the comments of an idea, oldest first, as log entries of kind
+ * COMMENT (at, user, text).  *out is a heap array of *n entries; free each
+ * with log_entry_clear, then the array. */
+int store_comments(struct store *s, uint64_t idea_key,
+		   struct log_entry **out, size_t *n, struct fai_err *err);
+
+/* --- checking --- */
+
+/* X(name, text): inconsistencies store_check can report. */
+#define STORE_PROBLEM_LIST(X)                                                 \
+	X(DECODE, N_("a record cannot be decoded"))                           \
+	X(ID_INDEX, N_("the id index does not match the idea"))               \
+	X(REF_INDEX, N_("the reference index does not match the idea"))       \
+	X(ORDER_INDEX, N_("the board order does not match the idea"))         \
+	X(STAGE_COUNT, N_("a stage count does not match the ideas"))                \
+	X(LOG_REVISION, N_("the log's revisions are not consecutive"))        \
+	X(LOG_INDEX, N_("the per-idea log index does not match the log"))     \
+	X(COMMENT, N_("a comment belongs to no idea"))                        \
+	X(INVALID, N_("an idea holds an invalid value"))
+
+enum store_problem {
+#define STORE_X_ENUM(name, text) STORE_PROBLEM_##name,
+	STORE_PROBLEM_LIST(STORE_X_ENUM)
+#undef STORE_X_ENUM
+	STORE_PROBLEM_COUNT
+};
+
+/* Returns the English text of a problem kind. */
+const char *store_problem_text(enum store_problem p);
+
+/* Verifies every index against the ideas, the stage counts, the log against
+ * the revisions and the comments.  Calls fn (may be NULL) for each problem
+ * with its kind, the idea's ref or key as text, and a detail.  Returns the
+ * number of problems (>= 0), or a negative error when the store cannot be
+ * read. */
+int store_check(struct store *s,
+		void (*fn)(enum store_problem p, const char *where,
+			   const char *detail, void *arg),
+		void *arg, struct fai_err *err);
+
+#endif

@@ -1,0 +1,474 @@
+/* test_utf8.c - strict decoding, cell widths, fitting, search folding and
+ * the display-safe form that keeps stored text from driving a terminal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../core/utf8.h"
+
+/* Returns utf8_safe of s[0..n) as a heap string. */
+static char *
+safe(const char *s, size_t n, int flags)
+{
+	struct buf b;
+
+	buf_init(&b);
+	utf8_safe(&b, s, n, flags);
+	return buf_steal(&b);
+}
+
+static char *
+fold(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	utf8_fold(&b, s);
+	return buf_steal(&b);
+}
+
+static char *
+fit(const char *s, size_t width, size_t *used)
+{
+	struct buf b;
+
+	buf_init(&b);
+	*used = utf8_fit(&b, s, width);
+	return buf_steal(&b);
+}
+
+#define CHECK(s) utf8_check((s), sizeof(s) - 1)
+
+static void
+test_check_degenerate(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_check("", 0), 0);
+	assert_int_equal(utf8_check(NULL, 0), 0);
+	assert_int_equal(CHECK("plain ascii"), 11);
+	assert_int_equal(CHECK("Élevé 漢 🚀"), sizeof("Élevé 漢 🚀") - 1);
+	/* An embedded NUL is valid UTF-8 (it is a control, see below). */
+	assert_int_equal(CHECK("a\0b"), 3);
+}
+
+static void
+test_check_invalid(void **state)
+{
+	(void)state;
+	/* Overlongs. */
+	assert_int_equal(CHECK("a\xC0\x80"), 1);
+	assert_int_equal(CHECK("\xC1\xBF"), 0);
+	assert_int_equal(CHECK("\xE0\x80\xAF"), 0);
+	assert_int_equal(CHECK("\xE0\x9F\xBF"), 0);
+	assert_int_equal(CHECK("\xF0\x80\x80\xAF"), 0);
+	assert_int_equal(CHECK("\xF0\x8F\xBF\xBF"), 0);
+	/* Surrogates. */
+	assert_int_equal(CHECK("ok\xED\xA0\x80"), 2);
+	assert_int_equal(CHECK("\xED\xBF\xBF"), 0);
+	/* Beyond U+10FFFF. */
+	assert_int_equal(CHECK("\xF4\x90\x80\x80"), 0);
+	assert_int_equal(CHECK("\xF5\x80\x80\x80"), 0);
+	assert_int_equal(CHECK("\xFF"), 0);
+	assert_int_equal(CHECK("\xFE"), 0);
+	/* Lone continuation, truncated sequences. */
+	assert_int_equal(CHECK("ab\x80"), 2);
+	assert_int_equal(CHECK("\xC3"), 0);
+	assert_int_equal(CHECK("x\xE6\xBC"), 1);
+	assert_int_equal(CHECK("\xF0\x9F\x9A"), 0);
+	assert_int_equal(CHECK("\xC3\x28"), 0);
+	/* Limits that are valid. */
+	assert_int_equal(CHECK("\xF4\x8F\xBF\xBF"), 4);
+	assert_int_equal(CHECK("\xED\x9F\xBF"), 3);
+	assert_int_equal(CHECK("\xEE\x80\x80"), 3);
+	assert_int_equal(CHECK("\xC2\x80"), 2);
+	/* n bounds the check: a sequence cut by n is invalid. */
+	assert_int_equal(utf8_check("\xC3\xA9", 1), 0);
+}
+
+static void
+test_decode(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_int_equal(utf8_decode("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(utf8_decode("\xC3\xA9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(utf8_decode("\xE6\xBC\xA2", 3, &cp), 3);
+	assert_int_equal(cp, 0x6F22);
+	assert_int_equal(utf8_decode("\xF0\x9F\x9A\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F680);
+	assert_int_equal(utf8_decode("\xF0\x9F\x9A\x80", 3, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode("\xC0\xAF", 2, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+}
+
+static void
+test_encode(void **state)
+{
+	static const uint32_t cps[] = { 0, 'a', 0x7F, 0x80, 0xE9, 0x7FF,
+					0x800, 0x2026, 0xFFFD, 0xFFFF,
+					0x10000, 0x1F680, 0x10FFFF };
+	struct buf b;
+	uint32_t cp;
+	size_t i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		buf_reset(&b);
+		utf8_encode(&b, cps[i]);
+		assert_int_equal(utf8_check(b.data, b.len), b.len);
+		assert_int_equal(utf8_decode(b.data, b.len, &cp), (int)b.len);
+		assert_int_equal(cp, cps[i]);
+	}
+	buf_reset(&b);
+	utf8_encode(&b, 0xE9);
+	assert_string_equal(b.data, "é");
+	/* Surrogates and values past U+10FFFF are never encoded. */
+	buf_reset(&b);
+	utf8_encode(&b, 0xD800);
+	assert_string_equal(b.data, "\xEF\xBF\xBD");
+	buf_reset(&b);
+	utf8_encode(&b, 0x110000);
+	assert_string_equal(b.data, "\xEF\xBF\xBD");
+	buf_free(&b);
+}
+
+static void
+test_width(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_width(""), 0);
+	assert_int_equal(utf8_width("abc"), 3);
+	assert_int_equal(utf8_width("é"), 1);
+	assert_int_equal(utf8_width("Élevé"), 5);
+	assert_int_equal(utf8_width("漢"), 2);
+	assert_int_equal(utf8_width("漢字"), 4);
+	assert_int_equal(utf8_width("🚀"), 2);
+	assert_int_equal(utf8_width("한"), 2);
+	assert_int_equal(utf8_width("ｱ"), 1); /* halfwidth katakana */
+	assert_int_equal(utf8_width("Ａ"), 2); /* fullwidth A */
+	/* e + COMBINING ACUTE ACCENT is one cell. */
+	assert_int_equal(utf8_width("e\xCC\x81"), 1);
+	assert_int_equal(utf8_width("\xE2\x80\x8B"), 0); /* ZWSP */
+	assert_int_equal(utf8_width("\xEF\xB8\x8F"), 0); /* VS16 */
+	assert_int_equal(utf8_width("…"), 1);
+	/* Controls count 0; invalid bytes count as U+FFFD, 1 cell. */
+	assert_int_equal(utf8_width("a\x1b[2Jb"), 5);
+	assert_int_equal(utf8_width("\xFF\xFE"), 2);
+	assert_int_equal(utf8_cp_width(0), 0);
+	assert_int_equal(utf8_cp_width(0x9B), 0);
+	assert_int_equal(utf8_cp_width(0x7F), 0);
+	assert_int_equal(utf8_cp_width(0x300), 0);
+	assert_int_equal(utf8_cp_width(0x20D0), 0);
+	assert_int_equal(utf8_cp_width(0x1100), 2);
+	assert_int_equal(utf8_cp_width(0x1160), 1);
+	assert_int_equal(utf8_cp_width(0x4E00), 2);
+	assert_int_equal(utf8_cp_width(0x9FFF), 2);
+	assert_int_equal(utf8_cp_width(0x1F64F), 2);
+	assert_int_equal(utf8_cp_width(0x1F650), 1);
+	assert_int_equal(utf8_cp_width(0x20000), 2);
+	assert_int_equal(utf8_cp_width(0x3FFFD), 2);
+	assert_int_equal(utf8_cp_width(0x10FFFF), 1);
+}
+
+static void
+test_fit(void **state)
+{
+	size_t used;
+	char *s;
+
+	(void)state;
+	s = fit("", 10, &used);
+	assert_string_equal(s, "");
+	assert_int_equal(used, 0);
+	free(s);
+	s = fit("hello", 0, &used);
+	assert_string_equal(s, "");
+	assert_int_equal(used, 0);
+	free(s);
+	s = fit("hello", 10, &used);
+	assert_string_equal(s, "hello");
+	assert_int_equal(used, 5);
+	free(s);
+	s = fit("hello", 5, &used);
+	assert_string_equal(s, "hello");
+	assert_int_equal(used, 5);
+	free(s);
+	s = fit("hello world", 5, &used);
+	assert_string_equal(s, "hell…");
+	assert_int_equal(used, 5);
+	free(s);
+	s = fit("hello", 1, &used);
+	assert_string_equal(s, "…");
+	assert_int_equal(used, 1);
+	free(s);
+	s = fit("Élevé à Lyon", 6, &used);
+	assert_string_equal(s, "Élevé…");
+	assert_int_equal(used, 6);
+	free(s);
+	/* A wide character never straddles the limit. */
+	s = fit("漢字漢字", 5, &used);
+	assert_string_equal(s, "漢字…");
+	assert_int_equal(used, 5);
+	free(s);
+	s = fit("漢字漢字", 4, &used);
+	assert_string_equal(s, "漢…");
+	assert_int_equal(used, 3);
+	free(s);
+	s = fit("🚀🚀🚀", 2, &used);
+	assert_string_equal(s, "…");
+	assert_int_equal(used, 1);
+	free(s);
+	/* Combining marks stay with their letter. */
+	s = fit("e\xCC\x81" "e\xCC\x81" "e\xCC\x81", 2, &used);
+	assert_string_equal(s, "e\xCC\x81…");
+	assert_int_equal(used, 2);
+	free(s);
+	s = fit("e\xCC\x81" "e\xCC\x81", 2, &used);
+	assert_string_equal(s, "e\xCC\x81" "e\xCC\x81");
+	assert_int_equal(used, 2);
+	free(s);
+	/* Invalid bytes never reach the output. */
+	s = fit("a\xFF" "bcdef", 3, &used);
+	assert_string_equal(s, "a\xEF\xBF\xBD…");
+	assert_int_equal(used, 3);
+	free(s);
+}
+
+static void
+test_fold(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = fold("");
+	assert_string_equal(s, "");
+	free(s);
+	s = fold("Élevé");
+	assert_string_equal(s, "eleve");
+	free(s);
+	s = fold("ÀÂÄÁÃÅ àâäáãå Çç ÉÈÊË éèêë ÎÏÍÌ îïíì");
+	assert_string_equal(s, "aaaaaa aaaaaa cc eeee eeee iiii iiii");
+	free(s);
+	s = fold("ÔÖÓÒÕØ ôöóòõø ÙÛÜÚ ùûüú ŸÝ ÿý Ññ");
+	assert_string_equal(s, "oooooo oooooo uuuu uuuu yy yy nn");
+	free(s);
+	s = fold("ŒUVRE œuvre Æ æ Straße");
+	assert_string_equal(s, "oeuvre oeuvre ae ae strasse");
+	free(s);
+	s = fold("Łódź Šťastný Ğ İ");
+	assert_string_equal(s, "lodz stastny g i");
+	free(s);
+	s = fold("L’été D'Azur");
+	assert_string_equal(s, "l'ete d'azur");
+	free(s);
+	/* Decomposed accents are removed too. */
+	s = fold("E\xCC\x81le\xCC\x80ve");
+	assert_string_equal(s, "eleve");
+	free(s);
+	/* Other scripts and symbols are kept as they are. */
+	s = fold("漢字 ΑΒΓ × ÷ 🚀");
+	assert_string_equal(s, "漢字 ΑΒΓ × ÷ 🚀");
+	free(s);
+	/* Invalid bytes become U+FFFD, never raw. */
+	s = fold("A\xFF");
+	assert_string_equal(s, "a\xEF\xBF\xBD");
+	free(s);
+}
+
+static void
+test_search(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_search("", ""), 1);
+	assert_int_equal(utf8_search("anything", ""), 1);
+	assert_int_equal(utf8_search("anything", NULL), 1);
+	assert_int_equal(utf8_search(NULL, "x"), 0);
+	assert_int_equal(utf8_search("", "x"), 0);
+	assert_int_equal(utf8_search("Isolement des personnes Élevé", "eleve"),
+			 1);
+	assert_int_equal(utf8_search("Élevé", "ÉLEVÉ"), 1);
+	assert_int_equal(utf8_search("eleve", "Élevé"), 1);
+	assert_int_equal(utf8_search("Repair café vélo", "CAFE VELO"), 1);
+	assert_int_equal(utf8_search("Cœur de ville", "coeur"), 1);
+	assert_int_equal(utf8_search("L’atelier", "l'atelier"), 1);
+	assert_int_equal(utf8_search("Élevé", "elevee"), 0);
+	assert_int_equal(utf8_search("vélo", "velos"), 0);
+	assert_int_equal(utf8_search("abc", "xyz"), 0);
+}
+
+static void
+test_safe_plain(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = safe("", 0, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "");
+	free(s);
+	s = safe("Élevé 漢 🚀", strlen("Élevé 漢 🚀"), UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "Élevé 漢 🚀");
+	free(s);
+	/* n is respected: the rest is not read. */
+	s = safe("abcdef", 3, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "abc");
+	free(s);
+}
+
+static void
+test_safe_escapes(void **state)
+{
+	static const char osc52[] = "\x1b]52;c;ZWNobyBwd25lZA==\x07";
+	char *s;
+
+	(void)state;
+	/* ESC[2J (clear screen) is shown, not obeyed. */
+	s = safe("a\x1b[2Jb", 6, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a␛[2Jb");
+	assert_null(strchr(s, 0x1b));
+	free(s);
+	/* OSC 52 (clipboard write) ending in BEL. */
+	s = safe(osc52, sizeof(osc52) - 1, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "␛]52;c;ZWNobyBwd25lZA==␇");
+	assert_null(strchr(s, 0x1b));
+	assert_null(strchr(s, 0x07));
+	free(s);
+	/* NUL inside the n bytes. */
+	s = safe("a\0b", 3, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a␀b");
+	free(s);
+	/* DEL. */
+	s = safe("x\x7fy", 3, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "x␡y");
+	free(s);
+	/* C1 control encoded as UTF-8 (U+009B, CSI). */
+	s = safe("a\xC2\x9B" "2J", 5, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a<U+009B>2J");
+	free(s);
+	s = safe("\xC2\x85", 2, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "<U+0085>");
+	free(s);
+	/* A raw 8-bit CSI byte is invalid UTF-8: U+FFFD. */
+	s = safe("a\x9B" "2J", 4, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a\xEF\xBF\xBD" "2J");
+	free(s);
+	/* Bidi overrides and isolates. */
+	s = safe("abc\xE2\x80\xAE" "cba", 9, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "abc<U+202E>cba");
+	free(s);
+	s = safe("\xE2\x80\x8F\xE2\x81\xA6\xD8\x9C", 8, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "<U+200F><U+2066><U+061C>");
+	free(s);
+	/* Invalid bytes and overlongs. */
+	s = safe("\xFF\xC0\xAF" "ok\xED\xA0\x80", 8, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+			       "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	free(s);
+	/* Every output is valid UTF-8 without C0 except what MULTILINE
+	 * keeps. */
+	{
+		char all[256];
+		size_t i;
+
+		for (i = 0; i < 256; i++)
+			all[i] = (char)i;
+		s = safe(all, 256, UTF8_SAFE_ONELINE);
+		assert_int_equal(utf8_check(s, strlen(s)), strlen(s));
+		assert_int_equal(utf8_has_control(s, strlen(s)), 0);
+		for (i = 0; s[i] != '\0'; i++)
+			assert_true((unsigned char)s[i] >= 0x20 &&
+				    s[i] != 0x7f);
+		free(s);
+	}
+}
+
+static void
+test_safe_lines(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = safe("a\nb\tc\rd", 7, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a␊b␉c␍d");
+	free(s);
+	s = safe("a\nb\tc\rd", 7, UTF8_SAFE_MULTILINE);
+	assert_string_equal(s, "a\nb c␍d");
+	free(s);
+	s = safe("l1\n\x1b[31mred\n", 12, UTF8_SAFE_MULTILINE);
+	assert_string_equal(s, "l1\n␛[31mred\n");
+	free(s);
+}
+
+static void
+test_has_control(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_has_control("", 0), 0);
+	assert_int_equal(utf8_has_control("Élevé 漢", strlen("Élevé 漢")), 0);
+	assert_int_equal(utf8_has_control("a\nb\tc", 5), 0);
+	assert_int_equal(utf8_has_control("a\rb", 3), 1);
+	assert_int_equal(utf8_has_control("\x1b[2J", 4), 1);
+	assert_int_equal(utf8_has_control("a\0", 2), 1);
+	assert_int_equal(utf8_has_control("\x7f", 1), 1);
+	assert_int_equal(utf8_has_control("\xC2\x9B", 2), 1);
+	assert_int_equal(utf8_has_control("\x9B", 1), 1);
+	/* U+00A0 (after the C1 range) is not a control. */
+	assert_int_equal(utf8_has_control("\xC2\xA0", 2), 0);
+	/* Only the n first bytes count. */
+	assert_int_equal(utf8_has_control("ab\x1b", 2), 0);
+}
+
+static void
+test_huge(void **state)
+{
+	size_t n = 1 << 20, i;
+	char *big = malloc(n + 1);
+	char *s;
+
+	(void)state;
+	for (i = 0; i + 2 <= n; i += 2)
+		memcpy(big + i, "\xC3\xA9", 2);
+	big[n] = '\0';
+	assert_int_equal(utf8_check(big, n), n);
+	assert_int_equal(utf8_width(big), n / 2);
+	assert_int_equal(utf8_search(big, "eeee"), 1);
+	s = safe(big, n, UTF8_SAFE_ONELINE);
+	assert_int_equal(strlen(s), n);
+	free(s);
+	big[n - 1] = '\xFF';
+	assert_int_equal(utf8_check(big, n), n - 2);
+	free(big);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_degenerate),
+		cmocka_unit_test(test_check_invalid),
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_safe_plain),
+		cmocka_unit_test(test_safe_escapes),
+		cmocka_unit_test(test_safe_lines),
+		cmocka_unit_test(test_has_control),
+		cmocka_unit_test(test_huge),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

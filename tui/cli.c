@@ -1,0 +1,1694 @@
+/* cli.c - the commands of `fai`: init, demo, add, list, show, edit, move,
+ * comment, log, undo, config, check.
+ *
+ * Each command parses its options, calls the store once per action, prints
+ * its result and returns an exit code (enum cli_exit).  Errors come back from
+ * the lower layers as a code and a struct fai_err; cli_fail turns them into
+ * one translated sentence.  Nothing read from the store is printed raw: see
+ * out.c. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/config.h"
+#include "../core/isotime.h"
+#include "../core/template.h"
+#include "../core/utf8.h"
+#include "../core/validate.h"
+#include "../core/xmalloc.h"
+#include "i18n.h"
+#include "out.h"
+
+/* ------------------------------------------------------------ set-up */
+
+/* Creates every missing directory of path (mkdir -p). */
+static int mkdir_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; *s && !rc; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	free(p);
+	return rc;
+}
+
+void cli_init(struct cli *cli, const char *db)
+{
+	static char path[4096];
+	memset(cli, 0, sizeof(*cli));
+	cli->out = stdout;
+	if (!db || !*db)
+		db = getenv("FAI_DB");
+	if (!db || !*db) {
+		const char *xdg = getenv("XDG_DATA_HOME");
+		const char *home = getenv("HOME");
+		if (xdg && *xdg == '/')
+			snprintf(path, sizeof(path), "%s/fai", xdg);
+		else
+			snprintf(path, sizeof(path), "%s/.local/share/fai",
+				 home && *home ? home : ".");
+		db = path;
+	}
+	cli->db = db;
+
+	struct passwd *pw = getpwuid(geteuid());
+	const char *user = pw ? pw->pw_name : getenv("USER");
+	if (user && *user)
+		snprintf(cli->user, sizeof(cli->user), "%s", user);
+	else
+		snprintf(cli->user, sizeof(cli->user), "uid%u",
+			 (unsigned)geteuid());
+	const char *ssh = getenv("SSH_CONNECTION");
+	if (ssh && *ssh) {
+		size_t n = strcspn(ssh, " ");
+		if (n >= sizeof(cli->client))
+			n = sizeof(cli->client) - 1;
+		memcpy(cli->client, ssh, n);
+		cli->client[n] = '\0';
+	}
+	cli->actor.user = cli->user;
+	cli->actor.client = cli->client[0] ? cli->client : NULL;
+	cli->actor.now = (int64_t)time(NULL);
+	const char *now = getenv("FAI_NOW");
+	int64_t t;
+	if (now && *now && isotime_parse(now, &t) == 0)
+		cli->actor.now = t;
+}
+
+void cli_close(struct cli *cli)
+{
+	store_close(cli->store);
+	cli->store = NULL;
+}
+
+/* ------------------------------------------------------------ errors */
+
+static int exit_code(int rc)
+{
+	switch (-rc) {
+	case FAI_OK:
+		return CLI_OK;
+	case FAI_EUSAGE:
+		return CLI_USAGE;
+	case FAI_EINVAL:
+	case FAI_ERULE:
+	case FAI_EGATE:
+	case FAI_EEXIST:
+	case FAI_ENOTHING:
+	case FAI_ETOOBIG:
+		return CLI_INVALID;
+	case FAI_ECONFLICT:
+		return CLI_CONFLICT;
+	case FAI_ENOTFOUND:
+		return CLI_NOTFOUND;
+	default:
+		return CLI_STORE;
+	}
+}
+
+/* Prints "file:line: " when replaying or when err names a file. */
+static void where(struct cli *cli, const struct fai_err *err)
+{
+	if (err && err->file[0] && err->line)
+		fprintf(stderr, "%s:%ld: ", err->file, err->line);
+	else if (err && err->file[0])
+		fprintf(stderr, "%s: ", err->file);
+	else if (cli->file)
+		fprintf(stderr, "%s:%ld: ", cli->file, cli->line);
+}
+
+/* Prints the missing field codes of a gate as translated labels. */
+static void print_missing(const char *codes)
+{
+	char *copy = xstrdup(codes), *save = NULL;
+	int first = 1;
+	for (char *w = strtok_r(copy, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
+		int f = idea_field_parse(w);
+		fprintf(stderr, "%s%s", first ? "" : ", ",
+			f >= 0 ? out_field_label(f) : w);
+		first = 0;
+	}
+	free(copy);
+}
+
+int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
+{
+	int code = -rc;
+	const char *field = err ? err->field : "";
+	const char *value = err ? err->value : "";
+	const char *detail = err ? err->detail : "";
+	struct buf safe;
+
+	buf_init(&safe);
+	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
+	value = safe.data ? safe.data : "";
+	fputs("fai: ", stderr);
+	where(cli, err);
+	switch (code) {
+	case FAI_EINVAL:
+		if (field[0])
+			fprintf(stderr, _("invalid %s \"%s\": %s"), field, value,
+				_(fai_why_text(err->why)));
+		else
+			fprintf(stderr, "%s: %s", _(fai_strerror(code)),
+				_(fai_why_text(err ? err->why : 0)));
+		break;
+	case FAI_ERULE:
+		fprintf(stderr, _("cannot move to %s: %s"),
+			out_stage_label(stage_parse(value)),
+			_(fai_why_text(err->why)));
+		break;
+	case FAI_EGATE:
+		fprintf(stderr, _("cannot move to %s: missing "),
+			out_stage_label(stage_parse(value)));
+		print_missing(detail);
+		fputs(_(" (fill them in with fai edit, or pass the gate with "
+			"--force)"),
+		      stderr);
+		break;
+	case FAI_ECONFLICT: {
+		unsigned long long had = 0, now = 0;
+		char who[64] = "";
+		sscanf(detail, "%llu %llu %63s", &had, &now, who);
+		fprintf(stderr,
+			_("%s was changed by %s in the meantime (revision %llu, "
+			  "you had %llu); look again with fai show %s and "
+			  "retry"),
+			value, who, now, had, value);
+		break;
+	}
+	case FAI_ENOTFOUND:
+		fprintf(stderr, _("no idea %s"), value);
+		break;
+	case FAI_ENOSTORE:
+		fprintf(stderr,
+			_("no store at %s; create one with fai init --region "
+			  "CODE, or try fai demo"),
+			value);
+		break;
+	case FAI_EEXIST:
+		if (field[0])
+			fprintf(stderr, _("%s %s already exists"), field, value);
+		else
+			fprintf(stderr, _("a store already exists at %s"),
+				value);
+		break;
+	case FAI_ESCHEMA:
+		fprintf(stderr,
+			_("the store at %s was written by a newer fai (schema "
+			  "%s); upgrade fai to use it"),
+			cli->db, detail);
+		break;
+	case FAI_EPERM:
+		fprintf(stderr, _("permission refused: %s (%s)"), value,
+			detail[0] ? detail : _(fai_why_text(err->why)));
+		break;
+	default:
+		fprintf(stderr, "%s", _(fai_strerror(code)));
+		if (value[0])
+			fprintf(stderr, ": %s", value);
+		if (detail[0])
+			fprintf(stderr, " (%s)", detail);
+		break;
+	}
+	fputc('\n', stderr);
+	buf_free(&safe);
+	return exit_code(rc);
+}
+
+/* Prints a usage error for a command and returns CLI_USAGE. */
+static int usage_error(struct cli *cli, const char *cmd, const char *what)
+{
+	fputs("fai: ", stderr);
+	where(cli, NULL);
+	fprintf(stderr, "%s: %s\n", cmd, what);
+	fprintf(stderr, _("Try 'fai %s --help'.\n"), cmd);
+	return CLI_USAGE;
+}
+
+int cli_store_open(struct cli *cli)
+{
+	struct fai_err err;
+	if (cli->store)
+		return 0;
+	fai_err_clear(&err);
+	int rc = store_open(&cli->store, cli->db, 0, NULL, 0, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	return 0;
+}
+
+/* ------------------------------------------------------------ options */
+
+/* Parses a revision number for --expect-rev. */
+static int parse_rev(const char *s, uint64_t *rev)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v == 0 || s[0] == '-')
+		return -1;
+	*rev = v;
+	return 0;
+}
+
+/* Long options shared by add and the filters of list. */
+enum {
+	OPT_FIELD = 1000, /* + enum idea_field */
+	OPT_SET = 2000,
+	OPT_TAG,
+	OPT_PARTNER,
+	OPT_FORMAT,
+	OPT_STAGE,
+	OPT_SEARCH,
+	OPT_STALE,
+	OPT_REASON,
+	OPT_EXPECT,
+	OPT_FORCE,
+	OPT_SINCE,
+	OPT_REGION_INIT,
+	OPT_HELP,
+	OPT_LIMIT,
+};
+
+static const struct option field_options[] = {
+	{"title", required_argument, NULL, OPT_FIELD + IDEA_TITLE},
+	{"need", required_argument, NULL, OPT_FIELD + IDEA_NEED},
+	{"concept", required_argument, NULL, OPT_FIELD + IDEA_CONCEPT},
+	{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
+	{"territory", required_argument, NULL, OPT_FIELD + IDEA_TERRITORY},
+	{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"source", required_argument, NULL, OPT_FIELD + IDEA_SOURCE},
+	{"partner", required_argument, NULL, OPT_PARTNER},
+	{"facilitator", required_argument, NULL, OPT_FIELD + IDEA_FACILITATOR},
+	{"owner", required_argument, NULL, OPT_FIELD + IDEA_OWNER},
+	{"structure", required_argument, NULL, OPT_FIELD + IDEA_STRUCTURE},
+	{"legal-form", required_argument, NULL, OPT_FIELD + IDEA_LEGAL_FORM},
+	{"siret", required_argument, NULL, OPT_FIELD + IDEA_SIRET},
+	{"launch-date", required_argument, NULL, OPT_FIELD + IDEA_LAUNCH_DATE},
+	{"jobs", required_argument, NULL, OPT_FIELD + IDEA_JOBS},
+	{"set", required_argument, NULL, OPT_SET},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+/* Splits "field=value" of --set; returns the field or -1. */
+static int split_set(char *arg, const char **value)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	*value = eq + 1;
+	int f = idea_field_parse(arg);
+	*eq = '=';
+	return f;
+}
+
+/* Handles an unknown option or a missing argument from getopt_long. */
+static int bad_option(struct cli *cli, const char *cmd, char **argv)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), _("unknown option or missing value: %s"),
+		 argv[optind - 1]);
+	return usage_error(cli, cmd, msg);
+}
+
+/* ------------------------------------------------------------ help */
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *synopsis;
+	const char *summary;
+};
+
+static const struct command *command_find(const char *name);
+
+static int help_for(const char *name)
+{
+	const struct command *c = command_find(name);
+	if (!c)
+		return CLI_USAGE;
+	printf(_("Usage: fai [--db PATH] %s\n"), _(c->synopsis));
+	printf("%s\n", _(c->summary));
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ init */
+
+static int cmd_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"region", required_argument, NULL, OPT_REGION_INIT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	const char *region = NULL;
+	struct fai_err err;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_REGION_INIT)
+			region = optarg;
+		else if (c == OPT_HELP)
+			return help_for("init");
+		else
+			return bad_option(cli, "init", argv);
+	}
+	if (optind < argc)
+		return usage_error(cli, "init", _("too many arguments"));
+	fai_err_clear(&err);
+	if (region && validate_region(region, &err) < 0)
+		return cli_fail(cli, -FAI_EINVAL, &err);
+	mkdir_parents(cli->db);
+	int rc = store_open(&cli->store, cli->db, STORE_CREATE | STORE_EXCL,
+			    region, 0, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	if (region)
+		fprintf(cli->out, _("Created an empty store at %s (region %s, %s).\n"),
+			cli->db, region, validate_region_name(region));
+	else
+		fprintf(cli->out, _("Created an empty store at %s.\n"), cli->db);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ add */
+
+static int cmd_add(struct cli *cli, int argc, char **argv)
+{
+	struct idea *idea = idea_new();
+	struct fai_err err;
+	int c, rc = 0, exit = CLI_OK;
+	char *region = NULL;
+
+	fai_err_clear(&err);
+	while (!rc && (c = getopt_long(argc, argv, "", field_options, NULL)) != -1) {
+		const char *value = optarg;
+		int f;
+		if (c == OPT_HELP) {
+			exit = help_for("add");
+			goto out;
+		} else if (c == OPT_TAG || c == OPT_PARTNER) {
+			rc = idea_list_add(idea,
+					   c == OPT_TAG ? IDEA_TAGS : IDEA_PARTNERS,
+					   value, &err);
+		} else if (c == OPT_SET) {
+			f = split_set(optarg, &value);
+			if (f < 0) {
+				exit = usage_error(cli, "add",
+						   _("--set wants FIELD=VALUE with a known field"));
+				goto out;
+			}
+			rc = idea_set(idea, f, value, 0, &err);
+		} else if (c >= OPT_FIELD && c < OPT_FIELD + IDEA_FIELD_COUNT) {
+			rc = idea_set(idea, c - OPT_FIELD, value, 0, &err);
+		} else {
+			exit = bad_option(cli, "add", argv);
+			goto out;
+		}
+	}
+	if (rc) {
+		exit = cli_fail(cli, rc, &err);
+		goto out;
+	}
+	if (optind < argc) {
+		exit = usage_error(cli, "add", _("unexpected argument (values go after options such as --title)"));
+		goto out;
+	}
+	exit = cli_store_open(cli);
+	if (exit)
+		goto out;
+	if (!idea_get(idea, IDEA_REGION)[0]) {
+		/* The store's own region is the default. */
+		store_meta_get(cli->store, "region", &region, NULL);
+		if (region)
+			idea_set_raw(idea, IDEA_REGION, region);
+	}
+	if (!idea_get(idea, IDEA_TITLE)[0] || !idea_get(idea, IDEA_REGION)[0]) {
+		exit = usage_error(cli, "add",
+				   !idea_get(idea, IDEA_TITLE)[0]
+					   ? _("--title is required")
+					   : _("--region is required (this store has no default region)"));
+		goto out;
+	}
+	rc = store_idea_create(cli->store, &cli->actor, idea, &err);
+	if (rc) {
+		exit = cli_fail(cli, rc, &err);
+		goto out;
+	}
+	fprintf(cli->out, "%s\n", idea_get(idea, IDEA_REF));
+out:
+	free(region);
+	idea_free(idea);
+	return exit;
+}
+
+/* ------------------------------------------------------------ list */
+
+enum list_format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON, FORMAT_TEXT };
+
+struct list_filter {
+	enum stage stage;
+	const char *region, *theme, *tag, *facilitator, *search;
+	long stale_days; /* -1: no stale filter */
+	int64_t now;
+};
+
+/* Returns 1 when an idea at a working stage saw no change for days. */
+static int idea_stale(const struct idea *idea, int64_t now, long days)
+{
+	enum stage st = idea_stage(idea);
+	if (st != STAGE_NEED && st != STAGE_CONCEPT && st != STAGE_OWNER_SEARCH)
+		return 0;
+	int64_t last = idea_time(idea, IDEA_UPDATED_AT, now);
+	return isotime_days(last, now) >= days;
+}
+
+/* Returns 1 when the list of a field holds item (folded comparison). */
+static int list_has(const char *list, const char *item)
+{
+	struct buf a, b;
+	int found = 0;
+	char *copy = xstrdup(list), *save = NULL;
+	buf_init(&a);
+	buf_init(&b);
+	utf8_fold(&b, item);
+	for (char *w = strtok_r(copy, ";", &save); w && !found;
+	     w = strtok_r(NULL, ";", &save)) {
+		while (*w == ' ')
+			w++;
+		buf_reset(&a);
+		utf8_fold(&a, w);
+		found = a.data && b.data && strcmp(a.data, b.data) == 0;
+	}
+	free(copy);
+	buf_free(&a);
+	buf_free(&b);
+	return found;
+}
+
+static int field_is(const struct idea *idea, enum idea_field f, const char *v)
+{
+	struct buf a, b;
+	buf_init(&a);
+	buf_init(&b);
+	utf8_fold(&a, idea_get(idea, f));
+	utf8_fold(&b, v);
+	int same = strcmp(a.data ? a.data : "", b.data ? b.data : "") == 0;
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
+static int filter_match(const struct list_filter *lf, const struct idea *idea)
+{
+	if (lf->stage != STAGE_NONE && idea_stage(idea) != lf->stage)
+		return 0;
+	if (lf->region && strcmp(idea_get(idea, IDEA_REGION), lf->region))
+		return 0;
+	if (lf->theme && !field_is(idea, IDEA_THEME, lf->theme))
+		return 0;
+	if (lf->facilitator && !utf8_search(idea_get(idea, IDEA_FACILITATOR),
+					    lf->facilitator))
+		return 0;
+	if (lf->tag && !list_has(idea_get(idea, IDEA_TAGS), lf->tag))
+		return 0;
+	if (lf->search && !idea_matches(idea, lf->search))
+		return 0;
+	if (lf->stale_days >= 0 && !idea_stale(idea, lf->now, lf->stale_days))
+		return 0;
+	return 1;
+}
+
+struct list_run {
+	struct list_filter f;
+	struct idea **ideas;
+	size_t n;
+};
+
+static int list_collect(const struct idea *idea, void *arg)
+{
+	struct list_run *r = arg;
+	if (!filter_match(&r->f, idea))
+		return 0;
+	r->ideas = xrealloc(r->ideas, (r->n + 1) * sizeof(*r->ideas));
+	r->ideas[r->n++] = idea_clone(idea);
+	return 0;
+}
+
+/* Days an idea has spent in its stage. */
+static long days_in_stage(const struct idea *idea, int64_t now)
+{
+	int64_t since = idea_time(idea, IDEA_STAGE_SINCE, now);
+	return (long)isotime_days(since, now);
+}
+
+static void list_table(struct cli *cli, struct list_run *r)
+{
+	size_t width = out_term_width();
+	size_t wref = 7, wstage = 0, wterr = 9, wfac = 14, wdays = 4;
+	struct buf line;
+	buf_init(&line);
+
+	for (size_t i = 0; i < r->n; i++) {
+		size_t w = utf8_width(idea_get(r->ideas[i], IDEA_REF));
+		if (w > wref)
+			wref = w;
+	}
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		size_t w = utf8_width(out_stage_label(s));
+		if (w > wstage)
+			wstage = w;
+	}
+	if (wstage > 14)
+		wstage = 14;
+	/* Drop columns rather than squeeze the title below 16 cells. */
+	size_t fixed = wref + 1 + wstage + 1 + wdays + 1;
+	int show_terr = width >= fixed + wterr + 1 + 16;
+	if (show_terr)
+		fixed += wterr + 1;
+	int show_fac = width >= fixed + wfac + 1 + 16;
+	if (show_fac)
+		fixed += wfac + 1;
+	size_t wtitle = width > fixed + 8 ? width - fixed : 8;
+
+	out_cell(&line, _("REF"), wref);
+	buf_addc(&line, ' ');
+	out_cell(&line, _("STAGE"), wstage);
+	buf_addc(&line, ' ');
+	out_cell(&line, _("TITLE"), wtitle);
+	buf_addc(&line, ' ');
+	if (show_terr) {
+		out_cell(&line, _("TERRITORY"), wterr);
+		buf_addc(&line, ' ');
+	}
+	if (show_fac) {
+		out_cell(&line, _("FACILITATOR"), wfac);
+		buf_addc(&line, ' ');
+	}
+	out_cell(&line, _("DAYS"), wdays);
+	while (line.len && line.data[line.len - 1] == ' ')
+		line.data[--line.len] = '\0';
+	fprintf(cli->out, "%s\n", line.data);
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct idea *idea = r->ideas[i];
+		char days[24];
+		buf_reset(&line);
+		out_cell(&line, idea_get(idea, IDEA_REF), wref);
+		buf_addc(&line, ' ');
+		out_cell(&line, out_stage_label(idea_stage(idea)), wstage);
+		buf_addc(&line, ' ');
+		out_cell(&line, idea_get(idea, IDEA_TITLE), wtitle);
+		buf_addc(&line, ' ');
+		if (show_terr) {
+			out_cell(&line, idea_get(idea, IDEA_TERRITORY), wterr);
+			buf_addc(&line, ' ');
+		}
+		if (show_fac) {
+			out_cell(&line, idea_get(idea, IDEA_FACILITATOR), wfac);
+			buf_addc(&line, ' ');
+		}
+		snprintf(days, sizeof(days), "%4ld",
+			 days_in_stage(idea, cli->actor.now));
+		buf_adds(&line, days);
+		fprintf(cli->out, "%s\n", line.data);
+	}
+	buf_free(&line);
+}
+
+/* Prints one idea as a JSON object of every non-internal field. */
+static void idea_json(FILE *f, const struct idea *idea)
+{
+	int first = 1;
+	fputc('{', f);
+	for (int i = 0; i < IDEA_FIELD_COUNT; i++) {
+		const struct idea_field_info *fi = idea_field_info(i);
+		if (fi->flags & IDEA_FF_INTERNAL)
+			continue;
+		fprintf(f, "%s\"%s\":", first ? "" : ",", fi->code);
+		first = 0;
+		const char *v = idea_get(idea, i);
+		if ((fi->flags & IDEA_FF_NUMERIC) && *v)
+			fputs(v, f);
+		else if ((fi->flags & IDEA_FF_NUMERIC) || !*v)
+			fputs("null", f);
+		else
+			out_json(f, v);
+	}
+	fputc('}', f);
+}
+
+static void list_tsv(struct cli *cli, struct list_run *r)
+{
+	int first = 1;
+	for (int i = 0; i < IDEA_FIELD_COUNT; i++) {
+		if (idea_field_info(i)->flags & IDEA_FF_INTERNAL)
+			continue;
+		fprintf(cli->out, "%s%s", first ? "" : "\t",
+			idea_field_info(i)->code);
+		first = 0;
+	}
+	fputc('\n', cli->out);
+	for (size_t k = 0; k < r->n; k++) {
+		first = 1;
+		for (int i = 0; i < IDEA_FIELD_COUNT; i++) {
+			if (idea_field_info(i)->flags & IDEA_FF_INTERNAL)
+				continue;
+			if (!first)
+				fputc('\t', cli->out);
+			first = 0;
+			out_tsv(cli->out, idea_get(r->ideas[k], i));
+		}
+		fputc('\n', cli->out);
+	}
+}
+
+static int parse_format(const char *s, int allow_table)
+{
+	if (allow_table && strcmp(s, "table") == 0)
+		return FORMAT_TABLE;
+	if (!allow_table && strcmp(s, "text") == 0)
+		return FORMAT_TEXT;
+	if (strcmp(s, "tsv") == 0)
+		return FORMAT_TSV;
+	if (strcmp(s, "json") == 0)
+		return FORMAT_JSON;
+	return -1;
+}
+
+static int cmd_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"stage", required_argument, NULL, OPT_STAGE},
+		{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
+		{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"facilitator", required_argument, NULL,
+		 OPT_FIELD + IDEA_FACILITATOR},
+		{"search", required_argument, NULL, OPT_SEARCH},
+		{"stale", required_argument, NULL, OPT_STALE},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct list_run r;
+	struct fai_err err;
+	int c, format = FORMAT_TABLE, exit;
+	char *end;
+
+	memset(&r, 0, sizeof(r));
+	r.f.stage = STAGE_NONE;
+	r.f.stale_days = -1;
+	r.f.now = cli->actor.now;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_STAGE:
+			r.f.stage = stage_parse(optarg);
+			if (r.f.stage == STAGE_NONE)
+				return usage_error(cli, "list", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+			break;
+		case OPT_FIELD + IDEA_REGION:
+			r.f.region = optarg;
+			break;
+		case OPT_FIELD + IDEA_THEME:
+			r.f.theme = optarg;
+			break;
+		case OPT_TAG:
+			r.f.tag = optarg;
+			break;
+		case OPT_FIELD + IDEA_FACILITATOR:
+			r.f.facilitator = optarg;
+			break;
+		case OPT_SEARCH:
+			r.f.search = optarg;
+			break;
+		case OPT_STALE:
+			r.f.stale_days = strtol(optarg, &end, 10);
+			if (*end || end == optarg || r.f.stale_days < 0)
+				return usage_error(cli, "list", _("--stale wants a number of days"));
+			break;
+		case OPT_FORMAT:
+			format = parse_format(optarg, 1);
+			if (format < 0)
+				return usage_error(cli, "list", _("--format is table, tsv or json"));
+			break;
+		case OPT_HELP:
+			return help_for("list");
+		default:
+			return bad_option(cli, "list", argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cli, "list", _("too many arguments"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	int rc = store_idea_foreach(cli->store, list_collect, &r, &err);
+	if (rc) {
+		exit = cli_fail(cli, rc, &err);
+		goto out;
+	}
+	if (format == FORMAT_TABLE) {
+		list_table(cli, &r);
+	} else if (format == FORMAT_TSV) {
+		list_tsv(cli, &r);
+	} else {
+		fputc('[', cli->out);
+		for (size_t i = 0; i < r.n; i++) {
+			fputs(i ? ",\n" : "\n", cli->out);
+			idea_json(cli->out, r.ideas[i]);
+		}
+		fputs("\n]\n", cli->out);
+	}
+out:
+	for (size_t i = 0; i < r.n; i++)
+		idea_free(r.ideas[i]);
+	free(r.ideas);
+	return exit;
+}
+
+/* ------------------------------------------------------------ history */
+
+/* Appends a one-line, translated account of a log entry (not yet made
+ * display-safe). */
+static void entry_describe(struct buf *b, const struct log_entry *e)
+{
+	const struct idea_change *st = log_entry_change(e, "stage");
+	switch (e->kind) {
+	case LOG_CREATE:
+		buf_printf(b, _("created \"%s\""),
+			   log_entry_change(e, "title")
+				   ? log_entry_change(e, "title")->after
+				   : "");
+		break;
+	case LOG_MOVE:
+		buf_printf(b, _("moved %s → %s"),
+			   st && st->before ? out_stage_label(stage_parse(st->before)) : "?",
+			   st && st->after ? out_stage_label(stage_parse(st->after)) : "?");
+		if (e->forced)
+			buf_printf(b, " %s", _("(gate forced)"));
+		if (e->text && *e->text)
+			buf_printf(b, _(" — reason: %s"), e->text);
+		break;
+	case LOG_EDIT:
+		buf_adds(b, _("edited"));
+		for (size_t i = 0; i < e->nchanges; i++) {
+			int f = idea_field_parse(e->changes[i].name);
+			buf_printf(b, "%s%s", i ? ", " : " ",
+				   f >= 0 ? out_field_label(f)
+					  : e->changes[i].name);
+		}
+		break;
+	case LOG_COMMENT:
+		buf_printf(b, _("comment: %s"), e->text ? e->text : "");
+		break;
+	case LOG_REORDER:
+		buf_adds(b, _("reordered in its column"));
+		break;
+	case LOG_UNDO:
+		buf_printf(b, _("undid action #%llu"),
+			   (unsigned long long)e->target);
+		if (st)
+			buf_printf(b, _(" (back to %s)"),
+				   out_stage_label(stage_parse(st->after ? st->after : "")));
+		break;
+	case LOG_IMPORT:
+		buf_printf(b, _("imported: %s"), e->text ? e->text : "");
+		break;
+	case LOG_CONFIG:
+		if (e->nchanges)
+			buf_printf(b, _("setting %s: %s → %s"),
+				   e->changes[0].name + strlen("config:"),
+				   e->changes[0].before ? e->changes[0].before : "",
+				   e->changes[0].after ? e->changes[0].after : "");
+		break;
+	default:
+		buf_adds(b, log_kind_code(e->kind));
+	}
+}
+
+/* Prints a log entry as one display-safe line. */
+static void entry_print(FILE *f, const struct log_entry *e, int with_ref)
+{
+	char when[ISOTIME_LEN];
+	struct buf b;
+	buf_init(&b);
+	isotime_format(e->at, when);
+	when[16] = '\0'; /* minutes are enough: "2026-11-27T09:52" */
+	when[10] = ' ';
+	buf_printf(&b, "%s  %-10s ", when, e->user ? e->user : "?");
+	if (with_ref)
+		buf_printf(&b, "%-8s ", e->ref[0] ? e->ref : "-");
+	entry_describe(&b, e);
+	out_safe(f, b.data, UTF8_SAFE_ONELINE);
+	fputc('\n', f);
+	buf_free(&b);
+}
+
+/* ------------------------------------------------------------ show */
+
+static int show_entry(const struct log_entry *e, void *arg)
+{
+	entry_print(arg, e, 0);
+	return 0;
+}
+
+struct json_log {
+	FILE *f;
+	int n;
+};
+
+static int show_entry_json(const struct log_entry *e, void *arg)
+{
+	struct json_log *j = arg;
+	char when[ISOTIME_LEN];
+	isotime_format(e->at, when);
+	fprintf(j->f, "%s\n  {\"seq\":%llu,\"at\":\"%s\",\"user\":",
+		j->n++ ? "," : "", (unsigned long long)e->seq, when);
+	out_json(j->f, e->user);
+	fprintf(j->f, ",\"kind\":\"%s\",\"ref\":", log_kind_code(e->kind));
+	out_json(j->f, e->ref);
+	fprintf(j->f, ",\"revision\":%llu,\"forced\":%s",
+		(unsigned long long)e->revision, e->forced ? "true" : "false");
+	if (e->client) {
+		fputs(",\"client\":", j->f);
+		out_json(j->f, e->client);
+	}
+	if (e->text) {
+		fputs(",\"text\":", j->f);
+		out_json(j->f, e->text);
+	}
+	if (e->kind == LOG_UNDO)
+		fprintf(j->f, ",\"undoes\":%llu", (unsigned long long)e->target);
+	fputs(",\"changes\":[", j->f);
+	for (size_t i = 0; i < e->nchanges; i++) {
+		fputs(i ? ",{\"field\":" : "{\"field\":", j->f);
+		out_json(j->f, e->changes[i].name);
+		fputs(",\"before\":", j->f);
+		if (e->changes[i].before)
+			out_json(j->f, e->changes[i].before);
+		else
+			fputs("null", j->f);
+		fputs(",\"after\":", j->f);
+		if (e->changes[i].after)
+			out_json(j->f, e->changes[i].after);
+		else
+			fputs("null", j->f);
+		fputc('}', j->f);
+	}
+	fputs("]}", j->f);
+	return 0;
+}
+
+/* Prints a multi-line value indented under its label. */
+static void print_block(FILE *f, const char *v, size_t indent)
+{
+	struct buf b;
+	buf_init(&b);
+	utf8_safe(&b, v, strlen(v), UTF8_SAFE_MULTILINE);
+	for (const char *p = b.data ? b.data : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		fprintf(f, "%*s%.*s\n", (int)indent, "", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	buf_free(&b);
+}
+
+static void show_text(struct cli *cli, const struct idea *idea)
+{
+	FILE *f = cli->out;
+	size_t wlabel = 0;
+	struct fai_err err;
+
+	for (int i = 0; i < IDEA_FIELD_COUNT; i++) {
+		size_t w = utf8_width(out_field_label(i));
+		if (w > wlabel)
+			wlabel = w;
+	}
+	out_safe(f, idea_get(idea, IDEA_REF), UTF8_SAFE_ONELINE);
+	fputs("  ", f);
+	out_safe(f, idea_get(idea, IDEA_TITLE), UTF8_SAFE_ONELINE);
+	fputc('\n', f);
+	for (int i = 0; i < IDEA_FIELD_COUNT; i++) {
+		const struct idea_field_info *fi = idea_field_info(i);
+		const char *v = idea_get(idea, i);
+		if ((fi->flags & IDEA_FF_INTERNAL) || i == IDEA_TITLE ||
+		    i == IDEA_REF)
+			continue;
+		const char *label = out_field_label(i);
+		fprintf(f, "%s:%*s ", label,
+			(int)(wlabel - utf8_width(label)), "");
+		if (i == IDEA_STAGE) {
+			fprintf(f, _("%s (for %ld days)"),
+				out_stage_label(idea_stage(idea)),
+				days_in_stage(idea, cli->actor.now));
+			fputc('\n', f);
+		} else if (i == IDEA_REGION && validate_region_name(v)) {
+			fprintf(f, "%s %s\n", v, validate_region_name(v));
+		} else if ((fi->flags & IDEA_FF_MULTILINE) && strchr(v, '\n')) {
+			fputc('\n', f);
+			print_block(f, v, 2);
+		} else {
+			out_safe(f, v, UTF8_SAFE_ONELINE);
+			fputc('\n', f);
+		}
+	}
+	for (size_t i = 0; i < idea->nextra; i++) {
+		out_safe(f, idea->extra[i].name, UTF8_SAFE_ONELINE);
+		fputs(": ", f);
+		out_safe(f, idea->extra[i].value, UTF8_SAFE_ONELINE);
+		fputc('\n', f);
+	}
+	fprintf(f, "\n%s\n", _("History (moves, edits and comments, oldest first):"));
+	fai_err_clear(&err);
+	store_log_foreach(cli->store, idea->key, 0, show_entry, f, &err);
+}
+
+static int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	int c, format = FORMAT_TEXT, exit;
+	struct idea *idea = NULL;
+	struct fai_err err;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			format = parse_format(optarg, 0);
+			if (format != FORMAT_TEXT && format != FORMAT_JSON)
+				return usage_error(cli, "show", _("--format is text or json"));
+		} else if (c == OPT_HELP) {
+			return help_for("show");
+		} else {
+			return bad_option(cli, "show", argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(cli, "show", _("give one reference, e.g. 84-0042"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	int rc = store_idea_find(cli->store, argv[optind], &idea, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	if (format == FORMAT_TEXT) {
+		show_text(cli, idea);
+	} else {
+		struct log_entry *com = NULL;
+		size_t n = 0;
+		struct json_log j = {cli->out, 0};
+		fputs("{\"idea\":", cli->out);
+		idea_json(cli->out, idea);
+		fputs(",\n\"comments\":[", cli->out);
+		store_comments(cli->store, idea->key, &com, &n, &err);
+		for (size_t i = 0; i < n; i++) {
+			char when[ISOTIME_LEN];
+			isotime_format(com[i].at, when);
+			fprintf(cli->out, "%s{\"at\":\"%s\",\"author\":",
+				i ? "," : "", when);
+			out_json(cli->out, com[i].user);
+			fputs(",\"text\":", cli->out);
+			out_json(cli->out, com[i].text);
+			fputc('}', cli->out);
+			log_entry_clear(&com[i]);
+		}
+		free(com);
+		fputs("],\"history\":[", cli->out);
+		store_log_foreach(cli->store, idea->key, 0, show_entry_json, &j,
+				  &err);
+		fputs("\n]}\n", cli->out);
+	}
+	idea_free(idea);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ edit */
+
+/* Writes text to a new file under dir named after ref; returns its heap
+ * path, or NULL. */
+static char *file_keep(const char *dir, const char *ref, const char *text,
+		       size_t n)
+{
+	char *path = xasprintf("%s/fai-%s-XXXXXX.txt", dir, ref);
+	int fd = mkstemps(path, 4);
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	int ok = write(fd, text, n) == (ssize_t)n;
+	ok &= close(fd) == 0;
+	if (!ok) {
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Reads a whole file into *out (NUL-terminated heap copy). */
+static int file_read(const char *path, char **out, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[8192];
+	size_t got;
+	if (!f)
+		return -1;
+	buf_init(&b);
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, got);
+	int bad = ferror(f);
+	fclose(f);
+	*n = b.len;
+	buf_addc(&b, '\0');
+	*out = buf_steal(&b);
+	return bad ? -1 : 0;
+}
+
+/* Runs $VISUAL or $EDITOR (default vi) on path, through the shell so an
+ * editor with arguments works.  Returns its exit status, -1 on failure. */
+static int editor_run(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* The shell splits an editor given with arguments. */
+		setenv("FAI_EDITOR", ed, 1);
+		execl("/bin/sh", "sh", "-c", "exec $FAI_EDITOR \"$1\"", "sh",
+		      path, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Where a person's text is kept when it cannot be saved. */
+static const char *keep_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+	return d && *d ? d : "/tmp";
+}
+
+static int edit_in_editor(struct cli *cli, const char *ref, uint64_t expect)
+{
+	struct idea *idea = NULL, *edited = NULL;
+	struct fai_err err;
+	struct buf text, header;
+	char *path = NULL, *after = NULL;
+	size_t n = 0;
+	int exit = CLI_OK, keep = 0, rc;
+
+	if (cli->replay)
+		return usage_error(cli, "edit", _("--set is required here"));
+	fai_err_clear(&err);
+	rc = store_idea_find(cli->store, ref, &idea, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	if (expect && idea_revision(idea) != expect) {
+		fai_err_set(&err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
+			    idea_get(idea, IDEA_REF));
+		fai_err_detail(&err, "%llu %llu %s", (unsigned long long)expect,
+			       (unsigned long long)idea_revision(idea),
+			       idea_get(idea, IDEA_UPDATED_BY));
+		exit = cli_fail(cli, -FAI_ECONFLICT, &err);
+		goto out;
+	}
+	buf_init(&text);
+	buf_init(&header);
+	buf_printf(&header, _("# Editing %s (revision %llu). Lines starting with '#' are ignored.\n"
+			      "# Change the values after the colons; continuation lines start with two spaces.\n"
+			      "# Save and quit to apply; empty the file to cancel.\n"),
+		   idea_get(idea, IDEA_REF),
+		   (unsigned long long)idea_revision(idea));
+	template_render(&text, idea, header.data);
+	buf_free(&header);
+	path = file_keep(keep_dir(), idea_get(idea, IDEA_REF), text.data,
+			 text.len);
+	if (!path) {
+		fprintf(stderr, _("fai: cannot write a temporary file in %s\n"),
+			keep_dir());
+		buf_free(&text);
+		exit = CLI_STORE;
+		goto out;
+	}
+	int st = editor_run(path);
+	if (st != 0) {
+		fprintf(stderr, _("fai: the editor failed (status %d); your text is kept in %s\n"),
+			st, path);
+		buf_free(&text);
+		exit = CLI_INVALID;
+		keep = 1;
+		goto out;
+	}
+	if (file_read(path, &after, &n) < 0) {
+		fprintf(stderr, _("fai: cannot read %s\n"), path);
+		buf_free(&text);
+		exit = CLI_STORE;
+		keep = 1;
+		goto out;
+	}
+	int same = n == text.len && memcmp(after, text.data, n) == 0;
+	buf_free(&text);
+	if (same) {
+		fprintf(cli->out, _("No change.\n"));
+		goto out;
+	}
+	edited = idea_clone(idea);
+	fai_err_clear(&err);
+	rc = template_parse(edited, after, n, &err);
+	if (rc == -FAI_ENOTHING) {
+		fprintf(cli->out, _("Edit cancelled (empty file).\n"));
+		goto out;
+	}
+	if (rc) {
+		snprintf(err.file, sizeof(err.file), "%s", path);
+		exit = cli_fail(cli, rc, &err);
+		fprintf(stderr, _("fai: your text is kept in %s; fix it and run fai edit again\n"),
+			path);
+		keep = 1;
+		goto out;
+	}
+	rc = store_idea_replace(cli->store, &cli->actor, edited,
+				idea_revision(idea), NULL, &err);
+	if (rc == -FAI_ENOTHING) {
+		fprintf(cli->out, _("No change.\n"));
+	} else if (rc) {
+		exit = cli_fail(cli, rc, &err);
+		fprintf(stderr, _("fai: nothing was saved; your text is kept in %s\n"),
+			path);
+		keep = 1;
+	} else {
+		fprintf(cli->out, _("Saved %s.\n"), idea_get(idea, IDEA_REF));
+	}
+out:
+	if (path && !keep)
+		unlink(path);
+	free(path);
+	free(after);
+	idea_free(idea);
+	idea_free(edited);
+	return exit;
+}
+
+static int cmd_edit(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"set", required_argument, NULL, OPT_SET},
+		{"expect-rev", required_argument, NULL, OPT_EXPECT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct store_set *sets = NULL;
+	size_t nsets = 0;
+	uint64_t expect = 0, rev = 0;
+	struct fai_err err;
+	int c, exit = CLI_OK;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		const char *value;
+		int f;
+		switch (c) {
+		case OPT_SET:
+			f = split_set(optarg, &value);
+			if (f < 0) {
+				exit = usage_error(cli, "edit", _("--set wants FIELD=VALUE with a known field"));
+				goto out;
+			}
+			sets = xrealloc(sets, (nsets + 1) * sizeof(*sets));
+			sets[nsets].field = f;
+			sets[nsets++].value = value;
+			break;
+		case OPT_EXPECT:
+			if (parse_rev(optarg, &expect) < 0) {
+				exit = usage_error(cli, "edit", _("--expect-rev wants a revision number"));
+				goto out;
+			}
+			break;
+		case OPT_HELP:
+			exit = help_for("edit");
+			goto out;
+		default:
+			exit = bad_option(cli, "edit", argv);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		exit = usage_error(cli, "edit", _("give one reference, e.g. 84-0042"));
+		goto out;
+	}
+	exit = cli_store_open(cli);
+	if (exit)
+		goto out;
+	if (nsets == 0) {
+		exit = edit_in_editor(cli, argv[optind], expect);
+		goto out;
+	}
+	fai_err_clear(&err);
+	int rc = store_idea_edit(cli->store, &cli->actor, argv[optind], sets,
+				 nsets, expect, &rev, &err);
+	if (rc == -FAI_ENOTHING) {
+		fprintf(cli->out, _("No change.\n"));
+	} else if (rc) {
+		exit = cli_fail(cli, rc, &err);
+	} else {
+		fprintf(cli->out, _("%s is now at revision %llu.\n"),
+			argv[optind], (unsigned long long)rev);
+	}
+out:
+	free(sets);
+	return exit;
+}
+
+/* ------------------------------------------------------------ move */
+
+static int cmd_move(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"expect-rev", required_argument, NULL, OPT_EXPECT},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	uint64_t expect = 0, rev = 0;
+	int force = 0, c, exit;
+	struct fai_err err;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REASON:
+			reason = optarg;
+			break;
+		case OPT_EXPECT:
+			if (parse_rev(optarg, &expect) < 0)
+				return usage_error(cli, "move", _("--expect-rev wants a revision number"));
+			break;
+		case OPT_FORCE:
+			force = 1;
+			break;
+		case OPT_HELP:
+			return help_for("move");
+		default:
+			return bad_option(cli, "move", argv);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error(cli, "move", _("give a reference and a stage, e.g. 84-0042 concept"));
+	enum stage to = stage_parse(argv[optind + 1]);
+	if (to == STAGE_NONE)
+		return usage_error(cli, "move", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	int rc = store_idea_move(cli->store, &cli->actor, argv[optind], to,
+				 reason, force, expect, &rev, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	fprintf(cli->out, _("%s moved to %s (revision %llu).\n"), argv[optind],
+		out_stage_label(to), (unsigned long long)rev);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ comment */
+
+static int cmd_comment(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"expect-rev", required_argument, NULL, OPT_EXPECT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t expect = 0, rev = 0;
+	struct fai_err err;
+	int c, exit;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_EXPECT) {
+			if (parse_rev(optarg, &expect) < 0)
+				return usage_error(cli, "comment", _("--expect-rev wants a revision number"));
+		} else if (c == OPT_HELP) {
+			return help_for("comment");
+		} else {
+			return bad_option(cli, "comment", argv);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error(cli, "comment", _("give a reference and the text in quotes"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	int rc = store_idea_comment(cli->store, &cli->actor, argv[optind],
+				    argv[optind + 1], expect, &rev, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	fprintf(cli->out, _("Comment added to %s.\n"), argv[optind]);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ log */
+
+struct log_run {
+	struct cli *cli;
+	int format;
+	int n;
+	struct json_log j;
+};
+
+static int log_print(const struct log_entry *e, void *arg)
+{
+	struct log_run *r = arg;
+	if (r->format == FORMAT_JSON)
+		return show_entry_json(e, &r->j);
+	if (r->format == FORMAT_TSV) {
+		char when[ISOTIME_LEN];
+		struct buf b;
+		FILE *f = r->cli->out;
+		buf_init(&b);
+		isotime_format(e->at, when);
+		fprintf(f, "%llu\t%s\t", (unsigned long long)e->seq, when);
+		out_tsv(f, e->user);
+		fprintf(f, "\t%s\t%s\t%llu\t", e->ref, log_kind_code(e->kind),
+			(unsigned long long)e->revision);
+		entry_describe(&b, e);
+		out_tsv(f, b.data);
+		fputc('\n', f);
+		buf_free(&b);
+		return 0;
+	}
+	entry_print(r->cli->out, e, 1);
+	return 0;
+}
+
+static int cmd_log(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"since", required_argument, NULL, OPT_SINCE},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	int64_t since = 0;
+	uint64_t key = 0;
+	struct log_run r;
+	struct fai_err err;
+	int c, exit;
+
+	memset(&r, 0, sizeof(r));
+	r.cli = cli;
+	r.format = FORMAT_TEXT;
+	r.j.f = cli->out;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_SINCE) {
+			if (isotime_parse(optarg, &since) < 0)
+				return usage_error(cli, "log", _("--since wants a date such as 2026-11-01"));
+		} else if (c == OPT_FORMAT) {
+			r.format = parse_format(optarg, 0);
+			if (r.format < 0)
+				return usage_error(cli, "log", _("--format is text, tsv or json"));
+		} else if (c == OPT_HELP) {
+			return help_for("log");
+		} else {
+			return bad_option(cli, "log", argv);
+		}
+	}
+	if (argc - optind > 1)
+		return usage_error(cli, "log", _("too many arguments"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	if (optind < argc) {
+		struct idea *idea;
+		int rc = store_idea_find(cli->store, argv[optind], &idea, &err);
+		if (rc)
+			return cli_fail(cli, rc, &err);
+		key = idea->key;
+		idea_free(idea);
+	}
+	if (r.format == FORMAT_JSON)
+		fputc('[', cli->out);
+	int rc = store_log_foreach(cli->store, key, since, log_print, &r, &err);
+	if (r.format == FORMAT_JSON)
+		fputs("\n]\n", cli->out);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ undo */
+
+static int cmd_undo(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct log_entry undone;
+	struct fai_err err;
+	int c, exit;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_HELP)
+			return help_for("undo");
+		return bad_option(cli, "undo", argv);
+	}
+	if (optind < argc)
+		return usage_error(cli, "undo", _("too many arguments"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	memset(&undone, 0, sizeof(undone));
+	int rc = store_undo(cli->store, &cli->actor, 0, &undone, &err);
+	if (rc == -FAI_ENOTHING) {
+		fprintf(stderr, _("fai: nothing to undo for %s\n"), cli->user);
+		return CLI_NOTFOUND;
+	}
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	fputs(_("Undone: "), cli->out);
+	entry_print(cli->out, &undone, 1);
+	log_entry_clear(&undone);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ config */
+
+static int cmd_config(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct fai_err err;
+	int c, exit, rc;
+	char *value = NULL;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_HELP)
+			return help_for("config");
+		return bad_option(cli, "config", argv);
+	}
+	if (argc - optind > 2)
+		return usage_error(cli, "config", _("give a key and maybe a value, e.g. wip.concept 12"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	if (argc - optind == 0) {
+		for (size_t i = 0; i < config_key_count(); i++) {
+			const char *k = config_key_name(i);
+			if (store_config_get(cli->store, k, &value, &err) == 0)
+				fprintf(cli->out, "%s %s\n", k, value);
+			free(value);
+			value = NULL;
+		}
+		return CLI_OK;
+	}
+	if (argc - optind == 1) {
+		rc = store_config_get(cli->store, argv[optind], &value, &err);
+		if (rc)
+			return cli_fail(cli, rc, &err);
+		fprintf(cli->out, "%s\n", value);
+		free(value);
+		return CLI_OK;
+	}
+	rc = store_config_set(cli->store, &cli->actor, argv[optind],
+			      argv[optind + 1], &err);
+	if (rc == -FAI_ENOTHING)
+		return CLI_OK;
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ check */
+
+static void check_report(enum store_problem p, const char *at,
+			 const char *detail, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "fai check: ");
+	out_safe(stderr, at, UTF8_SAFE_ONELINE);
+	fprintf(stderr, ": %s (", _(store_problem_text(p)));
+	out_safe(stderr, detail, UTF8_SAFE_ONELINE);
+	fputs(")\n", stderr);
+}
+
+static int cmd_check(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct fai_err err;
+	uint64_t counts[STAGE_COUNT], total = 0;
+	int c, exit;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_HELP)
+			return help_for("check");
+		return bad_option(cli, "check", argv);
+	}
+	if (optind < argc)
+		return usage_error(cli, "check", _("too many arguments"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	fai_err_clear(&err);
+	int n = store_check(cli->store, check_report, NULL, &err);
+	if (n < 0)
+		return cli_fail(cli, n, &err);
+	if (n > 0) {
+		fprintf(stderr, ngettext("fai check: %d problem found in %s\n",
+					 "fai check: %d problems found in %s\n",
+					 (unsigned long)n),
+			n, cli->db);
+		return CLI_STORE;
+	}
+	store_stage_counts(cli->store, counts, &err);
+	for (int i = 0; i < STAGE_COUNT; i++)
+		total += counts[i];
+	fprintf(cli->out, _("The store at %s is consistent (%llu ideas).\n"),
+		cli->db, (unsigned long long)total);
+	return CLI_OK;
+}
+
+/* ------------------------------------------------------------ table */
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
+
+static const struct command commands[] = {
+	{"init", cmd_init, N_("init [--region CODE]"),
+	 N_("Creates an empty store (a directory) for a region.")},
+	{"demo", demo_run, N_("demo"),
+	 N_("Creates a demo store with a realistic pipeline (replaces an older demo store, never a real one).")},
+	{"add", cmd_add,
+	 N_("add --title TEXT [--region CODE] [--need TEXT] [--concept TEXT] [--territory CODES] [--theme TEXT] [--tag TAG]... [--source TEXT] [--partner NAME]... [--facilitator NAME] [--owner NAME] [--structure NAME] [--legal-form TEXT] [--siret 14DIGITS] [--launch-date YYYY-MM-DD] [--jobs N] [--set FIELD=VALUE]..."),
+	 N_("Adds an idea at stage need and prints its reference.")},
+	{"list", cmd_list,
+	 N_("list [--stage S] [--region R] [--theme T] [--tag T] [--facilitator F] [--search TEXT] [--stale DAYS] [--format table|tsv|json]"),
+	 N_("Lists ideas in board order.  --search ignores accents and case; --stale keeps ideas at need, concept or owner_search unchanged for DAYS days.")},
+	{"show", cmd_show, N_("show REF [--format text|json]"),
+	 N_("Shows every field of an idea, then its history (moves, edits, comments).")},
+	{"edit", cmd_edit, N_("edit REF [--set FIELD=VALUE]... [--expect-rev N]"),
+	 N_("Changes fields.  Without --set, opens the idea in $VISUAL or $EDITOR; if it cannot be saved your text is kept in a file.")},
+	{"move", cmd_move,
+	 N_("move REF STAGE [--reason TEXT] [--expect-rev N] [--force]"),
+	 N_("Moves an idea: stages need, concept, owner_search, launched, on_hold, abandoned.  on_hold and abandoned need --reason; --force passes a gate and is logged.")},
+	{"comment", cmd_comment, N_("comment REF TEXT [--expect-rev N]"),
+	 N_("Adds a dated comment to an idea.")},
+	{"log", cmd_log, N_("log [REF] [--since DATE] [--format text|tsv|json]"),
+	 N_("Shows the activity log, of the whole store or of one idea.")},
+	{"undo", cmd_undo, N_("undo"),
+	 N_("Undoes your last action that is not undone yet (refused if someone changed the idea since).")},
+	{"config", cmd_config, N_("config [KEY [VALUE]]"),
+	 N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, wip.launched, wip.on_hold, wip.abandoned (card limits, 0 = none), stale.days.")},
+	{"check", cmd_check, N_("check"),
+	 N_("Verifies every index, the stage counts, the log and the comments; exit status 0 only when all is consistent.")},
+	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
+};
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void cli_usage(FILE *f)
+{
+	fprintf(f, _("Usage: fai [--db PATH] COMMAND [OPTIONS]\n"
+		     "A kanban of social-innovation ideas for the Fabriques à Initiatives.\n\n"
+		     "Commands:\n"));
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fprintf(f, "  %-8s ", commands[i].name);
+		out_safe(f, _(commands[i].summary), UTF8_SAFE_ONELINE);
+		fputc('\n', f);
+	}
+	fprintf(f, _("\nThe store is --db PATH, else $FAI_DB, else $XDG_DATA_HOME/fai (~/.local/share/fai).\n"
+		     "Exit status: 0 ok, 1 usage, 2 invalid data or refused by a rule, 3 revision conflict,\n"
+		     "4 not found, 5 store error.  'fai COMMAND --help' and 'man fai' say more.\n"));
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc > 1 && command_find(argv[1]))
+		return help_for(argv[1]);
+	cli_usage(stdout);
+	return CLI_OK;
+}
+
+int cli_run(struct cli *cli, int argc, char **argv)
+{
+	const struct command *c = command_find(argv[0]);
+	if (!c) {
+		fputs("fai: ", stderr);
+		where(cli, NULL);
+		fprintf(stderr, _("unknown command '%s'.  Try 'fai --help'.\n"),
+			argv[0]);
+		return CLI_USAGE;
+	}
+	optind = 0; /* GNU getopt: start afresh for every command */
+	opterr = 0;
+	return c->run(cli, argc, argv);
+}

@@ -1,0 +1,56 @@
+/* cli.h - the `fai` command line: one function per command, shared by the
+ * program's entry, the demo replay and (later) the board's key actions. */
+#ifndef FAI_CLI_H
+#define FAI_CLI_H
+
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../store/store.h"
+
+/* Exit codes, documented in fai(1). */
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_USAGE = 1,
+	CLI_INVALID = 2,  /* invalid data or refused by a rule */
+	CLI_CONFLICT = 3, /* the idea changed since the revision given */
+	CLI_NOTFOUND = 4,
+	CLI_STORE = 5,
+};
+
+struct cli {
+	const char *db;        /* store directory */
+	struct store *store;   /* opened on first use */
+	struct store_actor actor;
+	char user[64];
+	char client[64];
+	FILE *out;             /* normal output (stdout, /dev/null in replay) */
+	int replay;            /* replaying the demo: no editor, no prompts */
+	const char *file;      /* replayed file and line, for messages */
+	long line;
+};
+
+/* Fills cli from the environment: store path (--db given as db, else
+ * $FAI_DB, else $XDG_DATA_HOME/fai or ~/.local/share/fai), Unix user, SSH
+ * client, time ($FAI_NOW, an ISO time, overrides the clock for tests). */
+void cli_init(struct cli *cli, const char *db);
+void cli_close(struct cli *cli);
+
+/* Runs the command argv[0] with its arguments; returns an exit code. */
+int cli_run(struct cli *cli, int argc, char **argv);
+
+/* Prints the general usage to f. */
+void cli_usage(FILE *f);
+
+/* Opens cli->store if needed; on failure prints why and returns an exit
+ * code, else 0. */
+int cli_store_open(struct cli *cli);
+
+/* Prints err (what rc says, with field, value, file and line) as one clear
+ * message on stderr and returns the exit code for rc. */
+int cli_fail(struct cli *cli, int rc, const struct fai_err *err);
+
+/* Replays the built-in demo script into the store at cli->db (demo.c). */
+int demo_run(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,21 @@
+/* i18n.h - translation of every message through gettext: French under a
+ * French locale, English otherwise.  Stage codes and field codes in files and
+ * options never change; their labels are translated. */
+#ifndef FAI_I18N_H
+#define FAI_I18N_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#undef N_
+#define N_(s) s
+
+/* Sets the locale from the environment and binds the "fai" catalogue
+ * (from $FAI_LOCALEDIR, the build tree beside the binary, or the installed
+ * location). */
+void i18n_init(void);
+
+/* Returns 1 when the locale's character set is UTF-8. */
+int i18n_utf8(void);
+
+#endif

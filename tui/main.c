@@ -1,0 +1,68 @@
+/* main.c - the program's entry: global options, then one command.
+ *
+ * `fai [--db PATH] COMMAND [OPTIONS]`; see cli.c for the commands and
+ * fai(1) for the whole manual. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "i18n.h"
+
+#ifndef FAI_VERSION
+#define FAI_VERSION "dev"
+#endif
+
+/* LMDB must never get fd 0-2: a stray write to stderr would land in the
+ * database.  Make sure they are open before anything else. */
+static void fds_ensure(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+			abort();
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = NULL;
+	struct cli cli;
+	int i, rc;
+
+	fds_ensure();
+	i18n_init();
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--db") == 0) {
+			if (++i == argc) {
+				fprintf(stderr, _("fai: --db wants a directory\n"));
+				return CLI_USAGE;
+			}
+			db = argv[i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			db = a + 5;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_usage(stdout);
+			return CLI_OK;
+		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("fai %s\n", FAI_VERSION);
+			return CLI_OK;
+		} else {
+			fprintf(stderr, _("fai: unknown option %s.  Try 'fai --help'.\n"), a);
+			return CLI_USAGE;
+		}
+	}
+	if (i == argc) {
+		cli_usage(stderr);
+		return CLI_USAGE;
+	}
+	cli_init(&cli, db);
+	rc = cli_run(&cli, argc - i, argv + i);
+	cli_close(&cli);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("fai: stdout");
+		return rc ? rc : CLI_STORE;
+	}
+	return rc;
+}
