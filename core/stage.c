@@ -8,10 +8,14 @@
  *
  * When stage_prev is unknown (an on_hold or abandoned idea imported from a
  * file, which does not carry stage_prev), any pipeline stage may be reached
- * and the gates of every stage from concept up to it apply. */
+ * and the gates of every stage from concept up to it apply.
+ *
+ * A reason, when given, must be a valid stage_reason (UTF-8, no control
+ * characters but newline and tab, at most 64 KiB): -FAI_EINVAL otherwise. */
 #include "stage.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "idea.h"
@@ -176,6 +180,17 @@ stage_move_check(const struct idea *idea, enum stage to, const char *reason,
 		return rc;
 	}
 
+	/* The reason is stored as stage_reason: it must be valid for it. */
+	if (stage_has_reason(reason)) {
+		struct idea scratch;
+
+		memset(&scratch, 0, sizeof(scratch));
+		rc = idea_set(&scratch, IDEA_STAGE_REASON, reason, 1, err);
+		free(scratch.v[IDEA_STAGE_REASON]);
+		if (rc < 0)
+			return rc;
+	}
+
 	/* Gates: forward moves into a pipeline stage only. */
 	if (!stage_is_pipeline(to))
 		return 0;
@@ -220,7 +235,10 @@ stage_move_apply(struct idea *idea, enum stage to, const char *reason,
 		idea_set_raw(idea, IDEA_STAGE_PREV, NULL);
 	}
 	idea_set_raw(idea, IDEA_STAGE, stage_code(to));
-	idea_set_raw(idea, IDEA_STAGE_REASON,
-		     stage_has_reason(reason) ? reason : NULL);
+	/* Normalised as idea_set does (trimmed, CRLF to LF); a reason that
+	 * stage_move_check would refuse is not stored. */
+	if (!stage_has_reason(reason) ||
+	    idea_set(idea, IDEA_STAGE_REASON, reason, 1, NULL) < 0)
+		idea_set_raw(idea, IDEA_STAGE_REASON, NULL);
 	idea_set_time(idea, IDEA_STAGE_SINCE, now);
 }

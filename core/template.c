@@ -102,6 +102,9 @@ template_parse(struct idea *idea, const char *text, size_t n,
 
 	work = idea_clone(idea);
 	buf_init(&cur.value);
+	/* Some editors start the file with a UTF-8 byte order mark. */
+	if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
 	while (pos < n) {
 		line = text + pos;
 		end = memchr(line, '\n', n - pos);

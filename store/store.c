@@ -822,6 +822,64 @@ end:
 	return rc;
 }
 
+int store_stage_page_back(struct store *s, enum stage stage,
+			  const struct store_pos *pos, size_t max,
+			  struct idea ***out, size_t *n, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	uint64_t *keys = NULL;
+	size_t got = 0;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	if (pos)
+		codec_order_key(k, (int)stage, pos->rank, pos->key);
+	else
+		codec_order_key(k, (int)stage + 1, 0, 0);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	/* The first entry at or after the bound, then step back. */
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV)
+		     : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &key, &val,
+							   MDB_LAST)
+					  : rc;
+	keys = xcalloc(max ? max : 1, sizeof(*keys));
+	while (rc == 0 && got < max) {
+		const unsigned char *p = key.mv_data;
+		if (key.mv_size != CODEC_ORDER_KEY_LEN || p[0] != (int)stage)
+			break;
+		keys[got++] = codec_get_u64(p + 9);
+		rc = mdb_cursor_get(c, &key, &val, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND) {
+		rc = lmdb_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	rc = 0;
+	for (size_t i = got; i-- > 0 && !rc;) {
+		struct idea *idea;
+		rc = idea_load(&t, keys[i], &idea, err);
+		if (rc)
+			break;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = idea;
+	}
+end:
+	free(keys);
+	rd_end(&t);
+	return rc;
+}
+
 int store_idea_foreach(struct store *s,
 		       int (*fn)(const struct idea *idea, void *arg),
 		       void *arg, struct fai_err *err)
@@ -1601,10 +1659,18 @@ static int undo_find(struct store_txn *t, const char *user, uint64_t seq,
 		int done = 0;
 		for (size_t i = 0; i < nundone; i++)
 			done |= undone[i] == s;
-		if (e.kind == LOG_UNDO) {
-			undone = xrealloc(undone,
-					  (nundone + 1) * sizeof(*undone));
-			undone[nundone++] = e.target;
+		if (seq && s == seq && e.kind == LOG_UNDO && !done) {
+			*out = e; /* undoing an undo: a redo */
+			found = 1;
+			continue;
+		} else if (e.kind == LOG_UNDO) {
+			/* An undo that was itself undone (redone) undid
+			 * nothing that still counts. */
+			if (!done) {
+				undone = xrealloc(undone, (nundone + 1) *
+								  sizeof(*undone));
+				undone[nundone++] = e.target;
+			}
 		} else if (!done && undoable(e.kind) &&
 			   (seq ? s == seq
 				: (e.user && strcmp(e.user, user) == 0))) {
@@ -1682,6 +1748,45 @@ static int undo_config(struct store_txn *t, const struct store_actor *actor,
 	return log_append(t, &e, err);
 }
 
+/* Redoes a CREATE that an UNDO removed: the idea comes back under its key,
+ * id and reference, with the values the UNDO entry kept. */
+static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
+			 const struct log_entry *u, struct fai_err *err)
+{
+	struct idea *idea = idea_new();
+	struct log_entry e;
+	struct idea_change *ch = NULL;
+	size_t nch;
+	int rc;
+
+	idea->key = u->idea_key;
+	for (size_t i = 0; i < u->nchanges; i++) {
+		int f = u->changes[i].name ? idea_field_parse(u->changes[i].name)
+					   : -1;
+		if (f >= 0)
+			idea_set_raw(idea, f, u->changes[i].before);
+	}
+	idea_set_u64(idea, IDEA_REVISION, u->revision);
+	idea_touch(idea, actor);
+	rc = rank_next(t, idea_stage(idea), &idea->rank, err);
+	if (!rc)
+		rc = idea_store(t, idea, MDB_NOOVERWRITE, err);
+	if (!rc)
+		rc = indexes_put(t, idea, err);
+	if (rc)
+		goto out;
+	log_start(&e, actor, LOG_UNDO, idea);
+	e.target = u->seq;
+	nch = snapshot(idea, &ch);
+	e.changes = ch;
+	e.nchanges = nch;
+	rc = log_append(t, &e, err);
+	idea_changes_free(ch, nch);
+out:
+	idea_free(idea);
+	return rc;
+}
+
 struct undo_arg {
 	const struct store_actor *actor;
 	uint64_t seq;
@@ -1701,9 +1806,14 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	rc = undo_find(t, a->actor->user, a->seq, e, err);
 	if (rc)
 		return rc;
-	if (e->kind == LOG_CONFIG)
+	if (e->kind == LOG_CONFIG ||
+	    (e->kind == LOG_UNDO && !e->idea_key))
 		return undo_config(t, a->actor, e, err);
 	rc = idea_load(t, e->idea_key, &before, err);
+	if (rc == -FAI_ENOTFOUND && e->kind == LOG_UNDO) {
+		fai_err_clear(err);
+		return undo_recreate(t, a->actor, e, err);
+	}
 	if (rc == -FAI_ENOTFOUND)
 		fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "ref", e->ref);
 	if (rc)
@@ -2058,4 +2168,28 @@ int store_check(struct store *s,
 end:
 	rd_end(&t);
 	return rc ? rc : ck.problems;
+}
+
+int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc = rd_begin(s, &t, err);
+	*seq = 0;
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_LOG], &c);
+	if (rc) {
+		rc = lmdb_fail(NULL, rc, err, "log");
+		goto end;
+	}
+	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+	if (rc == 0 && key.mv_size == 8)
+		*seq = codec_get_u64(key.mv_data);
+	mdb_cursor_close(c);
+	rc = rc == MDB_NOTFOUND || rc == 0 ? 0 : lmdb_fail(NULL, rc, err, "log");
+end:
+	rd_end(&t);
+	return rc;
 }

@@ -95,6 +95,12 @@ int store_stage_page(struct store *s, enum stage stage,
 /* Returns 1 when a store exists in directory path, else 0. */
 int store_exists(const char *path);
 
+/* Reads up to max ideas of stage that come just before pos (pos NULL: the
+ * end of the column), adding them to *out in board order.  O(max). */
+int store_stage_page_back(struct store *s, enum stage stage,
+			  const struct store_pos *pos, size_t max,
+			  struct idea ***out, size_t *n, struct fai_err *err);
+
 /* Calls fn for every idea in board order (stage, rank).  fn's idea is only
  * valid during the call; a non-zero return stops and is returned. */
 int store_idea_foreach(struct store *s,
@@ -108,6 +114,10 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 		      void *arg, struct fai_err *err);
 
 /* --- writing --- */
+
+/* The seq of the last log entry (0 when empty): the board's undo stack
+ * records it after each of its own actions. */
+int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err);
 
 /* Runs fn inside one write transaction and commits when it returns 0; any
  * other return aborts and is returned.  When the map is full the transaction
@@ -167,7 +177,7 @@ int store_idea_reorder(struct store *s, const struct store_actor *actor,
 		       uint64_t *rev, struct fai_err *err);
 
 /* Undoes the last action of user that is not already undone (seq 0), or the
- * entry seq.  Refused with -FAI_ECONFLICT when the idea changed since, with
+ * entry seq; undoing an UNDO entry (by its seq) redoes what it undid.  Refused with -FAI_ECONFLICT when the idea changed since, with
  * -FAI_ENOTHING when there is nothing to undo.  The undone entry is copied
  * into *undone (may be NULL; clear it with log_entry_clear). */
 int store_undo(struct store *s, const struct store_actor *actor,

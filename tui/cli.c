@@ -574,12 +574,10 @@ static void list_table(struct cli *cli, struct list_run *r)
 			wref = w;
 	}
 	for (int s = 0; s < STAGE_COUNT; s++) {
-		size_t w = utf8_width(out_stage_label(s));
+		size_t w = utf8_width(out_stage_short(s));
 		if (w > wstage)
 			wstage = w;
 	}
-	if (wstage > 14)
-		wstage = 14;
 	/* Drop columns rather than squeeze the title below 16 cells. */
 	size_t fixed = wref + 1 + wstage + 1 + wdays + 1;
 	int show_terr = width >= fixed + wterr + 1 + 16;
@@ -615,7 +613,7 @@ static void list_table(struct cli *cli, struct list_run *r)
 		buf_reset(&line);
 		out_cell(&line, idea_get(idea, IDEA_REF), wref);
 		buf_addc(&line, ' ');
-		out_cell(&line, out_stage_label(idea_stage(idea)), wstage);
+		out_cell(&line, out_stage_short(idea_stage(idea)), wstage);
 		buf_addc(&line, ' ');
 		out_cell(&line, idea_get(idea, IDEA_TITLE), wtitle);
 		buf_addc(&line, ' ');
@@ -1674,6 +1672,13 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	(void)cli;
 	if (argc > 1 && command_find(argv[1]))
 		return help_for(argv[1]);
+	if (argc > 1 && argv[1][0] != '-') {
+		/* `fai help typo` must not pass for help on a command. */
+		fputs("fai: ", stderr);
+		fprintf(stderr, _("unknown command '%s'.  Try 'fai --help'.\n"),
+			argv[1]);
+		return CLI_USAGE;
+	}
 	cli_usage(stdout);
 	return CLI_OK;
 }

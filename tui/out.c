@@ -102,6 +102,16 @@ const char *out_stage_label(enum stage s)
 	return *l ? _(l) : l;
 }
 
+const char *out_stage_short(enum stage s)
+{
+	/* TRANSLATORS: short stage labels for narrow columns (≤ 14 cells). */
+	static const char *const shorts[STAGE_COUNT] = {
+		N_("Need"),    N_("Concept"), N_("Owner search"),
+		N_("Launched"), N_("On hold"), N_("Abandoned"),
+	};
+	return (unsigned)s < STAGE_COUNT ? _(shorts[s]) : "";
+}
+
 size_t out_term_width(void)
 {
 	struct winsize ws;

@@ -28,6 +28,9 @@ void out_tsv(FILE *f, const char *s);
 const char *out_field_label(enum idea_field f);
 const char *out_stage_label(enum stage s);
 
+/* Returns the short translated label of a stage, for narrow columns. */
+const char *out_stage_short(enum stage s);
+
 /* Returns the width of the terminal on stdout, else $COLUMNS, else 80. */
 size_t out_term_width(void);
 

@@ -1,0 +1,202 @@
+# lib.sh - shared helpers of the command-line tests (POSIX sh, sourced).
+#
+# A test script does:
+#     . "$(dirname "$0")/lib.sh"
+#     db=$(mkstore a 84)
+#     run "$FAI" --db "$db" add --title X
+#     check_rc 0 "add succeeds"
+#     check_out "84-0001" "add prints the reference"
+#     finish
+# run.sh sets FAI (the binary) and BUILD (its build directory).  Every script
+# gets its own temporary directory $T, removed on exit; HOME, TMPDIR and the
+# locale are pinned there so no test ever touches a real store.
+
+if [ -z "${FAI:-}" ]; then
+	echo "lib.sh: set FAI to the fai binary (e.g. FAI=build/fai)" >&2
+	exit 2
+fi
+case $FAI in
+/*) ;;
+*) FAI=$(pwd)/$FAI ;;
+esac
+if [ ! -x "$FAI" ]; then
+	echo "lib.sh: $FAI is not an executable" >&2
+	exit 2
+fi
+BUILD=${BUILD:-$(dirname "$FAI")}
+case $BUILD in
+/*) ;;
+*) BUILD=$(pwd)/$BUILD ;;
+esac
+
+PASS=0
+FAIL=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/fai-cli.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT HUP TERM
+
+# A clean, predictable environment: English messages, UTF-8, no store, no
+# editor, no fixed time, no terminal width.
+mkdir -p "$T/home" "$T/tmp"
+HOME=$T/home
+TMPDIR=$T/tmp
+LANG=C.UTF-8
+export HOME TMPDIR LANG
+unset LC_ALL LC_MESSAGES LC_CTYPE LANGUAGE FAI_DB FAI_NOW FAI_LOCALEDIR \
+	XDG_DATA_HOME VISUAL EDITOR COLUMNS SSH_CONNECTION
+ME=$(id -un)
+
+OUT=$T/out
+ERR=$T/err
+RC=0
+LAST=
+
+# run CMD [ARGS...]: runs a command; stdout goes to $OUT, stderr to $ERR,
+# the exit status to $RC.  Put environment changes in front with env(1):
+#     run env FAI_NOW=2026-01-10T10:00:00Z "$FAI" --db "$db" list
+run() {
+	LAST="$*"
+	"$@" > "$OUT" 2> "$ERR"
+	RC=$?
+}
+
+pass() {
+	PASS=$((PASS + 1))
+	echo "ok   - $1"
+}
+
+# fail NAME WHY: counts a failure and shows the last command's output.
+fail() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL - $1: $2"
+	echo "       last command: $LAST (exit $RC)"
+	if [ -s "$OUT" ]; then
+		echo "       stdout:"
+		head -n 15 "$OUT" | sed 's/^/         | /'
+	fi
+	if [ -s "$ERR" ]; then
+		echo "       stderr:"
+		head -n 15 "$ERR" | sed 's/^/         | /'
+	fi
+}
+
+# check NAME CMD [ARGS...]: passes when the command (a predicate) succeeds.
+check() {
+	_name=$1
+	shift
+	if "$@"; then
+		pass "$_name"
+	else
+		fail "$_name" "false: $*"
+	fi
+}
+
+# check_rc N NAME: the last command exited with status N.
+check_rc() {
+	if [ "$RC" -eq "$1" ]; then
+		pass "$2"
+	else
+		fail "$2" "exit status $RC, wanted $1"
+	fi
+}
+
+# check_out TEXT NAME / check_err TEXT NAME: stdout / stderr holds TEXT.
+check_out() {
+	if grep -qF -e "$1" "$OUT"; then
+		pass "$2"
+	else
+		fail "$2" "stdout lacks \"$1\""
+	fi
+}
+check_err() {
+	if grep -qF -e "$1" "$ERR"; then
+		pass "$2"
+	else
+		fail "$2" "stderr lacks \"$1\""
+	fi
+}
+
+# check_no_out TEXT NAME / check_no_err TEXT NAME: it is absent.
+check_no_out() {
+	if grep -qF -e "$1" "$OUT"; then
+		fail "$2" "stdout holds \"$1\""
+	else
+		pass "$2"
+	fi
+}
+check_no_err() {
+	if grep -qF -e "$1" "$ERR"; then
+		fail "$2" "stderr holds \"$1\""
+	else
+		pass "$2"
+	fi
+}
+
+# check_rc_err N TEXT NAME: exit status N and TEXT on stderr, as one case.
+check_rc_err() {
+	if [ "$RC" -ne "$1" ]; then
+		fail "$3" "exit status $RC, wanted $1"
+	elif ! grep -qF -e "$2" "$ERR"; then
+		fail "$3" "stderr lacks \"$2\""
+	else
+		pass "$3"
+	fi
+}
+
+# check_eq GOT WANT NAME: two strings are equal.
+check_eq() {
+	if [ "$1" = "$2" ]; then
+		pass "$3"
+	else
+		fail "$3" "got \"$1\", wanted \"$2\""
+	fi
+}
+
+# mkstore NAME [REGION]: creates a fresh store $T/NAME (init) and prints its
+# path; stops the script when that fails.
+mkstore() {
+	_db=$T/$1
+	rm -rf "$_db"
+	if [ -n "${2:-}" ]; then
+		"$FAI" --db "$_db" init --region "$2" > /dev/null 2> "$T/mkstore.err"
+	else
+		"$FAI" --db "$_db" init > /dev/null 2> "$T/mkstore.err"
+	fi || {
+		echo "lib.sh: cannot create a store at $_db:" >&2
+		cat "$T/mkstore.err" >&2
+		exit 2
+	}
+	echo "$_db"
+}
+
+# snap DB: keeps a copy of DB's data file; same_as_snap DB: cmp with it.
+snap() {
+	cp "$1/data.mdb" "$T/snap.mdb"
+}
+same_as_snap() {
+	cmp -s "$1/data.mdb" "$T/snap.mdb"
+}
+
+# has_byte HEX FILE: the file holds that byte (e.g. has_byte 1b "$OUT").
+has_byte() {
+	od -An -v -tx1 "$2" | tr -s ' \n' '\n\n' | grep -qx "$1"
+}
+
+# has_bytes TEXT FILE: the file holds the bytes of printf TEXT.
+has_bytes() {
+	grep -qF -e "$(printf "$1")" "$2"
+}
+
+# field REF FIELD DB: prints one field of an idea from `list --format tsv`.
+field() {
+	"$FAI" --db "$3" list --format tsv | awk -F '\t' -v ref="$1" -v f="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["ref"] == ref { print $col[f] }'
+}
+
+# finish: prints the closing "N passed, N failed" line and sets the status.
+finish() {
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
+	exit $?
+}

@@ -1,0 +1,465 @@
+/* test_undo.c - store_undo: each kind of action undone, the walk back
+ * through one user's actions, other users' actions left alone, conflicts
+ * and "nothing to undo".  store_check must find nothing after each step. */
+#include "store_fixture.h"
+
+static void undo_ok(struct fx *f, struct store_actor *who, uint64_t seq,
+		    enum log_kind kind, const char *ref)
+{
+	struct log_entry e;
+	memset(&e, 0, sizeof(e));
+	fai_err_clear(&f->err);
+	int rc = store_undo(f->s, fx_tick(who), seq, &e, &f->err);
+	if (rc)
+		fail_msg("undo by %s: %s (%s %s; %s)", who->user,
+			 fai_strerror(rc), f->err.field, f->err.value,
+			 f->err.detail);
+	if (e.kind != kind || (ref && strcmp(e.ref, ref)))
+		fail_msg("undid %s of '%s', want %s of '%s'",
+			 log_kind_code(e.kind), e.ref, log_kind_code(kind),
+			 ref ? ref : "");
+	log_entry_clear(&e);
+	fx_check_ok(f->s);
+}
+
+static void test_undo_edit(void **state)
+{
+	struct fx *f = *state;
+	char ref[24];
+	struct log_entry e;
+
+	fx_create(f, fx_tick(&f->alice), "Boîte à outils", "Prêter", NULL, ref);
+	struct store_set sets[] = {{IDEA_TITLE, "Outilthèque"},
+				   {IDEA_NEED, NULL},
+				   {IDEA_TAGS, "partage; outils"}};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), ref, sets, 3,
+					 0, NULL, &f->err),
+			 0);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, &e, &f->err),
+			 0);
+	assert_int_equal(e.kind, LOG_EDIT);
+	assert_int_equal(e.seq, 2);
+	assert_string_equal(e.ref, ref);
+	log_entry_clear(&e);
+	fx_check_ok(f->s);
+
+	struct idea *i = fx_find(f, ref);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Boîte à outils");
+	assert_string_equal(idea_get(i, IDEA_NEED), "Prêter");
+	assert_string_equal(idea_get(i, IDEA_TAGS), "");
+	assert_int_equal(idea_revision(i), 3);
+
+	fx_last_entry(f, i->key, &e);
+	assert_int_equal(e.kind, LOG_UNDO);
+	assert_int_equal(e.target, 2);
+	assert_int_equal(e.revision, 3);
+	assert_string_equal(e.user, "alice");
+	const struct idea_change *c = log_entry_change(&e, "title");
+	assert_non_null(c);
+	assert_string_equal(c->before, "Outilthèque");
+	assert_string_equal(c->after, "Boîte à outils");
+	log_entry_clear(&e);
+	idea_free(i);
+}
+
+static void test_undo_move(void **state)
+{
+	struct fx *f = *state;
+	char a[24], b[24], c[24], col[256];
+	uint64_t counts[STAGE_COUNT];
+
+	fx_create(f, fx_tick(&f->alice), "A", "n", "69", a);
+	fx_create(f, fx_tick(&f->alice), "B", "n", "69", b);
+	fx_create(f, fx_tick(&f->alice), "C", "n", "69", c);
+	struct idea *ib0 = fx_find(f, b);
+
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), b,
+					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), c,
+					 STAGE_ON_HOLD, "Été", 0, 0, NULL,
+					 &f->err),
+			 0);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001");
+
+	undo_ok(f, &f->alice, 0, LOG_MOVE, c);
+	struct idea *ic = fx_find(f, c);
+	assert_string_equal(idea_get(ic, IDEA_STAGE), "need");
+	assert_string_equal(idea_get(ic, IDEA_STAGE_REASON), "");
+	assert_string_equal(idea_get(ic, IDEA_STAGE_PREV), "");
+	idea_free(ic);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001 84-0003");
+
+	/* b goes back between a and c, where it was. */
+	undo_ok(f, &f->alice, 0, LOG_MOVE, b);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001 84-0002 84-0003");
+	fx_column(f, STAGE_CONCEPT, col, sizeof(col));
+	assert_string_equal(col, "");
+	struct idea *ib = fx_find(f, b);
+	assert_string_equal(idea_get(ib, IDEA_STAGE), "need");
+	assert_string_equal(idea_get(ib, IDEA_STAGE_SINCE),
+			    idea_get(ib0, IDEA_STAGE_SINCE));
+	assert_int_equal(ib->rank, ib0->rank);
+	assert_int_equal(idea_revision(ib), 3);
+	idea_free(ib);
+	idea_free(ib0);
+	assert_int_equal(store_stage_counts(f->s, counts, &f->err), 0);
+	assert_int_equal(counts[STAGE_NEED], 3);
+	assert_int_equal(counts[STAGE_CONCEPT], 0);
+	assert_int_equal(counts[STAGE_ON_HOLD], 0);
+}
+
+static void test_undo_comment(void **state)
+{
+	struct fx *f = *state;
+	char ref[24];
+	struct log_entry *v = NULL, e;
+	size_t n;
+
+	fx_create(f, fx_tick(&f->alice), "Ludothèque", NULL, NULL, ref);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), ref,
+					    "Le premier reste", 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), ref,
+					    "Faute de frappe", 0, NULL, &f->err),
+			 0);
+	struct idea *i = fx_find(f, ref);
+	assert_int_equal(store_comments(f->s, i->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 2);
+	for (size_t k = 0; k < n; k++)
+		log_entry_clear(&v[k]);
+	free(v);
+
+	undo_ok(f, &f->alice, 0, LOG_COMMENT, ref);
+	assert_int_equal(store_comments(f->s, i->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].text, "Le premier reste");
+	log_entry_clear(&v[0]);
+	free(v);
+	assert_int_equal(fx_rev(f, ref), 4);
+
+	fx_last_entry(f, i->key, &e);
+	assert_int_equal(e.kind, LOG_UNDO);
+	assert_int_equal(e.target, 3);
+	assert_string_equal(fx_s(e.text), "Faute de frappe");
+	log_entry_clear(&e);
+	idea_free(i);
+}
+
+static void test_undo_create(void **state)
+{
+	struct fx *f = *state;
+	char ref[24], col[64];
+	struct fx_log l;
+	uint64_t counts[STAGE_COUNT];
+
+	fx_create(f, fx_tick(&f->alice), "Éphémère", "besoin", "69", ref);
+	struct idea *i = fx_find(f, ref);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, ref);
+
+	struct idea *gone = NULL;
+	assert_int_equal(store_idea_find(f->s, ref, &gone, &f->err),
+			 -FAI_ENOTFOUND);
+	assert_int_equal(store_idea_find(f->s, idea_get(i, IDEA_ID), &gone,
+					 &f->err),
+			 -FAI_ENOTFOUND);
+	assert_int_equal(store_idea_get(f->s, i->key, &gone, &f->err),
+			 -FAI_ENOTFOUND);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "");
+	assert_int_equal(store_stage_counts(f->s, counts, &f->err), 0);
+	assert_int_equal(counts[STAGE_NEED], 0);
+
+	/* The log still holds every value it had. */
+	fx_log_read(f, i->key, &l);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].kind, LOG_CREATE);
+	assert_int_equal(l.v[1].kind, LOG_UNDO);
+	assert_int_equal(l.v[1].target, l.v[0].seq);
+	assert_int_equal(l.v[1].revision, 2);
+	free(l.v);
+	struct log_entry e;
+	fx_last_entry(f, i->key, &e);
+	const struct idea_change *c = log_entry_change(&e, "title");
+	assert_non_null(c);
+	assert_string_equal(c->before, "Éphémère");
+	assert_null(c->after);
+	c = log_entry_change(&e, "id");
+	assert_non_null(c);
+	assert_string_equal(c->before, idea_get(i, IDEA_ID));
+	c = log_entry_change(&e, "need");
+	assert_non_null(c);
+	assert_string_equal(c->before, "besoin");
+	log_entry_clear(&e);
+
+	/* The reference is not handed out again. */
+	char next[24];
+	fx_create(f, fx_tick(&f->alice), "Suivante", NULL, NULL, next);
+	assert_string_not_equal(next, ref);
+	fx_check_ok(f->s);
+	idea_free(i);
+}
+
+static void test_undo_reorder(void **state)
+{
+	struct fx *f = *state;
+	char col[128];
+	for (int k = 0; k < 3; k++)
+		fx_create(f, fx_tick(&f->alice), "X", NULL, NULL, NULL);
+	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->alice), "84-3",
+					    -2, 0, NULL, &f->err),
+			 0);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0003 84-0001 84-0002");
+	undo_ok(f, &f->alice, 0, LOG_REORDER, "84-0003");
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001 84-0002 84-0003");
+}
+
+/* Repeated undo walks back through the user's actions, on one idea and
+ * across ideas, skipping what others did. */
+static void test_undo_walks_back(void **state)
+{
+	struct fx *f = *state;
+	char x[24], y[24], z[24], col[128];
+	struct log_entry *v;
+	size_t n;
+
+	fx_create(f, fx_tick(&f->alice), "X", "n", "69", x);
+	fx_create(f, fx_tick(&f->bob), "Z", NULL, NULL, z);
+	struct store_set t = {IDEA_TITLE, "X2"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), x,
+					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), z, "Bob",
+					    0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x,
+					    "Alice", 0, NULL, &f->err),
+			 0);
+	fx_create(f, fx_tick(&f->alice), "Y", NULL, NULL, y);
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->bob), "wip.need",
+					  "4", &f->err),
+			 0);
+
+	undo_ok(f, &f->alice, 0, LOG_CREATE, y);
+	undo_ok(f, &f->alice, 0, LOG_COMMENT, x);
+	struct idea *ix = fx_find(f, x);
+	assert_int_equal(store_comments(f->s, ix->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	undo_ok(f, &f->alice, 0, LOG_MOVE, x);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001 84-0002");
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	struct idea *now = fx_find(f, x);
+	assert_string_equal(idea_get(now, IDEA_TITLE), "X");
+	assert_int_equal(idea_revision(now), 8);
+	idea_free(now);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+
+	/* Bob's actions are all still there. */
+	char *w = NULL;
+	assert_int_equal(store_config_get(f->s, "wip.need", &w, &f->err), 0);
+	assert_string_equal(w, "4");
+	free(w);
+	struct idea *iz = fx_find(f, z);
+	assert_int_equal(idea_revision(iz), 2);
+	assert_int_equal(store_comments(f->s, iz->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	log_entry_clear(&v[0]);
+	free(v);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0002");
+
+	/* And bob walks back his own. */
+	undo_ok(f, &f->bob, 0, LOG_CONFIG, NULL);
+	undo_ok(f, &f->bob, 0, LOG_COMMENT, z);
+	undo_ok(f, &f->bob, 0, LOG_CREATE, z);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->bob), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "");
+	idea_free(iz);
+	idea_free(ix);
+}
+
+static void test_undo_other_user_not_picked(void **state)
+{
+	struct fx *f = *state;
+	char x[24], y[24];
+	struct store_actor carol = {"carol", NULL, FX_T0};
+
+	fx_create(f, fx_tick(&f->alice), "X", NULL, NULL, x);
+	fx_create(f, fx_tick(&f->bob), "Y", NULL, NULL, y);
+	assert_int_equal(store_undo(f->s, fx_tick(&carol), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+	struct idea *iy = fx_find(f, y);
+	assert_int_equal(idea_revision(iy), 1);
+	idea_free(iy);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+}
+
+static void test_undo_conflict(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	struct fx_snap snap;
+
+	fx_create(f, fx_tick(&f->alice), "X", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "X d'Alice"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	struct store_set th = {IDEA_THEME, "Thème de Bob"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), x, &th, 1, 0,
+					 NULL, &f->err),
+			 0);
+
+	fx_snapshot(f, &snap);
+	uint64_t last = store_last_txn(f->s);
+	fai_err_clear(&f->err);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_int_equal(f->err.code, FAI_ECONFLICT);
+	assert_true(f->err.detail[0] != '\0');
+	/* Undoing a given entry that is not the idea's last: a conflict too. */
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 2, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_int_equal(store_last_txn(f->s), last);
+	fx_unchanged(f, &snap, "refused undo");
+	free(snap.bytes);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "X d'Alice");
+	assert_int_equal(idea_revision(i), 3);
+	idea_free(i);
+	fx_check_ok(f->s);
+
+	/* Once bob undid his edit, alice's edit is the idea's last change
+	 * again and can be undone, then her create. */
+	undo_ok(f, &f->bob, 0, LOG_EDIT, x);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "X");
+	assert_string_equal(idea_get(i, IDEA_THEME), "");
+	idea_free(i);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+}
+
+static void test_undo_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct fx_snap snap;
+	struct log_entry e;
+
+	fx_snapshot(f, &snap);
+	memset(&e, 0, sizeof(e));
+	fai_err_clear(&f->err);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, &e, &f->err),
+			 -FAI_ENOTHING);
+	assert_int_equal(f->err.code, FAI_ENOTHING);
+	assert_int_equal(e.kind, 0);
+	assert_null(e.user);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 1, NULL, &f->err),
+			 -FAI_ENOTHING);
+	fx_unchanged(f, &snap, "nothing to undo");
+	free(snap.bytes);
+}
+
+/* Undo of a given entry (seq), and what cannot be undone by seq. */
+static void test_undo_seq(void **state)
+{
+	struct fx *f = *state;
+	char x[24], y[24];
+
+	fx_create(f, fx_tick(&f->alice), "X", NULL, NULL, x);
+	fx_create(f, fx_tick(&f->alice), "Y", NULL, NULL, y);
+	undo_ok(f, &f->bob, 1, LOG_CREATE, x);
+	struct idea *iy = fx_find(f, y);
+	idea_free(iy);
+	uint64_t last = store_last_txn(f->s);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 1, NULL, &f->err),
+			 -FAI_ENOTHING); /* already undone */
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 3, NULL, &f->err),
+			 -FAI_ENOTHING); /* an UNDO entry */
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 99, NULL,
+				    &f->err),
+			 -FAI_ENOTHING); /* no such entry */
+	assert_int_equal(store_last_txn(f->s), last);
+	/* alice's last is now y's create. */
+	undo_ok(f, &f->alice, 0, LOG_CREATE, y);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+}
+
+static void test_undo_config(void **state)
+{
+	struct fx *f = *state;
+	char *v = NULL;
+
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
+					  "45", &f->err),
+			 0);
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
+					  "60", &f->err),
+			 0);
+	undo_ok(f, &f->alice, 0, LOG_CONFIG, NULL);
+	assert_int_equal(store_config_get(f->s, "stale.days", &v, &f->err), 0);
+	assert_string_equal(v, "45");
+	free(v);
+	undo_ok(f, &f->alice, 0, LOG_CONFIG, NULL);
+	assert_int_equal(store_config_get(f->s, "stale.days", &v, &f->err), 0);
+	assert_string_equal(v, "30");
+	free(v);
+	struct log_entry e;
+	fx_last_entry(f, 0, &e);
+	assert_int_equal(e.kind, LOG_UNDO);
+	assert_int_equal(e.target, 1);
+	log_entry_clear(&e);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+	/* Setting it again works from the restored value. */
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
+					  "30", &f->err),
+			 -FAI_ENOTHING);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_undo_edit, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_move, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_comment, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_create, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_reorder, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_walks_back, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_other_user_not_picked,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_conflict, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_nothing, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_seq, fx_setup,
+						fx_teardown),
+		cmocka_unit_test_setup_teardown(test_undo_config, fx_setup,
+						fx_teardown),
+	};
+	return cmocka_run_group_tests_name("store undo", tests, NULL, NULL);
+}
