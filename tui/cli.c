@@ -131,22 +131,23 @@ static void where(struct cli *cli, const struct fai_err *err)
 		fprintf(stderr, "%s:%ld: ", cli->file, cli->line);
 }
 
-/* Prints the missing field codes of a gate as translated labels. */
-static void print_missing(const char *codes)
+/* Appends the missing field codes of a gate as translated labels. */
+static void print_missing(struct buf *msg, const char *codes)
 {
 	char *copy = xstrdup(codes), *save = NULL;
 	int first = 1;
 	for (char *w = strtok_r(copy, " ", &save); w;
 	     w = strtok_r(NULL, " ", &save)) {
 		int f = idea_field_parse(w);
-		fprintf(stderr, "%s%s", first ? "" : ", ",
+		buf_printf(msg, "%s%s", first ? "" : ", ",
 			f >= 0 ? out_field_label(f) : w);
 		first = 0;
 	}
 	free(copy);
 }
 
-int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
+int cli_message(struct cli *cli, int rc, const struct fai_err *err,
+		struct buf *msg)
 {
 	int code = -rc;
 	const char *field = err ? err->field : "";
@@ -157,29 +158,26 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 	buf_init(&safe);
 	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
 	value = safe.data ? safe.data : "";
-	fputs("fai: ", stderr);
-	where(cli, err);
 	switch (code) {
 	case FAI_EINVAL:
 		if (field[0])
-			fprintf(stderr, _("invalid %s \"%s\": %s"), field, value,
+			buf_printf(msg, _("invalid %s \"%s\": %s"), field, value,
 				_(fai_why_text(err->why)));
 		else
-			fprintf(stderr, "%s: %s", _(fai_strerror(code)),
+			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
 				_(fai_why_text(err ? err->why : 0)));
 		break;
 	case FAI_ERULE:
-		fprintf(stderr, _("cannot move to %s: %s"),
+		buf_printf(msg, _("cannot move to %s: %s"),
 			out_stage_label(stage_parse(value)),
 			_(fai_why_text(err->why)));
 		break;
 	case FAI_EGATE:
-		fprintf(stderr, _("cannot move to %s: missing "),
+		buf_printf(msg, _("cannot move to %s: missing "),
 			out_stage_label(stage_parse(value)));
-		print_missing(detail);
-		fputs(_(" (fill them in with fai edit, or pass the gate with "
-			"--force)"),
-		      stderr);
+		print_missing(msg, detail);
+		buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
+				"--force)"));
 		break;
 	case FAI_ECONFLICT: {
 		unsigned long long had = 0, now = 0;
@@ -193,7 +191,7 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 		break;
 	}
 	case FAI_ENOTFOUND:
-		fprintf(stderr, _("no idea %s"), value);
+		buf_printf(msg, _("no idea %s"), value);
 		break;
 	case FAI_ENOSTORE:
 		fprintf(stderr,
@@ -203,9 +201,9 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 		break;
 	case FAI_EEXIST:
 		if (field[0])
-			fprintf(stderr, _("%s %s already exists"), field, value);
+			buf_printf(msg, _("%s %s already exists"), field, value);
 		else
-			fprintf(stderr, _("a store already exists at %s"),
+			buf_printf(msg, _("a store already exists at %s"),
 				value);
 		break;
 	case FAI_ESCHEMA:
@@ -215,20 +213,31 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 			cli->db, detail);
 		break;
 	case FAI_EPERM:
-		fprintf(stderr, _("permission refused: %s (%s)"), value,
+		buf_printf(msg, _("permission refused: %s (%s)"), value,
 			detail[0] ? detail : _(fai_why_text(err->why)));
 		break;
 	default:
-		fprintf(stderr, "%s", _(fai_strerror(code)));
+		buf_printf(msg, "%s", _(fai_strerror(code)));
 		if (value[0])
-			fprintf(stderr, ": %s", value);
+			buf_printf(msg, ": %s", value);
 		if (detail[0])
-			fprintf(stderr, " (%s)", detail);
+			buf_printf(msg, " (%s)", detail);
 		break;
 	}
-	fputc('\n', stderr);
 	buf_free(&safe);
 	return exit_code(rc);
+}
+
+int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
+{
+	struct buf msg;
+	buf_init(&msg);
+	int exit = cli_message(cli, rc, err, &msg);
+	fputs("fai: ", stderr);
+	where(cli, err);
+	fprintf(stderr, "%s\n", msg.data ? msg.data : "");
+	buf_free(&msg);
+	return exit;
 }
 
 /* Prints a usage error for a command and returns CLI_USAGE. */

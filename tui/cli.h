@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../core/err.h"
+#include "../core/xmalloc.h"
 #include "../store/store.h"
 
 /* Exit codes, documented in fai(1). */
@@ -45,6 +46,11 @@ void cli_usage(FILE *f);
 /* Opens cli->store if needed; on failure prints why and returns an exit
  * code, else 0. */
 int cli_store_open(struct cli *cli);
+
+/* Appends to msg one translated sentence saying what rc and err mean (no
+ * "fai: " prefix, no newline) and returns the exit code for rc. */
+int cli_message(struct cli *cli, int rc, const struct fai_err *err,
+		struct buf *msg);
 
 /* Prints err (what rc says, with field, value, file and line) as one clear
  * message on stderr and returns the exit code for rc. */
