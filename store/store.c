@@ -63,6 +63,8 @@ struct store {
 	char *path;
 	unsigned flags;
 	unsigned reads; /* read transactions since the last reader check */
+	uint64_t my_seq; /* seq of the last log entry this process wrote */
+	uint64_t pending_seq; /* ... in the transaction not yet committed */
 };
 
 struct store_txn {
@@ -322,6 +324,7 @@ static int log_append(struct store_txn *t, struct log_entry *e,
 	if (rc && rc != MDB_NOTFOUND)
 		return lmdb_fail(t, rc, err, "log");
 
+	t->s->pending_seq = e->seq;
 	buf_init(&b);
 	codec_log_encode(&b, e);
 	codec_put_u64(k, e->seq);
@@ -460,8 +463,16 @@ static int open_rdonly(struct store *s, struct fai_err *err)
 		fai_err_detail(err, "read-only store needs migrating");
 		rc = -FAI_ESCHEMA;
 	}
-	mdb_txn_abort(txn);
-	return rc;
+	if (rc) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	/* Only a commit keeps the handles opened in this transaction: an
+	 * abort would close them and every later read fail. */
+	rc = mdb_txn_commit(txn);
+	if (rc)
+		return lmdb_fail(NULL, rc, err, "open");
+	return 0;
 }
 
 int store_open(struct store **out, const char *path, unsigned flags,
@@ -599,6 +610,7 @@ int store_write(struct store *s,
 				   s->path);
 	for (;;) {
 		t.map_full = 0;
+		s->pending_seq = s->my_seq;
 		rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
 		if (rc == MDB_MAP_RESIZED) {
 			mdb_env_set_mapsize(s->env, 0);
@@ -613,8 +625,10 @@ int store_write(struct store *s,
 				return rc;
 		} else {
 			rc = mdb_txn_commit(t.txn);
-			if (rc == 0)
+			if (rc == 0) {
+				s->my_seq = s->pending_seq;
 				return 0;
+			}
 			if (rc != MDB_MAP_FULL)
 				return lmdb_fail(NULL, rc, err, "commit");
 		}
@@ -887,6 +901,7 @@ int store_idea_foreach(struct store *s,
 	struct store_txn t;
 	MDB_cursor *c;
 	MDB_val key, val;
+	int stop = 0;
 	int rc = rd_begin(s, &t, err);
 	if (rc)
 		return rc;
@@ -908,13 +923,15 @@ int store_idea_foreach(struct store *s,
 			       &idea, err);
 		if (rc)
 			break;
-		rc = fn(idea, arg);
+		stop = fn(idea, arg);
 		idea_free(idea);
-		if (rc)
+		if (stop)
 			break;
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
-	if (rc == MDB_NOTFOUND)
+	if (stop) /* fn's own value, whatever its sign */
+		rc = stop;
+	else if (rc == MDB_NOTFOUND)
 		rc = 0;
 	else if (rc > 0)
 		rc = lmdb_fail(NULL, rc, err, "order");
@@ -932,6 +949,7 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	int stop = 0;
 	int rc = rd_begin(s, &t, err);
 	if (rc)
 		return rc;
@@ -970,13 +988,15 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 		if (rc)
 			break;
 		if (e.at >= since)
-			rc = fn(&e, arg);
+			stop = fn(&e, arg);
 		log_entry_clear(&e);
-		if (rc)
+		if (stop)
 			break;
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
-	if (rc == MDB_NOTFOUND)
+	if (stop) /* fn's own value, whatever its sign */
+		rc = stop;
+	else if (rc == MDB_NOTFOUND)
 		rc = 0;
 	else if (rc > 0)
 		rc = lmdb_fail(NULL, rc, err, "log");
@@ -1787,6 +1807,87 @@ out:
 	return rc;
 }
 
+/* Says whether the idea's log entries after e cancel out: each was undone
+ * since, or is a live undo of one of them.  The idea is then as e left it
+ * although its revision moved on (a user walking back through their own
+ * actions).  Returns 1, 0 (something after e is still in effect: a
+ * conflict), or a negative error. */
+static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
+			     struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	uint64_t *seqs = NULL, *undone;
+	size_t n = 0, nundone = 0;
+	int ok = 1;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
+	if (rc)
+		return lmdb_fail(t, rc, err, "log_idea");
+	codec_pair_key(pk, e->idea_key, e->seq + 1);
+	key.mv_size = sizeof(pk);
+	key.mv_data = pk;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && key.mv_size == sizeof(pk) &&
+	       codec_get_u64(key.mv_data) == e->idea_key) {
+		seqs = xrealloc(seqs, (n + 1) * sizeof(*seqs));
+		seqs[n++] = codec_get_u64((unsigned char *)key.mv_data + 8);
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND) {
+		free(seqs);
+		return lmdb_fail(t, rc, err, "log_idea");
+	}
+	rc = 0;
+	/* Newest first, as undo_find: a live UNDO marks its target undone. */
+	undone = xcalloc(n ? n : 1, sizeof(*undone));
+	for (size_t i = n; i-- > 0 && ok && !rc;) {
+		struct log_entry l;
+		int done = 0;
+		rc = log_read(t, seqs[i], &l, err);
+		if (rc)
+			break;
+		for (size_t j = 0; j < nundone; j++)
+			done |= undone[j] == seqs[i];
+		if (!done && l.kind == LOG_UNDO && l.target > e->seq)
+			undone[nundone++] = l.target;
+		else if (!done)
+			ok = 0;
+		log_entry_clear(&l);
+	}
+	free(seqs);
+	free(undone);
+	return rc ? rc : ok;
+}
+
+/* Follows e's UNDO targets down to the action at the root of the chain;
+ * *depth counts the UNDO entries on the way (0: e is that action). */
+static int undo_root(struct store_txn *t, const struct log_entry *e,
+		     enum log_kind *kind, uint64_t *seq, unsigned *depth,
+		     struct fai_err *err)
+{
+	uint64_t target = e->target;
+	*kind = e->kind;
+	*seq = e->seq;
+	*depth = 0;
+	while (*kind == LOG_UNDO) {
+		struct log_entry l;
+		if (target == 0 || target >= *seq)
+			return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, "log",
+					   NULL);
+		int rc = log_read(t, target, &l, err);
+		if (rc)
+			return rc;
+		(*depth)++;
+		*kind = l.kind;
+		*seq = l.seq;
+		target = l.target;
+		log_entry_clear(&l);
+	}
+	return 0;
+}
+
 struct undo_arg {
 	const struct store_actor *actor;
 	uint64_t seq;
@@ -1799,6 +1900,9 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	struct log_entry *e = &a->target;
 	struct idea *before = NULL, *after = NULL;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	enum log_kind root;
+	uint64_t root_seq;
+	unsigned depth;
 	int rc;
 
 	log_entry_clear(e);
@@ -1819,6 +1923,11 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (rc)
 		return rc;
 	if (idea_revision(before) != e->revision) {
+		rc = undo_later_cancel(t, e, err);
+		if (rc < 0)
+			goto out;
+	}
+	if (idea_revision(before) != e->revision && rc == 0) {
 		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
 			    e->ref);
 		fai_err_detail(err, "%llu %llu %s",
@@ -1828,14 +1937,21 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		rc = -FAI_ECONFLICT;
 		goto out;
 	}
-	if (e->kind == LOG_CREATE) {
+	/* Undoing a redo of a create removes the idea again; undoing the
+	 * undo of a comment (a redo) puts the comment back. */
+	rc = undo_root(t, e, &root, &root_seq, &depth, err);
+	if (rc)
+		goto out;
+	if (root == LOG_CREATE && depth % 2 == 0) {
 		rc = undo_create(t, a->actor, before, e->seq, err);
 		goto out;
 	}
 	after = idea_clone(before);
-	if (e->kind == LOG_COMMENT) {
-		codec_pair_key(pk, before->key, e->seq);
-		rc = del(t, DB_COMMENTS, pk, sizeof(pk), err);
+	if (root == LOG_COMMENT) {
+		codec_pair_key(pk, before->key, root_seq);
+		rc = depth % 2 ? put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0,
+				     err)
+			       : del(t, DB_COMMENTS, pk, sizeof(pk), err);
 		if (rc)
 			goto out;
 	}
@@ -2192,4 +2308,9 @@ int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err)
 end:
 	rd_end(&t);
 	return rc;
+}
+
+uint64_t store_my_last_seq(const struct store *s)
+{
+	return s->my_seq;
 }

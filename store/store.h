@@ -119,6 +119,10 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
  * records it after each of its own actions. */
 int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err);
 
+/* The seq of the last log entry this process committed (0: none yet):
+ * what the board's undo stack records after each of its own actions. */
+uint64_t store_my_last_seq(const struct store *s);
+
 /* Runs fn inside one write transaction and commits when it returns 0; any
  * other return aborts and is returned.  When the map is full the transaction
  * is aborted, the map doubled and fn called again from the start, so fn must

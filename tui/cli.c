@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +184,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		unsigned long long had = 0, now = 0;
 		char who[64] = "";
 		sscanf(detail, "%llu %llu %63s", &had, &now, who);
-		fprintf(stderr,
+		buf_printf(msg,
 			_("%s was changed by %s in the meantime (revision %llu, "
 			  "you had %llu); look again with fai show %s and "
 			  "retry"),
@@ -194,7 +195,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		buf_printf(msg, _("no idea %s"), value);
 		break;
 	case FAI_ENOSTORE:
-		fprintf(stderr,
+		buf_printf(msg,
 			_("no store at %s; create one with fai init --region "
 			  "CODE, or try fai demo"),
 			value);
@@ -207,7 +208,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 				value);
 		break;
 	case FAI_ESCHEMA:
-		fprintf(stderr,
+		buf_printf(msg,
 			_("the store at %s was written by a newer fai (schema "
 			  "%s); upgrade fai to use it"),
 			cli->db, detail);
@@ -587,6 +588,14 @@ static void list_table(struct cli *cli, struct list_run *r)
 		if (w > wstage)
 			wstage = w;
 	}
+	/* A column is never narrower than its (translated) header:
+	 * "TERRITOIRE", "JOURS" must not be cut. */
+	size_t *wcol[] = {&wref, &wstage, &wterr, &wfac, &wdays};
+	const char *head[] = {_("REF"), _("STAGE"), _("TERRITORY"),
+			      _("FACILITATOR"), _("DAYS")};
+	for (size_t k = 0; k < sizeof(wcol) / sizeof(wcol[0]); k++)
+		if (utf8_width(head[k]) > *wcol[k])
+			*wcol[k] = utf8_width(head[k]);
 	/* Drop columns rather than squeeze the title below 16 cells. */
 	size_t fixed = wref + 1 + wstage + 1 + wdays + 1;
 	int show_terr = width >= fixed + wterr + 1 + 16;
@@ -634,7 +643,7 @@ static void list_table(struct cli *cli, struct list_run *r)
 			out_cell(&line, idea_get(idea, IDEA_FACILITATOR), wfac);
 			buf_addc(&line, ' ');
 		}
-		snprintf(days, sizeof(days), "%4ld",
+		snprintf(days, sizeof(days), "%*ld", (int)wdays,
 			 days_in_stage(idea, cli->actor.now));
 		buf_adds(&line, days);
 		fprintf(cli->out, "%s\n", line.data);
@@ -1130,11 +1139,46 @@ static const char *keep_dir(void)
 	return d && *d ? d : "/tmp";
 }
 
-static int edit_in_editor(struct cli *cli, const char *ref, uint64_t expect)
+/* Reports a message of the editor round trip: into note when the board
+ * asked for it (one line, the last wins), else on stdout or stderr. */
+static void edit_say(struct cli *cli, struct buf *note, int error,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void edit_say(struct cli *cli, struct buf *note, int error,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (note) {
+		char line[1024];
+		vsnprintf(line, sizeof(line), fmt, ap);
+		line[strcspn(line, "\n")] = '\0';
+		buf_reset(note);
+		buf_adds(note, line);
+	} else {
+		if (error)
+			fputs("fai: ", stderr);
+		vfprintf(error ? stderr : cli->out, fmt, ap);
+	}
+	va_end(ap);
+}
+
+/* Reports a failure code into note or on stderr; returns the exit code. */
+static int edit_fail(struct cli *cli, struct buf *note, int rc,
+		     const struct fai_err *err)
+{
+	if (!note)
+		return cli_fail(cli, rc, err);
+	buf_reset(note);
+	return cli_message(cli, rc, err, note);
+}
+
+int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
+		       struct buf *note)
 {
 	struct idea *idea = NULL, *edited = NULL;
 	struct fai_err err;
-	struct buf text, header;
+	struct buf text, header, why;
 	char *path = NULL, *after = NULL;
 	size_t n = 0;
 	int exit = CLI_OK, keep = 0, rc;
@@ -1144,14 +1188,14 @@ static int edit_in_editor(struct cli *cli, const char *ref, uint64_t expect)
 	fai_err_clear(&err);
 	rc = store_idea_find(cli->store, ref, &idea, &err);
 	if (rc)
-		return cli_fail(cli, rc, &err);
+		return edit_fail(cli, note, rc, &err);
 	if (expect && idea_revision(idea) != expect) {
 		fai_err_set(&err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
 			    idea_get(idea, IDEA_REF));
 		fai_err_detail(&err, "%llu %llu %s", (unsigned long long)expect,
 			       (unsigned long long)idea_revision(idea),
 			       idea_get(idea, IDEA_UPDATED_BY));
-		exit = cli_fail(cli, -FAI_ECONFLICT, &err);
+		exit = edit_fail(cli, note, -FAI_ECONFLICT, &err);
 		goto out;
 	}
 	buf_init(&text);
@@ -1166,23 +1210,23 @@ static int edit_in_editor(struct cli *cli, const char *ref, uint64_t expect)
 	path = file_keep(keep_dir(), idea_get(idea, IDEA_REF), text.data,
 			 text.len);
 	if (!path) {
-		fprintf(stderr, _("fai: cannot write a temporary file in %s\n"),
-			keep_dir());
+		edit_say(cli, note, 1, _("cannot write a temporary file in %s\n"),
+			 keep_dir());
 		buf_free(&text);
 		exit = CLI_STORE;
 		goto out;
 	}
 	int st = editor_run(path);
 	if (st != 0) {
-		fprintf(stderr, _("fai: the editor failed (status %d); your text is kept in %s\n"),
-			st, path);
+		edit_say(cli, note, 1, _("the editor failed (status %d); your text is kept in %s\n"),
+			 st, path);
 		buf_free(&text);
 		exit = CLI_INVALID;
 		keep = 1;
 		goto out;
 	}
 	if (file_read(path, &after, &n) < 0) {
-		fprintf(stderr, _("fai: cannot read %s\n"), path);
+		edit_say(cli, note, 1, _("cannot read %s\n"), path);
 		buf_free(&text);
 		exit = CLI_STORE;
 		keep = 1;
@@ -1191,36 +1235,54 @@ static int edit_in_editor(struct cli *cli, const char *ref, uint64_t expect)
 	int same = n == text.len && memcmp(after, text.data, n) == 0;
 	buf_free(&text);
 	if (same) {
-		fprintf(cli->out, _("No change.\n"));
+		edit_say(cli, note, 0, _("No change.\n"));
 		goto out;
 	}
 	edited = idea_clone(idea);
 	fai_err_clear(&err);
 	rc = template_parse(edited, after, n, &err);
 	if (rc == -FAI_ENOTHING) {
-		fprintf(cli->out, _("Edit cancelled (empty file).\n"));
+		edit_say(cli, note, 0, _("Edit cancelled (empty file).\n"));
 		goto out;
 	}
+	buf_init(&why);
 	if (rc) {
 		snprintf(err.file, sizeof(err.file), "%s", path);
-		exit = cli_fail(cli, rc, &err);
-		fprintf(stderr, _("fai: your text is kept in %s; fix it and run fai edit again\n"),
-			path);
+		exit = cli_message(cli, rc, &err, &why);
+		if (note)
+			edit_say(cli, note, 1, "%s:%ld: %s — %s %s", path,
+				 err.line, why.data ? why.data : "",
+				 _("your text is kept in"), path);
+		else
+			cli_fail(cli, rc, &err);
+		if (!note)
+			edit_say(cli, note, 1, _("your text is kept in %s; fix it and run fai edit again\n"),
+				 path);
 		keep = 1;
+		buf_free(&why);
 		goto out;
 	}
 	rc = store_idea_replace(cli->store, &cli->actor, edited,
 				idea_revision(idea), NULL, &err);
 	if (rc == -FAI_ENOTHING) {
-		fprintf(cli->out, _("No change.\n"));
+		edit_say(cli, note, 0, _("No change.\n"));
 	} else if (rc) {
-		exit = cli_fail(cli, rc, &err);
-		fprintf(stderr, _("fai: nothing was saved; your text is kept in %s\n"),
-			path);
+		exit = cli_message(cli, rc, &err, &why);
+		if (!note)
+			cli_fail(cli, rc, &err);
+		edit_say(cli, note, 1, _("nothing was saved; your text is kept in %s\n"),
+			 path);
+		if (note) {
+			char *kept = buf_steal(note);
+			buf_printf(note, "%s — %s", why.data ? why.data : "",
+				   kept);
+			free(kept);
+		}
 		keep = 1;
 	} else {
-		fprintf(cli->out, _("Saved %s.\n"), idea_get(idea, IDEA_REF));
+		edit_say(cli, note, 0, _("Saved %s.\n"), idea_get(idea, IDEA_REF));
 	}
+	buf_free(&why);
 out:
 	if (path && !keep)
 		unlink(path);
@@ -1281,7 +1343,7 @@ static int cmd_edit(struct cli *cli, int argc, char **argv)
 	if (exit)
 		goto out;
 	if (nsets == 0) {
-		exit = edit_in_editor(cli, argv[optind], expect);
+		exit = cli_edit_in_editor(cli, argv[optind], expect, NULL);
 		goto out;
 	}
 	fai_err_clear(&err);
@@ -1623,6 +1685,8 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
+	{"board", ui_board_run, N_("[board] [--mouse]"),
+	 N_("Opens the board (the default without a command); press ? in it for the keys.")},
 	{"init", cmd_init, N_("init [--region CODE]"),
 	 N_("Creates an empty store (a directory) for a region.")},
 	{"demo", demo_run, N_("demo"),

@@ -56,6 +56,15 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
  * message on stderr and returns the exit code for rc. */
 int cli_fail(struct cli *cli, int rc, const struct fai_err *err);
 
+/* Edits an idea in $VISUAL/$EDITOR and saves it if still at expect (0: the
+ * revision read now).  Messages go into note when not NULL (the board shows
+ * them), else to stdout/stderr.  Returns an exit code. */
+int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
+		       struct buf *note);
+
+/* Opens the board (ui.c): `fai`, `fai board [--mouse]`. */
+int ui_board_run(struct cli *cli, int argc, char **argv);
+
 /* Replays the built-in demo script into the store at cli->db (demo.c). */
 int demo_run(struct cli *cli, int argc, char **argv);
 

@@ -53,12 +53,15 @@ int main(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
-	if (i == argc) {
-		cli_usage(stderr);
-		return CLI_USAGE;
-	}
 	cli_init(&cli, db);
-	rc = cli_run(&cli, argc - i, argv + i);
+	if (i == argc) {
+		/* No command: the board, the product's face. */
+		static char board_cmd[] = "board";
+		char *board[] = {board_cmd, NULL};
+		rc = cli_run(&cli, 1, board);
+	} else {
+		rc = cli_run(&cli, argc - i, argv + i);
+	}
 	cli_close(&cli);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("fai: stdout");

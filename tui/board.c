@@ -1,0 +1,1107 @@
+/* board.c - the kanban board: one column per stage, cards read page by
+ * page from the store's board order.
+ *
+ * Each column keeps only the cards on screen (a window) and its position:
+ * the absolute index of the first visible card and of the selected one.
+ * Scrolling asks the store for the next or previous page from the window's
+ * edge, so a key costs O(cards on screen) at 10² or 10⁶ ideas.  A search or
+ * filter instead keeps every matching card of each column in memory (one
+ * pass over the ideas per change).  Every action goes through the same store
+ * calls as the command line, with the revision the card was read at. */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/isotime.h"
+#include "../core/utf8.h"
+#include "../core/validate.h"
+#include "i18n.h"
+#include "out.h"
+
+#define BOARD_MIN_COL 18 /* narrowest column, in cells */
+#define BOARD_CARD_H 3   /* lines per card */
+
+enum filter_kind {
+	FILTER_REGION,
+	FILTER_THEME,
+	FILTER_FACILITATOR,
+	FILTER_TAG,
+	FILTER_STALE,
+	FILTER_CLEAR,
+	FILTER_COUNT
+};
+
+struct column {
+	enum stage stage;
+	uint64_t count;   /* cards in the column (matching, when filtered) */
+	size_t offset;    /* absolute index of the first visible card */
+	size_t sel;       /* absolute index of the selected card */
+	struct idea **win; /* unfiltered: the visible cards */
+	size_t nwin;
+	struct idea **all; /* filtered: every matching card */
+	size_t nall;
+};
+
+struct board {
+	struct column cols[STAGE_COUNT];
+	int ncols;
+	int cur;        /* current column */
+	int first;      /* first column shown when they do not all fit */
+	int show_all;   /* z: on_hold and abandoned too */
+	int vis;        /* cards that fit in a column */
+	char *search;   /* / */
+	enum filter_kind fkind;
+	char *fvalue;   /* f */
+	long stale_days;
+	uint64_t wip[STAGE_COUNT];
+	char store_name[64];
+	/* a move waiting for its reason (a, H, m) */
+	enum stage pending_to;
+	uint64_t pending_key;
+	uint64_t pending_rev;
+	char pending_ref[24];
+};
+
+static struct board *board_of(struct app *app)
+{
+	return app->board;
+}
+
+static int board_filtered(const struct board *b)
+{
+	return (b->search && *b->search) || b->fvalue;
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void ideas_free(struct idea **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		idea_free(v[i]);
+	free(v);
+}
+
+static void col_clear(struct column *c)
+{
+	ideas_free(c->win, c->nwin);
+	c->win = NULL;
+	c->nwin = 0;
+	ideas_free(c->all, c->nall);
+	c->all = NULL;
+	c->nall = 0;
+}
+
+/* Returns the card at absolute index i, or NULL when not loaded. */
+static struct idea *col_card(struct column *c, size_t i)
+{
+	if (c->all)
+		return i < c->nall ? c->all[i] : NULL;
+	if (i < c->offset || i >= c->offset + c->nwin)
+		return NULL;
+	return c->win[i - c->offset];
+}
+
+static size_t col_shown(const struct board *b, const struct column *c)
+{
+	if (c->all) {
+		size_t left = c->nall > c->offset ? c->nall - c->offset : 0;
+		return left < (size_t)b->vis ? left : (size_t)b->vis;
+	}
+	return c->nwin;
+}
+
+static void msg_store_error(struct app *app, int rc, struct fai_err *err)
+{
+	struct buf m;
+	buf_init(&m);
+	cli_message(app->cli, rc, err, &m);
+	ui_message(app, 1, "%s", m.data ? m.data : "");
+	buf_free(&m);
+}
+
+/* Loads the window starting at the card just after pos (NULL: the top). */
+static void col_load_after(struct app *app, struct column *c,
+			   const struct store_pos *pos)
+{
+	struct board *b = board_of(app);
+	struct fai_err err;
+	struct idea **v = NULL;
+	size_t n = 0;
+	fai_err_clear(&err);
+	int rc = store_stage_page(app->cli->store, c->stage, pos,
+				  (size_t)b->vis, &v, &n, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		ideas_free(v, n);
+		return;
+	}
+	ideas_free(c->win, c->nwin);
+	c->win = v;
+	c->nwin = n;
+}
+
+/* Loads the window that ends just before pos (NULL: the column's end). */
+static void col_load_before(struct app *app, struct column *c,
+			    const struct store_pos *pos, size_t max)
+{
+	struct fai_err err;
+	struct idea **v = NULL;
+	size_t n = 0;
+	fai_err_clear(&err);
+	int rc = store_stage_page_back(app->cli->store, c->stage, pos, max, &v,
+				       &n, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		ideas_free(v, n);
+		return;
+	}
+	ideas_free(c->win, c->nwin);
+	c->win = v;
+	c->nwin = n;
+}
+
+/* The position just before idea: loading after it includes idea. */
+static struct store_pos pos_before(const struct idea *idea)
+{
+	struct store_pos p = {idea->rank, idea->key - 1};
+	return p;
+}
+
+static struct store_pos pos_of(const struct idea *idea)
+{
+	struct store_pos p = {idea->rank, idea->key};
+	return p;
+}
+
+/* Keeps offset and sel inside the column after a change of count. */
+static void col_clamp(struct board *b, struct column *c)
+{
+	if (c->count == 0) {
+		c->offset = c->sel = 0;
+		return;
+	}
+	if (c->sel >= c->count)
+		c->sel = (size_t)c->count - 1;
+	if (c->all) {
+		if (c->sel < c->offset)
+			c->offset = c->sel;
+		if (c->sel >= c->offset + (size_t)b->vis)
+			c->offset = c->sel - (size_t)b->vis + 1;
+	}
+}
+
+/* Reloads a column's window where it was (unfiltered). */
+static void col_reload(struct app *app, struct column *c)
+{
+	struct board *b = board_of(app);
+	if (c->nwin > 0) {
+		struct store_pos p = pos_before(c->win[0]);
+		col_load_after(app, c, &p);
+	} else {
+		col_load_after(app, c, NULL);
+		c->offset = 0;
+	}
+	/* Cards may have left: keep the window full when possible. */
+	if (c->nwin < (size_t)b->vis && c->offset > 0) {
+		col_load_before(app, c, NULL, (size_t)b->vis);
+		c->offset = c->count > c->nwin ? (size_t)c->count - c->nwin : 0;
+	}
+	if (c->offset + c->nwin > c->count)
+		c->offset = c->count > c->nwin ? (size_t)c->count - c->nwin : 0;
+	col_clamp(b, c);
+	if (c->sel < c->offset)
+		c->sel = c->offset;
+	if (c->nwin && c->sel >= c->offset + c->nwin)
+		c->sel = c->offset + c->nwin - 1;
+}
+
+struct collect {
+	struct board *b;
+	int64_t now;
+};
+
+static int board_match(const struct board *b, const struct idea *idea,
+		       int64_t now)
+{
+	if (b->search && *b->search && !idea_matches(idea, b->search))
+		return 0;
+	if (!b->fvalue)
+		return 1;
+	const char *v = b->fvalue;
+	struct buf x, y;
+	int ok = 1;
+	buf_init(&x);
+	buf_init(&y);
+	switch (b->fkind) {
+	case FILTER_REGION:
+		ok = strcmp(idea_get(idea, IDEA_REGION), v) == 0;
+		break;
+	case FILTER_THEME:
+		utf8_fold(&x, idea_get(idea, IDEA_THEME));
+		utf8_fold(&y, v);
+		ok = strcmp(x.data ? x.data : "", y.data ? y.data : "") == 0;
+		break;
+	case FILTER_FACILITATOR:
+		ok = utf8_search(idea_get(idea, IDEA_FACILITATOR), v);
+		break;
+	case FILTER_TAG:
+		ok = utf8_search(idea_get(idea, IDEA_TAGS), v);
+		break;
+	case FILTER_STALE: {
+		enum stage st = idea_stage(idea);
+		int64_t last = idea_time(idea, IDEA_UPDATED_AT, now);
+		ok = (st == STAGE_NEED || st == STAGE_CONCEPT ||
+		      st == STAGE_OWNER_SEARCH) &&
+		     isotime_days(last, now) >= b->stale_days;
+		break;
+	}
+	default:
+		break;
+	}
+	buf_free(&x);
+	buf_free(&y);
+	return ok;
+}
+
+static int collect_one(const struct idea *idea, void *arg)
+{
+	struct collect *k = arg;
+	enum stage st = idea_stage(idea);
+	if (st == STAGE_NONE || !board_match(k->b, idea, k->now))
+		return 0;
+	for (int i = 0; i < k->b->ncols; i++) {
+		struct column *c = &k->b->cols[i];
+		if (c->stage != st)
+			continue;
+		c->all = xrealloc(c->all, (c->nall + 1) * sizeof(*c->all));
+		c->all[c->nall++] = idea_clone(idea);
+	}
+	return 0;
+}
+
+/* Reads the settings the board shows: WIP limits and stale days. */
+static void board_settings(struct app *app)
+{
+	struct board *b = board_of(app);
+	char *v = NULL;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		char key[40];
+		snprintf(key, sizeof(key), "wip.%s", stage_code(s));
+		b->wip[s] = 0;
+		if (store_config_get(app->cli->store, key, &v, NULL) == 0 && v)
+			b->wip[s] = strtoull(v, NULL, 10);
+		free(v);
+		v = NULL;
+	}
+	b->stale_days = 30;
+	if (store_config_get(app->cli->store, "stale.days", &v, NULL) == 0 && v)
+		b->stale_days = strtol(v, NULL, 10);
+	free(v);
+}
+
+/* Recomputes the geometry and reloads every column. */
+static void board_load(struct app *app)
+{
+	struct board *b = board_of(app);
+	uint64_t counts[STAGE_COUNT] = {0};
+	struct fai_err err;
+
+	b->vis = (app->rows - 5) / BOARD_CARD_H;
+	if (b->vis < 1)
+		b->vis = 1;
+	b->ncols = b->show_all ? STAGE_COUNT : STAGE_PIPELINE_COUNT;
+	if (b->cur >= b->ncols)
+		b->cur = b->ncols - 1;
+	board_settings(app);
+	fai_err_clear(&err);
+	int rc = store_stage_counts(app->cli->store, counts, &err);
+	if (rc)
+		msg_store_error(app, rc, &err);
+	if (board_filtered(b)) {
+		struct collect k = {b, app->cli->actor.now};
+		for (int i = 0; i < b->ncols; i++)
+			col_clear(&b->cols[i]);
+		/* an empty list marks the filtered mode */
+		for (int i = 0; i < b->ncols; i++)
+			b->cols[i].all = xcalloc(1, sizeof(struct idea *));
+		rc = store_idea_foreach(app->cli->store, collect_one, &k, &err);
+		if (rc)
+			msg_store_error(app, rc, &err);
+		for (int i = 0; i < b->ncols; i++) {
+			b->cols[i].count = b->cols[i].nall;
+			col_clamp(b, &b->cols[i]);
+		}
+		return;
+	}
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		ideas_free(c->all, c->nall);
+		c->all = NULL;
+		c->nall = 0;
+		c->count = counts[c->stage];
+		col_reload(app, c);
+	}
+}
+
+/* ------------------------------------------------------------ moving */
+
+static struct column *cur_col(struct board *b)
+{
+	return &b->cols[b->cur];
+}
+
+static struct idea *cur_card(struct board *b)
+{
+	struct column *c = cur_col(b);
+	return c->count ? col_card(c, c->sel) : NULL;
+}
+
+/* Moves the selection of the current column to absolute index to. */
+static void select_at(struct app *app, size_t to)
+{
+	struct board *b = board_of(app);
+	struct column *c = cur_col(b);
+	if (c->count == 0)
+		return;
+	if (to >= c->count)
+		to = (size_t)c->count - 1;
+	if (c->all) {
+		c->sel = to;
+		col_clamp(b, c);
+		return;
+	}
+	size_t vis = (size_t)b->vis;
+	if (to >= c->offset && to < c->offset + c->nwin) {
+		c->sel = to;
+		return;
+	}
+	if (to == 0) {
+		col_load_after(app, c, NULL);
+		c->offset = 0;
+	} else if (to == c->count - 1) {
+		col_load_before(app, c, NULL, vis);
+		c->offset = (size_t)c->count - c->nwin;
+	} else if (c->nwin && to == c->offset + c->nwin) {
+		/* one step down: the window slides by one */
+		struct store_pos p = pos_of(c->win[0]);
+		col_load_after(app, c, &p);
+		c->offset++;
+	} else if (c->nwin && to + 1 == c->offset) {
+		/* one step up: the card before the window leads */
+		struct store_pos p = pos_of(c->win[0]);
+		col_load_before(app, c, &p, 1);
+		if (c->nwin) {
+			struct store_pos q = pos_before(c->win[0]);
+			col_load_after(app, c, &q);
+			c->offset--;
+		}
+	} else if (c->nwin && to > c->offset) {
+		/* a page down */
+		struct store_pos p = pos_of(c->win[c->nwin - 1]);
+		size_t next = c->offset + c->nwin;
+		col_load_after(app, c, &p);
+		c->offset = next;
+		if (c->nwin < vis) {
+			col_load_before(app, c, NULL, vis);
+			c->offset = (size_t)c->count - c->nwin;
+		}
+	} else if (c->nwin) {
+		/* a page up */
+		struct store_pos p = pos_of(c->win[0]);
+		size_t back = c->offset < vis ? c->offset : vis;
+		col_load_before(app, c, &p, back);
+		c->offset -= c->nwin <= c->offset ? c->nwin : c->offset;
+		if (c->nwin) {
+			struct store_pos q = pos_before(c->win[0]);
+			col_load_after(app, c, &q);
+		}
+	}
+	if (to < c->offset)
+		to = c->offset;
+	if (c->nwin && to >= c->offset + c->nwin)
+		to = c->offset + c->nwin - 1;
+	c->sel = to;
+}
+
+void board_follow(struct app *app, uint64_t key)
+{
+	struct board *b = board_of(app);
+	struct idea *idea = NULL;
+	if (!b || store_idea_get(app->cli->store, key, &idea, NULL) != 0)
+		return;
+	enum stage st = idea_stage(idea);
+	int ci = -1;
+	for (int i = 0; i < b->ncols; i++)
+		if (b->cols[i].stage == st)
+			ci = i;
+	if (ci < 0 && stage_is_pipeline(st) == 0 && !b->show_all) {
+		b->show_all = 1;
+		board_load(app);
+		for (int i = 0; i < b->ncols; i++)
+			if (b->cols[i].stage == st)
+				ci = i;
+	}
+	if (ci < 0) {
+		idea_free(idea);
+		return;
+	}
+	b->cur = ci;
+	struct column *c = &b->cols[ci];
+	if (c->all) {
+		for (size_t i = 0; i < c->nall; i++)
+			if (c->all[i]->key == key)
+				c->sel = i;
+		col_clamp(b, c);
+		idea_free(idea);
+		return;
+	}
+	for (size_t i = 0; i < c->nwin; i++)
+		if (c->win[i]->key == key) {
+			c->sel = c->offset + i;
+			idea_free(idea);
+			return;
+		}
+	/* Not in view: show the window that ends with it, and count the
+	 * cards after it to know its index. */
+	struct store_pos after = {idea->rank, idea->key + 1};
+	struct idea **rest = NULL;
+	size_t nrest = 0;
+	struct store_pos p = pos_of(idea);
+	store_stage_page(app->cli->store, st, &p, 100000, &rest, &nrest, NULL);
+	ideas_free(rest, nrest);
+	col_load_before(app, c, &after, (size_t)b->vis);
+	size_t index = c->count > nrest ? (size_t)c->count - nrest - 1 : 0;
+	c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
+	c->sel = index;
+	idea_free(idea);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+/* Initials of a person's name: "Claire Mercier" -> "CM". */
+static void initials(const char *name, char *out, size_t size)
+{
+	size_t n = 0;
+	int start = 1;
+	for (const char *p = name; *p && n + 4 < size; p++) {
+		if (*p == ' ' || *p == '-') {
+			start = 1;
+			continue;
+		}
+		if (start) {
+			uint32_t cp;
+			int len = utf8_decode(p, strlen(p), &cp);
+			memcpy(out + n, p, (size_t)len);
+			n += (size_t)len;
+			p += len - 1;
+			start = 0;
+		}
+	}
+	out[n] = '\0';
+}
+
+static void draw_card(struct app *app, struct board *b, const struct idea *c,
+		      int y, int x, int w, int selected)
+{
+	attr_t sel = selected ? ui_attr(app, UI_SELECTED) : 0;
+	char right[48], ini[32];
+	int64_t now = app->cli->actor.now;
+	long days = (long)isotime_days(idea_time(c, IDEA_STAGE_SINCE, now), now);
+	enum stage st = idea_stage(c);
+	int stale = (st == STAGE_NEED || st == STAGE_CONCEPT ||
+		     st == STAGE_OWNER_SEARCH) &&
+		    isotime_days(idea_time(c, IDEA_UPDATED_AT, now), now) >=
+			    b->stale_days;
+
+	/* line 1: ref, stale mark, days in stage */
+	ui_text(app, y, x, w, "", sel, 1);
+	int n = ui_text(app, y, x, w, idea_get(c, IDEA_REF), sel | A_BOLD, 0);
+	if (stale && w > n + 2)
+		ui_text(app, y, x + n + 1, 1, app->utf8 ? "⚑" : "!",
+			selected ? sel : ui_attr(app, UI_WARN), 0);
+	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
+	snprintf(right, sizeof(right), _("%ldd"), days);
+	if (w > n + 3 + (int)strlen(right))
+		ui_text_right(app, y, x + w, right, sel);
+	/* line 2: title */
+	ui_text(app, y + 1, x, w, idea_get(c, IDEA_TITLE), sel, 1);
+	/* line 3: territory and the facilitator's initials */
+	initials(idea_get(c, IDEA_FACILITATOR), ini, sizeof(ini));
+	int wi = (int)utf8_width(ini);
+	ui_text(app, y + 2, x, w, "", sel, 1);
+	ui_text(app, y + 2, x, w - wi - 1, idea_get(c, IDEA_TERRITORY),
+		selected ? sel : ui_attr(app, UI_DIM), 0);
+	if (wi && w > wi + 2)
+		ui_text_right(app, y + 2, x + w, ini, sel);
+}
+
+static void draw_column(struct app *app, struct board *b, int ci, int x,
+			int w)
+{
+	struct column *c = &b->cols[ci];
+	char head[96], more[64];
+	int current = ci == b->cur;
+	uint64_t wip = b->wip[c->stage];
+	int over = wip && c->count > wip;
+	const char *label = w >= 24 ? out_stage_label(c->stage)
+				    : out_stage_short(c->stage);
+
+	if (wip)
+		snprintf(head, sizeof(head), "%llu/%llu",
+			 (unsigned long long)c->count, (unsigned long long)wip);
+	else
+		snprintf(head, sizeof(head), "%llu",
+			 (unsigned long long)c->count);
+	int hw = (int)strlen(head);
+	ui_text(app, 0, x, w, "", A_NORMAL, 1);
+	ui_text(app, 0, x, w - hw - 1, label,
+		ui_attr(app, current ? UI_CURRENT : UI_HEADER), 0);
+	ui_text_right(app, 0, x + w, head,
+		      over ? ui_attr(app, UI_ALERT) : ui_attr(app, UI_HEADER));
+
+	int y = 1, bottom = app->rows - 3;
+	if (c->offset > 0) {
+		snprintf(more, sizeof(more), _("↑ %zu more"), c->offset);
+		ui_text(app, y, x, w, more, ui_attr(app, UI_DIM), 1);
+	}
+	y++;
+	size_t shown = col_shown(b, c);
+	for (size_t i = 0; i < shown && y + BOARD_CARD_H <= bottom; i++) {
+		size_t idx = c->offset + i;
+		struct idea *card = col_card(c, idx);
+		if (!card)
+			break;
+		draw_card(app, b, card, y, x, w, current && idx == c->sel);
+		y += BOARD_CARD_H;
+	}
+	size_t below = c->count > c->offset + shown
+			       ? (size_t)c->count - c->offset - shown
+			       : 0;
+	if (below) {
+		snprintf(more, sizeof(more), _("↓ %zu more"), below);
+		ui_text(app, bottom, x, w, more, ui_attr(app, UI_DIM), 1);
+	}
+	if (c->count == 0)
+		ui_text(app, 2, x, w, _("(empty)"), ui_attr(app, UI_DIM), 0);
+}
+
+static void board_draw(struct app *app, void *st)
+{
+	struct board *b = st;
+	int fit = (app->cols + 1) / (BOARD_MIN_COL + 1);
+	if (fit < 1)
+		fit = 1;
+	if (fit > b->ncols)
+		fit = b->ncols;
+	if (b->cur < b->first)
+		b->first = b->cur;
+	if (b->cur >= b->first + fit)
+		b->first = b->cur - fit + 1;
+	if (b->first + fit > b->ncols)
+		b->first = b->ncols - fit;
+	int w = (app->cols - (fit - 1)) / fit;
+	for (int i = 0; i < fit; i++) {
+		int x = i * (w + 1);
+		int cw = i == fit - 1 ? app->cols - x : w;
+		draw_column(app, b, b->first + i, x, cw);
+		if (i < fit - 1)
+			ui_vline(app, 0, x + w, app->rows - 2,
+				 ui_attr(app, UI_DIM));
+	}
+
+	/* status line: store, user, filter, column marker, message */
+	struct buf s;
+	buf_init(&s);
+	buf_printf(&s, " %s · %s", b->store_name, app->cli->user);
+	if (app->readonly)
+		buf_printf(&s, " · %s", _("read-only"));
+	if (b->search && *b->search)
+		buf_printf(&s, " · /%s", b->search);
+	if (b->fvalue)
+		buf_printf(&s, " · %s", b->fvalue);
+	if (fit < b->ncols)
+		buf_printf(&s, " · %s", "");
+	char col[64] = "";
+	if (fit < b->ncols)
+		snprintf(col, sizeof(col), _("column %d/%d"), b->cur + 1,
+			 b->ncols);
+	if (col[0]) {
+		s.len -= 3; /* drop the separator added above */
+		s.data[s.len] = '\0';
+		buf_printf(&s, " · %s", col);
+	}
+	int y = app->rows - 2;
+	int n = ui_text(app, y, 0, app->cols, s.data, ui_attr(app, UI_STATUS),
+			1);
+	(void)n;
+	if (app->msg[0]) {
+		int used = (int)utf8_width(s.data) + 3;
+		if (used < app->cols - 10)
+			ui_text(app, y, used, app->cols - used, app->msg,
+				app->msg_error ? ui_attr(app, UI_ALERT) |
+							 A_REVERSE
+					       : ui_attr(app, UI_STATUS),
+				1);
+	}
+	buf_free(&s);
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  n:new  e:edit  c:comment  /:search  f:filter  u:undo  q:quit"),
+		ui_attr(app, UI_DIM), 1);
+}
+
+/* ------------------------------------------------------------ actions */
+
+/* Shows the result of an action; records it for undo and follows the card. */
+static void action_done(struct app *app, int rc, struct fai_err *err,
+			uint64_t key, const char *ok)
+{
+	if (rc) {
+		msg_store_error(app, rc, err);
+		ui_changed(app);
+		return;
+	}
+	ui_undo_record(app);
+	ui_message(app, 0, "%s", ok);
+	ui_changed(app);
+	if (key)
+		board_follow(app, key);
+}
+
+static int board_writable(struct app *app)
+{
+	if (app->readonly) {
+		ui_message(app, 1, "%s", _("read-only: nothing can be changed here"));
+		return 0;
+	}
+	return 1;
+}
+
+/* After a gate refusal: e opens the form, f forces, anything else
+ * cancels. */
+struct gate_ctx {
+	uint64_t key;
+	uint64_t rev;
+	enum stage to;
+	char ref[24];
+};
+
+static void gate_done(struct app *app, void *ctx, int index)
+{
+	struct gate_ctx *g = ctx;
+	struct fai_err err;
+	char ok[160];
+	if (index == 0) {
+		form_open(app, g->key);
+	} else if (index == 1) {
+		fai_err_clear(&err);
+		int rc = store_idea_move(app->cli->store, &app->cli->actor,
+					 g->ref, g->to, NULL, 1, g->rev, NULL,
+					 &err);
+		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
+			 g->ref, out_stage_label(g->to));
+		action_done(app, rc, &err, g->key, ok);
+	}
+	free(g);
+}
+
+static void move_to(struct app *app, struct idea *card, enum stage to,
+		    const char *reason)
+{
+	struct fai_err err;
+	char ok[160];
+	fai_err_clear(&err);
+	uint64_t key = card->key, rev = idea_revision(card);
+	char ref[24];
+	snprintf(ref, sizeof(ref), "%s", idea_get(card, IDEA_REF));
+	int rc = store_idea_move(app->cli->store, &app->cli->actor, ref, to,
+				 reason, 0, rev, NULL, &err);
+	if (rc == -FAI_EGATE) {
+		struct buf m;
+		buf_init(&m);
+		cli_message(app->cli, rc, &err, &m);
+		ui_message(app, 1, "%s", m.data ? m.data : "");
+		buf_free(&m);
+		struct gate_ctx *g = xcalloc(1, sizeof(*g));
+		g->key = key;
+		g->rev = rev;
+		g->to = to;
+		snprintf(g->ref, sizeof(g->ref), "%s", ref);
+		const char *items[] = {_("Fill in the missing fields (edit form)"),
+				       _("Force the move (logged)"),
+				       _("Cancel")};
+		ui_pick(app, _("Required fields are missing"), items, 3, 0,
+			gate_done, g);
+		return;
+	}
+	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref,
+		 out_stage_label(to));
+	action_done(app, rc, &err, key, ok);
+}
+
+static void reason_done(struct app *app, void *ctx, const char *text)
+{
+	struct board *b = ctx;
+	struct idea *card = NULL;
+	if (!text) {
+		ui_message(app, 0, "%s", _("cancelled"));
+		return;
+	}
+	if (store_idea_get(app->cli->store, b->pending_key, &card, NULL) != 0)
+		return;
+	/* the revision the person saw when they asked for the move */
+	idea_set_u64(card, IDEA_REVISION, b->pending_rev);
+	move_to(app, card, b->pending_to, text);
+	idea_free(card);
+}
+
+/* A move: those that need a reason ask for it first. */
+static void move_ask(struct app *app, struct idea *card, enum stage to)
+{
+	struct board *b = board_of(app);
+	if (!board_writable(app))
+		return;
+	if (to == STAGE_ON_HOLD || to == STAGE_ABANDONED) {
+		b->pending_to = to;
+		b->pending_key = card->key;
+		b->pending_rev = idea_revision(card);
+		char label[200];
+		snprintf(label, sizeof(label), _("Reason (%s → %s):"),
+			 idea_get(card, IDEA_REF), out_stage_label(to));
+		ui_prompt(app, label, "", reason_done, NULL, b);
+		return;
+	}
+	move_to(app, card, to, NULL);
+}
+
+static void pick_stage_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	struct idea *card = cur_card(b);
+	if (index < 0 || !card)
+		return;
+	move_ask(app, card, (enum stage)index);
+}
+
+static void comment_done(struct app *app, void *ctx, const char *text)
+{
+	struct board *b = ctx;
+	struct fai_err err;
+	char ok[160];
+	if (!text) {
+		ui_message(app, 0, "%s", _("cancelled"));
+		return;
+	}
+	fai_err_clear(&err);
+	int rc = store_idea_comment(app->cli->store, &app->cli->actor,
+				    b->pending_ref, text, 0, NULL, &err);
+	snprintf(ok, sizeof(ok), _("Comment added to %s"), b->pending_ref);
+	action_done(app, rc, &err, b->pending_key, ok);
+}
+
+static void search_changed(struct app *app, void *ctx, const char *text)
+{
+	struct board *b = ctx;
+	free(b->search);
+	b->search = xstrdup(text);
+	board_load(app);
+}
+
+static void search_done(struct app *app, void *ctx, const char *text)
+{
+	struct board *b = ctx;
+	if (!text) {
+		free(b->search);
+		b->search = NULL;
+	}
+	board_load(app);
+}
+
+static void filter_value_done(struct app *app, void *ctx, const char *text)
+{
+	struct board *b = ctx;
+	if (text && *text) {
+		free(b->fvalue);
+		b->fvalue = xstrdup(text);
+		if (b->fkind == FILTER_STALE) {
+			long d = strtol(text, NULL, 10);
+			b->stale_days = d > 0 ? d : b->stale_days;
+		}
+	}
+	board_load(app);
+}
+
+static void filter_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index < 0)
+		return;
+	if (index == FILTER_CLEAR) {
+		free(b->fvalue);
+		b->fvalue = NULL;
+		free(b->search);
+		b->search = NULL;
+		board_load(app);
+		return;
+	}
+	b->fkind = (enum filter_kind)index;
+	if (index == FILTER_STALE) {
+		free(b->fvalue);
+		b->fvalue = xstrdup(_("stale"));
+		board_load(app);
+		return;
+	}
+	static const char *const asks[] = {
+		N_("Region code (e.g. 84):"), N_("Theme:"),
+		N_("Facilitator (part of the name):"), N_("Tag:"),
+	};
+	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
+}
+
+static void undo_key(struct app *app, int redo)
+{
+	struct log_entry done;
+	struct fai_err err;
+	uint64_t *stack = redo ? app->redo : app->undo;
+	size_t *n = redo ? &app->nredo : &app->nundo;
+	if (!board_writable(app))
+		return;
+	if (*n == 0) {
+		ui_message(app, 0, "%s",
+			   redo ? _("nothing to redo") : _("nothing to undo"));
+		return;
+	}
+	fai_err_clear(&err);
+	memset(&done, 0, sizeof(done));
+	int rc = store_undo(app->cli->store, &app->cli->actor, stack[*n - 1],
+			    &done, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		ui_changed(app);
+		return;
+	}
+	(*n)--;
+	uint64_t seq = store_my_last_seq(app->cli->store);
+	uint64_t *other = redo ? app->undo : app->redo;
+	size_t *nother = redo ? &app->nundo : &app->nredo;
+	if (*nother < UI_UNDO_MAX)
+		other[(*nother)++] = seq;
+	ui_message(app, 0, redo ? _("redone: %s %s") : _("undone: %s %s"),
+		   log_kind_code(done.kind), done.ref);
+	uint64_t key = done.idea_key;
+	log_entry_clear(&done);
+	ui_changed(app);
+	if (key)
+		board_follow(app, key);
+}
+
+static void editor_key(struct app *app, struct idea *card)
+{
+	struct buf note;
+	char ref[24];
+	if (!board_writable(app))
+		return;
+	snprintf(ref, sizeof(ref), "%s", idea_get(card, IDEA_REF));
+	uint64_t key = card->key, rev = idea_revision(card);
+	buf_init(&note);
+	ui_suspend(app);
+	int rc = cli_edit_in_editor(app->cli, ref, rev, &note);
+	ui_resume(app);
+	if (rc == CLI_OK && store_my_last_seq(app->cli->store))
+		ui_undo_record(app);
+	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
+	buf_free(&note);
+	ui_changed(app);
+	board_follow(app, key);
+}
+
+static void board_key(struct app *app, void *st, int key)
+{
+	struct board *b = st;
+	struct column *c = cur_col(b);
+	struct idea *card = cur_card(b);
+	size_t vis = (size_t)b->vis;
+
+	app->msg[0] = '\0';
+	switch (key) {
+	case 'q':
+	case UI_CTRL('c'):
+		ui_pop(app);
+		return;
+	case UI_FN + KEY_LEFT:
+	case 'h':
+	case UI_FN + KEY_BTAB:
+		b->cur = b->cur > 0 ? b->cur - 1
+				    : (key == UI_FN + KEY_BTAB ? b->ncols - 1 : 0);
+		break;
+	case UI_FN + KEY_RIGHT:
+	case 'l':
+	case '\t':
+		b->cur = b->cur + 1 < b->ncols ? b->cur + 1
+					       : (key == '\t' ? 0 : b->cur);
+		break;
+	case UI_FN + KEY_DOWN:
+	case 'j':
+		select_at(app, c->sel + 1);
+		break;
+	case UI_FN + KEY_UP:
+	case 'k':
+		if (c->sel > 0)
+			select_at(app, c->sel - 1);
+		break;
+	case UI_FN + KEY_NPAGE:
+		select_at(app, c->sel + vis);
+		break;
+	case UI_FN + KEY_PPAGE:
+		select_at(app, c->sel > vis ? c->sel - vis : 0);
+		break;
+	case 'g':
+	case UI_FN + KEY_HOME:
+		select_at(app, 0);
+		break;
+	case 'G':
+	case UI_FN + KEY_END:
+		if (c->count)
+			select_at(app, (size_t)c->count - 1);
+		break;
+	case '?':
+		help_open(app);
+		break;
+	case 'z':
+		b->show_all = !b->show_all;
+		board_load(app);
+		break;
+	case 'r':
+		ui_message(app, 0, "%s", _("the weekly review screen comes in a later version; see fai log meanwhile"));
+		break;
+	case '/':
+		ui_prompt(app, "/", b->search ? b->search : "", search_done,
+			  search_changed, b);
+		break;
+	case 'f': {
+		const char *items[FILTER_COUNT] = {
+			_("Region"), _("Theme"), _("Facilitator"), _("Tag"),
+			_("Stale ideas"), _("Clear filter and search"),
+		};
+		ui_pick(app, _("Filter by"), items, FILTER_COUNT, 0,
+			filter_pick_done, b);
+		break;
+	}
+	case 'n':
+		if (board_writable(app))
+			form_open(app, 0);
+		break;
+	}
+	if (!card)
+		return;
+	enum stage stg = idea_stage(card);
+	switch (key) {
+	case '\n':
+	case UI_FN + KEY_ENTER:
+		detail_open(app, card->key);
+		break;
+	case '>':
+		if (stg == STAGE_LAUNCHED || !stage_is_pipeline(stg))
+			ui_message(app, 1, "%s", _("no next stage from here; use m to pick one"));
+		else
+			move_ask(app, card, (enum stage)(stg + 1));
+		break;
+	case '<':
+		if (stg == STAGE_NEED || !stage_is_pipeline(stg))
+			ui_message(app, 1, "%s", _("no previous stage from here; use m to pick one"));
+		else
+			move_ask(app, card, (enum stage)(stg - 1));
+		break;
+	case 'm': {
+		const char *items[STAGE_COUNT];
+		for (int i = 0; i < STAGE_COUNT; i++)
+			items[i] = out_stage_label(i);
+		ui_pick(app, _("Move to"), items, STAGE_COUNT, (size_t)stg,
+			pick_stage_done, b);
+		break;
+	}
+	case 'a':
+		move_ask(app, card, STAGE_ABANDONED);
+		break;
+	case 'H':
+		move_ask(app, card, STAGE_ON_HOLD);
+		break;
+	case 'J':
+	case 'K': {
+		struct fai_err err;
+		if (!board_writable(app))
+			break;
+		fai_err_clear(&err);
+		uint64_t k = card->key;
+		int rc = store_idea_reorder(app->cli->store, &app->cli->actor,
+					    idea_get(card, IDEA_REF),
+					    key == 'J' ? 1 : -1,
+					    idea_revision(card), NULL, &err);
+		if (rc == -FAI_ENOTHING)
+			break;
+		action_done(app, rc, &err, k,
+			    key == 'J' ? _("moved down") : _("moved up"));
+		break;
+	}
+	case 'e':
+		if (board_writable(app))
+			form_open(app, card->key);
+		break;
+	case 'E':
+		editor_key(app, card);
+		break;
+	case 'c':
+		if (!board_writable(app))
+			break;
+		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
+			 idea_get(card, IDEA_REF));
+		b->pending_key = card->key;
+		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
+		break;
+	case 'u':
+		undo_key(app, 0);
+		break;
+	case UI_CTRL('r'):
+		undo_key(app, 1);
+		break;
+	}
+}
+
+static void board_refresh(struct app *app, void *st)
+{
+	struct board *b = st;
+	struct idea *card = cur_card(b);
+	uint64_t key = card ? card->key : 0;
+	app->cli->actor.now = app->cli->actor.now; /* clock kept by the loop */
+	board_load(app);
+	if (key)
+		board_follow(app, key);
+}
+
+static void board_close(struct app *app, void *st)
+{
+	struct board *b = st;
+	for (int i = 0; i < STAGE_COUNT; i++)
+		col_clear(&b->cols[i]);
+	free(b->search);
+	free(b->fvalue);
+	free(b);
+	app->board = NULL;
+}
+
+static const struct screen_ops board_ops = {
+	"board", board_draw, board_key, board_close, board_refresh, 0,
+};
+
+void board_open(struct app *app)
+{
+	struct board *b = xcalloc(1, sizeof(*b));
+	for (int i = 0; i < STAGE_COUNT; i++)
+		b->cols[i].stage = (enum stage)i;
+	const char *slash = strrchr(app->cli->db, '/');
+	snprintf(b->store_name, sizeof(b->store_name), "%s",
+		 slash && slash[1] ? slash + 1 : app->cli->db);
+	app->board = b;
+	ui_push(app, &board_ops, b);
+	board_load(app);
+}

@@ -1,0 +1,292 @@
+/* detail.c - the card's detail: every field, then comments and moves in
+ * time order, scrollable.  Built once from the store when opened (and when
+ * the store changes), as a list of display-safe lines wrapped to the
+ * screen's width. */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/isotime.h"
+#include "../core/utf8.h"
+#include "../core/validate.h"
+#include "i18n.h"
+#include "out.h"
+
+struct dline {
+	char *text;
+	int attr; /* enum ui_attr */
+};
+
+struct detail {
+	uint64_t key;
+	struct dline *lines;
+	size_t n;
+	size_t top;
+	int width; /* the width the lines were wrapped to */
+	char title[600];
+};
+
+static void add_line(struct detail *d, const char *s, size_t len, int attr)
+{
+	d->lines = xrealloc(d->lines, (d->n + 1) * sizeof(*d->lines));
+	d->lines[d->n].text = xstrndup(s, len);
+	d->lines[d->n].attr = attr;
+	d->n++;
+}
+
+/* Adds text (display-safe, several lines) wrapped at width cells, each line
+ * after the first indented by indent spaces. */
+static void add_wrapped(struct detail *d, const char *prefix, const char *text,
+			int attr, int width, int indent)
+{
+	struct buf safe, line;
+	buf_init(&safe);
+	buf_init(&line);
+	utf8_safe(&safe, text, strlen(text), UTF8_SAFE_MULTILINE);
+	buf_adds(&line, prefix);
+	size_t w = utf8_width(prefix);
+	const char *p = safe.data ? safe.data : "";
+	while (*p) {
+		if (*p == '\n') {
+			add_line(d, line.data ? line.data : "", line.len, attr);
+			buf_reset(&line);
+			buf_printf(&line, "%*s", indent, "");
+			w = (size_t)indent;
+			p++;
+			continue;
+		}
+		/* the next word and the spaces before it */
+		const char *end = p;
+		while (*end == ' ')
+			end++;
+		while (*end && *end != ' ' && *end != '\n')
+			end++;
+		char *word = xstrndup(p, (size_t)(end - p));
+		size_t ww = utf8_width(word);
+		if (w + ww > (size_t)width && w > (size_t)indent) {
+			add_line(d, line.data, line.len, attr);
+			buf_reset(&line);
+			buf_printf(&line, "%*s", indent, "");
+			w = (size_t)indent;
+			char *trim = word;
+			while (*trim == ' ')
+				trim++;
+			buf_adds(&line, trim);
+			w += utf8_width(trim);
+		} else {
+			buf_adds(&line, word);
+			w += ww;
+		}
+		free(word);
+		p = end;
+	}
+	add_line(d, line.data ? line.data : "", line.len, attr);
+	buf_free(&safe);
+	buf_free(&line);
+}
+
+struct hist {
+	struct detail *d;
+	int width;
+};
+
+static int add_history(const struct log_entry *e, void *arg)
+{
+	struct hist *h = arg;
+	char when[ISOTIME_LEN];
+	struct buf b;
+	buf_init(&b);
+	isotime_format(e->at, when);
+	when[16] = '\0';
+	when[10] = ' ';
+	buf_printf(&b, "%s  %s  ", when, e->user ? e->user : "?");
+	const struct idea_change *st = log_entry_change(e, "stage");
+	switch (e->kind) {
+	case LOG_CREATE:
+		buf_adds(&b, _("created"));
+		break;
+	case LOG_MOVE:
+		buf_printf(&b, "%s → %s",
+			   st && st->before ? out_stage_label(stage_parse(st->before)) : "",
+			   st && st->after ? out_stage_label(stage_parse(st->after)) : "");
+		if (e->forced)
+			buf_printf(&b, " %s", _("(gate forced)"));
+		if (e->text && *e->text)
+			buf_printf(&b, " — %s", e->text);
+		break;
+	case LOG_COMMENT:
+		buf_printf(&b, "💬 %s", e->text ? e->text : "");
+		break;
+	case LOG_EDIT:
+		buf_adds(&b, _("edited"));
+		for (size_t i = 0; i < e->nchanges; i++) {
+			int f = idea_field_parse(e->changes[i].name);
+			buf_printf(&b, "%s%s", i ? ", " : " ",
+				   f >= 0 ? out_field_label(f)
+					  : e->changes[i].name);
+		}
+		break;
+	case LOG_REORDER:
+		buf_adds(&b, _("reordered in its column"));
+		break;
+	case LOG_UNDO:
+		buf_printf(&b, _("undid action #%llu"),
+			   (unsigned long long)e->target);
+		break;
+	default:
+		buf_adds(&b, log_kind_code(e->kind));
+	}
+	add_wrapped(h->d, "", b.data, e->kind == LOG_COMMENT ? UI_NORMAL
+							      : UI_DIM,
+		    h->width, 19);
+	buf_free(&b);
+	return 0;
+}
+
+static void detail_build(struct app *app, struct detail *d)
+{
+	struct idea *idea = NULL;
+	struct fai_err err;
+	int width = app->cols - 2;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	free(d->lines);
+	d->lines = NULL;
+	d->n = 0;
+	d->width = app->cols;
+	fai_err_clear(&err);
+	if (store_idea_get(app->cli->store, d->key, &idea, &err) != 0) {
+		add_line(d, _("This idea no longer exists."), strlen(_("This idea no longer exists.")), UI_ALERT);
+		return;
+	}
+	snprintf(d->title, sizeof(d->title), "%s  %s", idea_get(idea, IDEA_REF),
+		 idea_get(idea, IDEA_TITLE));
+	size_t wl = 0;
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		size_t w = utf8_width(out_field_label(f));
+		if (w > wl)
+			wl = w;
+	}
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		const struct idea_field_info *fi = idea_field_info(f);
+		const char *v = idea_get(idea, f);
+		if ((fi->flags & IDEA_FF_INTERNAL) || f == IDEA_ID ||
+		    f == IDEA_REF || f == IDEA_TITLE)
+			continue;
+		char *prefix = xasprintf("%s:%*s ", out_field_label(f),
+					 (int)(wl - utf8_width(out_field_label(f))), "");
+		char *value = NULL;
+		if (f == IDEA_STAGE)
+			value = xstrdup(out_stage_label(idea_stage(idea)));
+		else if (f == IDEA_REGION && validate_region_name(v))
+			value = xasprintf("%s %s", v, validate_region_name(v));
+		else
+			value = xstrdup(v);
+		add_wrapped(d, prefix, value, UI_NORMAL, width, (int)wl + 2);
+		free(prefix);
+		free(value);
+	}
+	add_line(d, "", 0, UI_NORMAL);
+	const char *h = _("History and comments");
+	add_line(d, h, strlen(h), UI_HEADER);
+	struct hist hs = {d, width};
+	store_log_foreach(app->cli->store, d->key, 0, add_history, &hs, &err);
+	idea_free(idea);
+}
+
+static void detail_draw(struct app *app, void *st)
+{
+	struct detail *d = st;
+	if (d->width != app->cols)
+		detail_build(app, d);
+	int body = app->rows - 3;
+	ui_text(app, 0, 0, app->cols, d->title, ui_attr(app, UI_HEADER), 1);
+	for (int i = 0; i < body && d->top + (size_t)i < d->n; i++) {
+		struct dline *l = &d->lines[d->top + (size_t)i];
+		ui_text(app, 1 + i, 1, app->cols - 1, l->text,
+			ui_attr(app, (enum ui_attr)l->attr), 0);
+	}
+	char pos[64];
+	snprintf(pos, sizeof(pos), " %zu/%zu ", d->top + 1, d->n);
+	ui_text(app, app->rows - 2, 0, app->cols, app->msg[0] ? app->msg : "",
+		ui_attr(app, UI_STATUS), 1);
+	ui_text_right(app, app->rows - 2, app->cols, pos,
+		      ui_attr(app, UI_STATUS));
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("↑↓ PgUp PgDn: scroll   e: edit   q/Esc: back to the board"),
+		ui_attr(app, UI_DIM), 1);
+}
+
+static void detail_key(struct app *app, void *st, int key)
+{
+	struct detail *d = st;
+	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	size_t max = d->n > body ? d->n - body : 0;
+	app->msg[0] = '\0';
+	switch (key) {
+	case UI_FN + KEY_DOWN:
+	case 'j':
+		if (d->top < max)
+			d->top++;
+		break;
+	case UI_FN + KEY_UP:
+	case 'k':
+		if (d->top > 0)
+			d->top--;
+		break;
+	case UI_FN + KEY_NPAGE:
+	case ' ':
+		d->top = d->top + body < max ? d->top + body : max;
+		break;
+	case UI_FN + KEY_PPAGE:
+		d->top = d->top > body ? d->top - body : 0;
+		break;
+	case 'g':
+		d->top = 0;
+		break;
+	case 'G':
+		d->top = max;
+		break;
+	case 'e':
+		form_open(app, d->key);
+		break;
+	case '?':
+		help_open(app);
+		break;
+	case 'q':
+	case UI_ESC:
+	case '\n':
+	case UI_FN + KEY_LEFT:
+	case 'h':
+		ui_pop(app);
+		break;
+	}
+}
+
+static void detail_refresh(struct app *app, void *st)
+{
+	detail_build(app, st);
+}
+
+static void detail_close(struct app *app, void *st)
+{
+	struct detail *d = st;
+	(void)app;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->lines[i].text);
+	free(d->lines);
+	free(d);
+}
+
+static const struct screen_ops detail_ops = {
+	"detail", detail_draw, detail_key, detail_close, detail_refresh, 0,
+};
+
+void detail_open(struct app *app, uint64_t key)
+{
+	struct detail *d = xcalloc(1, sizeof(*d));
+	d->key = key;
+	detail_build(app, d);
+	ui_push(app, &detail_ops, d);
+}

@@ -1,0 +1,320 @@
+/* form.c - the form that creates (n) or edits (e) an idea on the board.
+ *
+ * One line editor per editable field.  Saving goes through the same store
+ * calls as `fai add` and `fai edit`, with the revision the form was opened
+ * at: when a colleague changed the idea meanwhile, nothing is saved, the
+ * person's text stays in the form, and a second save applies it over the
+ * new version knowingly.  A refused value keeps the form open on the field
+ * at fault. */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/utf8.h"
+#include "i18n.h"
+#include "out.h"
+
+static const enum idea_field form_fields[] = {
+	IDEA_TITLE,     IDEA_REGION,  IDEA_TERRITORY,   IDEA_THEME,
+	IDEA_TAGS,      IDEA_NEED,    IDEA_CONCEPT,     IDEA_SOURCE,
+	IDEA_PARTNERS,  IDEA_FACILITATOR, IDEA_OWNER,   IDEA_STRUCTURE,
+	IDEA_LEGAL_FORM, IDEA_SIRET,  IDEA_LAUNCH_DATE, IDEA_JOBS,
+};
+#define FORM_N (sizeof(form_fields) / sizeof(form_fields[0]))
+
+struct form {
+	uint64_t key; /* 0: a new idea */
+	uint64_t rev; /* the revision the person is editing from */
+	struct idea *orig;
+	struct ui_line lines[FORM_N];
+	size_t focus; /* FORM_N is the Save button */
+	size_t top;
+	int conflict; /* a colleague's change was seen: next save overrides */
+};
+
+static int form_modified(const struct form *f)
+{
+	for (size_t i = 0; i < FORM_N; i++) {
+		const char *now = f->lines[i].text.data ? f->lines[i].text.data
+							: "";
+		const char *was = f->orig ? idea_get(f->orig, form_fields[i])
+					  : "";
+		if (strcmp(now, was) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void form_draw(struct app *app, void *st)
+{
+	struct form *f = st;
+	char title[160];
+	size_t wl = 0;
+	if (f->key)
+		snprintf(title, sizeof(title), _("Edit %s (revision %llu)"),
+			 idea_get(f->orig, IDEA_REF),
+			 (unsigned long long)f->rev);
+	else
+		snprintf(title, sizeof(title), "%s", _("New idea"));
+	ui_text(app, 0, 0, app->cols, title, ui_attr(app, UI_HEADER), 1);
+	for (size_t i = 0; i < FORM_N; i++) {
+		size_t w = utf8_width(out_field_label(form_fields[i]));
+		if (w > wl)
+			wl = w;
+	}
+	int body = app->rows - 4; /* title, save row, status, hints */
+	if (body < 1)
+		body = 1;
+	if (f->focus < FORM_N) {
+		if (f->focus < f->top)
+			f->top = f->focus;
+		if (f->focus >= f->top + (size_t)body)
+			f->top = f->focus - (size_t)body + 1;
+	}
+	int vx = (int)wl + 3;
+	for (int r = 0; r < body && f->top + (size_t)r < FORM_N; r++) {
+		size_t i = f->top + (size_t)r;
+		const char *label = out_field_label(form_fields[i]);
+		int req = form_fields[i] == IDEA_TITLE;
+		ui_text(app, 1 + r, 0, (int)wl + 2, label,
+			i == f->focus ? ui_attr(app, UI_HEADER) : A_NORMAL, 1);
+		if (req)
+			ui_text(app, 1 + r, (int)wl + 1, 1, "*",
+				ui_attr(app, UI_ALERT), 0);
+		ui_line_draw(app, &f->lines[i], 1 + r, vx, app->cols - vx,
+			     i == f->focus ? A_UNDERLINE : A_NORMAL, 0);
+	}
+	int sy = 1 + (body < (int)FORM_N ? body : (int)FORM_N);
+	ui_text(app, sy, vx, app->cols - vx, _("[ Save ]"),
+		f->focus == FORM_N ? ui_attr(app, UI_SELECTED) : A_BOLD, 0);
+	ui_text(app, app->rows - 2, 0, app->cols, app->msg,
+		app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
+			       : ui_attr(app, UI_STATUS),
+		1);
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("↑↓ Tab: field   Enter: next   Ctrl-S or F2: save   Esc: cancel"),
+		ui_attr(app, UI_DIM), 1);
+	/* the cursor last, in the focused field */
+	if (f->focus < FORM_N && f->focus >= f->top &&
+	    f->focus < f->top + (size_t)body)
+		ui_line_draw(app, &f->lines[f->focus],
+			     1 + (int)(f->focus - f->top), vx, app->cols - vx,
+			     A_UNDERLINE, 1);
+}
+
+/* Focuses the field named in an error, if it is in the form. */
+static void form_focus_field(struct form *f, const char *code)
+{
+	int fld = idea_field_parse(code);
+	for (size_t i = 0; i < FORM_N; i++)
+		if ((int)form_fields[i] == fld)
+			f->focus = i;
+}
+
+static void form_error(struct app *app, struct form *f, int rc,
+		       struct fai_err *err)
+{
+	struct buf m;
+	buf_init(&m);
+	cli_message(app->cli, rc, err, &m);
+	ui_message(app, 1, "%s", m.data ? m.data : "");
+	buf_free(&m);
+	if (err->field[0])
+		form_focus_field(f, err->field);
+}
+
+static void form_save_new(struct app *app, struct form *f)
+{
+	struct idea *idea = idea_new();
+	struct fai_err err;
+	char *region = NULL;
+	int rc = 0;
+	fai_err_clear(&err);
+	for (size_t i = 0; i < FORM_N && !rc; i++) {
+		const char *v = f->lines[i].text.data;
+		if (v && *v)
+			rc = idea_set(idea, form_fields[i], v, 0, &err);
+	}
+	if (!rc && !idea_get(idea, IDEA_REGION)[0]) {
+		store_meta_get(app->cli->store, "region", &region, NULL);
+		if (region)
+			idea_set_raw(idea, IDEA_REGION, region);
+		free(region);
+	}
+	if (!rc && !idea_get(idea, IDEA_TITLE)[0])
+		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "title", "");
+	if (!rc && !idea_get(idea, IDEA_REGION)[0])
+		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "region", "");
+	if (!rc)
+		rc = store_idea_create(app->cli->store, &app->cli->actor, idea,
+				       &err);
+	if (rc) {
+		form_error(app, f, rc, &err);
+		idea_free(idea);
+		return;
+	}
+	uint64_t key = idea->key;
+	char ok[120];
+	snprintf(ok, sizeof(ok), _("%s created"), idea_get(idea, IDEA_REF));
+	idea_free(idea);
+	ui_undo_record(app);
+	ui_pop(app);
+	ui_message(app, 0, "%s", ok);
+	ui_changed(app);
+	board_follow(app, key);
+}
+
+static void form_save_edit(struct app *app, struct form *f)
+{
+	struct store_set sets[FORM_N];
+	size_t n = 0;
+	struct fai_err err;
+	uint64_t rev = 0;
+	for (size_t i = 0; i < FORM_N; i++) {
+		const char *now = f->lines[i].text.data ? f->lines[i].text.data
+							: "";
+		if (strcmp(now, idea_get(f->orig, form_fields[i])) == 0)
+			continue;
+		sets[n].field = form_fields[i];
+		sets[n++].value = now;
+	}
+	if (n == 0) {
+		ui_pop(app);
+		ui_message(app, 0, "%s", _("No change."));
+		return;
+	}
+	fai_err_clear(&err);
+	int rc = store_idea_edit(app->cli->store, &app->cli->actor,
+				 idea_get(f->orig, IDEA_REF), sets, n, f->rev,
+				 &rev, &err);
+	if (rc == -FAI_ECONFLICT) {
+		/* Keep the person's text; take the new version as the base so
+		 * that saving again is a decision made knowingly. */
+		struct idea *fresh = NULL;
+		struct buf m;
+		buf_init(&m);
+		cli_message(app->cli, rc, &err, &m);
+		if (store_idea_get(app->cli->store, f->key, &fresh, NULL) == 0) {
+			idea_free(f->orig);
+			f->orig = fresh;
+			f->rev = idea_revision(fresh);
+		}
+		f->conflict = 1;
+		ui_message(app, 1, "%s — %s", m.data ? m.data : "",
+			   _("your text is kept here: Ctrl-S saves it over their version, Esc drops it"));
+		buf_free(&m);
+		return;
+	}
+	if (rc == -FAI_ENOTHING) {
+		ui_pop(app);
+		ui_message(app, 0, "%s", _("No change."));
+		return;
+	}
+	if (rc) {
+		form_error(app, f, rc, &err);
+		return;
+	}
+	uint64_t key = f->key;
+	char ok[160];
+	snprintf(ok, sizeof(ok), _("%s saved (revision %llu)"),
+		 idea_get(f->orig, IDEA_REF), (unsigned long long)rev);
+	ui_undo_record(app);
+	ui_pop(app);
+	ui_message(app, 0, "%s", ok);
+	ui_changed(app);
+	board_follow(app, key);
+}
+
+static void discard_done(struct app *app, void *ctx, int index)
+{
+	(void)ctx;
+	if (index == 0) {
+		ui_pop(app); /* the form */
+		ui_message(app, 0, "%s", _("changes dropped"));
+	}
+}
+
+static void form_key(struct app *app, void *st, int key)
+{
+	struct form *f = st;
+	switch (key) {
+	case UI_FN + KEY_DOWN:
+	case '\t':
+		f->focus = (f->focus + 1) % (FORM_N + 1);
+		return;
+	case '\n':
+	case UI_FN + KEY_ENTER:
+		if (f->focus == FORM_N)
+			break; /* the Save button */
+		f->focus++;
+		return;
+	case UI_FN + KEY_UP:
+	case UI_FN + KEY_BTAB:
+		f->focus = (f->focus + FORM_N) % (FORM_N + 1);
+		return;
+	case UI_ESC:
+	case UI_CTRL('c'):
+		if (form_modified(f)) {
+			const char *items[] = {_("Drop my changes"),
+					       _("Keep editing")};
+			ui_pick(app, _("Drop the changes made in this form?"),
+				items, 2, 1, discard_done, NULL);
+		} else {
+			ui_pop(app);
+		}
+		return;
+	case UI_CTRL('s'):
+	case UI_FN + KEY_F(2):
+		break;
+	default:
+		if (f->focus < FORM_N)
+			ui_line_key(&f->lines[f->focus], key);
+		return;
+	}
+	app->msg[0] = '\0';
+	if (f->key)
+		form_save_edit(app, f);
+	else
+		form_save_new(app, f);
+}
+
+static void form_close(struct app *app, void *st)
+{
+	struct form *f = st;
+	(void)app;
+	for (size_t i = 0; i < FORM_N; i++)
+		ui_line_free(&f->lines[i]);
+	idea_free(f->orig);
+	free(f);
+}
+
+static const struct screen_ops form_ops = {
+	"form", form_draw, form_key, form_close, NULL, 0,
+};
+
+void form_open(struct app *app, uint64_t key)
+{
+	struct form *f = xcalloc(1, sizeof(*f));
+	struct fai_err err;
+	f->key = key;
+	if (key) {
+		fai_err_clear(&err);
+		int rc = store_idea_get(app->cli->store, key, &f->orig, &err);
+		if (rc) {
+			struct buf m;
+			buf_init(&m);
+			cli_message(app->cli, rc, &err, &m);
+			ui_message(app, 1, "%s", m.data ? m.data : "");
+			buf_free(&m);
+			free(f);
+			return;
+		}
+		f->rev = idea_revision(f->orig);
+	}
+	for (size_t i = 0; i < FORM_N; i++)
+		ui_line_set(&f->lines[i],
+			    f->orig ? idea_get(f->orig, form_fields[i]) : "");
+	app->msg[0] = '\0';
+	ui_push(app, &form_ops, f);
+}

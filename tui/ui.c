@@ -1,0 +1,717 @@
+/* ui.c - the curses loop, the screen stack and the shared widgets.
+ *
+ * One loop reads a key (or wakes once a second), hands it to the top
+ * screen, and redraws the stack into stdscr; curses then sends only what
+ * changed, so a key costs a few bytes on a slow SSH link.  The screen is
+ * never cleared on a key, only on resize or Ctrl-L.  Once a second the loop
+ * compares the store's last transaction id with the one it saw: a cheap
+ * read of LMDB's shared lock page, so an idle board costs nearly nothing,
+ * and others' changes show within a second. */
+#include "ui.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "../core/utf8.h"
+#include "i18n.h"
+
+#define UI_POLL_MS 1000
+
+static void ui_draw(struct app *app);
+
+/* ------------------------------------------------------------ stack */
+
+void ui_push(struct app *app, const struct screen_ops *ops, void *st)
+{
+	if (app->depth == (int)(sizeof(app->stack) / sizeof(app->stack[0]))) {
+		if (ops->close)
+			ops->close(app, st);
+		return;
+	}
+	app->stack[app->depth].ops = ops;
+	app->stack[app->depth].st = st;
+	app->depth++;
+}
+
+void ui_pop(struct app *app)
+{
+	if (app->depth == 0)
+		return;
+	app->depth--;
+	const struct screen_ops *ops = app->stack[app->depth].ops;
+	if (ops->close)
+		ops->close(app, app->stack[app->depth].st);
+	if (app->depth == 0)
+		app->quit = 1;
+	curs_set(0);
+}
+
+void ui_message(struct app *app, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
+	va_end(ap);
+	app->msg[strcspn(app->msg, "\n")] = '\0';
+	app->msg_error = error;
+}
+
+void ui_changed(struct app *app)
+{
+	if (app->cli->store)
+		app->txn = store_last_txn(app->cli->store);
+	for (int i = 0; i < app->depth; i++)
+		if (app->stack[i].ops->reload)
+			app->stack[i].ops->reload(app, app->stack[i].st);
+}
+
+void ui_undo_record(struct app *app)
+{
+	uint64_t seq = store_my_last_seq(app->cli->store);
+	if (!seq)
+		return;
+	if (app->nundo == UI_UNDO_MAX) {
+		memmove(app->undo, app->undo + 1,
+			(UI_UNDO_MAX - 1) * sizeof(app->undo[0]));
+		app->nundo--;
+	}
+	app->undo[app->nundo++] = seq;
+	app->nredo = 0;
+}
+
+/* ------------------------------------------------------------ drawing */
+
+enum { PAIR_WARN = 1, PAIR_ALERT, PAIR_HEADER, PAIR_DIM };
+
+attr_t ui_attr(struct app *app, enum ui_attr a)
+{
+	switch (a) {
+	case UI_HEADER:
+		return A_BOLD | (app->color ? COLOR_PAIR(PAIR_HEADER) : 0);
+	case UI_CURRENT:
+		return A_BOLD | A_UNDERLINE |
+		       (app->color ? COLOR_PAIR(PAIR_HEADER) : 0);
+	case UI_SELECTED:
+		return A_REVERSE;
+	case UI_DIM:
+		return app->color ? COLOR_PAIR(PAIR_DIM) : A_NORMAL;
+	case UI_WARN:
+		return A_BOLD | (app->color ? COLOR_PAIR(PAIR_WARN) : 0);
+	case UI_ALERT:
+		return A_BOLD | (app->color ? COLOR_PAIR(PAIR_ALERT)
+					    : A_UNDERLINE);
+	case UI_STATUS:
+		return A_REVERSE;
+	default:
+		return A_NORMAL;
+	}
+}
+
+int ui_text(struct app *app, int y, int x, int width, const char *s,
+	    attr_t attr, int pad)
+{
+	struct buf safe, fit;
+	int used;
+	if (width <= 0 || y < 0 || y >= app->rows || x >= app->cols)
+		return 0;
+	if (x + width > app->cols)
+		width = app->cols - x;
+	buf_init(&safe);
+	buf_init(&fit);
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	used = (int)utf8_fit(&fit, safe.data ? safe.data : "", (size_t)width);
+	attr_t old;
+	short pair;
+	attr_get(&old, &pair, NULL);
+	attrset(attr);
+	if (fit.len)
+		mvaddstr(y, x, fit.data);
+	else
+		move(y, x);
+	if (pad)
+		for (int i = used; i < width; i++)
+			addch(' ');
+	attrset(old);
+	buf_free(&safe);
+	buf_free(&fit);
+	return pad ? width : used;
+}
+
+void ui_text_right(struct app *app, int y, int x_end, const char *s,
+		   attr_t attr)
+{
+	int w = (int)utf8_width(s);
+	if (x_end - w >= 0)
+		ui_text(app, y, x_end - w, w, s, attr, 0);
+}
+
+void ui_hline(struct app *app, int y, int x, int width, attr_t attr)
+{
+	attr_t old;
+	short pair;
+	attr_get(&old, &pair, NULL);
+	attrset(attr);
+	for (int i = 0; i < width && x + i < app->cols; i++)
+		mvaddstr(y, x + i, app->utf8 ? "─" : "-");
+	attrset(old);
+}
+
+void ui_vline(struct app *app, int y, int x, int height, attr_t attr)
+{
+	attr_t old;
+	short pair;
+	attr_get(&old, &pair, NULL);
+	attrset(attr);
+	for (int i = 0; i < height && y + i < app->rows; i++)
+		mvaddstr(y + i, x, app->utf8 ? "│" : "|");
+	attrset(old);
+}
+
+void ui_box(struct app *app, int y, int x, int h, int w, const char *title)
+{
+	const char *tl = app->utf8 ? "┌" : "+", *tr = app->utf8 ? "┐" : "+";
+	const char *bl = app->utf8 ? "└" : "+", *br = app->utf8 ? "┘" : "+";
+	for (int i = 1; i < h - 1; i++) {
+		move(y + i, x + 1);
+		for (int j = 1; j < w - 1; j++)
+			addch(' ');
+	}
+	mvaddstr(y, x, tl);
+	ui_hline(app, y, x + 1, w - 2, A_NORMAL);
+	mvaddstr(y, x + w - 1, tr);
+	ui_vline(app, y + 1, x, h - 2, A_NORMAL);
+	ui_vline(app, y + 1, x + w - 1, h - 2, A_NORMAL);
+	mvaddstr(y + h - 1, x, bl);
+	ui_hline(app, y + h - 1, x + 1, w - 2, A_NORMAL);
+	mvaddstr(y + h - 1, x + w - 1, br);
+	if (title && *title) {
+		ui_text(app, y, x + 2, 1, " ", A_NORMAL, 1);
+		int n = ui_text(app, y, x + 3, w - 6, title,
+				ui_attr(app, UI_HEADER), 0);
+		ui_text(app, y, x + 3 + n, 1, " ", A_NORMAL, 1);
+	}
+}
+
+/* ------------------------------------------------------------ line editor */
+
+void ui_line_set(struct ui_line *l, const char *s)
+{
+	buf_reset(&l->text);
+	buf_adds(&l->text, s ? s : "");
+	l->cursor = l->text.len;
+}
+
+void ui_line_free(struct ui_line *l)
+{
+	buf_free(&l->text);
+}
+
+/* Returns the offset of the code point before / after off. */
+static size_t cp_prev(const struct buf *b, size_t off)
+{
+	while (off > 0 && ((unsigned char)b->data[--off] & 0xc0) == 0x80)
+		;
+	return off;
+}
+
+static size_t cp_next(const struct buf *b, size_t off)
+{
+	if (off >= b->len)
+		return b->len;
+	off++;
+	while (off < b->len && ((unsigned char)b->data[off] & 0xc0) == 0x80)
+		off++;
+	return off;
+}
+
+static void line_delete(struct ui_line *l, size_t from, size_t to)
+{
+	memmove(l->text.data + from, l->text.data + to, l->text.len - to + 1);
+	l->text.len -= to - from;
+}
+
+int ui_line_key(struct ui_line *l, int key)
+{
+	struct buf *b = &l->text;
+	if (!b->data)
+		buf_adds(b, "");
+	switch (key) {
+	case UI_FN + KEY_LEFT:
+	case UI_CTRL('b'):
+		l->cursor = cp_prev(b, l->cursor);
+		return 1;
+	case UI_FN + KEY_RIGHT:
+	case UI_CTRL('f'):
+		l->cursor = cp_next(b, l->cursor);
+		return 1;
+	case UI_FN + KEY_HOME:
+	case UI_CTRL('a'):
+		l->cursor = 0;
+		return 1;
+	case UI_FN + KEY_END:
+	case UI_CTRL('e'):
+		l->cursor = b->len;
+		return 1;
+	case UI_FN + KEY_BACKSPACE:
+	case 127:
+	case UI_CTRL('h'):
+		if (l->cursor > 0) {
+			size_t p = cp_prev(b, l->cursor);
+			line_delete(l, p, l->cursor);
+			l->cursor = p;
+		}
+		return 1;
+	case UI_FN + KEY_DC:
+	case UI_CTRL('d'):
+		if (l->cursor < b->len)
+			line_delete(l, l->cursor, cp_next(b, l->cursor));
+		return 1;
+	case UI_CTRL('u'):
+		line_delete(l, 0, l->cursor);
+		l->cursor = 0;
+		return 1;
+	case UI_CTRL('k'):
+		b->len = l->cursor;
+		b->data[b->len] = '\0';
+		return 1;
+	case UI_CTRL('w'): {
+		size_t p = l->cursor;
+		while (p > 0 && b->data[p - 1] == ' ')
+			p--;
+		while (p > 0 && b->data[p - 1] != ' ')
+			p--;
+		line_delete(l, p, l->cursor);
+		l->cursor = p;
+		return 1;
+	}
+	}
+	if (key >= UI_FN || key < 0x20 || key == 0x7f ||
+	    (key >= 0x80 && key < 0xa0) || key > 0x10ffff)
+		return 0;
+	struct buf enc;
+	buf_init(&enc);
+	utf8_encode(&enc, (uint32_t)key);
+	size_t tail = b->len - l->cursor;
+	buf_add(b, enc.data, enc.len); /* grow, then shift the tail */
+	memmove(b->data + l->cursor + enc.len, b->data + l->cursor, tail);
+	memcpy(b->data + l->cursor, enc.data, enc.len);
+	b->data[b->len] = '\0';
+	l->cursor += enc.len;
+	buf_free(&enc);
+	return 1;
+}
+
+void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
+		  int width, attr_t attr, int focused)
+{
+	const char *s = l->text.data ? l->text.data : "";
+	/* Scroll so the cursor stays inside: drop code points from the left
+	 * until the text before the cursor fits. */
+	size_t start = 0;
+	struct buf head;
+	buf_init(&head);
+	for (;;) {
+		buf_reset(&head);
+		utf8_safe(&head, s + start, l->cursor - start, UTF8_SAFE_ONELINE);
+		if ((int)utf8_width(head.data ? head.data : "") < width ||
+		    start >= l->cursor)
+			break;
+		start = cp_next(&l->text, start);
+	}
+	int cx = (int)utf8_width(head.data ? head.data : "");
+	buf_free(&head);
+	ui_text(app, y, x, width, s + start, attr, 1);
+	if (focused) {
+		move(y, x + (cx < width ? cx : width - 1));
+		curs_set(1);
+	}
+}
+
+/* ------------------------------------------------------------ prompt */
+
+struct prompt {
+	char *label;
+	struct ui_line line;
+	void (*done)(struct app *, void *, const char *);
+	void (*changed)(struct app *, void *, const char *);
+	void *ctx;
+};
+
+static void prompt_draw(struct app *app, void *st)
+{
+	struct prompt *p = st;
+	int y = app->rows - 2;
+	int n = ui_text(app, y, 0, app->cols, p->label, A_BOLD, 0);
+	ui_text(app, y, n, 1, " ", A_NORMAL, 1);
+	ui_line_draw(app, &p->line, y, n + 1, app->cols - n - 1, A_NORMAL, 1);
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
+		ui_attr(app, UI_DIM), 1);
+}
+
+static void prompt_key(struct app *app, void *st, int key)
+{
+	struct prompt *p = st;
+	if (key == '\n' || key == '\r' || key == UI_FN + KEY_ENTER) {
+		char *text = xstrdup(p->line.text.data ? p->line.text.data : "");
+		void (*done)(struct app *, void *, const char *) = p->done;
+		void *ctx = p->ctx;
+		ui_pop(app);
+		done(app, ctx, text);
+		free(text);
+		return;
+	}
+	if (key == UI_ESC || key == UI_CTRL('c') || key == UI_CTRL('g')) {
+		void (*done)(struct app *, void *, const char *) = p->done;
+		void *ctx = p->ctx;
+		ui_pop(app);
+		done(app, ctx, NULL);
+		return;
+	}
+	if (ui_line_key(&p->line, key) && p->changed)
+		p->changed(app, p->ctx,
+			   p->line.text.data ? p->line.text.data : "");
+}
+
+static void prompt_close(struct app *app, void *st)
+{
+	struct prompt *p = st;
+	(void)app;
+	ui_line_free(&p->line);
+	free(p->label);
+	free(p);
+}
+
+static const struct screen_ops prompt_ops = {
+	"prompt", prompt_draw, prompt_key, prompt_close, NULL, 1,
+};
+
+void ui_prompt(struct app *app, const char *label, const char *initial,
+	       void (*done)(struct app *app, void *ctx, const char *text),
+	       void (*changed)(struct app *app, void *ctx, const char *text),
+	       void *ctx)
+{
+	struct prompt *p = xcalloc(1, sizeof(*p));
+	p->label = xstrdup(label);
+	ui_line_set(&p->line, initial);
+	p->done = done;
+	p->changed = changed;
+	p->ctx = ctx;
+	ui_push(app, &prompt_ops, p);
+}
+
+/* ------------------------------------------------------------ picker */
+
+struct picker {
+	char *title;
+	char **items;
+	size_t n, sel;
+	void (*done)(struct app *, void *, int);
+	void *ctx;
+};
+
+static void pick_draw(struct app *app, void *st)
+{
+	struct picker *p = st;
+	int w = (int)utf8_width(p->title) + 6;
+	for (size_t i = 0; i < p->n; i++) {
+		int iw = (int)utf8_width(p->items[i]) + 6;
+		if (iw > w)
+			w = iw;
+	}
+	if (w > app->cols)
+		w = app->cols;
+	int h = (int)p->n + 2;
+	if (h > app->rows - 2)
+		h = app->rows - 2;
+	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
+	ui_box(app, y, x, h, w, p->title);
+	size_t first = p->sel >= (size_t)(h - 2) ? p->sel - (size_t)(h - 3) : 0;
+	for (int i = 0; i < h - 2 && first + (size_t)i < p->n; i++) {
+		size_t k = first + (size_t)i;
+		ui_text(app, y + 1 + i, x + 1, w - 2, "", A_NORMAL, 1);
+		ui_text(app, y + 1 + i, x + 2, w - 4, p->items[k],
+			k == p->sel ? ui_attr(app, UI_SELECTED) : A_NORMAL, 1);
+	}
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("↑↓: choose   Enter: confirm   Esc: cancel"),
+		ui_attr(app, UI_DIM), 1);
+}
+
+static void pick_key(struct app *app, void *st, int key)
+{
+	struct picker *p = st;
+	int done = -2;
+	switch (key) {
+	case UI_FN + KEY_UP:
+	case 'k':
+		if (p->sel > 0)
+			p->sel--;
+		break;
+	case UI_FN + KEY_DOWN:
+	case 'j':
+		if (p->sel + 1 < p->n)
+			p->sel++;
+		break;
+	case '\n':
+	case '\r':
+	case UI_FN + KEY_ENTER:
+		done = (int)p->sel;
+		break;
+	case UI_ESC:
+	case 'q':
+	case UI_CTRL('c'):
+		done = -1;
+		break;
+	}
+	if (done == -2)
+		return;
+	void (*cb)(struct app *, void *, int) = p->done;
+	void *ctx = p->ctx;
+	ui_pop(app);
+	cb(app, ctx, done);
+}
+
+static void pick_close(struct app *app, void *st)
+{
+	struct picker *p = st;
+	(void)app;
+	for (size_t i = 0; i < p->n; i++)
+		free(p->items[i]);
+	free(p->items);
+	free(p->title);
+	free(p);
+}
+
+static const struct screen_ops pick_ops = {
+	"picker", pick_draw, pick_key, pick_close, NULL, 1,
+};
+
+void ui_pick(struct app *app, const char *title, const char *const *items,
+	     size_t n, size_t initial,
+	     void (*done)(struct app *app, void *ctx, int index), void *ctx)
+{
+	struct picker *p = xcalloc(1, sizeof(*p));
+	p->title = xstrdup(title);
+	p->items = xcalloc(n ? n : 1, sizeof(*p->items));
+	for (size_t i = 0; i < n; i++)
+		p->items[i] = xstrdup(items[i]);
+	p->n = n;
+	p->sel = initial < n ? initial : 0;
+	p->done = done;
+	p->ctx = ctx;
+	ui_push(app, &pick_ops, p);
+}
+
+/* ------------------------------------------------------------ help */
+
+static void help_draw(struct app *app, void *st)
+{
+	(void)st;
+	static const char *const keys[][2] = {
+		{"← → h l, Tab", N_("previous / next column")},
+		{"↑ ↓ j k", N_("previous / next card")},
+		{"PgUp PgDn g G", N_("page up / down, top, bottom")},
+		{"Enter", N_("the card's detail")},
+		{"> <", N_("move to the next / previous stage")},
+		{"m", N_("move to any stage")},
+		{"J K", N_("move the card down / up in its column")},
+		{"n", N_("new idea")},
+		{"e / E", N_("edit in a form / in $EDITOR")},
+		{"c", N_("comment")},
+		{"H / a", N_("put on hold / abandon, with a reason")},
+		{"u / Ctrl-R", N_("undo / redo")},
+		{"/", N_("search (accents and case ignored)")},
+		{"f", N_("filter by region, theme, facilitator, tag, stale")},
+		{"z", N_("show or hide on hold and abandoned")},
+		{"r", N_("weekly review (coming)")},
+		{"Ctrl-L", N_("redraw the screen")},
+		{"q", N_("quit")},
+	};
+	size_t n = sizeof(keys) / sizeof(keys[0]);
+	int h = (int)n + 4, w = 66;
+	if (w > app->cols)
+		w = app->cols;
+	if (h > app->rows)
+		h = app->rows;
+	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
+	ui_box(app, y, x, h, w, _("Keys"));
+	for (int i = 0; i < (int)n && i < h - 4; i++) {
+		ui_text(app, y + 1 + i, x + 2, 16, keys[i][0],
+			ui_attr(app, UI_HEADER), 1);
+		ui_text(app, y + 1 + i, x + 19, w - 21, _(keys[i][1]),
+			A_NORMAL, 0);
+	}
+	ui_text(app, y + h - 2, x + 2, w - 4,
+		_("Press any key to close this help."), ui_attr(app, UI_DIM),
+		0);
+}
+
+static void help_key(struct app *app, void *st, int key)
+{
+	(void)st;
+	(void)key;
+	ui_pop(app);
+}
+
+static const struct screen_ops help_ops = {
+	"help", help_draw, help_key, NULL, NULL, 1,
+};
+
+void help_open(struct app *app)
+{
+	ui_push(app, &help_ops, NULL);
+}
+
+/* ------------------------------------------------------------ loop */
+
+static void ui_draw(struct app *app)
+{
+	int base = app->depth - 1;
+	while (base > 0 && app->stack[base].ops->overlay)
+		base--;
+	curs_set(0);
+	erase();
+	for (int i = base; i < app->depth; i++)
+		app->stack[i].ops->draw(app, app->stack[i].st);
+}
+
+void ui_suspend(struct app *app)
+{
+	(void)app;
+	def_prog_mode();
+	endwin();
+}
+
+void ui_resume(struct app *app)
+{
+	reset_prog_mode();
+	clearok(curscr, TRUE); /* the terminal was used by someone else */
+	getmaxyx(stdscr, app->rows, app->cols);
+}
+
+static void ui_colors(struct app *app)
+{
+	const char *no = getenv("NO_COLOR");
+	app->color = has_colors() && !(no && *no);
+	if (!app->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+	init_pair(PAIR_ALERT, COLOR_RED, -1);
+	init_pair(PAIR_HEADER, COLOR_CYAN, -1);
+	init_pair(PAIR_DIM, COLOR_BLUE, -1);
+}
+
+/* Reads one key as an int (see UI_FN); returns -1 on the poll timeout. */
+static int ui_getkey(void)
+{
+	wint_t ch;
+	int rc = get_wch(&ch);
+	if (rc == ERR)
+		return -1;
+	if (rc == KEY_CODE_YES)
+		return UI_FN + (int)ch;
+	return (int)ch;
+}
+
+int ui_board_run(struct cli *cli, int argc, char **argv)
+{
+	struct app app;
+	int mouse = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--mouse") == 0) {
+			mouse = 1;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			printf(_("Usage: fai [--db PATH] [board] [--mouse]\n"));
+			printf("%s\n", _("Opens the board: one column per stage; press ? in it for the keys."));
+			return CLI_OK;
+		} else {
+			fprintf(stderr, _("fai: board: unknown option %s\n"), argv[i]);
+			return CLI_USAGE;
+		}
+	}
+	if (!isatty(0) || !isatty(1)) {
+		fprintf(stderr, _("fai: the board needs a terminal; for scripts use fai list\n"));
+		return CLI_USAGE;
+	}
+	int exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	/* Text is UTF-8 whatever the locale says: over SSH LANG is often not
+	 * passed on while the terminal is UTF-8.  A POSIX locale gets C.UTF-8
+	 * for its character handling. */
+	int utf8 = i18n_utf8();
+	if (!utf8 && setlocale(LC_CTYPE, "C.UTF-8"))
+		utf8 = 1;
+
+	memset(&app, 0, sizeof(app));
+	app.cli = cli;
+	app.utf8 = utf8;
+	app.mouse = mouse;
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, _("fai: cannot use this terminal (TERM=%s)\n"),
+			getenv("TERM") ? getenv("TERM") : "");
+		return CLI_USAGE;
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(UI_POLL_MS);
+	ui_colors(&app);
+	if (mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+	getmaxyx(stdscr, app.rows, app.cols);
+	app.txn = store_last_txn(cli->store);
+	board_open(&app);
+
+	int fixed_clock = getenv("FAI_NOW") && *getenv("FAI_NOW");
+	while (!app.quit && app.depth > 0) {
+		if (!fixed_clock)
+			cli->actor.now = (int64_t)time(NULL);
+		ui_draw(&app);
+		refresh();
+		int key = ui_getkey();
+		if (key == -1) {
+			uint64_t txn = store_last_txn(cli->store);
+			if (txn != app.txn)
+				ui_changed(&app);
+			continue;
+		}
+		if (key == UI_FN + KEY_RESIZE) {
+			getmaxyx(stdscr, app.rows, app.cols);
+			clearok(curscr, TRUE);
+			ui_changed(&app);
+			continue;
+		}
+		if (key == UI_CTRL('l')) {
+			clearok(curscr, TRUE);
+			continue;
+		}
+		if (key == UI_CTRL('z')) {
+			ui_suspend(&app);
+			raise(SIGTSTP);
+			ui_resume(&app);
+			ui_changed(&app);
+			continue;
+		}
+		if (key == '\r')
+			key = '\n';
+		app.stack[app.depth - 1].ops->key(
+			&app, app.stack[app.depth - 1].st, key);
+	}
+	while (app.depth > 0)
+		ui_pop(&app);
+	endwin();
+	return CLI_OK;
+}

@@ -1,0 +1,140 @@
+/* ui.h - the curses side of fai: one loop, a stack of screens sharing a
+ * small table of operations (draw, key, close, refresh), as tig's views and
+ * htop's panels do, plus the widgets every screen uses (text cut to a
+ * width, a line editor, a picker, the status line).  The only place that
+ * includes curses, with the wide-character API. */
+#ifndef FAI_UI_H
+#define FAI_UI_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/xmalloc.h"
+#include "cli.h"
+
+/* Keys reach screens as ints: a character (Unicode code point) or a curses
+ * KEY_* code with UI_FN added. */
+#define UI_FN 0x1000000
+#define UI_CTRL(c) ((c) & 0x1f)
+#define UI_ESC 27
+
+#define UI_UNDO_MAX 256
+
+struct app;
+
+struct screen_ops {
+	const char *name;
+	void (*draw)(struct app *app, void *st);
+	void (*key)(struct app *app, void *st, int key);
+	void (*close)(struct app *app, void *st); /* frees st; may be NULL */
+	void (*reload)(struct app *app, void *st); /* the store changed */
+	int overlay; /* draw the screen below first */
+};
+
+enum ui_attr {
+	UI_NORMAL,
+	UI_HEADER,   /* column headers, titles */
+	UI_SELECTED, /* the selected card */
+	UI_DIM,      /* secondary text */
+	UI_WARN,     /* stale marks */
+	UI_ALERT,    /* over a WIP limit, errors */
+	UI_STATUS,   /* the status line */
+	UI_CURRENT,  /* the current column's header */
+	UI_ATTR_COUNT
+};
+
+struct app {
+	struct cli *cli;
+	struct {
+		const struct screen_ops *ops;
+		void *st;
+	} stack[8];
+	int depth;
+	int rows, cols;
+	int quit;
+	int color, utf8, mouse, readonly;
+	char msg[512];
+	int msg_error;
+	uint64_t txn; /* last transaction seen: polled for others' changes */
+	uint64_t undo[UI_UNDO_MAX];
+	size_t nundo;
+	uint64_t redo[UI_UNDO_MAX];
+	size_t nredo;
+	void *board; /* the board's state, for screens that act on it */
+};
+
+/* `fai board [--mouse]` and `fai` without a command: the board. */
+int ui_board_run(struct cli *cli, int argc, char **argv);
+
+void ui_push(struct app *app, const struct screen_ops *ops, void *st);
+/* Closes the top screen. */
+void ui_pop(struct app *app);
+/* Sets the status message (error 1 shows it as an alert). */
+void ui_message(struct app *app, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Tells every screen the store changed (after an action). */
+void ui_changed(struct app *app);
+
+/* Returns the curses attributes for a role. */
+attr_t ui_attr(struct app *app, enum ui_attr a);
+
+/* Draws s display-safe at (y, x) in exactly width cells: cut with "…" when
+ * too long, padded with spaces when pad.  Returns the cells drawn. */
+int ui_text(struct app *app, int y, int x, int width, const char *s,
+	    attr_t attr, int pad);
+/* Draws s right-aligned so it ends at column x_end (exclusive). */
+void ui_text_right(struct app *app, int y, int x_end, const char *s,
+		   attr_t attr);
+/* A horizontal / vertical line of box drawing (ASCII without UTF-8). */
+void ui_hline(struct app *app, int y, int x, int width, attr_t attr);
+void ui_vline(struct app *app, int y, int x, int height, attr_t attr);
+/* Draws a framed box and clears its inside. */
+void ui_box(struct app *app, int y, int x, int h, int w, const char *title);
+
+/* Asks for one line of text under label; done is called with the text when
+ * Enter is pressed (NULL on Escape).  changed, when not NULL, is called
+ * after every edit (incremental search). */
+void ui_prompt(struct app *app, const char *label, const char *initial,
+	       void (*done)(struct app *app, void *ctx, const char *text),
+	       void (*changed)(struct app *app, void *ctx, const char *text),
+	       void *ctx);
+
+/* Lets the person pick one of n items; done gets the index, or -1. */
+void ui_pick(struct app *app, const char *title, const char *const *items,
+	     size_t n, size_t initial,
+	     void (*done)(struct app *app, void *ctx, int index), void *ctx);
+
+/* Leaves curses to run something on the terminal, and comes back. */
+void ui_suspend(struct app *app);
+void ui_resume(struct app *app);
+
+/* Records the action this process just committed, for u / Ctrl-R. */
+void ui_undo_record(struct app *app);
+
+/* A line editor on a UTF-8 buffer (the prompt and the form share it). */
+struct ui_line {
+	struct buf text;
+	size_t cursor; /* byte offset */
+};
+void ui_line_set(struct ui_line *l, const char *s);
+void ui_line_free(struct ui_line *l);
+/* Applies an editing key; returns 1 when the key was used. */
+int ui_line_key(struct ui_line *l, int key);
+/* Draws the line in width cells at (y, x), scrolled so the cursor shows,
+ * and places the terminal cursor when focused. */
+void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
+		  int width, attr_t attr, int focused);
+
+/* The screens (board.c, detail.c, form.c). */
+void board_open(struct app *app);
+void detail_open(struct app *app, uint64_t key);
+void form_open(struct app *app, uint64_t key); /* key 0: a new idea */
+void help_open(struct app *app);
+/* Moves the board's selection to the idea with this key. */
+void board_follow(struct app *app, uint64_t key);
+
+#endif
