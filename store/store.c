@@ -2314,3 +2314,15 @@ uint64_t store_my_last_seq(const struct store *s)
 {
 	return s->my_seq;
 }
+
+int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
+		  struct fai_err *err)
+{
+	struct store_txn t;
+	int rc = rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = log_read(&t, seq, e, err);
+	rd_end(&t);
+	return rc;
+}

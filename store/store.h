@@ -119,6 +119,11 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
  * records it after each of its own actions. */
 int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err);
 
+/* Reads log entry seq into e (clear it with log_entry_clear); -FAI_ENOTFOUND
+ * when there is none. */
+int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
+		  struct fai_err *err);
+
 /* The seq of the last log entry this process committed (0: none yet):
  * what the board's undo stack records after each of its own actions. */
 uint64_t store_my_last_seq(const struct store *s);

@@ -632,9 +632,17 @@ static void board_draw(struct app *app, void *st)
 		buf_printf(&s, " · %s", col);
 	}
 	int y = app->rows - 2;
-	int n = ui_text(app, y, 0, app->cols, s.data, ui_attr(app, UI_STATUS),
-			1);
-	(void)n;
+	ui_text(app, y, 0, app->cols, s.data, ui_attr(app, UI_STATUS), 1);
+	if (!app->msg[0] && app->other[0]) {
+		struct buf o;
+		buf_init(&o);
+		ui_other_text(app, &o);
+		int used = (int)utf8_width(s.data) + 3;
+		if (used < app->cols - 10)
+			ui_text(app, y, used, app->cols - used, o.data,
+				ui_attr(app, UI_STATUS), 1);
+		buf_free(&o);
+	}
 	if (app->msg[0]) {
 		int used = (int)utf8_width(s.data) + 3;
 		if (used < app->cols - 10)

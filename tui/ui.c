@@ -20,6 +20,7 @@
 
 #include "../core/utf8.h"
 #include "i18n.h"
+#include "out.h"
 
 #define UI_POLL_MS 1000
 
@@ -83,6 +84,61 @@ void ui_undo_record(struct app *app)
 	}
 	app->undo[app->nundo++] = seq;
 	app->nredo = 0;
+}
+
+/* Remembers the last change written by another process, for the status
+ * line: the person sees who moved what, live. */
+static void ui_other_note(struct app *app)
+{
+	struct log_entry e;
+	uint64_t seq = 0;
+	if (store_log_last(app->cli->store, &seq, NULL) || !seq ||
+	    seq == store_my_last_seq(app->cli->store))
+		return;
+	if (store_log_get(app->cli->store, seq, &e, NULL))
+		return;
+	const struct idea_change *st = log_entry_change(&e, "stage");
+	const char *who = e.user ? e.user : "?";
+	switch (e.kind) {
+	case LOG_MOVE:
+		snprintf(app->other, sizeof(app->other), _("%s moved %s → %s"),
+			 who, e.ref,
+			 out_stage_label(stage_parse(st && st->after ? st->after : "")));
+		break;
+	case LOG_CREATE:
+		snprintf(app->other, sizeof(app->other), _("%s added %s"), who,
+			 e.ref);
+		break;
+	case LOG_COMMENT:
+		snprintf(app->other, sizeof(app->other),
+			 _("%s commented on %s"), who, e.ref);
+		break;
+	case LOG_UNDO:
+		snprintf(app->other, sizeof(app->other), _("%s undid a change to %s"),
+			 who, e.ref);
+		break;
+	default:
+		snprintf(app->other, sizeof(app->other), _("%s changed %s"), who,
+			 e.ref[0] ? e.ref : "-");
+	}
+	app->other_at = e.at;
+	log_entry_clear(&e);
+}
+
+void ui_other_text(struct app *app, struct buf *b)
+{
+	if (!app->other[0])
+		return;
+	int64_t age = app->cli->actor.now - app->other_at;
+	if (age < 0)
+		age = 0;
+	buf_adds(b, app->other);
+	if (age < 60)
+		buf_printf(b, _(", %lld s ago"), (long long)age);
+	else if (age < 3600)
+		buf_printf(b, _(", %lld min ago"), (long long)(age / 60));
+	else
+		buf_printf(b, _(", %lld h ago"), (long long)(age / 3600));
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -684,8 +740,13 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 		int key = ui_getkey();
 		if (key == -1) {
 			uint64_t txn = store_last_txn(cli->store);
-			if (txn != app.txn)
+			if (txn != app.txn) {
+				ui_other_note(&app);
 				ui_changed(&app);
+			} else if (app.other[0]) {
+				ui_draw(&app); /* the age in the status line */
+				refresh();
+			}
 			continue;
 		}
 		if (key == UI_FN + KEY_RESIZE) {

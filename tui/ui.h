@@ -65,6 +65,8 @@ struct app {
 	uint64_t redo[UI_UNDO_MAX];
 	size_t nredo;
 	void *board; /* the board's state, for screens that act on it */
+	char other[256]; /* the last change made by someone else */
+	int64_t other_at;
 };
 
 /* `fai board [--mouse]` and `fai` without a command: the board. */
@@ -111,6 +113,10 @@ void ui_pick(struct app *app, const char *title, const char *const *items,
 /* Leaves curses to run something on the terminal, and comes back. */
 void ui_suspend(struct app *app);
 void ui_resume(struct app *app);
+
+/* Appends "claire moved 84-0042 → Concept, 12 s ago" when someone else
+ * changed the store while the board was open. */
+void ui_other_text(struct app *app, struct buf *b);
 
 /* Records the action this process just committed, for u / Ctrl-R. */
 void ui_undo_record(struct app *app);
