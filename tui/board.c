@@ -61,6 +61,7 @@ struct board {
 	uint64_t pending_key;
 	uint64_t pending_rev;
 	char pending_ref[24];
+	int fit, colw; /* columns shown and their width, for the mouse */
 };
 
 static struct board *board_of(struct app *app)
@@ -601,6 +602,8 @@ static void board_draw(struct app *app, void *st)
 	if (b->first + fit > b->ncols)
 		b->first = b->ncols - fit;
 	int w = (app->cols - (fit - 1)) / fit;
+	b->fit = fit;
+	b->colw = w;
 	for (int i = 0; i < fit; i++) {
 		int x = i * (w + 1);
 		int cw = i == fit - 1 ? app->cols - x : w;
@@ -923,6 +926,28 @@ static void editor_key(struct app *app, struct idea *card)
 	board_follow(app, key);
 }
 
+/* --mouse: a click selects a card, a double click opens it. */
+static void board_mouse(struct app *app, struct board *b)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || b->colw <= 0)
+		return;
+	int ci = b->first + ev.x / (b->colw + 1);
+	if (ci >= b->ncols || ev.y < 2 || ev.y >= app->rows - 3)
+		return;
+	b->cur = ci;
+	struct column *c = cur_col(b);
+	size_t idx = c->offset + (size_t)((ev.y - 2) / BOARD_CARD_H);
+	if (idx >= c->offset + col_shown(b, c))
+		return;
+	select_at(app, idx);
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED) {
+		struct idea *card = cur_card(b);
+		if (card)
+			detail_open(app, card->key);
+	}
+}
+
 static void board_key(struct app *app, void *st, int key)
 {
 	struct board *b = st;
@@ -931,6 +956,10 @@ static void board_key(struct app *app, void *st, int key)
 	size_t vis = (size_t)b->vis;
 
 	app->msg[0] = '\0';
+	if (key == UI_FN + KEY_MOUSE) {
+		board_mouse(app, b);
+		return;
+	}
 	switch (key) {
 	case 'q':
 	case UI_CTRL('c'):
