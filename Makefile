@@ -123,6 +123,7 @@ check-layers:
 
 pot:
 	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+	  --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 	  --add-comments=TRANSLATORS -o po/fai.pot core/*.[ch] store/*.[ch] tui/*.[ch]
 
 format:

@@ -54,3 +54,12 @@ int i18n_utf8(void)
 	const char *cs = nl_langinfo(CODESET);
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
+
+const char *i18n_pgettext(const char *ctx_msgid)
+{
+	const char *t = gettext(ctx_msgid);
+	if (t != ctx_msgid)
+		return t;
+	const char *eot = strchr(ctx_msgid, '\004');
+	return eot ? eot + 1 : ctx_msgid;
+}

@@ -10,6 +10,15 @@
 #undef N_
 #define N_(s) s
 
+/* A message with a context, for words that translate differently in
+ * different places ("Owner search" as a column's short label): marked with
+ * C_("context", "text") or NC_ in static tables (xgettext --keyword=C_:1c,2
+ * --keyword=NC_:1c,2). */
+#define C_(ctx, s) i18n_pgettext(ctx "\004" s)
+#define NC_(ctx, s) ctx "\004" s
+/* Translates "context\004text", falling back to the text alone. */
+const char *i18n_pgettext(const char *ctx_msgid);
+
 /* Sets the locale from the environment and binds the "fai" catalogue
  * (from $FAI_LOCALEDIR, the build tree beside the binary, or the installed
  * location). */

@@ -106,10 +106,11 @@ const char *out_stage_short(enum stage s)
 {
 	/* TRANSLATORS: short stage labels for narrow columns (≤ 14 cells). */
 	static const char *const shorts[STAGE_COUNT] = {
-		N_("Need"),    N_("Concept"), N_("Owner search"),
-		N_("Launched"), N_("On hold"), N_("Abandoned"),
+		NC_("short", "Need"),     NC_("short", "Concept"),
+		NC_("short", "Owner search"), NC_("short", "Launched"),
+		NC_("short", "On hold"),  NC_("short", "Abandoned"),
 	};
-	return (unsigned)s < STAGE_COUNT ? _(shorts[s]) : "";
+	return (unsigned)s < STAGE_COUNT ? i18n_pgettext(shorts[s]) : "";
 }
 
 size_t out_term_width(void)

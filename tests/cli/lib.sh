@@ -182,9 +182,14 @@ has_byte() {
 	od -An -v -tx1 "$2" | tr -s ' \n' '\n\n' | grep -qx "$1"
 }
 
+# no_byte HEX FILE: the file does not hold that byte.
+no_byte() {
+	! has_byte "$1" "$2"
+}
+
 # has_bytes TEXT FILE: the file holds the bytes of printf TEXT.
 has_bytes() {
-	grep -qF -e "$(printf "$1")" "$2"
+	LC_ALL=C grep -qF -e "$(printf "$1")" "$2"
 }
 
 # field REF FIELD DB: prints one field of an idea from `list --format tsv`.

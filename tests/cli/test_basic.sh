@@ -52,10 +52,15 @@ done
 check "no --help created a store" test ! -e "$T/nostore"
 
 # ---------------------------------------------------------------- usage errors
-run "$FAI"
-check_rc 1 "no command: exit 1"
-check_err "Usage: fai" "no command: usage on stderr"
-check "no command: nothing on stdout" test ! -s "$OUT"
+# Without a command fai opens the board, which needs a terminal: from a
+# script (no tty) it must refuse at once, not hang nor draw.
+run "$FAI" --db "$T/x" < /dev/null
+check_rc 1 "no command and no terminal: exit 1"
+check "no command and no terminal: a message on stderr" test -s "$ERR"
+check "no command and no terminal: nothing on stdout" test ! -s "$OUT"
+check "no command and no terminal: no escape sequence on stderr" no_byte 1b "$ERR"
+check "no command and no terminal: no escape sequence on stdout" no_byte 1b "$OUT"
+check "no command and no terminal: no store created" test ! -e "$T/x"
 
 run "$FAI" --db "$T/x" frobnicate
 check_rc_err 1 "unknown command 'frobnicate'" "unknown command: exit 1 naming it"

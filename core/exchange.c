@@ -1,0 +1,124 @@
+/* exchange.c - rules of the CSV exchange format, version 1 (see
+ * docs/csv-format.md): columns, the excel-fr formula guard, fingerprints and
+ * the merge decision. */
+#include "exchange.h"
+
+#include <string.h>
+
+int exchange_field_exported(enum idea_field f)
+{
+	return !(idea_field_info(f)->flags & IDEA_FF_INTERNAL);
+}
+
+static int guard_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	       c == '\r';
+}
+
+int exchange_needs_guard(const char *s, size_t n)
+{
+	/* "'=x" is guarded too, so that stripping one quote on import gives
+	 * back exactly what was stored. */
+	size_t i = 0;
+	while (i < n && s[i] == '\'')
+		i++;
+	return i < n && guard_char(s[i]);
+}
+
+int exchange_is_guarded(const char *s, size_t n)
+{
+	return n >= 2 && s[0] == '\'' && exchange_needs_guard(s + 1, n - 1);
+}
+
+static void hash_str(struct sha256 *c, const char *s)
+{
+	unsigned char len[4];
+	size_t n = s ? strlen(s) : 0;
+	len[0] = (unsigned char)(n >> 24);
+	len[1] = (unsigned char)(n >> 16);
+	len[2] = (unsigned char)(n >> 8);
+	len[3] = (unsigned char)n;
+	sha256_update(c, len, 4);
+	sha256_update(c, s ? s : "", n);
+}
+
+void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
+{
+	struct sha256 c;
+	sha256_init(&c);
+	sha256_update(&c, "fai-exchange-1", 14);
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		if (!exchange_field_exported(f) || f == IDEA_REVISION ||
+		    f == IDEA_UPDATED_AT || f == IDEA_UPDATED_BY)
+			continue;
+		hash_str(&c, idea_field_info(f)->code);
+		hash_str(&c, idea_get(idea, f));
+	}
+	/* Extras by name, whatever their order in the file. */
+	const char *last = NULL;
+	for (size_t k = 0; k < idea->nextra; k++) {
+		const struct idea_extra *next = NULL;
+		for (size_t i = 0; i < idea->nextra; i++) {
+			const struct idea_extra *e = &idea->extra[i];
+			if (last && strcmp(e->name, last) <= 0)
+				continue;
+			if (!next || strcmp(e->name, next->name) < 0)
+				next = e;
+		}
+		if (!next)
+			break;
+		hash_str(&c, "x");
+		hash_str(&c, next->name);
+		hash_str(&c, next->value);
+		last = next->name;
+	}
+	sha256_final(&c, out);
+}
+
+enum exchange_decision exchange_decide(const unsigned char theirs[SHA256_LEN],
+				       const unsigned char local[SHA256_LEN],
+				       uint64_t local_rev, int have_base,
+				       const unsigned char base[SHA256_LEN],
+				       uint64_t base_rev)
+{
+	if (memcmp(theirs, local, SHA256_LEN) == 0)
+		return EXCHANGE_UNCHANGED;
+	if (have_base && memcmp(theirs, base, SHA256_LEN) == 0)
+		return EXCHANGE_UNCHANGED; /* the local idea is simply newer */
+	if (have_base && local_rev == base_rev)
+		return EXCHANGE_UPDATE;
+	return EXCHANGE_CONFLICT;
+}
+
+/* Windows-1252 0x80-0x9F; 0 marks the five bytes with no character. */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+long exchange_cp1252_to_utf8(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		uint32_t cp = c;
+		if (c >= 0x80 && c < 0xa0) {
+			cp = cp1252_high[c - 0x80];
+			if (!cp)
+				return -(long)(i + 1);
+		}
+		if (cp < 0x80) {
+			buf_addc(b, (char)cp);
+		} else if (cp < 0x800) {
+			buf_addc(b, (char)(0xc0 | (cp >> 6)));
+			buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+		} else {
+			buf_addc(b, (char)(0xe0 | (cp >> 12)));
+			buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+			buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+		}
+	}
+	return 0;
+}

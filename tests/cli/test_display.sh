@@ -1,0 +1,137 @@
+#!/bin/sh
+# test_display.sh - text from the store never drives the terminal: escape
+# sequences (ESC[2J, OSC 52 clipboard writes), BEL, C1 controls and bidi
+# overrides are shown as placeholders, escaped in JSON and TSV.
+#
+# One-line fields (title, move reason...) refuse control characters at input,
+# so ESC and BEL reach the store through the texts that accept them: comments
+# (and the SSH client address of the log).  A U+202E bidi override is
+# a valid character and is accepted in a title.
+. "$(dirname "$0")/lib.sh"
+
+NOW=2026-01-10T10:00:00Z
+export FAI_NOW="$NOW"
+db=$(mkstore display 84)
+fai() { "$FAI" --db "$db" "$@"; }
+
+CLEAR=$(printf '\033[2J')
+OSC52=$(printf '\033]52;c;SGVsbG8=\007')
+RLO=$(printf '\342\200\256')
+CSI8=$(printf '\302\233') # U+009B, the 8-bit CSI
+
+# clean NAME FILE: no ESC (1b), no BEL (07), no raw U+202E, no raw U+009B.
+clean() {
+	if has_byte 1b "$2"; then
+		fail "$1" "raw ESC (0x1b) in the output"
+	elif has_byte 07 "$2"; then
+		fail "$1" "raw BEL (0x07) in the output"
+	elif has_bytes '\342\200\256' "$2"; then
+		fail "$1" "raw U+202E (e2 80 ae) in the output"
+	elif has_bytes '\302\233' "$2"; then
+		fail "$1" "raw U+009B (c2 9b) in the output"
+	else
+		pass "$1"
+	fi
+}
+
+# The checks can fail: a file holding ESC is seen.
+printf 'x\033[2Jy\n' > "$T/probe"
+check "the ESC probe detects a raw ESC" has_byte 1b "$T/probe"
+printf 'x\342\200\256y\n' > "$T/probe"
+check "the bidi probe detects a raw U+202E" has_bytes '\342\200\256' "$T/probe"
+
+# ---------------------------------------------------------------- refused input
+run fai add --title "Titre${CLEAR}effacé"
+check_rc_err 2 "control characters" "a title holding ESC[2J is refused (exit 2)"
+clean "the refusal message shows ESC[2J as a placeholder" "$ERR"
+check_err "␛[2J" "the refusal shows ESC as ␛"
+run fai add --title "Presse-papiers ${OSC52} volé"
+check_rc 2 "a title holding an OSC 52 sequence is refused (exit 2)"
+clean "the OSC 52 refusal message is clean" "$ERR"
+check_err "␛]52;c;SGVsbG8=␇" "the refusal shows ESC and BEL as ␛ and ␇"
+run fai add --title "Titre" --need "$(printf 'Ligne 1\nLigne 2 %s' "$CLEAR")"
+check_rc 2 "a multi-line need holding ESC is refused (exit 2)"
+clean "the need refusal message is clean" "$ERR"
+run fai show "84-${CLEAR}0001"
+check_rc 4 "a reference holding ESC: not found"
+clean "the not-found message is clean" "$ERR"
+
+# ---------------------------------------------------------------- stored text
+run fai add --title "Atelier ${RLO}lieu-reparation" --territory 69123 --need "Besoin"
+check_rc 0 "a title holding U+202E is accepted"
+ref=$(cat "$OUT")
+run fai comment "$ref" "Réunion ${CLEAR} puis ${OSC52} et ${RLO}fin ${CSI8}2J"
+check_rc 0 "a comment holding ESC[2J, OSC 52, U+202E and U+009B is stored"
+run fai move "$ref" on_hold --reason "Raison ${OSC52}${CLEAR}"
+check_rc 2 "a move reason holding OSC 52 and ESC[2J is refused (exit 2)"
+clean "the reason refusal message is clean" "$ERR"
+run fai move "$ref" on_hold --reason "Raison ${RLO}inversée"
+check_rc 0 "a move reason holding U+202E is stored"
+run env SSH_CONNECTION="10.0.0.1${OSC52} 22 10.0.0.2 22" "$FAI" --db "$db" comment "$ref" "Depuis SSH"
+check_rc 0 "an action from an SSH client whose address holds OSC 52"
+
+for cols in 60 120; do
+	run env COLUMNS=$cols "$FAI" --db "$db" list
+	check_rc 0 "list at COLUMNS=$cols exits 0"
+	clean "list at COLUMNS=$cols prints no raw control or bidi byte" "$OUT"
+done
+run env COLUMNS=120 "$FAI" --db "$db" list
+check_out "<U+202E>" "list shows U+202E as <U+202E>"
+
+run fai show "$ref"
+check_rc 0 "show exits 0"
+clean "show prints no raw control or bidi byte" "$OUT"
+check_out "Atelier <U+202E>lieu-reparation" "show's title shows the placeholder"
+check_out "␛[2J" "show shows ESC[2J of the comment as ␛[2J"
+check_out "␛]52;c;SGVsbG8=␇" "show shows OSC 52 with ␛ and ␇"
+check_out "<U+009B>" "show shows U+009B as a placeholder"
+check_out "reason: Raison <U+202E>inversée" "show's history shows the reason's placeholder"
+check_out "Stage reason:   Raison <U+202E>inversée" "show's stage reason shows the placeholder"
+
+run fai log
+check_rc 0 "log exits 0"
+clean "log (text) prints no raw control or bidi byte" "$OUT"
+run fai log "$ref"
+clean "log REF prints no raw control or bidi byte" "$OUT"
+run fai undo
+check_rc 0 "undo of the SSH comment"
+clean "undo's report prints no raw control or bidi byte" "$OUT"
+
+run fai log --format tsv
+clean "log --format tsv prints no raw control or bidi byte" "$OUT"
+check_out '\x1b[2J' "log tsv escapes ESC as \\x1b"
+check_out '\x07' "log tsv escapes BEL as \\x07"
+
+run fai list --format tsv
+clean "list --format tsv prints no raw control or bidi byte" "$OUT"
+check_out '\u202e' "list tsv escapes U+202E as \\u202e"
+
+run fai list --format json
+check "list json is valid JSON" python3 -m json.tool "$OUT" /dev/null
+clean "list json holds no raw control or bidi byte" "$OUT"
+check_out '\u202e' "list json escapes U+202E as \\u202e"
+
+run fai show "$ref" --format json
+check "show json is valid JSON" python3 -m json.tool "$OUT" /dev/null
+clean "show json holds no raw control or bidi byte" "$OUT"
+check_out '\u001b[2J' "show json escapes ESC as \\u001b"
+check_out '\u0007' "show json escapes BEL as \\u0007"
+check_out '\u009b' "show json escapes U+009B as \\u009b"
+want="Réunion ${CLEAR} puis ${OSC52} et ${RLO}fin ${CSI8}2J"
+got=$(python3 -c 'import json,sys; sys.stdout.write(json.load(open(sys.argv[1], encoding="utf-8"))["comments"][0]["text"])' "$OUT")
+check_eq "$got" "$want" "show json decodes back to the exact comment"
+got=$(python3 -c 'import json,sys; sys.stdout.write(json.load(open(sys.argv[1], encoding="utf-8"))["idea"]["stage_reason"])' "$OUT")
+check_eq "$got" "Raison ${RLO}inversée" "show json decodes back to the exact reason"
+
+run fai log --format json
+check "log json is valid JSON" python3 -m json.tool "$OUT" /dev/null
+clean "log json holds no raw control or bidi byte" "$OUT"
+got=$(python3 -c '
+import json, sys
+for e in json.load(open(sys.argv[1], encoding="utf-8")):
+    if e.get("client"):
+        sys.stdout.write(e["client"])
+        break' "$OUT")
+check_eq "$got" "10.0.0.1${OSC52}" "log json keeps the SSH client's exact text, escaped"
+
+finish
