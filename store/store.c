@@ -33,50 +33,17 @@
 #include "../core/validate.h"
 #include "../core/xmalloc.h"
 #include "codec.h"
+#include "internal.h"
 
-#define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
-#define STORE_MAX_MAPSIZE ((size_t)1 << 44)
-#define STORE_RANK_GAP ((uint64_t)1 << 20)
-#define STORE_RANK_FIRST ((uint64_t)1 << 40)
-#define STORE_READER_CHECK_EVERY 256
-
-enum store_dbi {
-	DB_META,
-	DB_IDEAS,
-	DB_BY_ID,
-	DB_BY_REF,
-	DB_ORDER,
-	DB_LOG,
-	DB_LOG_IDEA,
-	DB_COMMENTS,
-	DB_COUNT
-};
-
-static const char *const store_db_names[DB_COUNT] = {
+const char *const store_db_names[DB_COUNT] = {
 	"meta", "ideas", "by_id", "by_ref", "order", "log", "log_idea",
-	"comments",
-};
-
-struct store {
-	MDB_env *env;
-	MDB_dbi dbi[DB_COUNT];
-	char *path;
-	unsigned flags;
-	unsigned reads; /* read transactions since the last reader check */
-	uint64_t my_seq; /* seq of the last log entry this process wrote */
-	uint64_t pending_seq; /* ... in the transaction not yet committed */
-};
-
-struct store_txn {
-	struct store *s;
-	MDB_txn *txn;
-	int map_full; /* LMDB said MDB_MAP_FULL: grow and retry */
+	"comments", "exchanged",
 };
 
 /* ---------------------------------------------------------------- errors */
 
 /* Turns an LMDB return code into ours, noting a full map for a retry. */
-static int lmdb_fail(struct store_txn *t, int rc, struct fai_err *err,
+int st_fail(struct store_txn *t, int rc, struct fai_err *err,
 		     const char *what)
 {
 	if (rc == MDB_MAP_FULL && t)
@@ -93,14 +60,14 @@ static int not_found(const char *what, struct fai_err *err)
 
 /* ------------------------------------------------------------ primitives */
 
-static int get(struct store_txn *t, enum store_dbi db, const void *k,
+int st_get(struct store_txn *t, enum store_dbi db, const void *k,
 	       size_t kn, MDB_val *v)
 {
 	MDB_val key = {kn, (void *)(uintptr_t)k};
 	return mdb_get(t->txn, t->s->dbi[db], &key, v);
 }
 
-static int put(struct store_txn *t, enum store_dbi db, const void *k,
+int st_put(struct store_txn *t, enum store_dbi db, const void *k,
 	       size_t kn, const void *v, size_t vn, unsigned flags,
 	       struct fai_err *err)
 {
@@ -108,88 +75,88 @@ static int put(struct store_txn *t, enum store_dbi db, const void *k,
 	MDB_val val = {vn, (void *)(uintptr_t)v};
 	int rc = mdb_put(t->txn, t->s->dbi[db], &key, &val, flags);
 	if (rc)
-		return lmdb_fail(t, rc, err, store_db_names[db]);
+		return st_fail(t, rc, err, store_db_names[db]);
 	return 0;
 }
 
-static int del(struct store_txn *t, enum store_dbi db, const void *k,
+int st_del(struct store_txn *t, enum store_dbi db, const void *k,
 	       size_t kn, struct fai_err *err)
 {
 	MDB_val key = {kn, (void *)(uintptr_t)k};
 	int rc = mdb_del(t->txn, t->s->dbi[db], &key, NULL);
 	if (rc && rc != MDB_NOTFOUND)
-		return lmdb_fail(t, rc, err, store_db_names[db]);
+		return st_fail(t, rc, err, store_db_names[db]);
 	return 0;
 }
 
 /* Reads a meta value as a heap string (NULL when absent). */
-static int meta_read(struct store_txn *t, const char *key, char **out,
+int st_meta_read(struct store_txn *t, const char *key, char **out,
 		     struct fai_err *err)
 {
 	MDB_val v;
-	int rc = get(t, DB_META, key, strlen(key), &v);
+	int rc = st_get(t, DB_META, key, strlen(key), &v);
 	*out = NULL;
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	if (rc)
-		return lmdb_fail(t, rc, err, "meta");
+		return st_fail(t, rc, err, "meta");
 	*out = xstrndup(v.mv_data, v.mv_size);
 	return 0;
 }
 
-static int meta_write(struct store_txn *t, const char *key, const char *value,
+int st_meta_write(struct store_txn *t, const char *key, const char *value,
 		      struct fai_err *err)
 {
-	return put(t, DB_META, key, strlen(key), value, strlen(value), 0, err);
+	return st_put(t, DB_META, key, strlen(key), value, strlen(value), 0, err);
 }
 
-static int meta_u64(struct store_txn *t, const char *key, uint64_t *out,
+int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out,
 		    struct fai_err *err)
 {
 	char *s = NULL;
-	int rc = meta_read(t, key, &s, err);
+	int rc = st_meta_read(t, key, &s, err);
 	*out = s ? strtoull(s, NULL, 10) : 0;
 	free(s);
 	return rc;
 }
 
-static int meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
+int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
 			struct fai_err *err)
 {
 	char num[24];
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return meta_write(t, key, num, err);
+	return st_meta_write(t, key, num, err);
 }
 
 /* Adds delta to the card count of stage. */
-static int count_add(struct store_txn *t, enum stage st, int delta,
+int st_count_add(struct store_txn *t, enum stage st, int delta,
 		     struct fai_err *err)
 {
 	char key[40];
 	uint64_t n;
 	snprintf(key, sizeof(key), "count:%s", stage_code(st));
-	int rc = meta_u64(t, key, &n, err);
+	int rc = st_meta_u64(t, key, &n, err);
 	if (rc)
 		return rc;
 	n = (delta < 0 && n == 0) ? 0 : n + (uint64_t)(int64_t)delta;
-	return meta_set_u64(t, key, n, err);
+	return st_meta_set_u64(t, key, n, err);
 }
 
 /* ------------------------------------------------------------ ideas */
 
 /* Loads the idea stored under key into *out. */
-static int idea_load(struct store_txn *t, uint64_t key, struct idea **out,
+int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out,
 		     struct fai_err *err)
 {
 	unsigned char k[8];
 	MDB_val v;
 	codec_put_u64(k, key);
-	int rc = get(t, DB_IDEAS, k, 8, &v);
+	int rc = st_get(t, DB_IDEAS, k, 8, &v);
 	if (rc == MDB_NOTFOUND)
 		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "key",
 				   NULL);
 	if (rc)
-		return lmdb_fail(t, rc, err, "ideas");
+		return st_fail(t, rc, err, "ideas");
 	if (codec_idea_decode(v.mv_data, v.mv_size, key, out) < 0) {
 		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
 		fai_err_detail(err, "undecodable idea record %llu",
@@ -200,7 +167,7 @@ static int idea_load(struct store_txn *t, uint64_t key, struct idea **out,
 }
 
 /* Writes idea's record under idea->key. */
-static int idea_store(struct store_txn *t, const struct idea *idea,
+int st_idea_store(struct store_txn *t, const struct idea *idea,
 		      unsigned flags, struct fai_err *err)
 {
 	unsigned char k[8];
@@ -208,7 +175,7 @@ static int idea_store(struct store_txn *t, const struct idea *idea,
 	buf_init(&b);
 	codec_idea_encode(&b, idea);
 	codec_put_u64(k, idea->key);
-	int rc = put(t, DB_IDEAS, k, 8, b.data, b.len, flags, err);
+	int rc = st_put(t, DB_IDEAS, k, 8, b.data, b.len, flags, err);
 	buf_free(&b);
 	return rc;
 }
@@ -231,7 +198,7 @@ static void ref_normalise(const char *in, char *out, size_t size)
 }
 
 /* Finds the key of the idea named by a reference or a UUID. */
-static int idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
+int st_idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
 		       struct fai_err *err)
 {
 	unsigned char id[UUID_LEN];
@@ -241,16 +208,16 @@ static int idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
 	if (!what || !*what)
 		return not_found("", err);
 	if (uuid_parse(what, id) == 0) {
-		rc = get(t, DB_BY_ID, id, UUID_LEN, &v);
+		rc = st_get(t, DB_BY_ID, id, UUID_LEN, &v);
 	} else {
 		char ref[32];
 		ref_normalise(what, ref, sizeof(ref));
-		rc = get(t, DB_BY_REF, ref, strlen(ref), &v);
+		rc = st_get(t, DB_BY_REF, ref, strlen(ref), &v);
 	}
 	if (rc == MDB_NOTFOUND)
 		return not_found(what, err);
 	if (rc)
-		return lmdb_fail(t, rc, err, "index");
+		return st_fail(t, rc, err, "index");
 	if (v.mv_size != 8)
 		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, "ref", what);
 	*key = codec_get_u64(v.mv_data);
@@ -258,7 +225,7 @@ static int idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
 }
 
 /* Returns the rank after the last card of stage (first rank if empty). */
-static int rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
+int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 		     struct fai_err *err)
 {
 	MDB_cursor *c;
@@ -266,7 +233,7 @@ static int rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 	MDB_val key, val;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	/* Position on the first key of the next stage, then step back. */
 	codec_order_key(k, (int)st + 1, 0, 0);
 	key.mv_size = sizeof(k);
@@ -283,30 +250,30 @@ static int rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 			STORE_RANK_GAP;
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	return 0;
 }
 
-static int order_put(struct store_txn *t, const struct idea *idea,
+int st_order_put(struct store_txn *t, const struct idea *idea,
 		     struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
-	return put(t, DB_ORDER, k, sizeof(k), "", 0, 0, err);
+	return st_put(t, DB_ORDER, k, sizeof(k), "", 0, 0, err);
 }
 
-static int order_del(struct store_txn *t, const struct idea *idea,
+int st_order_del(struct store_txn *t, const struct idea *idea,
 		     struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
-	return del(t, DB_ORDER, k, sizeof(k), err);
+	return st_del(t, DB_ORDER, k, sizeof(k), err);
 }
 
 /* ------------------------------------------------------------ the log */
 
 /* Appends e to the log (and to its idea's history); sets e->seq. */
-static int log_append(struct store_txn *t, struct log_entry *e,
+int st_log_append(struct store_txn *t, struct log_entry *e,
 		      struct fai_err *err)
 {
 	MDB_cursor *c;
@@ -315,40 +282,40 @@ static int log_append(struct store_txn *t, struct log_entry *e,
 	struct buf b;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "log");
+		return st_fail(t, rc, err, "log");
 	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
 	e->seq = (rc == 0 && key.mv_size == 8)
 			 ? codec_get_u64(key.mv_data) + 1
 			 : 1;
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
-		return lmdb_fail(t, rc, err, "log");
+		return st_fail(t, rc, err, "log");
 
 	t->s->pending_seq = e->seq;
 	buf_init(&b);
 	codec_log_encode(&b, e);
 	codec_put_u64(k, e->seq);
-	rc = put(t, DB_LOG, k, 8, b.data, b.len, MDB_APPEND, err);
+	rc = st_put(t, DB_LOG, k, 8, b.data, b.len, MDB_APPEND, err);
 	buf_free(&b);
 	if (rc || !e->idea_key)
 		return rc;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
 	codec_pair_key(pk, e->idea_key, e->seq);
-	return put(t, DB_LOG_IDEA, pk, sizeof(pk), "", 0, 0, err);
+	return st_put(t, DB_LOG_IDEA, pk, sizeof(pk), "", 0, 0, err);
 }
 
-static int log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
+int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
 		    struct fai_err *err)
 {
 	unsigned char k[8];
 	MDB_val v;
 	codec_put_u64(k, seq);
-	int rc = get(t, DB_LOG, k, 8, &v);
+	int rc = st_get(t, DB_LOG, k, 8, &v);
 	if (rc == MDB_NOTFOUND)
 		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "log",
 				   NULL);
 	if (rc)
-		return lmdb_fail(t, rc, err, "log");
+		return st_fail(t, rc, err, "log");
 	if (codec_log_decode(v.mv_data, v.mv_size, seq, e) < 0) {
 		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
 		fai_err_detail(err, "undecodable log entry %llu",
@@ -359,7 +326,7 @@ static int log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
 }
 
 /* Fills the parts of a log entry every action shares. */
-static void log_start(struct log_entry *e, const struct store_actor *actor,
+void st_log_start(struct log_entry *e, const struct store_actor *actor,
 		      enum log_kind kind, const struct idea *idea)
 {
 	memset(e, 0, sizeof(*e));
@@ -399,15 +366,15 @@ static int schema_settle(struct store_txn *t, const char *region,
 			 struct fai_err *err)
 {
 	uint64_t version;
-	int rc = meta_u64(t, "schema", &version, err);
+	int rc = st_meta_u64(t, "schema", &version, err);
 	if (rc)
 		return rc;
 	if (version == 0) { /* a new store */
-		rc = meta_set_u64(t, "schema", STORE_SCHEMA_VERSION, err);
+		rc = st_meta_set_u64(t, "schema", STORE_SCHEMA_VERSION, err);
 		if (!rc && region && *region)
-			rc = meta_write(t, "region", region, err);
+			rc = st_meta_write(t, "region", region, err);
 		if (!rc)
-			rc = meta_write(t, "created_at", "", err);
+			rc = st_meta_write(t, "created_at", "", err);
 		return rc;
 	}
 	if (version > STORE_SCHEMA_VERSION) {
@@ -432,7 +399,7 @@ static int open_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		int rc = mdb_dbi_open(t->txn, store_db_names[i], MDB_CREATE,
 				      &t->s->dbi[i]);
 		if (rc)
-			return lmdb_fail(t, rc, err, store_db_names[i]);
+			return st_fail(t, rc, err, store_db_names[i]);
 	}
 	return schema_settle(t, a->region, err);
 }
@@ -442,17 +409,17 @@ static int open_rdonly(struct store *s, struct fai_err *err)
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "open");
+		return st_fail(NULL, rc, err, "open");
 	for (int i = 0; i < DB_COUNT; i++) {
 		rc = mdb_dbi_open(txn, store_db_names[i], 0, &s->dbi[i]);
 		if (rc) {
 			mdb_txn_abort(txn);
-			return lmdb_fail(NULL, rc, err, store_db_names[i]);
+			return st_fail(NULL, rc, err, store_db_names[i]);
 		}
 	}
 	struct store_txn t = {s, txn, 0};
 	uint64_t version;
-	rc = meta_u64(&t, "schema", &version, err);
+	rc = st_meta_u64(&t, "schema", &version, err);
 	if (!rc && version > STORE_SCHEMA_VERSION) {
 		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
 		fai_err_detail(err, "%llu > %d", (unsigned long long)version,
@@ -471,7 +438,7 @@ static int open_rdonly(struct store *s, struct fai_err *err)
 	 * abort would close them and every later read fail. */
 	rc = mdb_txn_commit(txn);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "open");
+		return st_fail(NULL, rc, err, "open");
 	return 0;
 }
 
@@ -561,7 +528,7 @@ uint64_t store_last_txn(struct store *s)
 /* ------------------------------------------------------------ txns */
 
 /* Begins a read transaction, adopting a map grown by another process. */
-static int rd_begin(struct store *s, struct store_txn *t,
+int st_rd_begin(struct store *s, struct store_txn *t,
 		    struct fai_err *err)
 {
 	int rc, dead;
@@ -577,11 +544,11 @@ static int rd_begin(struct store *s, struct store_txn *t,
 		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
 	}
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "read");
+		return st_fail(NULL, rc, err, "read");
 	return 0;
 }
 
-static void rd_end(struct store_txn *t)
+void st_rd_end(struct store_txn *t)
 {
 	mdb_txn_abort(t->txn);
 }
@@ -594,7 +561,7 @@ static int map_grow(struct store *s, struct fai_err *err)
 				   NULL);
 	int rc = mdb_env_set_mapsize(s->env, cur * 2);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "map size");
+		return st_fail(NULL, rc, err, "map size");
 	return 0;
 }
 
@@ -617,7 +584,7 @@ int store_write(struct store *s,
 			continue;
 		}
 		if (rc)
-			return lmdb_fail(NULL, rc, err, "write");
+			return st_fail(NULL, rc, err, "write");
 		rc = fn(&t, arg, err);
 		if (rc) {
 			mdb_txn_abort(t.txn);
@@ -630,7 +597,7 @@ int store_write(struct store *s,
 				return 0;
 			}
 			if (rc != MDB_MAP_FULL)
-				return lmdb_fail(NULL, rc, err, "commit");
+				return st_fail(NULL, rc, err, "commit");
 		}
 		/* The map is full: nothing was written; grow and redo. */
 		fai_err_clear(err);
@@ -646,11 +613,11 @@ int store_meta_get(struct store *s, const char *key, char **out,
 		   struct fai_err *err)
 {
 	struct store_txn t;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = meta_read(&t, key, out, err);
-	rd_end(&t);
+	rc = st_meta_read(&t, key, out, err);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -662,7 +629,7 @@ struct meta_arg {
 static int meta_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
 {
 	struct meta_arg *a = arg;
-	return meta_write(t, a->key, a->value, err);
+	return st_meta_write(t, a->key, a->value, err);
 }
 
 int store_meta_set(struct store *s, const char *key, const char *value,
@@ -700,7 +667,7 @@ static int config_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	char *before = NULL;
 	struct log_entry e;
 	struct idea_change ch;
-	int rc = meta_read(t, mk, &before, err);
+	int rc = st_meta_read(t, mk, &before, err);
 	if (rc)
 		goto out;
 	const char *old = before ? before : config_default(a->key);
@@ -709,16 +676,16 @@ static int config_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
 				 a->value);
 		goto out;
 	}
-	rc = meta_write(t, mk, a->value, err);
+	rc = st_meta_write(t, mk, a->value, err);
 	if (rc)
 		goto out;
-	log_start(&e, a->actor, LOG_CONFIG, NULL);
+	st_log_start(&e, a->actor, LOG_CONFIG, NULL);
 	ch.name = mk;
 	ch.before = (char *)(uintptr_t)old;
 	ch.after = (char *)(uintptr_t)a->value;
 	e.changes = &ch;
 	e.nchanges = 1;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 out:
 	free(before);
 	free(mk);
@@ -742,13 +709,13 @@ int store_idea_find(struct store *s, const char *ref_or_id, struct idea **out,
 {
 	struct store_txn t;
 	uint64_t key;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = idea_lookup(&t, ref_or_id, &key, err);
+	rc = st_idea_lookup(&t, ref_or_id, &key, err);
 	if (!rc)
-		rc = idea_load(&t, key, out, err);
-	rd_end(&t);
+		rc = st_idea_load(&t, key, out, err);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -756,11 +723,11 @@ int store_idea_get(struct store *s, uint64_t key, struct idea **out,
 		   struct fai_err *err)
 {
 	struct store_txn t;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = idea_load(&t, key, out, err);
-	rd_end(&t);
+	rc = st_idea_load(&t, key, out, err);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -770,7 +737,7 @@ static int counts_read(struct store_txn *t, uint64_t counts[STAGE_COUNT],
 	for (int i = 0; i < STAGE_COUNT; i++) {
 		char key[40];
 		snprintf(key, sizeof(key), "count:%s", stage_code(i));
-		int rc = meta_u64(t, key, &counts[i], err);
+		int rc = st_meta_u64(t, key, &counts[i], err);
 		if (rc)
 			return rc;
 	}
@@ -781,11 +748,11 @@ int store_stage_counts(struct store *s, uint64_t counts[STAGE_COUNT],
 		       struct fai_err *err)
 {
 	struct store_txn t;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	rc = counts_read(&t, counts, err);
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -798,12 +765,12 @@ int store_stage_page(struct store *s, enum stage stage,
 	MDB_val key, val;
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	size_t got = 0;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "order");
+		rc = st_fail(NULL, rc, err, "order");
 		goto end;
 	}
 	int after = pos && (pos->rank || pos->key);
@@ -820,7 +787,7 @@ int store_stage_page(struct store *s, enum stage stage,
 		if (key.mv_size != CODEC_ORDER_KEY_LEN || p[0] != (int)stage)
 			break;
 		struct idea *idea;
-		rc = idea_load(&t, codec_get_u64(p + 9), &idea, err);
+		rc = st_idea_load(&t, codec_get_u64(p + 9), &idea, err);
 		if (rc)
 			break;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -829,10 +796,10 @@ int store_stage_page(struct store *s, enum stage stage,
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
 	if (rc == MDB_NOTFOUND || rc > 0)
-		rc = rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "order");
+		rc = rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "order");
 	mdb_cursor_close(c);
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -846,12 +813,12 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	uint64_t *keys = NULL;
 	size_t got = 0;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "order");
+		rc = st_fail(NULL, rc, err, "order");
 		goto end;
 	}
 	if (pos)
@@ -876,13 +843,13 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	}
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND) {
-		rc = lmdb_fail(NULL, rc, err, "order");
+		rc = st_fail(NULL, rc, err, "order");
 		goto end;
 	}
 	rc = 0;
 	for (size_t i = got; i-- > 0 && !rc;) {
 		struct idea *idea;
-		rc = idea_load(&t, keys[i], &idea, err);
+		rc = st_idea_load(&t, keys[i], &idea, err);
 		if (rc)
 			break;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -890,7 +857,7 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	}
 end:
 	free(keys);
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -902,12 +869,12 @@ int store_idea_foreach(struct store *s,
 	MDB_cursor *c;
 	MDB_val key, val;
 	int stop = 0;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "order");
+		rc = st_fail(NULL, rc, err, "order");
 		goto end;
 	}
 	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
@@ -918,7 +885,7 @@ int store_idea_foreach(struct store *s,
 					 "order");
 			break;
 		}
-		rc = idea_load(&t, codec_get_u64((unsigned char *)key.mv_data +
+		rc = st_idea_load(&t, codec_get_u64((unsigned char *)key.mv_data +
 						 9),
 			       &idea, err);
 		if (rc)
@@ -934,10 +901,10 @@ int store_idea_foreach(struct store *s,
 	else if (rc == MDB_NOTFOUND)
 		rc = 0;
 	else if (rc > 0)
-		rc = lmdb_fail(NULL, rc, err, "order");
+		rc = st_fail(NULL, rc, err, "order");
 	mdb_cursor_close(c);
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -950,13 +917,13 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
 	int stop = 0;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[idea_key ? DB_LOG_IDEA : DB_LOG],
 			     &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "log");
+		rc = st_fail(NULL, rc, err, "log");
 		goto end;
 	}
 	if (idea_key) {
@@ -973,7 +940,7 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 			if (key.mv_size != sizeof(pk) ||
 			    codec_get_u64(key.mv_data) != idea_key)
 				break;
-			rc = log_read(&t,
+			rc = st_log_read(&t,
 				      codec_get_u64((unsigned char *)key.mv_data +
 						    8),
 				      &e, err);
@@ -999,10 +966,10 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 	else if (rc == MDB_NOTFOUND)
 		rc = 0;
 	else if (rc > 0)
-		rc = lmdb_fail(NULL, rc, err, "log");
+		rc = st_fail(NULL, rc, err, "log");
 	mdb_cursor_close(c);
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -1013,14 +980,14 @@ int store_comments(struct store *s, uint64_t idea_key,
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	*out = NULL;
 	*n = 0;
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_COMMENTS], &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "comments");
+		rc = st_fail(NULL, rc, err, "comments");
 		goto end;
 	}
 	codec_pair_key(pk, idea_key, 0);
@@ -1030,7 +997,7 @@ int store_comments(struct store *s, uint64_t idea_key,
 	while (rc == 0 && key.mv_size == sizeof(pk) &&
 	       codec_get_u64(key.mv_data) == idea_key) {
 		struct log_entry e;
-		rc = log_read(&t, codec_get_u64((unsigned char *)key.mv_data + 8),
+		rc = st_log_read(&t, codec_get_u64((unsigned char *)key.mv_data + 8),
 			      &e, err);
 		if (rc)
 			break;
@@ -1041,17 +1008,17 @@ int store_comments(struct store *s, uint64_t idea_key,
 	if (rc == MDB_NOTFOUND)
 		rc = 0;
 	else if (rc > 0)
-		rc = lmdb_fail(NULL, rc, err, "comments");
+		rc = st_fail(NULL, rc, err, "comments");
 	mdb_cursor_close(c);
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
 /* ------------------------------------------------------------ actions */
 
 /* Bumps revision and stamps who and when, before an idea is written. */
-static void idea_touch(struct idea *idea, const struct store_actor *actor)
+void st_idea_touch(struct idea *idea, const struct store_actor *actor)
 {
 	idea_set_u64(idea, IDEA_REVISION, idea_revision(idea) + 1);
 	idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
@@ -1059,7 +1026,7 @@ static void idea_touch(struct idea *idea, const struct store_actor *actor)
 }
 
 /* Refuses when the idea is no longer at the revision the caller read. */
-static int rev_check(const struct idea *idea, uint64_t expect_rev,
+int st_rev_check(const struct idea *idea, uint64_t expect_rev,
 		     struct fai_err *err)
 {
 	uint64_t rev = idea_revision(idea);
@@ -1081,17 +1048,17 @@ static int ref_assign(struct store_txn *t, struct idea *idea,
 	MDB_val v;
 	const char *region = idea_get(idea, IDEA_REGION);
 	snprintf(key, sizeof(key), "seq:%s", region);
-	int rc = meta_u64(t, key, &n, err);
+	int rc = st_meta_u64(t, key, &n, err);
 	if (rc)
 		return rc;
 	do { /* skip numbers taken by imported ideas */
 		validate_ref_format(ref, sizeof(ref), region, (unsigned long)++n);
-		rc = get(t, DB_BY_REF, ref, strlen(ref), &v);
+		rc = st_get(t, DB_BY_REF, ref, strlen(ref), &v);
 	} while (rc == 0);
 	if (rc != MDB_NOTFOUND)
-		return lmdb_fail(t, rc, err, "by_ref");
+		return st_fail(t, rc, err, "by_ref");
 	idea_set_raw(idea, IDEA_REF, ref);
-	return meta_set_u64(t, key, n, err);
+	return st_meta_set_u64(t, key, n, err);
 }
 
 /* Writes the indexes of a new idea; refuses a taken id or ref. */
@@ -1104,22 +1071,22 @@ static int indexes_put(struct store_txn *t, const struct idea *idea,
 	if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0)
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UUID, "id",
 				   idea_get(idea, IDEA_ID));
-	int rc = put(t, DB_BY_ID, id, UUID_LEN, k, 8, MDB_NOOVERWRITE, err);
+	int rc = st_put(t, DB_BY_ID, id, UUID_LEN, k, 8, MDB_NOOVERWRITE, err);
 	if (rc == -FAI_ESTORE && !t->map_full) {
 		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, "id",
 				   idea_get(idea, IDEA_ID));
 	}
 	if (rc)
 		return rc;
-	rc = put(t, DB_BY_REF, ref, strlen(ref), k, 8, MDB_NOOVERWRITE, err);
+	rc = st_put(t, DB_BY_REF, ref, strlen(ref), k, 8, MDB_NOOVERWRITE, err);
 	if (rc == -FAI_ESTORE && !t->map_full)
 		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, "ref", ref);
 	if (rc)
 		return rc;
-	rc = order_put(t, idea, err);
+	rc = st_order_put(t, idea, err);
 	if (rc)
 		return rc;
-	return count_add(t, idea_stage(idea), 1, err);
+	return st_count_add(t, idea_stage(idea), 1, err);
 }
 
 /* A changes array holding every non-empty field: the CREATE snapshot. */
@@ -1168,28 +1135,28 @@ int store_txn_create(struct store_txn *t, const struct store_actor *actor,
 	if (rc)
 		return rc;
 
-	rc = meta_u64(t, "next_key", &next, err);
+	rc = st_meta_u64(t, "next_key", &next, err);
 	if (rc)
 		return rc;
 	idea->key = next ? next : 1;
-	rc = meta_set_u64(t, "next_key", idea->key + 1, err);
+	rc = st_meta_set_u64(t, "next_key", idea->key + 1, err);
 	if (rc)
 		return rc;
-	rc = rank_next(t, idea_stage(idea), &idea->rank, err);
+	rc = st_rank_next(t, idea_stage(idea), &idea->rank, err);
 	if (rc)
 		return rc;
-	rc = idea_store(t, idea, MDB_APPEND, err);
+	rc = st_idea_store(t, idea, MDB_APPEND, err);
 	if (rc)
 		return rc;
 	rc = indexes_put(t, idea, err);
 	if (rc)
 		return rc;
 
-	log_start(&e, actor, LOG_CREATE, idea);
+	st_log_start(&e, actor, LOG_CREATE, idea);
 	nch = snapshot(idea, &ch);
 	e.changes = ch;
 	e.nchanges = nch;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 	idea_changes_free(ch, nch);
 	return rc;
 }
@@ -1227,7 +1194,7 @@ int store_idea_create(struct store *s, const struct store_actor *actor,
 
 /* Writes an updated idea (same key) and logs the difference from before.
  * Moves its board entry when stage or rank changed. */
-static int idea_update(struct store_txn *t, const struct store_actor *actor,
+int st_idea_update(struct store_txn *t, const struct store_actor *actor,
 		       const struct idea *before, struct idea *after,
 		       enum log_kind kind, const char *text, int forced,
 		       uint64_t target, struct fai_err *err)
@@ -1237,23 +1204,23 @@ static int idea_update(struct store_txn *t, const struct store_actor *actor,
 	size_t nch;
 	int rc;
 
-	idea_touch(after, actor);
+	st_idea_touch(after, actor);
 	enum stage s0 = idea_stage(before), s1 = idea_stage(after);
 	if (s0 != s1 || before->rank != after->rank) {
-		rc = order_del(t, before, err);
+		rc = st_order_del(t, before, err);
 		if (!rc)
-			rc = order_put(t, after, err);
+			rc = st_order_put(t, after, err);
 		if (!rc && s0 != s1)
-			rc = count_add(t, s0, -1, err);
+			rc = st_count_add(t, s0, -1, err);
 		if (!rc && s0 != s1)
-			rc = count_add(t, s1, 1, err);
+			rc = st_count_add(t, s1, 1, err);
 		if (rc)
 			return rc;
 	}
-	rc = idea_store(t, after, 0, err);
+	rc = st_idea_store(t, after, 0, err);
 	if (rc)
 		return rc;
-	log_start(&e, actor, kind, after);
+	st_log_start(&e, actor, kind, after);
 	nch = idea_diff(before, after, 1, &ch);
 	if (before->rank != after->rank) {
 		ch = xrealloc(ch, (nch + 1) * sizeof(*ch));
@@ -1269,7 +1236,7 @@ static int idea_update(struct store_txn *t, const struct store_actor *actor,
 	e.text = (char *)(uintptr_t)text;
 	e.forced = forced;
 	e.target = target;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 	idea_changes_free(ch, nch);
 	return rc;
 }
@@ -1280,13 +1247,13 @@ static int idea_load_for(struct store_txn *t, const char *ref_or_id,
 			 struct fai_err *err)
 {
 	uint64_t key;
-	int rc = idea_lookup(t, ref_or_id, &key, err);
+	int rc = st_idea_lookup(t, ref_or_id, &key, err);
 	if (rc)
 		return rc;
-	rc = idea_load(t, key, out, err);
+	rc = st_idea_load(t, key, out, err);
 	if (rc)
 		return rc;
-	rc = rev_check(*out, expect_rev, err);
+	rc = st_rev_check(*out, expect_rev, err);
 	if (rc) {
 		idea_free(*out);
 		*out = NULL;
@@ -1342,7 +1309,7 @@ static int edit_txn(struct store_txn *t, void *arg, struct fai_err *err)
 				 idea_get(before, IDEA_REF));
 		goto out;
 	}
-	rc = idea_update(t, a->actor, before, after, LOG_EDIT, NULL, 0, 0,
+	rc = st_idea_update(t, a->actor, before, after, LOG_EDIT, NULL, 0, 0,
 			 err);
 	a->rev = idea_revision(after);
 out:
@@ -1400,10 +1367,10 @@ static int move_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		goto out;
 	after = idea_clone(before);
 	stage_move_apply(after, a->to, a->reason, a->actor->now);
-	rc = rank_next(t, a->to, &after->rank, err);
+	rc = st_rank_next(t, a->to, &after->rank, err);
 	if (rc)
 		goto out;
-	rc = idea_update(t, a->actor, before, after, LOG_MOVE, a->reason,
+	rc = st_idea_update(t, a->actor, before, after, LOG_MOVE, a->reason,
 			 gated, 0, err);
 	a->rev = idea_revision(after);
 out:
@@ -1444,17 +1411,17 @@ static int comment_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	int rc = idea_load_for(t, a->ref, a->expect_rev, &idea, err);
 	if (rc)
 		return rc;
-	idea_touch(idea, a->actor);
-	rc = idea_store(t, idea, 0, err);
+	st_idea_touch(idea, a->actor);
+	rc = st_idea_store(t, idea, 0, err);
 	if (rc)
 		goto out;
-	log_start(&e, a->actor, LOG_COMMENT, idea);
+	st_log_start(&e, a->actor, LOG_COMMENT, idea);
 	e.text = (char *)(uintptr_t)a->text;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 	if (rc)
 		goto out;
 	codec_pair_key(pk, idea->key, e.seq);
-	rc = put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0, err);
+	rc = st_put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0, err);
 	a->rev = idea_revision(idea);
 out:
 	idea_free(idea);
@@ -1498,7 +1465,7 @@ static int column_renumber(struct store_txn *t, enum stage st,
 	size_t n = 0;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	codec_order_key(k, (int)st, 0, 0);
 	key.mv_size = sizeof(k);
 	key.mv_data = k;
@@ -1512,20 +1479,20 @@ static int column_renumber(struct store_txn *t, enum stage st,
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND) {
 		free(keys);
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	}
 	rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct idea *idea;
-		rc = idea_load(t, keys[i], &idea, err);
+		rc = st_idea_load(t, keys[i], &idea, err);
 		if (rc)
 			break;
-		rc = order_del(t, idea, err);
+		rc = st_order_del(t, idea, err);
 		idea->rank = STORE_RANK_FIRST + (uint64_t)i * STORE_RANK_GAP;
 		if (!rc)
-			rc = order_put(t, idea, err);
+			rc = st_order_put(t, idea, err);
 		if (!rc)
-			rc = idea_store(t, idea, 0, err);
+			rc = st_idea_store(t, idea, 0, err);
 		idea_free(idea);
 	}
 	free(keys);
@@ -1548,7 +1515,7 @@ static int rank_between(struct store_txn *t, const struct idea *idea,
 	int have_far = 0;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	codec_order_key(k, (int)st, idea->rank, idea->key);
 	key.mv_size = sizeof(k);
 	key.mv_data = k;
@@ -1570,7 +1537,7 @@ static int rank_between(struct store_txn *t, const struct idea *idea,
 	}
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
-		return lmdb_fail(t, rc, err, "order");
+		return st_fail(t, rc, err, "order");
 	if (moved == 0)
 		return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, NULL,
 				   idea_get(idea, IDEA_REF));
@@ -1613,7 +1580,7 @@ static int reorder_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		uint64_t key = before->key;
 		idea_free(before);
 		before = NULL;
-		rc = idea_load(t, key, &before, err);
+		rc = st_idea_load(t, key, &before, err);
 		if (!rc)
 			rc = rank_between(t, before, a->delta, &rank, err);
 		if (rc == 1)
@@ -1624,7 +1591,7 @@ static int reorder_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		goto out;
 	after = idea_clone(before);
 	after->rank = rank;
-	rc = idea_update(t, a->actor, before, after, LOG_REORDER, NULL, 0, 0,
+	rc = st_idea_update(t, a->actor, before, after, LOG_REORDER, NULL, 0, 0,
 			 err);
 	a->rev = idea_revision(after);
 out:
@@ -1664,7 +1631,7 @@ static int undo_find(struct store_txn *t, const char *user, uint64_t seq,
 	int found = 0;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "log");
+		return st_fail(t, rc, err, "log");
 	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
 	while (rc == 0 && !found) {
 		struct log_entry e;
@@ -1709,7 +1676,7 @@ static int undo_find(struct store_txn *t, const char *user, uint64_t seq,
 	if (found)
 		return 0;
 	if (rc && rc != MDB_NOTFOUND)
-		return rc < 0 ? rc : lmdb_fail(t, rc, err, "log");
+		return rc < 0 ? rc : st_fail(t, rc, err, "log");
 	return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, "user", user);
 }
 
@@ -1722,19 +1689,19 @@ static int undo_create(struct store_txn *t, const struct store_actor *actor,
 	struct log_entry e;
 	struct idea_change *ch = NULL;
 	size_t nch;
-	int rc = order_del(t, idea, err);
+	int rc = st_order_del(t, idea, err);
 	if (!rc)
-		rc = count_add(t, idea_stage(idea), -1, err);
+		rc = st_count_add(t, idea_stage(idea), -1, err);
 	if (!rc && uuid_parse(idea_get(idea, IDEA_ID), id) == 0)
-		rc = del(t, DB_BY_ID, id, UUID_LEN, err);
+		rc = st_del(t, DB_BY_ID, id, UUID_LEN, err);
 	if (!rc)
-		rc = del(t, DB_BY_REF, ref, strlen(ref), err);
+		rc = st_del(t, DB_BY_REF, ref, strlen(ref), err);
 	codec_put_u64(k, idea->key);
 	if (!rc)
-		rc = del(t, DB_IDEAS, k, 8, err);
+		rc = st_del(t, DB_IDEAS, k, 8, err);
 	if (rc)
 		return rc;
-	log_start(&e, actor, LOG_UNDO, idea);
+	st_log_start(&e, actor, LOG_UNDO, idea);
 	e.revision = idea_revision(idea) + 1;
 	e.target = target;
 	struct idea *empty = idea_new();
@@ -1742,7 +1709,7 @@ static int undo_create(struct store_txn *t, const struct store_actor *actor,
 	idea_free(empty);
 	e.changes = ch;
 	e.nchanges = nch;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 	idea_changes_free(ch, nch);
 	return rc;
 }
@@ -1755,17 +1722,17 @@ static int undo_config(struct store_txn *t, const struct store_actor *actor,
 	if (target->nchanges != 1 || !target->changes[0].name)
 		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, "log");
 	const struct idea_change *c = &target->changes[0];
-	int rc = meta_write(t, c->name, c->before ? c->before : "", err);
+	int rc = st_meta_write(t, c->name, c->before ? c->before : "", err);
 	if (rc)
 		return rc;
-	log_start(&e, actor, LOG_UNDO, NULL);
+	st_log_start(&e, actor, LOG_UNDO, NULL);
 	back.name = c->name;
 	back.before = c->after;
 	back.after = c->before;
 	e.changes = &back;
 	e.nchanges = 1;
 	e.target = target->seq;
-	return log_append(t, &e, err);
+	return st_log_append(t, &e, err);
 }
 
 /* Redoes a CREATE that an UNDO removed: the idea comes back under its key,
@@ -1787,20 +1754,20 @@ static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
 			idea_set_raw(idea, f, u->changes[i].before);
 	}
 	idea_set_u64(idea, IDEA_REVISION, u->revision);
-	idea_touch(idea, actor);
-	rc = rank_next(t, idea_stage(idea), &idea->rank, err);
+	st_idea_touch(idea, actor);
+	rc = st_rank_next(t, idea_stage(idea), &idea->rank, err);
 	if (!rc)
-		rc = idea_store(t, idea, MDB_NOOVERWRITE, err);
+		rc = st_idea_store(t, idea, MDB_NOOVERWRITE, err);
 	if (!rc)
 		rc = indexes_put(t, idea, err);
 	if (rc)
 		goto out;
-	log_start(&e, actor, LOG_UNDO, idea);
+	st_log_start(&e, actor, LOG_UNDO, idea);
 	e.target = u->seq;
 	nch = snapshot(idea, &ch);
 	e.changes = ch;
 	e.nchanges = nch;
-	rc = log_append(t, &e, err);
+	rc = st_log_append(t, &e, err);
 	idea_changes_free(ch, nch);
 out:
 	idea_free(idea);
@@ -1823,7 +1790,7 @@ static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
 	int ok = 1;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
 	if (rc)
-		return lmdb_fail(t, rc, err, "log_idea");
+		return st_fail(t, rc, err, "log_idea");
 	codec_pair_key(pk, e->idea_key, e->seq + 1);
 	key.mv_size = sizeof(pk);
 	key.mv_data = pk;
@@ -1837,7 +1804,7 @@ static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND) {
 		free(seqs);
-		return lmdb_fail(t, rc, err, "log_idea");
+		return st_fail(t, rc, err, "log_idea");
 	}
 	rc = 0;
 	/* Newest first, as undo_find: a live UNDO marks its target undone. */
@@ -1845,7 +1812,7 @@ static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
 	for (size_t i = n; i-- > 0 && ok && !rc;) {
 		struct log_entry l;
 		int done = 0;
-		rc = log_read(t, seqs[i], &l, err);
+		rc = st_log_read(t, seqs[i], &l, err);
 		if (rc)
 			break;
 		for (size_t j = 0; j < nundone; j++)
@@ -1876,7 +1843,7 @@ static int undo_root(struct store_txn *t, const struct log_entry *e,
 		if (target == 0 || target >= *seq)
 			return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, "log",
 					   NULL);
-		int rc = log_read(t, target, &l, err);
+		int rc = st_log_read(t, target, &l, err);
 		if (rc)
 			return rc;
 		(*depth)++;
@@ -1913,7 +1880,7 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (e->kind == LOG_CONFIG ||
 	    (e->kind == LOG_UNDO && !e->idea_key))
 		return undo_config(t, a->actor, e, err);
-	rc = idea_load(t, e->idea_key, &before, err);
+	rc = st_idea_load(t, e->idea_key, &before, err);
 	if (rc == -FAI_ENOTFOUND && e->kind == LOG_UNDO) {
 		fai_err_clear(err);
 		return undo_recreate(t, a->actor, e, err);
@@ -1949,9 +1916,9 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	after = idea_clone(before);
 	if (root == LOG_COMMENT) {
 		codec_pair_key(pk, before->key, root_seq);
-		rc = depth % 2 ? put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0,
+		rc = depth % 2 ? st_put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0,
 				     err)
-			       : del(t, DB_COMMENTS, pk, sizeof(pk), err);
+			       : st_del(t, DB_COMMENTS, pk, sizeof(pk), err);
 		if (rc)
 			goto out;
 	}
@@ -1968,7 +1935,7 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		if (f >= 0)
 			idea_set_raw(after, f, c->before);
 	}
-	rc = idea_update(t, a->actor, before, after, LOG_UNDO,
+	rc = st_idea_update(t, a->actor, before, after, LOG_UNDO,
 			 e->kind == LOG_COMMENT ? e->text : NULL, 0, e->seq,
 			 err);
 out:
@@ -2036,7 +2003,7 @@ static int index_points(struct store_txn *t, enum store_dbi db, const void *k,
 			size_t kn, uint64_t key)
 {
 	MDB_val v;
-	return get(t, db, k, kn, &v) == 0 && v.mv_size == 8 &&
+	return st_get(t, db, k, kn, &v) == 0 && v.mv_size == 8 &&
 	       codec_get_u64(v.mv_data) == key;
 }
 
@@ -2049,7 +2016,7 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 	struct store_txn *t = ck->t;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_IDEAS], &c);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "ideas");
+		return st_fail(NULL, rc, err, "ideas");
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		struct idea *idea;
@@ -2077,7 +2044,7 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		enum stage st = idea_stage(idea);
 		codec_order_key(ok, (int)st, idea->rank, k);
 		MDB_val v;
-		if (st == STAGE_NONE || get(t, DB_ORDER, ok, sizeof(ok), &v))
+		if (st == STAGE_NONE || st_get(t, DB_ORDER, ok, sizeof(ok), &v))
 			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref, "%s",
 				idea_get(idea, IDEA_STAGE));
 		if (st != STAGE_NONE)
@@ -2086,7 +2053,7 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		idea_free(idea);
 	}
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "ideas");
+	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "ideas");
 }
 
 /* Every index entry points at an idea that names it back. */
@@ -2101,7 +2068,7 @@ static int check_index(struct check *ck, enum store_dbi db,
 						 : STORE_PROBLEM_ORDER_INDEX;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, store_db_names[db]);
+		return st_fail(NULL, rc, err, store_db_names[db]);
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		uint64_t k;
@@ -2122,7 +2089,7 @@ static int check_index(struct check *ck, enum store_dbi db,
 		if (db != DB_ORDER)
 			continue; /* by_id/by_ref: check_ideas saw the pair */
 		struct idea *idea;
-		if (idea_load(t, k, &idea, err) < 0) {
+		if (st_idea_load(t, k, &idea, err) < 0) {
 			problem(ck, p, where, "order: unreadable idea");
 			continue;
 		}
@@ -2134,7 +2101,7 @@ static int check_index(struct check *ck, enum store_dbi db,
 	}
 	mdb_cursor_close(c);
 	return rc == MDB_NOTFOUND ? 0
-				  : lmdb_fail(NULL, rc, err, store_db_names[db]);
+				  : st_fail(NULL, rc, err, store_db_names[db]);
 }
 
 /* The log: revisions of each idea consecutive from 1, per-idea index
@@ -2147,7 +2114,7 @@ static int check_log(struct check *ck, struct fai_err *err)
 	uint64_t with_idea = 0, indexed = 0;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "log");
+		return st_fail(NULL, rc, err, "log");
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		struct log_entry e;
@@ -2164,7 +2131,7 @@ static int check_log(struct check *ck, struct fai_err *err)
 			unsigned char pk[CODEC_PAIR_KEY_LEN];
 			MDB_val v;
 			codec_pair_key(pk, e.idea_key, seq);
-			if (get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
+			if (st_get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
 				problem(ck, STORE_PROBLEM_LOG_INDEX, e.ref,
 					"%s", where);
 			if (e.idea_key >= ck->nkeys) {
@@ -2185,11 +2152,11 @@ static int check_log(struct check *ck, struct fai_err *err)
 	}
 	mdb_cursor_close(c);
 	if (rc != MDB_NOTFOUND)
-		return lmdb_fail(NULL, rc, err, "log");
+		return st_fail(NULL, rc, err, "log");
 
 	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "log_idea");
+		return st_fail(NULL, rc, err, "log_idea");
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT))
 		indexed++;
@@ -2212,7 +2179,7 @@ static int check_log(struct check *ck, struct fai_err *err)
 
 	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_COMMENTS], &c);
 	if (rc)
-		return lmdb_fail(NULL, rc, err, "comments");
+		return st_fail(NULL, rc, err, "comments");
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		struct log_entry e;
@@ -2227,7 +2194,7 @@ static int check_log(struct check *ck, struct fai_err *err)
 		snprintf(where, sizeof(where), "#%llu/%llu",
 			 (unsigned long long)k, (unsigned long long)seq);
 		if (!k || k >= ck->nkeys || !ck->idearev[k] ||
-		    log_read(t, seq, &e, &lerr) < 0) {
+		    st_log_read(t, seq, &e, &lerr) < 0) {
 			problem(ck, STORE_PROBLEM_COMMENT, where, "comments");
 			continue;
 		}
@@ -2237,7 +2204,7 @@ static int check_log(struct check *ck, struct fai_err *err)
 		log_entry_clear(&e);
 	}
 	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : lmdb_fail(NULL, rc, err, "comments");
+	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "comments");
 }
 
 int store_check(struct store *s,
@@ -2248,14 +2215,14 @@ int store_check(struct store *s,
 	struct store_txn t;
 	struct check ck;
 	uint64_t counts[STAGE_COUNT] = {0}, kept[STAGE_COUNT];
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
 	memset(&ck, 0, sizeof(ck));
 	ck.t = &t;
 	ck.fn = fn;
 	ck.arg = arg;
-	rc = meta_u64(&t, "next_key", &ck.nkeys, err);
+	rc = st_meta_u64(&t, "next_key", &ck.nkeys, err);
 	if (rc)
 		goto end;
 	if (ck.nkeys == 0)
@@ -2282,7 +2249,7 @@ int store_check(struct store *s,
 	free(ck.logrev);
 	free(ck.idearev);
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc ? rc : ck.problems;
 }
 
@@ -2291,22 +2258,22 @@ int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err)
 	struct store_txn t;
 	MDB_cursor *c;
 	MDB_val key, val;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	*seq = 0;
 	if (rc)
 		return rc;
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_LOG], &c);
 	if (rc) {
-		rc = lmdb_fail(NULL, rc, err, "log");
+		rc = st_fail(NULL, rc, err, "log");
 		goto end;
 	}
 	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
 	if (rc == 0 && key.mv_size == 8)
 		*seq = codec_get_u64(key.mv_data);
 	mdb_cursor_close(c);
-	rc = rc == MDB_NOTFOUND || rc == 0 ? 0 : lmdb_fail(NULL, rc, err, "log");
+	rc = rc == MDB_NOTFOUND || rc == 0 ? 0 : st_fail(NULL, rc, err, "log");
 end:
-	rd_end(&t);
+	st_rd_end(&t);
 	return rc;
 }
 
@@ -2319,10 +2286,10 @@ int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
 		  struct fai_err *err)
 {
 	struct store_txn t;
-	int rc = rd_begin(s, &t, err);
+	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = log_read(&t, seq, e, err);
-	rd_end(&t);
+	rc = st_log_read(&t, seq, e, err);
+	st_rd_end(&t);
 	return rc;
 }

@@ -1,0 +1,77 @@
+/* csvio.h - reading and writing CSV through libcsv, as RFC 4180 says and as
+ * French spreadsheets write it.
+ *
+ * The reader streams a file (memory stays flat in its size), detects a
+ * UTF-8 byte-order mark, the delimiter (',' ';' or TAB, from the first
+ * line) and Windows-1252 text (turned into UTF-8), keeps spaces around
+ * fields and gives a blank line as a record of one empty field (libcsv's
+ * defaults trim and drop them), tracks the line each record starts on, and
+ * refuses cells over 64 KiB and rows over 1 MiB.  The writer quotes only
+ * where needed and writes each row with one fwrite. */
+#ifndef FAI_CSVIO_H
+#define FAI_CSVIO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/sha256.h"
+
+enum csv_dialect {
+	CSV_DIALECT_RFC4180,  /* ',' CRLF, UTF-8 without BOM */
+	CSV_DIALECT_EXCEL_FR, /* ';' CRLF, UTF-8 with BOM, formula guard */
+};
+
+/* ------------------------------------------------------------ writer */
+
+struct csvw;
+
+/* Starts writing to f (the BOM of excel-fr comes with the first row). */
+struct csvw *csvw_new(FILE *f, enum csv_dialect d);
+/* Adds a cell to the current row; text cells get the formula guard in the
+ * excel-fr dialect (numbers pass text 0). */
+void csvw_cell(struct csvw *w, const char *s, size_t n, int text);
+/* Writes the row.  Returns 0 or -FAI_EIO. */
+int csvw_row_end(struct csvw *w);
+/* Returns the bytes written so far. */
+unsigned long long csvw_bytes(const struct csvw *w);
+void csvw_free(struct csvw *w);
+
+/* ------------------------------------------------------------ reader */
+
+struct csvr;
+
+struct csvr_row {
+	char **cells;  /* NUL-terminated copies (cells may also hold NULs) */
+	size_t *lens;
+	size_t n;
+	long line;     /* physical line the record starts on, from 1 */
+};
+
+/* Opens path for reading: a first pass checks the encoding (UTF-8, or
+ * Windows-1252 when no valid multi-byte UTF-8 appears) and computes the
+ * file's SHA-256; an invalid byte sequence is -FAI_EINVAL with err naming
+ * the file, line and column.  Returns 0 with *out to free with csvr_free. */
+int csvr_open(struct csvr **out, const char *path, struct fai_err *err);
+
+/* The next record into *row (valid until the next call).  Returns 1, 0 at
+ * the end, or a negative error with err naming file and line (malformed
+ * quoting, a cell over 64 KiB, a row over 1 MiB, a read error). */
+int csvr_next(struct csvr *r, struct csvr_row **row, struct fai_err *err);
+
+char csvr_delimiter(const struct csvr *r);
+int csvr_cp1252(const struct csvr *r); /* 1 when converted */
+int csvr_bom(const struct csvr *r);
+unsigned long long csvr_size(const struct csvr *r);
+unsigned long long csvr_offset(const struct csvr *r); /* bytes read */
+void csvr_sha256(const struct csvr *r, unsigned char out[SHA256_LEN]);
+void csvr_free(struct csvr *r);
+
+/* Parses a whole buffer with the same rules (a delimiter, no detection),
+ * calling row for each record: the conformance tests feed it in chunks of
+ * every size.  chunk 0 means all at once.  Returns 0 or the first error. */
+int csv_parse_buffer(const char *data, size_t n, char delim, size_t chunk,
+		     void (*row)(const struct csvr_row *r, void *arg),
+		     void *arg, struct fai_err *err);
+
+#endif

@@ -1,0 +1,101 @@
+/* internal.h - what the modules of store/ share and nothing else sees:
+ * the environment, the write transaction, the named databases and the
+ * primitives that read and write them (store.c).  Never included outside
+ * store/. */
+#ifndef FAI_STORE_INTERNAL_H
+#define FAI_STORE_INTERNAL_H
+
+#include <lmdb.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../core/idea.h"
+#include "../core/log.h"
+#include "store.h"
+
+#define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
+#define STORE_MAX_MAPSIZE ((size_t)1 << 44)
+#define STORE_RANK_GAP ((uint64_t)1 << 20)
+#define STORE_RANK_FIRST ((uint64_t)1 << 40)
+#define STORE_READER_CHECK_EVERY 256
+
+enum store_dbi {
+	DB_META,
+	DB_IDEAS,
+	DB_BY_ID,
+	DB_BY_REF,
+	DB_ORDER,
+	DB_LOG,
+	DB_LOG_IDEA,
+	DB_COMMENTS,
+	DB_EXCHANGED, /* u64 key -> what was last exchanged (exchange.c) */
+	DB_COUNT
+};
+
+extern const char *const store_db_names[DB_COUNT];
+
+struct store {
+	MDB_env *env;
+	MDB_dbi dbi[DB_COUNT];
+	char *path;
+	unsigned flags;
+	unsigned reads; /* read transactions since the last reader check */
+	uint64_t my_seq; /* seq of the last log entry this process wrote */
+	uint64_t pending_seq; /* ... in the transaction not yet committed */
+};
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;
+	int map_full; /* LMDB said MDB_MAP_FULL: grow and retry */
+};
+
+/* Turns an LMDB code into -FAI_ESTORE with a detail, noting a full map. */
+int st_fail(struct store_txn *t, int rc, struct fai_err *err, const char *what);
+/* mdb_get on a database; returns the LMDB code. */
+int st_get(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, MDB_val *v);
+/* mdb_put on a database; returns 0 or a negative error. */
+int st_put(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, const void *v, size_t vn, unsigned flags, struct fai_err *err);
+/* mdb_del (absent is fine); returns 0 or a negative error. */
+int st_del(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, struct fai_err *err);
+/* Reads a meta value as a heap string, NULL when absent. */
+int st_meta_read(struct store_txn *t, const char *key, char **out, struct fai_err *err);
+/* Writes a meta value. */
+int st_meta_write(struct store_txn *t, const char *key, const char *value, struct fai_err *err);
+/* Reads a meta number (0 when absent). */
+int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out, struct fai_err *err);
+/* Writes a meta number. */
+int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v, struct fai_err *err);
+/* Adds delta to the card count of a stage. */
+int st_count_add(struct store_txn *t, enum stage st, int delta, struct fai_err *err);
+/* Loads the idea stored under key. */
+int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out, struct fai_err *err);
+/* Writes an idea record under idea->key. */
+int st_idea_store(struct store_txn *t, const struct idea *idea, unsigned flags, struct fai_err *err);
+/* Finds the key of the idea named by a reference or UUID. */
+int st_idea_lookup(struct store_txn *t, const char *what, uint64_t *key, struct fai_err *err);
+/* The rank after the last card of a stage. */
+int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank, struct fai_err *err);
+/* Adds the board-order entry of an idea. */
+int st_order_put(struct store_txn *t, const struct idea *idea, struct fai_err *err);
+/* Removes the board-order entry of an idea. */
+int st_order_del(struct store_txn *t, const struct idea *idea, struct fai_err *err);
+/* Appends a log entry (and its per-idea index); sets e->seq. */
+int st_log_append(struct store_txn *t, struct log_entry *e, struct fai_err *err);
+/* Reads log entry seq. */
+int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e, struct fai_err *err);
+/* Fills the common part of a log entry for an action. */
+void st_log_start(struct log_entry *e, const struct store_actor *actor, enum log_kind kind, const struct idea *idea);
+/* Begins a read transaction (adopting a map grown elsewhere). */
+int st_rd_begin(struct store *s, struct store_txn *t, struct fai_err *err);
+/* Ends a read transaction. */
+void st_rd_end(struct store_txn *t);
+/* Bumps revision, stamps updated_at and updated_by. */
+void st_idea_touch(struct idea *idea, const struct store_actor *actor);
+/* -FAI_ECONFLICT when the idea is not at expect_rev (0: any). */
+int st_rev_check(const struct idea *idea, uint64_t expect_rev, struct fai_err *err);
+/* Writes an updated idea, moves its board entry, logs the diff. */
+int st_idea_update(struct store_txn *t, const struct store_actor *actor, const struct idea *before, struct idea *after, enum log_kind kind, const char *text, int forced, uint64_t target, struct fai_err *err);
+
+#endif
