@@ -79,7 +79,7 @@ $(BUILD)/libfaistore.a: $(STORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(FAI): $(TUI_OBJ) $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LMDB_LIBS) $(CSV_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CURSES_LIBS) $(LMDB_LIBS) $(CSV_LIBS)
 
 $(MO): po/fr.po
 	@mkdir -p $(dir $@)
@@ -87,10 +87,10 @@ $(MO): po/fr.po
 
 $(BUILD)/tests/core/%: tests/core/%.c $(BUILD)/libfaicore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS)
 $(BUILD)/tests/store/%: tests/store/%.c $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LMDB_LIBS) $(CSV_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LMDB_LIBS) $(CSV_LIBS) $(CMOCKA_LIBS)
 
 # The README's first command.
 run: all
@@ -117,6 +117,10 @@ asan: $(DEPS_STAMP)
 
 bench: all
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD)
+
+# libFuzzer harnesses (clang, ASan+UBSan) in build-fuzz/, FUZZ_SECONDS each.
+fuzz: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
 
 check-layers:
 	@sh tests/check-layers.sh

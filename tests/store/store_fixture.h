@@ -36,9 +36,9 @@
 #define FX_T0 ((int64_t)1764234000)
 
 struct fx {
-	char dir[PATH_MAX];  /* the temporary directory */
-	char path[PATH_MAX]; /* the store: dir/db (absent until created) */
-	char data[PATH_MAX]; /* path/data.mdb */
+	char dir[PATH_MAX];	  /* the temporary directory */
+	char path[PATH_MAX + 8];  /* the store: dir/db (absent until created) */
+	char data[PATH_MAX + 24]; /* path/data.mdb */
 	struct store *s;
 	struct store_actor alice;
 	struct store_actor bob;
@@ -130,14 +130,14 @@ static inline void fx_print_problem(enum store_problem p, const char *where,
 }
 
 /* Asserts that store_check finds nothing wrong. */
-#define fx_check_ok(s)                                                        \
-	do {                                                                  \
-		struct fai_err ce_;                                           \
-		fai_err_clear(&ce_);                                          \
-		int cr_ = store_check((s), fx_print_problem, NULL, &ce_);     \
-		if (cr_ != 0)                                                 \
-			fail_msg("store_check returned %d (%s)", cr_,         \
-				 ce_.detail);                                 \
+#define fx_check_ok(s)                                                         \
+	do {                                                                   \
+		struct fai_err ce_;                                            \
+		fai_err_clear(&ce_);                                           \
+		int cr_ = store_check((s), fx_print_problem, NULL, &ce_);      \
+		if (cr_ != 0)                                                  \
+			fail_msg("store_check returned %d (%s)", cr_,          \
+				 ce_.detail);                                  \
 	} while (0)
 
 /* A new idea with a title, region 84, and optional need/territory. */
@@ -196,9 +196,8 @@ static inline void fx_column(struct fx *f, enum stage st, char *out,
 {
 	struct idea **v = NULL;
 	size_t n = 0;
-	assert_int_equal(store_stage_page(f->s, st, NULL, 100000, &v, &n,
-					  &f->err),
-			 0);
+	assert_int_equal(
+	    store_stage_page(f->s, st, NULL, 100000, &v, &n, &f->err), 0);
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(out);
@@ -370,9 +369,8 @@ static inline void fx_log_read(struct fx *f, uint64_t key, struct fx_log *l)
 {
 	l->v = NULL;
 	l->n = 0;
-	assert_int_equal(store_log_foreach(f->s, key, 0, fx_log_collect, l,
-					   &f->err),
-			 0);
+	assert_int_equal(
+	    store_log_foreach(f->s, key, 0, fx_log_collect, l, &f->err), 0);
 }
 
 /* The last log entry, fully (free with log_entry_clear). */
@@ -389,8 +387,8 @@ static inline int fx_last_keep(const struct log_entry *e, void *arg)
 	l->e.user = xstrdup(e->user);
 	l->e.client = xstrdup(e->client);
 	l->e.text = xstrdup(e->text);
-	l->e.changes = xcalloc(e->nchanges ? e->nchanges : 1,
-			       sizeof(*e->changes));
+	l->e.changes =
+	    xcalloc(e->nchanges ? e->nchanges : 1, sizeof(*e->changes));
 	for (size_t i = 0; i < e->nchanges; i++) {
 		l->e.changes[i].name = xstrdup(e->changes[i].name);
 		l->e.changes[i].before = xstrdup(e->changes[i].before);
@@ -405,9 +403,8 @@ static inline void fx_last_entry(struct fx *f, uint64_t key,
 {
 	struct fx_last l;
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(store_log_foreach(f->s, key, 0, fx_last_keep, &l,
-					   &f->err),
-			 0);
+	assert_int_equal(
+	    store_log_foreach(f->s, key, 0, fx_last_keep, &l, &f->err), 0);
 	assert_true(l.have);
 	*out = l.e;
 }

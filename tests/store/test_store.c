@@ -50,9 +50,9 @@ static void test_open_create_and_missing(void **state)
 
 	/* CREATE|EXCL on an existing store refuses; CREATE alone opens it and
 	 * keeps its region. */
-	assert_int_equal(store_open(&s, f->path, STORE_CREATE | STORE_EXCL, "11",
-				    0, &err),
-			 -FAI_EEXIST);
+	assert_int_equal(
+	    store_open(&s, f->path, STORE_CREATE | STORE_EXCL, "11", 0, &err),
+	    -FAI_EEXIST);
 	assert_null(s);
 	assert_int_equal(err.code, FAI_EEXIST);
 	assert_int_equal(store_open(&s, f->path, STORE_CREATE, "11", 0, &err),
@@ -87,9 +87,8 @@ static void test_open_readonly(void **state)
 	f->s = NULL;
 	snap.bytes = fx_slurp(f->data, &snap.n);
 
-	assert_int_equal(store_open(&ro, f->path, STORE_READONLY, NULL, 0,
-				    &f->err),
-			 0);
+	assert_int_equal(
+	    store_open(&ro, f->path, STORE_READONLY, NULL, 0, &f->err), 0);
 	/* Reading works... */
 	struct idea *i = NULL;
 	assert_int_equal(store_idea_find(ro, ref, &i, &f->err), 0);
@@ -106,16 +105,16 @@ static void test_open_readonly(void **state)
 			 -FAI_EPERM);
 	idea_free(n);
 	struct store_set set = {IDEA_TITLE, "Autre"};
-	assert_int_equal(store_idea_edit(ro, &f->alice, ref, &set, 1, 0, NULL,
-					 &f->err),
-			 -FAI_EPERM);
-	assert_int_equal(store_idea_comment(ro, &f->alice, ref, "bonjour", 0,
-					    NULL, &f->err),
-			 -FAI_EPERM);
+	assert_int_equal(
+	    store_idea_edit(ro, &f->alice, ref, &set, 1, 0, NULL, &f->err),
+	    -FAI_EPERM);
+	assert_int_equal(
+	    store_idea_comment(ro, &f->alice, ref, "bonjour", 0, NULL, &f->err),
+	    -FAI_EPERM);
 	assert_int_equal(store_meta_set(ro, "demo", "1", &f->err), -FAI_EPERM);
-	assert_int_equal(store_config_set(ro, &f->alice, "stale.days", "9",
-					  &f->err),
-			 -FAI_EPERM);
+	assert_int_equal(
+	    store_config_set(ro, &f->alice, "stale.days", "9", &f->err),
+	    -FAI_EPERM);
 	assert_int_equal(store_undo(ro, &f->alice, 0, NULL, &f->err),
 			 -FAI_EPERM);
 	store_close(ro);
@@ -183,9 +182,8 @@ static void test_create_assigns(void **state)
 	char when[ISOTIME_LEN];
 	uint64_t before = store_last_txn(f->s);
 
-	assert_int_equal(store_idea_create(f->s, fx_tick(&f->alice), i,
-					   &f->err),
-			 0);
+	assert_int_equal(
+	    store_idea_create(f->s, fx_tick(&f->alice), i, &f->err), 0);
 	assert_true(store_last_txn(f->s) != before);
 	assert_int_equal(uuid_parse(idea_get(i, IDEA_ID), u), 0);
 	assert_int_equal(strlen(idea_get(i, IDEA_ID)), UUID_STR_LEN - 1);
@@ -254,9 +252,9 @@ static void test_create_invalid(void **state)
 
 	/* Nothing at all. */
 	fai_err_clear(&f->err);
-	assert_int_equal(store_idea_create(f->s, fx_tick(&f->alice), i,
-					   &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    store_idea_create(f->s, fx_tick(&f->alice), i, &f->err),
+	    -FAI_EINVAL);
 	assert_string_equal(f->err.field, "region");
 
 	/* No title. */
@@ -379,9 +377,10 @@ static void test_find(void **state)
 	idea_free(b);
 
 	/* Not found. */
-	const char *missing[] = {"84-0003", "84-9999", "11-0001", "",
-				 "zz",      "84-",     "-1",      "84-1x",
-				 "3f1c1e0a-0000-4000-8000-000000000000"};
+	const char *missing[] = {
+	    "84-0003", "84-9999", "11-0001",
+	    "",	       "zz",	  "84-",
+	    "-1",      "84-1x",	  "3f1c1e0a-0000-4000-8000-000000000000"};
 	for (size_t k = 0; k < sizeof(missing) / sizeof(*missing); k++) {
 		i = (struct idea *)1;
 		fai_err_clear(&f->err);
@@ -406,16 +405,17 @@ static void test_edit(void **state)
 
 	fx_create(f, fx_tick(&f->alice), "Atelier vélo", "Réparer", NULL, ref);
 	struct store_set sets[] = {
-		{IDEA_TITLE, "  Atelier vélo participatif  "},
-		{IDEA_TERRITORY, "69123"},
-		{IDEA_NEED, "Réparer"}, /* unchanged: not in the log */
+	    {IDEA_TITLE, "  Atelier vélo participatif  "},
+	    {IDEA_TERRITORY, "69123"},
+	    {IDEA_NEED, "Réparer"}, /* unchanged: not in the log */
 	};
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), ref, sets, 3,
 					 0, &rev, &f->err),
 			 0);
 	assert_int_equal(rev, 2);
 	struct idea *i = fx_find(f, ref);
-	assert_string_equal(idea_get(i, IDEA_TITLE), "Atelier vélo participatif");
+	assert_string_equal(idea_get(i, IDEA_TITLE),
+			    "Atelier vélo participatif");
 	assert_string_equal(idea_get(i, IDEA_TERRITORY), "69123");
 	assert_string_equal(idea_get(i, IDEA_NEED), "Réparer");
 	assert_int_equal(idea_revision(i), 2);
@@ -479,9 +479,9 @@ static void test_edit_refusals(void **state)
 			 -FAI_ENOTHING);
 	assert_int_equal(rev, 77);
 	assert_int_equal(f->err.code, FAI_ENOTHING);
-	assert_int_equal(store_idea_edit(f->s, &f->alice, ref, NULL, 0, 0, NULL,
-					 &f->err),
-			 -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->alice, ref, NULL, 0, 0, NULL, &f->err),
+	    -FAI_ENOTHING);
 	struct store_set same_trimmed = {IDEA_TITLE, " Jardin partagé v2 "};
 	assert_int_equal(store_idea_edit(f->s, &f->alice, ref, &same_trimmed, 1,
 					 0, NULL, &f->err),
@@ -492,18 +492,18 @@ static void test_edit_refusals(void **state)
 		struct store_set set;
 		const char *field;
 	} bad[] = {
-		{{IDEA_SIRET, "123"}, "siret"},
-		{{IDEA_SIRET, "73282932000075"}, "siret"}, /* Luhn */
-		{{IDEA_REGION, "99"}, "region"},
-		{{IDEA_REGION, NULL}, "region"},
-		{{IDEA_TITLE, ""}, "title"},
-		{{IDEA_TITLE, "deux\nlignes"}, "title"},
-		{{IDEA_LAUNCH_DATE, "2025-02-30"}, "launch_date"},
-		{{IDEA_JOBS, "beaucoup"}, "jobs"},
-		{{IDEA_TERRITORY, "ZZ"}, "territory"},
-		{{IDEA_REVISION, "9"}, "revision"},
-		{{IDEA_STAGE, "launched"}, "stage"},
-		{{IDEA_REF, "84-0042"}, "ref"},
+	    {{IDEA_SIRET, "123"}, "siret"},
+	    {{IDEA_SIRET, "73282932000075"}, "siret"}, /* Luhn */
+	    {{IDEA_REGION, "99"}, "region"},
+	    {{IDEA_REGION, NULL}, "region"},
+	    {{IDEA_TITLE, ""}, "title"},
+	    {{IDEA_TITLE, "deux\nlignes"}, "title"},
+	    {{IDEA_LAUNCH_DATE, "2025-02-30"}, "launch_date"},
+	    {{IDEA_JOBS, "beaucoup"}, "jobs"},
+	    {{IDEA_TERRITORY, "ZZ"}, "territory"},
+	    {{IDEA_REVISION, "9"}, "revision"},
+	    {{IDEA_STAGE, "launched"}, "stage"},
+	    {{IDEA_REF, "84-0042"}, "ref"},
 	};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++) {
 		fai_err_clear(&f->err);
@@ -516,9 +516,9 @@ static void test_edit_refusals(void **state)
 	/* A bad value after a good one: nothing of the edit is kept. */
 	struct store_set mixed[] = {{IDEA_THEME, "Alimentation"},
 				    {IDEA_JOBS, "-3"}};
-	assert_int_equal(store_idea_edit(f->s, &f->alice, ref, mixed, 2, 0, NULL,
-					 &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->alice, ref, mixed, 2, 0, NULL, &f->err),
+	    -FAI_EINVAL);
 	assert_string_equal(f->err.field, "jobs");
 
 	/* Not found. */
@@ -530,15 +530,15 @@ static void test_edit_refusals(void **state)
 	 * rest, and changes nothing. */
 	struct store_set u = {IDEA_THEME, "Écologie"};
 	fai_err_clear(&f->err);
-	assert_int_equal(store_idea_edit(f->s, &f->bob, ref, &u, 1, 1, NULL,
-					 &f->err),
-			 -FAI_ECONFLICT);
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->bob, ref, &u, 1, 1, NULL, &f->err),
+	    -FAI_ECONFLICT);
 	assert_int_equal(f->err.code, FAI_ECONFLICT);
 	assert_int_not_equal(-FAI_ECONFLICT, -FAI_EINVAL);
 	assert_int_not_equal(-FAI_ECONFLICT, -FAI_ENOTHING);
-	assert_int_equal(store_idea_edit(f->s, &f->bob, ref, &u, 1, 3, NULL,
-					 &f->err),
-			 -FAI_ECONFLICT);
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->bob, ref, &u, 1, 3, NULL, &f->err),
+	    -FAI_ECONFLICT);
 	assert_int_equal(store_last_txn(f->s), last);
 	struct idea *i = fx_find(f, ref);
 	assert_int_equal(idea_revision(i), 2);
@@ -567,29 +567,27 @@ static void test_replace(void **state)
 	fx_create(f, fx_tick(&f->alice), "Friperie", NULL, NULL, ref);
 	struct idea *i = fx_find(f, ref);
 	struct idea *ed = idea_clone(i);
-	assert_int_equal(idea_set(ed, IDEA_TITLE, "Friperie solidaire", 0,
-				  &f->err),
-			 0);
-	assert_int_equal(idea_set(ed, IDEA_OWNER, "Association Trame", 0,
-				  &f->err),
-			 0);
+	assert_int_equal(
+	    idea_set(ed, IDEA_TITLE, "Friperie solidaire", 0, &f->err), 0);
+	assert_int_equal(
+	    idea_set(ed, IDEA_OWNER, "Association Trame", 0, &f->err), 0);
 	/* A system field in the edited copy is not taken. */
 	idea_set_raw(ed, IDEA_STAGE, "launched");
-	assert_int_equal(store_idea_replace(f->s, fx_tick(&f->alice), ed, 1,
-					    &rev, &f->err),
-			 0);
+	assert_int_equal(
+	    store_idea_replace(f->s, fx_tick(&f->alice), ed, 1, &rev, &f->err),
+	    0);
 	assert_int_equal(rev, 2);
 	struct idea *got = fx_find(f, ref);
 	assert_string_equal(idea_get(got, IDEA_TITLE), "Friperie solidaire");
 	assert_string_equal(idea_get(got, IDEA_OWNER), "Association Trame");
 	assert_string_equal(idea_get(got, IDEA_STAGE), "need");
 	idea_free(got);
-	assert_int_equal(store_idea_replace(f->s, &f->alice, ed, 1, &rev,
-					    &f->err),
-			 -FAI_ECONFLICT);
-	assert_int_equal(store_idea_replace(f->s, &f->alice, ed, 2, &rev,
-					    &f->err),
-			 -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_replace(f->s, &f->alice, ed, 1, &rev, &f->err),
+	    -FAI_ECONFLICT);
+	assert_int_equal(
+	    store_idea_replace(f->s, &f->alice, ed, 2, &rev, &f->err),
+	    -FAI_ENOTHING);
 	fx_check_ok(f->s);
 	idea_free(i);
 	idea_free(ed);
@@ -648,9 +646,8 @@ static void test_move(void **state)
 					 &f->err),
 			 -FAI_EGATE);
 	assert_string_equal(f->err.detail, "need territory");
-	assert_int_equal(store_idea_move(f->s, &f->alice, a,
-					 STAGE_OWNER_SEARCH, NULL, 0, 0, &rev,
-					 &f->err),
+	assert_int_equal(store_idea_move(f->s, &f->alice, a, STAGE_OWNER_SEARCH,
+					 NULL, 0, 0, &rev, &f->err),
 			 -FAI_EGATE);
 	assert_string_equal(f->err.detail, "concept");
 	/* Illegal moves (two stages forward) and a missing reason. */
@@ -672,8 +669,8 @@ static void test_move(void **state)
 					 STAGE_CONCEPT, NULL, 0, 0, &rev,
 					 &f->err),
 			 -FAI_ENOTFOUND);
-	assert_int_equal(store_idea_move(f->s, &f->alice, a, STAGE_NEED, NULL, 0,
-					 1, &rev, &f->err),
+	assert_int_equal(store_idea_move(f->s, &f->alice, a, STAGE_NEED, NULL,
+					 0, 1, &rev, &f->err),
 			 -FAI_ECONFLICT);
 	assert_int_equal(store_last_txn(f->s), last);
 	struct idea *ic = fx_find(f, c);
@@ -768,6 +765,7 @@ static void test_comment(void **state)
 	struct log_entry *v = NULL;
 	size_t n = 9;
 
+	f->bob.now = f->alice.now + 3600; /* bob's comments come later */
 	fx_create(f, fx_tick(&f->alice), "Café associatif", NULL, NULL, ref);
 	fx_create(f, fx_tick(&f->alice), "Autre", NULL, NULL, other);
 	struct idea *i = fx_find(f, ref);
@@ -815,17 +813,17 @@ static void test_comment(void **state)
 	const char *bad[] = {"", "   ", " \n\t ", "\xc3\x28"};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++) {
 		fai_err_clear(&f->err);
-		assert_int_equal(store_idea_comment(f->s, &f->alice, ref, bad[k],
-						    0, NULL, &f->err),
+		assert_int_equal(store_idea_comment(f->s, &f->alice, ref,
+						    bad[k], 0, NULL, &f->err),
 				 -FAI_EINVAL);
 		assert_string_equal(f->err.field, "comment");
 	}
-	assert_int_equal(store_idea_comment(f->s, &f->alice, ref, NULL, 0, NULL,
-					    &f->err),
-			 -FAI_EINVAL);
-	assert_int_equal(store_idea_comment(f->s, &f->alice, ref, "tard", 2,
-					    NULL, &f->err),
-			 -FAI_ECONFLICT);
+	assert_int_equal(
+	    store_idea_comment(f->s, &f->alice, ref, NULL, 0, NULL, &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(
+	    store_idea_comment(f->s, &f->alice, ref, "tard", 2, NULL, &f->err),
+	    -FAI_ECONFLICT);
 	assert_int_equal(store_idea_comment(f->s, &f->alice, "84-0077", "x", 0,
 					    NULL, &f->err),
 			 -FAI_ENOTFOUND);
@@ -845,7 +843,7 @@ static void test_reorder(void **state)
 	uint64_t rev;
 
 	for (int k = 0; k < 4; k++) {
-		char title[16];
+		char title[32];
 		snprintf(title, sizeof(title), "Carte %d", k + 1);
 		fx_create(f, fx_tick(&f->alice), title, "b", "69", r[k]);
 	}
@@ -863,25 +861,25 @@ static void test_reorder(void **state)
 	/* At the ends. */
 	uint64_t last = store_last_txn(f->s);
 	fai_err_clear(&f->err);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-1", -1, 0,
-					    &rev, &f->err),
-			 -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-1", -1, 0, &rev, &f->err),
+	    -FAI_ENOTHING);
 	assert_int_equal(f->err.code, FAI_ENOTHING);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-1", -50, 0,
-					    &rev, &f->err),
-			 -FAI_ENOTHING);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-3", 1, 0, &rev,
-					    &f->err),
-			 -FAI_ENOTHING);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-2", 0, 0, &rev,
-					    &f->err),
-			 -FAI_ENOTHING);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-9", 1, 0, &rev,
-					    &f->err),
-			 -FAI_ENOTFOUND);
-	assert_int_equal(store_idea_reorder(f->s, &f->alice, "84-4", 1, 1, &rev,
-					    &f->err),
-			 -FAI_ECONFLICT);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-1", -50, 0, &rev, &f->err),
+	    -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-3", 1, 0, &rev, &f->err),
+	    -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-2", 0, 0, &rev, &f->err),
+	    -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-9", 1, 0, &rev, &f->err),
+	    -FAI_ENOTFOUND);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->alice, "84-4", 1, 1, &rev, &f->err),
+	    -FAI_ECONFLICT);
 	assert_int_equal(store_last_txn(f->s), last);
 
 	/* Stopping at the ends; several places at once. */
@@ -914,7 +912,8 @@ static void test_reorder(void **state)
 
 	/* Reordering in one column leaves the others alone. */
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-3",
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->alice), "84-3",
 					    -1, 0, NULL, &f->err),
@@ -935,7 +934,7 @@ static void test_reorder_renumber(void **state)
 	struct idea *other;
 
 	for (int k = 0; k < N; k++) {
-		char title[16];
+		char title[32];
 		snprintf(title, sizeof(title), "Carte %d", k + 1);
 		fx_create(f, fx_tick(&f->alice), title, "b", "69", r[k]);
 		order[k] = k;
@@ -943,7 +942,8 @@ static void test_reorder_renumber(void **state)
 	char o[24];
 	fx_create(f, fx_tick(&f->alice), "Ailleurs", "b", "69", o);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), o,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	other = fx_find(f, o);
 
@@ -975,15 +975,13 @@ static void test_reorder_renumber(void **state)
 	 * untouched. */
 	struct idea **v = NULL;
 	size_t n = 0;
-	assert_int_equal(store_stage_page(f->s, STAGE_NEED, NULL, 100, &v, &n,
-					  &f->err),
-			 0);
+	assert_int_equal(
+	    store_stage_page(f->s, STAGE_NEED, NULL, 100, &v, &n, &f->err), 0);
 	assert_int_equal(n, N);
-	for (size_t k = 0; k < n; k++) {
-		if (k)
-			assert_true(v[k - 1]->rank < v[k]->rank);
+	for (size_t k = 1; k < n; k++)
+		assert_true(v[k - 1]->rank < v[k]->rank);
+	for (size_t k = 0; k < n; k++)
 		idea_free(v[k]);
-	}
 	free(v);
 	struct idea *again = fx_find(f, o);
 	assert_int_equal(again->rank, other->rank);
@@ -1032,19 +1030,20 @@ static void test_log(void **state)
 			 0);
 	int64_t mid = f->alice.now + 1;
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), a,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "wip.need",
 					  "5", &f->err),
 			 0);
-	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->bob), b, 1, 0,
-					    NULL, &f->err),
-			 -FAI_ENOTHING);
+	assert_int_equal(
+	    store_idea_reorder(f->s, fx_tick(&f->bob), b, 1, 0, NULL, &f->err),
+	    -FAI_ENOTHING);
 
 	fx_log_read(f, 0, &l);
 	assert_int_equal(l.n, 6);
-	const enum log_kind kinds[] = {LOG_CREATE, LOG_CREATE, LOG_EDIT,
-				       LOG_COMMENT, LOG_MOVE, LOG_CONFIG};
+	const enum log_kind kinds[] = {LOG_CREATE,  LOG_CREATE, LOG_EDIT,
+				       LOG_COMMENT, LOG_MOVE,	LOG_CONFIG};
 	for (size_t k = 0; k < l.n; k++) {
 		assert_int_equal(l.v[k].seq, k + 1);
 		assert_int_equal(l.v[k].kind, kinds[k]);
@@ -1078,9 +1077,8 @@ static void test_log(void **state)
 	/* since: the entries at or after a time. */
 	l.v = NULL;
 	l.n = 0;
-	assert_int_equal(store_log_foreach(f->s, 0, mid, fx_log_collect, &l,
-					   &f->err),
-			 0);
+	assert_int_equal(
+	    store_log_foreach(f->s, 0, mid, fx_log_collect, &l, &f->err), 0);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.v[0].kind, LOG_MOVE);
 	free(l.v);
@@ -1110,12 +1108,12 @@ static void test_foreach_stops(void **state)
 	int seen = 0;
 	for (int k = 0; k < 5; k++)
 		fx_create(f, fx_tick(&f->alice), "X", "n", "69", NULL);
-	assert_int_equal(store_log_foreach(f->s, 0, 0, stop_at_third, &seen,
-					   &f->err),
-			 42);
+	assert_int_equal(
+	    store_log_foreach(f->s, 0, 0, stop_at_third, &seen, &f->err), 42);
 	assert_int_equal(seen, 3);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-2",
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-4",
 					 STAGE_ABANDONED, "non", 0, 0, NULL,
@@ -1147,26 +1145,26 @@ static void test_config(void **state)
 	assert_null(v);
 
 	uint64_t last = store_last_txn(f->s);
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "nope", "1",
-					  &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    store_config_set(f->s, fx_tick(&f->alice), "nope", "1", &f->err),
+	    -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_CONFIG);
-	assert_int_equal(store_config_set(f->s, &f->alice, "stale.days", "0",
-					  &f->err),
-			 -FAI_EINVAL);
-	assert_int_equal(store_config_set(f->s, &f->alice, "stale.days", "abc",
-					  &f->err),
-			 -FAI_EINVAL);
-	assert_int_equal(store_config_set(f->s, &f->alice, "stale.days", "",
-					  &f->err),
-			 -FAI_EINVAL);
-	assert_int_equal(store_config_set(f->s, &f->alice, "stale.days", "30",
-					  &f->err),
-			 -FAI_ENOTHING);
+	assert_int_equal(
+	    store_config_set(f->s, &f->alice, "stale.days", "0", &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(
+	    store_config_set(f->s, &f->alice, "stale.days", "abc", &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(
+	    store_config_set(f->s, &f->alice, "stale.days", "", &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(
+	    store_config_set(f->s, &f->alice, "stale.days", "30", &f->err),
+	    -FAI_ENOTHING);
 	assert_int_equal(store_last_txn(f->s), last);
 
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
-					  "45", &f->err),
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice),
+					  "stale.days", "45", &f->err),
 			 0);
 	assert_int_equal(store_config_get(f->s, "stale.days", &v, &f->err), 0);
 	assert_string_equal(v, "45");
@@ -1205,10 +1203,12 @@ static void test_paging(void **state)
 	}
 	/* Cards of the neighbouring columns must not leak in. */
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-10",
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-11",
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->alice), "84-100",
 					    -40, 0, NULL, &f->err),
@@ -1253,15 +1253,15 @@ static void test_paging(void **state)
 	size_t n = 1;
 	page = xcalloc(1, sizeof(*page));
 	page[0] = idea_new();
-	assert_int_equal(store_stage_page(f->s, STAGE_CONCEPT, NULL, 10, &page,
-					  &n, &f->err),
-			 0);
+	assert_int_equal(
+	    store_stage_page(f->s, STAGE_CONCEPT, NULL, 10, &page, &n, &f->err),
+	    0);
 	assert_int_equal(n, 3);
 	assert_string_equal(idea_get(page[1], IDEA_REF), "84-0010");
 	assert_string_equal(idea_get(page[2], IDEA_REF), "84-0011");
-	assert_int_equal(store_stage_page(f->s, STAGE_CONCEPT, NULL, 0, &page,
-					  &n, &f->err),
-			 0);
+	assert_int_equal(
+	    store_stage_page(f->s, STAGE_CONCEPT, NULL, 0, &page, &n, &f->err),
+	    0);
 	assert_int_equal(n, 3);
 	for (size_t k = 0; k < n; k++)
 		idea_free(page[k]);
@@ -1273,8 +1273,8 @@ static void test_paging(void **state)
 			 0);
 	assert_int_equal(n, 0);
 	free(page);
-	assert_int_equal(store_stage_page(f->s, STAGE_ABANDONED, NULL, 10, &page,
-					  &n, &f->err),
+	assert_int_equal(store_stage_page(f->s, STAGE_ABANDONED, NULL, 10,
+					  &page, &n, &f->err),
 			 0);
 	assert_int_equal(n, 0);
 	free(page);
@@ -1285,46 +1285,241 @@ static void test_paging(void **state)
 	fx_check_ok(f->s);
 }
 
+/* Paging backwards from the end of a column returns every card once, and
+ * each page in board order. */
+static void test_paging_back(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 123 };
+	struct idea **all = NULL;
+	size_t nall = 0;
+
+	for (int k = 0; k < N; k++)
+		fx_create(f, fx_tick(&f->alice), "Carte", "n", "69", NULL);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), "84-1",
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
+			 0);
+	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->alice), "84-123",
+					    -60, 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_stage_page(f->s, STAGE_NEED, NULL, 1000, &all,
+					  &nall, &f->err),
+			 0);
+	assert_int_equal(nall, N - 1);
+
+	size_t end = nall, pages = 0;
+	struct store_pos pos;
+	const struct store_pos *from = NULL;
+	for (;;) {
+		struct idea **page = NULL;
+		size_t n = 0;
+		assert_int_equal(store_stage_page_back(f->s, STAGE_NEED, from,
+						       50, &page, &n, &f->err),
+				 0);
+		assert_true(n <= 50);
+		if (n == 0) {
+			free(page);
+			break;
+		}
+		pages++;
+		assert_true(n <= end);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(page[k]->key, all[end - n + k]->key);
+		end -= n;
+		pos.rank = page[0]->rank;
+		pos.key = page[0]->key;
+		from = &pos;
+		for (size_t k = 0; k < n; k++)
+			idea_free(page[k]);
+		free(page);
+	}
+	assert_int_equal(end, 0);
+	assert_int_equal(pages, 3);
+
+	/* The concept column holds one card; an empty column gives none. */
+	struct idea **page = NULL;
+	size_t n = 0;
+	assert_int_equal(store_stage_page_back(f->s, STAGE_CONCEPT, NULL, 50,
+					       &page, &n, &f->err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(idea_get(page[0], IDEA_REF), "84-0001");
+	assert_int_equal(store_stage_page_back(f->s, STAGE_LAUNCHED, NULL, 50,
+					       &page, &n, &f->err),
+			 0);
+	assert_int_equal(n, 1);
+	idea_free(page[0]);
+	free(page);
+	for (size_t k = 0; k < nall; k++)
+		idea_free(all[k]);
+	free(all);
+}
+
+/* store_log_last, store_log_get and store_my_last_seq. */
+static void test_log_last_and_get(void **state)
+{
+	struct fx *f = *state;
+	uint64_t seq = 99;
+	struct log_entry e;
+	char ref[24];
+
+	assert_int_equal(store_log_last(f->s, &seq, &f->err), 0);
+	assert_int_equal(seq, 0);
+	assert_int_equal(store_my_last_seq(f->s), 0);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_log_get(f->s, 1, &e, &f->err), -FAI_ENOTFOUND);
+
+	fx_create(f, fx_tick(&f->alice), "Journal", NULL, NULL, ref);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), ref, "Lu",
+					    0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_log_last(f->s, &seq, &f->err), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(store_my_last_seq(f->s), 2);
+	assert_int_equal(store_log_get(f->s, 2, &e, &f->err), 0);
+	assert_int_equal(e.seq, 2);
+	assert_int_equal(e.kind, LOG_COMMENT);
+	assert_string_equal(e.text, "Lu");
+	assert_string_equal(e.user, "bob");
+	log_entry_clear(&e);
+	assert_int_equal(store_log_get(f->s, 1, &e, &f->err), 0);
+	assert_int_equal(e.kind, LOG_CREATE);
+	assert_string_equal(e.ref, ref);
+	log_entry_clear(&e);
+	assert_int_equal(store_log_get(f->s, 3, &e, &f->err), -FAI_ENOTFOUND);
+
+	/* Refusals and writes without a log entry leave both alone. */
+	assert_int_equal(
+	    store_idea_comment(f->s, &f->bob, ref, "", 0, NULL, &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(
+	    store_idea_reorder(f->s, &f->bob, ref, 1, 0, NULL, &f->err),
+	    -FAI_ENOTHING);
+	assert_int_equal(store_meta_set(f->s, "demo", "1", &f->err), 0);
+	assert_int_equal(store_log_last(f->s, &seq, &f->err), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(store_my_last_seq(f->s), 2);
+
+	/* Another opening of the store has written nothing yet. */
+	fx_reopen(f);
+	assert_int_equal(store_my_last_seq(f->s), 0);
+	assert_int_equal(store_log_last(f->s, &seq, &f->err), 0);
+	assert_int_equal(seq, 2);
+	assert_int_equal(
+	    store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+	    -FAI_ECONFLICT); /* bob commented after alice's create */
+	assert_int_equal(store_my_last_seq(f->s), 0);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->bob), 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_my_last_seq(f->s), 3);
+}
+
+/* Degenerate inputs: NULL and unknown names, bad stage and field codes,
+ * a comment over the limit; an imported stage is kept. */
+static void test_degenerate(void **state)
+{
+	struct fx *f = *state;
+	char ref[24];
+	struct idea *i = NULL;
+
+	fx_create(f, fx_tick(&f->alice), "Bornes", "n", "69", ref);
+	assert_int_equal(store_idea_find(f->s, NULL, &i, &f->err),
+			 -FAI_ENOTFOUND);
+	struct store_set t = {IDEA_TITLE, "x"};
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->alice, NULL, &t, 1, 0, NULL, &f->err),
+	    -FAI_ENOTFOUND);
+	struct store_set badf = {(enum idea_field)IDEA_FIELD_COUNT, "x"};
+	assert_int_equal(
+	    store_idea_edit(f->s, &f->alice, ref, &badf, 1, 0, NULL, &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(store_idea_move(f->s, &f->alice, ref,
+					 (enum stage)STAGE_COUNT, NULL, 1, 0,
+					 NULL, &f->err),
+			 -FAI_EINVAL);
+	assert_int_equal(store_idea_move(f->s, &f->alice, ref, STAGE_NONE, NULL,
+					 1, 0, NULL, &f->err),
+			 -FAI_EINVAL);
+	size_t big = 64 * 1024 + 1;
+	char *text = xmalloc(big + 1);
+	memset(text, 'a', big);
+	text[big] = '\0';
+	assert_int_equal(
+	    store_idea_comment(f->s, &f->alice, ref, text, 0, NULL, &f->err),
+	    -FAI_EINVAL);
+	assert_int_equal(f->err.why, FAI_WHY_TOO_LONG);
+	text[big - 1] = '\0'; /* exactly the limit */
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), ref, text,
+					    0, NULL, &f->err),
+			 0);
+	free(text);
+	assert_int_equal(fx_rev(f, ref), 2);
+
+	/* An idea imported at a later stage lands in that column. */
+	struct idea *imp = fx_idea("Importée lancée", NULL, NULL);
+	idea_set_raw(imp, IDEA_STAGE, "launched");
+	assert_int_equal(
+	    store_idea_create(f->s, fx_tick(&f->alice), imp, &f->err), 0);
+	char col[64];
+	fx_column(f, STAGE_LAUNCHED, col, sizeof(col));
+	assert_string_equal(col, idea_get(imp, IDEA_REF));
+	uint64_t counts[STAGE_COUNT];
+	assert_int_equal(store_stage_counts(f->s, counts, &f->err), 0);
+	assert_int_equal(counts[STAGE_LAUNCHED], 1);
+	assert_int_equal(counts[STAGE_NEED], 1);
+	idea_free(imp);
+	/* A stage that is no stage is refused. */
+	imp = fx_idea("Étape inconnue", NULL, NULL);
+	idea_set_raw(imp, IDEA_STAGE, "ailleurs");
+	assert_int_equal(store_idea_create(f->s, &f->alice, imp, &f->err),
+			 -FAI_EINVAL);
+	assert_string_equal(f->err.field, "stage");
+	idea_free(imp);
+	fx_check_ok(f->s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_create_and_missing,
-						fx_setup_dir, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_open_meta_set, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_open_readonly, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_schema_newer_refused,
-						fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_create_assigns, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_create_invalid, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_create_given_ref_and_id,
-						fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_find, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_edit, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_edit_refusals, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_replace, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_move, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_comment, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_reorder, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_reorder_renumber, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_log, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_foreach_stops, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_config, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_paging, fx_setup,
-						fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_create_and_missing,
+					    fx_setup_dir, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_meta_set, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_readonly, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_schema_newer_refused, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_create_assigns, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_create_invalid, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_create_given_ref_and_id,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_find, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_edit, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_edit_refusals, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_replace, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_move, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_comment, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_reorder, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_reorder_renumber, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_log, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_foreach_stops, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_config, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_paging, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_paging_back, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_degenerate, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_log_last_and_get, fx_setup,
+					    fx_teardown),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

@@ -75,7 +75,8 @@ static void test_undo_move(void **state)
 	struct idea *ib0 = fx_find(f, b);
 
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), b,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), c,
 					 STAGE_ON_HOLD, "Été", 0, 0, NULL,
@@ -122,10 +123,12 @@ static void test_undo_comment(void **state)
 
 	fx_create(f, fx_tick(&f->alice), "Ludothèque", NULL, NULL, ref);
 	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), ref,
-					    "Le premier reste", 0, NULL, &f->err),
+					    "Le premier reste", 0, NULL,
+					    &f->err),
 			 0);
 	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), ref,
-					    "Faute de frappe", 0, NULL, &f->err),
+					    "Faute de frappe", 0, NULL,
+					    &f->err),
 			 0);
 	struct idea *i = fx_find(f, ref);
 	assert_int_equal(store_comments(f->s, i->key, &v, &n, &f->err), 0);
@@ -164,9 +167,9 @@ static void test_undo_create(void **state)
 	struct idea *gone = NULL;
 	assert_int_equal(store_idea_find(f->s, ref, &gone, &f->err),
 			 -FAI_ENOTFOUND);
-	assert_int_equal(store_idea_find(f->s, idea_get(i, IDEA_ID), &gone,
-					 &f->err),
-			 -FAI_ENOTFOUND);
+	assert_int_equal(
+	    store_idea_find(f->s, idea_get(i, IDEA_ID), &gone, &f->err),
+	    -FAI_ENOTFOUND);
 	assert_int_equal(store_idea_get(f->s, i->key, &gone, &f->err),
 			 -FAI_ENOTFOUND);
 	fx_column(f, STAGE_NEED, col, sizeof(col));
@@ -236,18 +239,19 @@ static void test_undo_walks_back(void **state)
 					 NULL, &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), x,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL, &f->err),
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
 			 0);
-	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), z, "Bob",
-					    0, NULL, &f->err),
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), z, "Bob", 0,
+					    NULL, &f->err),
 			 0);
 	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x,
 					    "Alice", 0, NULL, &f->err),
 			 0);
 	fx_create(f, fx_tick(&f->alice), "Y", NULL, NULL, y);
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->bob), "wip.need",
-					  "4", &f->err),
-			 0);
+	assert_int_equal(
+	    store_config_set(f->s, fx_tick(&f->bob), "wip.need", "4", &f->err),
+	    0);
 
 	undo_ok(f, &f->alice, 0, LOG_CREATE, y);
 	undo_ok(f, &f->alice, 0, LOG_COMMENT, x);
@@ -377,30 +381,143 @@ static void test_undo_nothing(void **state)
 	free(snap.bytes);
 }
 
-/* Undo of a given entry (seq), and what cannot be undone by seq. */
+/* Undo of a given entry (seq), by anyone; undoing an UNDO entry redoes. */
 static void test_undo_seq(void **state)
 {
 	struct fx *f = *state;
 	char x[24], y[24];
 
-	fx_create(f, fx_tick(&f->alice), "X", NULL, NULL, x);
+	fx_create(f, fx_tick(&f->alice), "X", "n", "69", x);
 	fx_create(f, fx_tick(&f->alice), "Y", NULL, NULL, y);
 	undo_ok(f, &f->bob, 1, LOG_CREATE, x);
-	struct idea *iy = fx_find(f, y);
+	struct idea *iy = fx_find(f, y), *none = NULL;
 	idea_free(iy);
+	assert_int_equal(store_idea_find(f->s, x, &none, &f->err),
+			 -FAI_ENOTFOUND);
 	uint64_t last = store_last_txn(f->s);
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 1, NULL, &f->err),
 			 -FAI_ENOTHING); /* already undone */
-	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 3, NULL, &f->err),
-			 -FAI_ENOTHING); /* an UNDO entry */
-	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 99, NULL,
-				    &f->err),
-			 -FAI_ENOTHING); /* no such entry */
+	assert_int_equal(
+	    store_undo(f->s, fx_tick(&f->alice), 99, NULL, &f->err),
+	    -FAI_ENOTHING); /* no such entry */
 	assert_int_equal(store_last_txn(f->s), last);
-	/* alice's last is now y's create. */
+
+	/* Undoing the UNDO entry (seq 3) brings x back as it was. */
+	undo_ok(f, &f->bob, 3, LOG_UNDO, x);
+	struct idea *ix = fx_find(f, x);
+	assert_string_equal(idea_get(ix, IDEA_TITLE), "X");
+	assert_string_equal(idea_get(ix, IDEA_NEED), "n");
+	assert_string_equal(idea_get(ix, IDEA_REF), "84-0001");
+	assert_int_equal(idea_revision(ix), 3);
+	idea_free(ix);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 3, NULL, &f->err),
+			 -FAI_ENOTHING); /* already redone */
+
+	/* alice walks back: y's create, then x's create (redone by bob, so
+	 * in effect again). */
 	undo_ok(f, &f->alice, 0, LOG_CREATE, y);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
 			 -FAI_ENOTHING);
+	uint64_t counts[STAGE_COUNT];
+	assert_int_equal(store_stage_counts(f->s, counts, &f->err), 0);
+	assert_int_equal(counts[STAGE_NEED], 0);
+}
+
+/* The seq of the last log entry. */
+static uint64_t last_seq(struct fx *f)
+{
+	struct log_entry e;
+	fx_last_entry(f, 0, &e);
+	uint64_t seq = e.seq;
+	log_entry_clear(&e);
+	return seq;
+}
+
+/* Redo (undo of an UNDO entry) of an edit, and the undo of that redo. */
+static void test_redo_edit(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	fx_create(f, fx_tick(&f->alice), "Avant", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "Après"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	uint64_t u1 = last_seq(f);
+	undo_ok(f, &f->alice, u1, LOG_UNDO, x);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Après");
+	assert_int_equal(idea_revision(i), 4);
+	idea_free(i);
+	/* Undo walks back past the pair: the edit is in effect again. */
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Avant");
+	idea_free(i);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ENOTHING);
+}
+
+/* Redo of an undone comment brings it back; undoing that redo removes it. */
+static void test_redo_comment(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	struct log_entry *v = NULL;
+	size_t n = 0;
+	fx_create(f, fx_tick(&f->alice), "Commentée", NULL, NULL, x);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x,
+					    "Je reviens", 0, NULL, &f->err),
+			 0);
+	struct idea *i = fx_find(f, x);
+	undo_ok(f, &f->alice, 0, LOG_COMMENT, x);
+	uint64_t u1 = last_seq(f);
+	undo_ok(f, &f->alice, u1, LOG_UNDO, x);
+	assert_int_equal(store_comments(f->s, i->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].text, "Je reviens");
+	log_entry_clear(&v[0]);
+	free(v);
+	uint64_t u2 = last_seq(f);
+	undo_ok(f, &f->alice, u2, LOG_UNDO, x);
+	assert_int_equal(store_comments(f->s, i->key, &v, &n, &f->err), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	idea_free(i);
+}
+
+/* Undo of a create, redo, undo of the redo: the idea goes again (not an
+ * idea emptied of its fields). */
+static void test_redo_create(void **state)
+{
+	struct fx *f = *state;
+	char x[24], col[64];
+	fx_create(f, fx_tick(&f->alice), "Revenante", "n", "69", x);
+	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+	uint64_t u1 = last_seq(f);
+	undo_ok(f, &f->alice, u1, LOG_UNDO, x);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Revenante");
+	assert_string_equal(idea_get(i, IDEA_TERRITORY), "69");
+	idea_free(i);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "84-0001");
+	uint64_t u2 = last_seq(f);
+	undo_ok(f, &f->alice, u2, LOG_UNDO, x);
+	struct idea *none = NULL;
+	assert_int_equal(store_idea_find(f->s, x, &none, &f->err),
+			 -FAI_ENOTFOUND);
+	fx_column(f, STAGE_NEED, col, sizeof(col));
+	assert_string_equal(col, "");
+	uint64_t u3 = last_seq(f);
+	undo_ok(f, &f->alice, u3, LOG_UNDO, x);
+	i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Revenante");
+	assert_int_equal(idea_revision(i), 5);
+	idea_free(i);
 }
 
 static void test_undo_config(void **state)
@@ -408,11 +525,11 @@ static void test_undo_config(void **state)
 	struct fx *f = *state;
 	char *v = NULL;
 
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
-					  "45", &f->err),
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice),
+					  "stale.days", "45", &f->err),
 			 0);
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
-					  "60", &f->err),
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice),
+					  "stale.days", "60", &f->err),
 			 0);
 	undo_ok(f, &f->alice, 0, LOG_CONFIG, NULL);
 	assert_int_equal(store_config_get(f->s, "stale.days", &v, &f->err), 0);
@@ -430,36 +547,42 @@ static void test_undo_config(void **state)
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
 			 -FAI_ENOTHING);
 	/* Setting it again works from the restored value. */
-	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice), "stale.days",
-					  "30", &f->err),
+	assert_int_equal(store_config_set(f->s, fx_tick(&f->alice),
+					  "stale.days", "30", &f->err),
 			 -FAI_ENOTHING);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_undo_edit, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_move, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_comment, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_create, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_reorder, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_walks_back, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_other_user_not_picked,
-						fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_conflict, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_nothing, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_seq, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_undo_config, fx_setup,
-						fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_edit, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_move, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_comment, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_create, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_reorder, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_walks_back, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_other_user_not_picked,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_conflict, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_nothing, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_seq, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_config, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_redo_edit, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_redo_comment, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_redo_create, fx_setup,
+					    fx_teardown),
 	};
 	return cmocka_run_group_tests_name("store undo", tests, NULL, NULL);
 }
