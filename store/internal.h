@@ -97,5 +97,9 @@ void st_idea_touch(struct idea *idea, const struct store_actor *actor);
 int st_rev_check(const struct idea *idea, uint64_t expect_rev, struct fai_err *err);
 /* Writes an updated idea, moves its board entry, logs the diff. */
 int st_idea_update(struct store_txn *t, const struct store_actor *actor, const struct idea *before, struct idea *after, enum log_kind kind, const char *text, int forced, uint64_t target, struct fai_err *err);
+/* Creates an idea as store_txn_create does, logged as kind with text. */
+int st_create(struct store_txn *t, const struct store_actor *actor,
+	      struct idea *idea, enum log_kind kind, const char *text,
+	      struct fai_err *err);
 
 #endif

@@ -1098,8 +1098,9 @@ static size_t snapshot(const struct idea *idea, struct idea_change **out)
 	return n;
 }
 
-int store_txn_create(struct store_txn *t, const struct store_actor *actor,
-		     struct idea *idea, struct fai_err *err)
+int st_create(struct store_txn *t, const struct store_actor *actor,
+	      struct idea *idea, enum log_kind kind, const char *text,
+	      struct fai_err *err)
 {
 	unsigned char id[UUID_LEN];
 	char idtext[UUID_STR_LEN];
@@ -1120,8 +1121,11 @@ int store_txn_create(struct store_txn *t, const struct store_actor *actor,
 		idea_set_time(idea, IDEA_CREATED_AT, actor->now);
 	if (!idea_get(idea, IDEA_STAGE_SINCE)[0])
 		idea_set_time(idea, IDEA_STAGE_SINCE, actor->now);
-	idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
-	idea_set_raw(idea, IDEA_UPDATED_BY, actor->user);
+	/* An imported idea keeps who changed it last and when. */
+	if (!idea_get(idea, IDEA_UPDATED_AT)[0])
+		idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
+	if (!idea_get(idea, IDEA_UPDATED_BY)[0])
+		idea_set_raw(idea, IDEA_UPDATED_BY, actor->user);
 	idea_set_u64(idea, IDEA_REVISION, 1);
 	if (!idea_get(idea, IDEA_REF)[0]) {
 		rc = validate_region(idea_get(idea, IDEA_REGION), err);
@@ -1152,13 +1156,20 @@ int store_txn_create(struct store_txn *t, const struct store_actor *actor,
 	if (rc)
 		return rc;
 
-	st_log_start(&e, actor, LOG_CREATE, idea);
+	st_log_start(&e, actor, kind, idea);
+	e.text = (char *)(uintptr_t)text;
 	nch = snapshot(idea, &ch);
 	e.changes = ch;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
 	idea_changes_free(ch, nch);
 	return rc;
+}
+
+int store_txn_create(struct store_txn *t, const struct store_actor *actor,
+		     struct idea *idea, struct fai_err *err)
+{
+	return st_create(t, actor, idea, LOG_CREATE, NULL, err);
 }
 
 struct create_arg {

@@ -24,6 +24,7 @@
 #include "../core/template.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
+#include "../store/exchange.h"
 #include "../core/xmalloc.h"
 #include "i18n.h"
 #include "out.h"
@@ -548,6 +549,12 @@ static int filter_match(const struct list_filter *lf, const struct idea *idea)
 	return 1;
 }
 
+/* Applies one of the filter options shared by list and export; returns
+ * 0 when it was one, 1 when c is no filter option, or a usage exit code
+ * (negated) on a bad value. */
+static int filter_option(struct cli *cli, const char *cmd, int c,
+			 const char *arg, struct list_filter *lf);
+
 struct list_run {
 	struct list_filter f;
 	struct idea **ideas;
@@ -729,39 +736,18 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 	struct list_run r;
 	struct fai_err err;
 	int c, format = FORMAT_TABLE, exit;
-	char *end;
 
 	memset(&r, 0, sizeof(r));
 	r.f.stage = STAGE_NONE;
 	r.f.stale_days = -1;
 	r.f.now = cli->actor.now;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int fo = filter_option(cli, "list", c, optarg, &r.f);
+		if (fo < 0)
+			return -fo;
+		if (fo == 0)
+			continue;
 		switch (c) {
-		case OPT_STAGE:
-			r.f.stage = stage_parse(optarg);
-			if (r.f.stage == STAGE_NONE)
-				return usage_error(cli, "list", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
-			break;
-		case OPT_FIELD + IDEA_REGION:
-			r.f.region = optarg;
-			break;
-		case OPT_FIELD + IDEA_THEME:
-			r.f.theme = optarg;
-			break;
-		case OPT_TAG:
-			r.f.tag = optarg;
-			break;
-		case OPT_FIELD + IDEA_FACILITATOR:
-			r.f.facilitator = optarg;
-			break;
-		case OPT_SEARCH:
-			r.f.search = optarg;
-			break;
-		case OPT_STALE:
-			r.f.stale_days = strtol(optarg, &end, 10);
-			if (*end || end == optarg || r.f.stale_days < 0)
-				return usage_error(cli, "list", _("--stale wants a number of days"));
-			break;
 		case OPT_FORMAT:
 			format = parse_format(optarg, 1);
 			if (format < 0)
@@ -801,6 +787,40 @@ out:
 		idea_free(r.ideas[i]);
 	free(r.ideas);
 	return exit;
+}
+
+static int filter_option(struct cli *cli, const char *cmd, int c,
+			 const char *arg, struct list_filter *lf)
+{
+	char *end;
+	switch (c) {
+	case OPT_STAGE:
+		lf->stage = stage_parse(arg);
+		if (lf->stage == STAGE_NONE)
+			return -usage_error(cli, cmd, _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+		return 0;
+	case OPT_FIELD + IDEA_REGION:
+		lf->region = arg;
+		return 0;
+	case OPT_FIELD + IDEA_THEME:
+		lf->theme = arg;
+		return 0;
+	case OPT_TAG:
+		lf->tag = arg;
+		return 0;
+	case OPT_FIELD + IDEA_FACILITATOR:
+		lf->facilitator = arg;
+		return 0;
+	case OPT_SEARCH:
+		lf->search = arg;
+		return 0;
+	case OPT_STALE:
+		lf->stale_days = strtol(arg, &end, 10);
+		if (*end || end == arg || lf->stale_days < 0)
+			return -usage_error(cli, cmd, _("--stale wants a number of days"));
+		return 0;
+	}
+	return 1;
 }
 
 /* ------------------------------------------------------------ history */
@@ -1680,6 +1700,356 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
+
+/* ------------------------------------------------------------ exchange */
+
+/* A progress bar on stderr for long jobs, when stderr is a terminal:
+ * drawn at most ten times a second, only once the job has run 0.3 s. */
+struct progress {
+	const char *what;
+	struct timespec start, last;
+	int shown;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_cb(unsigned long long done, unsigned long long total,
+			void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) < 0.3 ||
+	    (p->shown && since(&p->last, &now) < 0.1 && done < total))
+		return;
+	p->last = now;
+	p->shown = 1;
+	int pct = total ? (int)(done * 100 / total) : 100;
+	if (pct > 100)
+		pct = 100;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\r%s [%s] %3d%%", p->what, bar, pct);
+	fflush(stderr);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
+static void progress_start(struct progress *p, const char *what)
+{
+	memset(p, 0, sizeof(*p));
+	p->what = what;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static int export_filter(const struct idea *idea, void *arg)
+{
+	return filter_match(arg, idea);
+}
+
+static int cmd_export(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"dialect", required_argument, NULL, OPT_FORMAT},
+		{"stage", required_argument, NULL, OPT_STAGE},
+		{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
+		{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"facilitator", required_argument, NULL,
+		 OPT_FIELD + IDEA_FACILITATOR},
+		{"search", required_argument, NULL, OPT_SEARCH},
+		{"stale", required_argument, NULL, OPT_STALE},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct list_filter lf;
+	struct export_opts eo;
+	struct exchange_stats st;
+	struct fai_err err;
+	struct progress pg;
+	const char *out = NULL;
+	char *tmp = NULL;
+	FILE *f = stdout;
+	int c, exit;
+
+	memset(&lf, 0, sizeof(lf));
+	memset(&eo, 0, sizeof(eo));
+	lf.stage = STAGE_NONE;
+	lf.stale_days = -1;
+	lf.now = cli->actor.now;
+	eo.dialect = CSV_DIALECT_RFC4180;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		int fo = filter_option(cli, "export", c, optarg, &lf);
+		if (fo < 0)
+			return -fo;
+		if (fo == 0)
+			continue;
+		if (c == 'o') {
+			out = optarg;
+		} else if (c == OPT_FORMAT) {
+			if (strcmp(optarg, "rfc4180") == 0)
+				eo.dialect = CSV_DIALECT_RFC4180;
+			else if (strcmp(optarg, "excel-fr") == 0)
+				eo.dialect = CSV_DIALECT_EXCEL_FR;
+			else
+				return usage_error(cli, "export", _("--dialect is rfc4180 or excel-fr"));
+		} else if (c == OPT_HELP) {
+			return help_for("export");
+		} else {
+			return bad_option(cli, "export", argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cli, "export", _("too many arguments (the file goes after -o)"));
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	if (out && strcmp(out, "-") != 0) {
+		/* Atomic: a temporary file beside the target, then rename, so an
+		 * interrupted export never leaves a partial file. */
+		tmp = xasprintf("%s.tmp-XXXXXX", out);
+		int fd = mkstemp(tmp);
+		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+			fprintf(stderr, _("fai: cannot write %s: %s\n"), out,
+				strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			free(tmp);
+			return CLI_STORE;
+		}
+	}
+	eo.filter = export_filter;
+	eo.filter_arg = &lf;
+	if (isatty(STDERR_FILENO)) {
+		progress_start(&pg, _("export"));
+		eo.progress = progress_cb;
+		eo.progress_arg = &pg;
+	}
+	fai_err_clear(&err);
+	int rc = store_export(cli->store, f, &eo, &st, &err);
+	if (eo.progress)
+		progress_end(&pg);
+	if (tmp) {
+		if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+		if (fclose(f) != 0 && !rc)
+			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+		if (!rc && rename(tmp, out) != 0)
+			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+		if (rc)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	if (out && strcmp(out, "-") != 0)
+		fprintf(cli->out, ngettext("Exported %llu idea to %s.\n",
+					   "Exported %llu ideas to %s.\n",
+					   (unsigned long)st.rows),
+			(unsigned long long)st.rows, out);
+	return CLI_OK;
+}
+
+struct import_report {
+	struct cli *cli;
+	int verbose;
+	char **conflicts;
+	size_t nconflicts;
+};
+
+static void import_changes(const struct idea_change *ch, size_t n,
+			   const char *left, const char *right)
+{
+	for (size_t i = 0; i < n; i++) {
+		int f = idea_field_parse(ch[i].name);
+		fprintf(stderr, "    %s:\n      %s ",
+			f >= 0 ? out_field_label(f) : ch[i].name, left);
+		out_safe(stderr, ch[i].before ? ch[i].before : "",
+			 UTF8_SAFE_ONELINE);
+		fprintf(stderr, "\n      %s ", right);
+		out_safe(stderr, ch[i].after ? ch[i].after : "",
+			 UTF8_SAFE_ONELINE);
+		fputc('\n', stderr);
+	}
+}
+
+static void import_report_cb(const struct import_event *ev, void *arg)
+{
+	struct import_report *r = arg;
+	switch (ev->kind) {
+	case IMPORT_EVENT_INVALID: {
+		struct buf m;
+		buf_init(&m);
+		cli_message(r->cli, -ev->err->code, ev->err, &m);
+		fprintf(stderr, "fai: %s:%ld: ", ev->err->file, ev->line);
+		fprintf(stderr, "%s", m.data ? m.data : "");
+		if (ev->err->detail[0] && ev->err->code == FAI_EINVAL)
+			fprintf(stderr, " (%s)", ev->err->detail);
+		fputc('\n', stderr);
+		buf_free(&m);
+		break;
+	}
+	case IMPORT_EVENT_CONFLICT:
+		r->conflicts = xrealloc(r->conflicts, (r->nconflicts + 1) *
+							      sizeof(char *));
+		r->conflicts[r->nconflicts++] =
+			xasprintf("%s (%s %ld)", ev->ref, _("line"), ev->line);
+		if (r->verbose) {
+			fprintf(stderr, _("conflict: %s (line %ld)\n"), ev->ref,
+				ev->line);
+			import_changes(ev->changes, ev->nchanges, _("here: "),
+				       _("file: "));
+		}
+		break;
+	case IMPORT_EVENT_UPDATED:
+		if (r->verbose) {
+			fprintf(stderr, _("updated: %s (line %ld)\n"), ev->ref,
+				ev->line);
+			import_changes(ev->changes, ev->nchanges, _("was: "),
+				       _("now: "));
+		}
+		break;
+	case IMPORT_EVENT_ADDED:
+		if (r->verbose)
+			fprintf(stderr, _("new: %s (line %ld)\n"), ev->ref,
+				ev->line);
+		break;
+	}
+}
+
+static int cmd_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		{"skip-invalid", no_argument, NULL, 's'},
+		{"on-conflict", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	struct import_opts io;
+	struct import_report rep;
+	struct exchange_stats st;
+	struct fai_err err;
+	struct progress pg;
+	char *rejects = NULL;
+	int c, exit;
+
+	memset(&io, 0, sizeof(io));
+	memset(&rep, 0, sizeof(rep));
+	rep.cli = cli;
+	io.on_conflict = IMPORT_KEEP_LOCAL;
+	while ((c = getopt_long(argc, argv, "nv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			io.dry_run = 1;
+			break;
+		case 's':
+			io.skip_invalid = 1;
+			break;
+		case 'v':
+			rep.verbose = 1;
+			break;
+		case 'c':
+			if (strcmp(optarg, "keep-local") == 0)
+				io.on_conflict = IMPORT_KEEP_LOCAL;
+			else if (strcmp(optarg, "take-theirs") == 0)
+				io.on_conflict = IMPORT_TAKE_THEIRS;
+			else if (strcmp(optarg, "fail") == 0)
+				io.on_conflict = IMPORT_FAIL;
+			else
+				return usage_error(cli, "import", _("--on-conflict is keep-local, take-theirs or fail"));
+			break;
+		case OPT_HELP:
+			return help_for("import");
+		default:
+			return bad_option(cli, "import", argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(cli, "import", _("give one CSV file"));
+	const char *path = argv[optind];
+	exit = cli_store_open(cli);
+	if (exit)
+		return exit;
+	if (io.skip_invalid) {
+		rejects = xasprintf("%s.rejects.csv", path);
+		io.rejects_path = rejects;
+	}
+	io.report = import_report_cb;
+	io.report_arg = &rep;
+	if (isatty(STDERR_FILENO)) {
+		progress_start(&pg, _("import"));
+		io.progress = progress_cb;
+		io.progress_arg = &pg;
+	}
+	fai_err_clear(&err);
+	int rc = store_import(cli->store, &cli->actor, path, &io, &st, &err);
+	if (io.progress)
+		progress_end(&pg);
+	if (rc && rc != -FAI_ECONFLICT && !(rc == -FAI_EINVAL && st.invalid)) {
+		exit = cli_fail(cli, rc, &err);
+		if (-rc == FAI_EINVAL && err.detail[0])
+			fprintf(stderr, "fai: %s\n", err.detail);
+		goto out;
+	}
+	fprintf(cli->out,
+		_("%s: %llu rows: %llu new, %llu updated, %llu unchanged, %llu conflicts, %llu invalid.\n"),
+		path, (unsigned long long)st.rows,
+		(unsigned long long)st.added, (unsigned long long)st.updated,
+		(unsigned long long)st.unchanged,
+		(unsigned long long)st.conflicts,
+		(unsigned long long)st.invalid);
+	if (rep.nconflicts) {
+		fprintf(cli->out, "%s", io.on_conflict == IMPORT_TAKE_THEIRS
+				       ? _("Conflicts (their version taken, the local one kept in the log):")
+				   : io.on_conflict == IMPORT_FAIL
+				       ? _("Conflicts (nothing imported):")
+				       : _("Conflicts (local version kept, theirs kept in the log):"));
+		for (size_t i = 0; i < rep.nconflicts; i++)
+			fprintf(cli->out, "%s%s", i ? ", " : " ",
+				rep.conflicts[i]);
+		fputc('\n', cli->out);
+	}
+	if (st.renumbered)
+		fprintf(cli->out, _("%llu new ideas got a new reference (theirs was taken here).\n"),
+			(unsigned long long)st.renumbered);
+	if (rc == -FAI_EINVAL) {
+		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
+			path, (unsigned long long)st.invalid);
+		exit = CLI_INVALID;
+	} else if (rc == -FAI_ECONFLICT) {
+		fprintf(stderr, _("fai: %s: conflicts and --on-conflict fail: nothing was imported\n"),
+			path);
+		exit = CLI_CONFLICT;
+	} else if (io.dry_run) {
+		fprintf(cli->out, "%s\n", _("Dry run: nothing was written."));
+	} else if (st.invalid && rejects) {
+		fprintf(cli->out, _("Rejected rows, with their reason: %s\n"),
+			rejects);
+	}
+out:
+	for (size_t i = 0; i < rep.nconflicts; i++)
+		free(rep.conflicts[i]);
+	free(rep.conflicts);
+	free(rejects);
+	return exit;
+}
+
 /* ------------------------------------------------------------ table */
 
 static int cmd_help(struct cli *cli, int argc, char **argv);
@@ -1714,6 +2084,12 @@ static const struct command commands[] = {
 	 N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, wip.launched, wip.on_hold, wip.abandoned (card limits, 0 = none), stale.days.")},
 	{"check", cmd_check, N_("check"),
 	 N_("Verifies every index, the stage counts, the log and the comments; exit status 0 only when all is consistent.")},
+	{"export", cmd_export,
+	 N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
+	 N_("Writes the ideas as CSV for the national network, sorted by id (see docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas guarded.  -o writes atomically.")},
+	{"import", cmd_import,
+	 N_("import FILE [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--verbose]"),
+	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) and merges it by id, in one transaction: invalid rows stop it unless --skip-invalid (they go to FILE.rejects.csv).")},
 	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
 };
 

@@ -1,0 +1,794 @@
+/* exchange.c - CSV export and import (format version 1).
+ *
+ * Columns: every exported field in the field table's order, with the
+ * unknown columns met in earlier imports put back at the positions they had
+ * (meta "csv:extras", lines "POS<TAB>NAME").  The database "exchanged"
+ * holds, per idea, the fingerprint of what was last sent or received and
+ * the local revision at that moment: the base of the three-way decision of
+ * core/exchange.c. */
+#include "exchange.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/exchange.h"
+#include "../core/uuid.h"
+#include "../core/xmalloc.h"
+#include "codec.h"
+#include "internal.h"
+
+#define EXCHANGE_BASE_LEN (SHA256_LEN + 8)
+#define EXCHANGE_BATCH 8192
+
+/* ------------------------------------------------------------ columns */
+
+struct column {
+	int field;  /* enum idea_field, or -1 for an extra column */
+	char *name; /* the header text */
+};
+
+struct columns {
+	struct column *c;
+	size_t n;
+};
+
+static void columns_add(struct columns *cs, size_t at, int field,
+			const char *name)
+{
+	cs->c = xrealloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
+	if (at > cs->n)
+		at = cs->n;
+	memmove(cs->c + at + 1, cs->c + at, (cs->n - at) * sizeof(*cs->c));
+	cs->c[at].field = field;
+	cs->c[at].name = xstrdup(name);
+	cs->n++;
+}
+
+static void columns_free(struct columns *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->c[i].name);
+	free(cs->c);
+	cs->c = NULL;
+	cs->n = 0;
+}
+
+/* The export columns: fields, then extras at their remembered places. */
+static int columns_for_export(struct store_txn *t, struct columns *cs,
+			      struct fai_err *err)
+{
+	char *extras = NULL;
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+		if (exchange_field_exported(f))
+			columns_add(cs, cs->n, f, idea_field_info(f)->code);
+	int rc = st_meta_read(t, "csv:extras", &extras, err);
+	if (rc || !extras)
+		return rc;
+	char *save = NULL;
+	for (char *line = strtok_r(extras, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		columns_add(cs, (size_t)strtoul(line, NULL, 10), -1, tab + 1);
+	}
+	free(extras);
+	return 0;
+}
+
+static const char *extra_value(const struct idea *idea, const char *name)
+{
+	for (size_t i = 0; i < idea->nextra; i++)
+		if (strcmp(idea->extra[i].name, name) == 0)
+			return idea->extra[i].value;
+	return "";
+}
+
+/* ------------------------------------------------------------ bases */
+
+static int base_read(struct store_txn *t, uint64_t key,
+		     unsigned char hash[SHA256_LEN], uint64_t *rev)
+{
+	unsigned char k[8];
+	MDB_val v;
+	codec_put_u64(k, key);
+	if (st_get(t, DB_EXCHANGED, k, 8, &v) != 0 ||
+	    v.mv_size != EXCHANGE_BASE_LEN)
+		return 0;
+	memcpy(hash, v.mv_data, SHA256_LEN);
+	*rev = codec_get_u64((unsigned char *)v.mv_data + SHA256_LEN);
+	return 1;
+}
+
+static int base_write(struct store_txn *t, uint64_t key,
+		      const unsigned char hash[SHA256_LEN], uint64_t rev,
+		      struct fai_err *err)
+{
+	unsigned char k[8], v[EXCHANGE_BASE_LEN];
+	codec_put_u64(k, key);
+	memcpy(v, hash, SHA256_LEN);
+	codec_put_u64(v + SHA256_LEN, rev);
+	return st_put(t, DB_EXCHANGED, k, 8, v, sizeof(v), 0, err);
+}
+
+/* Bases to record after an export, spooled to a temporary file so memory
+ * stays flat whatever the number of ideas. */
+struct spool_rec {
+	uint64_t key;
+	uint64_t rev;
+	unsigned char hash[SHA256_LEN];
+};
+
+struct spool_batch {
+	struct spool_rec *r;
+	size_t n;
+};
+
+static int spool_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct spool_batch *b = arg;
+	for (size_t i = 0; i < b->n; i++) {
+		int rc = base_write(t, b->r[i].key, b->r[i].hash, b->r[i].rev,
+				    err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int spool_flush(struct store *s, FILE *spool, struct fai_err *err)
+{
+	struct spool_batch b;
+	int rc = 0;
+	b.r = xcalloc(EXCHANGE_BATCH, sizeof(*b.r));
+	rewind(spool);
+	while (!rc && (b.n = fread(b.r, sizeof(*b.r), EXCHANGE_BATCH, spool)))
+		rc = store_write(s, spool_txn, &b, err);
+	free(b.r);
+	return rc;
+}
+
+/* ------------------------------------------------------------ export */
+
+int store_export(struct store *s, FILE *f, const struct export_opts *o,
+		 struct exchange_stats *st, struct fai_err *err)
+{
+	struct store_txn t;
+	struct columns cs = {NULL, 0};
+	MDB_cursor *c = NULL;
+	MDB_val key, val;
+	struct csvw *w = csvw_new(f, o->dialect);
+	FILE *spool = (s->flags & STORE_READONLY) ? NULL : tmpfile();
+	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = st_rd_begin(s, &t, err);
+	if (rc)
+		goto out;
+	rc = columns_for_export(&t, &cs, err);
+	for (int i = 0; !rc && i < STAGE_COUNT; i++) {
+		char k[40];
+		snprintf(k, sizeof(k), "count:%s", stage_code(i));
+		rc = st_meta_u64(&t, k, &counts[i], err);
+		total += counts[i];
+	}
+	if (rc)
+		goto end;
+	for (size_t i = 0; i < cs.n; i++)
+		csvw_cell(w, cs.c[i].name, strlen(cs.c[i].name), 1);
+	rc = csvw_row_end(w);
+	if (rc)
+		goto io;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_BY_ID], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "by_id");
+		goto end;
+	}
+	uint64_t seen = 0;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		struct idea *idea;
+		if (val.mv_size != 8)
+			continue;
+		rc = st_idea_load(&t, codec_get_u64(val.mv_data), &idea, err);
+		if (rc)
+			break;
+		seen++;
+		if (o->progress && (seen & 4095) == 0)
+			o->progress(seen, total, o->progress_arg);
+		if (o->filter && !o->filter(idea, o->filter_arg)) {
+			idea_free(idea);
+			continue;
+		}
+		for (size_t i = 0; i < cs.n; i++) {
+			int fld = cs.c[i].field;
+			const char *v = fld >= 0 ? idea_get(idea, fld)
+						 : extra_value(idea, cs.c[i].name);
+			int text = fld < 0 ||
+				   !(idea_field_info(fld)->flags & IDEA_FF_NUMERIC);
+			csvw_cell(w, v, strlen(v), text);
+		}
+		int wrc = csvw_row_end(w);
+		st->rows++;
+		if (spool && !wrc) {
+			struct spool_rec r;
+			unsigned char old[SHA256_LEN];
+			uint64_t oldrev = 0;
+			memset(&r, 0, sizeof(r));
+			r.key = idea->key;
+			r.rev = idea_revision(idea);
+			exchange_hash(idea, r.hash);
+			if (!base_read(&t, r.key, old, &oldrev) ||
+			    memcmp(old, r.hash, SHA256_LEN) != 0 ||
+			    oldrev != r.rev)
+				if (fwrite(&r, sizeof(r), 1, spool) != 1)
+					wrc = -FAI_EIO;
+		}
+		idea_free(idea);
+		if (wrc) {
+			rc = wrc;
+			goto io;
+		}
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = st_fail(NULL, rc, err, "by_id");
+	if (o->progress)
+		o->progress(total, total, o->progress_arg);
+	goto end;
+io:
+	fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "output", NULL);
+	fai_err_detail(err, "%s", strerror(errno ? errno : EIO));
+	rc = -FAI_EIO;
+end:
+	if (c)
+		mdb_cursor_close(c);
+	st_rd_end(&t);
+	if (!rc && fflush(f) != 0) {
+		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "output", NULL);
+		fai_err_detail(err, "%s", strerror(errno));
+		rc = -FAI_EIO;
+	}
+	/* Remember what was sent only once it is all written. */
+	if (!rc && spool)
+		rc = spool_flush(s, spool, err);
+out:
+	if (spool)
+		fclose(spool);
+	columns_free(&cs);
+	csvw_free(w);
+	return rc;
+}
+
+/* ------------------------------------------------------------ import */
+
+struct import {
+	struct store *s;
+	const struct store_actor *actor;
+	const char *path;
+	const struct import_opts *o;
+	struct exchange_stats st;
+	struct columns cs;
+	int id_col, ref_col;
+	int has_extras;
+	struct csvr *r;
+	FILE *rejects;
+	struct csvw *rw;
+	char *text; /* the log text of each change: "import FILE" */
+};
+
+/* Columns the format needs in every file. */
+static const enum idea_field import_required[] = {IDEA_TITLE, IDEA_REGION};
+
+/* Maps the header; lists missing required columns in one error. */
+static int import_header(struct import *im, const struct csvr_row *h,
+			 struct fai_err *err)
+{
+	struct buf missing;
+	int seen[IDEA_FIELD_COUNT] = {0};
+	im->id_col = im->ref_col = -1;
+	im->has_extras = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		int f = idea_field_parse(h->cells[i]);
+		if (f >= 0 && !exchange_field_exported(f))
+			f = -1;
+		if (f >= 0 && seen[f]) {
+			fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD, "header",
+				    h->cells[i]);
+			fai_err_detail(err, "column %zu repeats %s", i + 1,
+				       idea_field_info(f)->code);
+			snprintf(err->file, sizeof(err->file), "%s", im->path);
+			err->line = h->line;
+			return -FAI_EINVAL;
+		}
+		if (f >= 0)
+			seen[f] = 1;
+		else
+			im->has_extras = 1;
+		if (f == IDEA_ID)
+			im->id_col = (int)i;
+		if (f == IDEA_REF)
+			im->ref_col = (int)i;
+		columns_add(&im->cs, im->cs.n, f, h->cells[i]);
+	}
+	buf_init(&missing);
+	for (size_t i = 0; i < sizeof(import_required) / sizeof(*import_required);
+	     i++)
+		if (!seen[import_required[i]])
+			buf_printf(&missing, "%s%s", missing.len ? " " : "",
+				   idea_field_info(import_required[i])->code);
+	if (missing.len) {
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "header", NULL);
+		fai_err_detail(err, "%s", missing.data);
+		if (err) {
+			snprintf(err->file, sizeof(err->file), "%s", im->path);
+			err->line = h->line;
+		}
+		buf_free(&missing);
+		return -FAI_EINVAL;
+	}
+	buf_free(&missing);
+	return 0;
+}
+
+static void event(struct import *im, enum import_event_kind kind, long line,
+		  const char *ref, const struct fai_err *err,
+		  const struct idea_change *ch, size_t nch)
+{
+	struct import_event ev = {kind, line, ref, err, ch, nch};
+	if (im->o->report)
+		im->o->report(&ev, im->o->report_arg);
+}
+
+/* Fields an import never takes from a file: local bookkeeping. */
+static int import_skips(int f)
+{
+	return f == IDEA_REVISION || f == IDEA_UPDATED_AT ||
+	       f == IDEA_UPDATED_BY;
+}
+
+/* Fills theirs from a row over base (a clone of the local idea, or a new
+ * one): only the file's columns change it.  Returns 0 or -FAI_EINVAL with
+ * err naming the column and value. */
+static int import_row(struct import *im, const struct csvr_row *row,
+		      struct idea *theirs, int is_new, struct fai_err *err)
+{
+	if (im->has_extras) {
+		for (size_t i = 0; i < theirs->nextra; i++) {
+			free(theirs->extra[i].name);
+			free(theirs->extra[i].value);
+		}
+		free(theirs->extra);
+		theirs->extra = NULL;
+		theirs->nextra = 0;
+	}
+	for (size_t i = 0; i < im->cs.n; i++) {
+		const char *v = row->cells[i];
+		size_t n = row->lens[i];
+		int f = im->cs.c[i].field;
+		if (strlen(v) != n) {
+			fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL,
+				    im->cs.c[i].name, "\\0");
+			return -FAI_EINVAL;
+		}
+		if (exchange_is_guarded(v, n)) {
+			v++;
+			n--;
+		}
+		if (f < 0) {
+			idea_extra_add(theirs, im->cs.c[i].name, v, (unsigned)i);
+			continue;
+		}
+		/* A new idea keeps who changed it last and when; its revision
+		 * counts this store's changes. */
+		if (f == IDEA_ID || f == IDEA_REVISION ||
+		    (!is_new && import_skips(f)))
+			continue;
+		if (f == IDEA_REF && !*v)
+			continue;
+		int rc = idea_set(theirs, f, v, 1, err);
+		if (rc) {
+			if (err)
+				snprintf(err->field, sizeof(err->field), "%s",
+					 im->cs.c[i].name);
+			return rc;
+		}
+	}
+	return idea_check(theirs, err);
+}
+
+/* Writes a rejected row with its reason. */
+static int reject(struct import *im, const struct csvr_row *row,
+		  const struct csvr_row *header, const struct fai_err *why)
+{
+	if (!im->o->skip_invalid || !im->o->rejects_path || im->o->dry_run)
+		return 0;
+	if (!im->rejects) {
+		im->rejects = fopen(im->o->rejects_path, "wb");
+		if (!im->rejects)
+			return -FAI_EIO;
+		im->rw = csvw_new(im->rejects, csvr_delimiter(im->r) == ';'
+						       ? CSV_DIALECT_EXCEL_FR
+						       : CSV_DIALECT_RFC4180);
+		for (size_t i = 0; i < header->n; i++)
+			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);
+		csvw_cell(im->rw, "reason", 6, 0);
+		if (csvw_row_end(im->rw))
+			return -FAI_EIO;
+	}
+	for (size_t i = 0; i < row->n; i++)
+		csvw_cell(im->rw, row->cells[i], row->lens[i], 0);
+	char reason[1024];
+	snprintf(reason, sizeof(reason), "line %ld: %s%s%s%s%s", row->line,
+		 why->field, why->field[0] ? ": " : "",
+		 fai_why_text(why->why), why->detail[0] ? " — " : "",
+		 why->detail);
+	csvw_cell(im->rw, reason, strlen(reason), 0);
+	return csvw_row_end(im->rw);
+}
+
+/* Applies theirs onto local (an UPDATE or a conflict taken). */
+static int import_apply(struct import *im, struct store_txn *t,
+			const struct idea *local, const struct idea *theirs,
+			const char *text, struct fai_err *err)
+{
+	struct idea *after = idea_clone(local);
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		if (!exchange_field_exported(f) || import_skips(f) ||
+		    f == IDEA_ID || f == IDEA_REF)
+			continue;
+		idea_set_raw(after, f, theirs->v[f]);
+	}
+	if (im->has_extras) {
+		struct idea *x = idea_clone(theirs);
+		for (size_t i = 0; i < after->nextra; i++) {
+			free(after->extra[i].name);
+			free(after->extra[i].value);
+		}
+		free(after->extra);
+		after->extra = x->extra;
+		after->nextra = x->nextra;
+		x->extra = NULL;
+		x->nextra = 0;
+		idea_free(x);
+	}
+	enum stage s0 = idea_stage(local), s1 = idea_stage(after);
+	int rc = 0;
+	if (s0 != s1) {
+		rc = st_rank_next(t, s1, &after->rank, err);
+		if (!stage_is_pipeline(s1) && stage_is_pipeline(s0))
+			idea_set_raw(after, IDEA_STAGE_PREV, stage_code(s0));
+		else if (stage_is_pipeline(s1))
+			idea_set_raw(after, IDEA_STAGE_PREV, NULL);
+	}
+	if (!rc)
+		rc = st_idea_update(t, im->actor, local, after, LOG_IMPORT, text,
+				    0, 0, err);
+	idea_free(after);
+	return rc;
+}
+
+/* Records a conflict kept local: the losing version goes to the log, as
+ * the changes it would have made. */
+static int import_keep_local(struct import *im, struct store_txn *t,
+			     const struct idea *local,
+			     const struct idea_change *ch, size_t nch,
+			     struct fai_err *err)
+{
+	struct idea *after = idea_clone(local);
+	struct log_entry e;
+	st_idea_touch(after, im->actor);
+	int rc = st_idea_store(t, after, 0, err);
+	if (!rc) {
+		char *text = xasprintf("%s: conflict, kept the local version; "
+				       "theirs in the changes",
+				       im->text);
+		st_log_start(&e, im->actor, LOG_IMPORT, after);
+		e.changes = (struct idea_change *)(uintptr_t)ch;
+		e.nchanges = nch;
+		e.text = text;
+		rc = st_log_append(t, &e, err);
+		free(text);
+	}
+	idea_free(after);
+	return rc;
+}
+
+static int import_one(struct import *im, struct store_txn *t,
+		      const struct csvr_row *row,
+		      const struct csvr_row *header, struct fai_err *err)
+{
+	struct fai_err rerr;
+	struct idea *local = NULL, *theirs = NULL;
+	unsigned char id[UUID_LEN];
+	uint64_t key = 0;
+	int rc = 0, found = 0;
+	MDB_val v;
+
+	fai_err_clear(&rerr);
+	snprintf(rerr.file, sizeof(rerr.file), "%s", im->path);
+	rerr.line = row->line;
+	if (row->n != im->cs.n) {
+		fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_NONE, "row", NULL);
+		fai_err_detail(&rerr, "%zu cells, the header has %zu", row->n,
+			       im->cs.n);
+		goto invalid;
+	}
+	if (im->id_col >= 0) {
+		const char *idtext = row->cells[im->id_col];
+		if (uuid_parse(idtext, id) < 0) {
+			fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_UUID,
+				    im->cs.c[im->id_col].name, idtext);
+			goto invalid;
+		}
+		rc = st_get(t, DB_BY_ID, id, UUID_LEN, &v);
+		if (rc == 0 && v.mv_size == 8) {
+			key = codec_get_u64(v.mv_data);
+			found = 1;
+		} else if (rc != MDB_NOTFOUND) {
+			return st_fail(t, rc, err, "by_id");
+		}
+		rc = 0;
+	}
+	if (found) {
+		rc = st_idea_load(t, key, &local, err);
+		if (rc)
+			return rc;
+		theirs = idea_clone(local);
+	} else {
+		theirs = idea_new();
+		if (im->id_col >= 0)
+			idea_set_raw(theirs, IDEA_ID, row->cells[im->id_col]);
+	}
+	if (import_row(im, row, theirs, !found, &rerr) < 0)
+		goto invalid;
+
+	if (!found) {
+		/* A new idea: keep its reference unless it is taken here. */
+		const char *ref = idea_get(theirs, IDEA_REF);
+		if (*ref && st_get(t, DB_BY_REF, ref, strlen(ref), &v) == 0) {
+			idea_set_raw(theirs, IDEA_REF, NULL);
+			im->st.renumbered++;
+		}
+		char idtext[UUID_STR_LEN];
+		snprintf(idtext, sizeof(idtext), "%s", idea_get(theirs, IDEA_ID));
+		rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text, err);
+		if (rc == -FAI_EINVAL) { /* refused by the store's own checks */
+			rerr = *err;
+			snprintf(rerr.file, sizeof(rerr.file), "%s", im->path);
+			rerr.line = row->line;
+			fai_err_clear(err);
+			goto invalid;
+		}
+		if (rc)
+			goto out;
+		unsigned char h[SHA256_LEN];
+		exchange_hash(theirs, h);
+		rc = base_write(t, theirs->key, h, idea_revision(theirs), err);
+		im->st.added++;
+		event(im, IMPORT_EVENT_ADDED, row->line, idea_get(theirs, IDEA_REF),
+		      NULL, NULL, 0);
+		goto out;
+	}
+
+	unsigned char ht[SHA256_LEN], hl[SHA256_LEN], hb[SHA256_LEN];
+	uint64_t brev = 0;
+	exchange_hash(theirs, ht);
+	exchange_hash(local, hl);
+	int have_base = base_read(t, key, hb, &brev);
+	enum exchange_decision d = exchange_decide(ht, hl, idea_revision(local),
+						   have_base, hb, brev);
+	struct idea_change *ch = NULL;
+	size_t nch = idea_diff(local, theirs, 1, &ch);
+	const char *ref = idea_get(local, IDEA_REF);
+	if (d == EXCHANGE_UNCHANGED) {
+		im->st.unchanged++;
+		if (memcmp(ht, hl, SHA256_LEN) == 0 &&
+		    (!have_base || memcmp(hb, ht, SHA256_LEN) ||
+		     brev != idea_revision(local)))
+			rc = base_write(t, key, ht, idea_revision(local), err);
+	} else if (d == EXCHANGE_UPDATE) {
+		im->st.updated++;
+		event(im, IMPORT_EVENT_UPDATED, row->line, ref, NULL, ch, nch);
+		rc = import_apply(im, t, local, theirs, im->text, err);
+		if (!rc)
+			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
+	} else {
+		im->st.conflicts++;
+		event(im, IMPORT_EVENT_CONFLICT, row->line, ref, NULL, ch, nch);
+		if (im->o->on_conflict == IMPORT_TAKE_THEIRS) {
+			char *text = xasprintf("%s: conflict, took their version; "
+					       "the local one in the changes",
+					       im->text);
+			rc = import_apply(im, t, local, theirs, text, err);
+			free(text);
+		} else if (im->o->on_conflict == IMPORT_KEEP_LOCAL) {
+			rc = import_keep_local(im, t, local, ch, nch, err);
+		}
+		/* Decided: the same file again changes nothing. */
+		if (!rc && im->o->on_conflict != IMPORT_FAIL)
+			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
+	}
+	idea_changes_free(ch, nch);
+	goto out;
+
+invalid:
+	im->st.invalid++;
+	event(im, IMPORT_EVENT_INVALID, row->line, NULL, &rerr, NULL, 0);
+	if (reject(im, row, header, &rerr) < 0) {
+		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file",
+			    im->o->rejects_path);
+		rc = -FAI_EIO;
+	}
+out:
+	idea_free(local);
+	idea_free(theirs);
+	return rc;
+}
+
+/* Remembers the unknown columns of this file for later exports. */
+static int import_extras_meta(struct import *im, struct store_txn *t,
+			      struct fai_err *err)
+{
+	char *old = NULL;
+	struct buf b;
+	if (!im->has_extras)
+		return 0;
+	int rc = st_meta_read(t, "csv:extras", &old, err);
+	if (rc)
+		return rc;
+	buf_init(&b);
+	buf_adds(&b, old ? old : "");
+	for (size_t i = 0; i < im->cs.n; i++) {
+		if (im->cs.c[i].field >= 0)
+			continue;
+		char *needle = xasprintf("\t%s\n", im->cs.c[i].name);
+		if (!strstr(b.data ? b.data : "", needle))
+			buf_printf(&b, "%zu\t%s\n", i, im->cs.c[i].name);
+		free(needle);
+	}
+	rc = st_meta_write(t, "csv:extras", b.data ? b.data : "", err);
+	buf_free(&b);
+	free(old);
+	return rc;
+}
+
+#define IMPORT_DRY_RUN 1 /* returned by the transaction to abort it */
+
+static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct import *im = arg;
+	struct csvr_row *row, header;
+	int rc;
+
+	memset(&im->st, 0, sizeof(im->st));
+	columns_free(&im->cs);
+	csvr_free(im->r);
+	im->r = NULL;
+	if (im->rejects) {
+		csvw_free(im->rw);
+		fclose(im->rejects);
+		im->rejects = NULL;
+		im->rw = NULL;
+	}
+	rc = csvr_open(&im->r, im->path, err);
+	if (rc)
+		return rc;
+	rc = csvr_next(im->r, &row, err);
+	if (rc <= 0) {
+		if (rc == 0) {
+			fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "header",
+				    NULL);
+			snprintf(err->file, sizeof(err->file), "%s", im->path);
+			fai_err_detail(err, "the file is empty");
+			return -FAI_EINVAL;
+		}
+		return rc;
+	}
+	/* keep a copy of the header for the rejects file */
+	memset(&header, 0, sizeof(header));
+	header.n = row->n;
+	header.line = row->line;
+	header.cells = xcalloc(row->n ? row->n : 1, sizeof(char *));
+	header.lens = xcalloc(row->n ? row->n : 1, sizeof(size_t));
+	for (size_t i = 0; i < row->n; i++) {
+		header.cells[i] = xstrndup(row->cells[i], row->lens[i]);
+		header.lens[i] = row->lens[i];
+	}
+	rc = import_header(im, &header, err);
+	while (!rc && (rc = csvr_next(im->r, &row, err)) == 1) {
+		int blank = 1;
+		for (size_t i = 0; i < row->n && blank; i++)
+			blank = row->lens[i] == 0;
+		if (blank)
+			continue;
+		im->st.rows++;
+		rc = import_one(im, t, row, &header, err);
+		if (im->o->progress && (im->st.rows & 1023) == 0)
+			im->o->progress(csvr_offset(im->r), csvr_size(im->r),
+					im->o->progress_arg);
+	}
+	for (size_t i = 0; i < header.n; i++)
+		free(header.cells[i]);
+	free(header.cells);
+	free(header.lens);
+	if (rc < 0)
+		return rc;
+	if (im->o->progress)
+		im->o->progress(csvr_size(im->r), csvr_size(im->r),
+				im->o->progress_arg);
+	if (im->st.invalid && !im->o->skip_invalid) {
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_NONE, NULL, NULL);
+		snprintf(err->file, sizeof(err->file), "%s", im->path);
+		fai_err_detail(err, "%llu invalid rows",
+			       (unsigned long long)im->st.invalid);
+		return -FAI_EINVAL;
+	}
+	if (im->st.conflicts && im->o->on_conflict == IMPORT_FAIL) {
+		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, NULL, NULL);
+		snprintf(err->file, sizeof(err->file), "%s", im->path);
+		fai_err_detail(err, "%llu conflicts",
+			       (unsigned long long)im->st.conflicts);
+		return -FAI_ECONFLICT;
+	}
+	rc = import_extras_meta(im, t, err);
+	if (rc)
+		return rc;
+	/* The import itself, in the log: file, fingerprint, counts. */
+	unsigned char sha[SHA256_LEN];
+	char hex[SHA256_HEX_LEN];
+	struct log_entry e;
+	csvr_sha256(im->r, sha);
+	sha256_hex(sha, hex);
+	char *summary = xasprintf(
+		"%s sha256 %s: %llu rows, %llu new, %llu updated, %llu "
+		"unchanged, %llu conflicts, %llu invalid",
+		im->path, hex, (unsigned long long)im->st.rows,
+		(unsigned long long)im->st.added,
+		(unsigned long long)im->st.updated,
+		(unsigned long long)im->st.unchanged,
+		(unsigned long long)im->st.conflicts,
+		(unsigned long long)im->st.invalid);
+	st_log_start(&e, im->actor, LOG_IMPORT, NULL);
+	e.text = summary;
+	rc = st_log_append(t, &e, err);
+	free(summary);
+	if (rc)
+		return rc;
+	return im->o->dry_run ? IMPORT_DRY_RUN : 0;
+}
+
+int store_import(struct store *s, const struct store_actor *actor,
+		 const char *path, const struct import_opts *o,
+		 struct exchange_stats *st, struct fai_err *err)
+{
+	struct import im;
+	memset(&im, 0, sizeof(im));
+	im.s = s;
+	im.actor = actor;
+	im.path = path;
+	im.o = o;
+	const char *base = strrchr(path, '/');
+	im.text = xasprintf("import %s", base ? base + 1 : path);
+	int rc = store_write(s, import_txn, &im, err);
+	if (rc == IMPORT_DRY_RUN)
+		rc = 0;
+	*st = im.st;
+	if (im.rejects) {
+		csvw_free(im.rw);
+		if (fclose(im.rejects) != 0 && !rc) {
+			fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file",
+				    o->rejects_path);
+			rc = -FAI_EIO;
+		}
+	}
+	csvr_free(im.r);
+	columns_free(&im.cs);
+	free(im.text);
+	return rc;
+}
