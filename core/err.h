@@ -64,7 +64,9 @@ enum fai_error {
 	X(MOVE, N_("this stage cannot be reached from the current one"))      \
 	X(SAME_STAGE, N_("the idea is already at this stage"))                \
 	X(REASON, N_("a reason is required"))                                 \
-	X(CONFIG, N_("unknown setting"))
+	X(CONFIG, N_("unknown setting"))                                      \
+	X(WORLD_WRITABLE, N_("the directory is writable by every user"))      \
+	X(NO_ACCESS, N_("you may not use this store"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

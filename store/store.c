@@ -18,6 +18,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <lmdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -442,6 +443,61 @@ static int open_rdonly(struct store *s, struct fai_err *err)
 	return 0;
 }
 
+/* Refuses a world-writable store directory, and says clearly when the
+ * person may not enter it (a shared store of a group they are not in). */
+static int store_access(const char *path, struct fai_err *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	if (st.st_mode & S_IWOTH) {
+		fai_err_set(err, FAI_EPERM, FAI_WHY_WORLD_WRITABLE, "directory",
+			    path);
+		fai_err_detail(err, "chmod o-w %s", path);
+		return -FAI_EPERM;
+	}
+	char *data = xasprintf("%s/data.mdb", path);
+	int denied = access(data, F_OK) != 0 && errno == EACCES;
+	free(data);
+	if (denied) {
+		struct group *g = getgrgid(st.st_gid);
+		fai_err_set(err, FAI_EPERM, FAI_WHY_NO_ACCESS, "group",
+			    g ? g->gr_name : "");
+		fai_err_detail(err, "%s", path);
+		return -FAI_EPERM;
+	}
+	return 0;
+}
+
+int store_share(const char *path, const char *group, struct fai_err *err)
+{
+	static const char *const files[] = {"data.mdb", "lock.mdb"};
+	struct group *g = getgrnam(group);
+	if (!g)
+		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "group",
+				   group);
+	if (mkdir(path, 02770) != 0 && errno != EEXIST)
+		goto fail;
+	/* setgid: files made inside belong to the group whoever makes them */
+	if (chown(path, (uid_t)-1, g->gr_gid) != 0 || chmod(path, 02770) != 0)
+		goto fail;
+	for (size_t i = 0; i < 2; i++) {
+		char *f = xasprintf("%s/%s", path, files[i]);
+		int bad = access(f, F_OK) == 0 &&
+			  (chown(f, (uid_t)-1, g->gr_gid) != 0 ||
+			   chmod(f, 0660) != 0);
+		free(f);
+		if (bad)
+			goto fail;
+	}
+	return 0;
+fail:
+	fai_err_set(err, errno == EPERM || errno == EACCES ? FAI_EPERM : FAI_EIO,
+		    FAI_WHY_NONE, NULL, path);
+	fai_err_detail(err, "%s", strerror(errno));
+	return errno == EPERM || errno == EACCES ? -FAI_EPERM : -FAI_EIO;
+}
+
 int store_open(struct store **out, const char *path, unsigned flags,
 	       const char *region, size_t mapsize, struct fai_err *err)
 {
@@ -450,6 +506,9 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	int rc, dead;
 
 	*out = NULL;
+	rc = store_access(path, err);
+	if (rc)
+		return rc;
 	if (stat(path, &st) != 0 || !store_exists(path)) {
 		if (!(flags & STORE_CREATE))
 			return fai_err_set(err, FAI_ENOSTORE, FAI_WHY_NONE,
@@ -2303,4 +2362,10 @@ int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
 	rc = st_log_read(&t, seq, e, err);
 	st_rd_end(&t);
 	return rc;
+}
+
+void store_maintain(struct store *s)
+{
+	int dead;
+	mdb_reader_check(s->env, &dead);
 }

@@ -44,6 +44,17 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	       const char *region, size_t mapsize, struct fai_err *err);
 void store_close(struct store *s);
 
+/* Makes directory path (created if absent) a store shared by a Unix group:
+ * the group owns it, setgid, mode 2770, and data.mdb and lock.mdb (when
+ * present) mode 0660 whatever the umask.  Call it before and after creating
+ * the store.  -FAI_ENOTFOUND for an unknown group, -FAI_EPERM when not
+ * allowed. */
+int store_share(const char *path, const char *group, struct fai_err *err);
+
+/* Clears reader slots left by dead processes (done at open; a long-running
+ * board calls it now and then). */
+void store_maintain(struct store *s);
+
 /* Returns the current map size in bytes (tests watch it grow). */
 size_t store_mapsize(const struct store *s);
 

@@ -716,8 +716,8 @@ static void gate_done(struct app *app, void *ctx, int index)
 	free(g);
 }
 
-static void move_to(struct app *app, struct idea *card, enum stage to,
-		    const char *reason)
+static int move_to(struct app *app, struct idea *card, enum stage to,
+		   const char *reason)
 {
 	struct fai_err err;
 	char ok[160];
@@ -743,11 +743,12 @@ static void move_to(struct app *app, struct idea *card, enum stage to,
 				       _("Cancel")};
 		ui_pick(app, _("Required fields are missing"), items, 3, 0,
 			gate_done, g);
-		return;
+		return rc;
 	}
 	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref,
 		 out_stage_label(to));
 	action_done(app, rc, &err, key, ok);
+	return rc;
 }
 
 static void reason_done(struct app *app, void *ctx, const char *text)
@@ -761,8 +762,16 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 	if (store_idea_get(app->cli->store, b->pending_key, &card, NULL) != 0)
 		return;
 	/* the revision the person saw when they asked for the move */
+	uint64_t now_rev = idea_revision(card);
 	idea_set_u64(card, IDEA_REVISION, b->pending_rev);
-	move_to(app, card, b->pending_to, text);
+	if (move_to(app, card, b->pending_to, text) == -FAI_ECONFLICT) {
+		/* Someone changed it: ask again, the reason still typed. */
+		char label[200];
+		b->pending_rev = now_rev;
+		snprintf(label, sizeof(label), _("Reason (%s → %s; the idea changed meanwhile, Enter to move it anyway):"),
+			 idea_get(card, IDEA_REF), out_stage_label(b->pending_to));
+		ui_prompt(app, label, text, reason_done, NULL, b);
+	}
 	idea_free(card);
 }
 
@@ -805,7 +814,22 @@ static void comment_done(struct app *app, void *ctx, const char *text)
 	}
 	fai_err_clear(&err);
 	int rc = store_idea_comment(app->cli->store, &app->cli->actor,
-				    b->pending_ref, text, 0, NULL, &err);
+				    b->pending_ref, text, b->pending_rev, NULL,
+				    &err);
+	if (rc == -FAI_ECONFLICT) {
+		/* The person decides again, their text still typed. */
+		struct idea *now = NULL;
+		msg_store_error(app, rc, &err);
+		ui_changed(app);
+		if (store_idea_get(app->cli->store, b->pending_key, &now,
+				   NULL) == 0) {
+			b->pending_rev = idea_revision(now);
+			idea_free(now);
+		}
+		ui_prompt(app, _("Comment (the idea changed meanwhile; Enter to add it anyway):"),
+			  text, comment_done, NULL, b);
+		return;
+	}
 	snprintf(ok, sizeof(ok), _("Comment added to %s"), b->pending_ref);
 	action_done(app, rc, &err, b->pending_key, ok);
 }
@@ -1093,6 +1117,7 @@ static void board_key(struct app *app, void *st, int key)
 		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
 			 idea_get(card, IDEA_REF));
 		b->pending_key = card->key;
+		b->pending_rev = idea_revision(card);
 		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
 		break;
 	case 'u':

@@ -215,8 +215,18 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			cli->db, detail);
 		break;
 	case FAI_EPERM:
-		buf_printf(msg, _("permission refused: %s (%s)"), value,
-			detail[0] ? detail : _(fai_why_text(err->why)));
+		if (err->why == FAI_WHY_WORLD_WRITABLE)
+			buf_printf(msg, _("refusing the store at %s: its directory is writable by every user, so anyone could change or break it; fix it with: %s"),
+				   value, detail);
+		else if (err->why == FAI_WHY_NO_ACCESS)
+			buf_printf(msg, _("you may not use the store at %s: it is shared by the Unix group '%s' and you are not in it; ask an administrator (usermod -aG %s %s), then log in again"),
+				   detail, value, value, cli->user);
+		else if (err->why == FAI_WHY_READONLY)
+			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
+				   cli->db);
+		else
+			buf_printf(msg, _("permission refused: %s (%s)"), value,
+				   detail[0] ? detail : _(fai_why_text(err->why)));
 		break;
 	default:
 		buf_printf(msg, "%s", _(fai_strerror(code)));
@@ -258,10 +268,96 @@ int cli_store_open(struct cli *cli)
 	if (cli->store)
 		return 0;
 	fai_err_clear(&err);
-	int rc = store_open(&cli->store, cli->db, 0, NULL, 0, &err);
+	int rc = store_open(&cli->store, cli->db,
+			    cli->readonly ? STORE_READONLY : 0, NULL, 0, &err);
 	if (rc)
 		return cli_fail(cli, rc, &err);
 	return 0;
+}
+
+/* The per-user settings file: $XDG_CONFIG_HOME/fai/config or
+ * ~/.config/fai/config, lines "key = value". */
+static char *user_config_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/fai/config", xdg);
+	return xasprintf("%s/.config/fai/config", home && *home ? home : ".");
+}
+
+/* Returns the value of key in the user's settings (heap), or NULL. */
+static char *user_config_get(const char *key)
+{
+	char *path = user_config_path(), line[512], *found = NULL;
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+		if (!eq || line[0] == '#')
+			continue;
+		char *k = line, *v = eq + 1, *e = eq;
+		while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		v[strcspn(v, "\r\n")] = '\0';
+		if (strcmp(k, key) == 0)
+			found = xstrdup(v);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Sets key in the user's settings, keeping the other lines. */
+static int user_config_set(const char *key, const char *value)
+{
+	char *path = user_config_path(), line[512];
+	struct buf out;
+	int done = 0;
+	buf_init(&out);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		size_t kl = strlen(key);
+		if (strncmp(line, key, kl) == 0 &&
+		    strchr(" \t=", line[kl])) {
+			if (!done)
+				buf_printf(&out, "%s = %s\n", key, value);
+			done = 1;
+			continue;
+		}
+		buf_adds(&out, line);
+	}
+	if (f)
+		fclose(f);
+	if (!done)
+		buf_printf(&out, "%s = %s\n", key, value);
+	mkdir_parents(path);
+	char *tmp = xasprintf("%s.tmp", path);
+	f = fopen(tmp, "w");
+	int bad = !f || fwrite(out.data, 1, out.len, f) != out.len;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	if (!bad && rename(tmp, path) != 0)
+		bad = 1;
+	if (bad)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	buf_free(&out);
+	return bad ? -1 : 0;
+}
+
+int cli_user_readonly(void)
+{
+	char *v = user_config_get("read-only");
+	int ro = v && (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
+		       strcmp(v, "1") == 0 || strcmp(v, "oui") == 0);
+	free(v);
+	return ro;
 }
 
 /* ------------------------------------------------------------ options */
@@ -295,6 +391,8 @@ enum {
 	OPT_REGION_INIT,
 	OPT_HELP,
 	OPT_LIMIT,
+	OPT_SHARED,
+	OPT_USER,
 };
 
 static const struct option field_options[] = {
@@ -368,16 +466,19 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"region", required_argument, NULL, OPT_REGION_INIT},
+		{"shared", required_argument, NULL, OPT_SHARED},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
-	const char *region = NULL;
+	const char *region = NULL, *group = NULL;
 	struct fai_err err;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_REGION_INIT)
 			region = optarg;
+		else if (c == OPT_SHARED)
+			group = optarg;
 		else if (c == OPT_HELP)
 			return help_for("init");
 		else
@@ -389,10 +490,26 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 	if (region && validate_region(region, &err) < 0)
 		return cli_fail(cli, -FAI_EINVAL, &err);
 	mkdir_parents(cli->db);
-	int rc = store_open(&cli->store, cli->db, STORE_CREATE | STORE_EXCL,
-			    region, 0, &err);
+	if (group && store_exists(cli->db))
+		return cli_fail(cli, fai_err_set(&err, FAI_EEXIST, FAI_WHY_NONE,
+						 NULL, cli->db),
+				&err);
+	int rc = group ? store_share(cli->db, group, &err) : 0;
+	if (!rc)
+		rc = store_open(&cli->store, cli->db, STORE_CREATE | STORE_EXCL,
+				region, 0, &err);
+	if (!rc && group)
+		rc = store_share(cli->db, group, &err);
+	if (rc == -FAI_ENOTFOUND)
+		fprintf(stderr, _("fai: no Unix group '%s' (create it with: groupadd %s)\n"),
+			group, group);
+	if (rc == -FAI_ENOTFOUND)
+		return CLI_NOTFOUND;
 	if (rc)
 		return cli_fail(cli, rc, &err);
+	if (group)
+		fprintf(cli->out, _("Shared with the Unix group '%s': directory 2770 (setgid), files 0660.\n"),
+			group);
 	if (region)
 		fprintf(cli->out, _("Created an empty store at %s (region %s, %s).\n"),
 			cli->db, region, validate_region_name(region));
@@ -1603,17 +1720,40 @@ static int cmd_undo(struct cli *cli, int argc, char **argv)
 static int cmd_config(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"user", no_argument, NULL, OPT_USER},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
 	struct fai_err err;
-	int c, exit, rc;
+	int c, exit, rc, user = 0;
 	char *value = NULL;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP)
 			return help_for("config");
+		if (c == OPT_USER) {
+			user = 1;
+			continue;
+		}
 		return bad_option(cli, "config", argv);
+	}
+	if (user) {
+		/* Settings of this Unix user, whatever the store. */
+		if (argc - optind < 1 || argc - optind > 2 ||
+		    strcmp(argv[optind], "read-only") != 0)
+			return usage_error(cli, "config", _("--user knows one key: read-only (yes or no)"));
+		if (argc - optind == 1) {
+			fprintf(cli->out, "%s\n", cli_user_readonly() ? "yes" : "no");
+			return CLI_OK;
+		}
+		const char *v = argv[optind + 1];
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			return usage_error(cli, "config", _("read-only is yes or no"));
+		if (user_config_set("read-only", v) < 0) {
+			fprintf(stderr, _("fai: cannot write your settings file\n"));
+			return CLI_STORE;
+		}
+		return CLI_OK;
 	}
 	if (argc - optind > 2)
 		return usage_error(cli, "config", _("give a key and maybe a value, e.g. wip.concept 12"));
@@ -2057,8 +2197,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv);
 static const struct command commands[] = {
 	{"board", ui_board_run, N_("[board] [--mouse]"),
 	 N_("Opens the board (the default without a command); press ? in it for the keys.")},
-	{"init", cmd_init, N_("init [--region CODE]"),
-	 N_("Creates an empty store (a directory) for a region.")},
+	{"init", cmd_init, N_("init [--region CODE] [--shared GROUP]"),
+	 N_("Creates an empty store (a directory) for a region.  --shared makes it usable by every member of a Unix group (directory 2770 setgid, files 0660).")},
 	{"demo", demo_run, N_("demo"),
 	 N_("Creates a demo store with a realistic pipeline (replaces an older demo store, never a real one).")},
 	{"add", cmd_add,
@@ -2080,7 +2220,7 @@ static const struct command commands[] = {
 	 N_("Shows the activity log, of the whole store or of one idea.")},
 	{"undo", cmd_undo, N_("undo"),
 	 N_("Undoes your last action that is not undone yet (refused if someone changed the idea since).")},
-	{"config", cmd_config, N_("config [KEY [VALUE]]"),
+	{"config", cmd_config, N_("config [KEY [VALUE]] | config --user read-only [yes|no]"),
 	 N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, wip.launched, wip.on_hold, wip.abandoned (card limits, 0 = none), stale.days.")},
 	{"check", cmd_check, N_("check"),
 	 N_("Verifies every index, the stage counts, the log and the comments; exit status 0 only when all is consistent.")},
@@ -2103,7 +2243,7 @@ static const struct command *command_find(const char *name)
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, _("Usage: fai [--db PATH] COMMAND [OPTIONS]\n"
+	fprintf(f, _("Usage: fai [--db PATH] [--read-only] [COMMAND [OPTIONS]]\n"
 		     "A kanban of social-innovation ideas for the Fabriques à Initiatives.\n\n"
 		     "Commands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

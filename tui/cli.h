@@ -27,6 +27,7 @@ struct cli {
 	char client[64];
 	FILE *out;             /* normal output (stdout, /dev/null in replay) */
 	int replay;            /* replaying the demo: no editor, no prompts */
+	int readonly;          /* --read-only, or the user's setting */
 	const char *file;      /* replayed file and line, for messages */
 	long line;
 };
@@ -36,6 +37,9 @@ struct cli {
  * client, time ($FAI_NOW, an ISO time, overrides the clock for tests). */
 void cli_init(struct cli *cli, const char *db);
 void cli_close(struct cli *cli);
+
+/* Returns 1 when this Unix user's settings say read-only = yes. */
+int cli_user_readonly(void);
 
 /* Runs the command argv[0] with its arguments; returns an exit code. */
 int cli_run(struct cli *cli, int argc, char **argv);

@@ -10,7 +10,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../core/template.h"
 #include "../core/utf8.h"
 #include "i18n.h"
 #include "out.h"
@@ -31,7 +33,16 @@ struct form {
 	size_t focus; /* FORM_N is the Save button */
 	size_t top;
 	int conflict; /* a colleague's change was seen: next save overrides */
+	struct idea *mine_base; /* what the person started from, on conflict */
 };
+
+/* Returns 1 when field i differs between the person's text and the
+ * colleague's version (only meaningful after a conflict). */
+static int form_differs(const struct form *f, size_t i)
+{
+	const char *mine = f->lines[i].text.data ? f->lines[i].text.data : "";
+	return f->conflict && strcmp(mine, idea_get(f->orig, form_fields[i]));
+}
 
 static int form_modified(const struct form *f)
 {
@@ -82,18 +93,32 @@ static void form_draw(struct app *app, void *st)
 		if (req)
 			ui_text(app, 1 + r, (int)wl + 1, 1, "*",
 				ui_attr(app, UI_ALERT), 0);
+		if (form_differs(f, i))
+			ui_text(app, 1 + r, (int)wl + 1, 1,
+				app->utf8 ? "≠" : "!", ui_attr(app, UI_WARN), 0);
 		ui_line_draw(app, &f->lines[i], 1 + r, vx, app->cols - vx,
 			     i == f->focus ? A_UNDERLINE : A_NORMAL, 0);
 	}
 	int sy = 1 + (body < (int)FORM_N ? body : (int)FORM_N);
 	ui_text(app, sy, vx, app->cols - vx, _("[ Save ]"),
 		f->focus == FORM_N ? ui_attr(app, UI_SELECTED) : A_BOLD, 0);
-	ui_text(app, app->rows - 2, 0, app->cols, app->msg,
-		app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
-			       : ui_attr(app, UI_STATUS),
-		1);
+	if (f->conflict && f->focus < FORM_N && form_differs(f, f->focus)) {
+		/* The colleague's version of the focused field, beside it. */
+		char *line = xasprintf(_("theirs: %s"),
+				       idea_get(f->orig, form_fields[f->focus]));
+		ui_text(app, app->rows - 2, 0, app->cols, line,
+			ui_attr(app, UI_WARN) | A_REVERSE, 1);
+		free(line);
+	} else {
+		ui_text(app, app->rows - 2, 0, app->cols, app->msg,
+			app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
+				       : ui_attr(app, UI_STATUS),
+			1);
+	}
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("↑↓ Tab: field   Enter: next   Ctrl-S or F2: save   Esc: cancel"),
+		f->conflict
+			? _("≠: changed by a colleague   Ctrl-T: take theirs   Ctrl-O: save mine to a file   Ctrl-S: save mine   Esc: drop")
+			: _("↑↓ Tab: field   Enter: next   Ctrl-S or F2: save   Esc: cancel"),
 		ui_attr(app, UI_DIM), 1);
 	/* the cursor last, in the focused field */
 	if (f->focus < FORM_N && f->focus >= f->top &&
@@ -226,6 +251,33 @@ static void form_save_edit(struct app *app, struct form *f)
 	board_follow(app, key);
 }
 
+/* Saves the person's version of every field to a file they can come back
+ * to (the template of fai edit), and says where. */
+static void form_keep_file(struct app *app, struct form *f)
+{
+	struct idea *mine = idea_clone(f->orig);
+	struct buf text;
+	for (size_t i = 0; i < FORM_N; i++)
+		idea_set_raw(mine, form_fields[i], f->lines[i].text.data);
+	buf_init(&text);
+	template_render(&text, mine, _("# Your version, kept when a colleague changed the idea.\n"));
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/fai-%s-mine-XXXXXX.txt",
+			       dir && *dir ? dir : "/tmp",
+			       idea_get(f->orig, IDEA_REF));
+	int fd = mkstemps(path, 4);
+	int ok = fd >= 0 && write(fd, text.data, text.len) == (ssize_t)text.len;
+	if (fd >= 0 && close(fd) != 0)
+		ok = 0;
+	if (ok)
+		ui_message(app, 0, _("your version is saved in %s"), path);
+	else
+		ui_message(app, 1, _("cannot write %s"), path);
+	free(path);
+	buf_free(&text);
+	idea_free(mine);
+}
+
 static void discard_done(struct app *app, void *ctx, int index)
 {
 	(void)ctx;
@@ -267,6 +319,15 @@ static void form_key(struct app *app, void *st, int key)
 	case UI_CTRL('s'):
 	case UI_FN + KEY_F(2):
 		break;
+	case UI_CTRL('t'):
+		if (f->conflict && f->focus < FORM_N)
+			ui_line_set(&f->lines[f->focus],
+				    idea_get(f->orig, form_fields[f->focus]));
+		return;
+	case UI_CTRL('o'):
+		if (f->key)
+			form_keep_file(app, f);
+		return;
 	default:
 		if (f->focus < FORM_N)
 			ui_line_key(&f->lines[f->focus], key);
@@ -286,6 +347,7 @@ static void form_close(struct app *app, void *st)
 	for (size_t i = 0; i < FORM_N; i++)
 		ui_line_free(&f->lines[i]);
 	idea_free(f->orig);
+	idea_free(f->mine_base);
 	free(f);
 }
 

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 {
 	const char *db = NULL;
 	struct cli cli;
-	int i, rc;
+	int i, rc, readonly = 0;
 
 	fds_ensure();
 	i18n_init();
@@ -42,6 +42,8 @@ int main(int argc, char **argv)
 			db = argv[i];
 		} else if (strncmp(a, "--db=", 5) == 0) {
 			db = a + 5;
+		} else if (strcmp(a, "--read-only") == 0) {
+			readonly = 1;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			cli_usage(stdout);
 			return CLI_OK;
@@ -54,6 +56,7 @@ int main(int argc, char **argv)
 		}
 	}
 	cli_init(&cli, db);
+	cli.readonly = readonly || cli_user_readonly();
 	if (i == argc) {
 		/* No command: the board, the product's face. */
 		static char board_cmd[] = "board";

@@ -711,6 +711,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 
 	memset(&app, 0, sizeof(app));
 	app.cli = cli;
+	app.readonly = cli->readonly;
 	app.utf8 = utf8;
 	app.mouse = mouse;
 	if (!newterm(NULL, stdout, stdin)) {
@@ -732,6 +733,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	board_open(&app);
 
 	int fixed_clock = getenv("FAI_NOW") && *getenv("FAI_NOW");
+	unsigned idle = 0;
 	while (!app.quit && app.depth > 0) {
 		if (!fixed_clock)
 			cli->actor.now = (int64_t)time(NULL);
@@ -739,6 +741,9 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 		refresh();
 		int key = ui_getkey();
 		if (key == -1) {
+			/* Now and then, free the slots of dead readers. */
+			if (++idle % 60 == 0)
+				store_maintain(cli->store);
 			uint64_t txn = store_last_txn(cli->store);
 			if (txn != app.txn) {
 				ui_other_note(&app);
