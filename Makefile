@@ -115,8 +115,13 @@ asan: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
 	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test-unit
 
-bench: all
+bench: all $(BUILD)/bench/bench_board
 	@$(MAKE) --no-print-directory -f bench/bench.mk BUILD=$(BUILD)
+	./$(BUILD)/bench/bench_board $(FAI) $${BENCH_MAX:-1000000}
+
+$(BUILD)/bench/bench_board: bench/bench_board.c $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LMDB_LIBS) -lutil
 
 # libFuzzer harnesses (clang, ASan+UBSan) in build-fuzz/, FUZZ_SECONDS each.
 fuzz: $(DEPS_STAMP)

@@ -62,6 +62,7 @@ struct board {
 	uint64_t pending_rev;
 	char pending_ref[24];
 	int fit, colw; /* columns shown and their width, for the mouse */
+	int stay;      /* keep the selection's place on the next reload */
 };
 
 static struct board *board_of(struct app *app)
@@ -747,7 +748,9 @@ static int move_to(struct app *app, struct idea *card, enum stage to,
 	}
 	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref,
 		 out_stage_label(to));
-	action_done(app, rc, &err, key, ok);
+	if (!rc)
+		board_of(app)->stay = 1;
+	action_done(app, rc, &err, 0, ok);
 	return rc;
 }
 
@@ -1134,8 +1137,14 @@ static void board_refresh(struct app *app, void *st)
 	struct board *b = st;
 	struct idea *card = cur_card(b);
 	uint64_t key = card ? card->key : 0;
-	app->cli->actor.now = app->cli->actor.now; /* clock kept by the loop */
 	board_load(app);
+	/* After the person's own move the selection stays where it was (the
+	 * next card comes under it: triage goes on down the column); after
+	 * anything else it stays on the same card, wherever it went. */
+	if (b->stay) {
+		b->stay = 0;
+		return;
+	}
 	if (key)
 		board_follow(app, key);
 }
