@@ -318,7 +318,7 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 {
 	const struct idea_field_info *info = &idea_fields[f];
 	struct buf tmp;
-	size_t n = strlen(value), i;
+	size_t n = strlen(value), i, k, line = 0;
 	int64_t t;
 	unsigned char u[UUID_LEN];
 	char text[ISOTIME_LEN > UUID_STR_LEN ? ISOTIME_LEN : UUID_STR_LEN];
@@ -336,11 +336,21 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG,
 				   info->code, value);
 	if (info->flags & IDEA_FF_MULTILINE) {
-		/* CRLF and lone CR (Windows, old Mac files) become LF. */
+		/* CRLF and lone CR (Windows, old Mac files) become LF.  A
+		 * line of only spaces and tabs becomes empty: the editor
+		 * template cannot keep one (it reads it as a blank line). */
 		for (i = 0; i < n; i++) {
-			if (value[i] == '\r') {
+			if (value[i] == '\r' || value[i] == '\n') {
+				k = line;
+				while (k < tmp.len && (tmp.data[k] == ' ' ||
+						       tmp.data[k] == '\t'))
+					k++;
+				if (k == tmp.len)
+					tmp.len = line;
 				buf_addc(&tmp, '\n');
-				if (i + 1 < n && value[i + 1] == '\n')
+				line = tmp.len;
+				if (value[i] == '\r' && i + 1 < n &&
+				    value[i + 1] == '\n')
 					i++;
 			} else {
 				buf_addc(&tmp, value[i]);
