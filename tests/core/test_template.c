@@ -304,6 +304,30 @@ test_big(void **state)
 	idea_free(back);
 }
 
+/* A line of only spaces inside a multi-line field is stored empty, so
+ * render then parse gives back exactly the stored value (found by the
+ * template fuzzer: "e\n \nj" came back as "e\n\nj"). */
+static void
+test_blank_looking_line(void **state)
+{
+	struct idea *a = idea_new(), *b;
+	struct buf t;
+	(void)state;
+	assert_int_equal(idea_set(a, IDEA_NEED, "e\r \rj", 0, NULL), 0);
+	assert_string_equal(idea_get(a, IDEA_NEED), "e\n\nj");
+	assert_int_equal(idea_set(a, IDEA_CONCEPT, "x\n \t \ny", 0, NULL), 0);
+	assert_string_equal(idea_get(a, IDEA_CONCEPT), "x\n\ny");
+	buf_init(&t);
+	template_render(&t, a, NULL);
+	b = idea_clone(a);
+	assert_int_equal(template_parse(b, t.data, t.len, NULL), 0);
+	assert_string_equal(idea_get(b, IDEA_NEED), idea_get(a, IDEA_NEED));
+	assert_string_equal(idea_get(b, IDEA_CONCEPT), idea_get(a, IDEA_CONCEPT));
+	buf_free(&t);
+	idea_free(a);
+	idea_free(b);
+}
+
 int
 main(void)
 {
@@ -314,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_parse_rules),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_big),
+		cmocka_unit_test(test_blank_looking_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
