@@ -313,6 +313,8 @@ test_blank_looking_line(void **state)
 	struct idea *a = idea_new(), *b;
 	struct buf t;
 	(void)state;
+	assert_int_equal(idea_set(a, IDEA_TITLE, "Titre", 0, NULL), 0);
+	assert_int_equal(idea_set(a, IDEA_REGION, "84", 0, NULL), 0);
 	assert_int_equal(idea_set(a, IDEA_NEED, "e\r \rj", 0, NULL), 0);
 	assert_string_equal(idea_get(a, IDEA_NEED), "e\n\nj");
 	assert_int_equal(idea_set(a, IDEA_CONCEPT, "x\n \t \ny", 0, NULL), 0);
