@@ -624,15 +624,10 @@ static void board_draw(struct app *app, void *st)
 		buf_printf(&s, " · /%s", b->search);
 	if (b->fvalue)
 		buf_printf(&s, " · %s", b->fvalue);
-	if (fit < b->ncols)
-		buf_printf(&s, " · %s", "");
-	char col[64] = "";
-	if (fit < b->ncols)
+	if (fit < b->ncols) {
+		char col[64];
 		snprintf(col, sizeof(col), _("column %d/%d"), b->cur + 1,
 			 b->ncols);
-	if (col[0]) {
-		s.len -= 3; /* drop the separator added above */
-		s.data[s.len] = '\0';
 		buf_printf(&s, " · %s", col);
 	}
 	int y = app->rows - 2;
@@ -1056,6 +1051,9 @@ static void board_key(struct app *app, void *st, int key)
 			form_open(app, 0);
 		break;
 	}
+	/* The keys above may have reloaded the windows, freeing the card
+	 * read before them: read it again. */
+	card = cur_card(b);
 	if (!card)
 		return;
 	enum stage stg = idea_stage(card);

@@ -205,3 +205,102 @@ finish() {
 	[ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
 	exit $?
 }
+
+# ---------------------------------------------------------------- tmux
+# Boards end to end in tmux, for scripts that drive several boards at once.
+# tmx_init starts nothing: it picks a private server socket in $T (so runs
+# never meet), sets WAIT (seconds a wait may take: 30 under ASan, else 10)
+# and a trap that kills that server and removes $T on exit.  A script with
+# more to clean up sets its own trap and calls tmx_kill from it.
+tmx_init() {
+	if ! command -v tmux > /dev/null 2>&1; then
+		echo "lib.sh: tmux is missing (apt-get install tmux)" >&2
+		exit 2
+	fi
+	TMX_SOCK=$T/tmux.sock
+	printf 'set -g exit-empty off\nset -g history-limit 200\n' > "$T/tmux.conf"
+	case $BUILD in
+	*asan*) WAIT=${WAIT:-30} ;;
+	*) WAIT=${WAIT:-10} ;;
+	esac
+	trap 'tmx_kill; rm -rf "$T"' EXIT
+}
+
+# tmx ARGS...: tmux on the private server.
+tmx() { tmux -S "$TMX_SOCK" -f "$T/tmux.conf" "$@"; }
+
+tmx_kill() {
+	if [ -n "${TMX_SOCK:-}" ]; then
+		tmux -S "$TMX_SOCK" kill-server > /dev/null 2>&1
+	fi
+	return 0
+}
+
+# tmx_start NAME COLS ROWS COMMAND: a detached session running COMMAND.
+tmx_start() {
+	tmx new-session -d -s "$1" -x "$2" -y "$3" "$4"
+}
+
+# tmx_shot NAME: the screen of session NAME into $T/screen.NAME.
+tmx_shot() { tmx capture-pane -p -t "$1" > "$T/screen.$1" 2> /dev/null; }
+
+# tmx_keys NAME KEYS...: send-keys; tmx_type NAME TEXT: literal text.
+tmx_keys() {
+	_s=$1
+	shift
+	tmx send-keys -t "$_s" "$@"
+}
+tmx_type() { tmx send-keys -t "$1" -l "$2"; }
+
+# tmx_shows NAME TEXT / tmx_lacks NAME TEXT: a fresh screen holds TEXT.
+tmx_shows() { tmx_shot "$1" && grep -qF -e "$2" "$T/screen.$1"; }
+tmx_lacks() { tmx_shot "$1" && ! grep -qF -e "$2" "$T/screen.$1"; }
+# tmx_shows_re NAME ERE: the same with an extended regular expression.
+tmx_shows_re() { tmx_shot "$1" && grep -qE -e "$2" "$T/screen.$1"; }
+
+# tmx_line NAME N: line N (1-based) of the last screen taken of NAME.
+tmx_line() { sed -n "${2}p" "$T/screen.$1"; }
+
+# tmx_wait SECONDS CMD [ARGS...]: polls the predicate every 0.1 s for at
+# most SECONDS; succeeds as soon as it holds.
+tmx_wait() {
+	_max=$(($1 * 10))
+	shift
+	_n=0
+	while [ "$_n" -lt "$_max" ]; do
+		"$@" && return 0
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	"$@"
+}
+
+# tmx_fail NAME CASE WHY: a failed case, with session NAME's screen.
+tmx_fail() {
+	LAST="(the board in tmux session $1)"
+	RC=0
+	: > "$OUT"
+	: > "$ERR"
+	fail "$2" "$3"
+	tmx_shot "$1"
+	echo "       screen ($1):"
+	sed 's/^/         |/' "$T/screen.$1"
+}
+
+# tmx_expect NAME TEXT CASE: waits (up to $WAIT s) until NAME shows TEXT.
+tmx_expect() {
+	if tmx_wait "$WAIT" tmx_shows "$1" "$2"; then
+		pass "$3"
+	else
+		tmx_fail "$1" "$3" "the screen never showed \"$2\""
+	fi
+}
+
+# tmx_pane_pid NAME: the pid of the process the session started.
+tmx_pane_pid() { tmx display-message -p -t "$1" '#{pane_pid}'; }
+
+# file_mode PATH: "MODE GROUP" as stat prints them (e.g. "2770 fai_team").
+file_mode() { stat -c '%a %G' "$1"; }
+
+# now_ms: milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
