@@ -8,7 +8,8 @@ CC ?= cc
 VERSION := 0.1.0
 
 DEBIAN_PKGS := build-essential pkg-config liblmdb-dev libcsv-dev \
-	libncurses-dev libcmocka-dev gettext tmux locales python3 clang
+	libncurses-dev libcmocka-dev gettext tmux locales python3 clang \
+	lmdb-utils openssh-client sqlite3
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wcast-qual
 ifneq ($(CI),)

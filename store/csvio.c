@@ -265,8 +265,12 @@ static int feeder_feed(struct feeder *f, const char *s, size_t n)
 static int feeder_fini(struct feeder *f)
 {
 	/* csv_fini resets the error: read it from its return first. */
-	if (csv_fini(&f->p, cell_cb, row_cb, f) != 0)
+	if (csv_fini(&f->p, cell_cb, row_cb, f) != 0) {
+		/* A quote never closed: name the line its record began on,
+		 * not the end of the file. */
+		f->line = f->rec_line;
 		return CSV_EPARSE;
+	}
 	return 0;
 }
 

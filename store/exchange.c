@@ -294,12 +294,18 @@ static int import_header(struct import *im, const struct csvr_row *h,
 	im->id_col = im->ref_col = -1;
 	im->has_extras = 0;
 	for (size_t i = 0; i < h->n; i++) {
-		int f = idea_field_parse(h->cells[i]);
+		/* excel-fr guards header cells as text cells (an unknown
+		 * column may be named "=calc"). */
+		const char *name = h->cells[i];
+		if (csvr_delimiter(im->r) == ';' &&
+		    exchange_is_guarded(name, h->lens[i]))
+			name++;
+		int f = idea_field_parse(name);
 		if (f >= 0 && !exchange_field_exported(f))
 			f = -1;
 		if (f >= 0 && seen[f]) {
 			fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD, "header",
-				    h->cells[i]);
+				    name);
 			fai_err_detail(err, "column %zu repeats %s", i + 1,
 				       idea_field_info(f)->code);
 			snprintf(err->file, sizeof(err->file), "%s", im->path);
@@ -314,7 +320,7 @@ static int import_header(struct import *im, const struct csvr_row *h,
 			im->id_col = (int)i;
 		if (f == IDEA_REF)
 			im->ref_col = (int)i;
-		columns_add(&im->cs, im->cs.n, f, h->cells[i]);
+		columns_add(&im->cs, im->cs.n, f, name);
 	}
 	buf_init(&missing);
 	for (size_t i = 0; i < sizeof(import_required) / sizeof(*import_required);
@@ -376,12 +382,23 @@ static int import_row(struct import *im, const struct csvr_row *row,
 				    im->cs.c[i].name, "\\0");
 			return -FAI_EINVAL;
 		}
-		if (exchange_is_guarded(v, n)) {
+		/* Only the excel-fr dialect (';') guards cells: an rfc4180
+		 * cell is taken as it is. */
+		if (csvr_delimiter(im->r) == ';' && exchange_is_guarded(v, n)) {
 			v++;
 			n--;
 		}
 		if (f < 0) {
-			idea_extra_add(theirs, im->cs.c[i].name, v, (unsigned)i);
+			if (n > EXCHANGE_FIELD_MAX) {
+				fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG,
+					    im->cs.c[i].name, v);
+				return -FAI_EINVAL;
+			}
+			/* Empty is none: export writes these columns empty for
+			 * ideas that have none. */
+			if (n > 0)
+				idea_extra_add(theirs, im->cs.c[i].name, v,
+					       (unsigned)i);
 			continue;
 		}
 		/* A new idea keeps who changed it last and when; its revision
@@ -542,8 +559,14 @@ static int import_one(struct import *im, struct store_txn *t,
 		theirs = idea_clone(local);
 	} else {
 		theirs = idea_new();
-		if (im->id_col >= 0)
-			idea_set_raw(theirs, IDEA_ID, row->cells[im->id_col]);
+		/* A new idea starts at need unless the file says otherwise
+		 * (stage is not a required column). */
+		idea_set_raw(theirs, IDEA_STAGE, stage_code(STAGE_NEED));
+		if (im->id_col >= 0) {
+			char idtext[UUID_STR_LEN]; /* lower case, always */
+			uuid_format(id, idtext);
+			idea_set_raw(theirs, IDEA_ID, idtext);
+		}
 	}
 	if (import_row(im, row, theirs, !found, &rerr) < 0)
 		goto invalid;

@@ -2369,3 +2369,40 @@ void store_maintain(struct store *s)
 	int dead;
 	mdb_reader_check(s->env, &dead);
 }
+
+int store_stage_count_after(struct store *s, enum stage stage,
+			    const struct store_pos *pos, uint64_t *n,
+			    struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char k[CODEC_ORDER_KEY_LEN];
+	int rc = st_rd_begin(s, &t, err);
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	codec_order_key(k, (int)stage, pos->rank, pos->key);
+	key.mv_size = sizeof(k);
+	key.mv_data = k;
+	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	if (rc == 0 && key.mv_size == sizeof(k) &&
+	    memcmp(key.mv_data, k, sizeof(k)) == 0)
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	/* Only keys are read: no record is decoded. */
+	while (rc == 0 && key.mv_size == sizeof(k) &&
+	       ((unsigned char *)key.mv_data)[0] == (unsigned char)stage) {
+		(*n)++;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	rc = rc == MDB_NOTFOUND || rc == 0 ? 0 : st_fail(NULL, rc, err, "order");
+end:
+	st_rd_end(&t);
+	return rc;
+}

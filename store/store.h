@@ -112,6 +112,12 @@ int store_stage_page_back(struct store *s, enum stage stage,
 			  const struct store_pos *pos, size_t max,
 			  struct idea ***out, size_t *n, struct fai_err *err);
 
+/* Counts the cards of stage after pos, reading keys only (the board uses it
+ * to place a card it follows: moved cards go to the end, so it is short). */
+int store_stage_count_after(struct store *s, enum stage stage,
+			    const struct store_pos *pos, uint64_t *n,
+			    struct fai_err *err);
+
 /* Calls fn for every idea in board order (stage, rank).  fn's idea is only
  * valid during the call; a non-zero return stops and is returned. */
 int store_idea_foreach(struct store *s,

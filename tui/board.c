@@ -63,6 +63,7 @@ struct board {
 	char pending_ref[24];
 	int fit, colw; /* columns shown and their width, for the mouse */
 	int stay;      /* keep the selection's place on the next reload */
+	char *search_before; /* restored when the search prompt is left */
 };
 
 static struct board *board_of(struct app *app)
@@ -467,11 +468,9 @@ void board_follow(struct app *app, uint64_t key)
 	/* Not in view: show the window that ends with it, and count the
 	 * cards after it to know its index. */
 	struct store_pos after = {idea->rank, idea->key + 1};
-	struct idea **rest = NULL;
-	size_t nrest = 0;
 	struct store_pos p = pos_of(idea);
-	store_stage_page(app->cli->store, st, &p, 100000, &rest, &nrest, NULL);
-	ideas_free(rest, nrest);
+	uint64_t nrest = 0;
+	store_stage_count_after(app->cli->store, st, &p, &nrest, NULL);
 	col_load_before(app, c, &after, (size_t)b->vis);
 	size_t index = c->count > nrest ? (size_t)c->count - nrest - 1 : 0;
 	c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
@@ -843,9 +842,13 @@ static void search_changed(struct app *app, void *ctx, const char *text)
 static void search_done(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	if (!text) {
+	if (!text) { /* Esc: back to the search there was before */
 		free(b->search);
-		b->search = NULL;
+		b->search = b->search_before;
+		b->search_before = NULL;
+	} else {
+		free(b->search_before);
+		b->search_before = NULL;
 	}
 	board_load(app);
 }
@@ -1034,6 +1037,8 @@ static void board_key(struct app *app, void *st, int key)
 		ui_message(app, 0, "%s", _("the weekly review screen comes in a later version; see fai log meanwhile"));
 		break;
 	case '/':
+		free(b->search_before);
+		b->search_before = b->search ? xstrdup(b->search) : NULL;
 		ui_prompt(app, "/", b->search ? b->search : "", search_done,
 			  search_changed, b);
 		break;
@@ -1076,6 +1081,8 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case 'm': {
 		const char *items[STAGE_COUNT];
+		if (!board_writable(app))
+			break; /* say so before the picker, not after */
 		for (int i = 0; i < STAGE_COUNT; i++)
 			items[i] = out_stage_label(i);
 		ui_pick(app, _("Move to"), items, STAGE_COUNT, (size_t)stg,
@@ -1153,6 +1160,7 @@ static void board_close(struct app *app, void *st)
 	for (int i = 0; i < STAGE_COUNT; i++)
 		col_clear(&b->cols[i]);
 	free(b->search);
+	free(b->search_before);
 	free(b->fvalue);
 	free(b);
 	app->board = NULL;

@@ -178,8 +178,9 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		buf_printf(msg, _("cannot move to %s: missing "),
 			out_stage_label(stage_parse(value)));
 		print_missing(msg, detail);
-		buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
-				"--force)"));
+		if (!cli->board)
+			buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
+					"--force)"));
 		break;
 	case FAI_ECONFLICT: {
 		unsigned long long had = 0, now = 0;
@@ -2141,6 +2142,12 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	int rc = store_import(cli->store, &cli->actor, path, &io, &st, &err);
 	if (io.progress)
 		progress_end(&pg);
+	if (rc == -FAI_ENOTFOUND && strcmp(err.field, "file") == 0) {
+		/* The file is missing, not an idea: "fai: FILE: strerror". */
+		fprintf(stderr, "fai: %s: %s\n", path, err.detail);
+		exit = CLI_NOTFOUND;
+		goto out;
+	}
 	if (rc && rc != -FAI_ECONFLICT && !(rc == -FAI_EINVAL && st.invalid)) {
 		exit = cli_fail(cli, rc, &err);
 		if (-rc == FAI_EINVAL && err.detail[0])
@@ -2230,6 +2237,7 @@ static const struct command commands[] = {
 	{"import", cmd_import,
 	 N_("import FILE [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--verbose]"),
 	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) and merges it by id, in one transaction: invalid rows stop it unless --skip-invalid (they go to FILE.rejects.csv).")},
+	{"review", cmd_review, N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] [--format text|markdown|csv]"), N_("The weekly pipeline review, from the activity log: ideas per stage against the limits, new ideas, moves, launches, stale ideas, the funnel, time in stage, the cumulative flow of 12 weeks, and figures by facilitator and by region (see docs/review.md).")},
 	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
 };
 

@@ -28,6 +28,7 @@ struct cli {
 	FILE *out;             /* normal output (stdout, /dev/null in replay) */
 	int replay;            /* replaying the demo: no editor, no prompts */
 	int readonly;          /* --read-only, or the user's setting */
+	int board;             /* the board is open: no command-line advice */
 	const char *file;      /* replayed file and line, for messages */
 	long line;
 };
@@ -71,5 +72,8 @@ int ui_board_run(struct cli *cli, int argc, char **argv);
 
 /* Replays the built-in demo script into the store at cli->db (demo.c). */
 int demo_run(struct cli *cli, int argc, char **argv);
+
+/* The weekly pipeline review: `fai review` (review.c). */
+int cmd_review(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -102,14 +102,21 @@ static void form_draw(struct app *app, void *st)
 	int sy = 1 + (body < (int)FORM_N ? body : (int)FORM_N);
 	ui_text(app, sy, vx, app->cols - vx, _("[ Save ]"),
 		f->focus == FORM_N ? ui_attr(app, UI_SELECTED) : A_BOLD, 0);
-	if (f->conflict && f->focus < FORM_N && form_differs(f, f->focus)) {
+	int theirs = f->conflict && f->focus < FORM_N &&
+		     form_differs(f, f->focus);
+	/* The message (who changed the idea, where Ctrl-O wrote) keeps the
+	 * status line when the form leaves a free line above it. */
+	int ty = theirs && app->msg[0] && sy < app->rows - 3 ? app->rows - 3
+							     : app->rows - 2;
+	if (theirs) {
 		/* The colleague's version of the focused field, beside it. */
 		char *line = xasprintf(_("theirs: %s"),
 				       idea_get(f->orig, form_fields[f->focus]));
-		ui_text(app, app->rows - 2, 0, app->cols, line,
+		ui_text(app, ty, 0, app->cols, line,
 			ui_attr(app, UI_WARN) | A_REVERSE, 1);
 		free(line);
-	} else {
+	}
+	if (!theirs || ty != app->rows - 2) {
 		ui_text(app, app->rows - 2, 0, app->cols, app->msg,
 			app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
 				       : ui_attr(app, UI_STATUS),

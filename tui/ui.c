@@ -567,62 +567,91 @@ void ui_pick(struct app *app, const char *title, const char *const *items,
 
 /* ------------------------------------------------------------ help */
 
+static const char *const help_keys[][2] = {
+	{"← → h l, Tab", N_("previous / next column")},
+	{"↑ ↓ j k", N_("previous / next card")},
+	{"PgUp PgDn g G", N_("page up / down, top, bottom")},
+	{"Enter", N_("the card's detail")},
+	{"> <", N_("move to the next / previous stage")},
+	{"m", N_("move to any stage")},
+	{"J K", N_("move the card down / up in its column")},
+	{"n", N_("new idea")},
+	{"e / E", N_("edit in a form / in $EDITOR")},
+	{"c", N_("comment")},
+	{"H / a", N_("put on hold / abandon, with a reason")},
+	{"u / Ctrl-R", N_("undo / redo")},
+	{"/", N_("search (accents and case ignored)")},
+	{"f", N_("filter by region, theme, facilitator, tag, stale")},
+	{"z", N_("show or hide on hold and abandoned")},
+	{"r", N_("weekly review (coming)")},
+	{"Ctrl-L", N_("redraw the screen")},
+	{"q", N_("quit")},
+};
+#define HELP_N (sizeof(help_keys) / sizeof(help_keys[0]))
+
+/* The help overlay; on a short terminal it scrolls with ↑ ↓. */
+struct help {
+	size_t top;
+	size_t shown; /* lines that fit, from the last draw */
+};
+
 static void help_draw(struct app *app, void *st)
 {
-	(void)st;
-	static const char *const keys[][2] = {
-		{"← → h l, Tab", N_("previous / next column")},
-		{"↑ ↓ j k", N_("previous / next card")},
-		{"PgUp PgDn g G", N_("page up / down, top, bottom")},
-		{"Enter", N_("the card's detail")},
-		{"> <", N_("move to the next / previous stage")},
-		{"m", N_("move to any stage")},
-		{"J K", N_("move the card down / up in its column")},
-		{"n", N_("new idea")},
-		{"e / E", N_("edit in a form / in $EDITOR")},
-		{"c", N_("comment")},
-		{"H / a", N_("put on hold / abandon, with a reason")},
-		{"u / Ctrl-R", N_("undo / redo")},
-		{"/", N_("search (accents and case ignored)")},
-		{"f", N_("filter by region, theme, facilitator, tag, stale")},
-		{"z", N_("show or hide on hold and abandoned")},
-		{"r", N_("weekly review (coming)")},
-		{"Ctrl-L", N_("redraw the screen")},
-		{"q", N_("quit")},
-	};
-	size_t n = sizeof(keys) / sizeof(keys[0]);
-	int h = (int)n + 4, w = 66;
+	struct help *hp = st;
+	int h = (int)HELP_N + 4, w = 66;
 	if (w > app->cols)
 		w = app->cols;
 	if (h > app->rows)
 		h = app->rows;
+	hp->shown = h > 4 ? (size_t)(h - 4) : 1;
+	if (hp->top + hp->shown > HELP_N)
+		hp->top = HELP_N > hp->shown ? HELP_N - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
 	ui_box(app, y, x, h, w, _("Keys"));
-	for (int i = 0; i < (int)n && i < h - 4; i++) {
-		ui_text(app, y + 1 + i, x + 2, 16, keys[i][0],
+	for (size_t i = 0; i < hp->shown && hp->top + i < HELP_N; i++) {
+		const char *const *k = help_keys[hp->top + i];
+		ui_text(app, y + 1 + (int)i, x + 2, 16, k[0],
 			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + i, x + 19, w - 21, _(keys[i][1]),
-			A_NORMAL, 0);
+		ui_text(app, y + 1 + (int)i, x + 19, w - 21, _(k[1]), A_NORMAL,
+			0);
 	}
+	int more = hp->shown < HELP_N;
 	ui_text(app, y + h - 2, x + 2, w - 4,
-		_("Press any key to close this help."), ui_attr(app, UI_DIM),
-		0);
+		more ? _("↑ ↓ to scroll; any other key closes this help.")
+		     : _("Press any key to close this help."),
+		ui_attr(app, UI_DIM), 0);
 }
 
 static void help_key(struct app *app, void *st, int key)
 {
-	(void)st;
-	(void)key;
+	struct help *hp = st;
+	if (hp->shown < HELP_N &&
+	    (key == UI_FN + KEY_DOWN || key == 'j')) {
+		if (hp->top + hp->shown < HELP_N)
+			hp->top++;
+		return;
+	}
+	if (hp->shown < HELP_N && (key == UI_FN + KEY_UP || key == 'k')) {
+		if (hp->top > 0)
+			hp->top--;
+		return;
+	}
 	ui_pop(app);
 }
 
+static void help_close(struct app *app, void *st)
+{
+	(void)app;
+	free(st);
+}
+
 static const struct screen_ops help_ops = {
-	"help", help_draw, help_key, NULL, NULL, 1,
+	"help", help_draw, help_key, help_close, NULL, 1,
 };
 
 void help_open(struct app *app)
 {
-	ui_push(app, &help_ops, NULL);
+	ui_push(app, &help_ops, xcalloc(1, sizeof(struct help)));
 }
 
 /* ------------------------------------------------------------ loop */
@@ -712,6 +741,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	app.cli = cli;
 	app.readonly = cli->readonly;
+	cli->board = 1;
 	app.utf8 = utf8;
 	app.mouse = mouse;
 	if (!newterm(NULL, stdout, stdin)) {

@@ -406,9 +406,15 @@ typ "ÉPICERIE"
 ok "the accented, upper-case search finds the same cards" \
 	"board counts are not \"$wanted\"" eval 'shows "/ ÉPICERIE" && counts_are "$wanted"'
 key Escape
-ok "Esc cancels the search: every card is back" "the counts are not 18 16 10 9" \
+ok "Esc cancels the edit: the search that was there before is back" \
+	"the counts are not \"$wanted\"" eval 'counts_are "$wanted" && shows "· /epicerie"'
+key /
+expect "Enter: confirm   Esc: cancel" "/ opens the prompt once more"
+key C-u
+key Enter
+ok "an empty search clears it: every card is back" "the counts are not 18 16 10 9" \
 	counts_are "18 16 10 9 "
-ok "no search in the status line after Esc" "the status line still shows a search" \
+ok "no search in the status line after clearing it" "the status line still shows a search" \
 	lacks "· /"
 
 # ---------------------------------------------------------------- filter

@@ -1,0 +1,37 @@
+/* review.h - `fai review`: the weekly pipeline review read from the store
+ * and printed as text for the terminal, markdown for a mail, or CSV for
+ * Avise (docs/review.md).  The board's review screen reuses review_load
+ * and the results of core/review.h. */
+#ifndef FAI_TUI_REVIEW_H
+#define FAI_TUI_REVIEW_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/review.h"
+#include "../store/store.h"
+
+enum review_format {
+	REVIEW_TEXT,     /* 80 columns, bars and a chart */
+	REVIEW_MARKDOWN, /* headings and tables, to paste in a mail */
+	REVIEW_CSV,      /* one section per table (docs/review.md) */
+};
+
+/* Fills the settings part of p from the store: stale.days and the
+ * wip.<stage> limits.  Returns 0 or a negative error (err set). */
+int review_load_config(struct store *s, struct review_params *p,
+		       struct fai_err *err);
+
+/* Builds the review of p as of now from the store: reads every idea once,
+ * then the whole log once.  *out is the caller's (review_free).  Returns 0
+ * or a negative error (err set). */
+int review_load(struct store *s, const struct review_params *p, int64_t now,
+		struct review **out, struct fai_err *err);
+
+/* Prints r in format fmt; utf8 chooses Unicode bars and arrows over ASCII
+ * (text only).  Stored text is printed display-safe. */
+void review_print(FILE *f, const struct review *r, enum review_format fmt,
+		  int utf8);
+
+#endif
