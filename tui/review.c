@@ -92,24 +92,30 @@ int review_load(struct store *s, const struct review_params *p, int64_t now,
 
 /* ------------------------------------------------------------ words */
 
+/* TRANSLATORS: titles of the lists of moves of the week. */
+static const char *const class_titles[REVIEW_CLASS_COUNT] = {
+	[REVIEW_FORWARD] = NC_("moves", "Forward"),
+	[REVIEW_SETBACK] = NC_("moves", "Setbacks"),
+	[REVIEW_HOLD] = NC_("moves", "Put on hold"),
+	[REVIEW_ABANDON] = NC_("moves", "Abandoned"),
+	[REVIEW_RESUME] = NC_("moves", "Resumed"),
+	[REVIEW_REOPEN] = NC_("moves", "Reopened"),
+};
+
 static const char *class_title(enum review_class c)
 {
-	switch (c) {
-	case REVIEW_FORWARD:
-		return _("Forward");
-	case REVIEW_SETBACK:
-		return _("Setbacks");
-	case REVIEW_HOLD:
-		return _("Put on hold");
-	case REVIEW_ABANDON:
-		return _("Abandoned");
-	case REVIEW_RESUME:
-		return _("Resumed");
-	case REVIEW_REOPEN:
-		return _("Reopened");
-	default:
-		return "";
-	}
+	return (unsigned)c < REVIEW_CLASS_COUNT ? i18n_pgettext(class_titles[c])
+						: "";
+}
+
+/* How a move came about, when not by fai move: "by an undo". */
+static const char *move_how(enum log_kind k)
+{
+	if (k == LOG_UNDO)
+		return _("by an undo");
+	if (k == LOG_IMPORT)
+		return _("by an import");
+	return "";
 }
 
 /* The order of the move lists: how far along, then the side roads. */
@@ -405,7 +411,7 @@ static void text_new(struct tw *w, const struct review *r)
 		day(ev->at, d);
 		tw_cell(w, d, 10);
 		tw_pad(w, 2);
-		tw_cell(w, ev->kind == LOG_IMPORT ? _("(import)") : ev->user,
+		tw_cell(w, ev->kind == LOG_IMPORT ? _("(imported)") : ev->user,
 			wuser);
 		tw_end(w);
 	}
@@ -445,10 +451,8 @@ static void text_moves(struct tw *w, const struct review *r)
 			buf_printf(&t, "%s, %s", d, ev->user);
 			if (ev->forced)
 				buf_printf(&t, ", %s", _("gate forced"));
-			if (ev->kind == LOG_UNDO)
-				buf_printf(&t, ", %s", _("undo"));
-			else if (ev->kind == LOG_IMPORT)
-				buf_printf(&t, ", %s", _("import"));
+			if (move_how(ev->kind)[0])
+				buf_printf(&t, ", %s", move_how(ev->kind));
 			tw_pad(w, 4 + wref + 2);
 			tw_rest(w, t.data);
 			tw_end(w);
@@ -502,7 +506,10 @@ static void text_stale(struct tw *w, const struct review *r)
 	char n[64];
 	size_t wref = ref_width(&r->stale), wstage = 0;
 	buf_init(&t);
-	buf_printf(&t, _("Stale: no activity for %ld days or more (%zu)"),
+	buf_printf(&t,
+		   ngettext("Stale: no activity for %ld day or more (%zu)",
+			    "Stale: no activity for %ld days or more (%zu)",
+			    (unsigned long)r->params.stale_days),
 		   r->params.stale_days, r->stale.n);
 	tw_heading(w, t.data);
 	buf_free(&t);
@@ -536,7 +543,10 @@ static void text_funnel(struct tw *w, const struct review *r)
 	buf_init(&t);
 	day(r->year_start, a);
 	last_day(r, b);
-	buf_printf(&t, _("Funnel: the %llu ideas that entered need from %s to %s"),
+	buf_printf(&t,
+		   ngettext("Funnel: the %llu idea that entered need from %s to %s",
+			    "Funnel: the %llu ideas that entered need from %s to %s",
+			    (unsigned long)r->cohort),
 		   (unsigned long long)r->cohort, a, b);
 	tw_heading(w, t.data);
 	buf_free(&t);
@@ -571,24 +581,26 @@ static void text_time(struct tw *w, const struct review *r)
 	tw_end(w);
 	tw_pad(w, 2);
 	tw_cell(w, _("Stage"), wlabel);
-	tw_rcell(w, _("Stays"), wn);
-	tw_rcell(w, _("Median"), wn);
-	tw_rcell(w, _("90%"), wn);
-	tw_rcell(w, _("Ideas"), wn);
-	tw_rcell(w, _("Median"), wn);
-	tw_rcell(w, _("90%"), wn);
-	tw_rcell(w, _("Oldest"), wn);
+	/* TRANSLATORS: headers of the time in stage table, at most 6 cells
+	 * each. */
+	tw_col(w, C_("column", "Stays"), wn);
+	tw_col(w, C_("column", "Median"), wn);
+	tw_col(w, C_("column", "90th"), wn);
+	tw_col(w, C_("column", "Ideas"), wn);
+	tw_col(w, C_("column", "Median"), wn);
+	tw_col(w, C_("column", "90th"), wn);
+	tw_col(w, C_("column", "Oldest"), wn);
 	tw_end(w);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		tw_pad(w, 2);
 		tw_cell(w, out_stage_label(s), wlabel);
-		tw_rcell(w, unum(n, r->stay[s].n), wn);
-		tw_rcell(w, num(n, r->stay[s].median), wn);
-		tw_rcell(w, num(n, r->stay[s].p90), wn);
-		tw_rcell(w, unum(n, r->age[s].n), wn);
-		tw_rcell(w, num(n, r->age[s].median), wn);
-		tw_rcell(w, num(n, r->age[s].p90), wn);
-		tw_rcell(w, num(n, r->age[s].max), wn);
+		tw_col(w, unum(n, r->stay[s].n), wn);
+		tw_col(w, num(n, r->stay[s].median), wn);
+		tw_col(w, num(n, r->stay[s].p90), wn);
+		tw_col(w, unum(n, r->age[s].n), wn);
+		tw_col(w, num(n, r->age[s].median), wn);
+		tw_col(w, num(n, r->age[s].p90), wn);
+		tw_col(w, num(n, r->age[s].max), wn);
 		tw_end(w);
 	}
 }
@@ -781,7 +793,10 @@ static void md_heading(FILE *f, const char *title)
 	fputs("\n\n", f);
 }
 
-static void md_events(FILE *f, const struct review_list *l, int kind,
+/* The lists of the markdown form. */
+enum md_list { MD_NEW, MD_MOVES, MD_LAUNCHED, MD_STALE };
+
+static void md_events(FILE *f, const struct review_list *l, enum md_list kind,
 		      int utf8)
 {
 	char d[ISODATE_LEN], n[64];
@@ -793,14 +808,14 @@ static void md_events(FILE *f, const struct review_list *l, int kind,
 		buf_free(&t);
 		return;
 	}
-	if (kind == 0) {
+	if (kind == MD_NEW) {
 		const char *h[] = {_("Ref"), _("Title"), _("Date"), _("By")};
 		md_head(f, h, "llll");
-	} else if (kind == 1) {
+	} else if (kind == MD_MOVES) {
 		const char *h[] = {_("Ref"), _("Title"), _("Move"), _("Date"),
 				   _("By"), _("Note")};
 		md_head(f, h, "llllll");
-	} else if (kind == 2) {
+	} else if (kind == MD_LAUNCHED) {
 		const char *h[] = {_("Ref"), _("Title"), _("Structure"),
 				   _("Jobs"), _("Date")};
 		md_head(f, h, "lllrl");
@@ -812,12 +827,12 @@ static void md_events(FILE *f, const struct review_list *l, int kind,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct review_event *ev = &l->v[i];
 		day(ev->at, d);
-		if (kind == 0) {
+		if (kind == MD_NEW) {
 			const char *c[] = {ev->ref, ev->title, d,
-					   ev->kind == LOG_IMPORT ? _("(import)")
+					   ev->kind == LOG_IMPORT ? _("(imported)")
 								   : ev->user};
 			md_row(f, c, 4);
-		} else if (kind == 1) {
+		} else if (kind == MD_MOVES) {
 			buf_reset(&t);
 			buf_printf(&t, "%s%s%s", out_stage_short(ev->from),
 				   utf8 ? " → " : " -> ", out_stage_short(ev->to));
@@ -826,10 +841,9 @@ static void md_events(FILE *f, const struct review_list *l, int kind,
 			buf_adds(&note, "");
 			if (ev->forced)
 				buf_printf(&note, "%s", _("gate forced"));
-			if (ev->kind == LOG_UNDO || ev->kind == LOG_IMPORT)
+			if (move_how(ev->kind)[0])
 				buf_printf(&note, "%s%s", note.len ? "; " : "",
-					   ev->kind == LOG_UNDO ? _("undo")
-								 : _("import"));
+					   move_how(ev->kind));
 			if (ev->reason[0])
 				buf_printf(&note, "%s%s", note.len ? "; " : "",
 					   ev->reason);
@@ -837,7 +851,7 @@ static void md_events(FILE *f, const struct review_list *l, int kind,
 					   ev->user, note.data};
 			md_row(f, c, 6);
 			buf_free(&note);
-		} else if (kind == 2) {
+		} else if (kind == MD_LAUNCHED) {
 			const char *c[] = {ev->ref, ev->title, ev->structure,
 					   num(n, ev->jobs), d};
 			md_row(f, c, 5);
@@ -949,7 +963,7 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 	buf_reset(&t);
 	buf_printf(&t, _("New ideas (%zu)"), r->new_ideas.n);
 	md_heading(f, t.data);
-	md_events(f, &r->new_ideas, 0, utf8);
+	md_events(f, &r->new_ideas, MD_NEW, utf8);
 
 	buf_reset(&t);
 	buf_printf(&t, _("Moves (%zu)"), r->moves.n);
@@ -972,7 +986,7 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 		fputs("### ", f);
 		md_text(f, t.data);
 		fputs("\n\n", f);
-		md_events(f, &sub, 1, utf8);
+		md_events(f, &sub, MD_MOVES, utf8);
 		fputc('\n', f);
 		free(sub.v);
 	}
@@ -980,17 +994,23 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 	buf_reset(&t);
 	buf_printf(&t, _("Launched (%zu)"), r->launched.n);
 	md_heading(f, t.data);
-	md_events(f, &r->launched, 2, utf8);
+	md_events(f, &r->launched, MD_LAUNCHED, utf8);
 
 	buf_reset(&t);
-	buf_printf(&t, _("Stale: no activity for %ld days or more (%zu)"),
+	buf_printf(&t,
+		   ngettext("Stale: no activity for %ld day or more (%zu)",
+			    "Stale: no activity for %ld days or more (%zu)",
+			    (unsigned long)r->params.stale_days),
 		   r->params.stale_days, r->stale.n);
 	md_heading(f, t.data);
-	md_events(f, &r->stale, 3, utf8);
+	md_events(f, &r->stale, MD_STALE, utf8);
 
 	buf_reset(&t);
 	day(r->year_start, a);
-	buf_printf(&t, _("Funnel: the %llu ideas that entered need from %s to %s"),
+	buf_printf(&t,
+		   ngettext("Funnel: the %llu idea that entered need from %s to %s",
+			    "Funnel: the %llu ideas that entered need from %s to %s",
+			    (unsigned long)r->cohort),
 		   (unsigned long long)r->cohort, a, b);
 	md_heading(f, t.data);
 	{
@@ -1012,8 +1032,8 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 	md_heading(f, _("Time in stage, in days"));
 	{
 		const char *h[] = {_("Stage"), _("Stays ended in 12 months"),
-				   _("Median"), _("90%"), _("Ideas there now"),
-				   _("Median"), _("90%"), _("Oldest")};
+				   _("Median"), _("90th"), _("Ideas there now"),
+				   _("Median"), _("90th"), _("Oldest")};
 		md_head(f, h, "lrrrrrrr");
 		for (int s = 0; s < STAGE_COUNT; s++) {
 			const char *c[] = {out_stage_label(s),
