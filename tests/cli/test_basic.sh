@@ -8,7 +8,7 @@ COMMANDS="init demo add list show edit move comment log undo config check help"
 # ---------------------------------------------------------------- help
 run "$FAI" --help
 check_rc 0 "--help exits 0"
-check_out "Usage: fai [--db PATH] COMMAND" "--help prints the usage on stdout"
+check_out "Usage: fai [--db PATH] [--read-only] [COMMAND [OPTIONS]]" "--help prints the usage on stdout"
 for c in $COMMANDS; do
 	check_out "  $c " "--help lists the command $c"
 done
