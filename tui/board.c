@@ -1034,7 +1034,12 @@ static void board_key(struct app *app, void *st, int key)
 		board_load(app);
 		break;
 	case 'r':
-		ui_message(app, 0, "%s", _("the weekly review screen comes in a later version; see fai log meanwhile"));
+		review_open(app,
+			    b->fvalue && b->fkind == FILTER_REGION ? b->fvalue
+								   : NULL,
+			    b->fvalue && b->fkind == FILTER_FACILITATOR
+				    ? b->fvalue
+				    : NULL);
 		break;
 	case '/':
 		free(b->search_before);

@@ -583,7 +583,7 @@ static const char *const help_keys[][2] = {
 	{"/", N_("search (accents and case ignored)")},
 	{"f", N_("filter by region, theme, facilitator, tag, stale")},
 	{"z", N_("show or hide on hold and abandoned")},
-	{"r", N_("weekly review (coming)")},
+	{"r", N_("the weekly review ([ ] step a week)")},
 	{"Ctrl-L", N_("redraw the screen")},
 	{"q", N_("quit")},
 };
@@ -798,6 +798,10 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			ui_suspend(&app);
 			raise(SIGTSTP);
 			ui_resume(&app);
+			/* Say who changed what while the board was stopped:
+			 * ui_changed takes the new transaction id as seen. */
+			if (store_last_txn(cli->store) != app.txn)
+				ui_other_note(&app);
 			ui_changed(&app);
 			continue;
 		}

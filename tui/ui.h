@@ -140,6 +140,8 @@ void board_open(struct app *app);
 void detail_open(struct app *app, uint64_t key);
 void form_open(struct app *app, uint64_t key); /* key 0: a new idea */
 void help_open(struct app *app);
+/* The weekly review for a region and/or facilitator filter (may be NULL). */
+void review_open(struct app *app, const char *region, const char *facilitator);
 /* Moves the board's selection to the idea with this key. */
 void board_follow(struct app *app, uint64_t key);
 

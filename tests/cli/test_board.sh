@@ -462,6 +462,41 @@ check_out "Jardin partagé des Minimes" "fai list has the idea made in the form"
 expect_sel "$nref" "the new idea is selected on the board"
 quit_ok "the board quits after search, filter and the form"
 
+# ================================================================ review
+# r opens the weekly review for the board's filter; Enter on a listed idea
+# goes to its card; [ and ] step the period by a week.
+db=$(fresh review)
+start review 80 24 "$db"
+expect "Launched" "the review board opens"
+key r
+expect "Pipeline review" "r opens the weekly review screen"
+ok "the review's pipeline section counts what fai list counts" "no 'Total 66' line" \
+	shows_re 'Total +66'
+ok "the status line gives the period" "no period in the status line" \
+	shows_re 'review [0-9-]+ → [0-9-]+'
+p1=$(grep -oE 'review [0-9-]+' "$SCR" | head -n 1)
+key '['
+ok "[ steps the period back by a week" "the period did not change" \
+	eval 'shot && ! grep -qF "$p1 " "$SCR" && grep -qE "review [0-9-]+ →" "$SCR"'
+key ']'
+ok "] steps it forward again" "the period is not back" eval 'shows "$p1 "'
+# go down to the first line that names an idea, then Enter
+rref=""
+_i=0
+while [ $_i -lt 60 ] && [ -z "$rref" ]; do
+	key j
+	sleep 0.05
+	shot_e
+	rref=$(grep -F "$(printf '\033[7m')" "$SCR.e" | grep -oE '[0-9]{2}-[0-9]{4}' | head -n 1)
+	_i=$((_i + 1))
+done
+if [ -n "$rref" ]; then pass "a listed idea can be selected in the review ($rref)"
+else sfail "a listed idea can be selected in the review" "no line with a reference got selected"; fi
+key Enter
+expect "Need" "Enter goes back to the board"
+expect_sel "$rref" "Enter on a listed idea selects its card on the board"
+quit_ok "the board quits after the review"
+
 # ================================================================ resize
 db=$(fresh size)
 start size 80 24 "$db"
