@@ -365,13 +365,27 @@ static int import_row(struct import *im, const struct csvr_row *row,
 		      struct idea *theirs, int is_new, struct fai_err *err)
 {
 	if (im->has_extras) {
+		/* Only this file's unknown columns are replaced: an unknown
+		 * column it does not have is kept, as a field is. */
+		size_t k = 0;
 		for (size_t i = 0; i < theirs->nextra; i++) {
-			free(theirs->extra[i].name);
-			free(theirs->extra[i].value);
+			struct idea_extra *e = &theirs->extra[i];
+			int in_file = 0;
+			for (size_t c = 0; c < im->cs.n && !in_file; c++)
+				in_file = im->cs.c[c].field < 0 &&
+					  strcmp(im->cs.c[c].name, e->name) == 0;
+			if (in_file) {
+				free(e->name);
+				free(e->value);
+			} else {
+				theirs->extra[k++] = *e;
+			}
 		}
-		free(theirs->extra);
-		theirs->extra = NULL;
-		theirs->nextra = 0;
+		theirs->nextra = k;
+		if (!k) {
+			free(theirs->extra);
+			theirs->extra = NULL;
+		}
 	}
 	for (size_t i = 0; i < im->cs.n; i++) {
 		const char *v = row->cells[i];
@@ -406,7 +420,9 @@ static int import_row(struct import *im, const struct csvr_row *row,
 		if (f == IDEA_ID || f == IDEA_REVISION ||
 		    (!is_new && import_skips(f)))
 			continue;
-		if (f == IDEA_REF && !*v)
+		/* ref is local: an import never changes it, so for an idea
+		 * we have, the file's ref is no difference either. */
+		if (f == IDEA_REF && (!*v || !is_new))
 			continue;
 		int rc = idea_set(theirs, f, v, 1, err);
 		if (rc) {

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/config.h"
@@ -374,8 +375,11 @@ static int schema_settle(struct store_txn *t, const char *region,
 		rc = st_meta_set_u64(t, "schema", STORE_SCHEMA_VERSION, err);
 		if (!rc && region && *region)
 			rc = st_meta_write(t, "region", region, err);
-		if (!rc)
-			rc = st_meta_write(t, "created_at", "", err);
+		if (!rc) {
+			char when[ISOTIME_LEN];
+			isotime_format((int64_t)time(NULL), when);
+			rc = st_meta_write(t, "created_at", when, err);
+		}
 		return rc;
 	}
 	if (version > STORE_SCHEMA_VERSION) {
@@ -1516,6 +1520,16 @@ int store_idea_comment(struct store *s, const struct store_actor *actor,
 	if (n > STORE_COMMENT_MAX)
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG, "comment",
 				   text);
+	/* Like a multi-line field: line breaks and tabs, no other control
+	 * character (an escape sequence must never reach the log). */
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += (size_t)utf8_decode(text + i, n - i, &cp);
+		if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') ||
+		    (cp >= 0x7f && cp < 0xa0))
+			return fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL,
+					   "comment", text);
+	}
 	struct comment_arg a = {actor, ref_or_id, text, expect_rev, 0};
 	int rc = store_write(s, comment_txn, &a, err);
 	if (!rc && rev)
@@ -1769,6 +1783,8 @@ static int undo_create(struct store_txn *t, const struct store_actor *actor,
 	codec_put_u64(k, idea->key);
 	if (!rc)
 		rc = st_del(t, DB_IDEAS, k, 8, err);
+	if (!rc)
+		rc = st_del(t, DB_EXCHANGED, k, 8, err);
 	if (rc)
 		return rc;
 	st_log_start(&e, actor, LOG_UNDO, idea);

@@ -162,7 +162,13 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	value = safe.data ? safe.data : "";
 	switch (code) {
 	case FAI_EINVAL:
-		if (field[0])
+		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
+			buf_printf(msg, _("the header lacks required columns: %s"),
+				   detail);
+		else if (strcmp(field, "header") == 0)
+			buf_printf(msg, _("bad header column \"%s\": %s"), value,
+				   detail);
+		else if (field[0])
 			buf_printf(msg, _("invalid %s \"%s\": %s"), field, value,
 				_(fai_why_text(err->why)));
 		else
@@ -194,7 +200,12 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		break;
 	}
 	case FAI_ENOTFOUND:
-		buf_printf(msg, _("no idea %s"), value);
+		if (strcmp(field, "file") == 0)
+			buf_printf(msg, _("no file %s"), value);
+		else if (strcmp(field, "group") == 0)
+			buf_printf(msg, _("no Unix group '%s'"), value);
+		else
+			buf_printf(msg, _("no idea %s"), value);
 		break;
 	case FAI_ENOSTORE:
 		buf_printf(msg,
@@ -1394,7 +1405,7 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		else
 			cli_fail(cli, rc, &err);
 		if (!note)
-			edit_say(cli, note, 1, _("your text is kept in %s; fix it and run fai edit again\n"),
+			edit_say(cli, note, 1, _("your text is kept in %s; run fai edit again and copy from it what you need\n"),
 				 path);
 		keep = 1;
 		buf_free(&why);
@@ -2150,7 +2161,8 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	}
 	if (rc && rc != -FAI_ECONFLICT && !(rc == -FAI_EINVAL && st.invalid)) {
 		exit = cli_fail(cli, rc, &err);
-		if (-rc == FAI_EINVAL && err.detail[0])
+		if (-rc == FAI_EINVAL && err.detail[0] &&
+		    strcmp(err.field, "header") != 0)
 			fprintf(stderr, "fai: %s\n", err.detail);
 		goto out;
 	}
@@ -2202,7 +2214,7 @@ out:
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
-	{"board", ui_board_run, N_("[board] [--mouse]"),
+	{"board", ui_board_run, N_("board [--mouse]"),
 	 N_("Opens the board (the default without a command); press ? in it for the keys.")},
 	{"init", cmd_init, N_("init [--region CODE] [--shared GROUP]"),
 	 N_("Creates an empty store (a directory) for a region.  --shared makes it usable by every member of a Unix group (directory 2770 setgid, files 0660).")},

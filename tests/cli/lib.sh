@@ -304,3 +304,17 @@ file_mode() { stat -c '%a %G' "$1"; }
 
 # now_ms: milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# inject STORE DB TAME EVIL: replaces the bytes of TAME by those of EVIL
+# (same structure, different bytes) in the named LMDB database of STORE, as
+# a damaged or foreign store could hold them: what the store's own checks
+# refuse (control characters) can then be tested on display.  TAME and EVIL
+# must have the same length in bytes (record lengths are encoded).
+inject() {
+	_hex() { od -An -v -tx1 | tr -d ' \n'; }
+	_t=$(printf '%s' "$3" | _hex)
+	_e=$(printf '%s' "$4" | _hex)
+	mdb_dump -s "$2" "$1" > "$T/inject.dump" 2> /dev/null &&
+		sed "s/$_t/$_e/" "$T/inject.dump" > "$T/inject.evil" &&
+		mdb_load -s "$2" -f "$T/inject.evil" "$1" 2> /dev/null
+}

@@ -567,8 +567,9 @@ RLO=$(printf '\342\200\256')
 tame="${RLO}EvilX[2J gone X]52;c;SGVsbG8=X tail"
 evil="${RLO}Evil${E}[2J gone ${E}]52;c;SGVsbG8=$(printf '\007') tail"
 eref=$(FAI_NOW=$NOW "$FAI" --db "$db" add --title "$tame" --need "Besoin")
-FAI_NOW=$NOW "$FAI" --db "$db" comment "$eref" \
-	"Note ${E}[2J puis ${E}]52;c;SGVsbG8=$(printf '\007') fin" > /dev/null
+FAI_NOW=$NOW "$FAI" --db "$db" comment "$eref" "Note X[2J puis X]52;c;SGVsbG8=Y fin" > /dev/null
+inject "$db" log "Note X[2J puis X]52;c;SGVsbG8=Y fin" \
+	"Note ${E}[2J puis ${E}]52;c;SGVsbG8=$(printf '\007') fin"
 hex() { od -An -v -tx1 | tr -d ' \n'; }
 th=$(printf '%s' "$tame" | hex)
 eh=$(printf '%s' "$evil" | hex)
