@@ -30,3 +30,55 @@ $(BENCH): bench/bench_store.c $(LIBS)
 # When called on its own: let the main Makefile build the libraries.
 $(LIBS):
 	$(MAKE) -f Makefile BUILD=$(BUILD) $(LIBS)
+
+# bench_shared.c: several facilitators on one store: write throughput with
+# 1, 2, 4 and 8 writing processes, and the CPU an idle board's change check
+# and its reload cost.  `make -f bench/bench.mk bench-shared`;
+# SHARED_SECONDS sets the length of each writers' round.
+SHARED_SECONDS ?= 3
+BENCH_SHARED := $(BUILD)/bench/bench_shared
+
+.PHONY: bench-shared
+bench-shared: $(BENCH_SHARED)
+	./$(BENCH_SHARED) $(SHARED_SECONDS)
+
+$(BENCH_SHARED): bench/bench_shared.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS)
+
+# bench_review.c: `fai review` at 10^4, 10^5 and 10^6 log entries (10^5
+# ideas for the largest): time per entry and ratios between sizes (one pass
+# over the log: linear), then the demo store's review in ms.  Run by
+# `make bench` after bench-run; `make -f bench/bench.mk bench-review` alone.
+# REVIEW_MAX=100000 stops at a smaller size (building 10^6 entries takes
+# about a minute on tmpfs: one transaction per move).
+REVIEW_MAX ?= 1000000
+BENCH_REVIEW := $(BUILD)/bench/bench_review
+
+.PHONY: bench-review bench-all
+.DEFAULT_GOAL := bench-all
+bench-all: bench-run bench-review bench-csv
+
+bench-review: $(BENCH_REVIEW)
+	./$(BENCH_REVIEW) $(REVIEW_MAX) $(BUILD)/fai
+
+$(BENCH_REVIEW): bench/bench_review.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS)
+
+# bench_csv.c: the CSV hand-off: generated files of 10^5 and 10^6 rows,
+# `fai import` (store_import into a fresh store) against a bare libcsv pass
+# and sqlite3's .import, store_export against sqlite3's CSV output, and the
+# peak private memory of import and export at 10^6 (each in a child).  Run
+# by `make bench` after bench-review; `make -f bench/bench.mk bench-csv`
+# alone.  BENCH_CSV_MAX=100000 stops at 10^5; 6 GiB free needed in TMPDIR.
+BENCH_CSV_MAX ?= 1000000
+BENCH_CSV := $(BUILD)/bench/bench_csv
+
+.PHONY: bench-csv
+bench-csv: $(BENCH_CSV)
+	./$(BENCH_CSV) $(BENCH_CSV_MAX)
+
+$(BENCH_CSV): bench/bench_csv.c $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS) -lcsv
