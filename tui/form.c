@@ -33,7 +33,8 @@ struct form {
 	size_t focus; /* FORM_N is the Save button */
 	size_t top;
 	int conflict; /* a colleague's change was seen: next save overrides */
-	struct idea *mine_base; /* what the person started from, on conflict */
+	unsigned char clash[FORM_N]; /* both the person and the colleague
+					changed this field */
 };
 
 /* Returns 1 when field i differs between the person's text and the
@@ -41,7 +42,8 @@ struct form {
 static int form_differs(const struct form *f, size_t i)
 {
 	const char *mine = f->lines[i].text.data ? f->lines[i].text.data : "";
-	return f->conflict && strcmp(mine, idea_get(f->orig, form_fields[i]));
+	return f->conflict && f->clash[i] &&
+	       strcmp(mine, idea_get(f->orig, form_fields[i]));
 }
 
 static int form_modified(const struct form *f)
@@ -124,7 +126,7 @@ static void form_draw(struct app *app, void *st)
 	}
 	ui_text(app, app->rows - 1, 0, app->cols,
 		f->conflict
-			? _("≠: changed by a colleague   Ctrl-T: take theirs   Ctrl-O: save mine to a file   Ctrl-S: save mine   Esc: drop")
+			? _("≠ both changed  ^T theirs  ^O mine to a file  ^S save mine  Esc drop")
 			: _("↑↓ Tab: field   Enter: next   Ctrl-S or F2: save   Esc: cancel"),
 		ui_attr(app, UI_DIM), 1);
 	/* the cursor last, in the focused field */
@@ -228,13 +230,29 @@ static void form_save_edit(struct app *app, struct form *f)
 		buf_init(&m);
 		cli_message(app->cli, rc, &err, &m);
 		if (store_idea_get(app->cli->store, f->key, &fresh, NULL) == 0) {
+			/* Three-way: a field the person did not touch takes
+			 * the colleague's value, so saving never puts back an
+			 * old value by accident; only fields both changed keep
+			 * the person's text, marked ≠. */
+			for (size_t i = 0; i < FORM_N; i++) {
+				const char *mine = f->lines[i].text.data
+							   ? f->lines[i].text.data
+							   : "";
+				const char *was = idea_get(f->orig, form_fields[i]);
+				const char *theirs = idea_get(fresh, form_fields[i]);
+				f->clash[i] = strcmp(mine, was) != 0 &&
+					      strcmp(theirs, was) != 0 &&
+					      strcmp(mine, theirs) != 0;
+				if (strcmp(mine, was) == 0)
+					ui_line_set(&f->lines[i], theirs);
+			}
 			idea_free(f->orig);
 			f->orig = fresh;
 			f->rev = idea_revision(fresh);
 		}
 		f->conflict = 1;
 		ui_message(app, 1, "%s — %s", m.data ? m.data : "",
-			   _("your text is kept here: Ctrl-S saves it over their version, Esc drops it"));
+			   _("your changes are kept here (≠ where they differ from theirs): Ctrl-S saves them, Esc drops them"));
 		buf_free(&m);
 		return;
 	}
@@ -327,9 +345,11 @@ static void form_key(struct app *app, void *st, int key)
 	case UI_FN + KEY_F(2):
 		break;
 	case UI_CTRL('t'):
-		if (f->conflict && f->focus < FORM_N)
+		if (f->conflict && f->focus < FORM_N) {
 			ui_line_set(&f->lines[f->focus],
 				    idea_get(f->orig, form_fields[f->focus]));
+			f->clash[f->focus] = 0;
+		}
 		return;
 	case UI_CTRL('o'):
 		if (f->key)
@@ -354,7 +374,6 @@ static void form_close(struct app *app, void *st)
 	for (size_t i = 0; i < FORM_N; i++)
 		ui_line_free(&f->lines[i]);
 	idea_free(f->orig);
-	idea_free(f->mine_base);
 	free(f);
 }
 
