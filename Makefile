@@ -96,7 +96,8 @@ $(BUILD)/tests/store/%: tests/store/%.c $(BUILD)/libfaistore.a $(BUILD)/libfaico
 # The README's first command.
 run: all
 	@if [ ! -d "$(DEMO_DB)" ]; then ./$(FAI) --db "$(DEMO_DB)" demo; fi
-	./$(FAI) --db "$(DEMO_DB)" list
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(FAI) --db "$(DEMO_DB)"; \
+	else ./$(FAI) --db "$(DEMO_DB)" list; fi
 
 # Everything under test, in this build; prints "N passed, N failed".
 test-unit: all $(CORE_TESTS) $(STORE_TESTS) $(STORE_HELPERS)
