@@ -1932,9 +1932,9 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	struct fai_err err;
 	struct progress pg;
 	const char *out = NULL;
-	char *tmp = NULL;
+	char *tmp = NULL, *target = NULL;
 	FILE *f = stdout;
-	int c, exit;
+	int c, exit, direct = 0;
 
 	memset(&lf, 0, sizeof(lf));
 	memset(&eo, 0, sizeof(eo));
@@ -1968,11 +1968,35 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
-	if (out && strcmp(out, "-") != 0) {
+	struct stat ost;
+	if (out && strcmp(out, "-") != 0 && stat(out, &ost) == 0 &&
+	    !S_ISREG(ost.st_mode)) {
+		/* A device or a pipe (/dev/null, a fifo): written to as it is;
+		 * renaming over it would replace it with a plain file. */
+		f = fopen(out, "wb");
+		if (!f) {
+			fprintf(stderr, _("fai: cannot write %s: %s\n"), out,
+				strerror(errno));
+			return CLI_STORE;
+		}
+		direct = 1;
+	} else if (out && strcmp(out, "-") != 0) {
 		/* Atomic: a temporary file beside the target, then rename, so an
-		 * interrupted export never leaves a partial file. */
-		tmp = xasprintf("%s.tmp-XXXXXX", out);
+		 * interrupted export never leaves a partial file.  A symbolic
+		 * link is followed: the file it names is replaced, not it. */
+		char *real = realpath(out, NULL);
+		tmp = xasprintf("%s.tmp-XXXXXX", real ? real : out);
+		target = real;
 		int fd = mkstemp(tmp);
+		if (fd >= 0) {
+			/* mkstemp makes 0600: give the file the mode it had, or
+			 * what the umask allows, so a team can read exports. */
+			mode_t um = umask(0);
+			umask(um);
+			fchmod(fd, real && stat(real, &ost) == 0
+					   ? (ost.st_mode & 07777)
+					   : (0666 & ~um));
+		}
 		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
 			fprintf(stderr, _("fai: cannot write %s: %s\n"), out,
 				strerror(errno));
@@ -2000,12 +2024,15 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
 		if (fclose(f) != 0 && !rc)
 			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
-		if (!rc && rename(tmp, out) != 0)
+		if (!rc && rename(tmp, target ? target : out) != 0)
 			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
 		if (rc)
 			unlink(tmp);
 		free(tmp);
+	} else if (direct && fclose(f) != 0 && !rc) {
+		rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
 	}
+	free(target);
 	if (rc)
 		return cli_fail(cli, rc, &err);
 	if (out && strcmp(out, "-") != 0)

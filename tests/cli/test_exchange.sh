@@ -427,4 +427,29 @@ check "the new export is complete" has_bytes '\r\n' "$T/w/big.csv"
 check_eq "$(tail -c 2 "$T/w/big.csv" | od -An -tx1 | tr -d ' ')" "0d0a" \
 	"... ending with CRLF"
 
+# ---------------------------------------------------------------- special targets
+# -o on a pipe or a device writes into it: the atomic rename is for plain
+# files only (renaming over /dev/null once replaced the device with a file).
+mkfifo "$T/pipe.csv"
+timeout 10 cat "$T/pipe.csv" > "$T/from-pipe.csv" &
+reader=$!
+run "$FAI" --db "$db" export -o "$T/pipe.csv"
+check_rc 0 "export -o a named pipe exits 0"
+wait $reader
+check "the named pipe is still a pipe" test -p "$T/pipe.csv"
+check "the rows went through the pipe" grep -q '^id,ref,title' "$T/from-pipe.csv"
+check "no temporary file is left beside the pipe" \
+	eval '! ls "$T"/pipe.csv.tmp-* > /dev/null 2>&1'
+rm -f "$T/mode.csv"
+(umask 022 && "$FAI" --db "$db" export -o "$T/mode.csv" > /dev/null)
+check_eq "$(stat -c %a "$T/mode.csv")" "644" "a new export file gets the umask's mode (644), not mkstemp's 600"
+chmod 640 "$T/mode.csv"
+"$FAI" --db "$db" export -o "$T/mode.csv" > /dev/null
+check_eq "$(stat -c %a "$T/mode.csv")" "640" "an export over a file keeps that file's mode"
+echo "old" > "$T/real.csv"
+ln -s "$T/real.csv" "$T/link.csv"
+"$FAI" --db "$db" export -o "$T/link.csv" > /dev/null
+check "export over a symbolic link replaces the file it names, not the link" \
+	eval 'test -L "$T/link.csv" && grep -q "^id,ref,title" "$T/real.csv"'
+
 finish
