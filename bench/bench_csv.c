@@ -16,14 +16,16 @@
  *   - `fai export`: store_export of that store to /dev/null, against
  *     `sqlite3 DB '.mode csv' '.output /dev/null' 'select * from t'` on a
  *     database file the same CSV was imported into beforehand (untimed).
- * 10^5 is run three times (median shown), 10^6 once.  At 10^6 it measures
- * the peak private memory of the import and of the export, each run in a
- * fresh process (this program executed again with --child: a forked child
- * would carry this process's heap): its RssAnon (heap, stack, LMDB's dirty pages:
- * memory nothing else can reclaim) sampled every 5 ms from
- * /proc/PID/status, next to its peak RSS (getrusage), which also counts
- * the pages of the store's file mapping it touched (shared, file-backed,
- * reclaimable by the kernel at any time).
+ * 10^5 is run three times (median shown), 10^6 once.  Every import and
+ * export runs in a fresh process (this program executed again with
+ * --child, reporting its own time: a forked child would carry this
+ * process's heap, and this process never holds a store), whose peak
+ * private memory is measured (the goal is judged at 10^6): its RssAnon
+ * (heap, stack, LMDB's dirty pages: memory nothing else can reclaim)
+ * sampled every 5 ms from /proc/PID/status once it has exec'd, next to
+ * its peak RSS (getrusage), which also counts the pages of the store's
+ * file mapping it touched (shared, file-backed, reclaimable by the kernel
+ * at any time).
  *
  * Goals, reported as met or NOT met, never asserted: import / bare parse
  * ≤ 2; import faster than sqlite's; export faster than sqlite's; peak
@@ -388,8 +390,8 @@ static void rmtree(const char *dir)
 
 static const struct store_actor bench_actor = {"bench", NULL, BENCH_T0};
 
-/* Imports path into a fresh store at db; returns the seconds of
- * store_import (open and close not counted) or -1. */
+/* In the child: imports path into a fresh store at db (map 0: the default
+ * size); seconds of store_import (open and close not counted) or -1. */
 static double fai_import(const char *path, const char *db, size_t map,
 			 struct exchange_stats *st, size_t *mapsize)
 {
@@ -403,8 +405,7 @@ static double fai_import(const char *path, const char *db, size_t map,
 	double t0 = now_s();
 	int rc = store_import(s, &bench_actor, path, &io, st, &err);
 	double t = now_s() - t0;
-	if (mapsize)
-		*mapsize = store_mapsize(s);
+	*mapsize = store_mapsize(s);
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "bench: import: %s %s:%ld %s\n",
@@ -414,7 +415,7 @@ static double fai_import(const char *path, const char *db, size_t map,
 	return t;
 }
 
-/* Exports db to /dev/null; seconds or -1. */
+/* In the child: exports db to /dev/null; seconds or -1. */
 static double fai_export(const char *db, uint64_t *rows)
 {
 	struct store *s;
@@ -431,8 +432,7 @@ static double fai_export(const char *db, uint64_t *rows)
 	double t = now_s() - t0;
 	fclose(f);
 	store_close(s);
-	if (rows)
-		*rows = st.rows;
+	*rows = st.rows;
 	return rc ? -1 : t;
 }
 
@@ -463,13 +463,18 @@ static int have_sqlite3(void)
 	return run_cmd(argv) >= 0;
 }
 
-/* ------------------------------------------------------------ memory */
+/* ------------------------------------------------------------ children */
 
-struct mem {
-	double seconds;
-	long peak_anon_kib; /* RssAnon, sampled */
+/* Every import and export runs in a fresh process: this program executed
+ * again as "bench_csv --child MODE CSV DB MAP", which prints
+ * "SECONDS COUNT MAPSIZE".  So this process never holds a store's memory,
+ * and what is measured of a child is its own. */
+struct run {
+	double seconds;     /* of store_import / store_export, from the child */
+	uint64_t count;     /* ideas added / rows exported */
+	size_t mapsize;     /* the store's map at the end (import) */
+	long peak_anon_kib; /* RssAnon, sampled every 5 ms after the exec */
 	long peak_rss_kib;  /* ru_maxrss of the child */
-	long peak_file_kib; /* RssFile at the anon peak's sample */
 	int ok;
 };
 
@@ -491,52 +496,83 @@ static long status_kib(pid_t pid, const char *key)
 	return v;
 }
 
-/* Runs this program again as "bench_csv --child MODE CSV DB" (a fresh
- * process image: a forked child would carry this process's heap) and
- * samples its private memory. */
-static struct mem measure(const char *mode, const char *csv, const char *db)
+static int child(const char *mode, const char *csv, const char *db,
+		 const char *map)
 {
-	struct mem m;
-	memset(&m, 0, sizeof(m));
-	double t0 = now_s();
+	double t;
+	uint64_t count = 0;
+	size_t mapsize = 0;
+	if (strcmp(mode, "import") == 0) {
+		struct exchange_stats st;
+		t = fai_import(csv, db, strtoull(map, NULL, 10), &st, &mapsize);
+		count = st.added;
+	} else {
+		t = fai_export(db, &count);
+	}
+	if (t < 0)
+		return 1;
+	printf("%.6f %llu %zu\n", t, (unsigned long long)count, mapsize);
+	return fflush(stdout) != 0;
+}
+
+static struct run run_child(const char *mode, const char *csv, const char *db,
+			    size_t map)
+{
+	struct run r;
+	int out[2], exec_seen[2];
+	char mapstr[32], buf[128];
+	memset(&r, 0, sizeof(r));
+	snprintf(mapstr, sizeof(mapstr), "%zu", map);
+	if (pipe(out) != 0 || pipe2(exec_seen, O_CLOEXEC) != 0)
+		return r;
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
+		close(out[0]);
+		close(exec_seen[0]);
+		dup2(out[1], 1);
+		close(out[1]);
 		execl("/proc/self/exe", "bench_csv", "--child", mode, csv, db,
-		      (char *)NULL);
+		      mapstr, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0)
-		return m;
+	close(out[1]);
+	close(exec_seen[1]);
+	if (pid < 0) {
+		close(out[0]);
+		close(exec_seen[0]);
+		return r;
+	}
+	/* EOF on the close-on-exec pipe: the child is now its own image
+	 * (before, it is a copy of this process and shows its memory). */
+	while (read(exec_seen[0], buf, 1) > 0)
+		;
+	close(exec_seen[0]);
 	int status;
 	struct rusage ru;
 	for (;;) {
 		long anon = status_kib(pid, "RssAnon");
-		long file = status_kib(pid, "RssFile");
-		if (anon > m.peak_anon_kib) {
-			m.peak_anon_kib = anon;
-			m.peak_file_kib = file;
-		}
+		if (anon > r.peak_anon_kib)
+			r.peak_anon_kib = anon;
 		pid_t got = wait4(pid, &status, WNOHANG, &ru);
 		if (got == pid)
 			break;
-		if (got < 0)
-			return m;
+		if (got < 0) {
+			close(out[0]);
+			return r;
+		}
 		struct timespec ts = {0, 5000000};
 		nanosleep(&ts, NULL);
 	}
-	m.seconds = now_s() - t0;
-	m.peak_rss_kib = ru.ru_maxrss;
-	m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	return m;
-}
-
-/* The child of measure(): 0 when the job succeeded. */
-static int child(const char *mode, const char *csv, const char *db)
-{
-	struct exchange_stats st;
-	if (strcmp(mode, "import") == 0)
-		return fai_import(csv, db, 0, &st, NULL) < 0;
-	return fai_export(db, NULL) < 0;
+	ssize_t n = read(out[0], buf, sizeof(buf) - 1);
+	close(out[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	unsigned long long count = 0;
+	r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	       sscanf(buf, "%lf %llu %zu", &r.seconds, &count, &r.mapsize) == 3;
+	r.count = count;
+	r.peak_rss_kib = ru.ru_maxrss;
+	return r;
 }
 
 /* ------------------------------------------------------------ main */
@@ -547,12 +583,20 @@ struct result {
 	double bare, reader, import, import_sized, sq_import, export,
 	    sq_export;
 	size_t mapsize;
-	struct mem mem_import, mem_export;
+	struct run mem_import, mem_export; /* the worst of the runs */
 };
 
 static const char *goal(int met)
 {
 	return met ? "goal: met" : "goal: NOT met";
+}
+
+static void keep_worst(struct run *worst, const struct run *r)
+{
+	if (r->peak_anon_kib > worst->peak_anon_kib)
+		worst->peak_anon_kib = r->peak_anon_kib;
+	if (r->peak_rss_kib > worst->peak_rss_kib)
+		worst->peak_rss_kib = r->peak_rss_kib;
 }
 
 int main(int argc, char **argv)
@@ -565,8 +609,8 @@ int main(int argc, char **argv)
 	size_t sizes[2] = {100000, 1000000};
 	int nsizes = 2;
 
-	if (argc == 5 && strcmp(argv[1], "--child") == 0)
-		return child(argv[2], argv[3], argv[4]);
+	if (argc == 6 && strcmp(argv[1], "--child") == 0)
+		return child(argv[2], argv[3], argv[4], argv[5]);
 	if (argc > 1) {
 		max = strtoul(argv[1], NULL, 10);
 		if (max < 100000) {
@@ -611,7 +655,7 @@ int main(int argc, char **argv)
 		size_t n = sizes[k];
 		int reps = n <= 100000 ? 3 : 1;
 		double v[3];
-		struct exchange_stats st;
+		struct run one;
 		struct stat sb;
 		r->rows = n;
 		snprintf(csv, sizeof(csv), "%s/ideas-%zu.csv", dir, n);
@@ -649,45 +693,50 @@ int main(int argc, char **argv)
 		}
 		r->reader = median(v, reps);
 		for (int i = 0; i < reps; i++) {
-			v[i] = fai_import(csv, db, 0, &st, &r->mapsize);
-			if (v[i] < 0 || st.added != n) {
-				fprintf(stderr, "bench: import added %llu\n",
-					(unsigned long long)st.added);
+			one = run_child("import", csv, db, 0);
+			if (!one.ok || one.count != n) {
+				fprintf(stderr, "bench: import failed\n");
 				goto fail;
 			}
+			v[i] = one.seconds;
+			r->mapsize = one.mapsize;
+			keep_worst(&r->mem_import, &one);
 		}
 		r->import = median(v, reps);
 		/* The same into a store opened with the map it ends with: no
 		 * transaction redone after a full map. */
 		for (int i = 0; i < reps; i++) {
-			v[i] = fai_import(csv, db, r->mapsize, &st, NULL);
-			if (v[i] < 0 || st.added != n)
+			one = run_child("import", csv, db, r->mapsize);
+			if (!one.ok || one.count != n)
 				goto fail;
+			v[i] = one.seconds;
 		}
 		r->import_sized = median(v, reps);
 		for (int i = 0; i < reps; i++) {
-			uint64_t rows = 0;
-			v[i] = fai_export(db, &rows);
-			if (v[i] < 0 || rows != n)
+			one = run_child("export", csv, db, 0);
+			if (!one.ok || one.count != n)
 				goto fail;
+			v[i] = one.seconds;
+			keep_worst(&r->mem_export, &one);
 		}
 		r->export = median(v, reps);
 		if (sq) {
 			snprintf(imp, sizeof(imp), ".import %s t", csv);
-			const char *const a1[] = {"sqlite3", ":memory:", ".mode csv",
-					    imp, NULL};
+			const char *const a1[] = {"sqlite3", ":memory:",
+						  ".mode csv", imp, NULL};
 			for (int i = 0; i < reps; i++)
 				v[i] = run_cmd(a1);
 			r->sq_import = median(v, reps);
 			unlink(sqdb);
-			const char *const a2[] = {"sqlite3", sqdb, ".mode csv", imp,
-					    NULL};
+			const char *const a2[] = {"sqlite3", sqdb, ".mode csv",
+						  imp, NULL};
 			if (run_cmd(a2) < 0) {
 				r->sq_export = -1;
 			} else {
-				const char *const a3[] = {"sqlite3", sqdb, ".mode csv",
-						    ".output /dev/null",
-						    "select * from t", NULL};
+				const char *const a3[] = {
+				    "sqlite3", sqdb, ".mode csv",
+				    ".output /dev/null", "select * from t",
+				    NULL};
 				run_cmd(a3); /* warm */
 				for (int i = 0; i < reps; i++)
 					v[i] = run_cmd(a3);
@@ -695,12 +744,9 @@ int main(int argc, char **argv)
 			}
 			unlink(sqdb);
 		}
-		if (n >= 1000000) {
-			r->mem_import = measure("import", csv, db);
-			r->mem_export = measure("export", csv, db);
-		}
-		printf("  done: import %.2f s, export %.2f s\n", r->import,
-		       r->export);
+		printf("  done: import %.2f s (%.2f s with the map pre-sized), "
+		       "export %.2f s\n",
+		       r->import, r->import_sized, r->export);
 		fflush(stdout);
 		rmtree(db);
 		unlink(csv);
@@ -750,30 +796,27 @@ int main(int argc, char **argv)
 		       r->sq_export > 0 ? goal(r->export < r->sq_export)
 					: "sqlite3 missing");
 	}
-	if (nsizes == 2) {
-		struct result *r = &res[1];
-		printf("\nPeak memory at 10^6 rows, each in a fresh process (this "
-		       "program run again): private = RssAnon (heap, stack,\n"
-		       "LMDB's dirty pages), "
-		       "sampled every 5 ms from /proc/PID/status; peak RSS = "
-		       "getrusage ru_maxrss,\nwhich also counts the store's "
-		       "file mapping (shared, file-backed, reclaimable); file = "
-		       "RssFile at the private peak\n");
-		struct {
-			const char *what;
-			struct mem *m;
-		} rows[2] = {{"import", &r->mem_import},
-			     {"export", &r->mem_export}};
+	printf("\nPeak memory of each import and export child (the worst of "
+	       "its runs): private = RssAnon (heap, stack, LMDB's\n"
+	       "dirty pages: what nothing else can reclaim), sampled every 5 "
+	       "ms from /proc/PID/status once the child has exec'd;\n"
+	       "peak RSS = its getrusage ru_maxrss, which also counts the "
+	       "pages of the store's file mapping it touched (shared,\n"
+	       "file-backed, reclaimable by the kernel)\n");
+	for (int k = 0; k < nsizes; k++) {
+		struct result *r = &res[k];
+		const struct run *m[2] = {&r->mem_import, &r->mem_export};
 		for (int i = 0; i < 2; i++) {
-			struct mem *m = rows[i].m;
-			double anon = (double)m->peak_anon_kib / 1024;
-			printf("  %s: private %.0f MiB, peak RSS %.0f MiB, file "
-			       "%.0f MiB, %.1f s%s (≤ %.0f MiB private: %s)\n",
-			       rows[i].what, anon,
-			       (double)m->peak_rss_kib / 1024,
-			       (double)m->peak_file_kib / 1024, m->seconds,
-			       m->ok ? "" : " FAILED", BENCH_GOAL_MEM_MIB,
-			       goal(m->ok && anon <= BENCH_GOAL_MEM_MIB));
+			double anon = (double)m[i]->peak_anon_kib / 1024;
+			printf("  %7zu rows, %s: private %6.1f MiB, peak RSS "
+			       "%5.0f MiB",
+			       r->rows, i ? "export" : "import", anon,
+			       (double)m[i]->peak_rss_kib / 1024);
+			if (r->rows >= 1000000)
+				printf("  (≤ %.0f MiB private: %s)",
+				       BENCH_GOAL_MEM_MIB,
+				       goal(anon <= BENCH_GOAL_MEM_MIB));
+			printf("\n");
 		}
 	}
 	rmtree(dir);

@@ -4,12 +4,14 @@
 # build-fuzz/corpus/<name>/, crashes to build-fuzz/crashes/<name>/).
 # Called by `make fuzz`; `make fuzz FUZZ_SECONDS=600 FUZZERS=codec` runs
 # one harness longer.  Needs no LMDB: core/*.c and store/codec.c are
-# compiled here directly.
+# compiled here directly.  Except the CSV harnesses: fuzz_csv also links
+# store/csvio.c and libcsv, fuzz_import the whole store, LMDB and libcsv
+# (its stores go to /tmp/fai-fuzz-import-*, removed at exit).
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZERS ?= utf8 template isotime validate idea_set codec
+FUZZERS ?= utf8 template isotime validate idea_set codec csv import
 # FUZZ_DEFS=-DFUZZ_KNOWN_BLANK_LINES tolerates a known template fault (see
 # fuzz.h) to look for others; rebuild the harnesses after changing it.
 FUZZ_DEFS ?=
@@ -50,6 +52,25 @@ fuzz-run: fuzz-build
 	done; exit $$fail
 
 fuzz-build: $(FUZZ_BIN)
+
+# The CSV harnesses need more than core/ and codec.c.
+FUZZ_CSV_OBJ := $(FUZZ_BUILD)/obj/store/csvio.o
+FUZZ_STORE_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,\
+	$(filter-out store/codec.c,$(wildcard store/*.c)))
+FUZZ_LMDB_LIBS := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
+.SECONDARY: $(FUZZ_STORE_OBJ)
+
+$(FUZZ_BUILD)/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
+		$(FUZZ_CSV_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
+	  $(FUZZ_OBJ) $(FUZZ_CSV_OBJ) -lcsv
+
+$(FUZZ_BUILD)/fuzz_import: tests/fuzz/fuzz_import.c tests/fuzz/fuzz.h \
+		$(FUZZ_OBJ) $(FUZZ_STORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
+	  $(FUZZ_OBJ) $(FUZZ_STORE_OBJ) $(FUZZ_LMDB_LIBS) -lcsv
 
 # The objects are shared by every harness: keep them between runs.
 .SECONDARY: $(FUZZ_OBJ)

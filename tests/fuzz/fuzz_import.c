@@ -1,0 +1,190 @@
+/* fuzz_import.c - fuzzes `fai import` (store_import: reader, header, rows,
+ * merge, one LMDB transaction) on arbitrary files.  Each input is written
+ * to a temporary file and imported into a fresh store under /tmp, or
+ * $TMPDIR (dry_run 0); the input's last byte also picks the options (skip_invalid, the
+ * conflict policy, a second import of the same file), so CSV files work as
+ * seeds unchanged.
+ *
+ * After every import store_check finds nothing wrong.  A refused import
+ * wrote nothing (the last transaction id did not move, no idea exists).  An
+ * accepted one exports again, and the export parses as CSV with one record
+ * per idea plus the header.  A fresh store has no exchange history, so the
+ * first import never finds a conflict (duplicate ids in one file are
+ * updates).  A second import of the same file (when picked) keeps the store
+ * consistent and its counts right. */
+#include "fuzz.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/xmalloc.h"
+#include "../../store/csvio.h"
+#include "../../store/exchange.h"
+#include "../../store/store.h"
+
+static char fuzz_dir[64];
+static char fuzz_file[96], fuzz_rejects[96], fuzz_db[96];
+
+static int fuzz_rm(const char *p, const struct stat *sb, int flag,
+		   struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void fuzz_cleanup(void)
+{
+	if (fuzz_dir[0])
+		nftw(fuzz_dir, fuzz_rm, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void fuzz_setup(void)
+{
+	if (fuzz_dir[0])
+		return;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/fai-fuzz-import-XXXXXX",
+		 tmp && *tmp == '/' && strlen(tmp) < 32 ? tmp : "/tmp");
+	FUZZ_CHECK(mkdtemp(fuzz_dir) != NULL, "mkdtemp");
+	snprintf(fuzz_file, sizeof(fuzz_file), "%s/in.csv", fuzz_dir);
+	snprintf(fuzz_rejects, sizeof(fuzz_rejects), "%s/in.rejects.csv",
+		 fuzz_dir);
+	snprintf(fuzz_db, sizeof(fuzz_db), "%s/db", fuzz_dir);
+	atexit(fuzz_cleanup);
+}
+
+static void fuzz_problem(enum store_problem p, const char *where,
+			 const char *detail, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "store_check: %s at %s: %s\n", store_problem_text(p),
+		where, detail);
+}
+
+static void fuzz_check_store(struct store *s, const char *when)
+{
+	struct fai_err err;
+	fai_err_clear(&err);
+	int rc = store_check(s, fuzz_problem, NULL, &err);
+	FUZZ_CHECK(rc == 0, "store_check %s: %d (%s)", when, rc, err.detail);
+}
+
+static uint64_t fuzz_ideas(struct store *s)
+{
+	uint64_t counts[STAGE_COUNT], n = 0;
+	struct fai_err err;
+	FUZZ_CHECK(store_stage_counts(s, counts, &err) == 0, "stage counts");
+	for (int i = 0; i < STAGE_COUNT; i++)
+		n += counts[i];
+	return n;
+}
+
+static void fuzz_count_row(const struct csvr_row *r, void *arg)
+{
+	(void)r;
+	(*(size_t *)arg)++;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct store_actor actor = {"fuzz", NULL, 1764234000};
+	struct store *s = NULL;
+	struct fai_err err;
+	struct import_opts io;
+	struct exchange_stats st;
+
+	if (size == 0 || size > (1 << 20))
+		return 0;
+	fuzz_setup();
+	FILE *f = fopen(fuzz_file, "wb");
+	FUZZ_CHECK(f && fwrite(data, 1, size, f) == size && fclose(f) == 0,
+		   "writing the input");
+	nftw(fuzz_db, fuzz_rm, 8, FTW_DEPTH | FTW_PHYS);
+	unlink(fuzz_rejects);
+	fai_err_clear(&err);
+	FUZZ_CHECK(store_open(&s, fuzz_db, STORE_CREATE, "84", (size_t)1 << 24,
+			      &err) == 0,
+		   "store_open: %s", err.detail);
+
+	unsigned sel = data[size - 1];
+	memset(&io, 0, sizeof(io));
+	io.skip_invalid = sel & 1;
+	io.rejects_path = fuzz_rejects;
+	io.on_conflict = (enum import_conflict)((sel >> 1) % 3);
+	int again = (sel >> 3) & 1;
+
+	uint64_t txn0 = store_last_txn(s);
+	fai_err_clear(&err);
+	int rc = store_import(s, &actor, fuzz_file, &io, &st, &err);
+	fuzz_check_store(s, "after the import");
+	if (rc != 0) {
+		FUZZ_CHECK(rc < 0, "rc %d", rc);
+		FUZZ_CHECK(store_last_txn(s) == txn0,
+			   "a refused import (%d) wrote", rc);
+		FUZZ_CHECK(fuzz_ideas(s) == 0, "a refused import added ideas");
+		FUZZ_CHECK(rc != -FAI_ECONFLICT,
+			   "a conflict in a fresh store with no exchange");
+		goto out;
+	}
+	FUZZ_CHECK(fuzz_ideas(s) == st.added, "%llu ideas, %llu added",
+		   (unsigned long long)fuzz_ideas(s),
+		   (unsigned long long)st.added);
+	FUZZ_CHECK(st.added + st.updated + st.unchanged + st.conflicts +
+			   st.invalid ==
+		       st.rows,
+		   "counts do not add up to %llu rows",
+		   (unsigned long long)st.rows);
+	FUZZ_CHECK(io.skip_invalid || st.invalid == 0,
+		   "invalid rows imported without skip_invalid");
+
+	/* The store exports, and the export is CSV again. */
+	char *out = NULL;
+	size_t outlen = 0, records = 0;
+	struct export_opts eo;
+	struct exchange_stats xs;
+	memset(&eo, 0, sizeof(eo));
+	eo.dialect = (sel >> 4) & 1 ? CSV_DIALECT_EXCEL_FR : CSV_DIALECT_RFC4180;
+	FILE *m = open_memstream(&out, &outlen);
+	FUZZ_CHECK(m != NULL, "open_memstream");
+	rc = store_export(s, m, &eo, &xs, &err);
+	fclose(m);
+	FUZZ_CHECK(rc == 0, "store_export: %d (%s)", rc, err.detail);
+	FUZZ_CHECK(xs.rows == st.added, "exported %llu of %llu",
+		   (unsigned long long)xs.rows, (unsigned long long)st.added);
+	size_t skip = eo.dialect == CSV_DIALECT_EXCEL_FR ? 3 : 0;
+	rc = csv_parse_buffer(out + skip, outlen - skip,
+			      eo.dialect == CSV_DIALECT_EXCEL_FR ? ';' : ',', 0,
+			      fuzz_count_row, &records, &err);
+	FUZZ_CHECK(rc == 0, "the export does not parse: line %ld %s",
+		   err.line, err.detail);
+	FUZZ_CHECK(records == xs.rows + 1, "%zu records for %llu ideas",
+		   records, (unsigned long long)xs.rows);
+	free(out);
+	fuzz_check_store(s, "after the export");
+
+	if (again) {
+		struct exchange_stats st2;
+		uint64_t before = fuzz_ideas(s);
+		unlink(fuzz_rejects);
+		fai_err_clear(&err);
+		rc = store_import(s, &actor, fuzz_file, &io, &st2, &err);
+		fuzz_check_store(s, "after the second import");
+		FUZZ_CHECK(rc == 0 || rc == -FAI_ECONFLICT,
+			   "the second import of an accepted file: %d", rc);
+		if (rc == 0)
+			FUZZ_CHECK(fuzz_ideas(s) == before + st2.added,
+				   "%llu ideas after adding %llu to %llu",
+				   (unsigned long long)fuzz_ideas(s),
+				   (unsigned long long)st2.added,
+				   (unsigned long long)before);
+		else
+			FUZZ_CHECK(fuzz_ideas(s) == before,
+				   "a refused second import added ideas");
+	}
+out:
+	store_close(s);
+	return 0;
+}
