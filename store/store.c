@@ -2422,3 +2422,20 @@ end:
 	st_rd_end(&t);
 	return rc;
 }
+
+int store_reserve(struct store *s, size_t extra, struct fai_err *err)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
+		return 0;
+	size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+	size_t want = used + extra + extra / 4;
+	if (want <= info.me_mapsize)
+		return 0;
+	size_t size = info.me_mapsize;
+	while (size < want && size < STORE_MAX_MAPSIZE)
+		size *= 2;
+	int rc = mdb_env_set_mapsize(s->env, size);
+	return rc ? st_fail(NULL, rc, err, "map size") : 0;
+}

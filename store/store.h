@@ -55,6 +55,11 @@ int store_share(const char *path, const char *group, struct fai_err *err);
  * board calls it now and then). */
 void store_maintain(struct store *s);
 
+/* Grows the map ahead of a large write of about extra bytes, so one long
+ * transaction (an import) is not redone when the map fills.  Call it with
+ * no transaction open. */
+int store_reserve(struct store *s, size_t extra, struct fai_err *err);
+
 /* Returns the current map size in bytes (tests watch it grow). */
 size_t store_mapsize(const struct store *s);
 
