@@ -678,6 +678,25 @@ static int filter_match(const struct list_filter *lf, const struct idea *idea)
 	return 1;
 }
 
+/* The filter options list and export share (handled by filter_option). */
+#define FILTER_OPTIONS                                                        \
+	{"stage", required_argument, NULL, OPT_STAGE},                        \
+	{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},         \
+	{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},           \
+	{"tag", required_argument, NULL, OPT_TAG},                            \
+	{"facilitator", required_argument, NULL, OPT_FIELD + IDEA_FACILITATOR}, \
+	{"search", required_argument, NULL, OPT_SEARCH},                      \
+	{"stale", required_argument, NULL, OPT_STALE},
+
+/* Starts a filter that keeps every idea. */
+static void filter_init(struct list_filter *lf, int64_t now)
+{
+	memset(lf, 0, sizeof(*lf));
+	lf->stage = STAGE_NONE;
+	lf->stale_days = -1;
+	lf->now = now;
+}
+
 /* Applies one of the filter options shared by list and export; returns
  * 0 when it was one, 1 when c is no filter option, or a usage exit code
  * (negated) on a bad value. */
@@ -850,14 +869,7 @@ static int parse_format(const char *s, int allow_table)
 static int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"stage", required_argument, NULL, OPT_STAGE},
-		{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
-		{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"facilitator", required_argument, NULL,
-		 OPT_FIELD + IDEA_FACILITATOR},
-		{"search", required_argument, NULL, OPT_SEARCH},
-		{"stale", required_argument, NULL, OPT_STALE},
+		FILTER_OPTIONS
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
@@ -867,9 +879,7 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 	int c, format = FORMAT_TABLE, exit;
 
 	memset(&r, 0, sizeof(r));
-	r.f.stage = STAGE_NONE;
-	r.f.stale_days = -1;
-	r.f.now = cli->actor.now;
+	filter_init(&r.f, cli->actor.now);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int fo = filter_option(cli, "list", c, optarg, &r.f);
 		if (fo < 0)
@@ -1915,14 +1925,7 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, OPT_FORMAT},
-		{"stage", required_argument, NULL, OPT_STAGE},
-		{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
-		{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"facilitator", required_argument, NULL,
-		 OPT_FIELD + IDEA_FACILITATOR},
-		{"search", required_argument, NULL, OPT_SEARCH},
-		{"stale", required_argument, NULL, OPT_STALE},
+		FILTER_OPTIONS
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -1936,11 +1939,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	FILE *f = stdout;
 	int c, exit, direct = 0;
 
-	memset(&lf, 0, sizeof(lf));
+	filter_init(&lf, cli->actor.now);
 	memset(&eo, 0, sizeof(eo));
-	lf.stage = STAGE_NONE;
-	lf.stale_days = -1;
-	lf.now = cli->actor.now;
 	eo.dialect = CSV_DIALECT_RFC4180;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		int fo = filter_option(cli, "export", c, optarg, &lf);

@@ -224,30 +224,9 @@ static void detail_key(struct app *app, void *st, int key)
 	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
 	size_t max = d->n > body ? d->n - body : 0;
 	app->msg[0] = '\0';
+	if (ui_scroll_key(key, &d->top, max, body))
+		return;
 	switch (key) {
-	case UI_FN + KEY_DOWN:
-	case 'j':
-		if (d->top < max)
-			d->top++;
-		break;
-	case UI_FN + KEY_UP:
-	case 'k':
-		if (d->top > 0)
-			d->top--;
-		break;
-	case UI_FN + KEY_NPAGE:
-	case ' ':
-		d->top = d->top + body < max ? d->top + body : max;
-		break;
-	case UI_FN + KEY_PPAGE:
-		d->top = d->top > body ? d->top - body : 0;
-		break;
-	case 'g':
-		d->top = 0;
-		break;
-	case 'G':
-		d->top = max;
-		break;
 	case 'e':
 		form_open(app, d->key);
 		break;

@@ -125,31 +125,9 @@ static void rs_key(struct app *app, void *st, int key)
 	struct rscreen *r = st;
 	size_t body = app->rows > 2 ? (size_t)app->rows - 2 : 1;
 	app->msg[0] = '\0';
+	if (ui_scroll_key(key, &r->sel, r->n ? r->n - 1 : 0, body))
+		return;
 	switch (key) {
-	case UI_FN + KEY_DOWN:
-	case 'j':
-		if (r->sel + 1 < r->n)
-			r->sel++;
-		break;
-	case UI_FN + KEY_UP:
-	case 'k':
-		if (r->sel > 0)
-			r->sel--;
-		break;
-	case UI_FN + KEY_NPAGE:
-	case ' ':
-		r->sel = r->sel + body < r->n ? r->sel + body
-					      : (r->n ? r->n - 1 : 0);
-		break;
-	case UI_FN + KEY_PPAGE:
-		r->sel = r->sel > body ? r->sel - body : 0;
-		break;
-	case 'g':
-		r->sel = 0;
-		break;
-	case 'G':
-		r->sel = r->n ? r->n - 1 : 0;
-		break;
 	case '[':
 		r->p.start -= WEEK;
 		r->p.end -= WEEK;

@@ -254,6 +254,36 @@ void ui_box(struct app *app, int y, int x, int h, int w, const char *title)
 	}
 }
 
+int ui_scroll_key(int key, size_t *pos, size_t max, size_t page)
+{
+	switch (key) {
+	case UI_FN + KEY_DOWN:
+	case 'j':
+		if (*pos < max)
+			(*pos)++;
+		return 1;
+	case UI_FN + KEY_UP:
+	case 'k':
+		if (*pos > 0)
+			(*pos)--;
+		return 1;
+	case UI_FN + KEY_NPAGE:
+	case ' ':
+		*pos = *pos + page < max ? *pos + page : max;
+		return 1;
+	case UI_FN + KEY_PPAGE:
+		*pos = *pos > page ? *pos - page : 0;
+		return 1;
+	case 'g':
+		*pos = 0;
+		return 1;
+	case 'G':
+		*pos = max;
+		return 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ line editor */
 
 void ui_line_set(struct ui_line *l, const char *s)

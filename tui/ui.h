@@ -110,6 +110,10 @@ void ui_pick(struct app *app, const char *title, const char *const *items,
 	     size_t n, size_t initial,
 	     void (*done)(struct app *app, void *ctx, int index), void *ctx);
 
+/* Moves *pos within [0, max] for the scrolling keys (↑↓ jk, PgUp PgDn
+ * space, g G) by one or by page; returns 1 when key was one of them. */
+int ui_scroll_key(int key, size_t *pos, size_t max, size_t page);
+
 /* Leaves curses to run something on the terminal, and comes back. */
 void ui_suspend(struct app *app);
 void ui_resume(struct app *app);
