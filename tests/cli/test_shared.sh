@@ -84,6 +84,16 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd > /dev/null 2>&1 &&
 	done
 	chmod 755 "$S/home"
 	if ! runuser -u "$U1" -- test -x "$FAI"; then
+		# The checkout is private (a 0700 temporary directory, say):
+		# the users run a copy, with its catalogue beside it.
+		mkdir -p "$S/bin"
+		cp "$FAI" "$S/bin/fai" || exit 2
+		[ -d "$(dirname "$FAI")/locale" ] &&
+			cp -R "$(dirname "$FAI")/locale" "$S/bin/"
+		chmod -R a+rX "$S/bin"
+		FAI=$S/bin/fai
+	fi
+	if ! runuser -u "$U1" -- test -x "$FAI"; then
 		echo "test_shared.sh: $U1 cannot run $FAI (a parent directory is not traversable)" >&2
 		exit 2
 	fi
