@@ -32,6 +32,7 @@
  * private memory of import and export at 10^6 ≤ 64 MiB.
  *
  * Usage: bench_csv [max-rows]  (10^6 by default; 100000 stops at 10^5).
+ * bench_csv --generate ROWS FILE only writes a file (for profiling).
  * Files and stores go to $TMPDIR or /tmp; it needs 6 GiB free there and
  * says so and exits 0 otherwise. */
 #include <csv.h>
@@ -611,6 +612,8 @@ int main(int argc, char **argv)
 
 	if (argc == 6 && strcmp(argv[1], "--child") == 0)
 		return child(argv[2], argv[3], argv[4], argv[5]);
+	if (argc == 4 && strcmp(argv[1], "--generate") == 0)
+		return generate(argv[3], strtoul(argv[2], NULL, 10)) ? 1 : 0;
 	if (argc > 1) {
 		max = strtoul(argv[1], NULL, 10);
 		if (max < 100000) {

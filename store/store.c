@@ -538,7 +538,9 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
 	mdb_env_set_mapsize(s->env, mapsize ? mapsize : STORE_DEFAULT_MAPSIZE);
 	rc = mdb_env_open(s->env, path,
-			  (flags & STORE_READONLY) ? MDB_RDONLY : 0, 0666);
+			  ((flags & STORE_READONLY) ? MDB_RDONLY : 0) |
+				  ((flags & STORE_NOSYNC) ? MDB_NOSYNC : 0),
+			  0666);
 	if (rc) {
 		rc = env_fail(rc, err, path);
 		goto close_env;

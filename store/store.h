@@ -26,6 +26,10 @@ enum store_open_flags {
 	STORE_CREATE = 1 << 0,   /* create the directory and store if absent */
 	STORE_READONLY = 1 << 1, /* open for reading only */
 	STORE_EXCL = 1 << 2,     /* with STORE_CREATE: -FAI_EEXIST if present */
+	/* Commits without fsync (MDB_NOSYNC): a system crash may lose the
+	 * last transactions.  For throw-away stores only (fuzzing, benches);
+	 * the program never sets it. */
+	STORE_NOSYNC = 1 << 3,
 };
 
 /* Who acts, when, from where: recorded in the log and updated_by. */
