@@ -22,4 +22,12 @@ void sha256_final(struct sha256 *c, unsigned char out[SHA256_LEN]);
 /* Writes the lower-case hex form of a digest. */
 void sha256_hex(const unsigned char d[SHA256_LEN], char out[SHA256_HEX_LEN]);
 
+/* For tests and benchmarks only: with on != 0 every later block goes through
+ * the portable C code even on a CPU with the SHA extensions; 0 goes back to
+ * the fastest code this CPU runs.  Not thread-safe. */
+void sha256_use_portable(int on);
+/* For tests and benchmarks only: names the code that hashes blocks now,
+ * "sha-ni" or "portable" (a static string). */
+const char *sha256_impl(void);
+
 #endif
