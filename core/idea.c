@@ -310,6 +310,92 @@ idea_norm_number(struct buf *out, const char *s)
 	return 0;
 }
 
+/* 1 when value[0..n) needs no rewriting before its field's own rule: valid
+ * UTF-8 without control characters (CR, LF and TAB included) and without a
+ * space at either end.  Most values read from a file are like that, and
+ * idea_normalise then works on them in place. */
+static int
+idea_plain(const char *value, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)value;
+	size_t i = 0;
+	uint32_t cp;
+	int len;
+
+	if (n > 0 && (p[0] == ' ' || p[n - 1] == ' '))
+		return 0;
+	while (i < n) {
+		if (p[i] >= 0x20 && p[i] < 0x7F) {
+			i++;
+			continue;
+		}
+		if (p[i] < 0x80)
+			return 0;
+		len = utf8_decode(value + i, n - i, &cp);
+		if (len == 1 || (cp >= 0x80 && cp <= 0x9F))
+			return 0;
+		i += (size_t)len;
+	}
+	return 1;
+}
+
+/* The general case of idea_normalise: checks value[0..n) and puts in tmp
+ * its text with line ends made LF (multi-line fields) or refused, tabs made
+ * spaces (one-line fields), and the surrounding white space trimmed. */
+static int
+idea_clean(const struct idea_field_info *info, const char *value, size_t n,
+	   struct buf *tmp, struct fai_err *err)
+{
+	struct buf out;
+	size_t i, k, start, line = 0;
+
+	if (utf8_check(value, n) != n)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, info->code,
+				   value);
+	if (info->flags & IDEA_FF_MULTILINE) {
+		/* CRLF and lone CR (Windows, old Mac files) become LF.  A
+		 * line of only spaces and tabs becomes empty: the editor
+		 * template cannot keep one (it reads it as a blank line). */
+		for (i = 0; i < n; i++) {
+			start = i;
+			while (i < n && value[i] != '\r' && value[i] != '\n')
+				i++;
+			buf_add(tmp, value + start, i - start);
+			if (i == n)
+				break;
+			k = line;
+			while (k < tmp->len && (tmp->data[k] == ' ' ||
+						tmp->data[k] == '\t'))
+				k++;
+			if (k == tmp->len)
+				tmp->len = line;
+			buf_addc(tmp, '\n');
+			line = tmp->len;
+			if (value[i] == '\r' && i + 1 < n && value[i + 1] == '\n')
+				i++;
+		}
+	} else {
+		if (memchr(value, '\n', n) != NULL ||
+		    memchr(value, '\r', n) != NULL)
+			return fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL,
+					   info->code, value);
+		buf_add(tmp, value, n);
+		for (i = 0; i < tmp->len; i++)
+			if (tmp->data[i] == '\t')
+				tmp->data[i] = ' ';
+	}
+	buf_add(tmp, "", 0);
+	if (utf8_has_control(tmp->data, tmp->len))
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL, info->code,
+				   value);
+	buf_init(&out);
+	idea_add_trimmed(&out, tmp->data, tmp->len);
+	buf_reset(tmp);
+	buf_add(tmp, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return 0;
+}
+
 /* Puts the normalised form of value for f in out (empty means "clear").
  * Returns 0 or -FAI_EINVAL with err set. */
 static int
@@ -318,73 +404,41 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 {
 	const struct idea_field_info *info = &idea_fields[f];
 	struct buf tmp;
-	size_t n = strlen(value), i, k, line = 0;
+	size_t n = strlen(value), i;
 	int64_t t;
 	unsigned char u[UUID_LEN];
 	char text[ISOTIME_LEN > UUID_STR_LEN ? ISOTIME_LEN : UUID_STR_LEN];
+	const char *v = value; /* the cleaned text: value itself, or tmp */
+	size_t vn = n;
 	enum stage st;
 	int rc = 0;
 
 	buf_init(&tmp);
 	buf_reset(out);
 	buf_add(out, "", 0);
-	if (utf8_check(value, n) != n)
-		return fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, info->code,
-				   value);
 	/* Anything far beyond the limit is refused before any work. */
-	if (n > info->max_len * 2 + 1024)
+	if (n > info->max_len * 2 + 1024) {
+		if (utf8_check(value, n) != n)
+			return fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8,
+					   info->code, value);
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_TOO_LONG,
 				   info->code, value);
-	if (info->flags & IDEA_FF_MULTILINE) {
-		/* CRLF and lone CR (Windows, old Mac files) become LF.  A
-		 * line of only spaces and tabs becomes empty: the editor
-		 * template cannot keep one (it reads it as a blank line). */
-		for (i = 0; i < n; i++) {
-			if (value[i] == '\r' || value[i] == '\n') {
-				k = line;
-				while (k < tmp.len && (tmp.data[k] == ' ' ||
-						       tmp.data[k] == '\t'))
-					k++;
-				if (k == tmp.len)
-					tmp.len = line;
-				buf_addc(&tmp, '\n');
-				line = tmp.len;
-				if (value[i] == '\r' && i + 1 < n &&
-				    value[i + 1] == '\n')
-					i++;
-			} else {
-				buf_addc(&tmp, value[i]);
-			}
-		}
-	} else {
-		for (i = 0; i < n; i++) {
-			if (value[i] == '\n' || value[i] == '\r') {
-				rc = fai_err_set(err, FAI_EINVAL,
-						 FAI_WHY_CONTROL, info->code,
-						 value);
-				goto out_tmp;
-			}
-			buf_addc(&tmp, value[i] == '\t' ? ' ' : value[i]);
-		}
 	}
-	buf_add(&tmp, "", 0);
-	if (utf8_has_control(tmp.data, tmp.len)) {
-		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL, info->code,
-				 value);
-		goto out_tmp;
+	buf_reserve(out, n);
+	if (!idea_plain(value, n)) {
+		rc = idea_clean(info, value, n, &tmp, err);
+		if (rc < 0)
+			goto out_tmp;
+		v = tmp.data;
+		vn = tmp.len;
 	}
-	/* tmp now holds the trimmed text. */
 	buf_reset(out);
-	idea_add_trimmed(out, tmp.data, tmp.len);
-	buf_reset(&tmp);
-	buf_add(&tmp, out->data, out->len);
-	buf_reset(out);
-	if (tmp.len == 0)
+	if (vn == 0)
 		goto out_tmp;
 
 	switch (f) {
 	case IDEA_ID:
-		if (uuid_parse(tmp.data, u) < 0) {
+		if (uuid_parse(v, u) < 0) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_UUID,
 					 info->code, value);
 			goto out_tmp;
@@ -393,14 +447,14 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		buf_adds(out, text);
 		break;
 	case IDEA_REF:
-		rc = validate_ref(tmp.data, err);
+		rc = validate_ref(v, err);
 		if (rc < 0)
 			goto out_tmp;
-		buf_add(out, tmp.data, tmp.len);
+		buf_add(out, v, vn);
 		break;
 	case IDEA_STAGE:
 	case IDEA_STAGE_PREV:
-		st = stage_parse(tmp.data);
+		st = stage_parse(v);
 		if (st == STAGE_NONE) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_STAGE,
 					 info->code, value);
@@ -409,35 +463,33 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		buf_adds(out, stage_code(st));
 		break;
 	case IDEA_REGION:
-		for (i = 0; i < tmp.len; i++)
-			if (tmp.data[i] >= 'a' && tmp.data[i] <= 'z')
-				tmp.data[i] = (char)(tmp.data[i] - 'a' + 'A');
-		rc = validate_region(tmp.data, err);
+		buf_add(out, v, vn);
+		for (i = 0; i < out->len; i++)
+			if (out->data[i] >= 'a' && out->data[i] <= 'z')
+				out->data[i] = (char)(out->data[i] - 'a' + 'A');
+		rc = validate_region(out->data, err);
 		if (rc < 0)
 			goto out_tmp;
-		buf_add(out, tmp.data, tmp.len);
 		break;
 	case IDEA_TERRITORY:
-		rc = idea_norm_territory(out, tmp.data, err);
+		rc = idea_norm_territory(out, v, err);
 		if (rc < 0)
 			goto out_tmp;
 		break;
 	case IDEA_SIRET:
 		/* Spaces, no-break spaces (U+00A0, U+202F) are grouping. */
-		for (i = 0; i < tmp.len; i++) {
-			if (tmp.data[i] == ' ')
+		for (i = 0; i < vn; i++) {
+			if (v[i] == ' ')
 				continue;
-			if (i + 1 < tmp.len &&
-			    memcmp(tmp.data + i, "\xC2\xA0", 2) == 0) {
+			if (i + 1 < vn && memcmp(v + i, "\xC2\xA0", 2) == 0) {
 				i += 1;
 				continue;
 			}
-			if (i + 2 < tmp.len &&
-			    memcmp(tmp.data + i, "\xE2\x80\xAF", 3) == 0) {
+			if (i + 2 < vn && memcmp(v + i, "\xE2\x80\xAF", 3) == 0) {
 				i += 2;
 				continue;
 			}
-			buf_addc(out, tmp.data[i]);
+			buf_addc(out, v[i]);
 		}
 		rc = validate_siret(out->data, err);
 		if (rc < 0) {
@@ -449,17 +501,17 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		}
 		break;
 	case IDEA_LAUNCH_DATE:
-		if (isotime_check_date(tmp.data) < 0) {
+		if (isotime_check_date(v) < 0) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_DATE,
 					 info->code, value);
 			goto out_tmp;
 		}
-		buf_add(out, tmp.data, tmp.len);
+		buf_add(out, v, vn);
 		break;
 	case IDEA_CREATED_AT:
 	case IDEA_UPDATED_AT:
 	case IDEA_STAGE_SINCE:
-		if (isotime_parse(tmp.data, &t) < 0) {
+		if (isotime_parse(v, &t) < 0) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_TIMESTAMP,
 					 info->code, value);
 			goto out_tmp;
@@ -469,7 +521,7 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		break;
 	case IDEA_JOBS:
 	case IDEA_REVISION:
-		if (idea_norm_number(out, tmp.data) < 0 ||
+		if (idea_norm_number(out, v) < 0 ||
 		    out->len > info->max_len ||
 		    (f == IDEA_REVISION && out->len == 20 &&
 		     strcmp(out->data, "18446744073709551615") > 0)) {
@@ -480,9 +532,9 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		break;
 	default:
 		if (info->flags & IDEA_FF_LIST)
-			idea_norm_list(out, tmp.data);
+			idea_norm_list(out, v);
 		else
-			buf_add(out, tmp.data, tmp.len);
+			buf_add(out, v, vn);
 		break;
 	}
 	if (out->len > info->max_len) {

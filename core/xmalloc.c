@@ -116,9 +116,8 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-/* Makes room for n more bytes and the NUL. */
-static void
-buf_grow(struct buf *b, size_t n)
+void
+buf_reserve(struct buf *b, size_t n)
 {
 	size_t need, cap;
 
@@ -137,7 +136,7 @@ buf_grow(struct buf *b, size_t n)
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	buf_grow(b, n);
+	buf_reserve(b, n);
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -153,6 +152,11 @@ buf_adds(struct buf *b, const char *s)
 void
 buf_addc(struct buf *b, char c)
 {
+	if (b->len + 1 < b->cap) { /* room for c and the NUL */
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
 	buf_add(b, &c, 1);
 }
 
@@ -167,7 +171,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	buf_grow(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -29,6 +29,9 @@ void buf_init(struct buf *b);
 void buf_free(struct buf *b);
 /* Empties b, keeping its memory. */
 void buf_reset(struct buf *b);
+/* Makes room for n more bytes and the NUL, so as many bytes can be added
+ * without moving the data again. */
+void buf_reserve(struct buf *b, size_t n);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);

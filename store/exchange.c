@@ -433,7 +433,8 @@ static int import_row(struct import *im, const struct csvr_row *row,
 			return rc;
 		}
 	}
-	return idea_check(theirs, err);
+	/* A new idea is checked by st_create, once its defaults are in. */
+	return is_new ? 0 : idea_check(theirs, err);
 }
 
 /* Writes a rejected row with its reason. */

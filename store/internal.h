@@ -12,6 +12,7 @@
 #include "../core/err.h"
 #include "../core/idea.h"
 #include "../core/log.h"
+#include "../core/xmalloc.h"
 #include "store.h"
 
 #define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30)
@@ -43,12 +44,20 @@ struct store {
 	unsigned reads; /* read transactions since the last reader check */
 	uint64_t my_seq; /* seq of the last log entry this process wrote */
 	uint64_t pending_seq; /* ... in the transaction not yet committed */
+	struct buf enc; /* records are encoded here before mdb_put */
 };
 
 struct store_txn {
 	struct store *s;
 	MDB_txn *txn;
 	int map_full; /* LMDB said MDB_MAP_FULL: grow and retry */
+	/* What this write transaction already looked up, so a bulk import
+	 * does not descend the same B-trees for every row (all zero when a
+	 * transaction begins): the next log seq (0: not known yet), and per
+	 * stage the rank after its last card (rank_known). */
+	uint64_t log_next;
+	uint64_t rank_after[STAGE_COUNT];
+	unsigned char rank_known[STAGE_COUNT];
 };
 
 /* Turns an LMDB code into -FAI_ESTORE with a detail, noting a full map. */

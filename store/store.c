@@ -115,11 +115,21 @@ int st_meta_write(struct store_txn *t, const char *key, const char *value,
 int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out,
 		    struct fai_err *err)
 {
-	char *s = NULL;
-	int rc = st_meta_read(t, key, &s, err);
-	*out = s ? strtoull(s, NULL, 10) : 0;
-	free(s);
-	return rc;
+	MDB_val v;
+	char num[24];
+	int rc = st_get(t, DB_META, key, strlen(key), &v);
+	*out = 0;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return st_fail(t, rc, err, "meta");
+	/* Written by st_meta_set_u64: at most 20 digits. */
+	if (v.mv_size < sizeof(num)) {
+		memcpy(num, v.mv_data, v.mv_size);
+		num[v.mv_size] = '\0';
+		*out = strtoull(num, NULL, 10);
+	}
+	return 0;
 }
 
 int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
@@ -173,13 +183,11 @@ int st_idea_store(struct store_txn *t, const struct idea *idea,
 		      unsigned flags, struct fai_err *err)
 {
 	unsigned char k[8];
-	struct buf b;
-	buf_init(&b);
-	codec_idea_encode(&b, idea);
+	struct buf *b = &t->s->enc;
+	buf_reset(b);
+	codec_idea_encode(b, idea);
 	codec_put_u64(k, idea->key);
-	int rc = st_put(t, DB_IDEAS, k, 8, b.data, b.len, flags, err);
-	buf_free(&b);
-	return rc;
+	return st_put(t, DB_IDEAS, k, 8, b->data, b->len, flags, err);
 }
 
 /* Normalises a reference typed by a person ("84-42" -> "84-0042"). */
@@ -233,6 +241,11 @@ int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 	MDB_cursor *c;
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	MDB_val key, val;
+	int cache = st >= 0 && st < STAGE_COUNT;
+	if (cache && t->rank_known[st]) {
+		*rank = t->rank_after[st];
+		return 0;
+	}
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORDER], &c);
 	if (rc)
 		return st_fail(t, rc, err, "order");
@@ -253,6 +266,10 @@ int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 	mdb_cursor_close(c);
 	if (rc && rc != MDB_NOTFOUND)
 		return st_fail(t, rc, err, "order");
+	if (cache) {
+		t->rank_after[st] = *rank;
+		t->rank_known[st] = 1;
+	}
 	return 0;
 }
 
@@ -260,15 +277,24 @@ int st_order_put(struct store_txn *t, const struct idea *idea,
 		     struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
-	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
-	return st_put(t, DB_ORDER, k, sizeof(k), "", 0, 0, err);
+	enum stage st = idea_stage(idea);
+	codec_order_key(k, (int)st, idea->rank, idea->key);
+	int rc = st_put(t, DB_ORDER, k, sizeof(k), "", 0, 0, err);
+	if (!rc && st >= 0 && st < STAGE_COUNT && t->rank_known[st] &&
+	    idea->rank >= t->rank_after[st])
+		t->rank_after[st] = idea->rank + STORE_RANK_GAP;
+	return rc;
 }
 
 int st_order_del(struct store_txn *t, const struct idea *idea,
 		     struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
-	codec_order_key(k, (int)idea_stage(idea), idea->rank, idea->key);
+	enum stage st = idea_stage(idea);
+	codec_order_key(k, (int)st, idea->rank, idea->key);
+	/* The last card may go: look the column's end up again. */
+	if (st >= 0 && st < STAGE_COUNT)
+		t->rank_known[st] = 0;
 	return st_del(t, DB_ORDER, k, sizeof(k), err);
 }
 
@@ -281,24 +307,32 @@ int st_log_append(struct store_txn *t, struct log_entry *e,
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char k[8];
-	struct buf b;
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
-	if (rc)
-		return st_fail(t, rc, err, "log");
-	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
-	e->seq = (rc == 0 && key.mv_size == 8)
-			 ? codec_get_u64(key.mv_data) + 1
-			 : 1;
-	mdb_cursor_close(c);
-	if (rc && rc != MDB_NOTFOUND)
-		return st_fail(t, rc, err, "log");
+	struct buf *b;
+	int rc;
+	if (!t->log_next) {
+		rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
+		if (rc)
+			return st_fail(t, rc, err, "log");
+		rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+		t->log_next = (rc == 0 && key.mv_size == 8)
+				      ? codec_get_u64(key.mv_data) + 1
+				      : 1;
+		mdb_cursor_close(c);
+		if (rc && rc != MDB_NOTFOUND) {
+			t->log_next = 0;
+			return st_fail(t, rc, err, "log");
+		}
+	}
+	e->seq = t->log_next;
 
 	t->s->pending_seq = e->seq;
-	buf_init(&b);
-	codec_log_encode(&b, e);
+	b = &t->s->enc;
+	buf_reset(b);
+	codec_log_encode(b, e);
 	codec_put_u64(k, e->seq);
-	rc = st_put(t, DB_LOG, k, 8, b.data, b.len, MDB_APPEND, err);
-	buf_free(&b);
+	rc = st_put(t, DB_LOG, k, 8, b->data, b->len, MDB_APPEND, err);
+	if (!rc)
+		t->log_next++;
 	if (rc || !e->idea_key)
 		return rc;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
@@ -422,7 +456,7 @@ static int open_rdonly(struct store *s, struct fai_err *err)
 			return st_fail(NULL, rc, err, store_db_names[i]);
 		}
 	}
-	struct store_txn t = {s, txn, 0};
+	struct store_txn t = {.s = s, .txn = txn};
 	uint64_t version;
 	rc = st_meta_u64(&t, "schema", &version, err);
 	if (!rc && version > STORE_SCHEMA_VERSION) {
@@ -572,6 +606,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	mdb_env_close(s->env);
+	buf_free(&s->enc);
 	free(s->path);
 	free(s);
 }
@@ -601,8 +636,8 @@ int st_rd_begin(struct store *s, struct store_txn *t,
 		s->reads = 0;
 		mdb_reader_check(s->env, &dead);
 	}
+	memset(t, 0, sizeof(*t));
 	t->s = s;
-	t->map_full = 0;
 	rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
 		mdb_env_set_mapsize(s->env, 0);
@@ -634,7 +669,7 @@ int store_write(struct store *s,
 		int (*fn)(struct store_txn *t, void *arg, struct fai_err *err),
 		void *arg, struct fai_err *err)
 {
-	struct store_txn t = {s, NULL, 0};
+	struct store_txn t = {.s = s};
 	int rc;
 
 	if (s->flags & STORE_READONLY)
@@ -642,6 +677,8 @@ int store_write(struct store *s,
 				   s->path);
 	for (;;) {
 		t.map_full = 0;
+		t.log_next = 0;
+		memset(t.rank_known, 0, sizeof(t.rank_known));
 		s->pending_seq = s->my_seq;
 		rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
 		if (rc == MDB_MAP_RESIZED) {
@@ -1154,13 +1191,38 @@ static int indexes_put(struct store_txn *t, const struct idea *idea,
 	return st_count_add(t, idea_stage(idea), 1, err);
 }
 
-/* A changes array holding every non-empty field: the CREATE snapshot. */
+/* The CREATE snapshot: a change to every non-empty field and unknown
+ * column, in idea_diff's order (as from an empty idea).  The values are
+ * the idea's own strings, borrowed; only the array and the "x:" names of
+ * unknown columns are allocated (snapshot_free). */
 static size_t snapshot(const struct idea *idea, struct idea_change **out)
 {
-	struct idea *empty = idea_new();
-	size_t n = idea_diff(empty, idea, 0, out);
-	idea_free(empty);
+	struct idea_change *ch =
+		xcalloc(IDEA_FIELD_COUNT + idea->nextra + 1, sizeof(*ch));
+	size_t n = 0;
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		const char *v = idea_get(idea, (enum idea_field)f);
+		if (!*v)
+			continue;
+		ch[n].name = (char *)(uintptr_t)idea_field_info(f)->code;
+		ch[n++].after = (char *)(uintptr_t)v;
+	}
+	for (size_t i = 0; i < idea->nextra; i++) {
+		if (!idea->extra[i].value[0])
+			continue;
+		ch[n].name = xasprintf("x:%s", idea->extra[i].name);
+		ch[n++].after = idea->extra[i].value;
+	}
+	*out = ch;
 	return n;
+}
+
+static void snapshot_free(struct idea_change *ch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ch[i].name[0] == 'x' && ch[i].name[1] == ':')
+			free(ch[i].name); /* no field code has a colon */
+	free(ch);
 }
 
 int st_create(struct store_txn *t, const struct store_actor *actor,
@@ -1227,7 +1289,7 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 	e.changes = ch;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
-	idea_changes_free(ch, nch);
+	snapshot_free(ch, nch);
 	return rc;
 }
 
@@ -1856,7 +1918,7 @@ static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
 	e.changes = ch;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
-	idea_changes_free(ch, nch);
+	snapshot_free(ch, nch);
 out:
 	idea_free(idea);
 	return rc;
