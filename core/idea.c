@@ -311,21 +311,45 @@ idea_norm_number(struct buf *out, const char *s)
 }
 
 /* 1 when value[0..n) needs no rewriting before its field's own rule: valid
- * UTF-8 without control characters (CR, LF and TAB included) and without a
- * space at either end.  Most values read from a file are like that, and
- * idea_normalise then works on them in place. */
+ * UTF-8 without control characters (CR and TAB included; LF only in a
+ * multi-line field, and never ending the value nor around a line of only
+ * spaces) and without a space at either end.  Most values read from a file
+ * are like that, and idea_normalise then works on them in place. */
 static int
-idea_plain(const char *value, size_t n)
+idea_plain(const char *value, size_t n, int multiline)
 {
 	const unsigned char *p = (const unsigned char *)value;
-	size_t i = 0;
+	size_t i = 0, j;
 	uint32_t cp;
 	int len;
 
-	if (n > 0 && (p[0] == ' ' || p[n - 1] == ' '))
+	if (n > 0 && (p[0] == ' ' || p[n - 1] == ' ' || p[0] == '\n' ||
+		      p[n - 1] == '\n'))
 		return 0;
 	while (i < n) {
+		/* Eight printable ASCII bytes at a time: no high bit, none
+		 * below 0x20, none equal to 0x7F. */
+		while (n - i >= 8) {
+			uint64_t w, lo, del;
+			memcpy(&w, p + i, 8);
+			lo = (w - 0x2020202020202020ULL) & ~w;
+			del = w ^ 0x7F7F7F7F7F7F7F7FULL;
+			del = (del - 0x0101010101010101ULL) & ~del;
+			if ((w | lo | del) & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		if (p[i] >= 0x20 && p[i] < 0x7F) {
+			i++;
+			continue;
+		}
+		if (p[i] == '\n' && multiline) {
+			for (j = i + 1; j < n && p[j] == ' '; j++)
+				;
+			if (j > i + 1 && j < n && p[j] == '\n')
+				return 0; /* a line of only spaces */
 			i++;
 			continue;
 		}
@@ -396,6 +420,31 @@ idea_clean(const struct idea_field_info *info, const char *value, size_t n,
 	return 0;
 }
 
+/* 1 for the fields whose normal form is their cleaned text itself (the
+ * default case of idea_normalise): no code, date, number nor list. */
+static int
+idea_is_text(enum idea_field f)
+{
+	switch (f) {
+	case IDEA_ID:
+	case IDEA_REF:
+	case IDEA_STAGE:
+	case IDEA_STAGE_PREV:
+	case IDEA_REGION:
+	case IDEA_TERRITORY:
+	case IDEA_SIRET:
+	case IDEA_LAUNCH_DATE:
+	case IDEA_CREATED_AT:
+	case IDEA_UPDATED_AT:
+	case IDEA_STAGE_SINCE:
+	case IDEA_JOBS:
+	case IDEA_REVISION:
+		return 0;
+	default:
+		return !(idea_fields[f].flags & IDEA_FF_LIST);
+	}
+}
+
 /* Puts the normalised form of value for f in out (empty means "clear").
  * Returns 0 or -FAI_EINVAL with err set. */
 static int
@@ -425,7 +474,7 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 				   info->code, value);
 	}
 	buf_reserve(out, n);
-	if (!idea_plain(value, n)) {
+	if (!idea_plain(value, n, (info->flags & IDEA_FF_MULTILINE) != 0)) {
 		rc = idea_clean(info, value, n, &tmp, err);
 		if (rc < 0)
 			goto out_tmp;
@@ -610,6 +659,7 @@ idea_check(const struct idea *idea, struct fai_err *err)
 {
 	const struct idea_field_info *info;
 	struct buf out;
+	size_t n;
 	int f, rc = 0;
 
 	buf_init(&out);
@@ -620,6 +670,20 @@ idea_check(const struct idea *idea, struct fai_err *err)
 				rc = fai_err_set(err, FAI_EINVAL,
 						 FAI_WHY_REQUIRED, info->code,
 						 NULL);
+				goto out_buf;
+			}
+			continue;
+		}
+		/* Free text that needs no cleaning is valid when short
+		 * enough: no need to build its normal form. */
+		n = strlen(idea->v[f]);
+		if (idea_is_text((enum idea_field)f) &&
+		    idea_plain(idea->v[f], n,
+			       (info->flags & IDEA_FF_MULTILINE) != 0)) {
+			if (n > info->max_len) {
+				rc = fai_err_set(err, FAI_EINVAL,
+						 FAI_WHY_TOO_LONG, info->code,
+						 idea->v[f]);
 				goto out_buf;
 			}
 			continue;

@@ -108,8 +108,11 @@ struct feeder {
 	long rec_line;    /* line the current record started on */
 	int line_blank;   /* nothing but \r seen on this line so far */
 	int line_at_row;  /* the parser was between records at line start */
-	struct csvr_row cur;
-	size_t cap;
+	/* The record being read: its cells' bytes one after the other, each
+	 * with a NUL, in data; where each starts and its length. */
+	struct buf data;
+	size_t *offs, *lens;
+	size_t n, cap;
 	size_t row_bytes;
 	int row_too_long;
 	long too_long_line;
@@ -142,26 +145,22 @@ static void feeder_init(struct feeder *f, char delim)
 	f->line_at_row = 1;
 }
 
-static void row_clear(struct csvr_row *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->cells[i]);
-	r->n = 0;
-}
-
+/* A record is one allocation: its cells array, then lens, then the bytes
+ * (feeder_push). */
 static void row_free(struct csvr_row *r)
 {
-	row_clear(r);
 	free(r->cells);
-	free(r->lens);
 	r->cells = NULL;
 	r->lens = NULL;
+	r->n = 0;
 }
 
 static void feeder_free(struct feeder *f)
 {
 	csv_free(&f->p);
-	row_free(&f->cur);
+	buf_free(&f->data);
+	free(f->offs);
+	free(f->lens);
 	for (size_t i = 0; i < f->nready; i++)
 		row_free(&f->ready[i]);
 	free(f->ready);
@@ -170,7 +169,7 @@ static void feeder_free(struct feeder *f)
 static void cell_cb(void *s, size_t n, void *arg)
 {
 	struct feeder *f = arg;
-	if (f->cur.n == 0)
+	if (f->n == 0)
 		f->row_bytes = 0;
 	f->row_bytes += n + 1;
 	if (f->row_bytes > EXCHANGE_ROW_MAX) {
@@ -179,19 +178,18 @@ static void cell_cb(void *s, size_t n, void *arg)
 		f->row_too_long = 1;
 		return;
 	}
-	if (f->cur.n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 16;
-		f->cur.cells = xrealloc(f->cur.cells, f->cap * sizeof(char *));
-		f->cur.lens = xrealloc(f->cur.lens, f->cap * sizeof(size_t));
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 32;
+		f->offs = xrealloc(f->offs, f->cap * sizeof(*f->offs));
+		f->lens = xrealloc(f->lens, f->cap * sizeof(*f->lens));
 	}
-	f->cur.cells[f->cur.n] = xstrndup(s ? s : "", s ? n : 0);
-	if (s && memchr(s, '\0', n)) { /* keep embedded NULs */
-		f->cur.cells[f->cur.n] = xrealloc(f->cur.cells[f->cur.n], n + 1);
-		memcpy(f->cur.cells[f->cur.n], s, n);
-		f->cur.cells[f->cur.n][n] = '\0';
-	}
-	f->cur.lens[f->cur.n] = s ? n : 0;
-	f->cur.n++;
+	if (!s)
+		n = 0;
+	f->offs[f->n] = f->data.len;
+	f->lens[f->n] = n;
+	buf_add(&f->data, s ? s : "", n); /* embedded NULs kept */
+	buf_add(&f->data, "", 1);
+	f->n++;
 }
 
 /* Moves the current record to the ready queue. */
@@ -212,10 +210,23 @@ static void feeder_push(struct feeder *f, long line)
 					    f->capready * sizeof(*f->ready));
 		}
 	}
-	f->cur.line = line;
-	f->ready[f->nready++] = f->cur;
-	memset(&f->cur, 0, sizeof(f->cur));
-	f->cap = 0;
+	struct csvr_row *r = &f->ready[f->nready++];
+	size_t n = f->n ? f->n : 1;
+	char *mem = xmalloc(n * (sizeof(char *) + sizeof(size_t)) +
+			    f->data.len + 1);
+	char *bytes = mem + n * (sizeof(char *) + sizeof(size_t));
+	r->cells = (char **)(void *)mem;
+	r->lens = (size_t *)(void *)(mem + n * sizeof(char *));
+	r->n = f->n;
+	r->line = line;
+	if (f->data.len)
+		memcpy(bytes, f->data.data, f->data.len);
+	for (size_t i = 0; i < f->n; i++) {
+		r->cells[i] = bytes + f->offs[i];
+		r->lens[i] = f->lens[i];
+	}
+	f->n = 0;
+	f->data.len = 0;
 	f->row_bytes = 0;
 }
 
