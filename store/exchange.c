@@ -281,7 +281,31 @@ struct import {
 	FILE *rejects;
 	struct csvw *rw;
 	char *text; /* the log text of each change: "import FILE" */
+	/* Progress of a reading over the whole job: a bulk import reads the
+	 * file twice, each reading half of the bar. */
+	unsigned passes, pass;
+	/* A bulk import's second reading comes from this spool, written by
+	 * the first: the rows with their known cells already normalised
+	 * (prepared), so they are neither parsed nor checked twice. */
+	FILE *spool;
+	unsigned long long spool_size;
+	struct csvr_row srow; /* the last row read from it */
+	int from_spool;
+	int prepared; /* the current row's known cells are prepared */
 };
+
+static void import_progress(struct import *im, unsigned long long done)
+{
+	unsigned long long total = csvr_size(im->r);
+	if (!im->o->progress)
+		return;
+	if (im->from_spool && im->spool_size)
+		done = (unsigned long long)((double)done / (double)im->spool_size *
+					    (double)total);
+	if (im->passes > 1)
+		done = (total * im->pass + done) / im->passes;
+	im->o->progress(done, total, im->o->progress_arg);
+}
 
 /* Columns the format needs in every file. */
 static const enum idea_field import_required[] = {IDEA_TITLE, IDEA_REGION};
@@ -398,8 +422,10 @@ static int import_row(struct import *im, const struct csvr_row *row,
 			return -FAI_EINVAL;
 		}
 		/* Only the excel-fr dialect (';') guards cells: an rfc4180
-		 * cell is taken as it is. */
-		if (csvr_delimiter(im->r) == ';' && exchange_is_guarded(v, n)) {
+		 * cell is taken as it is.  A prepared cell of a known column
+		 * is already its field's value. */
+		if (csvr_delimiter(im->r) == ';' && exchange_is_guarded(v, n) &&
+		    !(im->prepared && f >= 0)) {
 			v++;
 			n--;
 		}
@@ -425,6 +451,10 @@ static int import_row(struct import *im, const struct csvr_row *row,
 		 * we have, the file's ref is no difference either. */
 		if (f == IDEA_REF && (!*v || !is_new))
 			continue;
+		if (im->prepared) { /* normalised and checked already */
+			idea_set_raw(theirs, f, *v ? v : NULL);
+			continue;
+		}
 		int rc = idea_set(theirs, f, v, 1, err);
 		if (rc) {
 			if (err)
@@ -598,7 +628,8 @@ static int import_one(struct import *im, struct store_txn *t,
 		}
 		char idtext[UUID_STR_LEN];
 		snprintf(idtext, sizeof(idtext), "%s", idea_get(theirs, IDEA_ID));
-		rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text, err);
+		rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text,
+			       im->prepared, err);
 		if (rc == -FAI_EINVAL) { /* refused by the store's own checks */
 			rerr = *err;
 			snprintf(rerr.file, sizeof(rerr.file), "%s", im->path);
@@ -699,6 +730,101 @@ static int import_extras_meta(struct import *im, struct store_txn *t,
 	return rc;
 }
 
+/* ------------------------------------------------------------ spool */
+
+/* The spool lives and dies with this process: native byte order. */
+static void spool_u32_put(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static uint32_t spool_u32_get(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Spools a row: prepared when its known cells hold their fields' values
+ * (not the file's text).  A row is a head (line, cells, prepared, size of
+ * the rest), then the cells' lengths, then the cells each with a NUL. */
+static int prepared_put(FILE *f, long line, int prepared, size_t n,
+			const char *const *cells, const size_t *lens)
+{
+	unsigned char head[24], len[4];
+	uint64_t body = 4 * (uint64_t)n;
+	for (size_t i = 0; i < n; i++)
+		body += lens[i] + 1;
+	codec_put_u64(head, (uint64_t)line);
+	spool_u32_put(head + 8, (uint32_t)n);
+	spool_u32_put(head + 12, (uint32_t)prepared);
+	codec_put_u64(head + 16, body);
+	fwrite(head, 1, sizeof(head), f);
+	for (size_t i = 0; i < n; i++) {
+		spool_u32_put(len, (uint32_t)lens[i]);
+		fwrite(len, 1, 4, f);
+	}
+	for (size_t i = 0; i < n; i++)
+		fwrite(cells[i], 1, lens[i] + 1, f); /* with its NUL */
+	return ferror(f) ? -1 : 0;
+}
+
+/* Reads the next spooled row into r (one allocation, as csvr's rows):
+ * 1, 0 at the end, -1 when the spool is damaged or unreadable. */
+static int prepared_get(FILE *f, struct csvr_row *r, int *prepared)
+{
+	unsigned char head[24];
+	free(r->cells);
+	memset(r, 0, sizeof(*r));
+	size_t got = fread(head, 1, sizeof(head), f);
+	if (got == 0 && feof(f))
+		return 0;
+	if (got != sizeof(head))
+		return -1;
+	size_t n = spool_u32_get(head + 8);
+	uint64_t body = codec_get_u64(head + 16);
+	if (body < 4 * (uint64_t)n || body > ((uint64_t)1 << 32))
+		return -1;
+	size_t slots = n ? n : 1;
+	size_t at = slots * (sizeof(char *) + sizeof(size_t));
+	char *mem = xmalloc(at + (size_t)body + 1);
+	r->cells = (char **)(void *)mem;
+	r->lens = (size_t *)(void *)(mem + slots * sizeof(char *));
+	if (fread(mem + at, 1, (size_t)body, f) != body)
+		return -1;
+	const unsigned char *lp = (const unsigned char *)mem + at;
+	char *p = mem + at + 4 * n, *end = mem + at + body;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = spool_u32_get(lp + 4 * i);
+		if ((size_t)(end - p) < l + 1)
+			return -1;
+		r->cells[i] = p;
+		r->lens[i] = l;
+		p += l + 1;
+	}
+	r->n = n;
+	r->line = (long)codec_get_u64(head);
+	*prepared = (int)spool_u32_get(head + 12);
+	return 1;
+}
+
+/* The next row of the file, or of the spool in a bulk import's second
+ * reading. */
+static int import_next(struct import *im, struct csvr_row **row,
+		       struct fai_err *err)
+{
+	if (!im->from_spool)
+		return csvr_next(im->r, row, err);
+	int rc = prepared_get(im->spool, &im->srow, &im->prepared);
+	if (rc < 0) {
+		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", "(spool)");
+		fai_err_detail(err, "the temporary copy of the rows is unreadable");
+		return -FAI_EIO;
+	}
+	*row = &im->srow;
+	return rc;
+}
+
 #define IMPORT_DRY_RUN 1 /* returned by the transaction to abort it */
 
 static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
@@ -709,18 +835,24 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 
 	memset(&im->st, 0, sizeof(im->st));
 	columns_free(&im->cs);
-	csvr_free(im->r);
-	im->r = NULL;
+	if (im->from_spool) {
+		rewind(im->spool);
+	} else {
+		csvr_free(im->r);
+		im->r = NULL;
+	}
 	if (im->rejects) {
 		csvw_free(im->rw);
 		fclose(im->rejects);
 		im->rejects = NULL;
 		im->rw = NULL;
 	}
-	rc = csvr_open(&im->r, im->path, err);
-	if (rc)
-		return rc;
-	rc = csvr_next(im->r, &row, err);
+	if (!im->from_spool) {
+		rc = csvr_open(&im->r, im->path, err);
+		if (rc)
+			return rc;
+	}
+	rc = import_next(im, &row, err);
 	if (rc <= 0) {
 		if (rc == 0) {
 			fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "header",
@@ -742,7 +874,7 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		header.lens[i] = row->lens[i];
 	}
 	rc = import_header(im, &header, err);
-	while (!rc && (rc = csvr_next(im->r, &row, err)) == 1) {
+	while (!rc && (rc = import_next(im, &row, err)) == 1) {
 		int blank = 1;
 		for (size_t i = 0; i < row->n && blank; i++)
 			blank = row->lens[i] == 0;
@@ -750,9 +882,10 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 			continue;
 		im->st.rows++;
 		rc = import_one(im, t, row, &header, err);
-		if (im->o->progress && (im->st.rows & 1023) == 0)
-			im->o->progress(csvr_offset(im->r), csvr_size(im->r),
-					im->o->progress_arg);
+		if ((im->st.rows & 1023) == 0)
+			import_progress(im, im->from_spool
+						    ? (unsigned long long)ftell(im->spool)
+						    : csvr_offset(im->r));
 	}
 	for (size_t i = 0; i < header.n; i++)
 		free(header.cells[i]);
@@ -760,9 +893,7 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	free(header.lens);
 	if (rc < 0)
 		return rc;
-	if (im->o->progress)
-		im->o->progress(csvr_size(im->r), csvr_size(im->r),
-				im->o->progress_arg);
+	import_progress(im, im->from_spool ? im->spool_size : csvr_size(im->r));
 	if (im->st.invalid && !im->o->skip_invalid) {
 		fai_err_set(err, FAI_EINVAL, FAI_WHY_NONE, NULL, NULL);
 		snprintf(err->file, sizeof(err->file), "%s", im->path);
@@ -804,6 +935,118 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	return im->o->dry_run ? IMPORT_DRY_RUN : 0;
 }
 
+/* Files at least this large are imported through a writable memory map
+ * (MDB_WRITEMAP) once a first reading found no invalid row: otherwise LMDB
+ * keeps the new pages of the transaction in the heap (up to 512 MiB, about
+ * four times the file).  The first reading keeps the promise that a
+ * refused import leaves the store's file as it was, byte for byte: a
+ * writable map writes into the file's free pages as the import goes. */
+#define IMPORT_BULK_BYTES ((off_t)16 << 20)
+
+/* The first reading of a bulk import: each row checked as import_one
+ * checks a new idea, without the store, and written to im->spool with its
+ * known cells normalised.  Returns 1 when no row is invalid and the spool
+ * is complete (im->r then stays open at the end of the file), 0 otherwise
+ * (the import proper reads the file itself and says what is wrong). */
+static int import_precheck(struct import *im)
+{
+	struct csvr_row *row;
+	struct fai_err err, rerr;
+	unsigned char id[UUID_LEN];
+	char idtext[UUID_STR_LEN];
+	const char **cells = NULL;
+	size_t *lens = NULL;
+	int rc, clean = 1;
+
+	im->spool = tmpfile();
+	if (!im->spool || csvr_open(&im->r, im->path, &err) != 0)
+		return 0;
+	rc = csvr_next(im->r, &row, &err);
+	if (rc == 1)
+		rc = import_header(im, row, &err) == 0 ? 1 : -1;
+	if (rc == 1)
+		clean = prepared_put(im->spool, row->line, 0, row->n,
+				     (const char *const *)row->cells,
+				     row->lens) == 0;
+	cells = xcalloc(im->cs.n + 1, sizeof(*cells));
+	lens = xcalloc(im->cs.n + 1, sizeof(*lens));
+	while (rc == 1 && clean && (rc = csvr_next(im->r, &row, &err)) == 1) {
+		int blank = 1;
+		for (size_t i = 0; i < row->n && blank; i++)
+			blank = row->lens[i] == 0;
+		if (blank)
+			continue;
+		struct idea *theirs = idea_new();
+		int ok = row->n == im->cs.n &&
+			 (im->id_col < 0 ||
+			  uuid_parse(row->cells[im->id_col], id) == 0);
+		idea_set_raw(theirs, IDEA_STAGE, stage_code(STAGE_NEED));
+		if (ok)
+			ok = import_row(im, row, theirs, 1, &rerr) == 0;
+		for (size_t i = 0; ok && i < row->n; i++) {
+			int f = im->cs.c[i].field;
+			const char *v = row->cells[i];
+			if (f == IDEA_ID) {
+				uuid_format(id, idtext);
+				v = idtext;
+			} else if (f >= 0 && f != IDEA_REVISION &&
+				   !(f == IDEA_REF && !*v)) {
+				v = idea_get(theirs, f);
+			}
+			cells[i] = v;
+			lens[i] = v == row->cells[i] ? row->lens[i] : strlen(v);
+		}
+		/* What st_create fills in, then its check. */
+		if (ok) {
+			if (im->id_col < 0)
+				uuid_generate(id);
+			uuid_format(id, idtext);
+			if (!idea_get(theirs, IDEA_ID)[0])
+				idea_set_raw(theirs, IDEA_ID, idtext);
+			if (!idea_get(theirs, IDEA_CREATED_AT)[0])
+				idea_set_time(theirs, IDEA_CREATED_AT,
+					      im->actor->now);
+			if (!idea_get(theirs, IDEA_STAGE_SINCE)[0])
+				idea_set_time(theirs, IDEA_STAGE_SINCE,
+					      im->actor->now);
+			if (!idea_get(theirs, IDEA_UPDATED_AT)[0])
+				idea_set_time(theirs, IDEA_UPDATED_AT,
+					      im->actor->now);
+			if (!idea_get(theirs, IDEA_UPDATED_BY)[0])
+				idea_set_raw(theirs, IDEA_UPDATED_BY,
+					     im->actor->user);
+			idea_set_u64(theirs, IDEA_REVISION, 1);
+			ok = idea_check(theirs, &rerr) == 0;
+		}
+		/* An invalid row refuses the import, unless --skip-invalid:
+		 * then it goes as it is, for the second reading to reject. */
+		if (ok)
+			clean = prepared_put(im->spool, row->line, 1, row->n,
+					     cells, lens) == 0;
+		else if (im->o->skip_invalid)
+			clean = prepared_put(im->spool, row->line, 0, row->n,
+					     (const char *const *)row->cells,
+					     row->lens) == 0;
+		else
+			clean = 0;
+		idea_free(theirs);
+		if ((row->line & 1023) == 0)
+			import_progress(im, csvr_offset(im->r));
+	}
+	free(cells);
+	free(lens);
+	columns_free(&im->cs);
+	clean = clean && rc == 0 && fflush(im->spool) == 0;
+	if (clean) {
+		long end = ftell(im->spool);
+		im->spool_size = end > 0 ? (unsigned long long)end : 0;
+		return 1;
+	}
+	csvr_free(im->r);
+	im->r = NULL;
+	return 0;
+}
+
 int store_import(struct store *s, const struct store_actor *actor,
 		 const char *path, const struct import_opts *o,
 		 struct exchange_stats *st, struct fai_err *err)
@@ -820,12 +1063,38 @@ int store_import(struct store *s, const struct store_actor *actor,
 	 * log entry, indexes): grow the map once rather than redo the whole
 	 * transaction each time it fills. */
 	struct stat fst;
-	if (stat(path, &fst) == 0 && fst.st_size > 0)
+	int bulk = 0, rc = 0;
+	if (stat(path, &fst) == 0 && fst.st_size > 0) {
+		long long min = o->bulk_bytes ? o->bulk_bytes
+					      : (long long)IMPORT_BULK_BYTES;
+		bulk = S_ISREG(fst.st_mode) && min >= 0 &&
+		       (long long)fst.st_size >= min && !o->dry_run &&
+		       o->on_conflict != IMPORT_FAIL;
+		if (bulk) {
+			im.passes = 2;
+			bulk = import_precheck(&im);
+			im.from_spool = bulk;
+			im.pass = 1;
+		}
 		store_reserve(s, (size_t)fst.st_size * 5, NULL);
-	int rc = store_write(s, import_txn, &im, err);
+	}
+	if (bulk && (rc = st_reopen(s, 1, err)) != 0) {
+		if (!s->env)
+			goto out;
+		bulk = 0; /* open as it was: import without the writable map */
+		fai_err_clear(err);
+	}
+	rc = store_write(s, import_txn, &im, err);
 	if (rc == IMPORT_DRY_RUN)
 		rc = 0;
+	if (bulk) {
+		int r2 = st_reopen(s, 0, rc ? NULL : err);
+		if (!rc)
+			rc = r2;
+	}
+out:
 	*st = im.st;
+	st->bulk = bulk;
 	if (im.rejects) {
 		csvw_free(im.rw);
 		if (fclose(im.rejects) != 0 && !rc) {
@@ -835,6 +1104,9 @@ int store_import(struct store *s, const struct store_actor *actor,
 		}
 	}
 	csvr_free(im.r);
+	if (im.spool)
+		fclose(im.spool);
+	free(im.srow.cells);
 	columns_free(&im.cs);
 	free(im.text);
 	return rc;

@@ -24,6 +24,7 @@ struct exchange_stats {
 	unsigned long long conflicts;
 	unsigned long long invalid;
 	unsigned long long renumbered; /* new ideas whose ref was taken */
+	int bulk; /* the import was written in bulk (import_opts.bulk_bytes) */
 };
 
 /* Called now and then on long jobs: done and total in bytes or rows. */
@@ -75,6 +76,11 @@ struct import_opts {
 	void *report_arg;
 	exchange_progress progress;
 	void *progress_arg;
+	/* Files at least this large (0: 16 MiB; -1: none) are imported in
+	 * bulk: read once to check every row and keep them prepared in a
+	 * temporary file, then written through a writable memory map, so
+	 * memory stays flat whatever the file's size.  Same outcome. */
+	long long bulk_bytes;
 };
 
 /* Imports path.  Returns 0 when the import was applied (or, with dry_run,

@@ -96,6 +96,10 @@ int st_log_append(struct store_txn *t, struct log_entry *e, struct fai_err *err)
 int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e, struct fai_err *err);
 /* Fills the common part of a log entry for an action. */
 void st_log_start(struct log_entry *e, const struct store_actor *actor, enum log_kind kind, const struct idea *idea);
+/* Closes and opens again the environment of s, with MDB_WRITEMAP or
+ * without (no transaction may be active).  On failure the store is open
+ * without it if possible (s->env NULL when not even that worked). */
+int st_reopen(struct store *s, int writemap, struct fai_err *err);
 /* Begins a read transaction (adopting a map grown elsewhere). */
 int st_rd_begin(struct store *s, struct store_txn *t, struct fai_err *err);
 /* Ends a read transaction. */
@@ -106,9 +110,11 @@ void st_idea_touch(struct idea *idea, const struct store_actor *actor);
 int st_rev_check(const struct idea *idea, uint64_t expect_rev, struct fai_err *err);
 /* Writes an updated idea, moves its board entry, logs the diff. */
 int st_idea_update(struct store_txn *t, const struct store_actor *actor, const struct idea *before, struct idea *after, enum log_kind kind, const char *text, int forced, uint64_t target, struct fai_err *err);
-/* Creates an idea as store_txn_create does, logged as kind with text. */
+/* Creates an idea as store_txn_create does, logged as kind with text;
+ * checked: its fields passed idea_check already, with the defaults this
+ * fills in (a bulk import's prepared rows), so it is not checked again. */
 int st_create(struct store_txn *t, const struct store_actor *actor,
 	      struct idea *idea, enum log_kind kind, const char *text,
-	      struct fai_err *err);
+	      int checked, struct fai_err *err);
 
 #endif

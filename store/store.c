@@ -536,6 +536,46 @@ fail:
 	return errno == EPERM || errno == EACCES ? -FAI_EPERM : -FAI_EIO;
 }
 
+/* Creates and opens s->env on s->path with s->flags (and extra LMDB
+ * flags); on failure s->env is NULL and err says why. */
+static int env_open(struct store *s, size_t mapsize, unsigned extra,
+		    struct fai_err *err)
+{
+	unsigned flags = extra;
+	if (s->flags & STORE_READONLY)
+		flags |= MDB_RDONLY;
+	if (s->flags & STORE_NOSYNC)
+		flags |= MDB_NOSYNC;
+	int rc = mdb_env_create(&s->env);
+	if (rc) {
+		s->env = NULL;
+		return env_fail(rc, err, s->path);
+	}
+	mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
+	mdb_env_set_mapsize(s->env, mapsize);
+	rc = mdb_env_open(s->env, s->path, flags, 0666);
+	if (rc) {
+		mdb_env_close(s->env);
+		s->env = NULL;
+		return env_fail(rc, err, s->path);
+	}
+	return 0;
+}
+
+int st_reopen(struct store *s, int writemap, struct fai_err *err)
+{
+	size_t mapsize = store_mapsize(s);
+	mdb_env_close(s->env);
+	int rc = env_open(s, mapsize, writemap ? MDB_WRITEMAP : 0, err);
+	if (rc && writemap) /* then at least the store as it was */
+		env_open(s, mapsize, 0, NULL);
+	if (!s->env)
+		return rc;
+	struct open_arg a = {NULL};
+	int orc = store_write(s, open_txn, &a, rc ? NULL : err);
+	return rc ? rc : orc;
+}
+
 int store_open(struct store **out, const char *path, unsigned flags,
 	       const char *region, size_t mapsize, struct fai_err *err)
 {
@@ -564,21 +604,9 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
 	s->flags = flags;
-	rc = mdb_env_create(&s->env);
-	if (rc) {
-		rc = env_fail(rc, err, path);
+	rc = env_open(s, mapsize ? mapsize : STORE_DEFAULT_MAPSIZE, 0, err);
+	if (rc)
 		goto free_store;
-	}
-	mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
-	mdb_env_set_mapsize(s->env, mapsize ? mapsize : STORE_DEFAULT_MAPSIZE);
-	rc = mdb_env_open(s->env, path,
-			  ((flags & STORE_READONLY) ? MDB_RDONLY : 0) |
-				  ((flags & STORE_NOSYNC) ? MDB_NOSYNC : 0),
-			  0666);
-	if (rc) {
-		rc = env_fail(rc, err, path);
-		goto close_env;
-	}
 	/* Killed processes leave reader slots that pin old pages. */
 	mdb_reader_check(s->env, &dead);
 
@@ -595,6 +623,7 @@ int store_open(struct store **out, const char *path, unsigned flags,
 
 close_env:
 	mdb_env_close(s->env);
+	s->env = NULL;
 free_store:
 	free(s->path);
 	free(s);
@@ -1227,7 +1256,7 @@ static void snapshot_free(struct idea_change *ch, size_t n)
 
 int st_create(struct store_txn *t, const struct store_actor *actor,
 	      struct idea *idea, enum log_kind kind, const char *text,
-	      struct fai_err *err)
+	      int checked, struct fai_err *err)
 {
 	unsigned char id[UUID_LEN];
 	char idtext[UUID_STR_LEN];
@@ -1262,7 +1291,7 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 		if (rc)
 			return rc;
 	}
-	rc = idea_check(idea, err);
+	rc = checked ? 0 : idea_check(idea, err);
 	if (rc)
 		return rc;
 
@@ -1296,7 +1325,7 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 int store_txn_create(struct store_txn *t, const struct store_actor *actor,
 		     struct idea *idea, struct fai_err *err)
 {
-	return st_create(t, actor, idea, LOG_CREATE, NULL, err);
+	return st_create(t, actor, idea, LOG_CREATE, NULL, 0, err);
 }
 
 struct create_arg {
