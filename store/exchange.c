@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/exchange.h"
 #include "../core/uuid.h"
@@ -86,6 +87,26 @@ static const char *extra_value(const struct idea *idea, const char *name)
 		if (strcmp(idea->extra[i].name, name) == 0)
 			return idea->extra[i].value;
 	return "";
+}
+
+/* An anonymous temporary file in $TMPDIR (tmpfile() ignores it), or /tmp:
+ * removed from the directory at once, so it goes when the process does. */
+static FILE *exchange_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || dir[0] != '/')
+		dir = "/tmp";
+	char *path = xasprintf("%s/fai-XXXXXX", dir);
+	int fd = mkstemp(path);
+	FILE *f = NULL;
+	if (fd >= 0) {
+		unlink(path);
+		f = fdopen(fd, "w+b");
+		if (!f)
+			close(fd);
+	}
+	free(path);
+	return f;
 }
 
 /* ------------------------------------------------------------ bases */
@@ -162,7 +183,8 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	MDB_cursor *c = NULL;
 	MDB_val key, val;
 	struct csvw *w = csvw_new(f, o->dialect);
-	FILE *spool = (s->flags & STORE_READONLY) ? NULL : tmpfile();
+	FILE *spool =
+		(s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
 	int rc;
 
@@ -958,7 +980,7 @@ static int import_precheck(struct import *im)
 	size_t *lens = NULL;
 	int rc, clean = 1;
 
-	im->spool = tmpfile();
+	im->spool = exchange_tmpfile();
 	if (!im->spool || csvr_open(&im->r, im->path, &err) != 0)
 		return 0;
 	rc = csvr_next(im->r, &row, &err);
