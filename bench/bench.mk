@@ -67,11 +67,13 @@ $(BENCH_REVIEW): bench/bench_review.c $(LIBS)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS)
 
 # bench_csv.c: the CSV hand-off: generated files of 10^5 and 10^6 rows,
-# `fai import` (store_import into a fresh store) against a bare libcsv pass
-# and sqlite3's .import, store_export against sqlite3's CSV output, and the
-# peak private memory of import and export at 10^6 (each in a child).  Run
-# by `make bench` after bench-review; `make -f bench/bench.mk bench-csv`
-# alone.  BENCH_CSV_MAX=100000 stops at 10^5; 6 GiB free needed in TMPDIR.
+# `fai import` (store_import into a fresh store: the default bulk path and
+# the one-reading path, bulk_bytes = -1) against a bare libcsv pass and
+# sqlite3's .import into :memory: and into a database file, store_export
+# against sqlite3's CSV output, and the peak private memory of each import
+# and export (each in a child; the goal judged at 10^6).  Run by `make
+# bench` after bench-review; `make -f bench/bench.mk bench-csv` alone.
+# BENCH_CSV_MAX=100000 stops at 10^5; 6 GiB free needed in TMPDIR.
 BENCH_CSV_MAX ?= 1000000
 BENCH_CSV := $(BUILD)/bench/bench_csv
 
