@@ -770,8 +770,8 @@ static uint32_t spool_u32_get(const unsigned char *p)
 /* Spools a row: prepared when its known cells hold their fields' values
  * (not the file's text).  A row is a head (line, cells, prepared, size of
  * the rest), then the cells' lengths, then the cells each with a NUL. */
-static int prepared_put(FILE *f, long line, int prepared, size_t n,
-			const char *const *cells, const size_t *lens)
+static int prepared_put(FILE *f, struct buf *b, long line, int prepared,
+			size_t n, const char *const *cells, const size_t *lens)
 {
 	unsigned char head[24], len[4];
 	uint64_t body = 4 * (uint64_t)n;
@@ -781,14 +781,16 @@ static int prepared_put(FILE *f, long line, int prepared, size_t n,
 	spool_u32_put(head + 8, (uint32_t)n);
 	spool_u32_put(head + 12, (uint32_t)prepared);
 	codec_put_u64(head + 16, body);
-	fwrite(head, 1, sizeof(head), f);
+	buf_reset(b);
+	buf_reserve(b, sizeof(head) + (size_t)body);
+	buf_add(b, head, sizeof(head));
 	for (size_t i = 0; i < n; i++) {
 		spool_u32_put(len, (uint32_t)lens[i]);
-		fwrite(len, 1, 4, f);
+		buf_add(b, len, 4);
 	}
 	for (size_t i = 0; i < n; i++)
-		fwrite(cells[i], 1, lens[i] + 1, f); /* with its NUL */
-	return ferror(f) ? -1 : 0;
+		buf_add(b, cells[i], lens[i] + 1); /* with its NUL */
+	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
 }
 
 /* Reads the next spooled row into r (one allocation, as csvr's rows):
@@ -978,8 +980,10 @@ static int import_precheck(struct import *im)
 	char idtext[UUID_STR_LEN];
 	const char **cells = NULL;
 	size_t *lens = NULL;
+	struct buf out;
 	int rc, clean = 1;
 
+	buf_init(&out);
 	im->spool = exchange_tmpfile();
 	if (!im->spool || csvr_open(&im->r, im->path, &err) != 0)
 		return 0;
@@ -987,7 +991,7 @@ static int import_precheck(struct import *im)
 	if (rc == 1)
 		rc = import_header(im, row, &err) == 0 ? 1 : -1;
 	if (rc == 1)
-		clean = prepared_put(im->spool, row->line, 0, row->n,
+		clean = prepared_put(im->spool, &out, row->line, 0, row->n,
 				     (const char *const *)row->cells,
 				     row->lens) == 0;
 	cells = xcalloc(im->cs.n + 1, sizeof(*cells));
@@ -1038,15 +1042,21 @@ static int import_precheck(struct import *im)
 				idea_set_raw(theirs, IDEA_UPDATED_BY,
 					     im->actor->user);
 			idea_set_u64(theirs, IDEA_REVISION, 1);
-			ok = idea_check(theirs, &rerr) == 0;
+			/* The file's cells went through idea_set and the
+			 * defaults are valid: what idea_check could still
+			 * refuse is a required field left empty. */
+			for (int f = 0; ok && f < IDEA_FIELD_COUNT; f++)
+				ok = !(idea_field_info(f)->flags &
+				       IDEA_FF_REQUIRED) ||
+				     idea_get(theirs, f)[0];
 		}
 		/* An invalid row refuses the import, unless --skip-invalid:
 		 * then it goes as it is, for the second reading to reject. */
 		if (ok)
-			clean = prepared_put(im->spool, row->line, 1, row->n,
+			clean = prepared_put(im->spool, &out, row->line, 1, row->n,
 					     cells, lens) == 0;
 		else if (im->o->skip_invalid)
-			clean = prepared_put(im->spool, row->line, 0, row->n,
+			clean = prepared_put(im->spool, &out, row->line, 0, row->n,
 					     (const char *const *)row->cells,
 					     row->lens) == 0;
 		else
@@ -1057,6 +1067,7 @@ static int import_precheck(struct import *im)
 	}
 	free(cells);
 	free(lens);
+	buf_free(&out);
 	columns_free(&im->cs);
 	clean = clean && rc == 0 && fflush(im->spool) == 0;
 	if (clean) {
