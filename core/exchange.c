@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "xmalloc.h"
+
 int exchange_field_exported(enum idea_field f)
 {
 	return !(idea_field_info(f)->flags & IDEA_FF_INTERNAL);
@@ -31,7 +33,9 @@ int exchange_is_guarded(const char *s, size_t n)
 	return n >= 2 && s[0] == '\'' && exchange_needs_guard(s + 1, n - 1);
 }
 
-static void hash_str(struct sha256 *c, const char *s)
+/* Appends s with its length (4 bytes, big-endian): the fingerprint's
+ * input is gathered in one buffer and hashed at once. */
+static void hash_str(struct buf *b, const char *s)
 {
 	unsigned char len[4];
 	size_t n = s ? strlen(s) : 0;
@@ -39,21 +43,23 @@ static void hash_str(struct sha256 *c, const char *s)
 	len[1] = (unsigned char)(n >> 16);
 	len[2] = (unsigned char)(n >> 8);
 	len[3] = (unsigned char)n;
-	sha256_update(c, len, 4);
-	sha256_update(c, s ? s : "", n);
+	buf_add(b, len, 4);
+	buf_add(b, s ? s : "", n);
 }
 
 void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
 {
 	struct sha256 c;
-	sha256_init(&c);
-	sha256_update(&c, "fai-exchange-1", 14);
+	struct buf b;
+	buf_init(&b);
+	buf_reserve(&b, 2048);
+	buf_add(&b, "fai-exchange-1", 14);
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
 		if (!exchange_field_exported(f) || f == IDEA_REVISION ||
 		    f == IDEA_UPDATED_AT || f == IDEA_UPDATED_BY)
 			continue;
-		hash_str(&c, idea_field_info(f)->code);
-		hash_str(&c, idea_get(idea, f));
+		hash_str(&b, idea_field_info(f)->code);
+		hash_str(&b, idea_get(idea, f));
 	}
 	/* Extras by name, whatever their order in the file. */
 	const char *last = NULL;
@@ -68,12 +74,15 @@ void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
 		}
 		if (!next)
 			break;
-		hash_str(&c, "x");
-		hash_str(&c, next->name);
-		hash_str(&c, next->value);
+		hash_str(&b, "x");
+		hash_str(&b, next->name);
+		hash_str(&b, next->value);
 		last = next->name;
 	}
+	sha256_init(&c);
+	sha256_update(&c, b.data, b.len);
 	sha256_final(&c, out);
+	buf_free(&b);
 }
 
 enum exchange_decision exchange_decide(const unsigned char theirs[SHA256_LEN],
