@@ -1,15 +1,21 @@
 # tests/fuzz/fuzz.mk - builds the libFuzzer harnesses of tests/fuzz/ with
-# clang (ASan + UBSan) into build-fuzz/ and runs each for FUZZ_SECONDS,
-# starting from the seeds in tests/fuzz/corpus/<name>/ (new inputs go to
-# build-fuzz/corpus/<name>/, crashes to build-fuzz/crashes/<name>/).
+# clang (ASan + UBSan) into build-fuzz/ and runs each for FUZZ_SECONDS (or
+# FUZZ_RUNS executions), starting from the seeds in
+# tests/fuzz/corpus/<name>/ (new inputs go to build-fuzz/corpus/<name>/,
+# crashes to build-fuzz/crashes/<name>/).
 # Called by `make fuzz`; `make fuzz FUZZ_SECONDS=600 FUZZERS=codec` runs
-# one harness longer.  Needs no LMDB: core/*.c and store/codec.c are
-# compiled here directly.  Except the CSV harnesses: fuzz_csv also links
-# store/csvio.c and libcsv, fuzz_import the whole store, LMDB and libcsv
-# (its stores go to /tmp/fai-fuzz-import-*, removed at exit).
+# one harness longer, and `make fuzz FUZZERS=import FUZZ_RUNS=1000000` runs
+# one for exactly that many executions (libFuzzer's -runs, seeds included)
+# however long it takes: FUZZ_RUNS, when set, replaces FUZZ_SECONDS.  Needs
+# no LMDB: core/*.c and store/codec.c are compiled here directly.  Except
+# the CSV harnesses: fuzz_csv also links store/csvio.c and libcsv,
+# fuzz_import the whole store, LMDB and libcsv (its stores go to
+# fai-fuzz-import-* under $TMPDIR when set, else /dev/shm, else /tmp, and
+# are removed at a clean exit).
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZERS ?= utf8 template isotime validate idea_set codec csv import
 # FUZZ_DEFS=-DFUZZ_KNOWN_BLANK_LINES tolerates a known template fault (see
@@ -28,6 +34,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE \
 FUZZ_SRC := $(wildcard core/*.c) store/codec.c
 FUZZ_OBJ := $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BIN := $(FUZZERS:%=$(FUZZ_BUILD)/fuzz_%)
+ifneq ($(FUZZ_RUNS),)
+FUZZ_LIMIT := -runs=$(FUZZ_RUNS)
+FUZZ_LENGTH := $(FUZZ_RUNS) runs
+else
+FUZZ_LIMIT := -max_total_time=$(FUZZ_SECONDS)
+FUZZ_LENGTH := $(FUZZ_SECONDS) s
+endif
 
 .PHONY: fuzz-run fuzz-build
 fuzz-run: fuzz-build
@@ -35,14 +48,18 @@ fuzz-run: fuzz-build
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/crashes/$$n \
 	    $(FUZZ_BUILD)/logs; \
 	  dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
-	  echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
-	  if ./$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+	  echo "fuzz_$$n: $(FUZZ_LENGTH)"; \
+	  if ./$(FUZZ_BUILD)/fuzz_$$n $(FUZZ_LIMIT) \
 	      -print_final_stats=1 -timeout=10 $$dict \
 	      -artifact_prefix=$(FUZZ_BUILD)/crashes/$$n/ \
 	      $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n \
 	      > $(FUZZ_BUILD)/logs/$$n.log 2>&1; then \
-	    echo "  ok, $$(sed -n 's/^stat::number_of_executed_units: *//p' \
-	      $(FUZZ_BUILD)/logs/$$n.log) runs"; \
+	    runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' \
+	      $(FUZZ_BUILD)/logs/$$n.log); \
+	    rate=$$(sed -n 's/^stat::average_exec_per_sec: *//p' \
+	      $(FUZZ_BUILD)/logs/$$n.log); \
+	    [ "$$rate" = 0 ] && rate=; \
+	    echo "  ok, $$runs runs$${rate:+, $$rate/s}"; \
 	  else \
 	    fail=1; echo "  FAILED: see $(FUZZ_BUILD)/logs/$$n.log and" \
 	      "$(FUZZ_BUILD)/crashes/$$n/"; \
