@@ -4,8 +4,15 @@
  * both dialects), the merge rules (new, unchanged, update, conflict with
  * keep-local / take-theirs / fail), importing twice, two regions into one
  * store, unknown columns, missing columns, invalid rows (nothing written, or
- * a rejects file), dry runs, Windows-1252 files and the excel-fr guard. */
+ * a rejects file), dry runs, Windows-1252 files and the excel-fr guard;
+ * and an import while another process writes to the same store. */
 #include "store_fixture.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "../../core/exchange.h"
 #include "../../store/csvio.h"
@@ -1381,8 +1388,102 @@ static void test_ids(void **state)
 	free(out);
 }
 
-int main(void)
+
+/* ------------------------------------------------------------ beside a writer */
+
+static char helper_writer[PATH_MAX];
+
+/* An import while another process (helper_writer) creates, edits, moves
+ * and comments in the same store, growing its map now and then: the
+ * import waits for the write lock or the writer does, a bulk import's
+ * writable map and the writer's ordinary one share the file, and in the
+ * end every row is in, the store is consistent, and the writer's work
+ * too. */
+static void test_import_beside_a_writer(void **state)
 {
+	struct fx *f = *state;
+	const unsigned total = 2000;
+	struct gen_batch g = {fx_tick(&f->alice), 0, total, 0x1234567u};
+	struct exchange_stats st;
+	char *file = in_dir(f, "a.csv"), *path = in_dir(f, "bw");
+	assert_int_equal(store_write(f->s, gen_txn, &g, &f->err), 0);
+	export_file(f->s, CSV_DIALECT_RFC4180, file, NULL);
+
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (dup2(p[1], 1) < 0)
+			_exit(126);
+		execl(helper_writer, helper_writer, path, "7", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	/* "ready": the writer has created the store and works on it. */
+	char buf[65536];
+	size_t len = 0;
+	while (len < 6) {
+		struct pollfd pf = {p[0], POLLIN, 0};
+		assert_int_equal(poll(&pf, 1, 30000), 1);
+		ssize_t got = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		assert_true(got > 0);
+		len += (size_t)got;
+	}
+	buf[len] = '\0';
+	assert_true(strncmp(buf, "ready\n", 6) == 0);
+
+	struct store *b = NULL;
+	assert_int_equal(store_open(&b, path, 0, NULL, 0, &f->err), 0);
+	IMPORT_OK(b, &f->bob, file, NULL, &st);
+	assert_int_equal(st.rows, total);
+	assert_int_equal(st.added, total);
+	assert_int_equal(st.bulk, test_bulk_bytes == 1);
+
+	/* The writer goes on a moment after the import, then stops. */
+	struct timespec pause = {0, 200 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	unsigned creates = 0, actions = 0;
+	for (;;) {
+		ssize_t got = read(p[0], buf, sizeof(buf) - 1);
+		if (got <= 0)
+			break;
+		buf[got] = '\0';
+		for (char *q = buf; (q = strstr(q, "ok ")) != NULL; q += 3) {
+			actions++;
+			creates += strncmp(q, "ok create ", 10) == 0;
+		}
+	}
+	close(p[0]);
+	assert_true(actions > 0);
+
+	fx_check_ok(b);
+	uint64_t counts[STAGE_COUNT], n = 0;
+	assert_int_equal(store_stage_counts(b, counts, &f->err), 0);
+	for (int i = 0; i < STAGE_COUNT; i++)
+		n += counts[i];
+	/* (A create killed after its commit, before its line, counts too.) */
+	assert_true(n >= total + creates && n <= total + creates + 1);
+	/* Every row of the file is an idea of this store. */
+	struct import_opts io;
+	memset(&io, 0, sizeof(io));
+	io.dry_run = 1;
+	IMPORT_OK(b, &f->bob, file, &io, &st);
+	assert_int_equal(st.rows, total);
+	assert_int_equal(st.added, 0);
+	store_close(b);
+	free(file);
+	free(path);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	const char *slash = strrchr(argv[0], '/');
+	snprintf(helper_writer, sizeof(helper_writer), "%.*s/helper_writer",
+		 slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".");
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_roundtrip_same_store),
@@ -1403,6 +1504,7 @@ int main(void)
 	    T(test_windows_1252),
 	    T(test_guard_on_import),
 	    T(test_ids),
+	    T(test_import_beside_a_writer),
 	};
 #undef T
 	test_bulk_bytes = -1;
