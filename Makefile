@@ -125,7 +125,8 @@ $(BUILD)/bench/bench_board: bench/bench_board.c $(BUILD)/libfaistore.a $(BUILD)/
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LMDB_LIBS) -lutil
 
-# libFuzzer harnesses (clang, ASan+UBSan) in build-fuzz/, FUZZ_SECONDS each.
+# libFuzzer harnesses (clang, ASan+UBSan) in build-fuzz/, FUZZ_SECONDS each, or
+# FUZZ_RUNS executions each (`make fuzz FUZZERS=import FUZZ_RUNS=1000000`).
 fuzz: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
 
