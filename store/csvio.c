@@ -392,6 +392,19 @@ static int scan_file(FILE *f, struct scan *sc, unsigned char sha[SHA256_LEN])
 		int last = got == 0;
 		ncarry = 0;
 		while (i < n) {
+			/* Eight ASCII bytes without a line end at a time. */
+			while (n - i >= 8) {
+				uint64_t w, nl;
+				memcpy(&w, blk + i, 8);
+				nl = w ^ 0x0A0A0A0A0A0A0A0AULL;
+				nl = (nl - 0x0101010101010101ULL) & ~nl;
+				if ((w | nl) & 0x8080808080808080ULL)
+					break;
+				sc->col += 8;
+				i += 8;
+			}
+			if (i >= n)
+				break;
 			unsigned char b = (unsigned char)blk[i];
 			if (b < 0x80) {
 				if (b == '\n') {
