@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <lmdb.h>
@@ -413,6 +414,27 @@ static inline void fx_last_entry(struct fx *f, uint64_t key,
 static inline const char *fx_s(const char *s)
 {
 	return s ? s : "(null)";
+}
+
+/* Starts prog with up to two arguments (NULL ends them early); *fd reads
+ * what it prints.  For helper processes: no environment crosses a fork,
+ * each helper opens the store itself. */
+static inline pid_t fx_spawn(const char *prog, const char *a1, const char *a2,
+			     int *fd)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (dup2(p[1], 1) < 0)
+			_exit(126);
+		execl(prog, prog, a1, a2, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	*fd = p[0];
+	return pid;
 }
 
 #endif

@@ -112,21 +112,9 @@ static void sleep_ms(unsigned ms)
 /* Starts the writer on store path; *fd reads what it prints. */
 static pid_t spawn_writer(const char *path, unsigned seed, int *fd)
 {
-	int pfd[2];
 	char seedarg[24];
 	snprintf(seedarg, sizeof(seedarg), "%u", seed);
-	assert_int_equal(pipe2(pfd, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (dup2(pfd[1], 1) < 0)
-			_exit(126);
-		execl(helper, helper, path, seedarg, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	*fd = pfd[0];
-	return pid;
+	return fx_spawn(helper, path, seedarg, fd);
 }
 
 static void test_crash(void **state)

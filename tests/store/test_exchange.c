@@ -8,7 +8,6 @@
  * and an import while another process writes to the same store. */
 #include "store_fixture.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -1409,24 +1408,15 @@ static void test_import_beside_a_writer(void **state)
 	assert_int_equal(store_write(f->s, gen_txn, &g, &f->err), 0);
 	export_file(f->s, CSV_DIALECT_RFC4180, file, NULL);
 
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (dup2(p[1], 1) < 0)
-			_exit(126);
-		execl(helper_writer, helper_writer, path, "7", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
+	int out;
+	pid_t pid = fx_spawn(helper_writer, path, "7", &out);
 	/* "ready": the writer has created the store and works on it. */
 	char buf[65536];
 	size_t len = 0;
 	while (len < 6) {
-		struct pollfd pf = {p[0], POLLIN, 0};
+		struct pollfd pf = {out, POLLIN, 0};
 		assert_int_equal(poll(&pf, 1, 30000), 1);
-		ssize_t got = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		ssize_t got = read(out, buf + len, sizeof(buf) - 1 - len);
 		assert_true(got > 0);
 		len += (size_t)got;
 	}
@@ -1447,7 +1437,7 @@ static void test_import_beside_a_writer(void **state)
 	waitpid(pid, NULL, 0);
 	unsigned creates = 0, actions = 0;
 	for (;;) {
-		ssize_t got = read(p[0], buf, sizeof(buf) - 1);
+		ssize_t got = read(out, buf, sizeof(buf) - 1);
 		if (got <= 0)
 			break;
 		buf[got] = '\0';
@@ -1456,7 +1446,7 @@ static void test_import_beside_a_writer(void **state)
 			creates += strncmp(q, "ok create ", 10) == 0;
 		}
 	}
-	close(p[0]);
+	close(out);
 	assert_true(actions > 0);
 
 	fx_check_ok(b);

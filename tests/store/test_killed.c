@@ -36,24 +36,6 @@ static int start_ms(void)
 	return 30000;
 }
 
-/* Starts prog with up to two arguments; *fd reads its stdout. */
-static pid_t spawn(const char *prog, const char *a1, const char *a2, int *fd)
-{
-	int p[2];
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (dup2(p[1], 1) < 0)
-			_exit(126);
-		execl(prog, prog, a1, a2, (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	*fd = p[0];
-	return pid;
-}
-
 /* Reads from fd until the text read starts with want, at most ms.  Returns
  * 1 when it did; the text is in buf. */
 static int wait_text(int fd, const char *want, int ms, char *buf, size_t size)
@@ -156,7 +138,7 @@ static void test_killed_writer_waiting(void **state)
 	int hfd, wfd;
 
 	store_with_one_idea(f);
-	pid_t h = spawn(hold_write, f->path, NULL, &hfd);
+	pid_t h = fx_spawn(hold_write, f->path, NULL, &hfd);
 	if (!wait_text(hfd, "in-txn", start_ms(), buf, sizeof(buf))) {
 		kill_wait(h);
 		fail_msg("helper_hold_write never got into its transaction "
@@ -205,7 +187,7 @@ static void test_killed_writer_then_open(void **state)
 	int hfd;
 
 	store_with_one_idea(f);
-	pid_t h = spawn(hold_write, f->path, NULL, &hfd);
+	pid_t h = fx_spawn(hold_write, f->path, NULL, &hfd);
 	if (!wait_text(hfd, "in-txn", start_ms(), buf, sizeof(buf))) {
 		kill_wait(h);
 		fail_msg("helper_hold_write never got into its transaction");
@@ -261,7 +243,7 @@ static int reader_has(const char *path, pid_t pid)
 static pid_t keep_open(const char *path, int *fd)
 {
 	char buf[64];
-	pid_t pid = spawn(hold_read, path, "open", fd);
+	pid_t pid = fx_spawn(hold_read, path, "open", fd);
 	if (!wait_text(*fd, "ready", start_ms(), buf, sizeof(buf))) {
 		kill_wait(pid);
 		fail_msg("helper_hold_read open never got ready");
@@ -274,7 +256,7 @@ static pid_t killed_reader(const char *path)
 {
 	char buf[64];
 	int fd;
-	pid_t r = spawn(hold_read, path, "read", &fd);
+	pid_t r = fx_spawn(hold_read, path, "read", &fd);
 	if (!wait_text(fd, "ready", start_ms(), buf, sizeof(buf))) {
 		kill_wait(r);
 		fail_msg("helper_hold_read read never got ready");
