@@ -191,6 +191,71 @@ fail:
 	return -FAI_ESTORE;
 }
 
+int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
+		    struct buf *arena)
+{
+	struct reader r = {p, n, 0};
+	size_t off[IDEA_FIELD_COUNT];
+
+	memset(idea, 0, sizeof(*idea));
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+		off[f] = SIZE_MAX;
+	buf_reset(arena);
+	idea->key = key;
+	if (rd_u8(&r) != CODEC_FORMAT)
+		return -FAI_ESTORE;
+	idea->rank = rd_u64(&r);
+	while (!r.bad && r.left > 0) {
+		int tag = rd_u8(&r);
+		if (tag == CODEC_TAG_EXTRA) {
+			uint32_t pos = rd_u32(&r);
+			char *name = rd_str(&r);
+			char *value = rd_str(&r);
+			if (!r.bad)
+				idea_extra_add(idea, name ? name : "",
+					       value ? value : "", pos);
+			free(name);
+			free(value);
+		} else if (tag < IDEA_FIELD_COUNT) {
+			uint32_t len = rd_u32(&r);
+			if (r.bad || len == CODEC_NULL) {
+				off[tag] = SIZE_MAX;
+				continue;
+			}
+			if (len > r.left) {
+				r.bad = 1;
+				break;
+			}
+			off[tag] = arena->len;
+			buf_add(arena, r.p, len);
+			buf_add(arena, "", 1);
+			r.p += len;
+			r.left -= len;
+		} else {
+			r.bad = 1;
+		}
+	}
+	/* The arena stops moving once everything is in. */
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+		if (off[f] != SIZE_MAX)
+			idea->v[f] = arena->data + off[f];
+	if (r.bad) {
+		codec_idea_view_clear(idea);
+		return -FAI_ESTORE;
+	}
+	return 0;
+}
+
+void codec_idea_view_clear(struct idea *idea)
+{
+	for (size_t i = 0; i < idea->nextra; i++) {
+		free(idea->extra[i].name);
+		free(idea->extra[i].value);
+	}
+	free(idea->extra);
+	memset(idea, 0, sizeof(*idea));
+}
+
 void codec_log_encode(struct buf *b, const struct log_entry *e)
 {
 	buf_addc(b, CODEC_FORMAT);

@@ -34,6 +34,14 @@ void codec_idea_encode(struct buf *b, const struct idea *idea);
  * -FAI_ESTORE when the bytes are not a valid record. */
 int codec_idea_decode(const void *p, size_t n, uint64_t key,
 		      struct idea **out);
+/* Decodes a record as codec_idea_decode does, into a view: *idea's values
+ * point into arena (NUL-terminated copies, overwritten by the next call)
+ * instead of being heap strings, so reading many records allocates
+ * nothing per field; unknown columns are allocated as usual.  Never pass
+ * a view to idea_free: codec_idea_view_clear it. */
+int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
+		    struct buf *arena);
+void codec_idea_view_clear(struct idea *idea);
 
 /* Appends the record of a log entry (everything but seq) to b. */
 void codec_log_encode(struct buf *b, const struct log_entry *e);

@@ -44,21 +44,47 @@ struct csvw *csvw_new(FILE *f, enum csv_dialect d)
 	return w;
 }
 
+/* 1 when one of the 8 bytes of w equals c (repeated in each byte of r). */
+static int has_byte(uint64_t w, uint64_t r)
+{
+	uint64_t x = w ^ r;
+	return ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
+/* 1 when s[0..n) holds the delimiter, a quote, CR or LF: eight bytes at a
+ * time, as most cells need no quotes. */
+static int needs_quotes(const char *s, size_t n, char delim)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t rd = ones * (unsigned char)delim, rq = ones * '"',
+		 rr = ones * '\r', rn = ones * '\n';
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, rd) || has_byte(w, rq) || has_byte(w, rr) ||
+		    has_byte(w, rn))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n')
+			return 1;
+	return 0;
+}
+
 void csvw_cell(struct csvw *w, const char *s, size_t n, int text)
 {
 	char delim = w->d == CSV_DIALECT_EXCEL_FR ? ';' : ',';
 	int guard = text && w->d == CSV_DIALECT_EXCEL_FR &&
 		    exchange_needs_guard(s, n);
-	int quote = 0;
+	int quote = needs_quotes(s, n, delim);
 	if (!w->started && w->d == CSV_DIALECT_EXCEL_FR && w->ncells == 0 &&
 	    w->row.len == 0)
 		buf_add(&w->row, "\xef\xbb\xbf", 3);
 	w->started = 1;
 	if (w->ncells++)
 		buf_addc(&w->row, delim);
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == delim || s[i] == '"' || s[i] == '\r' ||
-			s[i] == '\n';
 	if (quote)
 		buf_addc(&w->row, '"');
 	if (guard)

@@ -186,8 +186,12 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	FILE *spool =
 		(s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
+	struct idea view; /* each idea, decoded into arena, not the heap */
+	struct buf arena;
 	int rc;
 
+	buf_init(&arena);
+	memset(&view, 0, sizeof(view));
 	memset(st, 0, sizeof(*st));
 	rc = st_rd_begin(s, &t, err);
 	if (rc)
@@ -212,19 +216,35 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		goto end;
 	}
 	uint64_t seen = 0;
+	struct idea *idea = &view;
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		struct idea *idea;
+		MDB_val rec;
+		unsigned char k8[8];
 		if (val.mv_size != 8)
 			continue;
-		rc = st_idea_load(&t, codec_get_u64(val.mv_data), &idea, err);
-		if (rc)
+		memcpy(k8, val.mv_data, 8);
+		rc = st_get(&t, DB_IDEAS, k8, 8, &rec);
+		if (rc) {
+			rc = rc == MDB_NOTFOUND
+				     ? fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
+						   "by_id", NULL)
+				     : st_fail(&t, rc, err, "ideas");
 			break;
+		}
+		if (codec_idea_view(rec.mv_data, rec.mv_size,
+				    codec_get_u64(k8), &view, &arena) < 0) {
+			fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
+			fai_err_detail(err, "undecodable idea record %llu",
+				       (unsigned long long)codec_get_u64(k8));
+			rc = -FAI_ESTORE;
+			break;
+		}
 		seen++;
 		if (o->progress && (seen & 4095) == 0)
 			o->progress(seen, total, o->progress_arg);
 		if (o->filter && !o->filter(idea, o->filter_arg)) {
-			idea_free(idea);
+			codec_idea_view_clear(&view);
 			continue;
 		}
 		for (size_t i = 0; i < cs.n; i++) {
@@ -251,7 +271,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 				if (fwrite(&r, sizeof(r), 1, spool) != 1)
 					wrc = -FAI_EIO;
 		}
-		idea_free(idea);
+		codec_idea_view_clear(&view);
 		if (wrc) {
 			rc = wrc;
 			goto io;
@@ -281,6 +301,8 @@ end:
 	if (!rc && spool)
 		rc = spool_flush(s, spool, err);
 out:
+	codec_idea_view_clear(&view);
+	buf_free(&arena);
 	if (spool)
 		fclose(spool);
 	columns_free(&cs);
