@@ -348,32 +348,62 @@ check_out "100000 rows: 100000 new" "... 100000 new ideas"
 full=$(echo "$t1 $t0" | awk '{ printf "%.2f", $1 - $2 }')
 echo "     (a full import of 10^5 rows takes ${full} s here)"
 rm -rf "$T/kill-copy"
-# The import is killed at moments picked from that full import's time:
-# a file this size (60 MB) is imported in bulk, so these land in the first
-# reading (20%: checking and spooling the rows), in the second (50%, 70%:
-# ideas written through the writable map) and near the end (85%: the
-# commit).  First of all when data.mdb first changes size: the writable
-# map is being set up (it makes the file as large as the map, once).
+# The import is killed at moments seen from outside.  A file this size
+# (60 MB) is imported in bulk: a first reading checks the rows and writes
+# them to a temporary file (spool), the store is opened again with a
+# writable map (data.mdb becomes as large as the map: "grown", seen on the
+# first kill only), then the rows are read back from the spool (its file
+# position, below its size now) and written.  Moments: when data.mdb grows;
+# at a fifth of the full import's time (the first reading); when half and
+# 95% of the spool is read back (ideas written through the map); and once
+# all of it is read (the last rows, the log entry, the commit).
 cat > "$T/killer.py" << 'EOF2'
 import os, signal, subprocess, sys, time
 mode, full, db, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
 data = os.path.join(db, "data.mdb")
 mdb0 = os.stat(data).st_size
 p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def spool():
+    """(read position, size) of the import's spool, or None."""
+    try:
+        for fd in os.listdir("/proc/%d/fd" % p.pid):
+            link = os.readlink("/proc/%d/fd/%s" % (p.pid, fd))
+            if "/fai-" in link and link.endswith("(deleted)"):
+                size = os.stat("/proc/%d/fd/%s" % (p.pid, fd)).st_size
+                for l in open("/proc/%d/fdinfo/%s" % (p.pid, fd)):
+                    if l.startswith("pos:"):
+                        return int(l.split()[1]), size
+    except OSError:
+        pass
+    return None
+
 t0 = time.monotonic()
 hit = ""
+# The spool is being read back once its position is well below its size
+# (while it is written, the two are read a write apart, either way).
+back = False
 while p.poll() is None:
     t = time.monotonic() - t0
-    if ((mode == "grown" and os.stat(data).st_size != mdb0) or
-            (mode != "grown" and t >= float(mode) * full)):
+    if mode == "grown":
+        now = os.stat(data).st_size != mdb0
+    elif mode.startswith("spool"):
+        s = spool()
+        back = back or (s is not None and s[0] + (1 << 20) < s[1])
+        now = back and s is not None and s[0] >= s[1] * int(mode[5:]) / 100
+    else:
+        now = t >= float(mode) * full
+    if now:
         p.send_signal(signal.SIGKILL)
         hit = "%.2f s" % t
+        if mode.startswith("spool"):
+            hit += ", spool read %d of %d bytes" % s
         break
     time.sleep(0.0005)
 rc = p.wait()
 print("status=%d at %s" % (rc, hit or "never"))
 EOF2
-for when in grown 0.2 0.5 0.7 0.85; do
+for when in grown 0.2 spool50 spool95 spool100; do
 	run python3 "$T/killer.py" $when "$full" "$k" "$FAI" --db "$k" import "$big"
 	echo "     (kill $when: $(cat "$OUT"))"
 	check_out "status=-9 at " "an import killed with SIGKILL ($when) died of it"
