@@ -153,6 +153,18 @@ static char *rd_str(struct reader *r)
 	return s;
 }
 
+/* Reads an unknown column (position, name, value) into idea. */
+static void rd_extra(struct reader *r, struct idea *idea)
+{
+	uint32_t pos = rd_u32(r);
+	char *name = rd_str(r);
+	char *value = rd_str(r);
+	if (!r->bad)
+		idea_extra_add(idea, name ? name : "", value ? value : "", pos);
+	free(name);
+	free(value);
+}
+
 int codec_idea_decode(const void *p, size_t n, uint64_t key,
 		      struct idea **out)
 {
@@ -166,14 +178,7 @@ int codec_idea_decode(const void *p, size_t n, uint64_t key,
 	while (!r.bad && r.left > 0) {
 		int tag = rd_u8(&r);
 		if (tag == CODEC_TAG_EXTRA) {
-			uint32_t pos = rd_u32(&r);
-			char *name = rd_str(&r);
-			char *value = rd_str(&r);
-			if (!r.bad)
-				idea_extra_add(idea, name ? name : "",
-					       value ? value : "", pos);
-			free(name);
-			free(value);
+			rd_extra(&r, idea);
 		} else if (tag < IDEA_FIELD_COUNT) {
 			char *v = rd_str(&r);
 			free(idea->v[tag]);
@@ -208,14 +213,7 @@ int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
 	while (!r.bad && r.left > 0) {
 		int tag = rd_u8(&r);
 		if (tag == CODEC_TAG_EXTRA) {
-			uint32_t pos = rd_u32(&r);
-			char *name = rd_str(&r);
-			char *value = rd_str(&r);
-			if (!r.bad)
-				idea_extra_add(idea, name ? name : "",
-					       value ? value : "", pos);
-			free(name);
-			free(value);
+			rd_extra(&r, idea);
 		} else if (tag < IDEA_FIELD_COUNT) {
 			uint32_t len = rd_u32(&r);
 			if (r.bad || len == CODEC_NULL) {
