@@ -168,32 +168,26 @@ static void rd_extra(struct reader *r, struct idea *idea)
 int codec_idea_decode(const void *p, size_t n, uint64_t key,
 		      struct idea **out)
 {
-	struct reader r = {p, n, 0};
-	struct idea *idea = idea_new();
+	struct buf arena;
+	struct idea view;
 
-	idea->key = key;
-	if (rd_u8(&r) != CODEC_FORMAT)
-		goto fail;
-	idea->rank = rd_u64(&r);
-	while (!r.bad && r.left > 0) {
-		int tag = rd_u8(&r);
-		if (tag == CODEC_TAG_EXTRA) {
-			rd_extra(&r, idea);
-		} else if (tag < IDEA_FIELD_COUNT) {
-			char *v = rd_str(&r);
-			free(idea->v[tag]);
-			idea->v[tag] = v;
-		} else {
-			r.bad = 1;
-		}
+	buf_init(&arena);
+	int rc = codec_idea_view(p, n, key, &view, &arena);
+	if (rc == 0) {
+		/* The view's values become heap strings; its unknown
+		 * columns are heap already and move over. */
+		struct idea *idea = idea_new();
+		idea->key = view.key;
+		idea->rank = view.rank;
+		for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+			if (view.v[f])
+				idea->v[f] = xstrdup(view.v[f]);
+		idea->extra = view.extra;
+		idea->nextra = view.nextra;
+		*out = idea;
 	}
-	if (r.bad)
-		goto fail;
-	*out = idea;
-	return 0;
-fail:
-	idea_free(idea);
-	return -FAI_ESTORE;
+	buf_free(&arena);
+	return rc;
 }
 
 int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
