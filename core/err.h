@@ -30,7 +30,8 @@
 	X(STORE, N_("store error"))                                           \
 	X(IO, N_("input/output error"))                                       \
 	X(PERM, N_("permission refused"))                                     \
-	X(TOOBIG, N_("too large"))
+	X(TOOBIG, N_("too large"))                                            \
+	X(NOSPACE, N_("no space left on the device"))
 
 enum fai_error {
 	FAI_OK = 0,
@@ -66,7 +67,22 @@ enum fai_error {
 	X(REASON, N_("a reason is required"))                                 \
 	X(CONFIG, N_("unknown setting"))                                      \
 	X(WORLD_WRITABLE, N_("the directory is writable by every user"))      \
-	X(NO_ACCESS, N_("you may not use this store"))
+	X(NO_ACCESS, N_("you may not use this store"))                        \
+	X(SYMLINK, N_("a symbolic link: fai does not write through links"))   \
+	X(IN_STORE, N_("inside a store directory"))                           \
+	X(NOT_FILE, N_("not a regular file, a pipe or a terminal"))           \
+	X(DAMAGED, N_("the store is damaged"))                                \
+	X(TRUNCATED, N_("the store file is shorter than it says it is"))      \
+	X(LOCK_CHANGED, N_("the lock file was deleted or replaced"))          \
+	X(LOCK_FOREIGN, N_("the store is in use with another lock file"))     \
+	X(HEADER_NAME, N_("not a valid column name"))                         \
+	X(DUP_COLUMN, N_("this column appears twice"))                        \
+	X(TOO_MANY_COLUMNS, N_("too many columns"))                           \
+	X(DUP_ID, N_("the same id appears twice in the file"))                \
+	X(DATE_RANGE, N_("the year must be between 1900 and 2100"))           \
+	X(SIRET_ZERO, N_("not a real SIRET"))                                 \
+	X(NUMBER_RANGE, N_("the number is too large"))                        \
+	X(DATA_WRITABLE, N_("the store's file is writable by every user"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,
