@@ -82,7 +82,10 @@ enum fai_error {
 	X(DATE_RANGE, N_("the year must be between 1900 and 2100"))           \
 	X(SIRET_ZERO, N_("not a real SIRET"))                                 \
 	X(NUMBER_RANGE, N_("the number is too large"))                        \
-	X(DATA_WRITABLE, N_("the store's file is writable by every user"))
+	X(DATA_WRITABLE, N_("the store's file is writable by every user"))   \
+	X(RESTORING, N_("the store is being restored"))                       \
+	X(IN_USE, N_("the store is in use"))                                  \
+	X(OLD_SCHEMA, N_("written by an older fai"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

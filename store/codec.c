@@ -1,22 +1,30 @@
 /* codec.c - encoding and decoding of the store's records.
  *
- * Idea record:  u8 format (1), u64 rank, then for each non-empty field
+ * Idea record:  u8 format (2), u64 rank, then for each non-empty field
  *               u8 field, u32 length, bytes; for each extra column
- *               u8 0xF0, u32 pos, str name, str value.
- * Log record:   u8 format (1), i64 at, u8 kind, u64 idea key, u64 revision,
+ *               u8 0xF0, u32 pos, str name, str value; then u32 seal.
+ * Log record:   u8 format (2), i64 at, u8 kind, u64 idea key, u64 revision,
  *               u8 forced, u64 target, str user, str client, str id,
  *               str ref, str text, u32 count, then count times str name,
- *               str before, str after.
+ *               str before, str after; then u32 seal.
  * A str is u32 length and bytes; length 0xFFFFFFFF stands for NULL.
- * All integers big-endian. */
+ * All integers big-endian.
+ *
+ * The seal is the CRC-32C of the record's key (as stored: the big-endian
+ * u64 for ideas and log entries) followed by every byte before the seal, so
+ * a damaged value, or a value found under another key, is refused before
+ * anything reads it.  Schema 1 records (format 1) had no seal: they are
+ * read only by the upgrade (codec_*_legacy). */
 #include "codec.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/crc32c.h"
 #include "../core/err.h"
 
-#define CODEC_FORMAT 1
+#define CODEC_FORMAT 2
+#define CODEC_FORMAT_LEGACY 1
 #define CODEC_TAG_EXTRA 0xF0
 #define CODEC_NULL 0xFFFFFFFFu
 
@@ -34,6 +42,36 @@ uint64_t codec_get_u64(const unsigned char *p)
 	for (int i = 0; i < 8; i++)
 		v = (v << 8) | p[i];
 	return v;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
+}
+
+static uint32_t seal_of(const void *key, size_t kn, const void *p, size_t n)
+{
+	return crc32c(crc32c(0, key, kn), p, n);
+}
+
+void codec_seal(struct buf *b, size_t from, const void *key, size_t kn)
+{
+	uint32_t c = seal_of(key, kn, b->data + from, b->len - from);
+	unsigned char p[4] = {(unsigned char)(c >> 24), (unsigned char)(c >> 16),
+			      (unsigned char)(c >> 8), (unsigned char)c};
+	buf_add(b, p, 4);
+}
+
+int codec_unseal(const void *p, size_t n, const void *key, size_t kn,
+		 size_t *body)
+{
+	if (n < 4)
+		return -FAI_ESTORE;
+	if (seal_of(key, kn, p, n - 4) != get_u32((const unsigned char *)p + n - 4))
+		return -FAI_ESTORE;
+	*body = n - 4;
+	return 0;
 }
 
 static void put_u32(struct buf *b, uint32_t v)
@@ -78,6 +116,8 @@ void codec_pair_key(unsigned char out[CODEC_PAIR_KEY_LEN], uint64_t a,
 
 void codec_idea_encode(struct buf *b, const struct idea *idea)
 {
+	size_t from = b->len;
+	unsigned char k[8];
 	buf_addc(b, CODEC_FORMAT);
 	put_u64(b, idea->rank);
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
@@ -93,6 +133,8 @@ void codec_idea_encode(struct buf *b, const struct idea *idea)
 		put_str(b, idea->extra[i].name);
 		put_str(b, idea->extra[i].value);
 	}
+	codec_put_u64(k, idea->key);
+	codec_seal(b, from, k, 8);
 }
 
 /* A bounded reader over one record. */
@@ -165,14 +207,17 @@ static void rd_extra(struct reader *r, struct idea *idea)
 	free(value);
 }
 
-int codec_idea_decode(const void *p, size_t n, uint64_t key,
-		      struct idea **out)
+static int idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
+		     struct buf *arena, int legacy);
+
+static int idea_decode(const void *p, size_t n, uint64_t key,
+		       struct idea **out, int legacy)
 {
 	struct buf arena;
 	struct idea view;
 
 	buf_init(&arena);
-	int rc = codec_idea_view(p, n, key, &view, &arena);
+	int rc = idea_view(p, n, key, &view, &arena, legacy);
 	if (rc == 0) {
 		/* The view's values become heap strings; its unknown
 		 * columns are heap already and move over. */
@@ -190,18 +235,40 @@ int codec_idea_decode(const void *p, size_t n, uint64_t key,
 	return rc;
 }
 
+int codec_idea_decode(const void *p, size_t n, uint64_t key,
+		      struct idea **out)
+{
+	return idea_decode(p, n, key, out, 0);
+}
+
+int codec_idea_decode_legacy(const void *p, size_t n, uint64_t key,
+			     struct idea **out)
+{
+	return idea_decode(p, n, key, out, 1);
+}
+
 int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
 		    struct buf *arena)
 {
+	return idea_view(p, n, key, idea, arena, 0);
+}
+
+static int idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
+		     struct buf *arena, int legacy)
+{
 	struct reader r = {p, n, 0};
 	size_t off[IDEA_FIELD_COUNT];
+	unsigned char k[8];
 
 	memset(idea, 0, sizeof(*idea));
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
 		off[f] = SIZE_MAX;
 	buf_reset(arena);
 	idea->key = key;
-	if (rd_u8(&r) != CODEC_FORMAT)
+	codec_put_u64(k, key);
+	if (!legacy && codec_unseal(p, n, k, 8, &r.left) < 0)
+		return -FAI_ESTORE;
+	if (rd_u8(&r) != (legacy ? CODEC_FORMAT_LEGACY : CODEC_FORMAT))
 		return -FAI_ESTORE;
 	idea->rank = rd_u64(&r);
 	while (!r.bad && r.left > 0) {
@@ -250,6 +317,8 @@ void codec_idea_view_clear(struct idea *idea)
 
 void codec_log_encode(struct buf *b, const struct log_entry *e)
 {
+	size_t from = b->len;
+	unsigned char k[8];
 	buf_addc(b, CODEC_FORMAT);
 	put_u64(b, (uint64_t)e->at);
 	buf_addc(b, (char)e->kind);
@@ -268,6 +337,8 @@ void codec_log_encode(struct buf *b, const struct log_entry *e)
 		put_str(b, e->changes[i].before);
 		put_str(b, e->changes[i].after);
 	}
+	codec_put_u64(k, e->seq);
+	codec_seal(b, from, k, 8);
 }
 
 /* Copies a decoded str into a fixed field, freeing it. */
@@ -284,14 +355,18 @@ static void take_fixed(char *dst, size_t size, char *s)
 	free(s);
 }
 
-int codec_log_decode(const void *p, size_t n, uint64_t seq,
-		     struct log_entry *e)
+static int log_decode(const void *p, size_t n, uint64_t seq,
+		      struct log_entry *e, int legacy)
 {
 	struct reader r = {p, n, 0};
+	unsigned char k[8];
 
 	memset(e, 0, sizeof(*e));
 	e->seq = seq;
-	if (rd_u8(&r) != CODEC_FORMAT)
+	codec_put_u64(k, seq);
+	if (!legacy && codec_unseal(p, n, k, 8, &r.left) < 0)
+		return -FAI_ESTORE;
+	if (rd_u8(&r) != (legacy ? CODEC_FORMAT_LEGACY : CODEC_FORMAT))
 		goto fail;
 	e->at = (int64_t)rd_u64(&r);
 	e->kind = (enum log_kind)rd_u8(&r);
@@ -321,4 +396,16 @@ fail:
 	log_entry_clear(e);
 	memset(e, 0, sizeof(*e));
 	return -FAI_ESTORE;
+}
+
+int codec_log_decode(const void *p, size_t n, uint64_t seq,
+		     struct log_entry *e)
+{
+	return log_decode(p, n, seq, e, 0);
+}
+
+int codec_log_decode_legacy(const void *p, size_t n, uint64_t seq,
+			    struct log_entry *e)
+{
+	return log_decode(p, n, seq, e, 1);
 }

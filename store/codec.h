@@ -2,7 +2,9 @@
  *
  * Integers in keys are big-endian so LMDB's byte order is numeric order.
  * Record bodies start with a format byte, then tagged, length-prefixed
- * fields; decoding checks every length and never reads past the value. */
+ * fields, and end with a seal: the CRC-32C of the record's key and body.
+ * Decoding checks the seal first, then every length, and never reads past
+ * the value. */
 #ifndef FAI_STORE_CODEC_H
 #define FAI_STORE_CODEC_H
 
@@ -27,13 +29,28 @@ void codec_order_key(unsigned char out[CODEC_ORDER_KEY_LEN], int stage,
 void codec_pair_key(unsigned char out[CODEC_PAIR_KEY_LEN], uint64_t a,
 		    uint64_t b);
 
-/* Appends the record of idea (fields, rank, extras; not the key) to b. */
+/* Appends to b the seal of b's bytes from offset from on, for a value
+ * stored under key (kn bytes). */
+void codec_seal(struct buf *b, size_t from, const void *key, size_t kn);
+
+/* Checks the seal of a value of n bytes stored under key: 0 with *body the
+ * length of the value without its seal, or -FAI_ESTORE when the value is
+ * damaged or belongs to another key. */
+int codec_unseal(const void *p, size_t n, const void *key, size_t kn,
+		 size_t *body);
+
+/* Appends the sealed record of idea (fields, rank, extras; sealed with
+ * idea->key, which is not in the record) to b. */
 void codec_idea_encode(struct buf *b, const struct idea *idea);
 
 /* Decodes n bytes into a new idea with the given key.  Returns 0, or
- * -FAI_ESTORE when the bytes are not a valid record. */
+ * -FAI_ESTORE when the bytes are not a valid record (or its seal does not
+ * match: damaged, or not this key's). */
 int codec_idea_decode(const void *p, size_t n, uint64_t key,
 		      struct idea **out);
+/* The same for a record of schema 1 (format 1, no seal): the upgrade only. */
+int codec_idea_decode_legacy(const void *p, size_t n, uint64_t key,
+			     struct idea **out);
 /* Decodes a record as codec_idea_decode does, into a view: *idea's values
  * point into arena (NUL-terminated copies, overwritten by the next call)
  * instead of being heap strings, so reading many records allocates
@@ -43,12 +60,16 @@ int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
 		    struct buf *arena);
 void codec_idea_view_clear(struct idea *idea);
 
-/* Appends the record of a log entry (everything but seq) to b. */
+/* Appends the sealed record of a log entry (everything but seq, which
+ * seals it) to b. */
 void codec_log_encode(struct buf *b, const struct log_entry *e);
 
 /* Decodes a log record into e (cleared first), with the given seq.
  * Returns 0 or -FAI_ESTORE. */
 int codec_log_decode(const void *p, size_t n, uint64_t seq,
 		     struct log_entry *e);
+/* The same for a record of schema 1: the upgrade only. */
+int codec_log_decode_legacy(const void *p, size_t n, uint64_t seq,
+			    struct log_entry *e);
 
 #endif

@@ -21,7 +21,7 @@
 #include "codec.h"
 #include "internal.h"
 
-#define EXCHANGE_BASE_LEN (SHA256_LEN + 8)
+#define EXCHANGE_BASE_LEN (SHA256_LEN + 8) /* then the seal (codec.h) */
 #define EXCHANGE_BATCH 8192
 
 /* ------------------------------------------------------------ columns */
@@ -116,9 +116,13 @@ static int base_read(struct store_txn *t, uint64_t key,
 {
 	unsigned char k[8];
 	MDB_val v;
+	size_t n;
 	codec_put_u64(k, key);
+	/* A damaged base is no base: the row is judged as never exchanged
+	 * (a conflict when both sides differ), never from wrong bytes. */
 	if (st_get(t, DB_EXCHANGED, k, 8, &v) != 0 ||
-	    v.mv_size != EXCHANGE_BASE_LEN)
+	    codec_unseal(v.mv_data, v.mv_size, k, 8, &n) < 0 ||
+	    n != EXCHANGE_BASE_LEN)
 		return 0;
 	memcpy(hash, v.mv_data, SHA256_LEN);
 	*rev = codec_get_u64((unsigned char *)v.mv_data + SHA256_LEN);
@@ -130,10 +134,16 @@ static int base_write(struct store_txn *t, uint64_t key,
 		      struct fai_err *err)
 {
 	unsigned char k[8], v[EXCHANGE_BASE_LEN];
+	struct buf b;
 	codec_put_u64(k, key);
 	memcpy(v, hash, SHA256_LEN);
 	codec_put_u64(v + SHA256_LEN, rev);
-	return st_put(t, DB_EXCHANGED, k, 8, v, sizeof(v), 0, err);
+	buf_init(&b);
+	buf_add(&b, v, sizeof(v));
+	codec_seal(&b, 0, k, 8);
+	int rc = st_put(t, DB_EXCHANGED, k, 8, b.data, b.len, 0, err);
+	buf_free(&b);
+	return rc;
 }
 
 /* Bases to record after an export, spooled to a temporary file so memory

@@ -1,13 +1,14 @@
 /* internal.h - what the modules of store/ share and nothing else sees:
- * the environment, the write transaction, the named databases and the
- * primitives that read and write them (store.c).  Never included outside
- * store/. */
+ * the environment (env.c), the write transaction, the named databases and
+ * the primitives that read and write them (store.c).  Never included
+ * outside store/. */
 #ifndef FAI_STORE_INTERNAL_H
 #define FAI_STORE_INTERNAL_H
 
 #include <lmdb.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../core/err.h"
 #include "../core/idea.h"
@@ -41,6 +42,13 @@ struct store {
 	MDB_dbi dbi[DB_COUNT];
 	char *path;
 	unsigned flags;
+	int guard;   /* our descriptor on data.mdb, for its locks (env.c) */
+	int shared;  /* a group's store (setgid directory): files 0660 */
+	int backup;  /* a backup file, opened read-only without lock file */
+	int have_ids;
+	dev_t lock_dev, data_dev; /* the files this process opened */
+	ino_t lock_ino, data_ino;
+	char *upgrade_backup; /* the copy made before an upgrade, or NULL */
 	unsigned reads; /* read transactions since the last reader check */
 	uint64_t my_seq; /* seq of the last log entry this process wrote */
 	uint64_t pending_seq; /* ... in the transaction not yet committed */
@@ -60,7 +68,8 @@ struct store_txn {
 	unsigned char rank_known[STAGE_COUNT];
 };
 
-/* Turns an LMDB code into -FAI_ESTORE with a detail, noting a full map. */
+/* Turns an LMDB code into -FAI_ESTORE with a detail (why DAMAGED when LMDB
+ * found a damaged page, -FAI_ENOSPACE for a full disk), noting a full map. */
 int st_fail(struct store_txn *t, int rc, struct fai_err *err, const char *what);
 /* mdb_get on a database; returns the LMDB code. */
 int st_get(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, MDB_val *v);
@@ -68,7 +77,11 @@ int st_get(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, MDB
 int st_put(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, const void *v, size_t vn, unsigned flags, struct fai_err *err);
 /* mdb_del (absent is fine); returns 0 or a negative error. */
 int st_del(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, struct fai_err *err);
-/* Reads a meta value as a heap string, NULL when absent. */
+/* Says the record of db under key (shown as where) is damaged: returns
+ * -FAI_ESTORE, why DAMAGED, field the database's name, value where. */
+int st_damaged(struct fai_err *err, enum store_dbi db, const char *where);
+/* Reads a meta value as a heap string, NULL when absent (checking its
+ * seal). */
 int st_meta_read(struct store_txn *t, const char *key, char **out, struct fai_err *err);
 /* Writes a meta value. */
 int st_meta_write(struct store_txn *t, const char *key, const char *value, struct fai_err *err);
@@ -76,14 +89,19 @@ int st_meta_write(struct store_txn *t, const char *key, const char *value, struc
 int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out, struct fai_err *err);
 /* Writes a meta number. */
 int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v, struct fai_err *err);
+/* Reads the card count of every stage (meta count:<stage>). */
+int st_counts_read(struct store_txn *t, uint64_t counts[STAGE_COUNT], struct fai_err *err);
 /* Adds delta to the card count of a stage. */
 int st_count_add(struct store_txn *t, enum stage st, int delta, struct fai_err *err);
 /* Loads the idea stored under key. */
 int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out, struct fai_err *err);
 /* Writes an idea record under idea->key. */
 int st_idea_store(struct store_txn *t, const struct idea *idea, unsigned flags, struct fai_err *err);
-/* Finds the key of the idea named by a reference or UUID. */
-int st_idea_lookup(struct store_txn *t, const char *what, uint64_t *key, struct fai_err *err);
+/* Finds and loads the idea named by a reference or UUID (*out is the
+ * caller's), checking that the index and the idea agree (why DAMAGED when
+ * they do not, also when nothing is found but the index around is
+ * damaged). */
+int st_idea_fetch(struct store_txn *t, const char *what, struct idea **out, struct fai_err *err);
 /* The rank after the last card of a stage. */
 int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank, struct fai_err *err);
 /* Adds the board-order entry of an idea. */

@@ -18,15 +18,10 @@
 #include "store.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <lmdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../core/config.h"
 #include "../core/isotime.h"
@@ -50,9 +45,35 @@ int st_fail(struct store_txn *t, int rc, struct fai_err *err,
 {
 	if (rc == MDB_MAP_FULL && t)
 		t->map_full = 1;
+	if (rc == ENOSPC || rc == EDQUOT) {
+		fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, NULL,
+			    t ? t->s->path : NULL);
+		fai_err_detail(err, "%s", strerror(rc));
+		return -FAI_ENOSPACE;
+	}
+	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
+	    rc == MDB_INVALID || rc == MDB_BAD_TXN) {
+		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, what, NULL);
+		fai_err_detail(err, "%s", mdb_strerror(rc));
+		return -FAI_ESTORE;
+	}
 	fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
 	fai_err_detail(err, "%s: %s", what, mdb_strerror(rc));
 	return -FAI_ESTORE;
+}
+
+int st_damaged(struct fai_err *err, enum store_dbi db, const char *where)
+{
+	return fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+			   store_db_names[db], where);
+}
+
+/* st_damaged for the record under an integer key (shown "#42"). */
+static int damaged_at(struct fai_err *err, enum store_dbi db, uint64_t key)
+{
+	char where[32];
+	snprintf(where, sizeof(where), "#%llu", (unsigned long long)key);
+	return st_damaged(err, db, where);
 }
 
 static int not_found(const char *what, struct fai_err *err)
@@ -91,44 +112,76 @@ int st_del(struct store_txn *t, enum store_dbi db, const void *k,
 	return 0;
 }
 
-/* Reads a meta value as a heap string (NULL when absent). */
-int st_meta_read(struct store_txn *t, const char *key, char **out,
-		     struct fai_err *err)
+/* Every meta value is sealed but the schema version, which every release
+ * must be able to read (env.c). */
+static int meta_sealed(const char *key)
+{
+	return strcmp(key, "schema") != 0;
+}
+
+/* Finds the meta value of key and checks its seal: 1 and *p, *n (without
+ * the seal) when present, 0 when absent, or a negative error. */
+static int meta_get(struct store_txn *t, const char *key, const char **p,
+		    size_t *n, struct fai_err *err)
 {
 	MDB_val v;
-	int rc = st_get(t, DB_META, key, strlen(key), &v);
-	*out = NULL;
+	size_t kn = strlen(key);
+	int rc = st_get(t, DB_META, key, kn, &v);
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	if (rc)
 		return st_fail(t, rc, err, "meta");
-	*out = xstrndup(v.mv_data, v.mv_size);
-	return 0;
+	*n = v.mv_size;
+	if (!meta_sealed(key))
+		; /* read as it is */
+	else if (codec_unseal(v.mv_data, v.mv_size, key, kn, n) < 0)
+		return st_damaged(err, DB_META, key);
+	*p = v.mv_data;
+	return 1;
+}
+
+/* Reads a meta value as a heap string (NULL when absent). */
+int st_meta_read(struct store_txn *t, const char *key, char **out,
+		     struct fai_err *err)
+{
+	const char *p;
+	size_t n;
+	int rc = meta_get(t, key, &p, &n, err);
+	*out = rc == 1 ? xstrndup(p, n) : NULL;
+	return rc < 0 ? rc : 0;
 }
 
 int st_meta_write(struct store_txn *t, const char *key, const char *value,
 		      struct fai_err *err)
 {
-	return st_put(t, DB_META, key, strlen(key), value, strlen(value), 0, err);
+	struct buf *b = &t->s->enc;
+	size_t kn = strlen(key);
+	buf_reset(b);
+	buf_adds(b, value);
+	if (meta_sealed(key))
+		codec_seal(b, 0, key, kn);
+	return st_put(t, DB_META, key, kn, b->data, b->len, 0, err);
 }
 
 int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out,
 		    struct fai_err *err)
 {
-	MDB_val v;
+	const char *p;
+	size_t n;
 	char num[24];
-	int rc = st_get(t, DB_META, key, strlen(key), &v);
+	int rc = meta_get(t, key, &p, &n, err);
 	*out = 0;
-	if (rc == MDB_NOTFOUND)
-		return 0;
-	if (rc)
-		return st_fail(t, rc, err, "meta");
+	if (rc <= 0)
+		return rc;
 	/* Written by st_meta_set_u64: at most 20 digits. */
-	if (v.mv_size < sizeof(num)) {
-		memcpy(num, v.mv_data, v.mv_size);
-		num[v.mv_size] = '\0';
-		*out = strtoull(num, NULL, 10);
-	}
+	if (n == 0 || n >= sizeof(num))
+		return st_damaged(err, DB_META, key);
+	memcpy(num, p, n);
+	num[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (num[i] < '0' || num[i] > '9')
+			return st_damaged(err, DB_META, key);
+	*out = strtoull(num, NULL, 10);
 	return 0;
 }
 
@@ -169,13 +222,32 @@ int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out,
 				   NULL);
 	if (rc)
 		return st_fail(t, rc, err, "ideas");
-	if (codec_idea_decode(v.mv_data, v.mv_size, key, out) < 0) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
-		fai_err_detail(err, "undecodable idea record %llu",
-			       (unsigned long long)key);
-		return -FAI_ESTORE;
-	}
+	if (codec_idea_decode(v.mv_data, v.mv_size, key, out) < 0)
+		return damaged_at(err, DB_IDEAS, key);
 	return 0;
+}
+
+/* Loads the idea of a board-order entry (stage, rank, key), checking that
+ * the idea is at that stage and rank: a damaged entry is refused rather
+ * than shown as another card. */
+static int order_load(struct store_txn *t, const MDB_val *ok,
+		      struct idea **out, struct fai_err *err)
+{
+	const unsigned char *p = ok->mv_data;
+	char where[48];
+	if (ok->mv_size != CODEC_ORDER_KEY_LEN)
+		return st_damaged(err, DB_ORDER, NULL);
+	int rc = st_idea_load(t, codec_get_u64(p + 9), out, err);
+	if (rc == -FAI_ENOTFOUND || (rc == 0 && ((int)idea_stage(*out) != p[0] ||
+						 (*out)->rank != codec_get_u64(p + 1)))) {
+		if (rc == 0)
+			idea_free(*out);
+		*out = NULL;
+		snprintf(where, sizeof(where), "#%llu",
+			 (unsigned long long)codec_get_u64(p + 9));
+		return st_damaged(err, DB_ORDER, where);
+	}
+	return rc;
 }
 
 /* Writes idea's record under idea->key. */
@@ -207,30 +279,100 @@ static void ref_normalise(const char *in, char *out, size_t size)
 	validate_ref_format(out, size, region, n);
 }
 
-/* Finds the key of the idea named by a reference or a UUID. */
-int st_idea_lookup(struct store_txn *t, const char *what, uint64_t *key,
-		       struct fai_err *err)
+/* Says whether the index entry k -> v of db (by_id or by_ref) names an
+ * idea that names k back. */
+static int index_entry_ok(struct store_txn *t, enum store_dbi db,
+			  const MDB_val *k, const MDB_val *v)
+{
+	struct idea *idea;
+	unsigned char id[UUID_LEN];
+	int ok;
+	if (v->mv_size != 8 ||
+	    st_idea_load(t, codec_get_u64(v->mv_data), &idea, NULL) < 0)
+		return 0;
+	if (db == DB_BY_ID) {
+		ok = k->mv_size == UUID_LEN &&
+		     uuid_parse(idea_get(idea, IDEA_ID), id) == 0 &&
+		     memcmp(id, k->mv_data, UUID_LEN) == 0;
+	} else {
+		const char *ref = idea_get(idea, IDEA_REF);
+		ok = strlen(ref) == k->mv_size &&
+		     memcmp(ref, k->mv_data, k->mv_size) == 0;
+	}
+	idea_free(idea);
+	return ok;
+}
+
+/* After a lookup in db found nothing: 0 when the entries on either side of
+ * where key would be are sound (the idea does not exist), else the index
+ * is damaged (a damaged key sorts where the lost one was). */
+static int index_near_check(struct store_txn *t, enum store_dbi db,
+			    const void *key, size_t kn, struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val k = {kn, (void *)(uintptr_t)key}, v;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
+	if (rc)
+		return st_fail(t, rc, err, store_db_names[db]);
+	int bad = 0;
+	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	if (rc == 0) {
+		bad = !index_entry_ok(t, db, &k, &v);
+		rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+	} else if (rc == MDB_NOTFOUND) {
+		rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	}
+	if (rc == 0)
+		bad |= !index_entry_ok(t, db, &k, &v);
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return st_fail(t, rc, err, store_db_names[db]);
+	return bad ? st_damaged(err, db, NULL) : 0;
+}
+
+/* Finds and loads the idea named by a reference or a UUID, checking that
+ * the index and the idea agree. */
+int st_idea_fetch(struct store_txn *t, const char *what, struct idea **out,
+		  struct fai_err *err)
 {
 	unsigned char id[UUID_LEN];
-	MDB_val v;
+	char ref[32];
+	MDB_val k, v;
+	enum store_dbi db;
 	int rc;
 
+	*out = NULL;
 	if (!what || !*what)
 		return not_found("", err);
 	if (uuid_parse(what, id) == 0) {
-		rc = st_get(t, DB_BY_ID, id, UUID_LEN, &v);
+		db = DB_BY_ID;
+		k.mv_data = id;
+		k.mv_size = UUID_LEN;
 	} else {
-		char ref[32];
+		db = DB_BY_REF;
 		ref_normalise(what, ref, sizeof(ref));
-		rc = st_get(t, DB_BY_REF, ref, strlen(ref), &v);
+		k.mv_data = ref;
+		k.mv_size = strlen(ref);
 	}
-	if (rc == MDB_NOTFOUND)
-		return not_found(what, err);
+	rc = st_get(t, db, k.mv_data, k.mv_size, &v);
+	if (rc == MDB_NOTFOUND) {
+		rc = index_near_check(t, db, k.mv_data, k.mv_size, err);
+		return rc ? rc : not_found(what, err);
+	}
 	if (rc)
-		return st_fail(t, rc, err, "index");
+		return st_fail(t, rc, err, store_db_names[db]);
 	if (v.mv_size != 8)
-		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, "ref", what);
-	*key = codec_get_u64(v.mv_data);
+		return st_damaged(err, db, what);
+	rc = st_idea_load(t, codec_get_u64(v.mv_data), out, err);
+	if (rc == -FAI_ENOTFOUND)
+		return st_damaged(err, db, what);
+	if (rc)
+		return rc;
+	if (!index_entry_ok(t, db, &k, &v)) {
+		idea_free(*out);
+		*out = NULL;
+		return st_damaged(err, db, what);
+	}
 	return 0;
 }
 
@@ -352,12 +494,8 @@ int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
 				   NULL);
 	if (rc)
 		return st_fail(t, rc, err, "log");
-	if (codec_log_decode(v.mv_data, v.mv_size, seq, e) < 0) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
-		fai_err_detail(err, "undecodable log entry %llu",
-			       (unsigned long long)seq);
-		return -FAI_ESTORE;
-	}
+	if (codec_log_decode(v.mv_data, v.mv_size, seq, e) < 0)
+		return damaged_at(err, DB_LOG, seq);
 	return 0;
 }
 
@@ -376,365 +514,6 @@ void st_log_start(struct log_entry *e, const struct store_actor *actor,
 		snprintf(e->ref, sizeof(e->ref), "%s",
 			 idea_get(idea, IDEA_REF));
 		e->revision = idea_revision(idea);
-	}
-}
-
-/* ------------------------------------------------------------ open */
-
-static int env_fail(int rc, struct fai_err *err, const char *path)
-{
-	fai_err_set(err, rc == EACCES ? FAI_EPERM : FAI_ESTORE, FAI_WHY_NONE,
-		    NULL, path);
-	fai_err_detail(err, "%s", mdb_strerror(rc));
-	return rc == EACCES ? -FAI_EPERM : -FAI_ESTORE;
-}
-
-int store_exists(const char *path)
-{
-	char *data = xasprintf("%s/data.mdb", path);
-	int ok = access(data, F_OK) == 0;
-	free(data);
-	return ok;
-}
-
-/* Brings an older store up to STORE_SCHEMA_VERSION, or refuses a newer. */
-static int schema_settle(struct store_txn *t, const char *region,
-			 struct fai_err *err)
-{
-	uint64_t version;
-	int rc = st_meta_u64(t, "schema", &version, err);
-	if (rc)
-		return rc;
-	if (version == 0) { /* a new store */
-		rc = st_meta_set_u64(t, "schema", STORE_SCHEMA_VERSION, err);
-		if (!rc && region && *region)
-			rc = st_meta_write(t, "region", region, err);
-		if (!rc) {
-			char when[ISOTIME_LEN];
-			isotime_format((int64_t)time(NULL), when);
-			rc = st_meta_write(t, "created_at", when, err);
-		}
-		return rc;
-	}
-	if (version > STORE_SCHEMA_VERSION) {
-		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
-		fai_err_detail(err, "%llu > %d", (unsigned long long)version,
-			       STORE_SCHEMA_VERSION);
-		return -FAI_ESCHEMA;
-	}
-	/* Migrations from version N to N+1 go here, in order, each in this
-	 * transaction.  Version 1 is the first schema: nothing to do yet. */
-	return 0;
-}
-
-struct open_arg {
-	const char *region;
-};
-
-static int open_txn(struct store_txn *t, void *arg, struct fai_err *err)
-{
-	struct open_arg *a = arg;
-	for (int i = 0; i < DB_COUNT; i++) {
-		int rc = mdb_dbi_open(t->txn, store_db_names[i], MDB_CREATE,
-				      &t->s->dbi[i]);
-		if (rc)
-			return st_fail(t, rc, err, store_db_names[i]);
-	}
-	return schema_settle(t, a->region, err);
-}
-
-static int open_rdonly(struct store *s, struct fai_err *err)
-{
-	MDB_txn *txn;
-	int rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
-	if (rc)
-		return st_fail(NULL, rc, err, "open");
-	for (int i = 0; i < DB_COUNT; i++) {
-		rc = mdb_dbi_open(txn, store_db_names[i], 0, &s->dbi[i]);
-		if (rc) {
-			mdb_txn_abort(txn);
-			return st_fail(NULL, rc, err, store_db_names[i]);
-		}
-	}
-	struct store_txn t = {.s = s, .txn = txn};
-	uint64_t version;
-	rc = st_meta_u64(&t, "schema", &version, err);
-	if (!rc && version > STORE_SCHEMA_VERSION) {
-		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
-		fai_err_detail(err, "%llu > %d", (unsigned long long)version,
-			       STORE_SCHEMA_VERSION);
-		rc = -FAI_ESCHEMA;
-	} else if (!rc && version < STORE_SCHEMA_VERSION) {
-		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
-		fai_err_detail(err, "read-only store needs migrating");
-		rc = -FAI_ESCHEMA;
-	}
-	if (rc) {
-		mdb_txn_abort(txn);
-		return rc;
-	}
-	/* Only a commit keeps the handles opened in this transaction: an
-	 * abort would close them and every later read fail. */
-	rc = mdb_txn_commit(txn);
-	if (rc)
-		return st_fail(NULL, rc, err, "open");
-	return 0;
-}
-
-/* Refuses a world-writable store directory, and says clearly when the
- * person may not enter it (a shared store of a group they are not in). */
-static int store_access(const char *path, struct fai_err *err)
-{
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	if (st.st_mode & S_IWOTH) {
-		fai_err_set(err, FAI_EPERM, FAI_WHY_WORLD_WRITABLE, "directory",
-			    path);
-		fai_err_detail(err, "chmod o-w %s", path);
-		return -FAI_EPERM;
-	}
-	char *data = xasprintf("%s/data.mdb", path);
-	int denied = access(data, F_OK) != 0 && errno == EACCES;
-	free(data);
-	if (denied) {
-		struct group *g = getgrgid(st.st_gid);
-		fai_err_set(err, FAI_EPERM, FAI_WHY_NO_ACCESS, "group",
-			    g ? g->gr_name : "");
-		fai_err_detail(err, "%s", path);
-		return -FAI_EPERM;
-	}
-	return 0;
-}
-
-int store_share(const char *path, const char *group, struct fai_err *err)
-{
-	static const char *const files[] = {"data.mdb", "lock.mdb"};
-	struct group *g = getgrnam(group);
-	if (!g)
-		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "group",
-				   group);
-	if (mkdir(path, 02770) != 0 && errno != EEXIST)
-		goto fail;
-	/* setgid: files made inside belong to the group whoever makes them */
-	if (chown(path, (uid_t)-1, g->gr_gid) != 0 || chmod(path, 02770) != 0)
-		goto fail;
-	for (size_t i = 0; i < 2; i++) {
-		char *f = xasprintf("%s/%s", path, files[i]);
-		int bad = access(f, F_OK) == 0 &&
-			  (chown(f, (uid_t)-1, g->gr_gid) != 0 ||
-			   chmod(f, 0660) != 0);
-		free(f);
-		if (bad)
-			goto fail;
-	}
-	return 0;
-fail:
-	fai_err_set(err, errno == EPERM || errno == EACCES ? FAI_EPERM : FAI_EIO,
-		    FAI_WHY_NONE, NULL, path);
-	fai_err_detail(err, "%s", strerror(errno));
-	return errno == EPERM || errno == EACCES ? -FAI_EPERM : -FAI_EIO;
-}
-
-/* Creates and opens s->env on s->path with s->flags (and extra LMDB
- * flags); on failure s->env is NULL and err says why. */
-static int env_open(struct store *s, size_t mapsize, unsigned extra,
-		    struct fai_err *err)
-{
-	unsigned flags = extra;
-	if (s->flags & STORE_READONLY)
-		flags |= MDB_RDONLY;
-	if (s->flags & STORE_NOSYNC)
-		flags |= MDB_NOSYNC;
-	int rc = mdb_env_create(&s->env);
-	if (rc) {
-		s->env = NULL;
-		return env_fail(rc, err, s->path);
-	}
-	mdb_env_set_maxdbs(s->env, DB_COUNT + 4);
-	mdb_env_set_mapsize(s->env, mapsize);
-	rc = mdb_env_open(s->env, s->path, flags, 0666);
-	if (rc) {
-		mdb_env_close(s->env);
-		s->env = NULL;
-		return env_fail(rc, err, s->path);
-	}
-	return 0;
-}
-
-int st_reopen(struct store *s, int writemap, struct fai_err *err)
-{
-	size_t mapsize = store_mapsize(s);
-	mdb_env_close(s->env);
-	int rc = env_open(s, mapsize, writemap ? MDB_WRITEMAP : 0, err);
-	if (rc && writemap) /* then at least the store as it was */
-		env_open(s, mapsize, 0, NULL);
-	if (!s->env)
-		return rc;
-	struct open_arg a = {NULL};
-	int orc = store_write(s, open_txn, &a, rc ? NULL : err);
-	return rc ? rc : orc;
-}
-
-int store_open(struct store **out, const char *path, unsigned flags,
-	       const char *region, size_t mapsize, struct fai_err *err)
-{
-	struct store *s;
-	struct stat st;
-	int rc, dead;
-
-	*out = NULL;
-	rc = store_access(path, err);
-	if (rc)
-		return rc;
-	if (stat(path, &st) != 0 || !store_exists(path)) {
-		if (!(flags & STORE_CREATE))
-			return fai_err_set(err, FAI_ENOSTORE, FAI_WHY_NONE,
-					   NULL, path);
-		if (stat(path, &st) != 0 && mkdir(path, 0777) != 0) {
-			fai_err_set(err, errno == EACCES ? FAI_EPERM : FAI_EIO,
-				    FAI_WHY_NONE, NULL, path);
-			fai_err_detail(err, "%s", strerror(errno));
-			return errno == EACCES ? -FAI_EPERM : -FAI_EIO;
-		}
-	} else if ((flags & STORE_CREATE) && (flags & STORE_EXCL)) {
-		return fai_err_set(err, FAI_EEXIST, FAI_WHY_NONE, NULL, path);
-	}
-
-	s = xcalloc(1, sizeof(*s));
-	s->path = xstrdup(path);
-	s->flags = flags;
-	rc = env_open(s, mapsize ? mapsize : STORE_DEFAULT_MAPSIZE, 0, err);
-	if (rc)
-		goto free_store;
-	/* Killed processes leave reader slots that pin old pages. */
-	mdb_reader_check(s->env, &dead);
-
-	if (flags & STORE_READONLY) {
-		rc = open_rdonly(s, err);
-	} else {
-		struct open_arg a = {region};
-		rc = store_write(s, open_txn, &a, err);
-	}
-	if (rc)
-		goto close_env;
-	*out = s;
-	return 0;
-
-close_env:
-	mdb_env_close(s->env);
-	s->env = NULL;
-free_store:
-	free(s->path);
-	free(s);
-	return rc;
-}
-
-void store_close(struct store *s)
-{
-	if (!s)
-		return;
-	mdb_env_close(s->env);
-	buf_free(&s->enc);
-	free(s->path);
-	free(s);
-}
-
-size_t store_mapsize(const struct store *s)
-{
-	MDB_envinfo info;
-	mdb_env_info(s->env, &info);
-	return info.me_mapsize;
-}
-
-uint64_t store_last_txn(struct store *s)
-{
-	MDB_envinfo info;
-	mdb_env_info(s->env, &info);
-	return (uint64_t)info.me_last_txnid;
-}
-
-/* ------------------------------------------------------------ txns */
-
-/* Begins a read transaction, adopting a map grown by another process. */
-int st_rd_begin(struct store *s, struct store_txn *t,
-		    struct fai_err *err)
-{
-	int rc, dead;
-	if (++s->reads >= STORE_READER_CHECK_EVERY) {
-		s->reads = 0;
-		mdb_reader_check(s->env, &dead);
-	}
-	memset(t, 0, sizeof(*t));
-	t->s = s;
-	rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
-	if (rc == MDB_MAP_RESIZED) {
-		mdb_env_set_mapsize(s->env, 0);
-		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
-	}
-	if (rc)
-		return st_fail(NULL, rc, err, "read");
-	return 0;
-}
-
-void st_rd_end(struct store_txn *t)
-{
-	mdb_txn_abort(t->txn);
-}
-
-static int map_grow(struct store *s, struct fai_err *err)
-{
-	size_t cur = store_mapsize(s);
-	if (cur >= STORE_MAX_MAPSIZE)
-		return fai_err_set(err, FAI_ESTORE, FAI_WHY_TOO_LONG, NULL,
-				   NULL);
-	int rc = mdb_env_set_mapsize(s->env, cur * 2);
-	if (rc)
-		return st_fail(NULL, rc, err, "map size");
-	return 0;
-}
-
-int store_write(struct store *s,
-		int (*fn)(struct store_txn *t, void *arg, struct fai_err *err),
-		void *arg, struct fai_err *err)
-{
-	struct store_txn t = {.s = s};
-	int rc;
-
-	if (s->flags & STORE_READONLY)
-		return fai_err_set(err, FAI_EPERM, FAI_WHY_READONLY, NULL,
-				   s->path);
-	for (;;) {
-		t.map_full = 0;
-		t.log_next = 0;
-		memset(t.rank_known, 0, sizeof(t.rank_known));
-		s->pending_seq = s->my_seq;
-		rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
-		if (rc == MDB_MAP_RESIZED) {
-			mdb_env_set_mapsize(s->env, 0);
-			continue;
-		}
-		if (rc)
-			return st_fail(NULL, rc, err, "write");
-		rc = fn(&t, arg, err);
-		if (rc) {
-			mdb_txn_abort(t.txn);
-			if (!t.map_full)
-				return rc;
-		} else {
-			rc = mdb_txn_commit(t.txn);
-			if (rc == 0) {
-				s->my_seq = s->pending_seq;
-				return 0;
-			}
-			if (rc != MDB_MAP_FULL)
-				return st_fail(NULL, rc, err, "commit");
-		}
-		/* The map is full: nothing was written; grow and redo. */
-		fai_err_clear(err);
-		rc = map_grow(s, err);
-		if (rc)
-			return rc;
 	}
 }
 
@@ -839,13 +618,10 @@ int store_idea_find(struct store *s, const char *ref_or_id, struct idea **out,
 		    struct fai_err *err)
 {
 	struct store_txn t;
-	uint64_t key;
 	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = st_idea_lookup(&t, ref_or_id, &key, err);
-	if (!rc)
-		rc = st_idea_load(&t, key, out, err);
+	rc = st_idea_fetch(&t, ref_or_id, out, err);
 	st_rd_end(&t);
 	return rc;
 }
@@ -862,8 +638,8 @@ int store_idea_get(struct store *s, uint64_t key, struct idea **out,
 	return rc;
 }
 
-static int counts_read(struct store_txn *t, uint64_t counts[STAGE_COUNT],
-		       struct fai_err *err)
+int st_counts_read(struct store_txn *t, uint64_t counts[STAGE_COUNT],
+		   struct fai_err *err)
 {
 	for (int i = 0; i < STAGE_COUNT; i++) {
 		char key[40];
@@ -882,7 +658,7 @@ int store_stage_counts(struct store *s, uint64_t counts[STAGE_COUNT],
 	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = counts_read(&t, counts, err);
+	rc = st_counts_read(&t, counts, err);
 	st_rd_end(&t);
 	return rc;
 }
@@ -918,7 +694,7 @@ int store_stage_page(struct store *s, enum stage stage,
 		if (key.mv_size != CODEC_ORDER_KEY_LEN || p[0] != (int)stage)
 			break;
 		struct idea *idea;
-		rc = st_idea_load(&t, codec_get_u64(p + 9), &idea, err);
+		rc = order_load(&t, &key, &idea, err);
 		if (rc)
 			break;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -942,7 +718,7 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char k[CODEC_ORDER_KEY_LEN];
-	uint64_t *keys = NULL;
+	unsigned char *keys = NULL;
 	size_t got = 0;
 	int rc = st_rd_begin(s, &t, err);
 	if (rc)
@@ -964,12 +740,13 @@ int store_stage_page_back(struct store *s, enum stage stage,
 		     : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &key, &val,
 							   MDB_LAST)
 					  : rc;
-	keys = xcalloc(max ? max : 1, sizeof(*keys));
+	keys = xcalloc(max ? max : 1, CODEC_ORDER_KEY_LEN);
 	while (rc == 0 && got < max) {
 		const unsigned char *p = key.mv_data;
 		if (key.mv_size != CODEC_ORDER_KEY_LEN || p[0] != (int)stage)
 			break;
-		keys[got++] = codec_get_u64(p + 9);
+		memcpy(keys + CODEC_ORDER_KEY_LEN * got++, p,
+		       CODEC_ORDER_KEY_LEN);
 		rc = mdb_cursor_get(c, &key, &val, MDB_PREV);
 	}
 	mdb_cursor_close(c);
@@ -980,7 +757,8 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	rc = 0;
 	for (size_t i = got; i-- > 0 && !rc;) {
 		struct idea *idea;
-		rc = st_idea_load(&t, keys[i], &idea, err);
+		MDB_val ok = {CODEC_ORDER_KEY_LEN, keys + CODEC_ORDER_KEY_LEN * i};
+		rc = order_load(&t, &ok, &idea, err);
 		if (rc)
 			break;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -1011,14 +789,7 @@ int store_idea_foreach(struct store *s,
 	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
 	while (rc == 0) {
 		struct idea *idea;
-		if (key.mv_size != CODEC_ORDER_KEY_LEN) {
-			rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL,
-					 "order");
-			break;
-		}
-		rc = st_idea_load(&t, codec_get_u64((unsigned char *)key.mv_data +
-						 9),
-			       &idea, err);
+		rc = order_load(&t, &key, &idea, err);
 		if (rc)
 			break;
 		stop = fn(idea, arg);
@@ -1071,17 +842,22 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 			if (key.mv_size != sizeof(pk) ||
 			    codec_get_u64(key.mv_data) != idea_key)
 				break;
-			rc = st_log_read(&t,
-				      codec_get_u64((unsigned char *)key.mv_data +
-						    8),
-				      &e, err);
+			uint64_t seq =
+				codec_get_u64((unsigned char *)key.mv_data + 8);
+			rc = st_log_read(&t, seq, &e, err);
+			if (rc == -FAI_ENOTFOUND ||
+			    (rc == 0 && e.idea_key != idea_key)) {
+				if (rc == 0)
+					log_entry_clear(&e);
+				rc = damaged_at(err, DB_LOG_IDEA, seq);
+			}
 		} else {
-			if (key.mv_size != 8 ||
-			    codec_log_decode(val.mv_data, val.mv_size,
-					     codec_get_u64(key.mv_data),
-					     &e) < 0)
-				rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
-						 NULL, "log");
+			uint64_t seq = key.mv_size == 8
+					       ? codec_get_u64(key.mv_data)
+					       : 0;
+			if (!seq || codec_log_decode(val.mv_data, val.mv_size,
+						     seq, &e) < 0)
+				rc = damaged_at(err, DB_LOG, seq);
 		}
 		if (rc)
 			break;
@@ -1128,8 +904,15 @@ int store_comments(struct store *s, uint64_t idea_key,
 	while (rc == 0 && key.mv_size == sizeof(pk) &&
 	       codec_get_u64(key.mv_data) == idea_key) {
 		struct log_entry e;
-		rc = st_log_read(&t, codec_get_u64((unsigned char *)key.mv_data + 8),
-			      &e, err);
+		uint64_t seq = codec_get_u64((unsigned char *)key.mv_data + 8);
+		rc = st_log_read(&t, seq, &e, err);
+		if (rc == -FAI_ENOTFOUND ||
+		    (rc == 0 && (e.idea_key != idea_key ||
+				 e.kind != LOG_COMMENT))) {
+			if (rc == 0)
+				log_entry_clear(&e);
+			rc = damaged_at(err, DB_COMMENTS, seq);
+		}
 		if (rc)
 			break;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
@@ -1413,11 +1196,7 @@ static int idea_load_for(struct store_txn *t, const char *ref_or_id,
 			 uint64_t expect_rev, struct idea **out,
 			 struct fai_err *err)
 {
-	uint64_t key;
-	int rc = st_idea_lookup(t, ref_or_id, &key, err);
-	if (rc)
-		return rc;
-	rc = st_idea_load(t, key, out, err);
+	int rc = st_idea_fetch(t, ref_or_id, out, err);
 	if (rc)
 		return rc;
 	rc = st_rev_check(*out, expect_rev, err);
@@ -2138,300 +1917,6 @@ int store_undo(struct store *s, const struct store_actor *actor,
 	return rc;
 }
 
-/* ------------------------------------------------------------ check */
-
-const char *store_problem_text(enum store_problem p)
-{
-	static const char *const text[] = {
-#define STORE_X_TEXT(name, t) t,
-		STORE_PROBLEM_LIST(STORE_X_TEXT)
-#undef STORE_X_TEXT
-	};
-	return (unsigned)p < STORE_PROBLEM_COUNT ? text[p] : "";
-}
-
-struct check {
-	struct store_txn *t;
-	void (*fn)(enum store_problem p, const char *where, const char *detail,
-		   void *arg);
-	void *arg;
-	int problems;
-	uint64_t nkeys;    /* next_key: internal keys are below it */
-	uint64_t *logrev;  /* last revision seen in the log, per key */
-	uint64_t *idearev; /* revision of each existing idea (0: none) */
-};
-
-static void problem(struct check *ck, enum store_problem p, const char *where,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void problem(struct check *ck, enum store_problem p, const char *where,
-		    const char *fmt, ...)
-{
-	char detail[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	ck->problems++;
-	if (ck->fn)
-		ck->fn(p, where, detail, ck->arg);
-}
-
-/* Looks up an index entry and says whether it points at key. */
-static int index_points(struct store_txn *t, enum store_dbi db, const void *k,
-			size_t kn, uint64_t key)
-{
-	MDB_val v;
-	return st_get(t, db, k, kn, &v) == 0 && v.mv_size == 8 &&
-	       codec_get_u64(v.mv_data) == key;
-}
-
-/* Every idea: decodes, is valid, and its indexes point back at it. */
-static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
-		       struct fai_err *err)
-{
-	MDB_cursor *c;
-	MDB_val key, val;
-	struct store_txn *t = ck->t;
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_IDEAS], &c);
-	if (rc)
-		return st_fail(NULL, rc, err, "ideas");
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		struct idea *idea;
-		struct fai_err verr;
-		char where[32];
-		uint64_t k = key.mv_size == 8 ? codec_get_u64(key.mv_data) : 0;
-		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
-		if (!k || k >= ck->nkeys ||
-		    codec_idea_decode(val.mv_data, val.mv_size, k, &idea) < 0) {
-			problem(ck, STORE_PROBLEM_DECODE, where, "ideas");
-			continue;
-		}
-		const char *ref = idea_get(idea, IDEA_REF);
-		fai_err_clear(&verr);
-		if (idea_check(idea, &verr) < 0)
-			problem(ck, STORE_PROBLEM_INVALID, ref, "%s=%s",
-				verr.field, verr.value);
-		unsigned char id[UUID_LEN], ok[CODEC_ORDER_KEY_LEN];
-		if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0 ||
-		    !index_points(t, DB_BY_ID, id, UUID_LEN, k))
-			problem(ck, STORE_PROBLEM_ID_INDEX, ref, "%s",
-				idea_get(idea, IDEA_ID));
-		if (!index_points(t, DB_BY_REF, ref, strlen(ref), k))
-			problem(ck, STORE_PROBLEM_REF_INDEX, ref, "%s", ref);
-		enum stage st = idea_stage(idea);
-		codec_order_key(ok, (int)st, idea->rank, k);
-		MDB_val v;
-		if (st == STAGE_NONE || st_get(t, DB_ORDER, ok, sizeof(ok), &v))
-			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref, "%s",
-				idea_get(idea, IDEA_STAGE));
-		if (st != STAGE_NONE)
-			counts[st]++;
-		ck->idearev[k] = idea_revision(idea);
-		idea_free(idea);
-	}
-	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "ideas");
-}
-
-/* Every index entry points at an idea that names it back. */
-static int check_index(struct check *ck, enum store_dbi db,
-		       struct fai_err *err)
-{
-	MDB_cursor *c;
-	MDB_val key, val;
-	struct store_txn *t = ck->t;
-	enum store_problem p = db == DB_BY_ID    ? STORE_PROBLEM_ID_INDEX
-			       : db == DB_BY_REF ? STORE_PROBLEM_REF_INDEX
-						 : STORE_PROBLEM_ORDER_INDEX;
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
-	if (rc)
-		return st_fail(NULL, rc, err, store_db_names[db]);
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		uint64_t k;
-		const unsigned char *kp = key.mv_data;
-		if (db == DB_ORDER)
-			k = key.mv_size == CODEC_ORDER_KEY_LEN
-				    ? codec_get_u64(kp + 9)
-				    : 0;
-		else
-			k = val.mv_size == 8 ? codec_get_u64(val.mv_data) : 0;
-		char where[40];
-		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
-		if (!k || k >= ck->nkeys || !ck->idearev[k]) {
-			problem(ck, p, where, "%s: no idea",
-				store_db_names[db]);
-			continue;
-		}
-		if (db != DB_ORDER)
-			continue; /* by_id/by_ref: check_ideas saw the pair */
-		struct idea *idea;
-		if (st_idea_load(t, k, &idea, err) < 0) {
-			problem(ck, p, where, "order: unreadable idea");
-			continue;
-		}
-		if ((int)kp[0] != (int)idea_stage(idea) ||
-		    codec_get_u64(kp + 1) != idea->rank)
-			problem(ck, p, idea_get(idea, IDEA_REF),
-				"order: stale entry");
-		idea_free(idea);
-	}
-	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0
-				  : st_fail(NULL, rc, err, store_db_names[db]);
-}
-
-/* The log: revisions of each idea consecutive from 1, per-idea index
- * complete; comments point at live ideas and COMMENT entries. */
-static int check_log(struct check *ck, struct fai_err *err)
-{
-	MDB_cursor *c;
-	MDB_val key, val;
-	struct store_txn *t = ck->t;
-	uint64_t with_idea = 0, indexed = 0;
-	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
-	if (rc)
-		return st_fail(NULL, rc, err, "log");
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		struct log_entry e;
-		char where[32];
-		uint64_t seq = key.mv_size == 8 ? codec_get_u64(key.mv_data) : 0;
-		snprintf(where, sizeof(where), "log %llu",
-			 (unsigned long long)seq);
-		if (codec_log_decode(val.mv_data, val.mv_size, seq, &e) < 0) {
-			problem(ck, STORE_PROBLEM_DECODE, where, "log");
-			continue;
-		}
-		if (e.idea_key) {
-			with_idea++;
-			unsigned char pk[CODEC_PAIR_KEY_LEN];
-			MDB_val v;
-			codec_pair_key(pk, e.idea_key, seq);
-			if (st_get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
-				problem(ck, STORE_PROBLEM_LOG_INDEX, e.ref,
-					"%s", where);
-			if (e.idea_key >= ck->nkeys) {
-				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
-					"%s: unknown idea", where);
-			} else if (e.revision != ck->logrev[e.idea_key] + 1) {
-				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
-					"%s: revision %llu after %llu", where,
-					(unsigned long long)e.revision,
-					(unsigned long long)
-						ck->logrev[e.idea_key]);
-				ck->logrev[e.idea_key] = e.revision;
-			} else {
-				ck->logrev[e.idea_key] = e.revision;
-			}
-		}
-		log_entry_clear(&e);
-	}
-	mdb_cursor_close(c);
-	if (rc != MDB_NOTFOUND)
-		return st_fail(NULL, rc, err, "log");
-
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
-	if (rc)
-		return st_fail(NULL, rc, err, "log_idea");
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT))
-		indexed++;
-	mdb_cursor_close(c);
-	if (indexed != with_idea)
-		problem(ck, STORE_PROBLEM_LOG_INDEX, "log_idea",
-			"%llu entries for %llu", (unsigned long long)indexed,
-			(unsigned long long)with_idea);
-
-	for (uint64_t k = 1; k < ck->nkeys; k++)
-		if (ck->idearev[k] && ck->idearev[k] != ck->logrev[k]) {
-			char where[32];
-			snprintf(where, sizeof(where), "#%llu",
-				 (unsigned long long)k);
-			problem(ck, STORE_PROBLEM_LOG_REVISION, where,
-				"idea at revision %llu, log at %llu",
-				(unsigned long long)ck->idearev[k],
-				(unsigned long long)ck->logrev[k]);
-		}
-
-	rc = mdb_cursor_open(t->txn, t->s->dbi[DB_COMMENTS], &c);
-	if (rc)
-		return st_fail(NULL, rc, err, "comments");
-	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
-	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		struct log_entry e;
-		struct fai_err lerr;
-		uint64_t k = key.mv_size == CODEC_PAIR_KEY_LEN
-				     ? codec_get_u64(key.mv_data)
-				     : 0;
-		uint64_t seq = k ? codec_get_u64((unsigned char *)key.mv_data +
-						 8)
-				 : 0;
-		char where[40];
-		snprintf(where, sizeof(where), "#%llu/%llu",
-			 (unsigned long long)k, (unsigned long long)seq);
-		if (!k || k >= ck->nkeys || !ck->idearev[k] ||
-		    st_log_read(t, seq, &e, &lerr) < 0) {
-			problem(ck, STORE_PROBLEM_COMMENT, where, "comments");
-			continue;
-		}
-		if (e.kind != LOG_COMMENT || e.idea_key != k)
-			problem(ck, STORE_PROBLEM_COMMENT, where, "%s",
-				log_kind_code(e.kind));
-		log_entry_clear(&e);
-	}
-	mdb_cursor_close(c);
-	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "comments");
-}
-
-int store_check(struct store *s,
-		void (*fn)(enum store_problem p, const char *where,
-			   const char *detail, void *arg),
-		void *arg, struct fai_err *err)
-{
-	struct store_txn t;
-	struct check ck;
-	uint64_t counts[STAGE_COUNT] = {0}, kept[STAGE_COUNT];
-	int rc = st_rd_begin(s, &t, err);
-	if (rc)
-		return rc;
-	memset(&ck, 0, sizeof(ck));
-	ck.t = &t;
-	ck.fn = fn;
-	ck.arg = arg;
-	rc = st_meta_u64(&t, "next_key", &ck.nkeys, err);
-	if (rc)
-		goto end;
-	if (ck.nkeys == 0)
-		ck.nkeys = 1;
-	ck.logrev = xcalloc(ck.nkeys, sizeof(*ck.logrev));
-	ck.idearev = xcalloc(ck.nkeys, sizeof(*ck.idearev));
-	rc = check_ideas(&ck, counts, err);
-	if (!rc)
-		rc = check_index(&ck, DB_BY_ID, err);
-	if (!rc)
-		rc = check_index(&ck, DB_BY_REF, err);
-	if (!rc)
-		rc = check_index(&ck, DB_ORDER, err);
-	if (!rc)
-		rc = counts_read(&t, kept, err);
-	for (int i = 0; !rc && i < STAGE_COUNT; i++)
-		if (counts[i] != kept[i])
-			problem(&ck, STORE_PROBLEM_STAGE_COUNT, stage_code(i),
-				"%llu ideas, count says %llu",
-				(unsigned long long)counts[i],
-				(unsigned long long)kept[i]);
-	if (!rc)
-		rc = check_log(&ck, err);
-	free(ck.logrev);
-	free(ck.idearev);
-end:
-	st_rd_end(&t);
-	return rc ? rc : ck.problems;
-}
-
 int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err)
 {
 	struct store_txn t;
@@ -2473,12 +1958,6 @@ int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
 	return rc;
 }
 
-void store_maintain(struct store *s)
-{
-	int dead;
-	mdb_reader_check(s->env, &dead);
-}
-
 int store_stage_count_after(struct store *s, enum stage stage,
 			    const struct store_pos *pos, uint64_t *n,
 			    struct fai_err *err)
@@ -2514,21 +1993,4 @@ int store_stage_count_after(struct store *s, enum stage stage,
 end:
 	st_rd_end(&t);
 	return rc;
-}
-
-int store_reserve(struct store *s, size_t extra, struct fai_err *err)
-{
-	MDB_envinfo info;
-	MDB_stat st;
-	if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
-		return 0;
-	size_t used = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
-	size_t want = used + extra + extra / 4;
-	if (want <= info.me_mapsize)
-		return 0;
-	size_t size = info.me_mapsize;
-	while (size < want && size < STORE_MAX_MAPSIZE)
-		size *= 2;
-	int rc = mdb_env_set_mapsize(s->env, size);
-	return rc ? st_fail(NULL, rc, err, "map size") : 0;
 }

@@ -17,7 +17,7 @@
 #include "../core/log.h"
 #include "../core/stage.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;     /* an open environment */
 struct store_txn; /* a write transaction inside store_write */
@@ -40,13 +40,43 @@ struct store_actor {
 };
 
 /* Opens the store in directory path (created with flags STORE_CREATE; region
- * is then recorded as the store's region, may be NULL).  Clears stale reader
- * slots, migrates an older schema, refuses a newer one (-FAI_ESCHEMA), a
- * missing store (-FAI_ENOSTORE).  mapsize 0 picks the default (grows by
- * itself).  *out is freed with store_close. */
+ * is then recorded as the store's region, may be NULL), or the backup file
+ * path (read-only).  Clears stale reader slots, upgrades an older schema
+ * after a copy of it (store_upgrade_backup), refuses a newer one
+ * (-FAI_ESCHEMA), a missing store (-FAI_ENOSTORE), a data.mdb that is
+ * empty or shorter than it says (-FAI_ESTORE, why TRUNCATED) or damaged
+ * (why DAMAGED), files writable by everyone (-FAI_EPERM, why
+ * WORLD_WRITABLE, DATA_WRITABLE), and a store others use through another
+ * lock file or that is being restored (-FAI_ESTORE, why LOCK_FOREIGN,
+ * RESTORING).  mapsize 0 picks the default (grows by itself).  *out is
+ * freed with store_close. */
 int store_open(struct store **out, const char *path, unsigned flags,
 	       const char *region, size_t mapsize, struct fai_err *err);
 void store_close(struct store *s);
+
+/* The copy of the store store_open made before upgrading it (a path that
+ * lives as long as s), or NULL when it upgraded nothing. */
+const char *store_upgrade_backup(const struct store *s);
+
+/* -FAI_ESTORE (why LOCK_CHANGED, field "lock.mdb" or "data.mdb") when the
+ * store's lock file or data file at its path is no longer the one this
+ * process opened (deleted, replaced, restored): the process must close the
+ * store and open it again.  Every write checks it before committing; an
+ * idle board calls it now and then. */
+int store_identity_check(struct store *s, struct fai_err *err);
+
+/* Writes a compacted, consistent copy of the store (LMDB's copy with
+ * compaction, in one read transaction: boards may stay open) into fd, a new
+ * empty file, and syncs it.  store_open opens the file read-only. */
+int store_backup_fd(struct store *s, int fd, struct fai_err *err);
+
+/* Replaces the data of the store in directory path with the backup file
+ * backup, which must pass store_check: refused with -FAI_ESTORE (why
+ * IN_USE) while any fai process has the store open.  The lock file goes
+ * with the old data, which stays in the directory as *kept (heap, caller
+ * frees). */
+int store_restore(const char *path, const char *backup, char **kept,
+		  struct fai_err *err);
 
 /* Makes directory path (created if absent) a store shared by a Unix group:
  * the group owns it, setgid, mode 2770, and data.mdb and lock.mdb (when
@@ -228,7 +258,7 @@ int store_comments(struct store *s, uint64_t idea_key,
 
 /* X(name, text): inconsistencies store_check can report. */
 #define STORE_PROBLEM_LIST(X)                                                 \
-	X(DECODE, N_("a record cannot be decoded"))                           \
+	X(DECODE, N_("a record is damaged (wrong checksum or layout)"))        \
 	X(ID_INDEX, N_("the id index does not match the idea"))               \
 	X(REF_INDEX, N_("the reference index does not match the idea"))       \
 	X(ORDER_INDEX, N_("the board order does not match the idea"))         \
@@ -236,7 +266,8 @@ int store_comments(struct store *s, uint64_t idea_key,
 	X(LOG_REVISION, N_("the log's revisions are not consecutive"))        \
 	X(LOG_INDEX, N_("the per-idea log index does not match the log"))     \
 	X(COMMENT, N_("a comment belongs to no idea"))                        \
-	X(INVALID, N_("an idea holds an invalid value"))
+	X(INVALID, N_("an idea holds an invalid value"))                      \
+	X(UNREADABLE, N_("a database cannot be read (damaged pages)"))
 
 enum store_problem {
 #define STORE_X_ENUM(name, text) STORE_PROBLEM_##name,

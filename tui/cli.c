@@ -148,6 +148,99 @@ static void print_missing(struct buf *msg, const char *codes)
 	free(copy);
 }
 
+/* The sentences of -FAI_ESTORE: what happened to the store, and the way
+ * out.  value is err->value, display-safe. */
+static void store_message(struct cli *cli, const struct fai_err *err,
+			  const char *value, struct buf *msg)
+{
+	const char *detail = err->detail;
+	switch (err->why) {
+	case FAI_WHY_DAMAGED:
+		if (value[0] && strcmp(err->field, "ideas") == 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: the idea %s fails "
+				  "its check, so fai does not use it"),
+				cli->db, value);
+		else if (value[0] && (strcmp(err->field, "log") == 0 ||
+				      strcmp(err->field, "log_idea") == 0))
+			buf_printf(msg,
+				_("the store at %s is damaged: the log entry %s "
+				  "fails its check, so fai does not use it"),
+				cli->db, value);
+		else if (value[0] && strcmp(err->field, "meta") == 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: its value '%s' "
+				  "fails its check, so fai does not use it"),
+				cli->db, value);
+		else if (err->field[0] && strcmp(err->field, "file") != 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: its index '%s' "
+				  "does not match the ideas"),
+				cli->db, err->field);
+		else
+			buf_printf(msg,
+				_("the store at %s is damaged: %s"),
+				cli->db, detail[0] ? detail : _("it cannot be read"));
+		buf_adds(msg, _(". Nothing was changed. See what is damaged with "
+				"fai check, and restore the last backup with fai "
+				"restore (fai(1), DAMAGED STORE)"));
+		break;
+	case FAI_WHY_TRUNCATED:
+		buf_printf(msg,
+			_("the store at %s is damaged: its file %s is shorter "
+			  "than it says it is (cut, or emptied). Nothing was "
+			  "changed. Restore the last backup with fai restore "
+			  "(fai(1), DAMAGED STORE)"),
+			cli->db, value);
+		break;
+	case FAI_WHY_NOT_FILE:
+		buf_printf(msg,
+			_("the store at %s is damaged: %s is not a regular "
+			  "file. Restore the last backup with fai restore "
+			  "(fai(1), DAMAGED STORE)"),
+			cli->db, value);
+		break;
+	case FAI_WHY_LOCK_CHANGED:
+		buf_printf(msg,
+			_("the store's file %s/%s was deleted or replaced while "
+			  "fai was using it (a careless rm, or a restore by "
+			  "copy): nothing was written. Close every fai using "
+			  "this store, boards included, then start again "
+			  "(fai(1), LOCK FILE)"),
+			cli->db, err->field);
+		break;
+	case FAI_WHY_LOCK_FOREIGN:
+		buf_printf(msg,
+			_("the store at %s is in use by fai processes whose "
+			  "lock file %s/lock.mdb was deleted or replaced: "
+			  "writing now could lose their work, so nothing was "
+			  "done. Close every board and script using this store, "
+			  "then retry (fai(1), LOCK FILE)"),
+			cli->db, cli->db);
+		break;
+	case FAI_WHY_RESTORING:
+		buf_printf(msg,
+			_("the store at %s is being restored from a backup; "
+			  "retry in a moment"),
+			cli->db);
+		break;
+	case FAI_WHY_IN_USE:
+		buf_printf(msg,
+			_("cannot restore the store at %s while fai processes "
+			  "use it: close every board and script using it "
+			  "first"),
+			cli->db);
+		break;
+	default:
+		buf_printf(msg, "%s", _(fai_strerror(FAI_ESTORE)));
+		if (value[0])
+			buf_printf(msg, ": %s", value);
+		if (detail[0])
+			buf_printf(msg, " (%s)", detail);
+		break;
+	}
+}
+
 int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		struct buf *msg)
 {
@@ -221,10 +314,32 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 				value);
 		break;
 	case FAI_ESCHEMA:
+		if (err->why == FAI_WHY_OLD_SCHEMA && strcmp(value, "backup") == 0)
+			buf_printf(msg,
+				_("%s is a backup made by an older fai (schema "
+				  "%s): restore it with fai restore to use it"),
+				cli->db, detail);
+		else if (err->why == FAI_WHY_OLD_SCHEMA)
+			buf_printf(msg,
+				_("the store at %s was written by an older fai "
+				  "(schema %s): open it once without "
+				  "--read-only to upgrade it (a copy of it is "
+				  "kept in its directory first)"),
+				cli->db, detail);
+		else
+			buf_printf(msg,
+				_("the store at %s was written by a newer fai "
+				  "(schema %s); upgrade fai to use it"),
+				cli->db, detail);
+		break;
+	case FAI_ENOSPACE:
 		buf_printf(msg,
-			_("the store at %s was written by a newer fai (schema "
-			  "%s); upgrade fai to use it"),
-			cli->db, detail);
+			_("no space left on the device for %s: nothing was "
+			  "written; free some space and retry"),
+			value[0] ? value : cli->db);
+		break;
+	case FAI_ESTORE:
+		store_message(cli, err, value, msg);
 		break;
 	case FAI_EPERM:
 		if (err->why == FAI_WHY_WORLD_WRITABLE)
@@ -236,6 +351,9 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		else if (err->why == FAI_WHY_READONLY)
 			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
 				   cli->db);
+		else if (err->why == FAI_WHY_DATA_WRITABLE)
+			buf_printf(msg, _("refusing the store at %s: its file %s is writable by every user, so anyone could change or break it; fix it with: %s"),
+				   cli->db, value, detail);
 		else
 			buf_printf(msg, _("permission refused: %s (%s)"), value,
 				   detail[0] ? detail : _(fai_why_text(err->why)));
@@ -1852,6 +1970,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 					 "fai check: %d problems found in %s\n",
 					 (unsigned long)n),
 			n, cli->db);
+		fprintf(stderr, _("fai check: restore the last good backup with fai restore FILE (see fai(1), DAMAGED STORE)\n"));
 		return CLI_STORE;
 	}
 	store_stage_counts(cli->store, counts, &err);

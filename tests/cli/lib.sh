@@ -309,12 +309,15 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # (same structure, different bytes) in the named LMDB database of STORE, as
 # a damaged or foreign store could hold them: what the store's own checks
 # refuse (control characters) can then be tested on display.  TAME and EVIL
-# must have the same length in bytes (record lengths are encoded).
+# must have the same length in bytes (record lengths are encoded).  The
+# records are sealed again (helper_reseal): written so by another program,
+# they are sound records, not damage.
 inject() {
 	_hex() { od -An -v -tx1 | tr -d ' \n'; }
 	_t=$(printf '%s' "$3" | _hex)
 	_e=$(printf '%s' "$4" | _hex)
 	mdb_dump -s "$2" "$1" > "$T/inject.dump" 2> /dev/null &&
 		sed "s/$_t/$_e/" "$T/inject.dump" > "$T/inject.evil" &&
-		mdb_load -s "$2" -f "$T/inject.evil" "$1" 2> /dev/null
+		mdb_load -s "$2" -f "$T/inject.evil" "$1" 2> /dev/null &&
+		"$BUILD/tests/store/helper_reseal" "$1" "$2" > /dev/null
 }

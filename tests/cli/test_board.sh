@@ -576,6 +576,7 @@ eh=$(printf '%s' "$evil" | hex)
 mdb_dump -s ideas "$db" > "$T/ideas.dump" 2> /dev/null
 sed "s/$th/$eh/" "$T/ideas.dump" > "$T/ideas.evil"
 mdb_load -s ideas -f "$T/ideas.evil" "$db" 2> /dev/null
+"$BUILD/tests/store/helper_reseal" "$db" ideas > /dev/null
 check "the hostile title is in the store (fai check sees the invalid value)" \
 	eval '! "$FAI" --db "$db" check > /dev/null 2>&1'
 # The detector works: raw OSC 52 in a pane makes a tmux paste buffer.

@@ -28,6 +28,7 @@
 #include "../../core/idea.h"
 #include "../../core/isotime.h"
 #include "../../core/log.h"
+#include "../../store/codec.h"
 #include "../../core/stage.h"
 #include "../../core/uuid.h"
 #include "../../core/xmalloc.h"
@@ -282,6 +283,7 @@ struct fx_raw {
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
+	int meta; /* the meta database: values are sealed but "schema" */
 };
 
 static inline void fx_raw_begin(struct fx_raw *r, const char *path,
@@ -293,6 +295,7 @@ static inline void fx_raw_begin(struct fx_raw *r, const char *path,
 	assert_int_equal(mdb_env_open(r->env, path, 0, 0644), 0);
 	assert_int_equal(mdb_txn_begin(r->env, NULL, 0, &r->txn), 0);
 	assert_int_equal(mdb_dbi_open(r->txn, db, 0, &r->dbi), 0);
+	r->meta = strcmp(db, "meta") == 0;
 }
 
 static inline void fx_raw_commit(struct fx_raw *r)
@@ -301,21 +304,35 @@ static inline void fx_raw_commit(struct fx_raw *r)
 	mdb_env_close(r->env);
 }
 
+/* Writes a text value, sealed as the store seals it (meta values). */
 static inline void fx_raw_put_text(struct fx_raw *r, const char *k,
 				   const char *v)
 {
+	struct buf b;
+	buf_init(&b);
+	buf_adds(&b, v);
+	if (r->meta && strcmp(k, "schema") != 0)
+		codec_seal(&b, 0, k, strlen(k));
 	MDB_val key = {strlen(k), (void *)(uintptr_t)k};
-	MDB_val val = {strlen(v), (void *)(uintptr_t)v};
+	MDB_val val = {b.len, b.data ? b.data : (char *)(uintptr_t)""};
 	assert_int_equal(mdb_put(r->txn, r->dbi, &key, &val, 0), 0);
+	buf_free(&b);
 }
 
-/* Reads a text value; returns a heap copy or NULL. */
+/* Reads a text value (its seal checked and left out); returns a heap copy
+ * or NULL. */
 static inline char *fx_raw_get_text(struct fx_raw *r, const char *k)
 {
 	MDB_val key = {strlen(k), (void *)(uintptr_t)k}, val;
+	size_t n;
 	if (mdb_get(r->txn, r->dbi, &key, &val))
 		return NULL;
-	return xstrndup(val.mv_data, val.mv_size);
+	n = val.mv_size;
+	if (r->meta && strcmp(k, "schema") != 0)
+		assert_int_equal(codec_unseal(val.mv_data, val.mv_size, k,
+					      strlen(k), &n),
+				 0);
+	return xstrndup(val.mv_data, n);
 }
 
 static inline void fx_raw_del_text(struct fx_raw *r, const char *k)
