@@ -82,7 +82,8 @@ enum fai_error {
 	X(DATE_RANGE, N_("the year must be between 1900 and 2100"))           \
 	X(SIRET_ZERO, N_("not a real SIRET"))                                 \
 	X(NUMBER_RANGE, N_("the number is too large"))                        \
-	X(DATA_WRITABLE, N_("the store's file is writable by every user"))
+	X(DATA_WRITABLE, N_("the store's file is writable by every user"))     \
+	X(NOT_OWNER, N_("another user's file in a directory where only a file's owner may replace it"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,
