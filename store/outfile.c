@@ -4,7 +4,7 @@
  * (dfd): what is checked (no data.mdb or lock.mdb in it, what the name is)
  * is where the file is written, whatever happens to the path's other
  * components meanwhile.  A regular file, existing or not, is written to a
- * temporary file in that directory (".NAME.XXXXXXXXXXXX.tmp", created
+ * temporary file in that directory ("NAME.tmp-XXXXXXXXXXXX", created
  * O_EXCL|O_NOFOLLOW with an unpredictable name) and renamed over the name
  * at commit: rename replaces a directory entry and never follows a link
  * planted there meanwhile.  A pipe or a character device (named directly,
@@ -198,8 +198,8 @@ static int outfile_open_temp(struct outfile *o, unsigned flags,
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		outfile_random(rnd, 12);
 		free(o->tmp);
-		/* Hidden, and short enough whatever the name's length. */
-		o->tmp = xasprintf(".%.100s.%s.tmp", o->base, rnd);
+		/* Beside it, and short enough whatever the name's length. */
+		o->tmp = xasprintf("%.200s.tmp-%s", o->base, rnd);
 		fd = openat(o->dfd, o->tmp,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 				    O_CLOEXEC,

@@ -206,18 +206,18 @@ static void test_reader_never_sees_half_a_file(void **state)
 		fputs("a fairly long line of text, over and over\n", s);
 	fflush(s);
 	/* Written, not committed: the name still holds the old content;
-	 * the new one is in a hidden temporary file beside it. */
+	 * the new one is in a temporary file beside it. */
 	assert_content(at(f, "x.csv"), "old\n");
 	assert_int_equal(entries(f->dir), 2);
 	DIR *d = opendir(f->dir);
 	struct dirent *e;
-	int hidden = 0;
+	int tmp = 0;
 	while ((e = readdir(d)))
-		if (e->d_name[0] == '.' && strstr(e->d_name, "x.csv.") &&
-		    strlen(e->d_name) > 10)
-			hidden++;
+		if (strncmp(e->d_name, "x.csv.tmp-", 10) == 0 &&
+		    strlen(e->d_name) == 10 + 12)
+			tmp++;
 	closedir(d);
-	assert_int_equal(hidden, 1);
+	assert_int_equal(tmp, 1);
 	assert_int_equal(outfile_commit(o, &f->err), 0);
 	char *got = slurp(at(f, "x.csv"));
 	assert_int_equal(strlen(got), 10000 * 42);
