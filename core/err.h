@@ -85,7 +85,8 @@ enum fai_error {
 	X(DATA_WRITABLE, N_("the store's file is writable by every user"))   \
 	X(RESTORING, N_("the store is being restored"))                       \
 	X(IN_USE, N_("the store is in use"))                                  \
-	X(OLD_SCHEMA, N_("written by an older fai"))
+	X(OLD_SCHEMA, N_("written by an older fai"))                          \
+	X(NOT_OWNER, N_("another user's file in a directory where only a file's owner may replace it"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

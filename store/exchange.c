@@ -20,6 +20,7 @@
 #include "../core/xmalloc.h"
 #include "codec.h"
 #include "internal.h"
+#include "outfile.h"
 
 #define EXCHANGE_BASE_LEN (SHA256_LEN + 8) /* then the seal (codec.h) */
 #define EXCHANGE_BATCH 8192
@@ -185,6 +186,15 @@ static int spool_flush(struct store *s, FILE *spool, struct fai_err *err)
 
 /* ------------------------------------------------------------ export */
 
+/* The output could not be written (errno e): a full disk says so. */
+static int export_write_failed(int e, struct fai_err *err)
+{
+	int code = e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE : FAI_EIO;
+	fai_err_set(err, code, FAI_WHY_NONE, "output", NULL);
+	fai_err_detail(err, "%s", strerror(e));
+	return -code;
+}
+
 int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		 struct exchange_stats *st, struct fai_err *err)
 {
@@ -295,18 +305,13 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		o->progress(total, total, o->progress_arg);
 	goto end;
 io:
-	fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "output", NULL);
-	fai_err_detail(err, "%s", strerror(errno ? errno : EIO));
-	rc = -FAI_EIO;
+	rc = export_write_failed(errno ? errno : EIO, err);
 end:
 	if (c)
 		mdb_cursor_close(c);
 	st_rd_end(&t);
-	if (!rc && fflush(f) != 0) {
-		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "output", NULL);
-		fai_err_detail(err, "%s", strerror(errno));
-		rc = -FAI_EIO;
-	}
+	if (!rc && fflush(f) != 0)
+		rc = export_write_failed(errno, err);
 	/* Remember what was sent only once it is all written. */
 	if (!rc && spool)
 		rc = spool_flush(s, spool, err);
@@ -332,7 +337,7 @@ struct import {
 	int id_col, ref_col;
 	int has_extras;
 	struct csvr *r;
-	FILE *rejects;
+	struct outfile *rejects; /* never through a link: outfile.h */
 	struct csvw *rw;
 	char *text; /* the log text of each change: "import FILE" */
 	/* Progress of a reading over the whole job: a bulk import reads the
@@ -521,24 +526,28 @@ static int import_row(struct import *im, const struct csvr_row *row,
 	return is_new ? 0 : idea_check(theirs, err);
 }
 
-/* Writes a rejected row with its reason. */
+/* Writes a rejected row with its reason; on failure err says why (a
+ * rejects file that is a link, or in a store, is refused). */
 static int reject(struct import *im, const struct csvr_row *row,
-		  const struct csvr_row *header, const struct fai_err *why)
+		  const struct csvr_row *header, const struct fai_err *why,
+		  struct fai_err *err)
 {
 	if (!im->o->skip_invalid || !im->o->rejects_path || im->o->dry_run)
 		return 0;
 	if (!im->rejects) {
-		im->rejects = fopen(im->o->rejects_path, "wb");
-		if (!im->rejects)
-			return -FAI_EIO;
-		im->rw = csvw_new(im->rejects, csvr_delimiter(im->r) == ';'
-						       ? CSV_DIALECT_EXCEL_FR
-						       : CSV_DIALECT_RFC4180);
+		int rc = outfile_open(&im->rejects, im->o->rejects_path,
+				      OUTFILE_REGULAR, err);
+		if (rc)
+			return rc;
+		im->rw = csvw_new(outfile_stream(im->rejects),
+				  csvr_delimiter(im->r) == ';'
+					  ? CSV_DIALECT_EXCEL_FR
+					  : CSV_DIALECT_RFC4180);
 		for (size_t i = 0; i < header->n; i++)
 			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);
 		csvw_cell(im->rw, "reason", 6, 0);
 		if (csvw_row_end(im->rw))
-			return -FAI_EIO;
+			goto io;
 	}
 	for (size_t i = 0; i < row->n; i++)
 		csvw_cell(im->rw, row->cells[i], row->lens[i], 0);
@@ -548,7 +557,15 @@ static int reject(struct import *im, const struct csvr_row *row,
 		 fai_why_text(why->why), why->detail[0] ? " — " : "",
 		 why->detail);
 	csvw_cell(im->rw, reason, strlen(reason), 0);
-	return csvw_row_end(im->rw);
+	if (csvw_row_end(im->rw) == 0)
+		return 0;
+io: {
+	int e = errno, rc;
+	rc = fai_err_set(err, e == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
+			 FAI_WHY_NONE, "file", im->o->rejects_path);
+	fai_err_detail(err, "%s", strerror(e));
+	return rc;
+}
 }
 
 /* Applies theirs onto local (an UPDATE or a conflict taken). */
@@ -746,11 +763,9 @@ static int import_one(struct import *im, struct store_txn *t,
 invalid:
 	im->st.invalid++;
 	event(im, IMPORT_EVENT_INVALID, row->line, NULL, &rerr, NULL, 0);
-	if (reject(im, row, header, &rerr) < 0) {
-		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file",
-			    im->o->rejects_path);
-		rc = -FAI_EIO;
-	}
+	int jr = reject(im, row, header, &rerr, err);
+	if (jr < 0)
+		rc = jr;
 out:
 	idea_free(local);
 	idea_free(theirs);
@@ -899,7 +914,7 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	}
 	if (im->rejects) {
 		csvw_free(im->rw);
-		fclose(im->rejects);
+		outfile_abort(im->rejects);
 		im->rejects = NULL;
 		im->rw = NULL;
 	}
@@ -1162,11 +1177,10 @@ out:
 	st->bulk = bulk;
 	if (im.rejects) {
 		csvw_free(im.rw);
-		if (fclose(im.rejects) != 0 && !rc) {
-			fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file",
-				    o->rejects_path);
-			rc = -FAI_EIO;
-		}
+		if (rc)
+			outfile_abort(im.rejects);
+		else
+			rc = outfile_commit(im.rejects, err);
 	}
 	csvr_free(im.r);
 	if (im.spool)

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <pwd.h>
@@ -25,6 +26,7 @@
 #include "../core/utf8.h"
 #include "../core/validate.h"
 #include "../store/exchange.h"
+#include "../store/outfile.h"
 #include "../core/xmalloc.h"
 #include "i18n.h"
 #include "out.h"
@@ -46,6 +48,41 @@ static int mkdir_parents(const char *path)
 	}
 	free(p);
 	return rc;
+}
+
+/* The user name recorded in the log, from the password database or $USER:
+ * display-safe (invalid UTF-8, control characters and bidi controls made
+ * visible), cut to size at a character boundary. */
+static void cli_user_name(char *dst, size_t size, const char *user)
+{
+	struct buf b;
+	buf_init(&b);
+	utf8_safe(&b, user, strlen(user), UTF8_SAFE_ONELINE);
+	size_t n = b.len;
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+			n--; /* not inside a character */
+	}
+	memcpy(dst, b.data, n);
+	dst[n] = '\0';
+	buf_free(&b);
+}
+
+/* The SSH client recorded in the log: the first word of SSH_CONNECTION
+ * ("203.0.113.7 51234 10.0.0.1 22") when it looks like an IPv4 or IPv6
+ * address (hex digits, '.', ':', '%' for a zone, at most 63 bytes), else
+ * nothing: the variable is the environment's, not sshd's, once a shell
+ * runs. */
+static void cli_ssh_client(char *dst, size_t size, const char *ssh)
+{
+	size_t n = ssh ? strcspn(ssh, " ") : 0;
+	dst[0] = '\0';
+	if (n == 0 || n >= size || n > 63 ||
+	    strspn(ssh, "0123456789abcdefABCDEF.:%") != n)
+		return;
+	memcpy(dst, ssh, n);
+	dst[n] = '\0';
 }
 
 void cli_init(struct cli *cli, const char *db)
@@ -70,18 +107,12 @@ void cli_init(struct cli *cli, const char *db)
 	struct passwd *pw = getpwuid(geteuid());
 	const char *user = pw ? pw->pw_name : getenv("USER");
 	if (user && *user)
-		snprintf(cli->user, sizeof(cli->user), "%s", user);
+		cli_user_name(cli->user, sizeof(cli->user), user);
 	else
 		snprintf(cli->user, sizeof(cli->user), "uid%u",
 			 (unsigned)geteuid());
-	const char *ssh = getenv("SSH_CONNECTION");
-	if (ssh && *ssh) {
-		size_t n = strcspn(ssh, " ");
-		if (n >= sizeof(cli->client))
-			n = sizeof(cli->client) - 1;
-		memcpy(cli->client, ssh, n);
-		cli->client[n] = '\0';
-	}
+	cli_ssh_client(cli->client, sizeof(cli->client),
+		       getenv("SSH_CONNECTION"));
 	cli->actor.user = cli->user;
 	cli->actor.client = cli->client[0] ? cli->client : NULL;
 	cli->actor.now = (int64_t)time(NULL);
@@ -106,7 +137,8 @@ static int exit_code(int rc)
 		return CLI_OK;
 	case FAI_EUSAGE:
 		return CLI_USAGE;
-	case FAI_EINVAL:
+	case FAI_EINVAL: /* also a file fai refuses to write: a link, a
+			    directory, a file inside a store */
 	case FAI_ERULE:
 	case FAI_EGATE:
 	case FAI_EEXIST:
@@ -117,6 +149,7 @@ static int exit_code(int rc)
 		return CLI_CONFLICT;
 	case FAI_ENOTFOUND:
 		return CLI_NOTFOUND;
+	case FAI_ENOSPACE: /* the disk, like the store: 5 */
 	default:
 		return CLI_STORE;
 	}
@@ -126,11 +159,11 @@ static int exit_code(int rc)
 static void where(struct cli *cli, const struct fai_err *err)
 {
 	if (err && err->file[0] && err->line)
-		fprintf(stderr, "%s:%ld: ", err->file, err->line);
+		fprintf(stderr, "%s:%ld: ", out_shown(err->file), err->line);
 	else if (err && err->file[0])
-		fprintf(stderr, "%s: ", err->file);
+		fprintf(stderr, "%s: ", out_shown(err->file));
 	else if (cli->file)
-		fprintf(stderr, "%s:%ld: ", cli->file, cli->line);
+		fprintf(stderr, "%s:%ld: ", out_shown(cli->file), cli->line);
 }
 
 /* Appends the missing field codes of a gate as translated labels. */
@@ -154,33 +187,34 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 			  const char *value, struct buf *msg)
 {
 	const char *detail = err->detail;
+	const char *db = out_shown(cli->db);
 	switch (err->why) {
 	case FAI_WHY_DAMAGED:
 		if (value[0] && strcmp(err->field, "ideas") == 0)
 			buf_printf(msg,
 				_("the store at %s is damaged: the idea %s fails "
 				  "its check, so fai does not use it"),
-				cli->db, value);
+				db, value);
 		else if (value[0] && (strcmp(err->field, "log") == 0 ||
 				      strcmp(err->field, "log_idea") == 0))
 			buf_printf(msg,
 				_("the store at %s is damaged: the log entry %s "
 				  "fails its check, so fai does not use it"),
-				cli->db, value);
+				db, value);
 		else if (value[0] && strcmp(err->field, "meta") == 0)
 			buf_printf(msg,
 				_("the store at %s is damaged: its value '%s' "
 				  "fails its check, so fai does not use it"),
-				cli->db, value);
+				db, value);
 		else if (err->field[0] && strcmp(err->field, "file") != 0)
 			buf_printf(msg,
 				_("the store at %s is damaged: its index '%s' "
 				  "does not match the ideas"),
-				cli->db, err->field);
+				db, err->field);
 		else
 			buf_printf(msg,
 				_("the store at %s is damaged: %s"),
-				cli->db, detail[0] ? detail : _("it cannot be read"));
+				db, detail[0] ? detail : _("it cannot be read"));
 		buf_adds(msg, _(". Nothing was changed. See what is damaged with "
 				"fai check, and restore the last backup with fai "
 				"restore (fai(1), DAMAGED STORE)"));
@@ -191,14 +225,14 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 			  "than it says it is (cut, or emptied). Nothing was "
 			  "changed. Restore the last backup with fai restore "
 			  "(fai(1), DAMAGED STORE)"),
-			cli->db, value);
+			db, value);
 		break;
 	case FAI_WHY_NOT_FILE:
 		buf_printf(msg,
 			_("the store at %s is damaged: %s is not a regular "
 			  "file. Restore the last backup with fai restore "
 			  "(fai(1), DAMAGED STORE)"),
-			cli->db, value);
+			db, value);
 		break;
 	case FAI_WHY_LOCK_CHANGED:
 		buf_printf(msg,
@@ -207,7 +241,7 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 			  "copy): nothing was written. Close every fai using "
 			  "this store, boards included, then start again "
 			  "(fai(1), LOCK FILE)"),
-			cli->db, err->field);
+			db, err->field);
 		break;
 	case FAI_WHY_LOCK_FOREIGN:
 		buf_printf(msg,
@@ -216,20 +250,20 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 			  "writing now could lose their work, so nothing was "
 			  "done. Close every board and script using this store, "
 			  "then retry (fai(1), LOCK FILE)"),
-			cli->db, cli->db);
+			db, db);
 		break;
 	case FAI_WHY_RESTORING:
 		buf_printf(msg,
 			_("the store at %s is being restored from a backup; "
 			  "retry in a moment"),
-			cli->db);
+			db);
 		break;
 	case FAI_WHY_IN_USE:
 		buf_printf(msg,
 			_("cannot restore the store at %s while fai processes "
 			  "use it: close every board and script using it "
 			  "first"),
-			cli->db);
+			db);
 		break;
 	default:
 		buf_printf(msg, "%s", _(fai_strerror(FAI_ESTORE)));
@@ -239,6 +273,66 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 			buf_printf(msg, " (%s)", detail);
 		break;
 	}
+}
+
+/* Translated words for what a path is, from outfile's detail. */
+static const char *file_kind(const char *kind)
+{
+	if (strcmp(kind, "directory") == 0)
+		return _("a directory");
+	if (strcmp(kind, "socket") == 0)
+		return _("a socket");
+	if (strcmp(kind, "block-device") == 0)
+		return _("a block device");
+	if (strcmp(kind, "fifo") == 0)
+		return _("a pipe");
+	if (strcmp(kind, "char-device") == 0)
+		return _("a device");
+	return _("something else");
+}
+
+/* The sentence for an error about a file fai reads or writes (field
+ * "file"); returns 0 when it has none for this code and reason.  path is
+ * already display-safe. */
+static int file_message(int code, const struct fai_err *err, const char *path,
+			struct buf *msg)
+{
+	const char *detail = err->detail;
+	switch (code) {
+	case FAI_EINVAL:
+		if (err->why == FAI_WHY_SYMLINK)
+			buf_printf(msg, _("refusing to write %s: it is a symbolic link, and fai never writes through a link (remove it, or choose another name)"),
+				   path);
+		else if (err->why == FAI_WHY_IN_STORE)
+			buf_printf(msg, _("refusing to write %s: it is inside the store directory %s (choose another directory)"),
+				   path, out_shown(detail));
+		else if (err->why == FAI_WHY_NOT_FILE)
+			buf_printf(msg, _("refusing to write %s: it is %s, not a regular file"),
+				   path, file_kind(detail));
+		else
+			return 0;
+		return 1;
+	case FAI_EPERM:
+		if (err->why == FAI_WHY_NOT_OWNER)
+			buf_printf(msg, _("cannot replace %s: it belongs to another user, in a directory where only a file's owner may replace it (sticky); choose another name"),
+				   path);
+		else if (err->why == FAI_WHY_NONE)
+			buf_printf(msg, _("cannot write %s: %s"), path,
+				   out_shown(detail));
+		else
+			return 0;
+		return 1;
+	case FAI_ENOSPACE:
+		buf_printf(msg, _("no space left on the device to write %s; it is as it was (free some space and try again)"),
+			   path);
+		return 1;
+	case FAI_EIO:
+		/* reading or writing: "PATH: what the system said" */
+		buf_printf(msg, "%s: %s", path,
+			   detail[0] ? out_shown(detail) : _(fai_strerror(code)));
+		return 1;
+	}
+	return 0;
 }
 
 int cli_message(struct cli *cli, int rc, const struct fai_err *err,
@@ -253,6 +347,8 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	buf_init(&safe);
 	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
 	value = safe.data ? safe.data : "";
+	if (strcmp(field, "file") == 0 && file_message(code, err, value, msg))
+		goto out;
 	switch (code) {
 	case FAI_EINVAL:
 		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
@@ -318,25 +414,25 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			buf_printf(msg,
 				_("%s is a backup made by an older fai (schema "
 				  "%s): restore it with fai restore to use it"),
-				cli->db, detail);
+				out_shown(cli->db), detail);
 		else if (err->why == FAI_WHY_OLD_SCHEMA)
 			buf_printf(msg,
 				_("the store at %s was written by an older fai "
 				  "(schema %s): open it once without "
 				  "--read-only to upgrade it (a copy of it is "
 				  "kept in its directory first)"),
-				cli->db, detail);
+				out_shown(cli->db), detail);
 		else
 			buf_printf(msg,
 				_("the store at %s was written by a newer fai "
 				  "(schema %s); upgrade fai to use it"),
-				cli->db, detail);
+				out_shown(cli->db), detail);
 		break;
 	case FAI_ENOSPACE:
 		buf_printf(msg,
 			_("no space left on the device for %s: nothing was "
 			  "written; free some space and retry"),
-			value[0] ? value : cli->db);
+			value[0] ? value : out_shown(cli->db));
 		break;
 	case FAI_ESTORE:
 		store_message(cli, err, value, msg);
@@ -347,13 +443,13 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 				   value, detail);
 		else if (err->why == FAI_WHY_NO_ACCESS)
 			buf_printf(msg, _("you may not use the store at %s: it is shared by the Unix group '%s' and you are not in it; ask an administrator (usermod -aG %s %s), then log in again"),
-				   detail, value, value, cli->user);
+				   out_shown(detail), value, value, cli->user);
 		else if (err->why == FAI_WHY_READONLY)
 			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
-				   cli->db);
+				   out_shown(cli->db));
 		else if (err->why == FAI_WHY_DATA_WRITABLE)
 			buf_printf(msg, _("refusing the store at %s: its file %s is writable by every user, so anyone could change or break it; fix it with: %s"),
-				   cli->db, value, detail);
+				   out_shown(cli->db), value, out_shown(detail));
 		else
 			buf_printf(msg, _("permission refused: %s (%s)"), value,
 				   detail[0] ? detail : _(fai_why_text(err->why)));
@@ -366,6 +462,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			buf_printf(msg, " (%s)", detail);
 		break;
 	}
+out:
 	buf_free(&safe);
 	return exit_code(rc);
 }
@@ -442,12 +539,16 @@ static char *user_config_get(const char *key)
 	return found;
 }
 
-/* Sets key in the user's settings, keeping the other lines. */
-static int user_config_set(const char *key, const char *value)
+/* Sets key in the user's settings, keeping the other lines.  The file is
+ * replaced whole (outfile: never through a link, never half written).
+ * Returns 0 or a negative error with err filled. */
+static int user_config_set(const char *key, const char *value,
+			   struct fai_err *err)
 {
 	char *path = user_config_path(), line[512];
+	struct outfile *o = NULL;
 	struct buf out;
-	int done = 0;
+	int done = 0, rc;
 	buf_init(&out);
 	FILE *f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f)) {
@@ -466,19 +567,14 @@ static int user_config_set(const char *key, const char *value)
 	if (!done)
 		buf_printf(&out, "%s = %s\n", key, value);
 	mkdir_parents(path);
-	char *tmp = xasprintf("%s.tmp", path);
-	f = fopen(tmp, "w");
-	int bad = !f || fwrite(out.data, 1, out.len, f) != out.len;
-	if (f && fclose(f) != 0)
-		bad = 1;
-	if (!bad && rename(tmp, path) != 0)
-		bad = 1;
-	if (bad)
-		unlink(tmp);
-	free(tmp);
+	rc = outfile_open(&o, path, OUTFILE_REGULAR, err);
+	if (!rc) {
+		fwrite(out.data, 1, out.len, outfile_stream(o));
+		rc = outfile_commit(o, err);
+	}
 	free(path);
 	buf_free(&out);
-	return bad ? -1 : 0;
+	return rc;
 }
 
 int cli_user_readonly(void)
@@ -632,7 +728,7 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 		rc = store_share(cli->db, group, &err);
 	if (rc == -FAI_ENOTFOUND)
 		fprintf(stderr, _("fai: no Unix group '%s' (create it with: groupadd %s)\n"),
-			group, group);
+			out_shown(group), out_shown(group));
 	if (rc == -FAI_ENOTFOUND)
 		return CLI_NOTFOUND;
 	if (rc)
@@ -642,9 +738,10 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 			group);
 	if (region)
 		fprintf(cli->out, _("Created an empty store at %s (region %s, %s).\n"),
-			cli->db, region, validate_region_name(region));
+			out_shown(cli->db), region, validate_region_name(region));
 	else
-		fprintf(cli->out, _("Created an empty store at %s.\n"), cli->db);
+		fprintf(cli->out, _("Created an empty store at %s.\n"),
+			out_shown(cli->db));
 	return CLI_OK;
 }
 
@@ -936,8 +1033,12 @@ static void idea_json(FILE *f, const struct idea *idea)
 		fprintf(f, "%s\"%s\":", first ? "" : ",", fi->code);
 		first = 0;
 		const char *v = idea_get(idea, i);
-		if ((fi->flags & IDEA_FF_NUMERIC) && *v)
+		if ((fi->flags & IDEA_FF_NUMERIC) && *v &&
+		    strspn(v, "0123456789") == strlen(v) &&
+		    (v[0] != '0' || !v[1]))
 			fputs(v, f);
+		else if ((fi->flags & IDEA_FF_NUMERIC) && *v)
+			out_json(f, v); /* a damaged store: still JSON */
 		else if ((fi->flags & IDEA_FF_NUMERIC) || !*v)
 			fputs("null", f);
 		else
@@ -1342,18 +1443,44 @@ static int cmd_show(struct cli *cli, int argc, char **argv)
 
 /* ------------------------------------------------------------ edit */
 
-/* Writes text to a new file under dir named after ref; returns its heap
- * path, or NULL. */
-static char *file_keep(const char *dir, const char *ref, const char *text,
-		       size_t n)
+/* Where a person's text goes: the editor's file, a version kept. */
+static const char *keep_dir(void)
 {
-	char *path = xasprintf("%s/fai-%s-XXXXXX.txt", dir, ref);
-	int fd = mkstemps(path, 4);
+	const char *d = getenv("TMPDIR");
+	return d && *d ? d : "/tmp";
+}
+
+char *cli_keep_text(const char *ref, const char *what, const char *text,
+		    size_t n)
+{
+	char name[32];
+	size_t k = 0;
+	/* The reference is the store's: only its tame characters make the
+	 * name, so it can neither leave the directory nor surprise. */
+	for (const char *r = ref; *r && k < 16; r++)
+		if ((*r >= '0' && *r <= '9') || (*r >= 'A' && *r <= 'Z') ||
+		    (*r >= 'a' && *r <= 'z') || *r == '-')
+			name[k++] = *r;
+	name[k] = '\0';
+	char *path = xasprintf("%s/fai-%s%s-XXXXXX.txt", keep_dir(), name,
+			       what ? what : "");
+	/* O_CREAT|O_EXCL, mode 0600, whatever the umask: a new file of our
+	 * own, never an existing file or a link planted in its place. */
+	int fd = mkostemps(path, 4, O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		free(path);
 		return NULL;
 	}
-	int ok = write(fd, text, n) == (ssize_t)n;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(fd, text + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	int ok = done == n && fsync(fd) == 0;
 	ok &= close(fd) == 0;
 	if (!ok) {
 		unlink(path);
@@ -1363,15 +1490,26 @@ static char *file_keep(const char *dir, const char *ref, const char *text,
 	return path;
 }
 
-/* Reads a whole file into *out (NUL-terminated heap copy). */
+/* Reads the whole regular file path into *out (NUL-terminated heap copy);
+ * a link or anything but a regular file is not read. */
 static int file_read(const char *path, char **out, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	FILE *f = fdopen(fd, "rb");
 	struct buf b;
 	char chunk[8192];
 	size_t got;
-	if (!f)
+	if (!f) {
+		close(fd);
 		return -1;
+	}
 	buf_init(&b);
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(&b, chunk, got);
@@ -1407,13 +1545,6 @@ static int editor_run(const char *path)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Where a person's text is kept when it cannot be saved. */
-static const char *keep_dir(void)
-{
-	const char *d = getenv("TMPDIR");
-	return d && *d ? d : "/tmp";
 }
 
 /* Reports a message of the editor round trip: into note when the board
@@ -1484,11 +1615,11 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		   (unsigned long long)idea_revision(idea));
 	template_render(&text, idea, header.data);
 	buf_free(&header);
-	path = file_keep(keep_dir(), idea_get(idea, IDEA_REF), text.data,
-			 text.len);
+	path = cli_keep_text(idea_get(idea, IDEA_REF), NULL, text.data,
+			     text.len);
 	if (!path) {
 		edit_say(cli, note, 1, _("cannot write a temporary file in %s\n"),
-			 keep_dir());
+			 out_shown(keep_dir()));
 		buf_free(&text);
 		exit = CLI_STORE;
 		goto out;
@@ -1496,14 +1627,14 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	int st = editor_run(path);
 	if (st != 0) {
 		edit_say(cli, note, 1, _("the editor failed (status %d); your text is kept in %s\n"),
-			 st, path);
+			 st, out_shown(path));
 		buf_free(&text);
 		exit = CLI_INVALID;
 		keep = 1;
 		goto out;
 	}
 	if (file_read(path, &after, &n) < 0) {
-		edit_say(cli, note, 1, _("cannot read %s\n"), path);
+		edit_say(cli, note, 1, _("cannot read %s\n"), out_shown(path));
 		buf_free(&text);
 		exit = CLI_STORE;
 		keep = 1;
@@ -1527,14 +1658,15 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		snprintf(err.file, sizeof(err.file), "%s", path);
 		exit = cli_message(cli, rc, &err, &why);
 		if (note)
-			edit_say(cli, note, 1, "%s:%ld: %s — %s %s", path,
-				 err.line, why.data ? why.data : "",
-				 _("your text is kept in"), path);
+			edit_say(cli, note, 1, "%s:%ld: %s — %s %s",
+				 out_shown(path), err.line,
+				 why.data ? why.data : "",
+				 _("your text is kept in"), out_shown(path));
 		else
 			cli_fail(cli, rc, &err);
 		if (!note)
 			edit_say(cli, note, 1, _("your text is kept in %s; run fai edit again and copy from it what you need\n"),
-				 path);
+				 out_shown(path));
 		keep = 1;
 		buf_free(&why);
 		goto out;
@@ -1548,7 +1680,7 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		if (!note)
 			cli_fail(cli, rc, &err);
 		edit_say(cli, note, 1, _("nothing was saved; your text is kept in %s\n"),
-			 path);
+			 out_shown(path));
 		if (note) {
 			char *kept = buf_steal(note);
 			buf_printf(note, "%s — %s", why.data ? why.data : "",
@@ -1889,10 +2021,10 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
 		const char *v = argv[optind + 1];
 		if (strcmp(v, "yes") && strcmp(v, "no"))
 			return usage_error(cli, "config", _("read-only is yes or no"));
-		if (user_config_set("read-only", v) < 0) {
-			fprintf(stderr, _("fai: cannot write your settings file\n"));
-			return CLI_STORE;
-		}
+		fai_err_clear(&err);
+		rc = user_config_set("read-only", v, &err);
+		if (rc)
+			return cli_fail(cli, rc, &err);
 		return CLI_OK;
 	}
 	if (argc - optind > 2)
@@ -1969,7 +2101,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, ngettext("fai check: %d problem found in %s\n",
 					 "fai check: %d problems found in %s\n",
 					 (unsigned long)n),
-			n, cli->db);
+			n, out_shown(cli->db));
 		fprintf(stderr, _("fai check: restore the last good backup with fai restore FILE (see fai(1), DAMAGED STORE)\n"));
 		return CLI_STORE;
 	}
@@ -1977,7 +2109,7 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 	for (int i = 0; i < STAGE_COUNT; i++)
 		total += counts[i];
 	fprintf(cli->out, _("The store at %s is consistent (%llu ideas).\n"),
-		cli->db, (unsigned long long)total);
+		out_shown(cli->db), (unsigned long long)total);
 	return CLI_OK;
 }
 
@@ -2054,9 +2186,9 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	struct fai_err err;
 	struct progress pg;
 	const char *out = NULL;
-	char *tmp = NULL, *target = NULL;
+	struct outfile *of = NULL;
 	FILE *f = stdout;
-	int c, exit, direct = 0;
+	int c, exit;
 
 	filter_init(&lf, cli->actor.now);
 	memset(&eo, 0, sizeof(eo));
@@ -2087,45 +2219,16 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
-	struct stat ost;
-	if (out && strcmp(out, "-") != 0 && stat(out, &ost) == 0 &&
-	    !S_ISREG(ost.st_mode)) {
-		/* A device or a pipe (/dev/null, a fifo): written to as it is;
-		 * renaming over it would replace it with a plain file. */
-		f = fopen(out, "wb");
-		if (!f) {
-			fprintf(stderr, _("fai: cannot write %s: %s\n"), out,
-				strerror(errno));
-			return CLI_STORE;
-		}
-		direct = 1;
-	} else if (out && strcmp(out, "-") != 0) {
-		/* Atomic: a temporary file beside the target, then rename, so an
-		 * interrupted export never leaves a partial file.  A symbolic
-		 * link is followed: the file it names is replaced, not it. */
-		char *real = realpath(out, NULL);
-		tmp = xasprintf("%s.tmp-XXXXXX", real ? real : out);
-		target = real;
-		int fd = mkstemp(tmp);
-		if (fd >= 0) {
-			/* mkstemp makes 0600: give the file the mode it had, or
-			 * what the umask allows, so a team can read exports. */
-			mode_t um = umask(0);
-			umask(um);
-			fchmod(fd, real && stat(real, &ost) == 0
-					   ? (ost.st_mode & 07777)
-					   : (0666 & ~um));
-		}
-		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-			fprintf(stderr, _("fai: cannot write %s: %s\n"), out,
-				strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(tmp);
-			}
-			free(tmp);
-			return CLI_STORE;
-		}
+	if (out && strcmp(out, "-") != 0) {
+		/* A regular file is written beside and renamed over at the
+		 * end, so an interrupted export leaves no partial file; a pipe
+		 * or a terminal is written as it is; a link, a directory or
+		 * a file inside a store is refused (store/outfile.h). */
+		fai_err_clear(&err);
+		int orc = outfile_open(&of, out, 0, &err);
+		if (orc)
+			return cli_fail(cli, orc, &err);
+		f = outfile_stream(of);
 	}
 	eo.filter = export_filter;
 	eo.filter_arg = &lf;
@@ -2138,27 +2241,29 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	int rc = store_export(cli->store, f, &eo, &st, &err);
 	if (eo.progress)
 		progress_end(&pg);
-	if (tmp) {
-		if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
-		if (fclose(f) != 0 && !rc)
-			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
-		if (!rc && rename(tmp, target ? target : out) != 0)
-			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
-		if (rc)
-			unlink(tmp);
-		free(tmp);
-	} else if (direct && fclose(f) != 0 && !rc) {
-		rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+	if (of && rc) {
+		outfile_abort(of);
+		if (strcmp(err.field, "output") == 0) {
+			/* the export could not write: name the file */
+			char detail[sizeof(err.detail)];
+			memcpy(detail, err.detail, sizeof(detail));
+			fai_err_set(&err, -rc, err.why, "file", out);
+			memcpy(err.detail, detail, sizeof(detail));
+		}
+	} else if (of) {
+		rc = outfile_commit(of, &err);
 	}
-	free(target);
 	if (rc)
 		return cli_fail(cli, rc, &err);
-	if (out && strcmp(out, "-") != 0)
+	struct stat ost, sst;
+	if (out && strcmp(out, "-") != 0 &&
+	    /* -o /dev/stdout: the data went to stdout, say nothing there */
+	    !(stat(out, &ost) == 0 && fstat(fileno(cli->out), &sst) == 0 &&
+	      ost.st_dev == sst.st_dev && ost.st_ino == sst.st_ino))
 		fprintf(cli->out, ngettext("Exported %llu idea to %s.\n",
 					   "Exported %llu ideas to %s.\n",
 					   (unsigned long)st.rows),
-			(unsigned long long)st.rows, out);
+			(unsigned long long)st.rows, out_shown(out));
 	return CLI_OK;
 }
 
@@ -2193,7 +2298,8 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 		struct buf m;
 		buf_init(&m);
 		cli_message(r->cli, -ev->err->code, ev->err, &m);
-		fprintf(stderr, "fai: %s:%ld: ", ev->err->file, ev->line);
+		fprintf(stderr, "fai: %s:%ld: ", out_shown(ev->err->file),
+			ev->line);
 		fprintf(stderr, "%s", m.data ? m.data : "");
 		if (ev->err->detail[0] && ev->err->code == FAI_EINVAL)
 			fprintf(stderr, " (%s)", ev->err->detail);
@@ -2301,20 +2407,24 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		progress_end(&pg);
 	if (rc == -FAI_ENOTFOUND && strcmp(err.field, "file") == 0) {
 		/* The file is missing, not an idea: "fai: FILE: strerror". */
-		fprintf(stderr, "fai: %s: %s\n", path, err.detail);
+		fprintf(stderr, "fai: %s: %s\n", out_shown(path),
+			out_shown(err.detail));
 		exit = CLI_NOTFOUND;
 		goto out;
 	}
-	if (rc && rc != -FAI_ECONFLICT && !(rc == -FAI_EINVAL && st.invalid)) {
+	/* A rejects file fai refuses to write (a link...) is no invalid row. */
+	int file_err = strcmp(err.field, "file") == 0;
+	if (rc && rc != -FAI_ECONFLICT &&
+	    !(rc == -FAI_EINVAL && st.invalid && !file_err)) {
 		exit = cli_fail(cli, rc, &err);
-		if (-rc == FAI_EINVAL && err.detail[0] &&
+		if (-rc == FAI_EINVAL && err.detail[0] && !file_err &&
 		    strcmp(err.field, "header") != 0)
 			fprintf(stderr, "fai: %s\n", err.detail);
 		goto out;
 	}
 	fprintf(cli->out,
 		_("%s: %llu rows: %llu new, %llu updated, %llu unchanged, %llu conflicts, %llu invalid.\n"),
-		path, (unsigned long long)st.rows,
+		out_shown(path), (unsigned long long)st.rows,
 		(unsigned long long)st.added, (unsigned long long)st.updated,
 		(unsigned long long)st.unchanged,
 		(unsigned long long)st.conflicts,
@@ -2335,17 +2445,17 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 			(unsigned long long)st.renumbered);
 	if (rc == -FAI_EINVAL) {
 		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
-			path, (unsigned long long)st.invalid);
+			out_shown(path), (unsigned long long)st.invalid);
 		exit = CLI_INVALID;
 	} else if (rc == -FAI_ECONFLICT) {
 		fprintf(stderr, _("fai: %s: conflicts and --on-conflict fail: nothing was imported\n"),
-			path);
+			out_shown(path));
 		exit = CLI_CONFLICT;
 	} else if (io.dry_run) {
 		fprintf(cli->out, "%s\n", _("Dry run: nothing was written."));
 	} else if (st.invalid && rejects) {
 		fprintf(cli->out, _("Rejected rows, with their reason: %s\n"),
-			rejects);
+			out_shown(rejects));
 	}
 out:
 	for (size_t i = 0; i < rep.nconflicts; i++)

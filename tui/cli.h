@@ -67,6 +67,12 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err);
 int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		       struct buf *note);
 
+/* Writes a person's text to a new file $TMPDIR/fai-REF[what]-XXXXXX.txt
+ * (or /tmp): created O_EXCL|O_NOFOLLOW, mode 0600, never an existing file
+ * or a link.  Returns its heap path (the caller frees it), or NULL. */
+char *cli_keep_text(const char *ref, const char *what, const char *text,
+		    size_t n);
+
 /* Opens the board (ui.c): `fai`, `fai board [--mouse]`. */
 int ui_board_run(struct cli *cli, int argc, char **argv);
 

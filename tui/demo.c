@@ -19,6 +19,7 @@
 #include "../core/isotime.h"
 #include "../core/xmalloc.h"
 #include "i18n.h"
+#include "out.h"
 
 extern const unsigned char fai_demo_data[];
 extern const size_t fai_demo_data_len;
@@ -106,15 +107,15 @@ static int demo_clear(struct cli *cli)
 	free(demo);
 	if (!is_demo) {
 		fprintf(stderr, _("fai: %s holds a store that is not a demo; refusing to overwrite it (use another --db)\n"),
-			cli->db);
+			out_shown(cli->db));
 		return CLI_INVALID;
 	}
 	const char *files[] = {"data.mdb", "lock.mdb"};
 	for (size_t i = 0; i < 2; i++) {
 		char *p = xasprintf("%s/%s", cli->db, files[i]);
 		if (unlink(p) != 0 && errno != ENOENT) {
-			fprintf(stderr, _("fai: cannot remove %s: %s\n"), p,
-				strerror(errno));
+			fprintf(stderr, _("fai: cannot remove %s: %s\n"),
+				out_shown(p), strerror(errno));
 			free(p);
 			return CLI_STORE;
 		}
@@ -140,6 +141,15 @@ int demo_run(struct cli *cli, int argc, char **argv)
 		}
 		fprintf(stderr, _("fai: demo takes no arguments\n"));
 		return CLI_USAGE;
+	}
+	if (cli->readonly) {
+		/* Building a demo removes and writes a store: not under
+		 * --read-only, nor the user's read-only setting. */
+		fai_err_clear(&err);
+		return cli_fail(cli, fai_err_set(&err, FAI_EPERM,
+						 FAI_WHY_READONLY, NULL,
+						 cli->db),
+				&err);
 	}
 	exit = demo_clear(cli);
 	if (exit)
@@ -223,10 +233,10 @@ int demo_run(struct cli *cli, int argc, char **argv)
 		fclose(null);
 	if (exit) {
 		fprintf(stderr, _("fai: the demo could not be built; the store at %s is incomplete\n"),
-			cli->db);
+			out_shown(cli->db));
 		return exit;
 	}
 	fprintf(cli->out, _("Demo store created at %s: %d ideas, %d actions replayed.\n"),
-		cli->db, ideas, actions);
+		out_shown(cli->db), ideas, actions);
 	return CLI_OK;
 }

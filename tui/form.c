@@ -286,18 +286,16 @@ static void form_keep_file(struct app *app, struct form *f)
 		idea_set_raw(mine, form_fields[i], f->lines[i].text.data);
 	buf_init(&text);
 	template_render(&text, mine, _("# Your version, kept when a colleague changed the idea.\n"));
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/fai-%s-mine-XXXXXX.txt",
-			       dir && *dir ? dir : "/tmp",
-			       idea_get(f->orig, IDEA_REF));
-	int fd = mkstemps(path, 4);
-	int ok = fd >= 0 && write(fd, text.data, text.len) == (ssize_t)text.len;
-	if (fd >= 0 && close(fd) != 0)
-		ok = 0;
-	if (ok)
+	/* A new private file, never through a link (see cli_keep_text). */
+	char *path = cli_keep_text(idea_get(f->orig, IDEA_REF), "-mine",
+				   text.data, text.len);
+	if (path)
 		ui_message(app, 0, _("your version is saved in %s"), path);
 	else
-		ui_message(app, 1, _("cannot write %s"), path);
+		ui_message(app, 1, _("cannot write a temporary file in %s"),
+			   getenv("TMPDIR") && *getenv("TMPDIR")
+				   ? getenv("TMPDIR")
+				   : "/tmp");
 	free(path);
 	buf_free(&text);
 	idea_free(mine);

@@ -2,7 +2,8 @@
  *
  * Nothing read from the store reaches the terminal raw: text goes through
  * utf8_safe (controls and bidi overrides become visible placeholders), JSON
- * and TSV escape every control character. */
+ * and TSV escape every control character.  JSON is valid UTF-8 whatever the
+ * bytes held: an invalid byte becomes \ufffd (in TSV, \xNN). */
 #include "out.h"
 
 #include <stdint.h>
@@ -22,6 +23,16 @@ void out_safe(FILE *f, const char *s, int flags)
 	if (b.len)
 		fwrite(b.data, 1, b.len, f);
 	buf_free(&b);
+}
+
+const char *out_shown(const char *s)
+{
+	static struct buf ring[4];
+	static unsigned next;
+	struct buf *b = &ring[next++ % 4];
+	buf_reset(b);
+	utf8_safe(b, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	return b->data && b->len ? b->data : "";
 }
 
 void out_cell(struct buf *b, const char *s, size_t width)
@@ -51,7 +62,9 @@ void out_json(FILE *f, const char *s)
 	while (i < n) {
 		uint32_t cp;
 		int len = utf8_decode(s + i, n - i, &cp);
-		if (cp == '"' || cp == '\\')
+		if (cp == 0xFFFD && len == 1) /* an invalid byte */
+			fputs("\\ufffd", f);
+		else if (cp == '"' || cp == '\\')
 			fprintf(f, "\\%c", (char)cp);
 		else if (cp == '\n')
 			fputs("\\n", f);
@@ -74,7 +87,9 @@ void out_tsv(FILE *f, const char *s)
 	while (i < n) {
 		uint32_t cp;
 		int len = utf8_decode(s + i, n - i, &cp);
-		if (cp == '\\')
+		if (cp == 0xFFFD && len == 1) /* an invalid byte, kept */
+			fprintf(f, "\\x%02x", (unsigned char)s[i]);
+		else if (cp == '\\')
 			fputs("\\\\", f);
 		else if (cp == '\n')
 			fputs("\\n", f);

@@ -13,6 +13,11 @@
 /* Prints s in its display-safe form (utf8_safe flags). */
 void out_safe(FILE *f, const char *s, int flags);
 
+/* Returns the display-safe one-line form of s (NULL gives ""), for a file
+ * or user name in a message: it lives in one of four rotating buffers, so
+ * it stays valid until the fourth next call. */
+const char *out_shown(const char *s);
+
 /* Appends s, display-safe and on one line, cut or padded to exactly width
  * cells. */
 void out_cell(struct buf *b, const char *s, size_t width);

@@ -4,9 +4,12 @@
 # overrides are shown as placeholders, escaped in JSON and TSV.
 #
 # One-line fields (title, move reason...) refuse control characters at input,
-# so ESC and BEL reach the store through the texts that accept them: comments
-# (and the SSH client address of the log).  A U+202E bidi override is
-# a valid character and is accepted in a title.
+# so ESC and BEL reach the store through the texts that accept them: comments.
+# A U+202E bidi override is a valid character and is accepted in a title.
+#
+# What comes from outside the store is made display-safe too: file names in
+# messages, the Unix user name and SSH_CONNECTION recorded in the log (only
+# an address is kept); JSON is valid UTF-8 whatever the store holds.
 . "$(dirname "$0")/lib.sh"
 
 NOW=2026-01-10T10:00:00Z
@@ -139,12 +142,106 @@ check_eq "$got" "Raison ${RLO}inversée" "show json decodes back to the exact re
 run fai log --format json
 check "log json is valid JSON" python3 -m json.tool "$OUT" /dev/null
 clean "log json holds no raw control or bidi byte" "$OUT"
+# SSH_CONNECTION is the environment's: only a first word that looks like
+# an address is recorded, so OSC 52 never reaches the log.
 got=$(python3 -c '
 import json, sys
 for e in json.load(open(sys.argv[1], encoding="utf-8")):
     if e.get("client"):
         sys.stdout.write(e["client"])
         break' "$OUT")
-check_eq "$got" "10.0.0.1${OSC52}" "log json keeps the SSH client's exact text, escaped"
+check_eq "$got" "" "log json records no SSH client whose first word is not an address (it held OSC 52)"
+
+# ---------------------------------------------------------------- from outside
+# SSH_CONNECTION: the address is kept, anything else is not.
+client_of_last() {
+	"$FAI" --db "$db" log --format json | python3 -c '
+import json, sys
+e = json.load(sys.stdin)[-1]
+sys.stdout.write(e.get("client") or "-")'
+}
+run env SSH_CONNECTION="203.0.113.7 51234 10.0.0.2 22" "$FAI" --db "$db" comment "$ref" "IPv4"
+check_eq "$(client_of_last)" "203.0.113.7" "an IPv4 SSH client address is recorded"
+run env SSH_CONNECTION="2001:db8::7 51234 2001:db8::1 22" "$FAI" --db "$db" comment "$ref" "IPv6"
+check_eq "$(client_of_last)" "2001:db8::7" "an IPv6 SSH client address is recorded"
+long=$(printf '1%.0s' $(seq 1 80))
+run env SSH_CONNECTION="$long 1 2 3" "$FAI" --db "$db" comment "$ref" "Trop long"
+check_eq "$(client_of_last)" "-" "an SSH_CONNECTION whose first word is 80 digits long is not recorded"
+run env SSH_CONNECTION="$(printf 'h\303\251te\033[2J 1 2 3')" "$FAI" --db "$db" comment "$ref" "Nom"
+check_eq "$(client_of_last)" "-" "a host name with ESC in SSH_CONNECTION is not recorded"
+
+# File names in messages.
+run fai export -o "$T/export${CLEAR}${RLO}.csv"
+check_rc 0 "an export to a file whose name holds ESC[2J and U+202E works"
+clean "\"Exported ... to FILE\" shows the name display-safe" "$OUT"
+check_out "export␛[2J<U+202E>.csv" "... with ESC as ␛ and U+202E as <U+202E>"
+run fai export -o "$T/no${CLEAR}where/x.csv"
+check_rc 5 "an export into a missing directory whose name holds ESC fails"
+clean "the failure names the path display-safe" "$ERR"
+ln -s "$T/export${CLEAR}${RLO}.csv" "$T/link${OSC52}.csv"
+run fai export -o "$T/link${OSC52}.csv"
+check_rc 2 "an export to a link whose name holds OSC 52 is refused"
+clean "the refusal names the link display-safe" "$ERR"
+printf 'title,region\nBonne idée,84\nMauvaise,99\n' > "$T/in${CLEAR}.csv"
+run fai import "$T/in${CLEAR}.csv"
+check_rc 2 "an import of a file whose name holds ESC, with an invalid row, is refused"
+clean "the invalid row's FILE:LINE and the summary are display-safe (stderr)" "$ERR"
+clean "the import summary is display-safe (stdout)" "$OUT"
+check_err "in␛[2J.csv:3:" "the invalid row is named FILE:LINE with ␛"
+run fai import --skip-invalid "$T/in${CLEAR}.csv"
+check_rc 0 "the same import with --skip-invalid works"
+clean "its summary and the rejects file's name are display-safe" "$OUT"
+run "$FAI" --db "$T/db${CLEAR}${RLO}" list
+check_rc 5 "a --db holding ESC and U+202E: no store"
+clean "the no-store message is display-safe" "$ERR"
+
+# The Unix user name: a user with no passwd entry is named by $USER, which
+# is the environment's; it is recorded display-safe (ESC, invalid UTF-8).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null 2>&1; then
+	U=$(mktemp -d /tmp/fai-display-user.XXXXXX)
+	chmod 755 "$U"
+	udb=$U/store
+	"$FAI" --db "$udb" init --region 84 > /dev/null
+	"$FAI" --db "$udb" add --title "Idée" > /dev/null
+	chown -R 54321:54321 "$udb"
+	ufai=$FAI
+	if ! setpriv --reuid=54321 --regid=54321 --clear-groups test -x "$ufai"; then
+		cp "$FAI" "$U/fai" && chmod 755 "$U/fai"
+		ufai=$U/fai
+	fi
+	run setpriv --reuid=54321 --regid=54321 --clear-groups \
+		env HOME="$U" USER="$(printf 'm\303\251chant\033]52;c;SGVsbG8=\007\377')" \
+		"$ufai" --db "$udb" comment 84-0001 "Par un inconnu"
+	check_rc 0 "a user with no passwd entry and a hostile \$USER comments"
+	run "$FAI" --db "$udb" log
+	clean "log (text) shows the hostile user name display-safe" "$OUT"
+	check_out "méchant␛]52;c;SGVsbG8=␇" "... with ESC and BEL as ␛ and ␇"
+	run "$FAI" --db "$udb" log --format json
+	check "log json with that user is valid UTF-8 JSON" python3 -m json.tool "$OUT" /dev/null
+	clean "log json with that user holds no raw control byte" "$OUT"
+	no_ff() { ! has_byte ff "$1"; }
+	check "log json holds no invalid byte (0xff)" no_ff "$OUT"
+	rm -rf "$U"
+else
+	echo "skip - a hostile Unix user name: not root (setpriv)"
+fi
+
+# JSON is valid UTF-8 whatever the store holds: invalid bytes put into a
+# comment (as a damaged or foreign store could hold them) become \ufffd.
+run fai comment "$ref" "Octets XY fin"
+check_rc 0 "a tame comment to damage"
+check "the comment's XY are swapped for the invalid bytes ff fe in the log" \
+	inject "$db" log "Octets XY fin" "$(printf 'Octets \377\376 fin')"
+run fai log --format json
+check "log json is valid UTF-8 JSON despite the invalid bytes" \
+	python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$OUT"
+check_out 'Octets \ufffd\ufffd fin' "log json shows each invalid byte as \\ufffd"
+run fai show "$ref" --format json
+check "show json is valid UTF-8 JSON despite the invalid bytes" \
+	python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$OUT"
+run fai log --format tsv
+check_out 'Octets \xff\xfe fin' "log tsv shows the invalid bytes as \\xff\\xfe"
+run fai log
+clean "log (text) with the invalid bytes is clean" "$OUT"
 
 finish

@@ -158,4 +158,19 @@ else
 	pass "the writable board wrote (the byte check can tell)"
 fi
 
+# ================================================================ demo
+# --read-only demo once removed and rebuilt a demo store (issue 10).
+demo=$T/demo
+"$FAI" --db "$demo" demo > /dev/null
+snap "$demo"
+lock_ino=$(stat -c %i "$demo/lock.mdb")
+run "$FAI" --read-only --db "$demo" demo
+check_rc_err 5 "read-only: the store at $demo is open for reading only; nothing was changed" \
+	"--read-only demo over a demo store is refused (exit 5), saying so"
+check "--read-only demo: the demo's data.mdb is unchanged, byte for byte" same_as_snap "$demo"
+check_eq "$(stat -c %i "$demo/lock.mdb")" "$lock_ino" "--read-only demo: its lock.mdb is the same file (not removed and made again)"
+run "$FAI" --read-only --db "$T/nodemo" demo
+check_rc_err 5 "read-only" "--read-only demo where there is no store is refused"
+check "... and creates nothing" test ! -e "$T/nodemo"
+
 finish
