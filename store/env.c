@@ -949,6 +949,38 @@ int store_backup_fd(struct store *s, int fd, struct fai_err *err)
 	return 0;
 }
 
+/* Copies the file from into the new file fd and syncs it. */
+static int copy_bytes(const char *from, int fd, struct fai_err *err)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+	if (in < 0)
+		return sys_fail(errno, err, from);
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n == 0)
+			break;
+		if (n < 0) {
+			rc = sys_fail(errno, err, from);
+			break;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
+			if (w < 0) {
+				rc = sys_fail(errno, err, from);
+				break;
+			}
+			off += w;
+		}
+		if (rc)
+			break;
+	}
+	close(in);
+	if (!rc && fsync(fd) != 0)
+		rc = sys_fail(errno, err, from);
+	return rc;
+}
+
 int store_restore(const char *path, const char *backup, char **kept,
 		  struct fai_err *err)
 {
@@ -957,20 +989,26 @@ int store_restore(const char *path, const char *backup, char **kept,
 	char *lock = xasprintf("%s/lock.mdb", path);
 	char *tmp = NULL, *keep = NULL;
 	char when[20];
-	struct stat old;
-	int guard = -1, rc;
+	struct stat old, dir;
+	int guard = -1, fd = -1, rc;
 
 	*kept = NULL;
-	/* The backup must be a whole, consistent store. */
+	/* The backup must be a whole, consistent store, or one an older fai
+	 * made (opening the restored store upgrades it, after a copy). */
 	rc = store_open(&b, backup, 0, NULL, 0, err);
-	if (rc)
-		goto out;
-	rc = store_check(b, NULL, NULL, err);
-	if (rc > 0) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "file", backup);
-		fai_err_detail(err, "%d", rc);
-		rc = -FAI_ESTORE;
+	if (rc == 0) {
+		rc = store_check(b, NULL, NULL, err);
+		if (rc > 0) {
+			fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "file",
+				    backup);
+			fai_err_detail(err, "%d", rc);
+			rc = -FAI_ESTORE;
+		}
+	} else if (rc == -FAI_ESCHEMA && err && err->why == FAI_WHY_OLD_SCHEMA) {
+		fai_err_clear(err);
+		rc = 0;
 	}
+	store_close(b);
 	if (rc)
 		goto out;
 	/* The store must exist and be trusted as any open would. */
@@ -979,11 +1017,12 @@ int store_restore(const char *path, const char *backup, char **kept,
 		rc = store_file_trust(path, "data.mdb", 1, 0, err);
 	if (rc)
 		goto out;
-	if (stat(data, &old) != 0) {
+	if (stat(data, &old) != 0 || stat(path, &dir) != 0) {
 		rc = sys_fail(errno, err, data);
 		goto out;
 	}
-	/* Nobody may use it meanwhile: byte 0 exclusive. */
+	/* Nobody may use it meanwhile: byte 0 exclusive, kept until the new
+	 * data is in place (whoever opens meanwhile is told to retry). */
 	guard = open(data, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (guard < 0) {
 		rc = sys_fail(errno, err, data);
@@ -993,24 +1032,24 @@ int store_restore(const char *path, const char *backup, char **kept,
 		rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_IN_USE, NULL, path);
 		goto out;
 	}
-	/* A copy of the backup beside data.mdb, then renamed over it: the
-	 * data as it was stays in the directory under a dated name. */
-	struct store pretend;
-	memset(&pretend, 0, sizeof(pretend));
-	pretend.shared = (stat(path, &old) == 0 && (old.st_mode & S_ISGID));
+	/* A copy of the backup beside data.mdb, with its owner, group and
+	 * mode, then renamed over it; the data as it was stays in the
+	 * directory under a dated name. */
 	tmp = xasprintf("%s/.restore-%ld", path, (long)getpid());
 	unlink(tmp);
-	mode_t um = umask(store_umask(&pretend));
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0666);
-	umask(um);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0) {
 		rc = sys_fail(errno, err, tmp);
 		goto out;
 	}
-	rc = store_backup_fd(b, fd, err);
+	rc = copy_bytes(backup, fd, err);
+	if (!rc && ((fchown(fd, old.st_uid, old.st_gid) != 0 && errno != EPERM) ||
+		    fchmod(fd, old.st_mode & 07777) != 0))
+		rc = sys_fail(errno, err, tmp);
 	if (close(fd) != 0 && !rc)
 		rc = sys_fail(errno, err, tmp);
+	fd = -1;
 	if (rc)
 		goto unlink_tmp;
 	stamp((int64_t)time(NULL), when);
@@ -1019,8 +1058,7 @@ int store_restore(const char *path, const char *backup, char **kept,
 		rc = sys_fail(errno, err, keep);
 		goto unlink_tmp;
 	}
-	/* No lock.mdb of the old data may serve the new: remove it first;
-	 * anyone opening meanwhile finds byte 0 held and waits for us. */
+	/* No lock.mdb of the old data may serve the new: it goes first. */
 	if (unlink(lock) != 0 && errno != ENOENT) {
 		rc = sys_fail(errno, err, lock);
 		goto unlink_keep;
@@ -1044,7 +1082,6 @@ unlink_tmp:
 out:
 	if (guard >= 0)
 		close(guard);
-	store_close(b);
 	free(keep);
 	free(tmp);
 	free(lock);

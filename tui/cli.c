@@ -480,7 +480,7 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 }
 
 /* Prints a usage error for a command and returns CLI_USAGE. */
-static int usage_error(struct cli *cli, const char *cmd, const char *what)
+int cli_usage_error(struct cli *cli, const char *cmd, const char *what)
 {
 	fputs("fai: ", stderr);
 	where(cli, NULL);
@@ -657,12 +657,12 @@ static int split_set(char *arg, const char **value)
 }
 
 /* Handles an unknown option or a missing argument from getopt_long. */
-static int bad_option(struct cli *cli, const char *cmd, char **argv)
+int cli_bad_option(struct cli *cli, const char *cmd, char **argv)
 {
 	char msg[256];
 	snprintf(msg, sizeof(msg), _("unknown option or missing value: %s"),
 		 argv[optind - 1]);
-	return usage_error(cli, cmd, msg);
+	return cli_usage_error(cli, cmd, msg);
 }
 
 /* ------------------------------------------------------------ help */
@@ -676,7 +676,7 @@ struct command {
 
 static const struct command *command_find(const char *name);
 
-static int help_for(const char *name)
+int cli_help_for(const char *name)
 {
 	const struct command *c = command_find(name);
 	if (!c)
@@ -706,12 +706,12 @@ static int cmd_init(struct cli *cli, int argc, char **argv)
 		else if (c == OPT_SHARED)
 			group = optarg;
 		else if (c == OPT_HELP)
-			return help_for("init");
+			return cli_help_for("init");
 		else
-			return bad_option(cli, "init", argv);
+			return cli_bad_option(cli, "init", argv);
 	}
 	if (optind < argc)
-		return usage_error(cli, "init", _("too many arguments"));
+		return cli_usage_error(cli, "init", _("too many arguments"));
 	fai_err_clear(&err);
 	if (region && validate_region(region, &err) < 0)
 		return cli_fail(cli, -FAI_EINVAL, &err);
@@ -759,7 +759,7 @@ static int cmd_add(struct cli *cli, int argc, char **argv)
 		const char *value = optarg;
 		int f;
 		if (c == OPT_HELP) {
-			exit = help_for("add");
+			exit = cli_help_for("add");
 			goto out;
 		} else if (c == OPT_TAG || c == OPT_PARTNER) {
 			rc = idea_list_add(idea,
@@ -768,7 +768,7 @@ static int cmd_add(struct cli *cli, int argc, char **argv)
 		} else if (c == OPT_SET) {
 			f = split_set(optarg, &value);
 			if (f < 0) {
-				exit = usage_error(cli, "add",
+				exit = cli_usage_error(cli, "add",
 						   _("--set wants FIELD=VALUE with a known field"));
 				goto out;
 			}
@@ -776,7 +776,7 @@ static int cmd_add(struct cli *cli, int argc, char **argv)
 		} else if (c >= OPT_FIELD && c < OPT_FIELD + IDEA_FIELD_COUNT) {
 			rc = idea_set(idea, c - OPT_FIELD, value, 0, &err);
 		} else {
-			exit = bad_option(cli, "add", argv);
+			exit = cli_bad_option(cli, "add", argv);
 			goto out;
 		}
 	}
@@ -785,7 +785,7 @@ static int cmd_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (optind < argc) {
-		exit = usage_error(cli, "add", _("unexpected argument (values go after options such as --title)"));
+		exit = cli_usage_error(cli, "add", _("unexpected argument (values go after options such as --title)"));
 		goto out;
 	}
 	exit = cli_store_open(cli);
@@ -798,7 +798,7 @@ static int cmd_add(struct cli *cli, int argc, char **argv)
 			idea_set_raw(idea, IDEA_REGION, region);
 	}
 	if (!idea_get(idea, IDEA_TITLE)[0] || !idea_get(idea, IDEA_REGION)[0]) {
-		exit = usage_error(cli, "add",
+		exit = cli_usage_error(cli, "add",
 				   !idea_get(idea, IDEA_TITLE)[0]
 					   ? _("--title is required")
 					   : _("--region is required (this store has no default region)"));
@@ -1109,16 +1109,16 @@ static int cmd_list(struct cli *cli, int argc, char **argv)
 		case OPT_FORMAT:
 			format = parse_format(optarg, 1);
 			if (format < 0)
-				return usage_error(cli, "list", _("--format is table, tsv or json"));
+				return cli_usage_error(cli, "list", _("--format is table, tsv or json"));
 			break;
 		case OPT_HELP:
-			return help_for("list");
+			return cli_help_for("list");
 		default:
-			return bad_option(cli, "list", argv);
+			return cli_bad_option(cli, "list", argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error(cli, "list", _("too many arguments"));
+		return cli_usage_error(cli, "list", _("too many arguments"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -1155,7 +1155,7 @@ static int filter_option(struct cli *cli, const char *cmd, int c,
 	case OPT_STAGE:
 		lf->stage = stage_parse(arg);
 		if (lf->stage == STAGE_NONE)
-			return -usage_error(cli, cmd, _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+			return -cli_usage_error(cli, cmd, _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
 		return 0;
 	case OPT_FIELD + IDEA_REGION:
 		lf->region = arg;
@@ -1175,7 +1175,7 @@ static int filter_option(struct cli *cli, const char *cmd, int c,
 	case OPT_STALE:
 		lf->stale_days = strtol(arg, &end, 10);
 		if (*end || end == arg || lf->stale_days < 0)
-			return -usage_error(cli, cmd, _("--stale wants a number of days"));
+			return -cli_usage_error(cli, cmd, _("--stale wants a number of days"));
 		return 0;
 	}
 	return 1;
@@ -1394,15 +1394,15 @@ static int cmd_show(struct cli *cli, int argc, char **argv)
 		if (c == OPT_FORMAT) {
 			format = parse_format(optarg, 0);
 			if (format != FORMAT_TEXT && format != FORMAT_JSON)
-				return usage_error(cli, "show", _("--format is text or json"));
+				return cli_usage_error(cli, "show", _("--format is text or json"));
 		} else if (c == OPT_HELP) {
-			return help_for("show");
+			return cli_help_for("show");
 		} else {
-			return bad_option(cli, "show", argv);
+			return cli_bad_option(cli, "show", argv);
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error(cli, "show", _("give one reference, e.g. 84-0042"));
+		return cli_usage_error(cli, "show", _("give one reference, e.g. 84-0042"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -1592,7 +1592,7 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	int exit = CLI_OK, keep = 0, rc;
 
 	if (cli->replay)
-		return usage_error(cli, "edit", _("--set is required here"));
+		return cli_usage_error(cli, "edit", _("--set is required here"));
 	fai_err_clear(&err);
 	rc = store_idea_find(cli->store, ref, &idea, &err);
 	if (rc)
@@ -1723,7 +1723,7 @@ static int cmd_edit(struct cli *cli, int argc, char **argv)
 		case OPT_SET:
 			f = split_set(optarg, &value);
 			if (f < 0) {
-				exit = usage_error(cli, "edit", _("--set wants FIELD=VALUE with a known field"));
+				exit = cli_usage_error(cli, "edit", _("--set wants FIELD=VALUE with a known field"));
 				goto out;
 			}
 			sets = xrealloc(sets, (nsets + 1) * sizeof(*sets));
@@ -1732,20 +1732,20 @@ static int cmd_edit(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_EXPECT:
 			if (parse_rev(optarg, &expect) < 0) {
-				exit = usage_error(cli, "edit", _("--expect-rev wants a revision number"));
+				exit = cli_usage_error(cli, "edit", _("--expect-rev wants a revision number"));
 				goto out;
 			}
 			break;
 		case OPT_HELP:
-			exit = help_for("edit");
+			exit = cli_help_for("edit");
 			goto out;
 		default:
-			exit = bad_option(cli, "edit", argv);
+			exit = cli_bad_option(cli, "edit", argv);
 			goto out;
 		}
 	}
 	if (argc - optind != 1) {
-		exit = usage_error(cli, "edit", _("give one reference, e.g. 84-0042"));
+		exit = cli_usage_error(cli, "edit", _("give one reference, e.g. 84-0042"));
 		goto out;
 	}
 	exit = cli_store_open(cli);
@@ -1794,22 +1794,22 @@ static int cmd_move(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_EXPECT:
 			if (parse_rev(optarg, &expect) < 0)
-				return usage_error(cli, "move", _("--expect-rev wants a revision number"));
+				return cli_usage_error(cli, "move", _("--expect-rev wants a revision number"));
 			break;
 		case OPT_FORCE:
 			force = 1;
 			break;
 		case OPT_HELP:
-			return help_for("move");
+			return cli_help_for("move");
 		default:
-			return bad_option(cli, "move", argv);
+			return cli_bad_option(cli, "move", argv);
 		}
 	}
 	if (argc - optind != 2)
-		return usage_error(cli, "move", _("give a reference and a stage, e.g. 84-0042 concept"));
+		return cli_usage_error(cli, "move", _("give a reference and a stage, e.g. 84-0042 concept"));
 	enum stage to = stage_parse(argv[optind + 1]);
 	if (to == STAGE_NONE)
-		return usage_error(cli, "move", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+		return cli_usage_error(cli, "move", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -1839,15 +1839,15 @@ static int cmd_comment(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_EXPECT) {
 			if (parse_rev(optarg, &expect) < 0)
-				return usage_error(cli, "comment", _("--expect-rev wants a revision number"));
+				return cli_usage_error(cli, "comment", _("--expect-rev wants a revision number"));
 		} else if (c == OPT_HELP) {
-			return help_for("comment");
+			return cli_help_for("comment");
 		} else {
-			return bad_option(cli, "comment", argv);
+			return cli_bad_option(cli, "comment", argv);
 		}
 	}
 	if (argc - optind != 2)
-		return usage_error(cli, "comment", _("give a reference and the text in quotes"));
+		return cli_usage_error(cli, "comment", _("give a reference and the text in quotes"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -1915,19 +1915,19 @@ static int cmd_log(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_SINCE) {
 			if (isotime_parse(optarg, &since) < 0)
-				return usage_error(cli, "log", _("--since wants a date such as 2026-11-01"));
+				return cli_usage_error(cli, "log", _("--since wants a date such as 2026-11-01"));
 		} else if (c == OPT_FORMAT) {
 			r.format = parse_format(optarg, 0);
 			if (r.format < 0)
-				return usage_error(cli, "log", _("--format is text, tsv or json"));
+				return cli_usage_error(cli, "log", _("--format is text, tsv or json"));
 		} else if (c == OPT_HELP) {
-			return help_for("log");
+			return cli_help_for("log");
 		} else {
-			return bad_option(cli, "log", argv);
+			return cli_bad_option(cli, "log", argv);
 		}
 	}
 	if (argc - optind > 1)
-		return usage_error(cli, "log", _("too many arguments"));
+		return cli_usage_error(cli, "log", _("too many arguments"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -1964,11 +1964,11 @@ static int cmd_undo(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP)
-			return help_for("undo");
-		return bad_option(cli, "undo", argv);
+			return cli_help_for("undo");
+		return cli_bad_option(cli, "undo", argv);
 	}
 	if (optind < argc)
-		return usage_error(cli, "undo", _("too many arguments"));
+		return cli_usage_error(cli, "undo", _("too many arguments"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -2002,25 +2002,25 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP)
-			return help_for("config");
+			return cli_help_for("config");
 		if (c == OPT_USER) {
 			user = 1;
 			continue;
 		}
-		return bad_option(cli, "config", argv);
+		return cli_bad_option(cli, "config", argv);
 	}
 	if (user) {
 		/* Settings of this Unix user, whatever the store. */
 		if (argc - optind < 1 || argc - optind > 2 ||
 		    strcmp(argv[optind], "read-only") != 0)
-			return usage_error(cli, "config", _("--user knows one key: read-only (yes or no)"));
+			return cli_usage_error(cli, "config", _("--user knows one key: read-only (yes or no)"));
 		if (argc - optind == 1) {
 			fprintf(cli->out, "%s\n", cli_user_readonly() ? "yes" : "no");
 			return CLI_OK;
 		}
 		const char *v = argv[optind + 1];
 		if (strcmp(v, "yes") && strcmp(v, "no"))
-			return usage_error(cli, "config", _("read-only is yes or no"));
+			return cli_usage_error(cli, "config", _("read-only is yes or no"));
 		fai_err_clear(&err);
 		rc = user_config_set("read-only", v, &err);
 		if (rc)
@@ -2028,7 +2028,7 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (argc - optind > 2)
-		return usage_error(cli, "config", _("give a key and maybe a value, e.g. wip.concept 12"));
+		return cli_usage_error(cli, "config", _("give a key and maybe a value, e.g. wip.concept 12"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -2085,11 +2085,11 @@ static int cmd_check(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP)
-			return help_for("check");
-		return bad_option(cli, "check", argv);
+			return cli_help_for("check");
+		return cli_bad_option(cli, "check", argv);
 	}
 	if (optind < argc)
-		return usage_error(cli, "check", _("too many arguments"));
+		return cli_usage_error(cli, "check", _("too many arguments"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -2207,15 +2207,15 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "excel-fr") == 0)
 				eo.dialect = CSV_DIALECT_EXCEL_FR;
 			else
-				return usage_error(cli, "export", _("--dialect is rfc4180 or excel-fr"));
+				return cli_usage_error(cli, "export", _("--dialect is rfc4180 or excel-fr"));
 		} else if (c == OPT_HELP) {
-			return help_for("export");
+			return cli_help_for("export");
 		} else {
-			return bad_option(cli, "export", argv);
+			return cli_bad_option(cli, "export", argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error(cli, "export", _("too many arguments (the file goes after -o)"));
+		return cli_usage_error(cli, "export", _("too many arguments (the file goes after -o)"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -2376,16 +2376,16 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "fail") == 0)
 				io.on_conflict = IMPORT_FAIL;
 			else
-				return usage_error(cli, "import", _("--on-conflict is keep-local, take-theirs or fail"));
+				return cli_usage_error(cli, "import", _("--on-conflict is keep-local, take-theirs or fail"));
 			break;
 		case OPT_HELP:
-			return help_for("import");
+			return cli_help_for("import");
 		default:
-			return bad_option(cli, "import", argv);
+			return cli_bad_option(cli, "import", argv);
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error(cli, "import", _("give one CSV file"));
+		return cli_usage_error(cli, "import", _("give one CSV file"));
 	const char *path = argv[optind];
 	exit = cli_store_open(cli);
 	if (exit)
@@ -2505,6 +2505,10 @@ static const struct command commands[] = {
 	{"import", cmd_import,
 	 N_("import FILE [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--verbose]"),
 	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) and merges it by id, in one transaction: invalid rows stop it unless --skip-invalid (they go to FILE.rejects.csv).")},
+	{"backup", cmd_backup, N_("backup [-o DIR]"),
+	 N_("Writes a compacted, checked copy of the store into DIR (the current directory by default), named after the store and the time (UTC): STORE-YYYY-MM-DD-HHMMSS.mdb.  Boards may stay open.  fai --db BACKUP check|list|show|export read it.")},
+	{"restore", cmd_restore, N_("restore BACKUP"),
+	 N_("Puts the data of a backup in place of the store's, once every board and script using the store is closed.  The data it replaces stays in the store's directory as before-restore-…mdb; the old lock file goes.")},
 	{"review", cmd_review, N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] [--format text|markdown|csv]"), N_("The weekly pipeline review, from the activity log: ideas per stage against the limits, new ideas, moves, launches, stale ideas, the funnel, time in stage, the cumulative flow of 12 weeks, and figures by facilitator and by region (see docs/review.md).")},
 	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
 };
@@ -2536,7 +2540,7 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	(void)cli;
 	if (argc > 1 && command_find(argv[1]))
-		return help_for(argv[1]);
+		return cli_help_for(argv[1]);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* `fai help typo` must not pass for help on a command. */
 		fputs("fai: ", stderr);

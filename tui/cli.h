@@ -48,6 +48,19 @@ int cli_run(struct cli *cli, int argc, char **argv);
 /* Prints the general usage to f. */
 void cli_usage(FILE *f);
 
+/* Prints the usage of command name and its summary; returns CLI_OK (or
+ * CLI_USAGE for an unknown command). */
+int cli_help_for(const char *name);
+/* Says cmd got an unknown option or a missing value (argv[optind - 1]);
+ * returns CLI_USAGE. */
+int cli_bad_option(struct cli *cli, const char *cmd, char **argv);
+/* Prints "fai: CMD: WHAT" and where to find help; returns CLI_USAGE. */
+int cli_usage_error(struct cli *cli, const char *cmd, const char *what);
+
+/* `fai backup` and `fai restore` (cmd_backup.c). */
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+
 /* Opens cli->store if needed; on failure prints why and returns an exit
  * code, else 0. */
 int cli_store_open(struct cli *cli);

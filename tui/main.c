@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fatal.h"
 #include "i18n.h"
 
 #ifndef FAI_VERSION
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 		}
 	}
 	cli_init(&cli, db);
+	/* A damaged store must never kill fai by a signal. */
+	fatal_init(cli.db);
 	cli.readonly = readonly || cli_user_readonly();
 	if (i == argc) {
 		/* No command: the board, the product's face. */

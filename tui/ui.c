@@ -13,12 +13,16 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
 
 #include "../core/utf8.h"
+#include "fatal.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -725,6 +729,54 @@ static void ui_colors(struct app *app)
 	init_pair(PAIR_DIM, COLOR_BLUE, -1);
 }
 
+/* The terminal as curses found it, and the bytes that give it back, for
+ * the fatal-signal handler (fatal.h). */
+static void ui_fatal_tty(const struct termios *saved)
+{
+	static const char *const caps[] = {"rmcup", "sgr0", "cnorm"};
+	char reset[128] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(*caps); i++) {
+		const char *v = tigetstr(caps[i]);
+		size_t l = v && v != (char *)-1 ? strlen(v) : 0;
+		if (l && n + l < sizeof(reset)) {
+			memcpy(reset + n, v, l);
+			n += l;
+		}
+	}
+	reset[n] = '\0';
+	fatal_tty(1, saved, reset);
+}
+
+/* The store's lock file or data file was deleted or replaced under the
+ * board (store_identity_check): a write now could be lost, so the board
+ * closes the store and opens it again; when it cannot (others still use
+ * the old lock file), it stops and says why. */
+static void ui_store_lost(struct app *app)
+{
+	struct cli *cli = app->cli;
+	struct fai_err err;
+	fai_err_clear(&err);
+	store_close(cli->store);
+	cli->store = NULL;
+	int rc = store_open(&cli->store, cli->db,
+			    cli->readonly ? STORE_READONLY : 0, NULL, 0, &err);
+	if (rc) {
+		cli->store = NULL;
+		app->lost_rc = rc;
+		app->lost_err = err;
+		app->quit = 1;
+		return;
+	}
+	app->txn = store_last_txn(cli->store);
+	app->nundo = app->nredo = 0;
+	ui_message(app, 1, "%s",
+		   _("the store's lock file was deleted or replaced while the "
+		     "board was open: the board opened the store again; look "
+		     "at your last change, it may not have been saved"));
+	ui_changed(app);
+}
+
 /* Reads one key as an int (see UI_FN); returns -1 on the poll timeout. */
 static int ui_getkey(void)
 {
@@ -774,11 +826,15 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	cli->board = 1;
 	app.utf8 = utf8;
 	app.mouse = mouse;
+	struct termios saved;
+	int have_tty = tcgetattr(1, &saved) == 0;
 	if (!newterm(NULL, stdout, stdin)) {
 		fprintf(stderr, _("fai: cannot use this terminal (TERM=%s)\n"),
 			getenv("TERM") ? getenv("TERM") : "");
 		return CLI_USAGE;
 	}
+	if (have_tty)
+		ui_fatal_tty(&saved);
 	raw();
 	noecho();
 	nonl();
@@ -804,6 +860,10 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			/* Now and then, free the slots of dead readers. */
 			if (++idle % 60 == 0)
 				store_maintain(cli->store);
+			if (store_identity_check(cli->store, NULL) != 0) {
+				ui_store_lost(&app);
+				continue;
+			}
 			uint64_t txn = store_last_txn(cli->store);
 			if (txn != app.txn) {
 				ui_other_note(&app);
@@ -843,5 +903,8 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	while (app.depth > 0)
 		ui_pop(&app);
 	endwin();
+	fatal_tty_clear();
+	if (app.lost_rc)
+		return cli_fail(cli, app.lost_rc, &app.lost_err);
 	return CLI_OK;
 }

@@ -67,6 +67,8 @@ struct app {
 	void *board; /* the board's state, for screens that act on it */
 	char other[256]; /* the last change made by someone else */
 	int64_t other_at;
+	int lost_rc; /* the store could not be opened again (ui_store_lost) */
+	struct fai_err lost_err;
 };
 
 /* `fai board [--mouse]` and `fai` without a command: the board. */
