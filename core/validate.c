@@ -1,7 +1,8 @@
 /* validate.c - checks of the French administrative codes an idea carries:
  * the 18 INSEE region codes (2016) and their names, département and commune
- * codes, SIRET numbers (Luhn, with La Poste's exception) and the short
- * references "RR-NNNN" built from a region code and a number. */
+ * codes, SIRET numbers (Luhn, with La Poste's exception, never a SIREN or a
+ * NIC of zeros) and the short references "RR-NNNN" built from a region code
+ * and a number. */
 #include "validate.h"
 
 #include <stdio.h>
@@ -151,6 +152,11 @@ validate_siret(const char *s, struct fai_err *err)
 		if (!validate_digit(s[i]))
 			return fai_err_set(err, FAI_EINVAL,
 					   FAI_WHY_SIRET_FORMAT, "siret", s);
+	/* No company has the SIREN 000000000 and no establishment the NIC
+	 * 00000, yet 00000000000000 passes Luhn: a placeholder, not a SIRET. */
+	if (strncmp(s, "000000000", 9) == 0 || strcmp(s + 9, "00000") == 0)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_ZERO,
+				   "siret", s);
 	/* Luhn: from the right, every second digit doubled. */
 	for (i = 13; i >= 0; i--) {
 		d = s[i] - '0';

@@ -21,8 +21,10 @@ const char *validate_region_name(const char *code);
  * two or three characters are a valid département (2A/2B communes: 2A004). */
 int validate_territory(const char *s, struct fai_err *err);
 
-/* Exactly 14 digits passing Luhn; SIRETs of La Poste (SIREN 356000000) are
- * valid when the sum of their digits is a multiple of 5. */
+/* Exactly 14 digits (why SIRET_FORMAT) whose SIREN (first nine) and NIC
+ * (last five) are not all zeros (why SIRET_ZERO), passing Luhn (why
+ * SIRET_CHECK); SIRETs of La Poste (SIREN 356000000) are valid when the sum
+ * of their digits is a multiple of 5. */
 int validate_siret(const char *s, struct fai_err *err);
 
 /* A reference: a region code, '-', at least four digits ("84-0042"). */

@@ -337,6 +337,9 @@ test_set_codes(void **state)
 	set_bad(idea, IDEA_SIRET, "1234", FAI_WHY_SIRET_FORMAT);
 	set_bad(idea, IDEA_SIRET, "732-829-320-00074", FAI_WHY_SIRET_FORMAT);
 	set_bad(idea, IDEA_SIRET, "\xC2\xA0", FAI_WHY_SIRET_FORMAT);
+	/* Passes Luhn, but no establishment has a SIREN or a NIC of zeros. */
+	set_bad(idea, IDEA_SIRET, "000 000 000 00000", FAI_WHY_SIRET_ZERO);
+	set_bad(idea, IDEA_SIRET, "732 829 305 00000", FAI_WHY_SIRET_ZERO);
 	set_ok(idea, IDEA_SIRET, "", "");
 
 	set_ok(idea, IDEA_LAUNCH_DATE, "2024-02-29", "2024-02-29");

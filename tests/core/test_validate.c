@@ -148,7 +148,6 @@ test_siret(void **state)
 		"35600000000048", /* La Poste, Luhn-valid too */
 		"35600000049837", /* La Poste: digit sum 45, not Luhn */
 		"35600000049832", /* La Poste: digit sum 40, not Luhn */
-		"00000000000000",
 	};
 	static const char *const bad_check[] = {
 		"73282932000075",
@@ -184,6 +183,36 @@ test_siret(void **state)
 			fail_msg("accepted %s", bad_format[i]);
 		assert_int_equal(err.why, FAI_WHY_SIRET_FORMAT);
 	}
+}
+
+/* 00000000000000 passes Luhn, and so do a SIREN of zeros with some NICs and
+ * real SIRENs with the NIC 00000: none is a real establishment. */
+static void
+test_siret_zero_siren_or_nic_refused(void **state)
+{
+	static const char *const zero[] = {
+		"00000000000000", /* both */
+		"00000000000018", /* SIREN 000000000, Luhn-valid */
+		"00000000000026",
+		"73282930500000", /* NIC 00000, Luhn-valid */
+		"73282932900000",
+		"35600000000000", /* La Poste's SIREN, NIC 00000 */
+	};
+	struct fai_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
+		fai_err_clear(&err);
+		if (validate_siret(zero[i], &err) != -FAI_EINVAL)
+			fail_msg("accepted %s", zero[i]);
+		assert_int_equal(err.why, FAI_WHY_SIRET_ZERO);
+		assert_string_equal(err.field, "siret");
+		assert_string_equal(err.value, zero[i]);
+	}
+	/* Zeros inside either part are fine. */
+	assert_int_equal(validate_siret("35600000000048", NULL), 0);
+	assert_int_equal(validate_siret("10000000000008", NULL), 0);
 }
 
 static void
@@ -244,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_territory_good),
 		cmocka_unit_test(test_territory_bad),
 		cmocka_unit_test(test_siret),
+		cmocka_unit_test(test_siret_zero_siren_or_nic_refused),
 		cmocka_unit_test(test_ref),
 		cmocka_unit_test(test_ref_format),
 	};
