@@ -44,9 +44,12 @@ int review_load_config(struct store *s, struct review_params *p,
 	int rc = store_config_get(s, "stale.days", &v, err);
 	if (rc)
 		return rc;
-	p->stale_days = v ? strtol(v, NULL, 10) : 30;
-	if (p->stale_days < 1)
-		p->stale_days = 30;
+	uint64_t n;
+	/* Checked when set; a damaged store's value falls back to the
+	 * default rather than saturate. */
+	p->stale_days = 30;
+	if (v && validate_number(v, 1, CLI_NUMBER_MAX, &n, NULL) == 0)
+		p->stale_days = (long)n;
 	free(v);
 	for (int st = 0; st < STAGE_COUNT; st++) {
 		snprintf(key, sizeof(key), "wip.%s", stage_code(st));
@@ -54,7 +57,9 @@ int review_load_config(struct store *s, struct review_params *p,
 		rc = store_config_get(s, key, &v, err);
 		if (rc)
 			return rc;
-		p->wip[st] = v ? strtoull(v, NULL, 10) : 0;
+		p->wip[st] = 0;
+		if (v && validate_number(v, 0, CLI_NUMBER_MAX, &n, NULL) == 0)
+			p->wip[st] = n;
 		free(v);
 	}
 	return 0;
@@ -1315,7 +1320,9 @@ void review_print(FILE *f, const struct review *r, enum review_format fmt,
 
 static int review_usage(const char *what)
 {
-	fprintf(stderr, "fai: review: %s\n", what);
+	fputs("fai: review: ", stderr);
+	out_safe(stderr, what, UTF8_SAFE_ONELINE);
+	fputc('\n', stderr);
 	fprintf(stderr, _("Try 'fai %s --help'.\n"), "review");
 	return CLI_USAGE;
 }
@@ -1396,8 +1403,8 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	p.end = now;
 	p.start = now - 7 * (int64_t)REVIEW_DAY;
 	if (since) {
-		if (isotime_parse(since, &t) < 0)
-			return review_usage(_("--since wants a date such as 2026-11-01"));
+		if (cli_arg_time(cli, "review", "--since", since, &t))
+			return CLI_USAGE;
 		if (t >= now)
 			return review_usage(_("--since must be in the past"));
 		p.start = t;
@@ -1405,6 +1412,9 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	if (week) {
 		if (isotime_parse_week(week, &t) < 0)
 			return review_usage(_("--week wants an ISO week such as 2026-W09"));
+		if (isotime_check_range(t) < 0)
+			return cli_arg_refused(cli, "review", "--week", week,
+					       FAI_WHY_DATE_RANGE);
 		if (t >= now)
 			return review_usage(_("--week must not be in the future"));
 		p.start = t;
