@@ -80,7 +80,9 @@ static int load_entry(const struct log_entry *e, void *arg)
 int review_load(struct store *s, const struct review_params *p, int64_t now,
 		struct review **out, struct fai_err *err)
 {
-	struct review *r = review_new(p);
+	struct review_params q = *p;
+	q.now = now; /* a period that ends now takes in this very second */
+	struct review *r = review_new(&q);
 	/* Ideas first: the filters are judged on their current values. */
 	int rc = store_idea_foreach(s, load_idea, r, err);
 	if (!rc)

@@ -482,4 +482,31 @@ done
 run env FAI_NOW=2026-03-05T10:00:00Z "$FAI" --db "$sdb" review --format markdown
 check_out 'Zone \*test\* \| \[lien\](x)' "markdown: special characters escaped"
 
+# ------------------------------------------------------------ same second
+# An action made in the second the review is asked for is in the period:
+# the log counts whole seconds, so with FAI_NOW equal to the action's time
+# (a card moved on the board, then r) the move was left out of [.., now).
+sdb=$(mkstore second 84)
+T0=2026-03-05T10:00:00Z
+sref=$(env FAI_NOW=$T0 "$FAI" --db "$sdb" add --title "Garage" --territory 69123 --need "Besoin")
+env FAI_NOW=$T0 "$FAI" --db "$sdb" move "$sref" concept > /dev/null
+run env FAI_NOW=$T0 "$FAI" --db "$sdb" review --format csv
+check_rc 0 "review at the very second of a move"
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$sref")" "1 1" "a move made in the second now is in the moves"
+check_eq "$(csv_get new_ideas "$sref" title)" "Garage" "an idea added in the second now is new"
+check_eq "$(csv_get review period_end value)" "$T0" "the period still ends now"
+run env FAI_NOW=$T0 "$FAI" --db "$sdb" review
+check_out "Need → Concept, 2026-03-05" "text: the move of this very second is listed"
+# A week that ended before now excludes its own end: a move at Monday
+# 00:00:00 belongs to the week that starts then.
+mref=$(env FAI_NOW=2026-03-08T10:00:00Z "$FAI" --db "$sdb" add --title "Minuit" --territory 69123 --need "Besoin")
+env FAI_NOW=2026-03-09T00:00:00Z "$FAI" --db "$sdb" move "$mref" concept > /dev/null
+run env FAI_NOW=2026-03-10T09:00:00Z "$FAI" --db "$sdb" review --week 2026-W10 --format csv
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$sref")" "1 1" "--week 2026-W10: the move at its end (Monday 00:00) is not in it"
+run env FAI_NOW=2026-03-10T09:00:00Z "$FAI" --db "$sdb" review --week 2026-W11 --format csv
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$mref")" "1 1" "--week 2026-W11: the move at its start is in it"
+
 finish
