@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/exchange.h"
 #include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
@@ -1083,14 +1084,18 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 
 /* ------------------------------------------------------------ csv */
 
-/* A text cell: display-safe (line breaks kept), quoted as needed. */
+/* A text cell: display-safe (line breaks kept), quoted as needed, and
+ * guarded as export's excel-fr guards it: a cell a spreadsheet would take
+ * for a formula (= + - @ TAB CR first, after any quotes) gets a leading '. */
 static void csv_text(struct csvw *w, const char *s)
 {
 	struct buf safe;
 	buf_init(&safe);
+	buf_addc(&safe, '\''); /* kept only when the cell needs it */
 	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
 	buf_adds(&safe, "");
-	csvw_cell(w, safe.data, safe.len, 1);
+	int guard = exchange_needs_guard(safe.data + 1, safe.len - 1);
+	csvw_cell(w, safe.data + !guard, safe.len - !guard, 1);
 	buf_free(&safe);
 }
 

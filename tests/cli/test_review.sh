@@ -509,4 +509,37 @@ run env FAI_NOW=2026-03-10T09:00:00Z "$FAI" --db "$sdb" review --week 2026-W11 -
 cp "$OUT" "$T/review.csv"
 check_eq "$(moves_by ref '*') $(moves_by ref "$mref")" "1 1" "--week 2026-W11: the move at its start is in it"
 
+# ------------------------------------------------------------ formula guard
+# review --format csv guards a cell a spreadsheet would take for a formula
+# (= + - @ TAB CR first) with a leading ', as export --dialect excel-fr
+# does: opened in Excel or LibreOffice, the review runs nothing.
+gdb=$(mkstore guard 84)
+for t in '=HYPERLINK("http://x";"y")' '@SUM(A1)' '+33 6 12 34 56 78' \
+	'-2 emplois' "'=déjà gardé" 'Sans formule'; do
+	env FAI_NOW=2026-03-04T10:00:00Z "$FAI" --db "$gdb" add --title "$t" \
+		--facilitator '=cmd|/c calc' > /dev/null
+done
+run env FAI_NOW=2026-03-05T10:00:00Z "$FAI" --db "$gdb" review --format csv
+check_rc 0 "review --format csv with formula-like titles"
+cp "$OUT" "$T/review.csv"
+check_eq "$(csv_get new_ideas 84-0001 title)" "'=HYPERLINK(\"http://x\";\"y\")" \
+	"=HYPERLINK(...) gets a leading '"
+check_eq "$(csv_get new_ideas 84-0002 title)" "'@SUM(A1)" "@SUM(A1) gets a leading '"
+check_eq "$(csv_get new_ideas 84-0003 title)" "'+33 6 12 34 56 78" "+33... gets a leading '"
+check_eq "$(csv_get new_ideas 84-0004 title)" "'-2 emplois" "-2 emplois gets a leading '"
+check_eq "$(csv_get new_ideas 84-0005 title)" "''=déjà gardé" \
+	"a title already starting with '= gets one more ' (as export does)"
+check_eq "$(csv_get new_ideas 84-0006 title)" "Sans formule" "a plain title is left alone"
+check_eq "$(csv_get new_ideas 84-0001 facilitator)" "'=cmd|/c calc" "the facilitator cell is guarded too"
+check_eq "$(grp by_facilitator "'=cmd|/c calc" | cut -d, -f7)" "6" \
+	"by_facilitator: the name cell is guarded"
+check "no cell of the review's CSV starts with = + - @ (after the quoting)" \
+	python3 - "$T/review.csv" << 'PY'
+import csv, sys
+for row in csv.reader(open(sys.argv[1], newline="", encoding="utf-8")):
+    for cell in row:
+        assert not cell[:1] in ("=", "+", "@", "\t", "\r") and \
+            not (cell[:1] == "-" and not cell[1:].isdigit()), (row, cell)
+PY
+
 finish
