@@ -757,7 +757,9 @@ static void md_text(FILE *f, const char *s)
 {
 	struct buf safe;
 	buf_init(&safe);
-	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	/* A mail, not a terminal: the text as stored but for controls. */
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0,
+		  UTF8_SAFE_ONELINE | UTF8_SAFE_KEEP);
 	for (size_t i = 0; i < safe.len; i++) {
 		if (strchr("\\`*_[]<>|#", safe.data[i]))
 			fputc('\\', f);
@@ -1084,15 +1086,17 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 
 /* ------------------------------------------------------------ csv */
 
-/* A text cell: display-safe (line breaks kept), quoted as needed, and
- * guarded as export's excel-fr guards it: a cell a spreadsheet would take
- * for a formula (= + - @ TAB CR first, after any quotes) gets a leading '. */
+/* A text cell: the text as stored but for its controls (shown, line
+ * breaks kept), quoted as needed, and guarded as export's excel-fr guards
+ * it: a cell a spreadsheet would take for a formula (= + - @ TAB CR first,
+ * after any quotes) gets a leading '. */
 static void csv_text(struct csvw *w, const char *s)
 {
 	struct buf safe;
 	buf_init(&safe);
 	buf_addc(&safe, '\''); /* kept only when the cell needs it */
-	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0,
+		  UTF8_SAFE_MULTILINE | UTF8_SAFE_KEEP);
 	buf_adds(&safe, "");
 	int guard = exchange_needs_guard(safe.data + 1, safe.len - 1);
 	csvw_cell(w, safe.data + !guard, safe.len - !guard, 1);
