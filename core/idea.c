@@ -550,8 +550,13 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		}
 		break;
 	case IDEA_LAUNCH_DATE:
-		if (isotime_check_date(v) < 0) {
+		if (isotime_check_date(v) < 0 || isotime_parse(v, &t) < 0) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_DATE,
+					 info->code, value);
+			goto out_tmp;
+		}
+		if (isotime_check_range(t) < 0) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_DATE_RANGE,
 					 info->code, value);
 			goto out_tmp;
 		}
@@ -562,6 +567,13 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 	case IDEA_STAGE_SINCE:
 		if (isotime_parse(v, &t) < 0) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_TIMESTAMP,
+					 info->code, value);
+			goto out_tmp;
+		}
+		/* Judged in UTC, after the offset: 2100-12-31T23:30-01:00
+		 * is already 2101. */
+		if (isotime_check_range(t) < 0) {
+			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_DATE_RANGE,
 					 info->code, value);
 			goto out_tmp;
 		}

@@ -109,8 +109,9 @@ void idea_set_raw(struct idea *idea, enum idea_field f, const char *value);
 /* Normalises and checks value for field f and stores it: trims one-line
  * fields, upper-cases region/territory codes, strips spaces from a SIRET,
  * joins list items with "; ", refuses invalid UTF-8, control characters in
- * one-line fields, values over max_len, bad codes, bad SIRET, bad dates and
- * bad numbers, and (unless allow_system) fields flagged IDEA_FF_SYSTEM.
+ * one-line fields, values over max_len, bad codes, bad SIRET, bad dates,
+ * dates and times outside the years 1900..2100 (why DATE_RANGE) and bad
+ * numbers, and (unless allow_system) fields flagged IDEA_FF_SYSTEM.
  * Returns 0, or -FAI_EINVAL with err naming the field and the value. */
 int idea_set(struct idea *idea, enum idea_field f, const char *value,
 	     int allow_system, struct fai_err *err);

@@ -3,7 +3,8 @@
  * depends on TZ, timegm or the C library's time zone state.
  *
  * Times are int64_t seconds since 1970-01-01T00:00:00Z.  Formatting clamps to
- * years 0000..9999 so the output always has its fixed length. */
+ * years 0000..9999 so the output always has its fixed length; what fai
+ * accepts from outside is narrower, years 1900..2100 (isotime_check_range). */
 #include "isotime.h"
 
 #include "err.h"
@@ -266,6 +267,14 @@ isotime_parse_week(const char *s, int64_t *monday)
 	if ((int64_t)(w - 1) * 7 >= next - first)
 		return -FAI_EINVAL;
 	*monday = (first + (int64_t)(w - 1) * 7) * ISOTIME_DAY;
+	return 0;
+}
+
+int
+isotime_check_range(int64_t t)
+{
+	if (t < ISOTIME_RANGE_MIN || t > ISOTIME_RANGE_MAX)
+		return -FAI_EINVAL;
 	return 0;
 }
 

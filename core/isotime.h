@@ -27,6 +27,18 @@ int isotime_check_date(const char *s);
  * Returns 0, or -FAI_EINVAL. */
 int isotime_parse_week(const char *s, int64_t *monday);
 
+/* The times fai takes from a person, a file or the environment: years 1900
+ * to 2100, UTC (a launch date, the times of an import, $FAI_NOW, --since,
+ * --week).  Wider years still parse and format (0000..9999). */
+#define ISOTIME_YEAR_MIN 1900
+#define ISOTIME_YEAR_MAX 2100
+#define ISOTIME_RANGE_MIN (-2208988800LL) /* 1900-01-01T00:00:00Z */
+#define ISOTIME_RANGE_MAX (4133980799LL)  /* 2100-12-31T23:59:59Z */
+
+/* Returns 0 when t falls in the years ISOTIME_YEAR_MIN..ISOTIME_YEAR_MAX
+ * (UTC), else -FAI_EINVAL. */
+int isotime_check_range(int64_t t);
+
 /* Returns whole days from a to b (b - a, rounded down). */
 int64_t isotime_days(int64_t a, int64_t b);
 

@@ -92,6 +92,7 @@ struct review_priv {
 	int64_t cf[REVIEW_WEEKS][STAGE_COUNT]; /* deltas, first week end */
 	struct rv_groups fac, region;
 	char *p_region, *p_facilitator;
+	int64_t end; /* entries at or after it are not in the period */
 	int finished;
 };
 
@@ -331,6 +332,14 @@ review_new(const struct review_params *params)
 	r->params.region = p->p_region;
 	r->params.facilitator = p->p_facilitator;
 	r->year_start = params->end - (int64_t)REVIEW_YEAR_DAYS * REVIEW_DAY;
+	/* The log counts whole seconds: an action made in the second the
+	 * review is asked for (a card moved, then r on the board) is stamped
+	 * now, and happened before the review.  A period that ends now ends
+	 * after that second; any other end excludes its own second (an entry
+	 * at Monday 00:00:00 belongs to the week that starts then). */
+	p->end = params->end;
+	if (params->end == params->now && params->end < INT64_MAX)
+		p->end = params->end + 1;
 	buf_init(&p->arena);
 	buf_add(&p->arena, "", 1);
 	/* The last week end is the Monday 00:00 at or before the period's
@@ -536,7 +545,7 @@ review_feed(struct review *r, const struct log_entry *e)
 		return;
 	d = &p->ideas[e->idea_key];
 	t = e->at;
-	if (!d->in || t >= r->params.end)
+	if (!d->in || t >= p->end)
 		return;
 	c = log_entry_change(e, "stage");
 	if (c == NULL)
@@ -790,7 +799,7 @@ review_finish(struct review *r, int64_t now)
 		    isotime_days(d->updated_at, now) >= r->params.stale_days)
 			n++;
 		if (d->need_at != RV_NEVER && d->need_at >= r->year_start &&
-		    d->need_at < r->params.end) {
+		    d->need_at < p->end) {
 			r->cohort++;
 			for (s = STAGE_NEED; s <= d->reach; s++)
 				r->reached[s]++;

@@ -11,8 +11,9 @@
  * the first log entry: the filters (region, facilitator) are judged on each
  * idea's current values, and log entries of ideas that do not exist now, or
  * do not pass the filters, are skipped as they come.  Entries at or after
- * the period's end are skipped too: everything but the "now" sections is as
- * of the period's end.  Costs O(ideas + entries) time, and memory per idea
+ * the period's end are skipped too (but for a period that ends now, see
+ * review_params.now): everything but the "now" sections is as of the
+ * period's end.  Costs O(ideas + entries) time, and memory per idea
  * (not per entry) plus the period's lists. */
 #ifndef FAI_REVIEW_H
 #define FAI_REVIEW_H
@@ -33,6 +34,10 @@
 struct review_params {
 	int64_t start;           /* the period is [start, end) */
 	int64_t end;
+	int64_t now;             /* when the review is made (0: not said);
+				    log times are whole seconds, so a period
+				    that ends now takes in the entries of
+				    that very second: [start, now + 1) */
 	const char *region;      /* only ideas of this region code, or NULL */
 	const char *facilitator; /* only ideas whose facilitator contains
 				    this (accents and case ignored), or NULL */

@@ -4,9 +4,18 @@
  *
  * Everything works on byte strings and code points (uint32_t); nothing
  * depends on the process locale.  Invalid bytes are never passed through:
- * they are reported (utf8_check) or shown as U+FFFD. */
+ * they are reported (utf8_check) or shown as U+FFFD.
+ *
+ * The widths are a copy of the C library's wcwidth() (utf8_table.h, made
+ * by tests/gen-utf8-table.sh), which ncurses and tmux count with.  Code
+ * point by code point they agree; sequences they do not (a ZWJ emoji is
+ * one glyph to some terminals, a skin tone merges or not, a mark with no
+ * base lands on the cell before), so the display-safe form leaves such
+ * sequences out, and utf8_width and utf8_fit measure that form: one pass,
+ * utf8_safe_run, writes it or only counts it. */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 size_t
@@ -108,31 +117,10 @@ struct utf8_range {
 	uint32_t lo, hi;
 };
 
-/* Zero-width: combining marks, zero-width spaces and joiners, bidi and
- * invisible format controls, variation selectors.  Sorted. */
-static const struct utf8_range utf8_zero[] = {
-	{ 0x00AD, 0x00AD }, { 0x0300, 0x036F }, { 0x0483, 0x0489 },
-	{ 0x0591, 0x05BD }, { 0x05BF, 0x05BF }, { 0x05C1, 0x05C2 },
-	{ 0x05C4, 0x05C5 }, { 0x05C7, 0x05C7 }, { 0x0610, 0x061A },
-	{ 0x061C, 0x061C }, { 0x064B, 0x065F }, { 0x0670, 0x0670 },
-	{ 0x06D6, 0x06DC }, { 0x06DF, 0x06E4 }, { 0x06E7, 0x06E8 },
-	{ 0x06EA, 0x06ED }, { 0x0E31, 0x0E31 }, { 0x0E34, 0x0E3A },
-	{ 0x0E47, 0x0E4E }, { 0x1AB0, 0x1AFF }, { 0x1DC0, 0x1DFF },
-	{ 0x200B, 0x200F }, { 0x202A, 0x202E }, { 0x2060, 0x2064 },
-	{ 0x2066, 0x206F }, { 0x20D0, 0x20FF }, { 0xFE00, 0xFE0F },
-	{ 0xFE20, 0xFE2F }, { 0xFEFF, 0xFEFF }, { 0xE0001, 0xE0001 },
-	{ 0xE0020, 0xE007F }, { 0xE0100, 0xE01EF },
-};
+/* utf8_zero, utf8_wide, utf8_nowidth: generated from the C library. */
+#include "utf8_table.h"
 
-/* Two cells: East Asian wide and fullwidth, emoji.  Sorted. */
-static const struct utf8_range utf8_wide[] = {
-	{ 0x1100, 0x115F }, { 0x2E80, 0x303E }, { 0x3041, 0x33FF },
-	{ 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xA000, 0xA4CF },
-	{ 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFE30, 0xFE4F },
-	{ 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 }, { 0x1F300, 0x1F64F },
-	{ 0x1F680, 0x1F6FF }, { 0x1F900, 0x1F9FF }, { 0x1FA70, 0x1FAFF },
-	{ 0x20000, 0x3FFFD },
-};
+#define UTF8_NRANGES(t) (sizeof(t) / sizeof((t)[0]))
 
 static int
 utf8_in(uint32_t cp, const struct utf8_range *r, size_t n)
@@ -157,70 +145,224 @@ utf8_cp_width(uint32_t cp)
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		return 0;
 	if (cp < 0x300)
-		return cp == 0xAD ? 0 : 1;
-	if (utf8_in(cp, utf8_zero, sizeof(utf8_zero) / sizeof(utf8_zero[0])))
+		return 1;
+	if (utf8_in(cp, utf8_zero, UTF8_NRANGES(utf8_zero)))
 		return 0;
-	if (utf8_in(cp, utf8_wide, sizeof(utf8_wide) / sizeof(utf8_wide[0])))
+	if (utf8_in(cp, utf8_wide, UTF8_NRANGES(utf8_wide)))
 		return 2;
 	return 1;
+}
+
+/* ------------------------------------------------------------ safe form */
+
+static int
+utf8_is_bidi(uint32_t cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* 1 for the code points a terminal form leaves out: invisible ones whose
+ * effect terminals disagree on.  Joiners and variation selectors build
+ * emoji sequences that some terminals draw as one glyph of two cells and
+ * others as their parts; emoji modifiers (skin tones) are merged or drawn
+ * apart; tags make subdivision flags; the keycap mark makes a digit an
+ * emoji; a soft hyphen is one cell or none; the rest never show. */
+static int
+utf8_is_dropped(uint32_t cp)
+{
+	switch (cp) {
+	case 0x00AD: /* soft hyphen */
+	case 0x200B: /* zero-width space */
+	case 0x200C: /* zero-width non-joiner */
+	case 0x200D: /* zero-width joiner */
+	case 0x20E3: /* combining enclosing keycap */
+	case 0xFEFF: /* zero-width no-break space, BOM */
+	case 0xE0001: /* language tag */
+		return 1;
+	}
+	return (cp >= 0x2060 && cp <= 0x2064) || /* word joiner... */
+	       (cp >= 0x206A && cp <= 0x206F) || /* deprecated format */
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || /* variation selectors */
+	       (cp >= 0xFFF9 && cp <= 0xFFFB) || /* interlinear annotation */
+	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || /* emoji modifiers */
+	       (cp >= 0xE0020 && cp <= 0xE007F) || /* tags */
+	       (cp >= 0xE0100 && cp <= 0xE01EF); /* variation selectors */
+}
+
+/* The state of one pass of the display-safe form: the output (NULL when
+ * only measuring), the cells so far, and whether the last code point
+ * written can carry a combining mark. */
+struct utf8_out {
+	struct buf *b;
+	size_t width;
+	int base;
+};
+
+/* Writes cp (its bytes at s when s is not NULL) and counts its cells. */
+static void
+utf8_put(struct utf8_out *o, uint32_t cp, const char *s, int len)
+{
+	int w = utf8_cp_width(cp);
+
+	if (o->b != NULL) {
+		if (s != NULL)
+			buf_add(o->b, s, (size_t)len);
+		else
+			utf8_encode(o->b, cp);
+	}
+	o->width += (size_t)w;
+	/* A mark after a space would be drawn on the space, and a line
+	 * wrapped there would start with the mark. */
+	if (w > 0)
+		o->base = cp != ' ';
+}
+
+static void
+utf8_put_ascii(struct utf8_out *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (o->b != NULL)
+		buf_add(o->b, s, n);
+	o->width += n;
+	o->base = 1;
+}
+
+/* Writes the display-safe form of the code point cp, decoded from the len
+ * bytes at s. */
+static void
+utf8_safe_cp(struct utf8_out *o, uint32_t cp, const char *s, int len,
+	     int flags)
+{
+	char hex[16];
+
+	if (cp < 0x20) {
+		if (cp == '\n' && (flags & UTF8_SAFE_MULTILINE)) {
+			if (o->b != NULL)
+				buf_addc(o->b, '\n');
+			o->base = 0;
+		} else if (cp == '\t' && (flags & UTF8_SAFE_MULTILINE)) {
+			utf8_put(o, ' ', NULL, 0);
+		} else {
+			utf8_put(o, 0x2400 + cp, NULL, 0);
+		}
+		return;
+	}
+	if (cp == 0x7F) {
+		utf8_put(o, 0x2421, NULL, 0);
+		return;
+	}
+	if ((cp >= 0x80 && cp <= 0x9F) || utf8_is_bidi(cp) ||
+	    cp == 0x2028 || cp == 0x2029) {
+		snprintf(hex, sizeof(hex), "<U+%04X>", (unsigned)cp);
+		utf8_put_ascii(o, hex);
+		return;
+	}
+	if (len == 1 && cp == 0xFFFD) { /* an invalid byte */
+		utf8_put(o, 0xFFFD, NULL, 0);
+		return;
+	}
+	if (cp < 0x80 || (flags & UTF8_SAFE_KEEP)) {
+		utf8_put(o, cp, s, len);
+		return;
+	}
+	if (utf8_is_dropped(cp))
+		return;
+	if (cp >= 0x1F1E6 && cp <= 0x1F1FF) {
+		/* Regional indicators: a pair is a flag of two cells to some
+		 * terminals, two letters of one or two cells to others. */
+		utf8_put(o, 'A' + (cp - 0x1F1E6), NULL, 0);
+		return;
+	}
+	if (cp >= 0xA0 &&
+	    utf8_in(cp, utf8_nowidth, UTF8_NRANGES(utf8_nowidth))) {
+		/* Unassigned: a terminal's width for it is a guess. */
+		utf8_put(o, 0xFFFD, NULL, 0);
+		return;
+	}
+	if (utf8_cp_width(cp) == 0 && !o->base)
+		utf8_put(o, 0xA0, NULL, 0); /* a base for the mark */
+	utf8_put(o, cp, s, len);
+}
+
+/* Runs the display-safe form of s[0..n) into o. */
+static void
+utf8_safe_run(struct utf8_out *o, const char *s, size_t n, int flags)
+{
+	size_t i = 0, j;
+	uint32_t cp;
+	int len;
+
+	while (i < n) {
+		/* Printable ASCII is its own safe form. */
+		for (j = i; j < n && (unsigned char)s[j] >= 0x20 &&
+			    (unsigned char)s[j] < 0x7F;
+		     j++)
+			;
+		if (j > i) {
+			if (o->b != NULL)
+				buf_add(o->b, s + i, j - i);
+			o->width += j - i;
+			o->base = s[j - 1] != ' ';
+			i = j;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		utf8_safe_cp(o, cp, s + i, len, flags);
+		i += (size_t)len;
+	}
 }
 
 size_t
 utf8_width(const char *s)
 {
-	size_t n = strlen(s), i = 0, w = 0;
-	uint32_t cp;
+	struct utf8_out o = { NULL, 0, 0 };
 
-	while (i < n) {
-		i += (size_t)utf8_decode(s + i, n - i, &cp);
-		w += (size_t)utf8_cp_width(cp);
-	}
-	return w;
-}
-
-/* Appends s[i..i+len) as is, or U+FFFD when it decoded as invalid. */
-static void
-utf8_add_cp(struct buf *b, const char *s, int len, uint32_t cp)
-{
-	if (len == 1 && cp == 0xFFFD)
-		utf8_encode(b, cp);
-	else
-		buf_add(b, s, (size_t)len);
+	utf8_safe_run(&o, s, strlen(s), UTF8_SAFE_ONELINE);
+	return o.width;
 }
 
 size_t
 utf8_fit(struct buf *b, const char *s, size_t width)
 {
-	size_t n = strlen(s), i = 0, used = 0, limit;
+	struct utf8_out o = { NULL, 0, 0 };
+	struct buf safe;
+	size_t n, i = 0, used = 0, limit;
 	uint32_t cp;
 	int len, w;
 
-	if (utf8_width(s) <= width) {
-		while (i < n) {
-			len = utf8_decode(s + i, n - i, &cp);
-			utf8_add_cp(b, s + i, len, cp);
-			used += (size_t)utf8_cp_width(cp);
-			i += (size_t)len;
-		}
-		return used;
+	buf_init(&safe);
+	o.b = &safe;
+	utf8_safe_run(&o, s, strlen(s), UTF8_SAFE_ONELINE);
+	buf_add(&safe, "", 0);
+	n = safe.len;
+	if (o.width <= width) {
+		buf_add(b, safe.data, n);
+		used = o.width;
+		goto out_safe;
 	}
 	if (width == 0)
-		return 0;
+		goto out_safe;
 	limit = width - 1;
 	while (i < n) {
-		len = utf8_decode(s + i, n - i, &cp);
+		len = utf8_decode(safe.data + i, n - i, &cp);
 		w = utf8_cp_width(cp);
 		if (used + (size_t)w > limit)
 			break;
 		/* A mark with nothing before it would attach to the "…". */
 		if (w == 0 && i == 0)
 			break;
-		utf8_add_cp(b, s + i, len, cp);
+		buf_add(b, safe.data + i, (size_t)len);
 		used += (size_t)w;
 		i += (size_t)len;
 	}
 	buf_adds(b, "\xE2\x80\xA6");
-	return used + 1;
+	used++;
+out_safe:
+	buf_free(&safe);
+	return used;
 }
 
 /* Search form of Latin-1 U+00C0..U+00FF; "" keeps the code point, other
@@ -328,40 +470,13 @@ utf8_search(const char *haystack, const char *needle)
 	return found;
 }
 
-static int
-utf8_is_bidi(uint32_t cp)
-{
-	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
 void
 utf8_safe(struct buf *b, const char *s, size_t n, int flags)
 {
-	size_t i = 0;
-	uint32_t cp;
-	int len;
+	struct utf8_out o = { b, 0, 0 };
 
 	buf_add(b, "", 0);
-	while (i < n) {
-		len = utf8_decode(s + i, n - i, &cp);
-		if (cp < 0x20) {
-			if (cp == '\n' && (flags & UTF8_SAFE_MULTILINE))
-				buf_addc(b, '\n');
-			else if (cp == '\t' && (flags & UTF8_SAFE_MULTILINE))
-				buf_addc(b, ' ');
-			else
-				utf8_encode(b, 0x2400 + cp);
-		} else if (cp == 0x7F) {
-			utf8_encode(b, 0x2421);
-		} else if ((cp >= 0x80 && cp <= 0x9F) || utf8_is_bidi(cp)) {
-			buf_printf(b, "<U+%04X>", (unsigned)cp);
-		} else {
-			utf8_add_cp(b, s + i, len, cp);
-		}
-		i += (size_t)len;
-	}
+	utf8_safe_run(&o, s, n, flags);
 }
 
 int

@@ -1,9 +1,11 @@
 /* utf8.h - UTF-8 checking, display width, folding for search, and the
  * display-safe form that keeps stored text from driving a terminal.
  *
- * Widths are counted in terminal cells with our own table (combining marks 0,
- * East Asian wide and emoji 2, the rest 1), so results do not depend on the
- * process locale. */
+ * Widths are counted in terminal cells with our own table, a copy of the C
+ * library's wcwidth() (core/utf8_table.h), so results do not depend on the
+ * process locale.  The display-safe form prints nothing terminals draw
+ * differently (emoji sequences, marks without a base, code points the table
+ * does not know): what fai counts is what any terminal draws. */
 #ifndef FAI_UTF8_H
 #define FAI_UTF8_H
 
@@ -23,16 +25,19 @@ int utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Appends the UTF-8 encoding of cp to b. */
 void utf8_encode(struct buf *b, uint32_t cp);
 
-/* Returns the display width of one code point in cells (0, 1 or 2); control
- * characters count 0 (they are never shown raw: see utf8_safe). */
+/* Returns the display width of one code point in cells (0, 1 or 2), as
+ * wcwidth() of the C library the table was made from; control characters
+ * count 0 (they are never shown raw: see utf8_safe). */
 int utf8_cp_width(uint32_t cp);
 
-/* Returns the display width of the NUL-terminated s in cells. */
+/* Returns the width in cells of the display-safe form of the NUL-terminated
+ * s (utf8_safe, ONELINE): what a terminal draws when it is printed. */
 size_t utf8_width(const char *s);
 
-/* Appends to b the longest prefix of s that fits in width cells; when s does
- * not fit, the prefix is cut to width-1 cells and "…" is added.  Returns the
- * cells used.  s should already be display-safe. */
+/* Appends to b the longest prefix of the display-safe form of s (ONELINE)
+ * that fits in width cells; when it does not fit, the prefix is cut to
+ * width-1 cells and "…" is added.  Returns the cells used, which is
+ * utf8_width of what was appended. */
 size_t utf8_fit(struct buf *b, const char *s, size_t width);
 
 /* Appends to b the search form of s: lower case, Latin accents removed
@@ -46,12 +51,22 @@ int utf8_search(const char *haystack, const char *needle);
 enum utf8_safe_flags {
 	UTF8_SAFE_ONELINE = 0,    /* newlines and tabs become placeholders */
 	UTF8_SAFE_MULTILINE = 1,  /* keep \n; a tab becomes one space */
+	UTF8_SAFE_KEEP = 2,       /* for a file, not a terminal: only the
+				     controls and invalid bytes change */
 };
 
 /* Appends to b the display-safe form of s[0..n): C0 controls become their
  * control pictures (ESC -> U+241B "␛", \n -> "␊" unless MULTILINE), DEL
- * becomes "␡", C1 controls and bidi controls (U+200E/F, U+202A-202E,
- * U+2066-2069, U+061C) become "<U+XXXX>", invalid bytes become U+FFFD. */
+ * becomes "␡", C1 controls, bidi controls (U+200E/F, U+202A-202E,
+ * U+2066-2069, U+061C) and the line and paragraph separators U+2028/9
+ * become "<U+XXXX>", invalid bytes become U+FFFD.  Unless KEEP, what
+ * terminals disagree on is left out or replaced, so that the width every
+ * terminal draws is utf8_width's: joiners, variation selectors, emoji
+ * modifiers, tags, the keycap mark, soft hyphens and invisible format
+ * characters are dropped; a regional indicator becomes its letter (🇫🇷 ->
+ * "FR"); a code point the width table does not know becomes U+FFFD; a
+ * combining mark with nothing before it to carry it (start of text, line
+ * or after a space) gets U+00A0 before it. */
 void utf8_safe(struct buf *b, const char *s, size_t n, int flags);
 
 /* Returns 1 when s[0..n) holds a C0 control other than \n and \t, DEL, or a

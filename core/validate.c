@@ -1,7 +1,9 @@
 /* validate.c - checks of the French administrative codes an idea carries:
  * the 18 INSEE region codes (2016) and their names, département and commune
- * codes, SIRET numbers (Luhn, with La Poste's exception) and the short
- * references "RR-NNNN" built from a region code and a number. */
+ * codes, SIRET numbers (Luhn, with La Poste's exception, never a SIREN or a
+ * NIC of zeros) and the short references "RR-NNNN" built from a region code
+ * and a number; and the one parser of the whole numbers of the command line
+ * (digits only, bounded, never overflowing). */
 #include "validate.h"
 
 #include <stdio.h>
@@ -151,6 +153,11 @@ validate_siret(const char *s, struct fai_err *err)
 		if (!validate_digit(s[i]))
 			return fai_err_set(err, FAI_EINVAL,
 					   FAI_WHY_SIRET_FORMAT, "siret", s);
+	/* No company has the SIREN 000000000 and no establishment the NIC
+	 * 00000, yet 00000000000000 passes Luhn: a placeholder, not a SIRET. */
+	if (strncmp(s, "000000000", 9) == 0 || strcmp(s + 9, "00000") == 0)
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_ZERO,
+				   "siret", s);
 	/* Luhn: from the right, every second digit doubled. */
 	for (i = 13; i >= 0; i--) {
 		d = s[i] - '0';
@@ -169,6 +176,35 @@ validate_siret(const char *s, struct fai_err *err)
 	if (strncmp(s, "356000000", 9) == 0 && digits % 5 == 0)
 		return 0;
 	return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_CHECK, "siret", s);
+}
+
+int
+validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		struct fai_err *err)
+{
+	uint64_t v = 0;
+	size_t i;
+	int over = 0;
+
+	if (s == NULL || s[0] == '\0')
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER, NULL, s);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!validate_digit(s[i]))
+			return fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER,
+					   NULL, s);
+		/* Keeps reading after an overflow: "99…9x" is no number. */
+		if (over || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			over = 1;
+		else
+			v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (over || v > max || v < min) {
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER_RANGE, NULL, s);
+		fai_err_detail(err, "%s", over || v > max ? "above" : "below");
+		return -FAI_EINVAL;
+	}
+	*out = v;
+	return 0;
 }
 
 int

@@ -1,11 +1,12 @@
 /* validate.h - checks for the French codes an idea carries: INSEE regions,
- * départements and communes, SIRET, references.  Each returns 0 when the
- * value is valid, else -FAI_EINVAL with err (may be NULL) naming field and
- * value. */
+ * départements and communes, SIRET, references; and the whole numbers typed
+ * on the command line.  Each returns 0 when the value is valid, else
+ * -FAI_EINVAL with err (may be NULL) naming field and value. */
 #ifndef FAI_VALIDATE_H
 #define FAI_VALIDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -21,9 +22,20 @@ const char *validate_region_name(const char *code);
  * two or three characters are a valid département (2A/2B communes: 2A004). */
 int validate_territory(const char *s, struct fai_err *err);
 
-/* Exactly 14 digits passing Luhn; SIRETs of La Poste (SIREN 356000000) are
- * valid when the sum of their digits is a multiple of 5. */
+/* Exactly 14 digits (why SIRET_FORMAT) whose SIREN (first nine) and NIC
+ * (last five) are not all zeros (why SIRET_ZERO), passing Luhn (why
+ * SIRET_CHECK); SIRETs of La Poste (SIREN 356000000) are valid when the sum
+ * of their digits is a multiple of 5. */
 int validate_siret(const char *s, struct fai_err *err);
+
+/* The whole numbers of the command line (option values, settings): s is
+ * decimal digits only (leading zeros allowed; no sign, space or empty
+ * string) and its value lies in [min, max]; *out gets it.  Returns 0, or
+ * -FAI_EINVAL with err's why NUMBER (not digits) or NUMBER_RANGE (outside,
+ * however many digits: no overflow) and detail "above" or "below", value
+ * s; the field is left to the caller.  *out is untouched on error. */
+int validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		    struct fai_err *err);
 
 /* A reference: a region code, '-', at least four digits ("84-0042"). */
 int validate_ref(const char *s, struct fai_err *err);

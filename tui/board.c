@@ -288,18 +288,22 @@ static void board_settings(struct app *app)
 {
 	struct board *b = board_of(app);
 	char *v = NULL;
+	uint64_t n;
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		char key[40];
 		snprintf(key, sizeof(key), "wip.%s", stage_code(s));
 		b->wip[s] = 0;
-		if (store_config_get(app->cli->store, key, &v, NULL) == 0 && v)
-			b->wip[s] = strtoull(v, NULL, 10);
+		if (store_config_get(app->cli->store, key, &v, NULL) == 0 && v &&
+		    validate_number(v, 0, CLI_NUMBER_MAX, &n, NULL) == 0)
+			b->wip[s] = n;
 		free(v);
 		v = NULL;
 	}
+	/* Checked when set; a damaged store's value gives the default. */
 	b->stale_days = 30;
-	if (store_config_get(app->cli->store, "stale.days", &v, NULL) == 0 && v)
-		b->stale_days = strtol(v, NULL, 10);
+	if (store_config_get(app->cli->store, "stale.days", &v, NULL) == 0 &&
+	    v && validate_number(v, 1, CLI_NUMBER_MAX, &n, NULL) == 0)
+		b->stale_days = (long)n;
 	free(v);
 }
 
@@ -859,10 +863,6 @@ static void filter_value_done(struct app *app, void *ctx, const char *text)
 	if (text && *text) {
 		free(b->fvalue);
 		b->fvalue = xstrdup(text);
-		if (b->fkind == FILTER_STALE) {
-			long d = strtol(text, NULL, 10);
-			b->stale_days = d > 0 ? d : b->stale_days;
-		}
 	}
 	board_load(app);
 }

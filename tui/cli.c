@@ -118,8 +118,19 @@ void cli_init(struct cli *cli, const char *db)
 	cli->actor.now = (int64_t)time(NULL);
 	const char *now = getenv("FAI_NOW");
 	int64_t t;
-	if (now && *now && isotime_parse(now, &t) == 0)
-		cli->actor.now = t;
+	if (now && *now) {
+		if (isotime_parse(now, &t) == 0 && isotime_check_range(t) == 0) {
+			cli->actor.now = t;
+		} else {
+			struct buf safe;
+			buf_init(&safe);
+			utf8_safe(&safe, now, strnlen(now, 256),
+				  UTF8_SAFE_ONELINE);
+			fprintf(stderr, _("fai: FAI_NOW \"%s\" is ignored: not an ISO time in the years 1900 to 2100; the clock is used\n"),
+				safe.data);
+			buf_free(&safe);
+		}
+	}
 }
 
 void cli_close(struct cli *cli)
@@ -479,12 +490,15 @@ int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
 	return exit;
 }
 
-/* Prints a usage error for a command and returns CLI_USAGE. */
+/* Prints a usage error for a command and returns CLI_USAGE.  what may
+ * quote an argument as typed: it is printed display-safe. */
 int cli_usage_error(struct cli *cli, const char *cmd, const char *what)
 {
 	fputs("fai: ", stderr);
 	where(cli, NULL);
-	fprintf(stderr, "%s: %s\n", cmd, what);
+	fprintf(stderr, "%s: ", cmd);
+	out_safe(stderr, what, UTF8_SAFE_ONELINE);
+	fputc('\n', stderr);
 	fprintf(stderr, _("Try 'fai %s --help'.\n"), cmd);
 	return CLI_USAGE;
 }
@@ -588,16 +602,53 @@ int cli_user_readonly(void)
 
 /* ------------------------------------------------------------ options */
 
-/* Parses a revision number for --expect-rev. */
-static int parse_rev(const char *s, uint64_t *rev)
+int cli_arg_number(struct cli *cli, const char *cmd, const char *opt,
+		   const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v == 0 || s[0] == '-')
-		return -1;
-	*rev = v;
+	struct fai_err err;
+	char msg[768];
+	fai_err_clear(&err);
+	if (validate_number(arg, min, max, out, &err) == 0)
+		return 0;
+	if (err.why != FAI_WHY_NUMBER_RANGE)
+		snprintf(msg, sizeof(msg),
+			 _("%s wants a whole number, not \"%s\""), opt,
+			 err.value);
+	else if (strcmp(err.detail, "below") == 0)
+		snprintf(msg, sizeof(msg),
+			 _("%s \"%s\": the number is too small (at least %llu)"),
+			 opt, err.value, (unsigned long long)min);
+	else
+		snprintf(msg, sizeof(msg), _("%s \"%s\": %s (at most %llu)"),
+			 opt, err.value, _(fai_why_text(err.why)),
+			 (unsigned long long)max);
+	return cli_usage_error(cli, cmd, msg);
+}
+
+int cli_arg_time(struct cli *cli, const char *cmd, const char *opt,
+		 const char *arg, int64_t *out)
+{
+	char msg[768];
+	int64_t t;
+	if (isotime_parse(arg, &t) < 0) {
+		snprintf(msg, sizeof(msg),
+			 _("%s wants a date such as 2026-11-01, not \"%.256s\""),
+			 opt, arg);
+		return cli_usage_error(cli, cmd, msg);
+	}
+	if (isotime_check_range(t) < 0)
+		return cli_arg_refused(cli, cmd, opt, arg, FAI_WHY_DATE_RANGE);
+	*out = t;
 	return 0;
+}
+
+int cli_arg_refused(struct cli *cli, const char *cmd, const char *opt,
+		    const char *arg, int why)
+{
+	char msg[768];
+	snprintf(msg, sizeof(msg), _("%s \"%.256s\": %s"), opt, arg,
+		 _(fai_why_text(why)));
+	return cli_usage_error(cli, cmd, msg);
 }
 
 /* Long options shared by add and the filters of list. */
@@ -1150,7 +1201,7 @@ out:
 static int filter_option(struct cli *cli, const char *cmd, int c,
 			 const char *arg, struct list_filter *lf)
 {
-	char *end;
+	uint64_t days;
 	switch (c) {
 	case OPT_STAGE:
 		lf->stage = stage_parse(arg);
@@ -1173,9 +1224,10 @@ static int filter_option(struct cli *cli, const char *cmd, int c,
 		lf->search = arg;
 		return 0;
 	case OPT_STALE:
-		lf->stale_days = strtol(arg, &end, 10);
-		if (*end || end == arg || lf->stale_days < 0)
-			return -cli_usage_error(cli, cmd, _("--stale wants a number of days"));
+		if (cli_arg_number(cli, cmd, "--stale", arg, 0, CLI_NUMBER_MAX,
+				   &days))
+			return -CLI_USAGE;
+		lf->stale_days = (long)days;
 		return 0;
 	}
 	return 1;
@@ -1731,10 +1783,10 @@ static int cmd_edit(struct cli *cli, int argc, char **argv)
 			sets[nsets++].value = value;
 			break;
 		case OPT_EXPECT:
-			if (parse_rev(optarg, &expect) < 0) {
-				exit = cli_usage_error(cli, "edit", _("--expect-rev wants a revision number"));
+			exit = cli_arg_number(cli, "edit", "--expect-rev",
+					      optarg, 1, UINT64_MAX, &expect);
+			if (exit)
 				goto out;
-			}
 			break;
 		case OPT_HELP:
 			exit = cli_help_for("edit");
@@ -1793,8 +1845,9 @@ static int cmd_move(struct cli *cli, int argc, char **argv)
 			reason = optarg;
 			break;
 		case OPT_EXPECT:
-			if (parse_rev(optarg, &expect) < 0)
-				return cli_usage_error(cli, "move", _("--expect-rev wants a revision number"));
+			if (cli_arg_number(cli, "move", "--expect-rev", optarg,
+					   1, UINT64_MAX, &expect))
+				return CLI_USAGE;
 			break;
 		case OPT_FORCE:
 			force = 1;
@@ -1838,8 +1891,9 @@ static int cmd_comment(struct cli *cli, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_EXPECT) {
-			if (parse_rev(optarg, &expect) < 0)
-				return cli_usage_error(cli, "comment", _("--expect-rev wants a revision number"));
+			if (cli_arg_number(cli, "comment", "--expect-rev",
+					   optarg, 1, UINT64_MAX, &expect))
+				return CLI_USAGE;
 		} else if (c == OPT_HELP) {
 			return cli_help_for("comment");
 		} else {
@@ -1914,8 +1968,8 @@ static int cmd_log(struct cli *cli, int argc, char **argv)
 	r.j.f = cli->out;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_SINCE) {
-			if (isotime_parse(optarg, &since) < 0)
-				return cli_usage_error(cli, "log", _("--since wants a date such as 2026-11-01"));
+			if (cli_arg_time(cli, "log", "--since", optarg, &since))
+				return CLI_USAGE;
 		} else if (c == OPT_FORMAT) {
 			r.format = parse_format(optarg, 0);
 			if (r.format < 0)
@@ -2051,8 +2105,25 @@ static int cmd_config(struct cli *cli, int argc, char **argv)
 		free(value);
 		return CLI_OK;
 	}
-	rc = store_config_set(cli->store, &cli->actor, argv[optind],
-			      argv[optind + 1], &err);
+	/* Settings are whole numbers of at most nine digits: a longer one is
+	 * refused here, as any number of the command line.  Other values go
+	 * to the store, which says what is wrong with them (exit 2). */
+	const char *v = argv[optind + 1];
+	char num[24];
+	if (config_default(argv[optind])) {
+		uint64_t n;
+		struct fai_err nerr;
+		fai_err_clear(&nerr);
+		int nrc = validate_number(v, 0, CLI_NUMBER_MAX, &n, &nerr);
+		if (nrc < 0 && nerr.why == FAI_WHY_NUMBER_RANGE)
+			return cli_arg_number(cli, "config", argv[optind], v, 0,
+					      CLI_NUMBER_MAX, &n);
+		if (nrc == 0) { /* 012 is 12 */
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+			v = num;
+		}
+	}
+	rc = store_config_set(cli->store, &cli->actor, argv[optind], v, &err);
 	if (rc == -FAI_ENOTHING)
 		return CLI_OK;
 	if (rc)

@@ -3,6 +3,7 @@
 #ifndef FAI_CLI_H
 #define FAI_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/err.h"
@@ -38,6 +39,28 @@ struct cli {
  * client, time ($FAI_NOW, an ISO time, overrides the clock for tests). */
 void cli_init(struct cli *cli, const char *db);
 void cli_close(struct cli *cli);
+
+/* The largest count or number of days an option or a setting takes:
+ * nine digits. */
+#define CLI_NUMBER_MAX 999999999ULL
+
+/* Parses arg, the value of option opt of command cmd ("--stale"), as a
+ * whole number in [min, max] (validate_number: digits only, no overflow).
+ * Returns 0 with *out set, or prints a usage error naming the option and
+ * the value and returns CLI_USAGE. */
+int cli_arg_number(struct cli *cli, const char *cmd, const char *opt,
+		   const char *arg, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Parses arg, the date or time of option opt ("--since"), in the years
+ * 1900..2100.  Returns 0 with *out set, or prints a usage error and returns
+ * CLI_USAGE. */
+int cli_arg_time(struct cli *cli, const char *cmd, const char *opt,
+		 const char *arg, int64_t *out);
+
+/* Prints the usage error "OPT \"ARG\": <why>" (ARG display-safe) and
+ * returns CLI_USAGE. */
+int cli_arg_refused(struct cli *cli, const char *cmd, const char *opt,
+		    const char *arg, int why);
 
 /* Returns 1 when this Unix user's settings say read-only = yes. */
 int cli_user_readonly(void);

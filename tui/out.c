@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/utf8.h"
+#include "../core/validate.h"
 #include "i18n.h"
 
 void out_safe(FILE *f, const char *s, int flags)
@@ -128,14 +129,20 @@ const char *out_stage_short(enum stage s)
 	return (unsigned)s < STAGE_COUNT ? i18n_pgettext(shorts[s]) : "";
 }
 
+/* Wider than any terminal: a $COLUMNS beyond it is not believed. */
+#define OUT_COLUMNS_MAX 10000
+
 size_t out_term_width(void)
 {
 	struct winsize ws;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col > 0)
 		return ws.ws_col;
+	/* Like any number from outside: digits only, bounded (atoi would
+	 * overflow on a long $COLUMNS). */
 	const char *c = getenv("COLUMNS");
-	if (c && atoi(c) > 0)
-		return (size_t)atoi(c);
+	uint64_t n;
+	if (c && validate_number(c, 1, OUT_COLUMNS_MAX, &n, NULL) == 0)
+		return (size_t)n;
 	return 80;
 }

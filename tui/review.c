@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/exchange.h"
 #include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
@@ -44,9 +45,12 @@ int review_load_config(struct store *s, struct review_params *p,
 	int rc = store_config_get(s, "stale.days", &v, err);
 	if (rc)
 		return rc;
-	p->stale_days = v ? strtol(v, NULL, 10) : 30;
-	if (p->stale_days < 1)
-		p->stale_days = 30;
+	uint64_t n;
+	/* Checked when set; a damaged store's value falls back to the
+	 * default rather than saturate. */
+	p->stale_days = 30;
+	if (v && validate_number(v, 1, CLI_NUMBER_MAX, &n, NULL) == 0)
+		p->stale_days = (long)n;
 	free(v);
 	for (int st = 0; st < STAGE_COUNT; st++) {
 		snprintf(key, sizeof(key), "wip.%s", stage_code(st));
@@ -54,7 +58,9 @@ int review_load_config(struct store *s, struct review_params *p,
 		rc = store_config_get(s, key, &v, err);
 		if (rc)
 			return rc;
-		p->wip[st] = v ? strtoull(v, NULL, 10) : 0;
+		p->wip[st] = 0;
+		if (v && validate_number(v, 0, CLI_NUMBER_MAX, &n, NULL) == 0)
+			p->wip[st] = n;
 		free(v);
 	}
 	return 0;
@@ -75,7 +81,9 @@ static int load_entry(const struct log_entry *e, void *arg)
 int review_load(struct store *s, const struct review_params *p, int64_t now,
 		struct review **out, struct fai_err *err)
 {
-	struct review *r = review_new(p);
+	struct review_params q = *p;
+	q.now = now; /* a period that ends now takes in this very second */
+	struct review *r = review_new(&q);
 	/* Ideas first: the filters are judged on their current values. */
 	int rc = store_idea_foreach(s, load_idea, r, err);
 	if (!rc)
@@ -749,7 +757,9 @@ static void md_text(FILE *f, const char *s)
 {
 	struct buf safe;
 	buf_init(&safe);
-	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	/* A mail, not a terminal: the text as stored but for controls. */
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0,
+		  UTF8_SAFE_ONELINE | UTF8_SAFE_KEEP);
 	for (size_t i = 0; i < safe.len; i++) {
 		if (strchr("\\`*_[]<>|#", safe.data[i]))
 			fputc('\\', f);
@@ -1076,14 +1086,20 @@ static void print_markdown(FILE *f, const struct review *r, int utf8)
 
 /* ------------------------------------------------------------ csv */
 
-/* A text cell: display-safe (line breaks kept), quoted as needed. */
+/* A text cell: the text as stored but for its controls (shown, line
+ * breaks kept), quoted as needed, and guarded as export's excel-fr guards
+ * it: a cell a spreadsheet would take for a formula (= + - @ TAB CR first,
+ * after any quotes) gets a leading '. */
 static void csv_text(struct csvw *w, const char *s)
 {
 	struct buf safe;
 	buf_init(&safe);
-	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
+	buf_addc(&safe, '\''); /* kept only when the cell needs it */
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0,
+		  UTF8_SAFE_MULTILINE | UTF8_SAFE_KEEP);
 	buf_adds(&safe, "");
-	csvw_cell(w, safe.data, safe.len, 1);
+	int guard = exchange_needs_guard(safe.data + 1, safe.len - 1);
+	csvw_cell(w, safe.data + !guard, safe.len - !guard, 1);
 	buf_free(&safe);
 }
 
@@ -1315,7 +1331,9 @@ void review_print(FILE *f, const struct review *r, enum review_format fmt,
 
 static int review_usage(const char *what)
 {
-	fprintf(stderr, "fai: review: %s\n", what);
+	fputs("fai: review: ", stderr);
+	out_safe(stderr, what, UTF8_SAFE_ONELINE);
+	fputc('\n', stderr);
 	fprintf(stderr, _("Try 'fai %s --help'.\n"), "review");
 	return CLI_USAGE;
 }
@@ -1396,8 +1414,8 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	p.end = now;
 	p.start = now - 7 * (int64_t)REVIEW_DAY;
 	if (since) {
-		if (isotime_parse(since, &t) < 0)
-			return review_usage(_("--since wants a date such as 2026-11-01"));
+		if (cli_arg_time(cli, "review", "--since", since, &t))
+			return CLI_USAGE;
 		if (t >= now)
 			return review_usage(_("--since must be in the past"));
 		p.start = t;
@@ -1405,6 +1423,9 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	if (week) {
 		if (isotime_parse_week(week, &t) < 0)
 			return review_usage(_("--week wants an ISO week such as 2026-W09"));
+		if (isotime_check_range(t) < 0)
+			return cli_arg_refused(cli, "review", "--week", week,
+					       FAI_WHY_DATE_RANGE);
 		if (t >= now)
 			return review_usage(_("--week must not be in the future"));
 		p.start = t;

@@ -7,7 +7,8 @@
 # `fai log`.  Every wait polls the screen (every 0.1 s) instead of sleeping.
 #
 # Covers: navigation and scrolling, a move refused by a gate then accepted
-# after the form, > with show and log, J/K, search with and without accents,
+# after the form, > with show and log, J/K, the review (r) and a move made
+# in the same second, search with and without accents,
 # the region filter, the new-idea form, comment, abandon with a reason, undo
 # and redo, the help overlay, the $EDITOR round trip, resizing, French
 # labels, a sane terminal after q, hostile text (ESC[2J, OSC 52, U+202E),
@@ -496,6 +497,32 @@ key Enter
 expect "Need" "Enter goes back to the board"
 expect_sel "$rref" "Enter on a listed idea selects its card on the board"
 quit_ok "the board quits after the review"
+
+# A card moved and r pressed in the same second (FAI_NOW holds the clock:
+# the move is stamped now, and the review's period ends now): the move is
+# in the review's moves.  The log counts whole seconds, and [.., now) left
+# it out.
+db=$(fresh rnow)
+rn=$(nth 1 "$NEED")
+start rnow 80 24 "$db"
+expect_sel "$rn" "the same-second board opens on the first card"
+key '>'
+expect "$rn moved to Concept" "> moves the card to Concept"
+key r
+expect "Pipeline review" "r right after the move opens the review"
+_i=0
+while [ $_i -lt 8 ] && ! shows "Need → Concept, ${NOW%%T*}, $ME"; do
+	key NPage
+	sleep 0.1
+	_i=$((_i + 1))
+done
+ok "the review lists the move just made: 'Need → Concept, ${NOW%%T*}, $ME'" \
+	"no such line in the review's moves" shows "Need → Concept, ${NOW%%T*}, $ME"
+ok "the line above it names the card moved ($rn)" "the move is not the card's" \
+	eval 'shot && grep -B1 -F "Need → Concept, ${NOW%%T*}, $ME" "$SCR" | head -n 1 | grep -qF "$rn"'
+key q
+expect "Need" "q goes back to the board"
+quit_ok "the board quits after the same-second review"
 
 # ================================================================ resize
 db=$(fresh size)

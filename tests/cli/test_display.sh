@@ -244,4 +244,133 @@ check_out 'Octets \xff\xfe fin' "log tsv shows the invalid bytes as \\xff\\xfe"
 run fai log
 clean "log (text) with the invalid bytes is clean" "$OUT"
 
+# ---------------------------------------------------------------- widths
+# A ZWJ emoji sequence (👩‍👩‍👧, 🏳️‍🌈) is one glyph of two cells to some
+# terminals and its parts to others: in a title it shifted the next
+# column's border on the board.  A title starting with a combining mark
+# (U+0301) drew the mark on the line above.  The board at 80x24 in French,
+# with such titles in the four columns: every border of every line stays
+# where the header line has it (columns counted with the C library's
+# wcwidth, as tmux counts them), and the mark stays on its own line.
+ZWJ=$(printf '\342\200\215')
+FAMILY=$(printf '\360\237\221\251')${ZWJ}$(printf '\360\237\221\251')${ZWJ}$(printf '\360\237\221\247')
+RAINBOW=$(printf '\360\237\217\263\357\270\217')${ZWJ}$(printf '\360\237\214\210')
+ACUTE=$(printf '\314\201')
+THUMB=$(printf '\360\237\221\215\360\237\217\275')
+FLAG=$(printf '\360\237\207\253\360\237\207\267')
+KEYCAP=$(printf '1\357\270\217\342\203\243')
+wdb=$(mkstore widths 84)
+wadd() {
+	FAI_NOW=$NOW "$FAI" --db "$wdb" add --title "$1" --territory 69123 \
+		--need "Besoin" --concept "Concept" --owner "Porteur" \
+		--structure "Structure" --launch-date 2025-09-01
+}
+wi=0
+for st in need concept owner_search launched; do
+	for t in "${FAMILY} Famille ${ACUTE}" "${RAINBOW} Fierté ${THUMB}" \
+		"${ACUTE}Accent ${FLAG} ${KEYCAP}"; do
+		ref=$(wadd "$t")
+		case $st in
+		concept) steps="concept" ;;
+		owner_search) steps="concept owner_search" ;;
+		launched) steps="concept owner_search launched" ;;
+		*) steps="" ;;
+		esac
+		for s2 in $steps; do
+			FAI_NOW=$NOW "$FAI" --db "$wdb" move "$ref" "$s2" > /dev/null
+		done
+		wi=$((wi + 1))
+	done
+done
+run "$FAI" --db "$wdb" list --format tsv
+check_eq "$(awk -F '\t' 'NR > 1 { print $4 }' "$OUT" | sort | uniq -c | awk '{ printf "%s %s ", $1, $2 }')" \
+	"3 concept 3 launched 3 need 3 owner_search " "three hostile titles in each of the four columns"
+check "the list TSV keeps the joiners as stored" grep -qF "$FAMILY" "$OUT"
+
+tmx_init
+tmx_start wid 80 24 "env LANG=fr_FR.UTF-8 TERM=xterm-256color FAI_NOW=$NOW '$FAI' --db '$wdb'; sleep 600"
+tmx_expect wid "Activité lancée" "the board opens at 80x24 in French over the hostile titles"
+# borders NAME: prints "ok" when every line of session NAME's screen that
+# holds borders has them at the columns of the header line's, else the
+# first line that does not.  Columns are tmux's own: copy mode's cursor
+# jumps to each "│" and says its cell (a count of code points or of
+# wcwidth would not see the cells a terminal merged).
+borders() {
+	tmx_shot "$1"
+	tmx copy-mode -t "$1"
+	_y=0 _want= _got=ok
+	while [ "$_y" -lt 21 ]; do
+		_n=$(sed -n "$((_y + 1))p" "$T/screen.$1" | grep -o "│" | wc -l)
+		tmx send-keys -t "$1" -X top-line
+		[ "$_y" -gt 0 ] && tmx send-keys -t "$1" -N "$_y" -X cursor-down
+		tmx send-keys -t "$1" -X start-of-line
+		_xs= _k=0
+		while [ "$_k" -lt "$_n" ]; do
+			tmx send-keys -t "$1" -X jump-forward "│"
+			_xs="$_xs $(tmx display-message -p -t "$1" '#{copy_cursor_x}')"
+			_k=$((_k + 1))
+		done
+		if [ "$_y" -eq 0 ]; then
+			_want=$_xs
+			[ "$_want" = " 19 39 59" ] || { _got="header borders at$_want"; break; }
+		elif [ "$_n" -gt 0 ] && [ "$_xs" != "$_want" ]; then
+			_got="line $((_y + 1)) has its borders at$_xs, the header at$_want: $(sed -n "$((_y + 1))p" "$T/screen.$1")"
+			break
+		fi
+		_y=$((_y + 1))
+	done
+	tmx send-keys -t "$1" -X cancel
+	echo "$_got"
+}
+tmx_wait "$WAIT" tmx_shows wid "Fierté" > /dev/null
+got=$(borders wid)
+if [ "$got" = ok ]; then
+	pass "80x24 French board: every column border stays in line with the header's"
+else
+	tmx_fail wid "80x24 French board: every column border stays in line with the header's" "$got"
+fi
+check "the board shows the family as three emoji, joiners left out" \
+	grep -qF "$(printf '\360\237\221\251\360\237\221\251\360\237\221\247') Famille" "$T/screen.wid"
+check "the board shows the rainbow flag's parts, no joiner nor selector" \
+	grep -qF "$(printf '\360\237\217\263\360\237\214\210') Fierté" "$T/screen.wid"
+check "the board shows the leading mark on a no-break space" \
+	grep -qF "$(printf '\302\240')${ACUTE}Accent" "$T/screen.wid"
+check "no combining mark is drawn on the line above its card (each is on its base)" \
+	sh -c '! grep -vF "$(printf "\302\240")$2" "$1" | grep -qF "$2"' \
+	sh "$T/screen.wid" "$ACUTE"
+check "no line of the pane is wider than 80 cells" python3 - "$T/screen.wid" << 'PY'
+import ctypes, locale, sys
+locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+libc = ctypes.CDLL(None)
+for l in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    w = sum(max(libc.wcwidth(ctypes.c_wchar(c)), 0) for c in l)
+    assert w <= 80, (w, l)
+PY
+tmx_keys wid q
+tmx_kill
+
+# The review's CSV keeps the titles as stored: only a terminal's display
+# leaves things out.
+run env FAI_NOW=2026-01-11T10:00:00Z "$FAI" --db "$wdb" review --format csv
+check_rc 0 "review --format csv over the hostile titles"
+check "the review's CSV keeps the joiners as stored" grep -qF "$FAMILY" "$OUT"
+check "the review's CSV keeps the leading mark as stored" grep -qF ",${ACUTE}Accent" "$OUT"
+run env FAI_NOW=2026-01-11T10:00:00Z "$FAI" --db "$wdb" list --format json
+check "list --format json keeps the joiners as stored" grep -qF "$FAMILY" "$OUT"
+run env COLUMNS=80 FAI_NOW=2026-01-11T10:00:00Z "$FAI" --db "$wdb" list
+check "list (table) prints the family without its joiners" \
+	grep -qF "$(printf '\360\237\221\251\360\237\221\251\360\237\221\247')" "$OUT"
+check "list (table): every line the same width (the columns line up)" python3 - "$OUT" << 'PY'
+import ctypes, locale, sys
+locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+libc = ctypes.CDLL(None)
+def width(l):
+    return sum(max(libc.wcwidth(ctypes.c_wchar(c)), 0) for c in l)
+lines = [l.rstrip(" ") for l in open(sys.argv[1], encoding="utf-8").read().splitlines()]
+# The DAYS column ends every line: right-aligned, so every line ends at
+# the same cell.
+ends = {width(l) for l in lines}
+assert len(ends) == 1, ends
+PY
+
 finish

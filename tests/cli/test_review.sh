@@ -482,4 +482,64 @@ done
 run env FAI_NOW=2026-03-05T10:00:00Z "$FAI" --db "$sdb" review --format markdown
 check_out 'Zone \*test\* \| \[lien\](x)' "markdown: special characters escaped"
 
+# ------------------------------------------------------------ same second
+# An action made in the second the review is asked for is in the period:
+# the log counts whole seconds, so with FAI_NOW equal to the action's time
+# (a card moved on the board, then r) the move was left out of [.., now).
+sdb=$(mkstore second 84)
+T0=2026-03-05T10:00:00Z
+sref=$(env FAI_NOW=$T0 "$FAI" --db "$sdb" add --title "Garage" --territory 69123 --need "Besoin")
+env FAI_NOW=$T0 "$FAI" --db "$sdb" move "$sref" concept > /dev/null
+run env FAI_NOW=$T0 "$FAI" --db "$sdb" review --format csv
+check_rc 0 "review at the very second of a move"
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$sref")" "1 1" "a move made in the second now is in the moves"
+check_eq "$(csv_get new_ideas "$sref" title)" "Garage" "an idea added in the second now is new"
+check_eq "$(csv_get review period_end value)" "$T0" "the period still ends now"
+run env FAI_NOW=$T0 "$FAI" --db "$sdb" review
+check_out "Need → Concept, 2026-03-05" "text: the move of this very second is listed"
+# A week that ended before now excludes its own end: a move at Monday
+# 00:00:00 belongs to the week that starts then.
+mref=$(env FAI_NOW=2026-03-08T10:00:00Z "$FAI" --db "$sdb" add --title "Minuit" --territory 69123 --need "Besoin")
+env FAI_NOW=2026-03-09T00:00:00Z "$FAI" --db "$sdb" move "$mref" concept > /dev/null
+run env FAI_NOW=2026-03-10T09:00:00Z "$FAI" --db "$sdb" review --week 2026-W10 --format csv
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$sref")" "1 1" "--week 2026-W10: the move at its end (Monday 00:00) is not in it"
+run env FAI_NOW=2026-03-10T09:00:00Z "$FAI" --db "$sdb" review --week 2026-W11 --format csv
+cp "$OUT" "$T/review.csv"
+check_eq "$(moves_by ref '*') $(moves_by ref "$mref")" "1 1" "--week 2026-W11: the move at its start is in it"
+
+# ------------------------------------------------------------ formula guard
+# review --format csv guards a cell a spreadsheet would take for a formula
+# (= + - @ TAB CR first) with a leading ', as export --dialect excel-fr
+# does: opened in Excel or LibreOffice, the review runs nothing.
+gdb=$(mkstore guard 84)
+for t in '=HYPERLINK("http://x";"y")' '@SUM(A1)' '+33 6 12 34 56 78' \
+	'-2 emplois' "'=déjà gardé" 'Sans formule'; do
+	env FAI_NOW=2026-03-04T10:00:00Z "$FAI" --db "$gdb" add --title "$t" \
+		--facilitator '=cmd|/c calc' > /dev/null
+done
+run env FAI_NOW=2026-03-05T10:00:00Z "$FAI" --db "$gdb" review --format csv
+check_rc 0 "review --format csv with formula-like titles"
+cp "$OUT" "$T/review.csv"
+check_eq "$(csv_get new_ideas 84-0001 title)" "'=HYPERLINK(\"http://x\";\"y\")" \
+	"=HYPERLINK(...) gets a leading '"
+check_eq "$(csv_get new_ideas 84-0002 title)" "'@SUM(A1)" "@SUM(A1) gets a leading '"
+check_eq "$(csv_get new_ideas 84-0003 title)" "'+33 6 12 34 56 78" "+33... gets a leading '"
+check_eq "$(csv_get new_ideas 84-0004 title)" "'-2 emplois" "-2 emplois gets a leading '"
+check_eq "$(csv_get new_ideas 84-0005 title)" "''=déjà gardé" \
+	"a title already starting with '= gets one more ' (as export does)"
+check_eq "$(csv_get new_ideas 84-0006 title)" "Sans formule" "a plain title is left alone"
+check_eq "$(csv_get new_ideas 84-0001 facilitator)" "'=cmd|/c calc" "the facilitator cell is guarded too"
+check_eq "$(grp by_facilitator "'=cmd|/c calc" | cut -d, -f7)" "6" \
+	"by_facilitator: the name cell is guarded"
+check "no cell of the review's CSV starts with = + - @ (after the quoting)" \
+	python3 - "$T/review.csv" << 'PY'
+import csv, sys
+for row in csv.reader(open(sys.argv[1], newline="", encoding="utf-8")):
+    for cell in row:
+        assert not cell[:1] in ("=", "+", "@", "\t", "\r") and \
+            not (cell[:1] == "-" and not cell[1:].isdigit()), (row, cell)
+PY
+
 finish

@@ -337,6 +337,9 @@ test_set_codes(void **state)
 	set_bad(idea, IDEA_SIRET, "1234", FAI_WHY_SIRET_FORMAT);
 	set_bad(idea, IDEA_SIRET, "732-829-320-00074", FAI_WHY_SIRET_FORMAT);
 	set_bad(idea, IDEA_SIRET, "\xC2\xA0", FAI_WHY_SIRET_FORMAT);
+	/* Passes Luhn, but no establishment has a SIREN or a NIC of zeros. */
+	set_bad(idea, IDEA_SIRET, "000 000 000 00000", FAI_WHY_SIRET_ZERO);
+	set_bad(idea, IDEA_SIRET, "732 829 305 00000", FAI_WHY_SIRET_ZERO);
 	set_ok(idea, IDEA_SIRET, "", "");
 
 	set_ok(idea, IDEA_LAUNCH_DATE, "2024-02-29", "2024-02-29");
@@ -358,6 +361,62 @@ test_set_codes(void **state)
 	set_bad(idea, IDEA_JOBS, "1 2", FAI_WHY_NUMBER);
 	set_ok(idea, IDEA_JOBS, "", "");
 	assert_int_equal(idea_jobs(idea), -1);
+	idea_free(idea);
+}
+
+/* launch_date=0000-01-01 was accepted, and so were the times of an import
+ * in year 0 or 9999: every date and time an idea takes from a person or a
+ * file is in the years 1900..2100, judged in UTC. */
+static void
+test_launch_date_0000_and_times_out_of_range_refused(void **state)
+{
+	static const enum idea_field times[] = {
+		IDEA_CREATED_AT, IDEA_UPDATED_AT, IDEA_STAGE_SINCE,
+	};
+	struct idea *idea = idea_new();
+	size_t i;
+
+	(void)state;
+	set_bad(idea, IDEA_LAUNCH_DATE, "0000-01-01", FAI_WHY_DATE_RANGE);
+	set_bad(idea, IDEA_LAUNCH_DATE, "1899-12-31", FAI_WHY_DATE_RANGE);
+	set_bad(idea, IDEA_LAUNCH_DATE, "2101-01-01", FAI_WHY_DATE_RANGE);
+	set_bad(idea, IDEA_LAUNCH_DATE, "9999-12-31", FAI_WHY_DATE_RANGE);
+	set_ok(idea, IDEA_LAUNCH_DATE, "1900-01-01", "1900-01-01");
+	set_ok(idea, IDEA_LAUNCH_DATE, "2100-12-31", "2100-12-31");
+	/* A date that does not exist is still a bad date, whatever its
+	 * year. */
+	set_bad(idea, IDEA_LAUNCH_DATE, "0000-02-30", FAI_WHY_DATE);
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		set_bad(idea, times[i], "0000-01-01T00:00:00Z",
+			FAI_WHY_DATE_RANGE);
+		set_bad(idea, times[i], "1899-12-31T23:59:59Z",
+			FAI_WHY_DATE_RANGE);
+		set_bad(idea, times[i], "9999-12-31T23:59:59Z",
+			FAI_WHY_DATE_RANGE);
+		/* 23:30 at UTC-1 on the last day of 2100 is 2101 in UTC. */
+		set_bad(idea, times[i], "2100-12-31T23:30:00-01:00",
+			FAI_WHY_DATE_RANGE);
+		/* 00:30 at UTC+1 on the first day of 1900 is 1899 in UTC. */
+		set_bad(idea, times[i], "1900-01-01T00:30:00+01:00",
+			FAI_WHY_DATE_RANGE);
+		set_ok(idea, times[i], "1900-01-01T00:00:00Z",
+		       "1900-01-01T00:00:00Z");
+		set_ok(idea, times[i], "2100-12-31T23:59:59Z",
+		       "2100-12-31T23:59:59Z");
+	}
+	/* idea_check judges a stored value the same way. */
+	idea_set_raw(idea, IDEA_TITLE, "Titre");
+	idea_set_raw(idea, IDEA_REGION, "84");
+	idea_set_raw(idea, IDEA_STAGE, "launched");
+	assert_int_equal(idea_check(idea, NULL), 0);
+	idea_set_raw(idea, IDEA_LAUNCH_DATE, "0000-01-01");
+	{
+		struct fai_err err;
+
+		assert_int_equal(idea_check(idea, &err), -FAI_EINVAL);
+		assert_int_equal(err.why, FAI_WHY_DATE_RANGE);
+		assert_string_equal(err.field, "launch_date");
+	}
 	idea_free(idea);
 }
 
@@ -618,6 +677,8 @@ main(void)
 		cmocka_unit_test(test_set_refusals),
 		cmocka_unit_test(test_set_system),
 		cmocka_unit_test(test_set_codes),
+		cmocka_unit_test(
+			test_launch_date_0000_and_times_out_of_range_refused),
 		cmocka_unit_test(test_set_lists),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_typed),

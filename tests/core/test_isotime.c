@@ -211,6 +211,29 @@ test_days(void **state)
 				      parse_ok("2024-03-01")), 29);
 }
 
+/* The years a person or a file may give: 1900..2100, both ends in. */
+static void
+test_range_1900_to_2100(void **state)
+{
+	(void)state;
+	assert_int_equal(isotime_check_range(parse_ok("1900-01-01")), 0);
+	assert_int_equal(isotime_check_range(parse_ok("2100-12-31T23:59:59Z")),
+			 0);
+	assert_int_equal(isotime_check_range(0), 0);
+	assert_int_equal(isotime_check_range(parse_ok("2026-03-09T09:00Z")),
+			 0);
+	assert_int_equal(isotime_check_range(parse_ok("1899-12-31T23:59:59Z")),
+			 -FAI_EINVAL);
+	assert_int_equal(isotime_check_range(parse_ok("2101-01-01")),
+			 -FAI_EINVAL);
+	assert_int_equal(isotime_check_range(parse_ok("0000-01-01")),
+			 -FAI_EINVAL);
+	assert_int_equal(isotime_check_range(INT64_MIN), -FAI_EINVAL);
+	assert_int_equal(isotime_check_range(INT64_MAX), -FAI_EINVAL);
+	assert_true(parse_ok("1900-01-01") == ISOTIME_RANGE_MIN);
+	assert_true(parse_ok("2100-12-31T23:59:59Z") == ISOTIME_RANGE_MAX);
+}
+
 int
 main(void)
 {
@@ -223,6 +246,7 @@ main(void)
 		cmocka_unit_test(test_check_date),
 		cmocka_unit_test(test_week),
 		cmocka_unit_test(test_days),
+		cmocka_unit_test(test_range_1900_to_2100),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

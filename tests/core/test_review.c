@@ -1115,6 +1115,57 @@ test_bulk(void **state)
 	review_free(r);
 }
 
+/* On the board, a card moved and r pressed in the same second: the move is
+ * stamped now (the log counts whole seconds) and the period ends now, so
+ * [start, end) left it out.  A period that ends now takes in that second;
+ * a period that ends before now still excludes its end. */
+static void
+test_move_in_the_second_of_now_is_in_the_period(void **state)
+{
+	struct review_params p;
+	struct review *r;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.start = T(START);
+	p.end = T(END);
+	p.now = T(END);
+	p.stale_days = 30;
+	r = review_new(&p);
+	seq = 0;
+	give(r, (struct cur){ .key = 1, .stage = "concept" });
+	give(r, (struct cur){ .key = 2, .stage = "need" });
+	CREATE(1, "2026-02-01T10:00:00Z", "need");
+	MOVE(1, END, "need", "concept");
+	CREATE(2, END, "need");
+	review_finish(r, T(END));
+	assert_int_equal(r->moves.n, 1);
+	assert_int_equal(r->moves.v[0].key, 1);
+	assert_true(r->moves.v[0].at == T(END));
+	assert_int_equal(r->new_ideas.n, 1);
+	assert_int_equal(r->new_ideas.v[0].key, 2);
+	/* The funnel's cohort takes in idea 2's entry into need too. */
+	assert_int_equal(r->reached[STAGE_NEED], 2);
+	/* The period as shown is unchanged. */
+	assert_true(r->params.end == T(END));
+	review_free(r);
+
+	/* The same entries, reviewed a second later (the period ended in
+	 * the past): the end's own second is out. */
+	p.now = T(END) + 1;
+	r = review_new(&p);
+	seq = 0;
+	give(r, (struct cur){ .key = 1, .stage = "concept" });
+	give(r, (struct cur){ .key = 2, .stage = "need" });
+	CREATE(1, "2026-02-01T10:00:00Z", "need");
+	MOVE(1, END, "need", "concept");
+	CREATE(2, END, "need");
+	review_finish(r, T(END) + 1);
+	assert_int_equal(r->moves.n, 0);
+	assert_int_equal(r->new_ideas.n, 0);
+	review_free(r);
+}
+
 int
 main(void)
 {
@@ -1136,6 +1187,7 @@ main(void)
 		cmocka_unit_test(test_recreated_before),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_bulk),
+		cmocka_unit_test(test_move_in_the_second_of_now_is_in_the_period),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 
@@ -163,8 +165,10 @@ test_width(void **state)
 	assert_int_equal(utf8_width("\xE2\x80\x8B"), 0); /* ZWSP */
 	assert_int_equal(utf8_width("\xEF\xB8\x8F"), 0); /* VS16 */
 	assert_int_equal(utf8_width("…"), 1);
-	/* Controls count 0; invalid bytes count as U+FFFD, 1 cell. */
-	assert_int_equal(utf8_width("a\x1b[2Jb"), 5);
+	/* The width of what is printed: a control is shown as its picture
+	 * (ESC as ␛, 1 cell); invalid bytes as U+FFFD, 1 cell. */
+	assert_int_equal(utf8_width("a\x1b[2Jb"), 6);
+	assert_int_equal(utf8_width("a\xE2\x80\xAE"), 9); /* a<U+202E> */
 	assert_int_equal(utf8_width("\xFF\xFE"), 2);
 	assert_int_equal(utf8_cp_width(0), 0);
 	assert_int_equal(utf8_cp_width(0x9B), 0);
@@ -172,13 +176,17 @@ test_width(void **state)
 	assert_int_equal(utf8_cp_width(0x300), 0);
 	assert_int_equal(utf8_cp_width(0x20D0), 0);
 	assert_int_equal(utf8_cp_width(0x1100), 2);
-	assert_int_equal(utf8_cp_width(0x1160), 1);
+	assert_int_equal(utf8_cp_width(0x1160), 0); /* Hangul medial */
 	assert_int_equal(utf8_cp_width(0x4E00), 2);
 	assert_int_equal(utf8_cp_width(0x9FFF), 2);
 	assert_int_equal(utf8_cp_width(0x1F64F), 2);
 	assert_int_equal(utf8_cp_width(0x1F650), 1);
 	assert_int_equal(utf8_cp_width(0x20000), 2);
-	assert_int_equal(utf8_cp_width(0x3FFFD), 2);
+	assert_int_equal(utf8_cp_width(0x3134A), 2); /* CJK ext. G */
+	/* Unassigned: the C library gives it no width; it is shown as
+	 * U+FFFD (1 cell). */
+	assert_int_equal(utf8_cp_width(0x3FFFD), 1);
+	assert_int_equal(utf8_width("\xF0\xBF\xBF\xBD"), 1);
 	assert_int_equal(utf8_cp_width(0x10FFFF), 1);
 }
 
@@ -451,6 +459,135 @@ test_huge(void **state)
 	free(big);
 }
 
+/* Checks that the display-safe form of in is want, that its width is
+ * width, and that utf8_width agrees with it (and with the sum of its code
+ * points' widths): what is printed is as wide as what is counted. */
+static void
+safe_is(const char *in, const char *want, size_t width)
+{
+	char *s = safe(in, strlen(in), UTF8_SAFE_ONELINE), *again;
+	size_t i = 0, n = strlen(s), sum = 0;
+	uint32_t cp;
+
+	if (strcmp(s, want) != 0)
+		fail_msg("safe(\"%s\") is \"%s\", wanted \"%s\"", in, s, want);
+	if (utf8_width(in) != width || utf8_width(s) != width)
+		fail_msg("width of \"%s\": %zu (safe form %zu), wanted %zu", in,
+			 utf8_width(in), utf8_width(s), width);
+	while (i < n) {
+		i += (size_t)utf8_decode(s + i, n - i, &cp);
+		sum += (size_t)utf8_cp_width(cp);
+	}
+	assert_int_equal(sum, width);
+	/* The safe form is its own safe form. */
+	again = safe(s, n, UTF8_SAFE_ONELINE);
+	assert_string_equal(again, s);
+	free(again);
+	free(s);
+}
+
+/* A ZWJ emoji sequence in a title shifted the next column's border on the
+ * board (terminals draw it as one glyph or as its parts), and a title
+ * starting with a combining mark drew it on the line above.  The safe form
+ * prints nothing terminals disagree on, and its width is utf8_width's. */
+static void
+test_width_of_emoji_sequences_and_orphan_marks(void **state)
+{
+	char *s;
+
+	(void)state;
+	/* 👩‍👩‍👧: the joiners go, three emoji of two cells stay. */
+	safe_is("Famille \xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9"
+		"\xE2\x80\x8D\xF0\x9F\x91\xA7",
+		"Famille \xF0\x9F\x91\xA9\xF0\x9F\x91\xA9\xF0\x9F\x91\xA7", 14);
+	/* 🏳️‍🌈: VS16 and the joiner go; the white flag is one cell (text
+	 * presentation), the rainbow two. */
+	safe_is("\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x8C\x88",
+		"\xF0\x9F\x8F\xB3\xF0\x9F\x8C\x88", 3);
+	/* ❤️: VS16 would make it two cells in some terminals. */
+	safe_is("\xE2\x9D\xA4\xEF\xB8\x8F", "\xE2\x9D\xA4", 1);
+	/* 👍🏽: the skin tone goes. */
+	safe_is("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "\xF0\x9F\x91\x8D", 2);
+	/* A lone modifier too. */
+	safe_is("x\xF0\x9F\x8F\xBFy", "xy", 2);
+	/* 🇫🇷 and a lone regional indicator: their letters. */
+	safe_is("\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7 drapeau", "FR drapeau", 10);
+	safe_is("\xF0\x9F\x87\xBF", "Z", 1);
+	/* 🏴 with tags (Scotland): the black flag. */
+	safe_is("\xF0\x9F\x8F\xB4\xF3\xA0\x81\xA7\xF3\xA0\x81\xA2\xF3\xA0\x81"
+		"\xB3\xF3\xA0\x81\xA3\xF3\xA0\x81\xB4\xF3\xA0\x81\xBF",
+		"\xF0\x9F\x8F\xB4", 2);
+	/* 1️⃣: the digit. */
+	safe_is("1\xEF\xB8\x8F\xE2\x83\xA3", "1", 1);
+	/* A combining acute at the start, after a space, after a dropped
+	 * joiner: on a no-break space. */
+	safe_is("\xCC\x81" "Accent", "\xC2\xA0\xCC\x81" "Accent", 7);
+	safe_is("a \xCC\x81" "b", "a \xC2\xA0\xCC\x81" "b", 4);
+	safe_is("\xE2\x80\x8D\xCC\x81", "\xC2\xA0\xCC\x81", 1);
+	/* Marks on a letter stay as they are, stacked or not. */
+	safe_is("e\xCC\x81", "e\xCC\x81", 1);
+	safe_is("e\xCC\x81\xCC\xA7", "e\xCC\x81\xCC\xA7", 1);
+	safe_is("\xE6\xBC\xA2\xCC\x81", "\xE6\xBC\xA2\xCC\x81", 2);
+	/* Invisible ones: soft hyphen, zero-width space, BOM, word joiner. */
+	safe_is("co\xC2\xADop\xE2\x80\x8B\xEF\xBB\xBF\xE2\x81\xA0", "coop", 4);
+	/* Line and paragraph separators are shown, not obeyed. */
+	safe_is("a\xE2\x80\xA8" "b", "a<U+2028>b", 10);
+	/* Unassigned (U+0378) and noncharacters: U+FFFD. */
+	safe_is("\xCD\xB8\xEF\xBF\xBE", "\xEF\xBF\xBD\xEF\xBF\xBD", 2);
+	/* Wide by the C library's table: ✅ and ⭐ (emoji presentation). */
+	safe_is("\xE2\x9C\x85\xE2\xAD\x90", "\xE2\x9C\x85\xE2\xAD\x90", 4);
+	/* Multi-line: a mark at the start of a line gets its base too. */
+	s = safe("a\n\xCC\x81" "b", 5, UTF8_SAFE_MULTILINE);
+	assert_string_equal(s, "a\n\xC2\xA0\xCC\x81" "b");
+	free(s);
+	/* KEEP (files): the text as stored, but controls still shown. */
+	s = safe("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7\xCC\x81\x1b",
+		 14, UTF8_SAFE_KEEP);
+	assert_string_equal(s, "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7"
+			       "\xCC\x81\xE2\x90\x9B");
+	free(s);
+	/* utf8_fit cuts the safe form: the sequence never straddles. */
+	{
+		size_t used;
+
+		s = fit("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80"
+			"\x8D\xF0\x9F\x91\xA7 accueil",
+			6, &used);
+		assert_string_equal(s, "\xF0\x9F\x91\xA9\xF0\x9F\x91\xA9\xE2\x80"
+				       "\xA6");
+		assert_int_equal(used, 5);
+		free(s);
+		s = fit("\xCC\x81" "Accent", 3, &used);
+		assert_string_equal(s, "\xC2\xA0\xCC\x81" "A\xE2\x80\xA6");
+		assert_int_equal(used, 3);
+		free(s);
+	}
+}
+
+/* The width table is the C library's: utf8_cp_width equals wcwidth() under
+ * C.UTF-8 for every code point the library gives a width (what ncurses
+ * and tmux count on this system).  Fails after an upgrade of the C
+ * library's Unicode: then run tests/gen-utf8-table.sh. */
+static void
+test_cp_width_is_the_c_library_wcwidth(void **state)
+{
+	uint32_t cp;
+	int w;
+
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		fail_msg("no C.UTF-8 locale");
+	for (cp = 0xA0; cp < 0x110000; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		w = wcwidth((wchar_t)cp);
+		if (w >= 0 && w != utf8_cp_width(cp))
+			fail_msg("U+%04X: wcwidth %d, utf8_cp_width %d",
+				 (unsigned)cp, w, utf8_cp_width(cp));
+	}
+	setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
@@ -468,6 +605,8 @@ main(void)
 		cmocka_unit_test(test_safe_lines),
 		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_width_of_emoji_sequences_and_orphan_marks),
+		cmocka_unit_test(test_cp_width_is_the_c_library_wcwidth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,7 +148,6 @@ test_siret(void **state)
 		"35600000000048", /* La Poste, Luhn-valid too */
 		"35600000049837", /* La Poste: digit sum 45, not Luhn */
 		"35600000049832", /* La Poste: digit sum 40, not Luhn */
-		"00000000000000",
 	};
 	static const char *const bad_check[] = {
 		"73282932000075",
@@ -184,6 +183,113 @@ test_siret(void **state)
 			fail_msg("accepted %s", bad_format[i]);
 		assert_int_equal(err.why, FAI_WHY_SIRET_FORMAT);
 	}
+}
+
+/* 00000000000000 passes Luhn, and so do a SIREN of zeros with some NICs and
+ * real SIRENs with the NIC 00000: none is a real establishment. */
+static void
+test_siret_zero_siren_or_nic_refused(void **state)
+{
+	static const char *const zero[] = {
+		"00000000000000", /* both */
+		"00000000000018", /* SIREN 000000000, Luhn-valid */
+		"00000000000026",
+		"73282930500000", /* NIC 00000, Luhn-valid */
+		"73282932900000",
+		"35600000000000", /* La Poste's SIREN, NIC 00000 */
+	};
+	struct fai_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
+		fai_err_clear(&err);
+		if (validate_siret(zero[i], &err) != -FAI_EINVAL)
+			fail_msg("accepted %s", zero[i]);
+		assert_int_equal(err.why, FAI_WHY_SIRET_ZERO);
+		assert_string_equal(err.field, "siret");
+		assert_string_equal(err.value, zero[i]);
+	}
+	/* Zeros inside either part are fine. */
+	assert_int_equal(validate_siret("35600000000048", NULL), 0);
+	assert_int_equal(validate_siret("10000000000008", NULL), 0);
+}
+
+/* --stale 99999999999999999999 was accepted (strtol saturates): the one
+ * number parser of the command line refuses digits beyond the bound,
+ * however many, and anything but digits. */
+static void
+test_number_overflow_and_range_refused(void **state)
+{
+	static const char *const not_number[] = {
+		"", "-1", "+1", " 1", "1 ", "1.5", "1e3", "0x10", "dix", "１",
+		"12\n", "99999999999999999999x",
+	};
+	struct fai_err err;
+	uint64_t v = 77;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(validate_number("0", 0, 10, &v, NULL), 0);
+	assert_true(v == 0);
+	assert_int_equal(validate_number("0007", 0, 10, &v, NULL), 0);
+	assert_true(v == 7);
+	assert_int_equal(validate_number("999999999", 0, 999999999, &v, NULL),
+			 0);
+	assert_true(v == 999999999);
+	assert_int_equal(validate_number("18446744073709551615", 1, UINT64_MAX,
+					 &v, NULL),
+			 0);
+	assert_true(v == UINT64_MAX);
+
+	v = 77;
+	assert_int_equal(validate_number(NULL, 0, 10, &v, &err), -FAI_EINVAL);
+	assert_int_equal(err.why, FAI_WHY_NUMBER);
+	for (i = 0; i < sizeof(not_number) / sizeof(not_number[0]); i++) {
+		fai_err_clear(&err);
+		if (validate_number(not_number[i], 0, UINT64_MAX, &v, &err) !=
+		    -FAI_EINVAL)
+			fail_msg("accepted \"%s\"", not_number[i]);
+		assert_int_equal(err.why, FAI_WHY_NUMBER);
+		assert_string_equal(err.value, not_number[i]);
+	}
+	/* Overflow: 2^64, 20 nines, and a thousand digits. */
+	{
+		static const char *const huge[] = {
+			"18446744073709551616", "99999999999999999999",
+			"000000000000000000000000000000000000000018446744073709551616",
+		};
+		char big[1001];
+
+		for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+			fai_err_clear(&err);
+			assert_int_equal(validate_number(huge[i], 0, UINT64_MAX,
+							 &v, &err),
+					 -FAI_EINVAL);
+			assert_int_equal(err.why, FAI_WHY_NUMBER_RANGE);
+			assert_string_equal(err.detail, "above");
+		}
+		memset(big, '9', 1000);
+		big[1000] = '\0';
+		assert_int_equal(validate_number(big, 0, UINT64_MAX, &v, &err),
+				 -FAI_EINVAL);
+		assert_int_equal(err.why, FAI_WHY_NUMBER_RANGE);
+	}
+	/* The bounds themselves. */
+	assert_int_equal(validate_number("1000000000", 0, 999999999, &v, &err),
+			 -FAI_EINVAL);
+	assert_int_equal(err.why, FAI_WHY_NUMBER_RANGE);
+	assert_string_equal(err.detail, "above");
+	assert_string_equal(err.value, "1000000000");
+	assert_int_equal(validate_number("0", 1, 10, &v, &err), -FAI_EINVAL);
+	assert_int_equal(err.why, FAI_WHY_NUMBER_RANGE);
+	assert_string_equal(err.detail, "below");
+	assert_true(v == 77); /* untouched by every refusal */
+	/* Zeros in front do not make a number large. */
+	assert_int_equal(validate_number("00000000000000000000000000000012", 0,
+					 99, &v, NULL),
+			 0);
+	assert_true(v == 12);
 }
 
 static void
@@ -244,6 +350,8 @@ main(void)
 		cmocka_unit_test(test_territory_good),
 		cmocka_unit_test(test_territory_bad),
 		cmocka_unit_test(test_siret),
+		cmocka_unit_test(test_siret_zero_siren_or_nic_refused),
+		cmocka_unit_test(test_number_overflow_and_range_refused),
 		cmocka_unit_test(test_ref),
 		cmocka_unit_test(test_ref_format),
 	};

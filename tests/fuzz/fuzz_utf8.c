@@ -3,8 +3,10 @@
  * utf8_check must agree with a reference validator; utf8_safe's output must
  * be valid UTF-8 holding no C0 control (but \n in MULTILINE mode), no DEL,
  * no C1 control, no bidi control (U+061C, U+200E/F, U+202A-202E,
- * U+2066-2069), and be the input itself when the input had nothing to
- * replace; utf8_fit must stay within its width and return the width of what
+ * U+2066-2069), and (KEEP) be the input itself when the input had nothing
+ * to replace; its terminal form holds nothing terminals draw differently,
+ * no mark without a base, is its own safe form and as wide as utf8_width
+ * says; utf8_fit must stay within its width and return the width of what
  * it wrote; utf8_fold must give valid UTF-8 without NUL and be idempotent;
  * utf8_has_control must agree with a reference. */
 #include "fuzz.h"
@@ -23,7 +25,24 @@ static int fuzz_safe_cp(uint32_t cp, int multiline)
 {
 	if (cp < 0x20)
 		return multiline && cp == '\n';
-	return cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F) && !fuzz_is_bidi(cp);
+	return cp != 0x7F && !(cp >= 0x80 && cp <= 0x9F) && !fuzz_is_bidi(cp) &&
+	       cp != 0x2028 && cp != 0x2029;
+}
+
+/* The cells of s[0..n) by utf8_cp_width, code point by code point. */
+static long fuzz_sum_width(const char *s, size_t n)
+{
+	size_t i = 0, len;
+	uint32_t cp;
+	long w = 0;
+	while (i < n) {
+		len = fuzz_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (len == 0)
+			return -1;
+		w += utf8_cp_width(cp);
+		i += len;
+	}
+	return w;
 }
 
 /* 1 when every code point of the valid s[0..n) passes fuzz_safe_cp and no
@@ -40,6 +59,44 @@ static int fuzz_all_safe(const char *s, size_t n, int multiline)
 		i += len;
 	}
 	return 1;
+}
+
+/* The terminal form: nothing terminals draw differently is left (joiners,
+ * variation selectors, emoji modifiers, tags, regional indicators), no
+ * mark without a base, its width is utf8_width's, and it is its own safe
+ * form. */
+static void fuzz_terminal(const struct buf *b, int flags)
+{
+	struct buf again;
+	size_t i = 0, len;
+	uint32_t cp, prev = '\n';
+
+	while (i < b->len) {
+		len = fuzz_utf8_decode((const unsigned char *)b->data + i,
+				       b->len - i, &cp);
+		FUZZ_CHECK(cp != 0x200D && !(cp >= 0xFE00 && cp <= 0xFE0F) &&
+				   !(cp >= 0x1F3FB && cp <= 0x1F3FF) &&
+				   !(cp >= 0x1F1E6 && cp <= 0x1F1FF) &&
+				   !(cp >= 0xE0000 && cp <= 0xE01EF),
+			   "terminal form kept U+%04X at %zu", (unsigned)cp, i);
+		if (utf8_cp_width(cp) == 0 && cp != '\n')
+			FUZZ_CHECK(prev != '\n' && prev != ' ',
+				   "U+%04X without a base at %zu",
+				   (unsigned)cp, i);
+		if (utf8_cp_width(cp) > 0 || cp == '\n')
+			prev = cp;
+		i += len;
+	}
+	buf_init(&again);
+	utf8_safe(&again, b->data, b->len, flags);
+	FUZZ_CHECK(again.len == b->len && memcmp(again.data, b->data,
+						 b->len) == 0,
+		   "the terminal form is not its own safe form");
+	buf_free(&again);
+	if (!(flags & UTF8_SAFE_MULTILINE))
+		FUZZ_CHECK(utf8_width(b->data) ==
+				   (size_t)fuzz_sum_width(b->data, b->len),
+			   "utf8_width is not the sum of the safe form's");
 }
 
 static void fuzz_safe(const char *s, size_t n, int flags)
@@ -63,9 +120,11 @@ static void fuzz_safe(const char *s, size_t n, int flags)
 			   ml ? "MULTILINE" : "ONELINE", (unsigned)cp, i);
 		i += len;
 	}
-	if (fuzz_all_safe(s, n, ml))
+	if ((flags & UTF8_SAFE_KEEP) && fuzz_all_safe(s, n, ml))
 		FUZZ_CHECK(b.len == n && memcmp(b.data, s, n) == 0,
 			   "utf8_safe changed text that was already safe");
+	if (!(flags & UTF8_SAFE_KEEP))
+		fuzz_terminal(&b, flags);
 	buf_free(&b);
 }
 
@@ -152,6 +211,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   "utf8_has_control disagrees with the reference");
 	fuzz_safe(s, size, UTF8_SAFE_ONELINE);
 	fuzz_safe(s, size, UTF8_SAFE_MULTILINE);
+	fuzz_safe(s, size, UTF8_SAFE_ONELINE | UTF8_SAFE_KEEP);
+	fuzz_safe(s, size, UTF8_SAFE_MULTILINE | UTF8_SAFE_KEEP);
+	{
+		/* utf8_width of the text is that of its safe form. */
+		struct buf t;
+		buf_init(&t);
+		utf8_safe(&t, c, strlen(c), UTF8_SAFE_ONELINE);
+		FUZZ_CHECK(utf8_width(c) == utf8_width(t.data),
+			   "utf8_width differs from its safe form's");
+		buf_free(&t);
+	}
 	fuzz_fit(c, size ? data[0] % 40 : 0);
 	fuzz_fit(c, size > 1 ? data[1] : 1);
 	fuzz_fold(c);

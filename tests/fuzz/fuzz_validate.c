@@ -1,6 +1,7 @@
 /* fuzz_validate.c - fuzzes the code checkers of core/ on arbitrary bytes:
  * validate_region, validate_territory, validate_siret (against our own
- * Luhn), validate_ref, validate_ref_format, uuid_parse (a UUID it accepts
+ * Luhn and zero rule), validate_number (against 128-bit arithmetic),
+ * validate_ref, validate_ref_format, uuid_parse (a UUID it accepts
  * formats back to the same text, lower-cased), stage_parse and
  * idea_field_parse (what they accept names a stage or field that parses
  * back to itself), and the fai_err they fill (always NUL-terminated). */
@@ -39,9 +40,36 @@ static int fuzz_luhn(const char *s)
 		}
 		sum += d;
 	}
+	/* A SIREN or a NIC of zeros is no establishment. */
+	if (strncmp(s, "000000000", 9) == 0 || strcmp(s + 9, "00000") == 0)
+		return 0;
 	if (sum % 10 == 0)
 		return 1;
 	return strncmp(s, "356000000", 9) == 0 && digits % 5 == 0;
+}
+
+/* Reference for validate_number: digits only, value in [min, max], in
+ * 128-bit arithmetic (no overflow below 39 digits). */
+static int fuzz_number(const char *s, uint64_t min, uint64_t max,
+		       uint64_t *out)
+{
+	unsigned __int128 v = 0;
+	size_t i;
+	int big = 0;
+	if (*s == '\0')
+		return -1;
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (unsigned __int128)UINT64_MAX)
+			big = 1;
+		else
+			v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (big || v > max || v < min)
+		return -2;
+	*out = (uint64_t)v;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -68,6 +96,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = validate_siret(s, &err);
 	fuzz_err_ok(&err);
 	FUZZ_CHECK((rc == 0) == fuzz_luhn(s), "siret %s: %d", s, rc);
+
+	{
+		uint64_t bounds[] = { 0, 1, 30, 999999999, UINT64_MAX };
+		uint64_t lo = bounds[size ? data[0] % 3 : 0];
+		uint64_t hi = bounds[size > 1 ? 2 + data[1] % 3 : 4];
+		uint64_t got = 7, want = 7;
+		int ref_rc = fuzz_number(s, lo, hi, &want);
+		rc = validate_number(s, lo, hi, &got, &err);
+		fuzz_err_ok(&err);
+		FUZZ_CHECK((rc == 0) == (ref_rc == 0), "number %s: %d", s, rc);
+		FUZZ_CHECK(rc != 0 || got == want, "number %s: value", s);
+		FUZZ_CHECK(rc == 0 || got == 7, "number %s: *out touched", s);
+		FUZZ_CHECK(rc == 0 || err.why == (ref_rc == -1
+							 ? FAI_WHY_NUMBER
+							 : FAI_WHY_NUMBER_RANGE),
+			   "number %s: why %d", s, err.why);
+	}
 
 	rc = validate_ref(s, &err);
 	fuzz_err_ok(&err);
