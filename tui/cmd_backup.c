@@ -153,6 +153,11 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 	}
 	const char *backup = argv[optind];
 	fai_err_clear(&err);
+	struct stat st;
+	if (stat(backup, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fai_err_set(&err, FAI_ENOTFOUND, FAI_WHY_NONE, "file", backup);
+		return cli_fail(cli, -FAI_ENOTFOUND, &err);
+	}
 	int rc = store_restore(cli->db, backup, &kept, &err);
 	if (rc)
 		return cli_fail(cli, rc, &err);

@@ -771,9 +771,8 @@ static void ui_store_lost(struct app *app)
 	app->txn = store_last_txn(cli->store);
 	app->nundo = app->nredo = 0;
 	ui_message(app, 1, "%s",
-		   _("the store's lock file was deleted or replaced while the "
-		     "board was open: the board opened the store again; look "
-		     "at your last change, it may not have been saved"));
+		   _("lock file deleted or replaced: the board reopened the "
+		     "store"));
 	ui_changed(app);
 }
 
