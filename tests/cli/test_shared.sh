@@ -150,6 +150,21 @@ if [ "$USERS" = 1 ]; then
 	check_eq "$(file_mode "$db/lock.mdb")" "660 $G" "after their work: lock.mdb is still 0660, $G"
 	check_eq "$(ls -A "$db" | tr '\n' ' ')" "data.mdb lock.mdb " "the store directory holds only data.mdb and lock.mdb"
 
+	# lock.mdb removed while nobody works (a careless rm): the next
+	# member, under umask 077, makes it again for the whole group.
+	rm "$db/lock.mdb"
+	run as $U1 "$FAI" --db "$db" list
+	check_rc 0 "$U1 (umask 077) opens the store whose lock.mdb was removed"
+	check_eq "$(file_mode "$db/lock.mdb")" "660 $G" "the lock.mdb $U1 made again under umask 077 is 0660, group $G"
+	run as $U2 "$FAI" --db "$db" config wip.need 9
+	check_rc 0 "so $U2 can still write"
+
+	# A data.mdb someone made writable by everyone is refused.
+	chmod o+w "$db/data.mdb"
+	run as $U1 "$FAI" --db "$db" list
+	check_rc_err 5 "chmod o-w $db/data.mdb" "a data.mdb writable by others is refused, with the command that fixes it"
+	chmod o-w "$db/data.mdb"
+
 	# fai_u3 is not in the group.
 	snap "$db"
 	run as $U3 "$FAI" --db "$db" list
