@@ -2425,6 +2425,8 @@ int store_check(struct store *s,
 				(unsigned long long)kept[i]);
 	if (!rc)
 		rc = check_log(&ck, err);
+	if (!rc)
+		rc = exchange_check_extras(&t, &ck.problems, fn, arg, err);
 	free(ck.logrev);
 	free(ck.idearev);
 end:
