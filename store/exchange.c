@@ -806,6 +806,7 @@ struct import {
 	struct csvr_row srow; /* the last row read from it */
 	unsigned flags;       /* its SPOOL_ flags */
 	int prepared;         /* flags & SPOOL_PREPARED */
+	int reading; /* the first pass: rows are checked, not kept */
 	int eval;  /* the pass judges the spool in a read transaction */
 	int quiet; /* events were told by an earlier pass */
 	struct idset *dups;    /* ids seen twice, with their first line */
@@ -1039,8 +1040,8 @@ static int import_row(struct import *im, const struct csvr_row *row,
 				return -FAI_EINVAL;
 			}
 			/* Empty is none: export writes these columns empty for
-			 * ideas that have none. */
-			if (n > 0)
+			 * ideas that have none.  The first pass only checks. */
+			if (n > 0 && !im->reading)
 				idea_extra_add(theirs, im->cs.c[i].name, v,
 					       (unsigned)i);
 			continue;
@@ -1732,6 +1733,7 @@ static int import_read(struct import *im, struct fai_err *err)
 	int rc;
 
 	buf_init(&out);
+	im->reading = 1;
 	im->spool = exchange_tmpfile();
 	if (!im->spool)
 		return write_fail(err, errno, "(temporary file)");
@@ -1860,6 +1862,7 @@ static int import_read(struct import *im, struct fai_err *err)
 	csvr_sha256(im->r, im->sha);
 	import_progress(im, im->source_bytes, im->source_bytes);
 end:
+	im->reading = 0;
 	free(cells);
 	free(lens);
 	buf_free(&out);
