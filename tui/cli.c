@@ -155,22 +155,42 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	const char *field = err ? err->field : "";
 	const char *value = err ? err->value : "";
 	const char *detail = err ? err->detail : "";
-	struct buf safe;
+	struct buf safe, safe_field;
+	long col1 = 0, col2 = 0;
 
+	/* Field and value may come from a file (a column's name, a cell):
+	 * shown, never obeyed. */
 	buf_init(&safe);
 	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
 	value = safe.data ? safe.data : "";
+	buf_init(&safe_field);
+	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
+	const char *shown_field = safe_field.data ? safe_field.data : "";
 	switch (code) {
 	case FAI_EINVAL:
+		if (strcmp(field, "header") == 0)
+			sscanf(detail, "%ld %ld", &col1, &col2);
 		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
 			buf_printf(msg, _("the header lacks required columns: %s"),
 				   detail);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_HEADER_NAME)
+			buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
+				   col1, value, IMPORT_NAME_MAX);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_DUP_COLUMN)
+			buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
+				   col1, col2, value);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS)
+			buf_printf(msg, _("bad header: %ld columns, at most %d"),
+				   col1, IMPORT_COLUMNS_MAX);
 		else if (strcmp(field, "header") == 0)
 			buf_printf(msg, _("bad header column \"%s\": %s"), value,
 				   detail);
 		else if (field[0])
-			buf_printf(msg, _("invalid %s \"%s\": %s"), field, value,
-				_(fai_why_text(err->why)));
+			buf_printf(msg, _("invalid %s \"%s\": %s"), shown_field,
+				value, _(fai_why_text(err->why)));
 		else
 			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
 				_(fai_why_text(err ? err->why : 0)));
@@ -249,6 +269,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		break;
 	}
 	buf_free(&safe);
+	buf_free(&safe_field);
 	return exit_code(rc);
 }
 
@@ -1009,6 +1030,8 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 		break;
 	case LOG_IMPORT:
 		buf_printf(b, _("imported: %s"), e->text ? e->text : "");
+		if (e->forced)
+			buf_printf(b, " %s", _("(gate forced)"));
 		break;
 	case LOG_CONFIG:
 		if (e->nchanges)
@@ -1902,6 +1925,30 @@ static void progress_cb(unsigned long long done, unsigned long long total,
 	fflush(stderr);
 }
 
+/* The import's bar: a pipe's first reading has no total, so it counts
+ * what was read instead. */
+static void import_progress_cb(unsigned long long done,
+			       unsigned long long total, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	if (total) {
+		progress_cb(done, total, arg);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) < 0.3 ||
+	    (p->shown && since(&p->last, &now) < 0.1))
+		return;
+	p->last = now;
+	p->shown = 1;
+	fputc('\r', stderr);
+	fprintf(stderr, _("%s: %.1f MiB read (a pipe: size unknown)"),
+		p->what, (double)done / (1024.0 * 1024.0));
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
 static void progress_end(struct progress *p)
 {
 	if (p->shown)
@@ -2020,17 +2067,21 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	if (eo.progress)
 		progress_end(&pg);
 	if (tmp) {
+		/* A full disk is said as such (ENOSPC may wait for fsync). */
 		if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+			rc = fai_err_set(&err, errno == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
+					 FAI_WHY_NONE, "file", out);
 		if (fclose(f) != 0 && !rc)
-			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+			rc = fai_err_set(&err, errno == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
+					 FAI_WHY_NONE, "file", out);
 		if (!rc && rename(tmp, target ? target : out) != 0)
 			rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
 		if (rc)
 			unlink(tmp);
 		free(tmp);
 	} else if (direct && fclose(f) != 0 && !rc) {
-		rc = fai_err_set(&err, FAI_EIO, FAI_WHY_NONE, "file", out);
+		rc = fai_err_set(&err, errno == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
+				 FAI_WHY_NONE, "file", out);
 	}
 	free(target);
 	if (rc)
@@ -2055,8 +2106,11 @@ static void import_changes(const struct idea_change *ch, size_t n,
 {
 	for (size_t i = 0; i < n; i++) {
 		int f = idea_field_parse(ch[i].name);
-		fprintf(stderr, "    %s:\n      %s ",
-			f >= 0 ? out_field_label(f) : ch[i].name, left);
+		/* An unknown column's name ("x:NAME") came from a file. */
+		fputs("    ", stderr);
+		out_safe(stderr, f >= 0 ? out_field_label(f) : ch[i].name,
+			 UTF8_SAFE_ONELINE);
+		fprintf(stderr, ":\n      %s ", left);
 		out_safe(stderr, ch[i].before ? ch[i].before : "",
 			 UTF8_SAFE_ONELINE);
 		fprintf(stderr, "\n      %s ", right);
@@ -2071,14 +2125,40 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 	struct import_report *r = arg;
 	switch (ev->kind) {
 	case IMPORT_EVENT_INVALID: {
+		const struct fai_err *e = ev->err;
 		struct buf m;
+		long first = 0;
 		buf_init(&m);
-		cli_message(r->cli, -ev->err->code, ev->err, &m);
-		fprintf(stderr, "fai: %s:%ld: ", ev->err->file, ev->line);
-		fprintf(stderr, "%s", m.data ? m.data : "");
-		if (ev->err->detail[0] && ev->err->code == FAI_EINVAL)
-			fprintf(stderr, " (%s)", ev->err->detail);
-		fputc('\n', stderr);
+		if (e->code == FAI_EGATE) {
+			/* A row, not a move: the fix is in the file. */
+			buf_printf(&m, _("cannot import at stage %s: missing "),
+				   out_stage_label(stage_parse(e->value)));
+			print_missing(&m, e->detail);
+			buf_adds(&m, _(" (fill them in the file, or pass the gates with fai import --force)"));
+		} else if (e->code == FAI_ERULE && e->why == FAI_WHY_REASON) {
+			buf_printf(&m, _("cannot import at stage %s: a reason is required (column stage_reason)"),
+				   out_stage_label(stage_parse(e->value)));
+		} else if (e->why == FAI_WHY_DUP_ID &&
+			   sscanf(e->detail, "line %ld", &first) == 1) {
+			struct buf v;
+			buf_init(&v);
+			utf8_safe(&v, e->value, strlen(e->value),
+				  UTF8_SAFE_ONELINE);
+			buf_printf(&m, _("the same id as line %ld: %s"), first,
+				   v.data ? v.data : "");
+			buf_free(&v);
+		} else {
+			cli_message(r->cli, -e->code, e, &m);
+			if (e->detail[0] && e->code == FAI_EINVAL) {
+				buf_adds(&m, " (");
+				utf8_safe(&m, e->detail, strlen(e->detail),
+					  UTF8_SAFE_ONELINE);
+				buf_addc(&m, ')');
+			}
+		}
+		fputs("fai: ", stderr);
+		out_safe(stderr, e->file, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ":%ld: %s\n", ev->line, m.data ? m.data : "");
 		buf_free(&m);
 		break;
 	}
@@ -2117,6 +2197,7 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		{"skip-invalid", no_argument, NULL, 's'},
 		{"on-conflict", required_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"force", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -2143,6 +2224,9 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		case 'v':
 			rep.verbose = 1;
 			break;
+		case 'f':
+			io.force = 1;
+			break;
 		case 'c':
 			if (strcmp(optarg, "keep-local") == 0)
 				io.on_conflict = IMPORT_KEEP_LOCAL;
@@ -2160,20 +2244,23 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error(cli, "import", _("give one CSV file"));
+		return usage_error(cli, "import", _("give one CSV file (or - for the standard input)"));
 	const char *path = argv[optind];
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
 	if (io.skip_invalid) {
-		rejects = xasprintf("%s.rejects.csv", path);
+		/* Standard input has no name to put the rejects beside. */
+		rejects = strcmp(path, "-") == 0
+				  ? xstrdup("stdin.rejects.csv")
+				  : xasprintf("%s.rejects.csv", path);
 		io.rejects_path = rejects;
 	}
 	io.report = import_report_cb;
 	io.report_arg = &rep;
 	if (isatty(STDERR_FILENO)) {
 		progress_start(&pg, _("import"));
-		io.progress = progress_cb;
+		io.progress = import_progress_cb;
 		io.progress_arg = &pg;
 	}
 	fai_err_clear(&err);
@@ -2182,8 +2269,18 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		progress_end(&pg);
 	if (rc == -FAI_ENOTFOUND && strcmp(err.field, "file") == 0) {
 		/* The file is missing, not an idea: "fai: FILE: strerror". */
-		fprintf(stderr, "fai: %s: %s\n", path, err.detail);
+		fputs("fai: ", stderr);
+		out_safe(stderr, path, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ": %s\n", err.detail);
 		exit = CLI_NOTFOUND;
+		goto out;
+	}
+	if (rc == -FAI_EINVAL && err.why == FAI_WHY_NOT_FILE) {
+		fputs("fai: ", stderr);
+		out_safe(stderr, path, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ": %s\n",
+			_("not a file or a pipe: a device, a directory or a socket cannot be imported (nothing was read)"));
+		exit = CLI_INVALID;
 		goto out;
 	}
 	if (rc && rc != -FAI_ECONFLICT && !(rc == -FAI_EINVAL && st.invalid)) {
@@ -2214,6 +2311,11 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	if (st.renumbered)
 		fprintf(cli->out, _("%llu new ideas got a new reference (theirs was taken here).\n"),
 			(unsigned long long)st.renumbered);
+	if (st.forced)
+		fprintf(cli->out, ngettext("%llu row passed a stage gate with --force (marked forced in the log).\n",
+					   "%llu rows passed a stage gate with --force (marked forced in the log).\n",
+					   (unsigned long)st.forced),
+			(unsigned long long)st.forced);
 	if (rc == -FAI_EINVAL) {
 		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
 			path, (unsigned long long)st.invalid);
@@ -2274,8 +2376,8 @@ static const struct command commands[] = {
 	 N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
 	 N_("Writes the ideas as CSV for the national network, sorted by id (see docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas guarded.  -o writes atomically.")},
 	{"import", cmd_import,
-	 N_("import FILE [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--verbose]"),
-	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) and merges it by id, in one transaction: invalid rows stop it unless --skip-invalid (they go to FILE.rejects.csv).")},
+	 N_("import FILE|- [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--force] [--verbose]"),
+	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252; a file, a pipe, or - for the standard input) and merges it by id, in one transaction: invalid rows (the same id twice, a stage whose gate is not met) stop it unless --skip-invalid (they go to FILE.rejects.csv); --force passes the stage gates and is logged.")},
 	{"review", cmd_review, N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] [--format text|markdown|csv]"), N_("The weekly pipeline review, from the activity log: ideas per stage against the limits, new ideas, moves, launches, stale ideas, the funnel, time in stage, the cumulative flow of 12 weeks, and figures by facilitator and by region (see docs/review.md).")},
 	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
 };
