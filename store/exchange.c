@@ -794,6 +794,7 @@ struct import {
 	unsigned long long source_bytes; /* bytes read */
 	unsigned long long rows1;        /* data rows of the first pass */
 	unsigned long long invalid1;     /* of them invalid on their own */
+	unsigned long long suspect1;     /* of them refused were they new */
 	struct csvr *r;
 	FILE *rejects;
 	struct csvw *rw;
@@ -867,9 +868,11 @@ static int import_header(struct import *im, const struct csvr_row *h,
 {
 	struct buf missing;
 	int seen[IDEA_FIELD_COUNT] = {0};
+	size_t unknown = 0;
 	im->id_col = im->ref_col = -1;
 	im->has_extras = 0;
-	if (h->n > IMPORT_COLUMNS_MAX) {
+	/* Each field once at most: past this, too many unknown ones. */
+	if (h->n > IMPORT_COLUMNS_MAX + IDEA_FIELD_COUNT) {
 		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
 		fai_err_detail(err, "%zu", h->n);
 		return -FAI_EINVAL;
@@ -894,7 +897,7 @@ static int import_header(struct import *im, const struct csvr_row *h,
 		if (f >= 0)
 			seen[f] = 1;
 		else
-			im->has_extras = 1;
+			im->has_extras = 1, unknown++;
 		if (f == IDEA_ID)
 			im->id_col = (int)i;
 		if (f == IDEA_REF)
@@ -909,6 +912,12 @@ static int import_header(struct import *im, const struct csvr_row *h,
 		int f = im->cs.c[i].field;
 		k[i].key = f >= 0 ? idea_field_info(f)->code : im->cs.c[i].fold;
 		k[i].col = i;
+	}
+	if (unknown > IMPORT_COLUMNS_MAX) {
+		free(k);
+		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
+		fai_err_detail(err, "%zu", h->n);
+		return -FAI_EINVAL;
 	}
 	qsort(k, im->cs.n, sizeof(*k), header_key_cmp);
 	size_t a = 0, b = 0;
@@ -939,6 +948,51 @@ static int import_header(struct import *im, const struct csvr_row *h,
 	}
 	buf_free(&missing);
 	return 0;
+}
+
+/* How many unknown columns the store keeps once this file's are added
+ * to x (its csv:extras). */
+static size_t extras_after(const struct import *im, const struct extras *x)
+{
+	size_t n = x->byfold.n;
+	for (size_t i = 0; i < im->cs.n; i++)
+		if (im->cs.c[i].field < 0 &&
+		    !strmap_get(&x->byfold, im->cs.c[i].fold, NULL))
+			n++;
+	return n;
+}
+
+/* Refuses a file whose unknown columns would take the store past
+ * IMPORT_COLUMNS_MAX of them (its export would no longer import). */
+static int extras_cap(struct import *im, size_t n, struct fai_err *err)
+{
+	if (n <= IMPORT_COLUMNS_MAX)
+		return 0;
+	header_fail(im, &im->header, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
+	fai_err_detail(err, "store %zu", n);
+	return -FAI_EINVAL;
+}
+
+/* The first pass's look at the store: the unknown columns it keeps. */
+static int import_extras_room(struct import *im, struct fai_err *err)
+{
+	struct store_txn t;
+	char *text = NULL;
+	struct extras x;
+	if (!im->has_extras)
+		return 0;
+	int rc = st_rd_begin(im->s, &t, err);
+	if (rc)
+		return rc;
+	rc = st_meta_read(&t, "csv:extras", &text, err);
+	st_rd_end(&t);
+	if (rc)
+		return rc;
+	extras_parse(text, &x);
+	rc = extras_cap(im, extras_after(im, &x), err);
+	extras_free(&x);
+	free(text);
+	return rc;
 }
 
 /* This file's unknown columns under the names the store already knows
@@ -1578,6 +1632,12 @@ static int import_extras_meta(struct import *im, struct store_txn *t,
 	if (rc)
 		return rc;
 	extras_parse(old, &x);
+	rc = extras_cap(im, extras_after(im, &x), err);
+	if (rc) {
+		extras_free(&x);
+		free(old);
+		return rc;
+	}
 	buf_init(&b);
 	buf_add(&b, "", 0);
 	for (size_t i = 0; i < x.n; i++)
@@ -1754,6 +1814,8 @@ static int import_read(struct import *im, struct fai_err *err)
 	im->delim = csvr_delimiter(im->r);
 	row_copy(&im->header, row);
 	rc = import_header(im, &im->header, err);
+	if (!rc)
+		rc = import_extras_room(im, err);
 	if (rc)
 		goto end;
 	if (prepared_put(im->spool, &out, row->line, 0, row->n,
@@ -1831,6 +1893,13 @@ static int import_read(struct import *im, struct fai_err *err)
 				       IDEA_FF_REQUIRED) ||
 				     idea_get(theirs, f)[0];
 		}
+		/* The gates of a new idea: stricter than an update's (this
+		 * idea holds only the file's fields), so a row the merge may
+		 * refuse is one this flags. */
+		int gated;
+		if (ok && import_gate(theirs, NULL, im->o->force, &gated,
+				      &rerr) < 0)
+			im->suspect1++;
 		im->rows1++;
 		if (ok) {
 			rc = prepared_put(im->spool, &out, row->line,
@@ -2032,8 +2101,10 @@ int store_import(struct store *s, const struct store_actor *actor,
 		rc = import_eval(&im, err);
 		goto out;
 	}
-	/* A conflict must stop it: judged first, then written. */
-	if (o->on_conflict == IMPORT_FAIL) {
+	/* A conflict must stop it, or a row's stage may: judged first, then
+	 * written, so a refusal never touches the store's file. */
+	if (o->on_conflict == IMPORT_FAIL ||
+	    (im.suspect1 && !o->skip_invalid)) {
 		im.passes = 3;
 		rc = import_eval(&im, err);
 		if (rc)

@@ -31,7 +31,9 @@ struct exchange_stats {
 };
 
 /* What a header may hold: column names of at most this many bytes (valid
- * UTF-8 without any control character), and this many columns. */
+ * UTF-8 without any control character), and at most this many columns
+ * fai does not know besides the format's own; a store keeps at most as
+ * many such columns for export, so its export always imports again. */
 #define IMPORT_NAME_MAX 200
 #define IMPORT_COLUMNS_MAX 1000
 

@@ -182,8 +182,13 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
 				   col1, col2, value);
 		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS &&
+			 sscanf(detail, "store %ld", &col2) == 1)
+			buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
+				   col2, IMPORT_COLUMNS_MAX);
+		else if (strcmp(field, "header") == 0 &&
 			 err->why == FAI_WHY_TOO_MANY_COLUMNS)
-			buf_printf(msg, _("bad header: %ld columns, at most %d"),
+			buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
 				   col1, IMPORT_COLUMNS_MAX);
 		else if (strcmp(field, "header") == 0)
 			buf_printf(msg, _("bad header column \"%s\": %s"), value,
