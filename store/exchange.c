@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2044,10 +2045,11 @@ static int import_eval(struct import *im, struct fai_err *err)
 }
 
 /* Reserves the disk space of growth more bytes in data.mdb before they
- * are written through a writable map (a write to a hole on a full device
- * is a SIGBUS, not an error): beyond the pages in use, without changing
- * the file's size where the system allows.  -FAI_ENOSPACE when the device
- * cannot hold them. */
+ * are written (through a writable map, a write to a hole on a full device
+ * is a SIGBUS, not an error; through write(), LMDB reports a short write
+ * as EIO): beyond the pages in use, without changing the file's size
+ * where the system allows.  -FAI_ENOSPACE when the device cannot hold
+ * them. */
 static int import_reserve(struct store *s, unsigned long long growth,
 			  struct fai_err *err)
 {
@@ -2119,12 +2121,14 @@ int store_import(struct store *s, const struct store_actor *actor,
 	unsigned long long growth =
 		im.spool_size * 4 + im.rows1 * 1024 + ((unsigned long long)1 << 20);
 	store_reserve(s, (size_t)growth, NULL);
+	/* The disk space first, whatever the path: a full device is said
+	 * before anything is written. */
+	rc = import_reserve(s, growth, err);
+	if (rc)
+		goto out;
 	long long min = o->bulk_bytes ? o->bulk_bytes : IMPORT_BULK_BYTES;
 	bulk = min >= 0 && growth >= (unsigned long long)min;
 	if (bulk) {
-		rc = import_reserve(s, growth, err);
-		if (rc)
-			goto out;
 		rc = st_reopen(s, 1, err);
 		if (rc) {
 			if (!s->env)
@@ -2140,8 +2144,13 @@ int store_import(struct store *s, const struct store_actor *actor,
 		if (!rc)
 			rc = r2;
 	}
-	/* A full device under LMDB's own writes: say so. */
-	if (rc == -FAI_ESTORE && err && strstr(err->detail, strerror(ENOSPC))) {
+	/* A full device under LMDB's own writes (beyond what was reserved;
+	 * LMDB says EIO for a short write): say so. */
+	struct statvfs vfs;
+	if (rc == -FAI_ESTORE && err &&
+	    (strstr(err->detail, strerror(ENOSPC)) ||
+	     (statvfs(s->path, &vfs) == 0 &&
+	      (unsigned long long)vfs.f_bavail * vfs.f_frsize < (1 << 20)))) {
 		char detail[sizeof(err->detail)];
 		snprintf(detail, sizeof(detail), "%s", err->detail);
 		fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, "file", s->path);
