@@ -3,6 +3,7 @@
  * the merge decision. */
 #include "exchange.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "xmalloc.h"
@@ -47,6 +48,15 @@ static void hash_str(struct buf *b, const char *s)
 	buf_add(b, s ? s : "", n);
 }
 
+/* By name, then by place in the idea (stable: the first of a name first). */
+static int extra_cmp(const void *a, const void *b)
+{
+	const struct idea_extra *x = *(const struct idea_extra *const *)a;
+	const struct idea_extra *y = *(const struct idea_extra *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x > y) - (x < y);
+}
+
 void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
 {
 	struct sha256 c;
@@ -61,23 +71,23 @@ void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
 		hash_str(&b, idea_field_info(f)->code);
 		hash_str(&b, idea_get(idea, f));
 	}
-	/* Extras by name, whatever their order in the file. */
-	const char *last = NULL;
-	for (size_t k = 0; k < idea->nextra; k++) {
-		const struct idea_extra *next = NULL;
+	/* Extras by name, whatever their order in the file: sorted (a name
+	 * held twice counts once, the first), in O(n log n) so an idea with
+	 * a thousand unknown columns costs no more than it should. */
+	if (idea->nextra) {
+		const struct idea_extra **x =
+			xcalloc(idea->nextra, sizeof(*x));
+		for (size_t i = 0; i < idea->nextra; i++)
+			x[i] = &idea->extra[i];
+		qsort(x, idea->nextra, sizeof(*x), extra_cmp);
 		for (size_t i = 0; i < idea->nextra; i++) {
-			const struct idea_extra *e = &idea->extra[i];
-			if (last && strcmp(e->name, last) <= 0)
+			if (i && strcmp(x[i]->name, x[i - 1]->name) == 0)
 				continue;
-			if (!next || strcmp(e->name, next->name) < 0)
-				next = e;
+			hash_str(&b, "x");
+			hash_str(&b, x[i]->name);
+			hash_str(&b, x[i]->value);
 		}
-		if (!next)
-			break;
-		hash_str(&b, "x");
-		hash_str(&b, next->name);
-		hash_str(&b, next->value);
-		last = next->name;
+		free(x);
 	}
 	sha256_init(&c);
 	sha256_update(&c, b.data, b.len);

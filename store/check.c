@@ -434,6 +434,8 @@ int store_check(struct store *s,
 		rc = check_pairs(&ck, DB_COMMENTS, err);
 	if (!rc)
 		rc = check_exchanged(&ck, err);
+	if (!rc)
+		rc = exchange_check_extras(&t, &ck.problems, fn, arg, err);
 	free(ck.logrev);
 	free(ck.idearev);
 	free(ck.bad);

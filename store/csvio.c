@@ -13,8 +13,11 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/exchange.h"
 #include "../core/utf8.h"
@@ -109,7 +112,9 @@ int csvw_row_end(struct csvw *w)
 	int bad = n != w->row.len;
 	buf_reset(&w->row);
 	w->ncells = 0;
-	return bad ? -FAI_EIO : 0;
+	if (!bad)
+		return 0;
+	return errno == ENOSPC ? -FAI_ENOSPACE : -FAI_EIO;
 }
 
 unsigned long long csvw_bytes(const struct csvw *w)
@@ -375,198 +380,364 @@ int csv_parse_buffer(const char *data, size_t n, char delim, size_t chunk,
 
 /* ------------------------------------------------------------ reader */
 
-struct csvr {
-	FILE *f;
-	char *name;
-	struct feeder fd;
-	char delim;
-	int cp1252, bom, done;
-	unsigned char sha[SHA256_LEN];
-	unsigned long long size, offset;
-	char block[CSVIO_BLOCK];
-	struct buf conv;
-	struct csvr_row out;
-};
+/* The source is read once, in blocks.  Each block is hashed, then scanned
+ * for the encoding (UTF-8 validity and where it first fails, valid
+ * multi-byte sequences, bytes Windows-1252 leaves undefined), then, past a
+ * leading BOM and once the first line has shown the delimiter, converted
+ * when the text is Windows-1252 and fed to the parser.  The encoding is
+ * decided lazily: UTF-8 until a byte is invalid; Windows-1252 from there
+ * when no valid multi-byte sequence came before (so every byte fed so far
+ * was ASCII, the same in both); a file that turns out to be neither stops
+ * feeding, is scanned to its end and refused with the position of its
+ * first bad byte, as the rule says. */
 
-/* The first pass: SHA-256, size, UTF-8 validity and where it first fails,
- * whether any valid multi-byte sequence appears, and the first byte
- * Windows-1252 does not define. */
+/* Where the encoding scan stands. */
 struct scan {
-	unsigned long long size;
 	long line, col;          /* position of the next byte */
 	long bad_line, bad_col;  /* first invalid UTF-8, 0 when none */
 	long undef_line, undef_col; /* first byte not in Windows-1252 */
 	unsigned long long multibyte;
 };
 
-static int scan_file(FILE *f, struct scan *sc, unsigned char sha[SHA256_LEN])
+/* The delimiter's vote on the first line (detect below). */
+struct vote {
+	size_t counts[3]; /* , ; TAB outside quotes */
+	size_t seen;
+	int quoted;
+};
+
+struct csvr {
+	int fd;
+	int own_fd;
+	char *name;
+	struct feeder feed;
+	struct sha256 sha_ctx;
+	unsigned char sha[SHA256_LEN];
+	struct scan sc;
+	struct vote vote;
+	char delim;     /* 0 until the first line decided it */
+	int cp1252, bom, done, doomed;
+	int rc;         /* the error once returned, returned again */
+	size_t nlead;   /* bytes of the stream seen by the BOM check (<= 3) */
+	unsigned char lead[3];
+	unsigned long long size, offset;
+	unsigned char carry[4]; /* an incomplete UTF-8 sequence at a block end */
+	size_t ncarry;
+	struct buf head; /* the first line, held until it shows the delimiter */
+	char *block;    /* CSVIO_BLOCK bytes read, after up to 4 carried */
+	struct buf conv;
+	struct csvr_row out;
+};
+
+/* Scans s[0..n) (the carried bytes first): returns how many bytes form
+ * complete sequences; the rest (at most 3, when not last) may be the start
+ * of a sequence the next block completes. */
+static size_t scan_span(struct scan *sc, const char *blk, size_t n, int last)
 {
-	struct sha256 c;
-	unsigned char carry[4];
-	size_t ncarry = 0;
-	char *blk = xmalloc(CSVIO_BLOCK + 4);
-	size_t got;
-	memset(sc, 0, sizeof(*sc));
-	sc->line = 1;
-	sc->col = 1;
-	sha256_init(&c);
-	while ((got = fread(blk + ncarry, 1, CSVIO_BLOCK, f)) > 0 || ncarry) {
-		memcpy(blk, carry, ncarry);
-		sha256_update(&c, blk + ncarry, got);
-		sc->size += got;
-		size_t n = ncarry + got, i = 0;
-		int last = got == 0;
-		ncarry = 0;
-		while (i < n) {
-			/* Eight ASCII bytes without a line end at a time. */
-			while (n - i >= 8) {
-				uint64_t w, nl;
-				memcpy(&w, blk + i, 8);
-				nl = w ^ 0x0A0A0A0A0A0A0A0AULL;
-				nl = (nl - 0x0101010101010101ULL) & ~nl;
-				if ((w | nl) & 0x8080808080808080ULL)
-					break;
-				sc->col += 8;
-				i += 8;
-			}
-			if (i >= n)
+	size_t i = 0;
+	while (i < n) {
+		/* Eight ASCII bytes without a line end at a time. */
+		while (n - i >= 8) {
+			uint64_t w, nl;
+			memcpy(&w, blk + i, 8);
+			nl = w ^ 0x0A0A0A0A0A0A0A0AULL;
+			nl = (nl - 0x0101010101010101ULL) & ~nl;
+			if ((w | nl) & 0x8080808080808080ULL)
 				break;
-			unsigned char b = (unsigned char)blk[i];
-			if (b < 0x80) {
-				if (b == '\n') {
-					sc->line++;
-					sc->col = 0;
-				}
-				sc->col++;
-				i++;
-				continue;
-			}
-			if (b == 0x81 || b == 0x8d || b == 0x8f || b == 0x90 ||
-			    b == 0x9d) {
-				if (!sc->undef_line) {
-					sc->undef_line = sc->line;
-					sc->undef_col = sc->col;
-				}
-			}
-			size_t ok = utf8_check(blk + i, n - i < 4 ? n - i : 4);
-			uint32_t cp;
-			int len = utf8_decode(blk + i, n - i, &cp);
-			if (ok > 0 || (len > 1 && cp != 0xFFFD)) {
-				sc->multibyte++;
-				i += (size_t)len;
-				sc->col++;
-				continue;
-			}
-			/* An incomplete sequence at the end of a block:
-			 * carry it over to the next read. */
-			if (!last && n - i < 4 && b >= 0xc2 && b <= 0xf4) {
-				ncarry = n - i;
-				memcpy(carry, blk + i, ncarry);
-				break;
-			}
-			if (!sc->bad_line) {
-				sc->bad_line = sc->line;
-				sc->bad_col = sc->col;
+			sc->col += 8;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char b = (unsigned char)blk[i];
+		if (b < 0x80) {
+			if (b == '\n') {
+				sc->line++;
+				sc->col = 0;
 			}
 			sc->col++;
 			i++;
+			continue;
 		}
-		if (last)
-			break;
+		if ((b == 0x81 || b == 0x8d || b == 0x8f || b == 0x90 ||
+		     b == 0x9d) &&
+		    !sc->undef_line) {
+			sc->undef_line = sc->line;
+			sc->undef_col = sc->col;
+		}
+		size_t ok = utf8_check(blk + i, n - i < 4 ? n - i : 4);
+		uint32_t cp;
+		int len = utf8_decode(blk + i, n - i, &cp);
+		if (ok > 0 || (len > 1 && cp != 0xFFFD)) {
+			sc->multibyte++;
+			i += (size_t)len;
+			sc->col++;
+			continue;
+		}
+		/* An incomplete sequence at the end of a block: carried over
+		 * to the next. */
+		if (!last && n - i < 4 && b >= 0xc2 && b <= 0xf4)
+			return i;
+		if (!sc->bad_line) {
+			sc->bad_line = sc->line;
+			sc->bad_col = sc->col;
+		}
+		sc->col++;
+		i++;
 	}
-	int bad = ferror(f);
-	free(blk);
-	sha256_final(&c, sha);
-	return bad ? -1 : 0;
+	return n;
 }
 
-/* Picks the delimiter from the first line: the most frequent of , ; TAB
- * outside quotes (',' when none). */
-static char detect_delimiter(FILE *f)
+/* The delimiter: the most frequent of , ; TAB outside quotes on the first
+ * line, within its first 64 KiB (',' when none).  Returns 1 once decided
+ * (*used: the bytes of s it looked at). */
+static int vote_add(struct vote *v, const char *s, size_t n)
 {
-	size_t counts[3] = {0, 0, 0};
-	int quoted = 0, ch;
-	long seen = 0;
-	while ((ch = fgetc(f)) != EOF && seen++ < CSVIO_BLOCK) {
+	for (size_t i = 0; i < n; i++) {
+		if (v->seen++ >= CSVIO_BLOCK)
+			return 1;
+		char ch = s[i];
 		if (ch == '"')
-			quoted = !quoted;
-		else if (!quoted && ch == '\n')
-			break;
-		else if (!quoted && ch == ',')
-			counts[0]++;
-		else if (!quoted && ch == ';')
-			counts[1]++;
-		else if (!quoted && ch == '\t')
-			counts[2]++;
+			v->quoted = !v->quoted;
+		else if (!v->quoted && ch == '\n')
+			return 1;
+		else if (!v->quoted && ch == ',')
+			v->counts[0]++;
+		else if (!v->quoted && ch == ';')
+			v->counts[1]++;
+		else if (!v->quoted && ch == '\t')
+			v->counts[2]++;
 	}
-	if (counts[1] > counts[0] && counts[1] >= counts[2])
+	return 0;
+}
+
+static char vote_result(const struct vote *v)
+{
+	const size_t *c = v->counts;
+	if (c[1] > c[0] && c[1] >= c[2])
 		return ';';
-	if (counts[2] > counts[0] && counts[2] > counts[1])
+	if (c[2] > c[0] && c[2] > c[1])
 		return '\t';
 	return ',';
+}
+
+/* Fills err for a file that is neither UTF-8 nor Windows-1252. */
+static int encoding_error(struct csvr *r, struct fai_err *err)
+{
+	const struct scan *sc = &r->sc;
+	long line = sc->multibyte ? sc->bad_line : sc->undef_line;
+	long col = sc->multibyte ? sc->bad_col : sc->undef_col;
+	fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, NULL, NULL);
+	if (err) {
+		snprintf(err->file, sizeof(err->file), "%s", r->name);
+		err->line = line;
+	}
+	fai_err_detail(err, "column %ld: neither UTF-8 nor Windows-1252", col);
+	return -FAI_EINVAL;
+}
+
+/* Feeds text of the source (past the BOM, delimiter known) to the parser,
+ * converted from Windows-1252 when that is the decision so far. */
+static int feed_text(struct csvr *r, const char *s, size_t n,
+		     struct fai_err *err)
+{
+	int e;
+	if (!n)
+		return 0;
+	if (r->cp1252) {
+		buf_reset(&r->conv);
+		exchange_cp1252_to_utf8(&r->conv, s, n);
+		e = feeder_feed(&r->feed, r->conv.data, r->conv.len);
+	} else {
+		e = feeder_feed(&r->feed, s, n);
+	}
+	if (e)
+		return feeder_error(&r->feed, e, r->name, err);
+	return feeder_limits(&r->feed, r->name, err);
+}
+
+/* Text past the BOM: held until the first line shows the delimiter, then
+ * fed.  last: the end of the source. */
+static int take_text(struct csvr *r, const char *s, size_t n, int last,
+		     struct fai_err *err)
+{
+	if (!r->delim) {
+		int decided = vote_add(&r->vote, s, n);
+		buf_add(&r->head, s, n);
+		if (!decided && !last)
+			return 0;
+		r->delim = vote_result(&r->vote);
+		feeder_init(&r->feed, r->delim);
+		int rc = feed_text(r, r->head.data, r->head.len, err);
+		buf_free(&r->head);
+		return rc;
+	}
+	return feed_text(r, s, n, err);
+}
+
+/* Bytes whose encoding was scanned: the BOM goes, the rest is text. */
+static int take_scanned(struct csvr *r, const char *s, size_t n, int last,
+			struct fai_err *err)
+{
+	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+	if (r->nlead < 3) {
+		while (r->nlead < 3 && n > 0) {
+			r->lead[r->nlead++] = (unsigned char)*s++;
+			n--;
+		}
+		if (r->nlead < 3 && !last)
+			return 0;
+		if (r->nlead == 3 && memcmp(r->lead, bom, 3) == 0) {
+			r->bom = 1;
+		} else {
+			size_t k = r->nlead;
+			r->nlead = 3;
+			int rc = take_text(r, (const char *)r->lead, k,
+					   last && n == 0, err);
+			if (rc)
+				return rc;
+		}
+		r->nlead = 3;
+	}
+	if (n || (last && !r->delim))
+		return take_text(r, s, n, last, err);
+	return 0;
+}
+
+/* Takes n bytes just read into r->block + r->ncarry (n 0 at the end). */
+static int take_block(struct csvr *r, size_t n, int last, struct fai_err *err)
+{
+	char *blk = r->block;
+	memcpy(blk, r->carry, r->ncarry);
+	n += r->ncarry;
+	size_t done = scan_span(&r->sc, blk, n, last);
+	r->ncarry = n - done;
+	memcpy(r->carry, blk + done, r->ncarry);
+	const struct scan *sc = &r->sc;
+	if (sc->bad_line && (sc->multibyte || sc->undef_line)) {
+		/* Neither encoding.  With a valid multi-byte sequence the
+		 * first bad byte is the answer; otherwise a later one may
+		 * still be: read on, feeding nothing. */
+		r->doomed = 1;
+		if (sc->multibyte || last)
+			return encoding_error(r, err);
+		return 0;
+	}
+	r->cp1252 = sc->bad_line != 0;
+	return take_scanned(r, blk, done, last, err);
 }
 
 int csvr_open(struct csvr **out, const char *path, struct fai_err *err)
 {
 	struct csvr *r;
-	struct scan sc;
-	unsigned char bom[3];
+	struct stat st, fst;
+	int e = 0;
 
 	*out = NULL;
 	r = xcalloc(1, sizeof(*r));
 	r->name = xstrdup(path);
-	r->f = fopen(path, "rb");
-	if (!r->f) {
-		int e = errno;
-		fai_err_set(err, e == ENOENT ? FAI_ENOTFOUND : FAI_EIO,
-			    FAI_WHY_NONE, "file", path);
-		fai_err_detail(err, "%s", strerror(e));
-		csvr_free(r);
-		return e == ENOENT ? -FAI_ENOTFOUND : -FAI_EIO;
-	}
-	if (scan_file(r->f, &sc, r->sha) < 0) {
-		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", path);
-		fai_err_detail(err, "%s", strerror(errno));
-		csvr_free(r);
-		return -FAI_EIO;
-	}
-	r->size = sc.size;
-	if (sc.bad_line && (sc.multibyte > 0 || sc.undef_line)) {
-		/* Neither UTF-8 nor Windows-1252. */
-		long line = sc.multibyte ? sc.bad_line : sc.undef_line;
-		long col = sc.multibyte ? sc.bad_col : sc.undef_col;
-		fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, NULL, NULL);
-		if (err) {
-			snprintf(err->file, sizeof(err->file), "%s", path);
-			err->line = line;
+	r->fd = -1;
+	if (strcmp(path, "-") == 0) {
+		/* Standard input: a file, a pipe, a socket or a terminal,
+		 * never a device that never ends (/dev/zero). */
+		r->fd = STDIN_FILENO;
+		if (fstat(r->fd, &fst) != 0) {
+			e = errno;
+			goto io;
 		}
-		fai_err_detail(err, "column %ld: neither UTF-8 nor Windows-1252",
-			       col);
-		csvr_free(r);
-		return -FAI_EINVAL;
+		if (S_ISDIR(fst.st_mode) || S_ISBLK(fst.st_mode) ||
+		    (S_ISCHR(fst.st_mode) && !isatty(r->fd)))
+			goto not_file;
+	} else {
+		/* Devices, directories and sockets are refused before they
+		 * are opened (opening a device may already do something);
+		 * a pipe is opened and waits for its writer. */
+		if (stat(path, &st) != 0) {
+			e = errno;
+			goto io;
+		}
+		if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+			goto not_file;
+		r->fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		if (r->fd < 0) {
+			e = errno;
+			goto io;
+		}
+		r->own_fd = 1;
+		if (fstat(r->fd, &fst) != 0) {
+			e = errno;
+			goto io;
+		}
+		/* Replaced between the two looks: judge what was opened. */
+		if (!S_ISREG(fst.st_mode) && !S_ISFIFO(fst.st_mode))
+			goto not_file;
 	}
-	r->cp1252 = sc.bad_line != 0;
-	rewind(r->f);
-	if (fread(bom, 1, 3, r->f) == 3 && memcmp(bom, "\xef\xbb\xbf", 3) == 0)
-		r->bom = 1;
-	else
-		rewind(r->f);
-	long start = ftell(r->f);
-	r->delim = detect_delimiter(r->f);
-	fseek(r->f, start, SEEK_SET);
-	r->offset = (unsigned long long)start;
-	feeder_init(&r->fd, r->delim);
+	if (S_ISREG(fst.st_mode) && fst.st_size > 0)
+		r->size = (unsigned long long)fst.st_size;
+	sha256_init(&r->sha_ctx);
+	r->sc.line = 1;
+	r->sc.col = 1;
+	r->block = xmalloc(CSVIO_BLOCK + 4);
+	buf_init(&r->head);
 	buf_init(&r->conv);
 	*out = r;
 	return 0;
+
+not_file:
+	fai_err_set(err, FAI_EINVAL, FAI_WHY_NOT_FILE, "file", path);
+	csvr_free(r);
+	return -FAI_EINVAL;
+io:
+	fai_err_set(err, e == ENOENT ? FAI_ENOTFOUND : FAI_EIO, FAI_WHY_NONE,
+		    "file", path);
+	fai_err_detail(err, "%s", strerror(e));
+	csvr_free(r);
+	return e == ENOENT ? -FAI_ENOTFOUND : -FAI_EIO;
+}
+
+/* Reads the next block into the parser; 0, or an error. */
+static int csvr_fill(struct csvr *r, struct fai_err *err)
+{
+	ssize_t got;
+	do
+		got = read(r->fd, r->block + r->ncarry, CSVIO_BLOCK);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		int e = errno;
+		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", r->name);
+		fai_err_detail(err, "%s", strerror(e));
+		return -FAI_EIO;
+	}
+	if (got > 0) {
+		sha256_update(&r->sha_ctx, r->block + r->ncarry, (size_t)got);
+		r->offset += (unsigned long long)got;
+		return take_block(r, (size_t)got, 0, err);
+	}
+	/* The end: what is held goes, then the parser finishes. */
+	r->done = 1;
+	sha256_final(&r->sha_ctx, r->sha);
+	int rc = take_block(r, 0, 1, err);
+	if (rc)
+		return rc;
+	if (r->doomed)
+		return encoding_error(r, err);
+	if (!r->delim) /* nothing at all after the BOM */
+		return 0;
+	if (feeder_fini(&r->feed))
+		return feeder_error(&r->feed, CSV_EPARSE, r->name, err);
+	return feeder_limits(&r->feed, r->name, err);
 }
 
 int csvr_next(struct csvr *r, struct csvr_row **row, struct fai_err *err)
 {
-	struct feeder *f = &r->fd;
+	struct feeder *f = &r->feed;
 	row_free(&r->out);
+	if (r->rc) {
+		fai_err_set(err, -r->rc, FAI_WHY_NONE, "file", r->name);
+		return r->rc;
+	}
 	for (;;) {
-		if (f->head < f->nready) {
+		if (r->delim && f->head < f->nready) {
 			r->out = f->ready[f->head];
 			memset(&f->ready[f->head], 0, sizeof(f->ready[0]));
 			f->head++;
@@ -575,41 +746,17 @@ int csvr_next(struct csvr *r, struct csvr_row **row, struct fai_err *err)
 		}
 		if (r->done)
 			return 0;
-		size_t got = fread(r->block, 1, sizeof(r->block), r->f);
-		int e;
-		if (got == 0) {
-			if (ferror(r->f)) {
-				fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file",
-					    r->name);
-				return -FAI_EIO;
-			}
-			r->done = 1;
-			if (feeder_fini(f))
-				return feeder_error(f, CSV_EPARSE, r->name, err);
-			int rc = feeder_limits(f, r->name, err);
-			if (rc)
-				return rc;
-			continue;
-		}
-		r->offset += got;
-		if (r->cp1252) {
-			buf_reset(&r->conv);
-			exchange_cp1252_to_utf8(&r->conv, r->block, got);
-			e = feeder_feed(f, r->conv.data, r->conv.len);
-		} else {
-			e = feeder_feed(f, r->block, got);
-		}
-		if (e)
-			return feeder_error(f, e, r->name, err);
-		int rc = feeder_limits(f, r->name, err);
-		if (rc)
+		int rc = csvr_fill(r, err);
+		if (rc) {
+			r->rc = rc;
 			return rc;
+		}
 	}
 }
 
 char csvr_delimiter(const struct csvr *r)
 {
-	return r->delim;
+	return r->delim ? r->delim : ',';
 }
 
 int csvr_cp1252(const struct csvr *r)
@@ -641,12 +788,14 @@ void csvr_free(struct csvr *r)
 {
 	if (!r)
 		return;
-	if (r->f)
-		fclose(r->f);
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
 	if (r->delim)
-		feeder_free(&r->fd);
+		feeder_free(&r->feed);
 	row_free(&r->out);
+	buf_free(&r->head);
 	buf_free(&r->conv);
+	free(r->block);
 	free(r->name);
 	free(r);
 }

@@ -2,21 +2,43 @@
  *
  * Columns: every exported field in the field table's order, with the
  * unknown columns met in earlier imports put back at the positions they had
- * (meta "csv:extras", lines "POS<TAB>NAME").  The database "exchanged"
- * holds, per idea, the fingerprint of what was last sent or received and
- * the local revision at that moment: the base of the three-way decision of
- * core/exchange.c. */
+ * (meta "csv:extras", lines "POS<TAB>NAME").  A name there that is not a
+ * valid column name, or that repeats a field or an earlier entry once
+ * folded (case, accents, '-' and ' ' as '_', as idea_field_parse compares
+ * names), is never exported (a store written before names were checked may
+ * hold such lines); `fai check` reports it and the next import that
+ * brings unknown columns rewrites the list without it.  The database
+ * "exchanged" holds, per idea, the fingerprint of what was last sent or
+ * received and the local revision at that moment: the base of the
+ * three-way decision of core/exchange.c.
+ *
+ * An import is two passes.  The first reads the source once (csvr: a
+ * file, a pipe or standard input), checks the header and every row as far
+ * as it can without the store (cells, the same id twice) and writes every
+ * row to a private spool in $TMPDIR: prepared (known cells normalised)
+ * when valid on its own, raw otherwise.  The second merges the spool in
+ * one write transaction (a retry after a full map reads the spool again,
+ * never the source), through LMDB's writable map when the spool is large
+ * (with its disk space reserved first); a dry run, or an import the first
+ * pass already knows is refused, judges the spool in a read transaction
+ * instead and writes nothing. */
 #include "exchange.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/exchange.h"
+#include "../core/utf8.h"
 #include "../core/uuid.h"
+#include "../core/validate.h"
 #include "../core/xmalloc.h"
 #include "codec.h"
 #include "internal.h"
@@ -25,11 +47,299 @@
 #define EXCHANGE_BASE_LEN (SHA256_LEN + 8) /* then the seal (codec.h) */
 #define EXCHANGE_BATCH 8192
 
+/* ------------------------------------------------------------ hashing */
+
+/* Hash tables of names and ids from a file must not be filled with
+ * colliding keys on purpose: their hash is keyed by a per-process random
+ * seed. */
+static uint64_t hash_seed[2];
+
+static void hash_seed_init(void)
+{
+	if (hash_seed[0] || hash_seed[1])
+		return;
+	if (getrandom(hash_seed, sizeof(hash_seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(hash_seed)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		hash_seed[0] = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^
+			       (uint64_t)getpid();
+		hash_seed[1] = (uint64_t)ts.tv_sec * 0xC2B2AE3D27D4EB4FULL;
+	}
+	hash_seed[0] |= 1;
+}
+
+static uint64_t hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return hash_mix(h ^ (uint64_t)n);
+}
+
+/* ------------------------------------------------------------ strmap */
+
+/* Strings (borrowed: they outlive the map) to numbers. */
+struct strmap {
+	const char **key;
+	size_t *val;
+	size_t cap, n;
+};
+
+static size_t strmap_pos(const struct strmap *m, const char *k)
+{
+	size_t i = (size_t)hash_bytes(k, strlen(k), hash_seed[0]) & (m->cap - 1);
+	while (m->key[i] && strcmp(m->key[i], k) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* 1 with *val when k is in m, else 0. */
+static int strmap_get(const struct strmap *m, const char *k, size_t *val)
+{
+	if (!m->cap)
+		return 0;
+	size_t i = strmap_pos(m, k);
+	if (!m->key[i])
+		return 0;
+	if (val)
+		*val = m->val[i];
+	return 1;
+}
+
+/* Adds k with val unless k is there: 1 when added, 0 (and *old when not
+ * NULL) when it was. */
+static int strmap_add(struct strmap *m, const char *k, size_t val, size_t *old)
+{
+	hash_seed_init();
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap g = {NULL, NULL, m->cap ? m->cap * 2 : 16, 0};
+		g.key = xcalloc(g.cap, sizeof(*g.key));
+		g.val = xcalloc(g.cap, sizeof(*g.val));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->key[i]) {
+				size_t j = strmap_pos(&g, m->key[i]);
+				g.key[j] = m->key[i];
+				g.val[j] = m->val[i];
+				g.n++;
+			}
+		free(m->key);
+		free(m->val);
+		*m = g;
+	}
+	size_t i = strmap_pos(m, k);
+	if (m->key[i]) {
+		if (old)
+			*old = m->val[i];
+		return 0;
+	}
+	m->key[i] = k;
+	m->val[i] = val;
+	m->n++;
+	return 1;
+}
+
+static void strmap_free(struct strmap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ------------------------------------------------------------ idset */
+
+/* A set of 16-byte keys (UUIDs), each with a number when asked: open
+ * addressing in 256 parts, each grown by half when three quarters full,
+ * so no part is ever copied whole with the others and 10^6 keys take
+ * about 22 MiB.  The all-zero key marks an empty slot; it is kept apart. */
+#define IDSET_PARTS 256
+
+struct idpart {
+	unsigned char (*key)[16];
+	long *val;
+	uint32_t cap, n;
+};
+
+struct idset {
+	struct idpart part[IDSET_PARTS];
+	int with_val;
+	int has_zero;
+	long zero_val;
+	size_t n;
+};
+
+static const unsigned char idset_zero[16];
+
+static struct idset *idset_new(int with_val)
+{
+	struct idset *s = xcalloc(1, sizeof(*s));
+	s->with_val = with_val;
+	hash_seed_init();
+	return s;
+}
+
+static void idset_free(struct idset *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < IDSET_PARTS; i++) {
+		free(s->part[i].key);
+		free(s->part[i].val);
+	}
+	free(s);
+}
+
+static uint64_t id_hash(const unsigned char k[16])
+{
+	uint64_t a, b;
+	memcpy(&a, k, 8);
+	memcpy(&b, k + 8, 8);
+	return hash_mix(hash_mix(a ^ hash_seed[0]) ^ b ^ hash_seed[1]);
+}
+
+static uint32_t idpart_pos(const struct idpart *p, uint64_t h,
+			   const unsigned char k[16])
+{
+	uint32_t i = (uint32_t)(((h >> 8) & 0xffffffffULL) * p->cap >> 32);
+	while (memcmp(p->key[i], idset_zero, 16) != 0 &&
+	       memcmp(p->key[i], k, 16) != 0)
+		i = i + 1 == p->cap ? 0 : i + 1;
+	return i;
+}
+
+static void idpart_grow(struct idpart *p, int with_val)
+{
+	struct idpart g;
+	g.cap = p->cap ? p->cap + p->cap / 2 : 64;
+	g.n = p->n;
+	g.key = xcalloc(g.cap, 16);
+	g.val = with_val ? xcalloc(g.cap, sizeof(long)) : NULL;
+	for (uint32_t i = 0; i < p->cap; i++) {
+		if (memcmp(p->key[i], idset_zero, 16) == 0)
+			continue;
+		uint32_t j = idpart_pos(&g, id_hash(p->key[i]), p->key[i]);
+		memcpy(g.key[j], p->key[i], 16);
+		if (with_val)
+			g.val[j] = p->val[i];
+	}
+	free(p->key);
+	free(p->val);
+	*p = g;
+}
+
+/* Finds k, adding it when add: returns 1 when it was there (or was added
+ * only now with add 1: then *added is 1), 0 when absent and not added.
+ * *val (with_val sets only) points at its number, 0 when just added. */
+static int idset_find(struct idset *s, const unsigned char k[16], int add,
+		      int *added, long **val)
+{
+	if (added)
+		*added = 0;
+	if (memcmp(k, idset_zero, 16) == 0) {
+		if (!s->has_zero && !add)
+			return 0;
+		if (!s->has_zero) {
+			s->has_zero = 1;
+			s->n++;
+			if (added)
+				*added = 1;
+		}
+		if (val)
+			*val = &s->zero_val;
+		return 1;
+	}
+	uint64_t h = id_hash(k);
+	struct idpart *p = &s->part[h & (IDSET_PARTS - 1)];
+	if (add && ((uint64_t)p->n + 1) * 4 > (uint64_t)p->cap * 3)
+		idpart_grow(p, s->with_val);
+	if (!p->cap)
+		return 0;
+	uint32_t i = idpart_pos(p, h, k);
+	if (memcmp(p->key[i], idset_zero, 16) == 0) {
+		if (!add)
+			return 0;
+		memcpy(p->key[i], k, 16);
+		p->n++;
+		s->n++;
+		if (added)
+			*added = 1;
+	}
+	if (val)
+		*val = s->with_val ? &p->val[i] : NULL;
+	return 1;
+}
+
+/* The 16-byte key of a text (a reference): two keyed hashes. */
+static void text_key(const char *s, unsigned char k[16])
+{
+	uint64_t a = hash_bytes(s, strlen(s), hash_seed[0]),
+		 b = hash_bytes(s, strlen(s), hash_seed[1] ^ 0x5bd1e995ULL);
+	memcpy(k, &a, 8);
+	memcpy(k + 8, &b, 8);
+}
+
+/* ------------------------------------------------------------ names */
+
+/* The folded form of a column name, as idea_field_parse compares names:
+ * lower case, Latin accents removed, '-' and ' ' as '_', no '_' at either
+ * end.  Heap string. */
+static char *column_fold(const char *name)
+{
+	struct buf b;
+	buf_init(&b);
+	utf8_fold(&b, name);
+	size_t start = 0, end = b.len;
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '-' || b.data[i] == ' ')
+			b.data[i] = '_';
+	while (start < end && b.data[start] == '_')
+		start++;
+	while (end > start && b.data[end - 1] == '_')
+		end--;
+	char *out = xstrndup(b.data ? b.data + start : "", end - start);
+	buf_free(&b);
+	return out;
+}
+
+/* 1 when s[0..n) may name a column: at most IMPORT_NAME_MAX bytes of
+ * valid UTF-8 without a control character (TAB, CR and LF included). */
+static int column_name_ok(const char *s, size_t n)
+{
+	if (n > IMPORT_NAME_MAX || memchr(s, '\0', n) ||
+	    utf8_check(s, n) != n || utf8_has_control(s, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			return 0;
+	return 1;
+}
+
+/* The field a column name names among the exported ones, or -1. */
+static int column_field(const char *name)
+{
+	int f = idea_field_parse(name);
+	return f >= 0 && exchange_field_exported(f) ? f : -1;
+}
+
 /* ------------------------------------------------------------ columns */
 
 struct column {
 	int field;  /* enum idea_field, or -1 for an extra column */
 	char *name; /* the header text */
+	char *fold; /* its folded form (extra columns) */
 };
 
 struct columns {
@@ -46,52 +356,156 @@ static void columns_add(struct columns *cs, size_t at, int field,
 	memmove(cs->c + at + 1, cs->c + at, (cs->n - at) * sizeof(*cs->c));
 	cs->c[at].field = field;
 	cs->c[at].name = xstrdup(name);
+	cs->c[at].fold = NULL;
 	cs->n++;
 }
 
 static void columns_free(struct columns *cs)
 {
-	for (size_t i = 0; i < cs->n; i++)
+	for (size_t i = 0; i < cs->n; i++) {
 		free(cs->c[i].name);
+		free(cs->c[i].fold);
+	}
 	free(cs->c);
 	cs->c = NULL;
 	cs->n = 0;
 }
 
-/* The export columns: fields, then extras at their remembered places. */
+/* The lines of meta csv:extras, each judged. */
+enum extra_state {
+	EXTRA_OK,
+	EXTRA_MALFORMED,  /* not "POS<TAB>NAME" */
+	EXTRA_BAD_NAME,   /* not a valid column name, or empty once folded */
+	EXTRA_KNOWN,      /* names a field of the format */
+	EXTRA_REPEATED,   /* the same as an earlier line, once folded */
+};
+
+struct extra_entry {
+	size_t pos;
+	char *name;
+	char *fold;
+	enum extra_state state;
+	size_t line;
+};
+
+struct extras {
+	struct extra_entry *e;
+	size_t n;
+	struct strmap byfold; /* folded name of each OK entry -> its index */
+};
+
+static void extras_free(struct extras *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->e[i].name);
+		free(x->e[i].fold);
+	}
+	free(x->e);
+	strmap_free(&x->byfold);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Parses and judges meta csv:extras (text may be NULL). */
+static void extras_parse(const char *text, struct extras *x)
+{
+	memset(x, 0, sizeof(*x));
+	size_t line = 0;
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		line++;
+		x->e = xrealloc(x->e, (x->n + 1) * sizeof(*x->e));
+		struct extra_entry *e = &x->e[x->n++];
+		memset(e, 0, sizeof(*e));
+		e->line = line;
+		const char *tab = memchr(p, '\t', len);
+		size_t digits = 0;
+		while (digits < len && p[digits] >= '0' && p[digits] <= '9')
+			digits++;
+		if (!tab || digits == 0 || p + digits != tab || digits > 9) {
+			e->state = EXTRA_MALFORMED;
+			e->name = xstrndup(p, len);
+		} else {
+			e->pos = (size_t)strtoul(p, NULL, 10);
+			e->name = xstrndup(tab + 1, len - (size_t)(tab + 1 - p));
+			e->fold = column_fold(e->name);
+			if (!column_name_ok(e->name, strlen(e->name)) ||
+			    !e->fold[0])
+				e->state = EXTRA_BAD_NAME;
+			else if (column_field(e->name) >= 0)
+				e->state = EXTRA_KNOWN;
+			else if (!strmap_add(&x->byfold, e->fold, x->n - 1,
+					     NULL))
+				e->state = EXTRA_REPEATED;
+		}
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* The export columns: fields, then the valid extras at their places. */
 static int columns_for_export(struct store_txn *t, struct columns *cs,
 			      struct fai_err *err)
 {
-	char *extras = NULL;
+	char *text = NULL;
+	struct extras x;
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
 		if (exchange_field_exported(f))
 			columns_add(cs, cs->n, f, idea_field_info(f)->code);
-	int rc = st_meta_read(t, "csv:extras", &extras, err);
-	if (rc || !extras)
+	int rc = st_meta_read(t, "csv:extras", &text, err);
+	if (rc || !text)
 		return rc;
-	char *save = NULL;
-	for (char *line = strtok_r(extras, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
-		columns_add(cs, (size_t)strtoul(line, NULL, 10), -1, tab + 1);
-	}
-	free(extras);
+	extras_parse(text, &x);
+	for (size_t i = 0; i < x.n; i++)
+		if (x.e[i].state == EXTRA_OK)
+			columns_add(cs, x.e[i].pos, -1, x.e[i].name);
+	extras_free(&x);
+	free(text);
 	return 0;
 }
 
-static const char *extra_value(const struct idea *idea, const char *name)
+int exchange_check_extras(struct store_txn *t, int *problems,
+			  void (*fn)(enum store_problem p, const char *where,
+				     const char *detail, void *arg),
+			  void *arg, struct fai_err *err)
 {
-	for (size_t i = 0; i < idea->nextra; i++)
-		if (strcmp(idea->extra[i].name, name) == 0)
-			return idea->extra[i].value;
-	return "";
+	static const char *const why[] = {
+	    [EXTRA_MALFORMED] = "not POSITION<TAB>NAME",
+	    [EXTRA_BAD_NAME] = "not a valid column name",
+	    [EXTRA_KNOWN] = "the name of a field",
+	    [EXTRA_REPEATED] = "repeats line",
+	};
+	char *text = NULL;
+	struct extras x;
+	int rc = st_meta_read(t, "csv:extras", &text, err);
+	if (rc || !text)
+		return rc;
+	extras_parse(text, &x);
+	for (size_t i = 0; i < x.n; i++) {
+		const struct extra_entry *e = &x.e[i];
+		char detail[512], reason[64];
+		size_t first = 0;
+		if (e->state == EXTRA_OK)
+			continue;
+		if (e->state == EXTRA_REPEATED &&
+		    strmap_get(&x.byfold, e->fold, &first))
+			snprintf(reason, sizeof(reason), "%s %zu", why[e->state],
+				 x.e[first].line);
+		else
+			snprintf(reason, sizeof(reason), "%s", why[e->state]);
+		snprintf(detail, sizeof(detail), "line %zu \"%.*s\": %s",
+			 e->line, IMPORT_NAME_MAX, e->name, reason);
+		(*problems)++;
+		if (fn)
+			fn(STORE_PROBLEM_EXTRAS, "csv:extras", detail, arg);
+	}
+	extras_free(&x);
+	free(text);
+	return 0;
 }
 
 /* An anonymous temporary file in $TMPDIR (tmpfile() ignores it), or /tmp:
- * removed from the directory at once, so it goes when the process does. */
+ * removed from the directory at once, so it goes when the process does.
+ * NULL with errno set when it cannot be made. */
 static FILE *exchange_tmpfile(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -103,11 +517,24 @@ static FILE *exchange_tmpfile(void)
 	if (fd >= 0) {
 		unlink(path);
 		f = fdopen(fd, "w+b");
-		if (!f)
+		if (!f) {
+			int e = errno;
 			close(fd);
+			errno = e;
+		}
 	}
 	free(path);
 	return f;
+}
+
+/* Fills err for a failed write (e: its errno) of what (a file name or a
+ * description): -FAI_ENOSPACE when the device is full, else -FAI_EIO. */
+static int write_fail(struct fai_err *err, int e, const char *what)
+{
+	int code = e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE : FAI_EIO;
+	fai_err_set(err, code, FAI_WHY_NONE, "file", what);
+	fai_err_detail(err, "%s", strerror(e ? e : EIO));
+	return -code;
 }
 
 /* ------------------------------------------------------------ bases */
@@ -200,6 +627,8 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 {
 	struct store_txn t;
 	struct columns cs = {NULL, 0};
+	struct strmap byname = {NULL, NULL, 0, 0}; /* extra column -> index */
+	const char **extra = NULL; /* each idea's value of each column */
 	MDB_cursor *c = NULL;
 	MDB_val key, val;
 	struct csvw *w = csvw_new(f, o->dialect);
@@ -208,11 +637,15 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
 	struct idea view; /* each idea, decoded into arena, not the heap */
 	struct buf arena;
-	int rc;
+	int rc, e = 0;
 
 	buf_init(&arena);
 	memset(&view, 0, sizeof(view));
 	memset(st, 0, sizeof(*st));
+	if (!spool && !(s->flags & STORE_READONLY)) {
+		rc = write_fail(err, errno, "(temporary file)");
+		goto out;
+	}
 	rc = st_rd_begin(s, &t, err);
 	if (rc)
 		goto out;
@@ -225,11 +658,17 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	}
 	if (rc)
 		goto end;
+	extra = xcalloc(cs.n + 1, sizeof(*extra));
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.c[i].field < 0)
+			strmap_add(&byname, cs.c[i].name, i, NULL);
 	for (size_t i = 0; i < cs.n; i++)
 		csvw_cell(w, cs.c[i].name, strlen(cs.c[i].name), 1);
 	rc = csvw_row_end(w);
-	if (rc)
+	if (rc) {
+		e = errno;
 		goto io;
+	}
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_BY_ID], &c);
 	if (rc) {
 		rc = st_fail(NULL, rc, err, "by_id");
@@ -267,15 +706,26 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 			codec_idea_view_clear(&view);
 			continue;
 		}
+		/* Each unknown column's value (the first of that name), in
+		 * one pass over the idea's: linear in the columns. */
+		for (size_t i = 0; i < idea->nextra; i++) {
+			size_t col;
+			if (strmap_get(&byname, idea->extra[i].name, &col) &&
+			    !extra[col])
+				extra[col] = idea->extra[i].value;
+		}
 		for (size_t i = 0; i < cs.n; i++) {
 			int fld = cs.c[i].field;
 			const char *v = fld >= 0 ? idea_get(idea, fld)
-						 : extra_value(idea, cs.c[i].name);
+					: extra[i] ? extra[i] : "";
 			int text = fld < 0 ||
 				   !(idea_field_info(fld)->flags & IDEA_FF_NUMERIC);
 			csvw_cell(w, v, strlen(v), text);
+			extra[i] = NULL;
 		}
 		int wrc = csvw_row_end(w);
+		if (wrc)
+			e = errno;
 		st->rows++;
 		if (spool && !wrc) {
 			struct spool_rec r;
@@ -288,8 +738,10 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 			if (!base_read(&t, r.key, old, &oldrev) ||
 			    memcmp(old, r.hash, SHA256_LEN) != 0 ||
 			    oldrev != r.rev)
-				if (fwrite(&r, sizeof(r), 1, spool) != 1)
+				if (fwrite(&r, sizeof(r), 1, spool) != 1) {
+					e = errno;
 					wrc = -FAI_EIO;
+				}
 		}
 		codec_idea_view_clear(&view);
 		if (wrc) {
@@ -305,7 +757,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		o->progress(total, total, o->progress_arg);
 	goto end;
 io:
-	rc = export_write_failed(errno ? errno : EIO, err);
+	rc = export_write_failed(e ? e : EIO, err);
 end:
 	if (c)
 		mdb_cursor_close(c);
@@ -313,6 +765,8 @@ end:
 	if (!rc && fflush(f) != 0)
 		rc = export_write_failed(errno, err);
 	/* Remember what was sent only once it is all written. */
+	if (!rc && spool && fflush(spool) != 0)
+		rc = write_fail(err, errno, "(temporary file)");
 	if (!rc && spool)
 		rc = spool_flush(s, spool, err);
 out:
@@ -320,6 +774,8 @@ out:
 	buf_free(&arena);
 	if (spool)
 		fclose(spool);
+	strmap_free(&byname);
+	free(extra);
 	columns_free(&cs);
 	csvw_free(w);
 	return rc;
@@ -327,84 +783,177 @@ out:
 
 /* ------------------------------------------------------------ import */
 
+/* Imports that would grow the store by at least this much are written
+ * through a writable map (import_opts.bulk_bytes). */
+#define IMPORT_BULK_BYTES ((long long)32 << 20)
+
+/* A spooled row's flags. */
+#define SPOOL_PREPARED 1u /* its known cells hold their fields' values */
+#define SPOOL_DUP_ID 2u   /* its id came earlier in the file */
+
+/* The next reference number of a region, as ref_assign would give it, in
+ * a transaction that does not write (a dry run). */
+struct region_seq {
+	char region[4];
+	uint64_t n;
+};
+
 struct import {
 	struct store *s;
 	const struct store_actor *actor;
-	const char *path;
+	const char *path; /* as given: "-" is standard input */
 	const struct import_opts *o;
 	struct exchange_stats st;
 	struct columns cs;
+	struct csvr_row header; /* a copy, for the rejects file */
 	int id_col, ref_col;
 	int has_extras;
+	struct strmap extra_names; /* this file's unknown columns, by name */
+	char delim;
+	unsigned char sha[SHA256_LEN];   /* of every byte read */
+	unsigned long long source_size;  /* a file's size, 0 when unknown */
+	unsigned long long source_bytes; /* bytes read */
+	unsigned long long rows1;        /* data rows of the first pass */
+	unsigned long long invalid1;     /* of them invalid on their own */
+	unsigned long long suspect1;     /* of them refused were they new */
 	struct csvr *r;
 	struct outfile *rejects; /* never through a link: outfile.h */
 	struct csvw *rw;
 	char *text; /* the log text of each change: "import FILE" */
-	/* Progress of a reading over the whole job: a bulk import reads the
-	 * file twice, each reading half of the bar. */
+	/* Progress over the whole job: the reading, then each pass over the
+	 * spool, an equal part of the bar each. */
 	unsigned passes, pass;
-	/* A bulk import's second reading comes from this spool, written by
-	 * the first: the rows with their known cells already normalised
-	 * (prepared), so they are neither parsed nor checked twice. */
 	FILE *spool;
 	unsigned long long spool_size;
 	struct csvr_row srow; /* the last row read from it */
-	int from_spool;
-	int prepared; /* the current row's known cells are prepared */
+	unsigned flags;       /* its SPOOL_ flags */
+	int prepared;         /* flags & SPOOL_PREPARED */
+	int reading; /* the first pass: rows are checked, not kept */
+	int eval;  /* the pass judges the spool in a read transaction */
+	int quiet; /* events were told by an earlier pass */
+	struct idset *dups;    /* ids seen twice, with their first line */
+	struct idset *claimed; /* eval: references given to new ideas */
+	struct region_seq *seqs;
+	size_t nseqs;
 };
 
-static void import_progress(struct import *im, unsigned long long done)
+static void import_progress(struct import *im, unsigned long long done,
+			    unsigned long long total)
 {
-	unsigned long long total = csvr_size(im->r);
 	if (!im->o->progress)
 		return;
-	if (im->from_spool && im->spool_size)
-		done = (unsigned long long)((double)done / (double)im->spool_size *
-					    (double)total);
-	if (im->passes > 1)
-		done = (total * im->pass + done) / im->passes;
-	im->o->progress(done, total, im->o->progress_arg);
+	unsigned long long all = im->pass ? im->source_bytes : im->source_size;
+	if (!all) { /* a pipe's reading: bytes so far, no total */
+		im->o->progress(done, 0, im->o->progress_arg);
+		return;
+	}
+	double frac = total ? (double)done / (double)total : 1.0;
+	if (frac > 1.0)
+		frac = 1.0;
+	double at = ((double)im->pass + frac) / (double)im->passes;
+	im->o->progress((unsigned long long)(at * (double)all), all,
+			im->o->progress_arg);
 }
 
 /* Columns the format needs in every file. */
 static const enum idea_field import_required[] = {IDEA_TITLE, IDEA_REGION};
 
-/* Maps the header; lists missing required columns in one error. */
+static int header_fail(struct import *im, const struct csvr_row *h, int why,
+		       const char *name, struct fai_err *err)
+{
+	fai_err_set(err, FAI_EINVAL, why, "header", name);
+	if (err) {
+		snprintf(err->file, sizeof(err->file), "%s", im->path);
+		err->line = h->line;
+	}
+	return -FAI_EINVAL;
+}
+
+/* A column's key for finding repeats: its field, or its folded name. */
+struct header_key {
+	const char *key;
+	size_t col;
+};
+
+static int header_key_cmp(const void *a, const void *b)
+{
+	const struct header_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+/* Maps and checks the header: names, repeats, the number of columns, the
+ * required ones (all missing ones in one error). */
 static int import_header(struct import *im, const struct csvr_row *h,
 			 struct fai_err *err)
 {
 	struct buf missing;
 	int seen[IDEA_FIELD_COUNT] = {0};
+	size_t unknown = 0;
 	im->id_col = im->ref_col = -1;
 	im->has_extras = 0;
+	/* Each field once at most: past this, too many unknown ones. */
+	if (h->n > IMPORT_COLUMNS_MAX + IDEA_FIELD_COUNT) {
+		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
+		fai_err_detail(err, "%zu", h->n);
+		return -FAI_EINVAL;
+	}
 	for (size_t i = 0; i < h->n; i++) {
 		/* excel-fr guards header cells as text cells (an unknown
 		 * column may be named "=calc"). */
 		const char *name = h->cells[i];
-		if (csvr_delimiter(im->r) == ';' &&
-		    exchange_is_guarded(name, h->lens[i]))
+		size_t n = h->lens[i];
+		if (im->delim == ';' && exchange_is_guarded(name, n)) {
 			name++;
-		int f = idea_field_parse(name);
-		if (f >= 0 && !exchange_field_exported(f))
-			f = -1;
-		if (f >= 0 && seen[f]) {
-			fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD, "header",
-				    name);
-			fai_err_detail(err, "column %zu repeats %s", i + 1,
-				       idea_field_info(f)->code);
-			snprintf(err->file, sizeof(err->file), "%s", im->path);
-			err->line = h->line;
+			n--;
+		}
+		int f = column_name_ok(name, n) ? column_field(name) : -1;
+		char *fold = f < 0 ? column_fold(name) : NULL;
+		if (f < 0 && (!column_name_ok(name, n) || !fold[0])) {
+			free(fold);
+			header_fail(im, h, FAI_WHY_HEADER_NAME, name, err);
+			fai_err_detail(err, "%zu", i + 1);
 			return -FAI_EINVAL;
 		}
 		if (f >= 0)
 			seen[f] = 1;
 		else
-			im->has_extras = 1;
+			im->has_extras = 1, unknown++;
 		if (f == IDEA_ID)
 			im->id_col = (int)i;
 		if (f == IDEA_REF)
 			im->ref_col = (int)i;
 		columns_add(&im->cs, im->cs.n, f, name);
+		im->cs.c[im->cs.n - 1].fold = fold;
+	}
+	/* Repeats, once folded: sorted keys side by side.  The pair named
+	 * is the one whose second column comes first. */
+	struct header_key *k = xcalloc(h->n + 1, sizeof(*k));
+	for (size_t i = 0; i < im->cs.n; i++) {
+		int f = im->cs.c[i].field;
+		k[i].key = f >= 0 ? idea_field_info(f)->code : im->cs.c[i].fold;
+		k[i].col = i;
+	}
+	if (unknown > IMPORT_COLUMNS_MAX) {
+		free(k);
+		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
+		fai_err_detail(err, "%zu", h->n);
+		return -FAI_EINVAL;
+	}
+	qsort(k, im->cs.n, sizeof(*k), header_key_cmp);
+	size_t a = 0, b = 0;
+	for (size_t i = 1; i < im->cs.n; i++) {
+		size_t j = i;
+		while (j > 0 && strcmp(k[j - 1].key, k[i].key) == 0)
+			j--;
+		if (j < i && (!b || k[j + 1].col + 1 < b))
+			a = k[j].col + 1, b = k[j + 1].col + 1;
+	}
+	free(k);
+	if (b) {
+		header_fail(im, h, FAI_WHY_DUP_COLUMN, im->cs.c[b - 1].name, err);
+		fai_err_detail(err, "%zu %zu", a, b);
+		return -FAI_EINVAL;
 	}
 	buf_init(&missing);
 	for (size_t i = 0; i < sizeof(import_required) / sizeof(*import_required);
@@ -413,16 +962,89 @@ static int import_header(struct import *im, const struct csvr_row *h,
 			buf_printf(&missing, "%s%s", missing.len ? " " : "",
 				   idea_field_info(import_required[i])->code);
 	if (missing.len) {
-		fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "header", NULL);
+		header_fail(im, h, FAI_WHY_REQUIRED, NULL, err);
 		fai_err_detail(err, "%s", missing.data);
-		if (err) {
-			snprintf(err->file, sizeof(err->file), "%s", im->path);
-			err->line = h->line;
-		}
 		buf_free(&missing);
 		return -FAI_EINVAL;
 	}
 	buf_free(&missing);
+	return 0;
+}
+
+/* How many unknown columns the store keeps once this file's are added
+ * to x (its csv:extras). */
+static size_t extras_after(const struct import *im, const struct extras *x)
+{
+	size_t n = x->byfold.n;
+	for (size_t i = 0; i < im->cs.n; i++)
+		if (im->cs.c[i].field < 0 &&
+		    !strmap_get(&x->byfold, im->cs.c[i].fold, NULL))
+			n++;
+	return n;
+}
+
+/* Refuses a file whose unknown columns would take the store past
+ * IMPORT_COLUMNS_MAX of them (its export would no longer import). */
+static int extras_cap(struct import *im, size_t n, struct fai_err *err)
+{
+	if (n <= IMPORT_COLUMNS_MAX)
+		return 0;
+	header_fail(im, &im->header, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
+	fai_err_detail(err, "store %zu", n);
+	return -FAI_EINVAL;
+}
+
+/* The first pass's look at the store: the unknown columns it keeps. */
+static int import_extras_room(struct import *im, struct fai_err *err)
+{
+	struct store_txn t;
+	char *text = NULL;
+	struct extras x;
+	if (!im->has_extras)
+		return 0;
+	int rc = st_rd_begin(im->s, &t, err);
+	if (rc)
+		return rc;
+	rc = st_meta_read(&t, "csv:extras", &text, err);
+	st_rd_end(&t);
+	if (rc)
+		return rc;
+	extras_parse(text, &x);
+	rc = extras_cap(im, extras_after(im, &x), err);
+	extras_free(&x);
+	free(text);
+	return rc;
+}
+
+/* This file's unknown columns under the names the store already knows
+ * them by (the same once folded: "Note" for "note"), so an idea never
+ * holds both; then the set of their names. */
+static int import_extra_names(struct import *im, struct store_txn *t,
+			      struct fai_err *err)
+{
+	char *text = NULL;
+	struct extras x;
+	if (!im->has_extras)
+		return 0;
+	int rc = st_meta_read(t, "csv:extras", &text, err);
+	if (rc)
+		return rc;
+	extras_parse(text, &x);
+	strmap_free(&im->extra_names);
+	for (size_t i = 0; i < im->cs.n; i++) {
+		struct column *c = &im->cs.c[i];
+		size_t at;
+		if (c->field >= 0)
+			continue;
+		if (strmap_get(&x.byfold, c->fold, &at) &&
+		    strcmp(x.e[at].name, c->name) != 0) {
+			free(c->name);
+			c->name = xstrdup(x.e[at].name);
+		}
+		strmap_add(&im->extra_names, c->name, i, NULL);
+	}
+	extras_free(&x);
+	free(text);
 	return 0;
 }
 
@@ -431,6 +1053,8 @@ static void event(struct import *im, enum import_event_kind kind, long line,
 		  const struct idea_change *ch, size_t nch)
 {
 	struct import_event ev = {kind, line, ref, err, ch, nch};
+	if (im->quiet && kind != IMPORT_EVENT_CONFLICT)
+		return;
 	if (im->o->report)
 		im->o->report(&ev, im->o->report_arg);
 }
@@ -448,17 +1072,13 @@ static int import_skips(int f)
 static int import_row(struct import *im, const struct csvr_row *row,
 		      struct idea *theirs, int is_new, struct fai_err *err)
 {
-	if (im->has_extras) {
+	if (im->has_extras && theirs->nextra) {
 		/* Only this file's unknown columns are replaced: an unknown
 		 * column it does not have is kept, as a field is. */
 		size_t k = 0;
 		for (size_t i = 0; i < theirs->nextra; i++) {
 			struct idea_extra *e = &theirs->extra[i];
-			int in_file = 0;
-			for (size_t c = 0; c < im->cs.n && !in_file; c++)
-				in_file = im->cs.c[c].field < 0 &&
-					  strcmp(im->cs.c[c].name, e->name) == 0;
-			if (in_file) {
+			if (strmap_get(&im->extra_names, e->name, NULL)) {
 				free(e->name);
 				free(e->value);
 			} else {
@@ -483,7 +1103,7 @@ static int import_row(struct import *im, const struct csvr_row *row,
 		/* Only the excel-fr dialect (';') guards cells: an rfc4180
 		 * cell is taken as it is.  A prepared cell of a known column
 		 * is already its field's value. */
-		if (csvr_delimiter(im->r) == ';' && exchange_is_guarded(v, n) &&
+		if (im->delim == ';' && exchange_is_guarded(v, n) &&
 		    !(im->prepared && f >= 0)) {
 			v++;
 			n--;
@@ -495,8 +1115,8 @@ static int import_row(struct import *im, const struct csvr_row *row,
 				return -FAI_EINVAL;
 			}
 			/* Empty is none: export writes these columns empty for
-			 * ideas that have none. */
-			if (n > 0)
+			 * ideas that have none.  The first pass only checks. */
+			if (n > 0 && !im->reading)
 				idea_extra_add(theirs, im->cs.c[i].name, v,
 					       (unsigned)i);
 			continue;
@@ -526,13 +1146,155 @@ static int import_row(struct import *im, const struct csvr_row *row,
 	return is_new ? 0 : idea_check(theirs, err);
 }
 
+/* 1 when reason holds something other than white space. */
+static int has_reason(const char *reason)
+{
+	for (; reason && *reason; reason++)
+		if (*reason != ' ' && *reason != '\t' && *reason != '\n' &&
+		    *reason != '\r')
+			return 1;
+	return 0;
+}
+
+/* Judges the stage theirs brings as `fai move` would: from local (NULL
+ * for a new idea, judged as one whose base is unknown), through every
+ * stage on the way up (a file may move an idea several stages at once:
+ * the work was done elsewhere), each gate applies (stage_move_check's);
+ * on_hold and abandoned need a reason.  force passes the gates (*gated
+ * set), never a missing reason.  Returns 0, -FAI_EGATE (detail: the
+ * missing fields) or -FAI_ERULE (why REASON). */
+static int import_gate(const struct idea *theirs, const struct idea *local,
+		       int force, int *gated, struct fai_err *err)
+{
+	enum stage to = idea_stage(theirs), base = STAGE_NONE;
+	*gated = 0;
+	if (local && idea_stage(local) == to)
+		return 0;
+	if (to == STAGE_ON_HOLD || to == STAGE_ABANDONED) {
+		if (!has_reason(idea_get(theirs, IDEA_STAGE_REASON)))
+			return fai_err_set(err, FAI_ERULE, FAI_WHY_REASON,
+					   "stage", stage_code(to));
+		return 0;
+	}
+	if (!stage_is_pipeline(to))
+		return 0;
+	if (local) {
+		enum stage from = idea_stage(local);
+		base = from;
+		if (from == STAGE_ON_HOLD || from == STAGE_ABANDONED)
+			base = stage_parse(idea_get(local, IDEA_STAGE_PREV));
+		if (!stage_is_pipeline(base))
+			base = STAGE_NONE;
+	}
+	if (base != STAGE_NONE && to <= base)
+		return 0; /* back: no gate */
+	/* Each step up, as a one-stage move of theirs' fields. */
+	struct idea probe = *theirs;
+	struct buf missing;
+	buf_init(&missing);
+	probe.v[IDEA_STAGE_PREV] = NULL;
+	for (int s = base != STAGE_NONE ? base + 1 : STAGE_CONCEPT; s <= (int)to;
+	     s++) {
+		struct fai_err e;
+		probe.v[IDEA_STAGE] = (char *)(uintptr_t)stage_code(s - 1);
+		if (stage_move_check(&probe, (enum stage)s, NULL, 0, NULL, &e) ==
+			    -FAI_EGATE &&
+		    e.detail[0])
+			buf_printf(&missing, "%s%s", missing.len ? " " : "",
+				   e.detail);
+	}
+	int rc = 0;
+	if (missing.len && force) {
+		*gated = 1;
+	} else if (missing.len) {
+		rc = fai_err_set(err, FAI_EGATE, FAI_WHY_NONE, "stage",
+				 stage_code(to));
+		fai_err_detail(err, "%s", missing.data);
+	}
+	buf_free(&missing);
+	return rc;
+}
+
+/* Marks the log entry seq as forced (a created idea passed a gate). */
+static int log_mark_forced(struct store_txn *t, uint64_t seq,
+			   struct fai_err *err)
+{
+	struct log_entry e;
+	struct buf b;
+	unsigned char k[8];
+	int rc = st_log_read(t, seq, &e, err);
+	if (rc)
+		return rc;
+	e.forced = 1;
+	buf_init(&b);
+	codec_log_encode(&b, &e);
+	codec_put_u64(k, seq);
+	rc = st_put(t, DB_LOG, k, 8, b.data, b.len, 0, err);
+	buf_free(&b);
+	log_entry_clear(&e);
+	return rc;
+}
+
+/* The changes from a to b as idea_diff gives them, its extras compared
+ * by name through a map rather than each against each. */
+static size_t import_diff(const struct idea *a, const struct idea *b,
+			  struct idea_change **out)
+{
+	struct idea xa = *a, xb = *b;
+	struct strmap ma = {NULL, NULL, 0, 0}, mb = {NULL, NULL, 0, 0};
+	xa.nextra = xb.nextra = 0;
+	xa.extra = xb.extra = NULL;
+	size_t n = idea_diff(&xa, &xb, 1, out);
+	if (!a->nextra && !b->nextra)
+		return n;
+	for (size_t i = 0; i < b->nextra; i++)
+		strmap_add(&mb, b->extra[i].name, i, NULL);
+	for (size_t i = 0; i < a->nextra; i++)
+		strmap_add(&ma, a->extra[i].name, i, NULL);
+	struct idea_change *c = *out;
+	size_t cap = n;
+	for (int side = 0; side < 2; side++) {
+		const struct idea *x = side ? b : a;
+		for (size_t i = 0; i < x->nextra; i++) {
+			const char *va, *vb;
+			size_t at;
+			if (!side) {
+				va = a->extra[i].value;
+				vb = strmap_get(&mb, a->extra[i].name, &at)
+					     ? b->extra[at].value
+					     : "";
+			} else {
+				if (strmap_get(&ma, b->extra[i].name, NULL))
+					continue;
+				va = "";
+				vb = b->extra[i].value;
+			}
+			if (strcmp(va, vb) == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				c = xrealloc(c, cap * sizeof(*c));
+			}
+			c[n].name = xasprintf("x:%s", x->extra[i].name);
+			c[n].before = *va ? xstrdup(va) : NULL;
+			c[n].after = *vb ? xstrdup(vb) : NULL;
+			n++;
+		}
+	}
+	strmap_free(&ma);
+	strmap_free(&mb);
+	*out = c;
+	return n;
+}
+
 /* Writes a rejected row with its reason; on failure err says why (a
  * rejects file that is a link, or in a store, is refused). */
 static int reject(struct import *im, const struct csvr_row *row,
 		  const struct csvr_row *header, const struct fai_err *why,
 		  struct fai_err *err)
 {
-	if (!im->o->skip_invalid || !im->o->rejects_path || im->o->dry_run)
+	if (!im->o->skip_invalid || !im->o->rejects_path || im->o->dry_run ||
+	    im->eval)
 		return 0;
 	if (!im->rejects) {
 		int rc = outfile_open(&im->rejects, im->o->rejects_path,
@@ -540,17 +1302,22 @@ static int reject(struct import *im, const struct csvr_row *row,
 		if (rc)
 			return rc;
 		im->rw = csvw_new(outfile_stream(im->rejects),
-				  csvr_delimiter(im->r) == ';'
-					  ? CSV_DIALECT_EXCEL_FR
-					  : CSV_DIALECT_RFC4180);
+				  im->delim == ';' ? CSV_DIALECT_EXCEL_FR
+						   : CSV_DIALECT_RFC4180);
 		for (size_t i = 0; i < header->n; i++)
 			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);
 		csvw_cell(im->rw, "reason", 6, 0);
 		if (csvw_row_end(im->rw))
 			goto io;
 	}
-	for (size_t i = 0; i < row->n; i++)
-		csvw_cell(im->rw, row->cells[i], row->lens[i], 0);
+	for (size_t i = 0; i < row->n; i++) {
+		/* A prepared cell lost the file's guard: it gets it back
+		 * (excel-fr), so what a spreadsheet opens is never run. */
+		int f = i < im->cs.n ? im->cs.c[i].field : -1;
+		int text = im->prepared && f >= 0 &&
+			   !(idea_field_info(f)->flags & IDEA_FF_NUMERIC);
+		csvw_cell(im->rw, row->cells[i], row->lens[i], text);
+	}
 	char reason[1024];
 	snprintf(reason, sizeof(reason), "line %ld: %s%s%s%s%s", row->line,
 		 why->field, why->field[0] ? ": " : "",
@@ -571,7 +1338,7 @@ io: {
 /* Applies theirs onto local (an UPDATE or a conflict taken). */
 static int import_apply(struct import *im, struct store_txn *t,
 			const struct idea *local, const struct idea *theirs,
-			const char *text, struct fai_err *err)
+			const char *text, int forced, struct fai_err *err)
 {
 	struct idea *after = idea_clone(local);
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
@@ -604,7 +1371,7 @@ static int import_apply(struct import *im, struct store_txn *t,
 	}
 	if (!rc)
 		rc = st_idea_update(t, im->actor, local, after, LOG_IMPORT, text,
-				    0, 0, err);
+				    forced, 0, err);
 	idea_free(after);
 	return rc;
 }
@@ -635,15 +1402,87 @@ static int import_keep_local(struct import *im, struct store_txn *t,
 	return rc;
 }
 
+/* 1 when ref names an idea here or one this judging already created. */
+static int eval_ref_taken(struct import *im, struct store_txn *t,
+			  const char *ref)
+{
+	MDB_val v;
+	unsigned char k[16];
+	if (st_get(t, DB_BY_REF, ref, strlen(ref), &v) == 0)
+		return 1;
+	text_key(ref, k);
+	return idset_find(im->claimed, k, 0, NULL, NULL);
+}
+
+/* What st_create does to a new idea, without writing: its defaults, its
+ * reference (the next free number of its region), its check.  0, or
+ * -FAI_EINVAL (err set) when the store would refuse it. */
+static int eval_create(struct import *im, struct store_txn *t,
+		       struct idea *idea, struct fai_err *err)
+{
+	const struct store_actor *a = im->actor;
+	unsigned char k[16];
+	if (!idea_get(idea, IDEA_ID)[0]) {
+		char idtext[UUID_STR_LEN];
+		unsigned char id[UUID_LEN];
+		uuid_generate(id);
+		uuid_format(id, idtext);
+		idea_set_raw(idea, IDEA_ID, idtext);
+	}
+	if (!idea_get(idea, IDEA_CREATED_AT)[0])
+		idea_set_time(idea, IDEA_CREATED_AT, a->now);
+	if (!idea_get(idea, IDEA_STAGE_SINCE)[0])
+		idea_set_time(idea, IDEA_STAGE_SINCE, a->now);
+	if (!idea_get(idea, IDEA_UPDATED_AT)[0])
+		idea_set_time(idea, IDEA_UPDATED_AT, a->now);
+	if (!idea_get(idea, IDEA_UPDATED_BY)[0])
+		idea_set_raw(idea, IDEA_UPDATED_BY, a->user);
+	idea_set_u64(idea, IDEA_REVISION, 1);
+	if (!idea_get(idea, IDEA_REF)[0]) {
+		const char *region = idea_get(idea, IDEA_REGION);
+		int rc = validate_region(region, err);
+		if (rc)
+			return rc;
+		struct region_seq *q = NULL;
+		for (size_t i = 0; i < im->nseqs && !q; i++)
+			if (strcmp(im->seqs[i].region, region) == 0)
+				q = &im->seqs[i];
+		if (!q) {
+			char key[32];
+			im->seqs = xrealloc(im->seqs,
+					    (im->nseqs + 1) * sizeof(*im->seqs));
+			q = &im->seqs[im->nseqs++];
+			snprintf(q->region, sizeof(q->region), "%s", region);
+			snprintf(key, sizeof(key), "seq:%s", region);
+			rc = st_meta_u64(t, key, &q->n, err);
+			if (rc)
+				return rc;
+		}
+		char ref[32];
+		do
+			validate_ref_format(ref, sizeof(ref), region,
+					    (unsigned long)++q->n);
+		while (eval_ref_taken(im, t, ref));
+		idea_set_raw(idea, IDEA_REF, ref);
+	}
+	int rc = idea_check(idea, err);
+	if (rc)
+		return rc;
+	text_key(idea_get(idea, IDEA_REF), k);
+	idset_find(im->claimed, k, 1, NULL, NULL);
+	return 0;
+}
+
 static int import_one(struct import *im, struct store_txn *t,
-		      const struct csvr_row *row,
-		      const struct csvr_row *header, struct fai_err *err)
+		      const struct csvr_row *row, struct fai_err *err)
 {
 	struct fai_err rerr;
 	struct idea *local = NULL, *theirs = NULL;
+	struct idea_change *ch = NULL;
+	size_t nch = 0;
 	unsigned char id[UUID_LEN];
 	uint64_t key = 0;
-	int rc = 0, found = 0;
+	int rc = 0, found = 0, gated = 0;
 	MDB_val v;
 
 	fai_err_clear(&rerr);
@@ -657,10 +1496,23 @@ static int import_one(struct import *im, struct store_txn *t,
 	}
 	if (im->id_col >= 0) {
 		const char *idtext = row->cells[im->id_col];
+		long *first;
 		if (uuid_parse(idtext, id) < 0) {
 			fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_UUID,
 				    im->cs.c[im->id_col].name, idtext);
 			goto invalid;
+		}
+		/* The same id twice: the first row is judged as any, each
+		 * later one is invalid, naming the first's line. */
+		if (im->dups && idset_find(im->dups, id, 0, NULL, &first)) {
+			if (im->flags & SPOOL_DUP_ID) {
+				fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_DUP_ID,
+					    im->cs.c[im->id_col].name, idtext);
+				fai_err_detail(&rerr, "line %ld", *first);
+				goto invalid;
+			}
+			if (!*first)
+				*first = row->line;
 		}
 		rc = st_get(t, DB_BY_ID, id, UUID_LEN, &v);
 		if (rc == 0 && v.mv_size == 8) {
@@ -691,29 +1543,42 @@ static int import_one(struct import *im, struct store_txn *t,
 		goto invalid;
 
 	if (!found) {
+		if (import_gate(theirs, NULL, im->o->force, &gated, &rerr) < 0)
+			goto invalid;
 		/* A new idea: keep its reference unless it is taken here. */
 		const char *ref = idea_get(theirs, IDEA_REF);
-		if (*ref && st_get(t, DB_BY_REF, ref, strlen(ref), &v) == 0) {
+		if (*ref && (im->eval ? eval_ref_taken(im, t, ref)
+				      : st_get(t, DB_BY_REF, ref, strlen(ref),
+					       &v) == 0)) {
 			idea_set_raw(theirs, IDEA_REF, NULL);
 			im->st.renumbered++;
 		}
-		char idtext[UUID_STR_LEN];
-		snprintf(idtext, sizeof(idtext), "%s", idea_get(theirs, IDEA_ID));
-		rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text,
-			       im->prepared, err);
+		if (im->eval) {
+			rc = eval_create(im, t, theirs, err);
+		} else {
+			rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text,
+				       im->prepared, err);
+			if (!rc && gated)
+				rc = log_mark_forced(t, t->s->pending_seq, err);
+		}
 		if (rc == -FAI_EINVAL) { /* refused by the store's own checks */
 			rerr = *err;
 			snprintf(rerr.file, sizeof(rerr.file), "%s", im->path);
 			rerr.line = row->line;
 			fai_err_clear(err);
+			rc = 0;
 			goto invalid;
 		}
 		if (rc)
 			goto out;
-		unsigned char h[SHA256_LEN];
-		exchange_hash(theirs, h);
-		rc = base_write(t, theirs->key, h, idea_revision(theirs), err);
+		if (!im->eval) {
+			unsigned char h[SHA256_LEN];
+			exchange_hash(theirs, h);
+			rc = base_write(t, theirs->key, h, idea_revision(theirs),
+					err);
+		}
 		im->st.added++;
+		im->st.forced += (unsigned)gated;
 		event(im, IMPORT_EVENT_ADDED, row->line, idea_get(theirs, IDEA_REF),
 		      NULL, NULL, 0);
 		goto out;
@@ -726,75 +1591,97 @@ static int import_one(struct import *im, struct store_txn *t,
 	int have_base = base_read(t, key, hb, &brev);
 	enum exchange_decision d = exchange_decide(ht, hl, idea_revision(local),
 						   have_base, hb, brev);
-	struct idea_change *ch = NULL;
-	size_t nch = idea_diff(local, theirs, 1, &ch);
 	const char *ref = idea_get(local, IDEA_REF);
 	if (d == EXCHANGE_UNCHANGED) {
 		im->st.unchanged++;
-		if (memcmp(ht, hl, SHA256_LEN) == 0 &&
+		if (!im->eval && memcmp(ht, hl, SHA256_LEN) == 0 &&
 		    (!have_base || memcmp(hb, ht, SHA256_LEN) ||
 		     brev != idea_revision(local)))
 			rc = base_write(t, key, ht, idea_revision(local), err);
-	} else if (d == EXCHANGE_UPDATE) {
+		goto out;
+	}
+	/* Their version is applied: its stage is judged from ours. */
+	if ((d == EXCHANGE_UPDATE ||
+	     im->o->on_conflict == IMPORT_TAKE_THEIRS) &&
+	    import_gate(theirs, local, im->o->force, &gated, &rerr) < 0)
+		goto invalid;
+	im->st.forced += (unsigned)gated;
+	nch = import_diff(local, theirs, &ch);
+	if (d == EXCHANGE_UPDATE) {
 		im->st.updated++;
 		event(im, IMPORT_EVENT_UPDATED, row->line, ref, NULL, ch, nch);
-		rc = import_apply(im, t, local, theirs, im->text, err);
-		if (!rc)
+		if (!im->eval)
+			rc = import_apply(im, t, local, theirs, im->text, gated,
+					  err);
+		if (!rc && !im->eval)
 			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
 	} else {
 		im->st.conflicts++;
 		event(im, IMPORT_EVENT_CONFLICT, row->line, ref, NULL, ch, nch);
-		if (im->o->on_conflict == IMPORT_TAKE_THEIRS) {
+		if (im->eval) {
+			/* judged only */
+		} else if (im->o->on_conflict == IMPORT_TAKE_THEIRS) {
 			char *text = xasprintf("%s: conflict, took their version; "
 					       "the local one in the changes",
 					       im->text);
-			rc = import_apply(im, t, local, theirs, text, err);
+			rc = import_apply(im, t, local, theirs, text, gated, err);
 			free(text);
 		} else if (im->o->on_conflict == IMPORT_KEEP_LOCAL) {
 			rc = import_keep_local(im, t, local, ch, nch, err);
 		}
 		/* Decided: the same file again changes nothing. */
-		if (!rc && im->o->on_conflict != IMPORT_FAIL)
+		if (!rc && !im->eval && im->o->on_conflict != IMPORT_FAIL)
 			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
 	}
-	idea_changes_free(ch, nch);
 	goto out;
 
 invalid:
 	im->st.invalid++;
 	event(im, IMPORT_EVENT_INVALID, row->line, NULL, &rerr, NULL, 0);
-	int jr = reject(im, row, header, &rerr, err);
+	int jr = reject(im, row, &im->header, &rerr, err);
 	if (jr < 0)
 		rc = jr;
 out:
+	idea_changes_free(ch, nch);
 	idea_free(local);
 	idea_free(theirs);
 	return rc;
 }
 
-/* Remembers the unknown columns of this file for later exports. */
+/* Remembers the unknown columns of this file for later exports, and drops
+ * from the list the lines no export would use (a bad name, a repeat). */
 static int import_extras_meta(struct import *im, struct store_txn *t,
 			      struct fai_err *err)
 {
 	char *old = NULL;
+	struct extras x;
 	struct buf b;
 	if (!im->has_extras)
 		return 0;
 	int rc = st_meta_read(t, "csv:extras", &old, err);
 	if (rc)
 		return rc;
-	buf_init(&b);
-	buf_adds(&b, old ? old : "");
-	for (size_t i = 0; i < im->cs.n; i++) {
-		if (im->cs.c[i].field >= 0)
-			continue;
-		char *needle = xasprintf("\t%s\n", im->cs.c[i].name);
-		if (!strstr(b.data ? b.data : "", needle))
-			buf_printf(&b, "%zu\t%s\n", i, im->cs.c[i].name);
-		free(needle);
+	extras_parse(old, &x);
+	rc = extras_cap(im, extras_after(im, &x), err);
+	if (rc) {
+		extras_free(&x);
+		free(old);
+		return rc;
 	}
-	rc = st_meta_write(t, "csv:extras", b.data ? b.data : "", err);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (size_t i = 0; i < x.n; i++)
+		if (x.e[i].state == EXTRA_OK)
+			buf_printf(&b, "%zu\t%s\n", x.e[i].pos, x.e[i].name);
+	for (size_t i = 0; i < im->cs.n; i++) {
+		const struct column *c = &im->cs.c[i];
+		if (c->field < 0 && strmap_add(&x.byfold, c->fold, x.n, NULL))
+			buf_printf(&b, "%zu\t%s\n", i, c->name);
+	}
+	if (!old || strcmp(old, b.data) != 0)
+		rc = st_meta_write(t, "csv:extras", b.data, err);
 	buf_free(&b);
+	extras_free(&x);
 	free(old);
 	return rc;
 }
@@ -814,10 +1701,10 @@ static uint32_t spool_u32_get(const unsigned char *p)
 	return v;
 }
 
-/* Spools a row: prepared when its known cells hold their fields' values
- * (not the file's text).  A row is a head (line, cells, prepared, size of
- * the rest), then the cells' lengths, then the cells each with a NUL. */
-static int prepared_put(FILE *f, struct buf *b, long line, int prepared,
+/* Spools a row with its SPOOL_ flags.  A row is a head (line, cells,
+ * flags, size of the rest), then the cells' lengths, then the cells each
+ * with a NUL.  0, or -1 with errno. */
+static int prepared_put(FILE *f, struct buf *b, long line, unsigned flags,
 			size_t n, const char *const *cells, const size_t *lens)
 {
 	unsigned char head[24], len[4];
@@ -826,7 +1713,7 @@ static int prepared_put(FILE *f, struct buf *b, long line, int prepared,
 		body += lens[i] + 1;
 	codec_put_u64(head, (uint64_t)line);
 	spool_u32_put(head + 8, (uint32_t)n);
-	spool_u32_put(head + 12, (uint32_t)prepared);
+	spool_u32_put(head + 12, (uint32_t)flags);
 	codec_put_u64(head + 16, body);
 	buf_reset(b);
 	buf_reserve(b, sizeof(head) + (size_t)body);
@@ -842,7 +1729,7 @@ static int prepared_put(FILE *f, struct buf *b, long line, int prepared,
 
 /* Reads the next spooled row into r (one allocation, as csvr's rows):
  * 1, 0 at the end, -1 when the spool is damaged or unreadable. */
-static int prepared_get(FILE *f, struct csvr_row *r, int *prepared)
+static int prepared_get(FILE *f, struct csvr_row *r, unsigned *flags)
 {
 	unsigned char head[24];
 	free(r->cells);
@@ -875,184 +1762,123 @@ static int prepared_get(FILE *f, struct csvr_row *r, int *prepared)
 	}
 	r->n = n;
 	r->line = (long)codec_get_u64(head);
-	*prepared = (int)spool_u32_get(head + 12);
+	*flags = spool_u32_get(head + 12);
 	return 1;
 }
 
-/* The next row of the file, or of the spool in a bulk import's second
- * reading. */
+/* The next row of the spool. */
 static int import_next(struct import *im, struct csvr_row **row,
 		       struct fai_err *err)
 {
-	if (!im->from_spool)
-		return csvr_next(im->r, row, err);
-	int rc = prepared_get(im->spool, &im->srow, &im->prepared);
+	int rc = prepared_get(im->spool, &im->srow, &im->flags);
 	if (rc < 0) {
 		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", "(spool)");
 		fai_err_detail(err, "the temporary copy of the rows is unreadable");
 		return -FAI_EIO;
 	}
+	im->prepared = (im->flags & SPOOL_PREPARED) != 0;
 	*row = &im->srow;
 	return rc;
 }
 
-#define IMPORT_DRY_RUN 1 /* returned by the transaction to abort it */
+/* ------------------------------------------------------------ reading */
 
-static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
+static void row_copy(struct csvr_row *to, const struct csvr_row *from)
 {
-	struct import *im = arg;
-	struct csvr_row *row, header;
-	int rc;
-
-	memset(&im->st, 0, sizeof(im->st));
-	columns_free(&im->cs);
-	if (im->from_spool) {
-		rewind(im->spool);
-	} else {
-		csvr_free(im->r);
-		im->r = NULL;
+	memset(to, 0, sizeof(*to));
+	to->n = from->n;
+	to->line = from->line;
+	to->cells = xcalloc(from->n ? from->n : 1, sizeof(char *));
+	to->lens = xcalloc(from->n ? from->n : 1, sizeof(size_t));
+	for (size_t i = 0; i < from->n; i++) {
+		to->cells[i] = xstrndup(from->cells[i], from->lens[i]);
+		to->lens[i] = from->lens[i];
 	}
-	if (im->rejects) {
-		csvw_free(im->rw);
-		outfile_abort(im->rejects);
-		im->rejects = NULL;
-		im->rw = NULL;
-	}
-	if (!im->from_spool) {
-		rc = csvr_open(&im->r, im->path, err);
-		if (rc)
-			return rc;
-	}
-	rc = import_next(im, &row, err);
-	if (rc <= 0) {
-		if (rc == 0) {
-			fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, "header",
-				    NULL);
-			snprintf(err->file, sizeof(err->file), "%s", im->path);
-			fai_err_detail(err, "the file is empty");
-			return -FAI_EINVAL;
-		}
-		return rc;
-	}
-	/* keep a copy of the header for the rejects file */
-	memset(&header, 0, sizeof(header));
-	header.n = row->n;
-	header.line = row->line;
-	header.cells = xcalloc(row->n ? row->n : 1, sizeof(char *));
-	header.lens = xcalloc(row->n ? row->n : 1, sizeof(size_t));
-	for (size_t i = 0; i < row->n; i++) {
-		header.cells[i] = xstrndup(row->cells[i], row->lens[i]);
-		header.lens[i] = row->lens[i];
-	}
-	rc = import_header(im, &header, err);
-	while (!rc && (rc = import_next(im, &row, err)) == 1) {
-		int blank = 1;
-		for (size_t i = 0; i < row->n && blank; i++)
-			blank = row->lens[i] == 0;
-		if (blank)
-			continue;
-		im->st.rows++;
-		rc = import_one(im, t, row, &header, err);
-		if ((im->st.rows & 1023) == 0)
-			import_progress(im, im->from_spool
-						    ? (unsigned long long)ftell(im->spool)
-						    : csvr_offset(im->r));
-	}
-	for (size_t i = 0; i < header.n; i++)
-		free(header.cells[i]);
-	free(header.cells);
-	free(header.lens);
-	if (rc < 0)
-		return rc;
-	import_progress(im, im->from_spool ? im->spool_size : csvr_size(im->r));
-	if (im->st.invalid && !im->o->skip_invalid) {
-		fai_err_set(err, FAI_EINVAL, FAI_WHY_NONE, NULL, NULL);
-		snprintf(err->file, sizeof(err->file), "%s", im->path);
-		fai_err_detail(err, "%llu invalid rows",
-			       (unsigned long long)im->st.invalid);
-		return -FAI_EINVAL;
-	}
-	if (im->st.conflicts && im->o->on_conflict == IMPORT_FAIL) {
-		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, NULL, NULL);
-		snprintf(err->file, sizeof(err->file), "%s", im->path);
-		fai_err_detail(err, "%llu conflicts",
-			       (unsigned long long)im->st.conflicts);
-		return -FAI_ECONFLICT;
-	}
-	rc = import_extras_meta(im, t, err);
-	if (rc)
-		return rc;
-	/* The import itself, in the log: file, fingerprint, counts. */
-	unsigned char sha[SHA256_LEN];
-	char hex[SHA256_HEX_LEN];
-	struct log_entry e;
-	csvr_sha256(im->r, sha);
-	sha256_hex(sha, hex);
-	char *summary = xasprintf(
-		"%s sha256 %s: %llu rows, %llu new, %llu updated, %llu "
-		"unchanged, %llu conflicts, %llu invalid",
-		im->path, hex, (unsigned long long)im->st.rows,
-		(unsigned long long)im->st.added,
-		(unsigned long long)im->st.updated,
-		(unsigned long long)im->st.unchanged,
-		(unsigned long long)im->st.conflicts,
-		(unsigned long long)im->st.invalid);
-	st_log_start(&e, im->actor, LOG_IMPORT, NULL);
-	e.text = summary;
-	rc = st_log_append(t, &e, err);
-	free(summary);
-	if (rc)
-		return rc;
-	return im->o->dry_run ? IMPORT_DRY_RUN : 0;
 }
 
-/* Files at least this large are imported through a writable memory map
- * (MDB_WRITEMAP) once a first reading found no invalid row: otherwise LMDB
- * keeps the new pages of the transaction in the heap (up to 512 MiB, about
- * four times the file).  The first reading keeps the promise that a
- * refused import leaves the store's file as it was, byte for byte: a
- * writable map writes into the file's free pages as the import goes. */
-#define IMPORT_BULK_BYTES ((off_t)16 << 20)
+static void row_copy_free(struct csvr_row *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->cells[i]);
+	free(r->cells);
+	free(r->lens);
+	memset(r, 0, sizeof(*r));
+}
 
-/* The first reading of a bulk import: each row checked as import_one
- * checks a new idea, without the store, and written to im->spool with its
- * known cells normalised.  Returns 1 when no row is invalid and the spool
- * is complete (im->r then stays open at the end of the file), 0 otherwise
- * (the import proper reads the file itself and says what is wrong). */
-static int import_precheck(struct import *im)
+/* The first pass: reads the source once, checks the header and each row
+ * as far as the store is not needed (as import_one checks a new idea:
+ * cells, required fields, the same id twice) and spools every row:
+ * prepared when valid, as read otherwise (the second pass says what is
+ * wrong).  Returns 0, or the error that refuses the whole file. */
+static int import_read(struct import *im, struct fai_err *err)
 {
 	struct csvr_row *row;
-	struct fai_err err, rerr;
+	struct fai_err rerr;
+	struct idset *ids = NULL;
 	unsigned char id[UUID_LEN];
 	char idtext[UUID_STR_LEN];
 	const char **cells = NULL;
 	size_t *lens = NULL;
 	struct buf out;
-	int rc, clean = 1;
+	int rc;
 
 	buf_init(&out);
+	im->reading = 1;
 	im->spool = exchange_tmpfile();
-	if (!im->spool || csvr_open(&im->r, im->path, &err) != 0)
-		return 0;
-	rc = csvr_next(im->r, &row, &err);
-	if (rc == 1)
-		rc = import_header(im, row, &err) == 0 ? 1 : -1;
-	if (rc == 1)
-		clean = prepared_put(im->spool, &out, row->line, 0, row->n,
-				     (const char *const *)row->cells,
-				     row->lens) == 0;
+	if (!im->spool)
+		return write_fail(err, errno, "(temporary file)");
+	rc = csvr_open(&im->r, im->path, err);
+	if (rc)
+		goto end;
+	im->source_size = csvr_size(im->r);
+	rc = csvr_next(im->r, &row, err);
+	if (rc == 0) {
+		header_fail(im, &im->header, FAI_WHY_REQUIRED, NULL, err);
+		if (err)
+			err->line = 0;
+		fai_err_detail(err, "the file is empty");
+		rc = -FAI_EINVAL;
+	}
+	if (rc < 0)
+		goto end;
+	im->delim = csvr_delimiter(im->r);
+	row_copy(&im->header, row);
+	rc = import_header(im, &im->header, err);
+	if (!rc)
+		rc = import_extras_room(im, err);
+	if (rc)
+		goto end;
+	if (prepared_put(im->spool, &out, row->line, 0, row->n,
+			 (const char *const *)row->cells, row->lens) != 0) {
+		rc = write_fail(err, errno, "(temporary file)");
+		goto end;
+	}
+	if (im->id_col >= 0)
+		ids = idset_new(0);
 	cells = xcalloc(im->cs.n + 1, sizeof(*cells));
 	lens = xcalloc(im->cs.n + 1, sizeof(*lens));
-	while (rc == 1 && clean && (rc = csvr_next(im->r, &row, &err)) == 1) {
+	while ((rc = csvr_next(im->r, &row, err)) == 1) {
 		int blank = 1;
 		for (size_t i = 0; i < row->n && blank; i++)
 			blank = row->lens[i] == 0;
 		if (blank)
 			continue;
+		unsigned flags = 0;
 		struct idea *theirs = idea_new();
 		int ok = row->n == im->cs.n &&
 			 (im->id_col < 0 ||
 			  uuid_parse(row->cells[im->id_col], id) == 0);
+		if (ok && ids) {
+			int added;
+			idset_find(ids, id, 1, &added, NULL);
+			if (!added) {
+				if (!im->dups)
+					im->dups = idset_new(1);
+				idset_find(im->dups, id, 1, NULL, NULL);
+				flags |= SPOOL_DUP_ID;
+				ok = 0;
+			}
+		}
 		idea_set_raw(theirs, IDEA_STAGE, stage_code(STAGE_NEED));
 		if (ok)
 			ok = import_row(im, row, theirs, 1, &rerr) == 0;
@@ -1097,34 +1923,187 @@ static int import_precheck(struct import *im)
 				       IDEA_FF_REQUIRED) ||
 				     idea_get(theirs, f)[0];
 		}
-		/* An invalid row refuses the import, unless --skip-invalid:
-		 * then it goes as it is, for the second reading to reject. */
-		if (ok)
-			clean = prepared_put(im->spool, &out, row->line, 1, row->n,
-					     cells, lens) == 0;
-		else if (im->o->skip_invalid)
-			clean = prepared_put(im->spool, &out, row->line, 0, row->n,
-					     (const char *const *)row->cells,
-					     row->lens) == 0;
-		else
-			clean = 0;
+		/* The gates of a new idea: stricter than an update's (this
+		 * idea holds only the file's fields), so a row the merge may
+		 * refuse is one this flags. */
+		int gated;
+		if (ok && import_gate(theirs, NULL, im->o->force, &gated,
+				      &rerr) < 0)
+			im->suspect1++;
+		im->rows1++;
+		if (ok) {
+			rc = prepared_put(im->spool, &out, row->line,
+					  flags | SPOOL_PREPARED, row->n, cells,
+					  lens);
+		} else {
+			im->invalid1++;
+			rc = prepared_put(im->spool, &out, row->line, flags,
+					  row->n, (const char *const *)row->cells,
+					  row->lens);
+		}
 		idea_free(theirs);
-		if ((row->line & 1023) == 0)
-			import_progress(im, csvr_offset(im->r));
+		if (rc) {
+			rc = write_fail(err, errno, "(temporary file)");
+			break;
+		}
+		if ((im->rows1 & 1023) == 0)
+			import_progress(im, csvr_offset(im->r), im->source_size);
 	}
+	if (rc < 0)
+		goto end;
+	if (fflush(im->spool) != 0) {
+		rc = write_fail(err, errno, "(temporary file)");
+		goto end;
+	}
+	long size = ftell(im->spool);
+	im->spool_size = size > 0 ? (unsigned long long)size : 0;
+	im->source_bytes = csvr_offset(im->r);
+	csvr_sha256(im->r, im->sha);
+	import_progress(im, im->source_bytes, im->source_bytes);
+end:
+	im->reading = 0;
 	free(cells);
 	free(lens);
 	buf_free(&out);
-	columns_free(&im->cs);
-	clean = clean && rc == 0 && fflush(im->spool) == 0;
-	if (clean) {
-		long end = ftell(im->spool);
-		im->spool_size = end > 0 ? (unsigned long long)end : 0;
-		return 1;
-	}
+	idset_free(ids);
 	csvr_free(im->r);
 	im->r = NULL;
-	return 0;
+	return rc;
+}
+
+/* ------------------------------------------------------------ merging */
+
+#define IMPORT_DRY_RUN 1 /* returned by the transaction to abort it */
+
+/* The second pass (and the judging one): the spooled rows in one
+ * transaction; t is a read transaction when im->eval. */
+static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	struct import *im = arg;
+	struct csvr_row *row;
+	int rc;
+
+	memset(&im->st, 0, sizeof(im->st));
+	rewind(im->spool);
+	if (im->rejects) {
+		csvw_free(im->rw);
+		outfile_abort(im->rejects);
+		im->rejects = NULL;
+		im->rw = NULL;
+	}
+	if (im->dups) { /* first lines, found again */
+		for (int i = 0; i < IDSET_PARTS; i++)
+			if (im->dups->part[i].cap)
+				memset(im->dups->part[i].val, 0,
+				       im->dups->part[i].cap * sizeof(long));
+		im->dups->zero_val = 0;
+	}
+	idset_free(im->claimed);
+	im->claimed = im->eval ? idset_new(0) : NULL;
+	free(im->seqs);
+	im->seqs = NULL;
+	im->nseqs = 0;
+	rc = import_next(im, &row, err); /* the header */
+	if (rc <= 0)
+		return rc ? rc : -FAI_EIO;
+	rc = import_extra_names(im, t, err);
+	while (!rc && (rc = import_next(im, &row, err)) == 1) {
+		im->st.rows++;
+		rc = import_one(im, t, row, err);
+		if ((im->st.rows & 1023) == 0)
+			import_progress(im, (unsigned long long)ftell(im->spool),
+					im->spool_size);
+	}
+	if (rc < 0)
+		return rc;
+	import_progress(im, im->spool_size, im->spool_size);
+	if (im->st.invalid && !im->o->skip_invalid) {
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_NONE, NULL, NULL);
+		snprintf(err->file, sizeof(err->file), "%s", im->path);
+		fai_err_detail(err, "%llu invalid rows",
+			       (unsigned long long)im->st.invalid);
+		return -FAI_EINVAL;
+	}
+	if (im->st.conflicts && im->o->on_conflict == IMPORT_FAIL) {
+		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, NULL, NULL);
+		snprintf(err->file, sizeof(err->file), "%s", im->path);
+		fai_err_detail(err, "%llu conflicts",
+			       (unsigned long long)im->st.conflicts);
+		return -FAI_ECONFLICT;
+	}
+	if (im->eval)
+		return IMPORT_DRY_RUN;
+	rc = import_extras_meta(im, t, err);
+	if (rc)
+		return rc;
+	/* The import itself, in the log: source, fingerprint of the bytes
+	 * read, counts. */
+	char hex[SHA256_HEX_LEN];
+	struct log_entry e;
+	sha256_hex(im->sha, hex);
+	char *summary = xasprintf(
+		"%s sha256 %s: %llu rows, %llu new, %llu updated, %llu "
+		"unchanged, %llu conflicts, %llu invalid",
+		strcmp(im->path, "-") == 0 ? "(stdin)" : im->path, hex,
+		(unsigned long long)im->st.rows,
+		(unsigned long long)im->st.added,
+		(unsigned long long)im->st.updated,
+		(unsigned long long)im->st.unchanged,
+		(unsigned long long)im->st.conflicts,
+		(unsigned long long)im->st.invalid);
+	st_log_start(&e, im->actor, LOG_IMPORT, NULL);
+	e.text = summary;
+	rc = st_log_append(t, &e, err);
+	free(summary);
+	return rc;
+}
+
+/* Judges the spool in a read transaction: counts, events, refusals, and
+ * nothing written (a dry run, a refusal known, a check before writing). */
+static int import_eval(struct import *im, struct fai_err *err)
+{
+	struct store_txn t;
+	int rc = st_rd_begin(im->s, &t, err);
+	if (rc)
+		return rc;
+	im->eval = 1;
+	rc = import_txn(&t, im, err);
+	st_rd_end(&t);
+	im->eval = 0;
+	return rc == IMPORT_DRY_RUN ? 0 : rc;
+}
+
+/* Reserves the disk space of growth more bytes in data.mdb before they
+ * are written (through a writable map, a write to a hole on a full device
+ * is a SIGBUS, not an error; through write(), LMDB reports a short write
+ * as EIO): beyond the pages in use, without changing the file's size
+ * where the system allows.  -FAI_ENOSPACE when the device cannot hold
+ * them. */
+static int import_reserve(struct store *s, unsigned long long growth,
+			  struct fai_err *err)
+{
+	MDB_envinfo info;
+	MDB_stat mst;
+	mdb_filehandle_t fd;
+	if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &mst) ||
+	    mdb_env_get_fd(s->env, &fd))
+		return 0;
+	off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)mst.ms_psize;
+	int e;
+	do
+		e = fallocate(fd, FALLOC_FL_KEEP_SIZE, used, (off_t)growth) ? errno
+									  : 0;
+	while (e == EINTR);
+	if (e == EOPNOTSUPP || e == ENOSYS)
+		e = posix_fallocate(fd, used, (off_t)growth);
+	if (e != ENOSPC && e != EDQUOT)
+		return 0; /* reserved, or not something to reserve */
+	char *data = xasprintf("%s/data.mdb", s->path);
+	fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, "file", data);
+	fai_err_detail(err, "%llu MiB needed for the import",
+		       (growth + (1 << 20) - 1) >> 20);
+	free(data);
+	return -FAI_ENOSPACE;
 }
 
 int store_import(struct store *s, const struct store_actor *actor,
@@ -1132,45 +2111,80 @@ int store_import(struct store *s, const struct store_actor *actor,
 		 struct exchange_stats *st, struct fai_err *err)
 {
 	struct import im;
+	int bulk = 0, rc;
 	memset(&im, 0, sizeof(im));
 	im.s = s;
 	im.actor = actor;
 	im.path = path;
 	im.o = o;
+	im.passes = 2;
 	const char *base = strrchr(path, '/');
-	im.text = xasprintf("import %s", base ? base + 1 : path);
-	/* An idea costs about four times its CSV row in the store (record,
-	 * log entry, indexes): grow the map once rather than redo the whole
-	 * transaction each time it fills. */
-	struct stat fst;
-	int bulk = 0, rc = 0;
-	if (stat(path, &fst) == 0 && fst.st_size > 0) {
-		long long min = o->bulk_bytes ? o->bulk_bytes
-					      : (long long)IMPORT_BULK_BYTES;
-		bulk = S_ISREG(fst.st_mode) && min >= 0 &&
-		       (long long)fst.st_size >= min && !o->dry_run &&
-		       o->on_conflict != IMPORT_FAIL;
-		if (bulk) {
-			im.passes = 2;
-			bulk = import_precheck(&im);
-			im.from_spool = bulk;
-			im.pass = 1;
-		}
-		store_reserve(s, (size_t)fst.st_size * 5, NULL);
+	im.text = xasprintf("import %s", strcmp(path, "-") == 0 ? "(stdin)"
+					 : base			 ? base + 1
+								 : path);
+	rc = import_read(&im, err);
+	if (rc)
+		goto out;
+	im.pass = 1;
+	/* A dry run, or a file the reading already refuses: judged without
+	 * writing anything. */
+	if (o->dry_run || (im.invalid1 && !o->skip_invalid)) {
+		rc = import_eval(&im, err);
+		goto out;
 	}
-	if (bulk && (rc = st_reopen(s, 1, err)) != 0) {
-		if (!s->env)
+	/* A conflict must stop it, or a row's stage may: judged first, then
+	 * written, so a refusal never touches the store's file. */
+	if (o->on_conflict == IMPORT_FAIL ||
+	    (im.suspect1 && !o->skip_invalid)) {
+		im.passes = 3;
+		rc = import_eval(&im, err);
+		if (rc)
 			goto out;
-		bulk = 0; /* open as it was: import without the writable map */
-		fai_err_clear(err);
+		im.quiet = 1;
+		im.pass = 2;
+	}
+	/* An idea costs about four times its spooled row in the store, and
+	 * at least a page's share of records, log entry and indexes: the map
+	 * grows once rather than the whole transaction being redone each
+	 * time it fills; a large import goes through a writable map. */
+	unsigned long long growth =
+		im.spool_size * 4 + im.rows1 * 1024 + ((unsigned long long)1 << 20);
+	store_reserve(s, (size_t)growth, NULL);
+	/* The disk space first, whatever the path: a full device is said
+	 * before anything is written. */
+	rc = import_reserve(s, growth, err);
+	if (rc)
+		goto out;
+	long long min = o->bulk_bytes ? o->bulk_bytes : IMPORT_BULK_BYTES;
+	bulk = min >= 0 && growth >= (unsigned long long)min;
+	if (bulk) {
+		rc = st_reopen(s, 1, err);
+		if (rc) {
+			if (!s->env)
+				goto out;
+			bulk = 0; /* open as it was: without the writable map */
+			rc = 0;
+			fai_err_clear(err);
+		}
 	}
 	rc = store_write(s, import_txn, &im, err);
-	if (rc == IMPORT_DRY_RUN)
-		rc = 0;
 	if (bulk) {
 		int r2 = st_reopen(s, 0, rc ? NULL : err);
 		if (!rc)
 			rc = r2;
+	}
+	/* A full device under LMDB's own writes (beyond what was reserved;
+	 * LMDB says EIO for a short write): say so. */
+	struct statvfs vfs;
+	if (rc == -FAI_ESTORE && err &&
+	    (strstr(err->detail, strerror(ENOSPC)) ||
+	     (statvfs(s->path, &vfs) == 0 &&
+	      (unsigned long long)vfs.f_bavail * vfs.f_frsize < (1 << 20)))) {
+		char detail[sizeof(err->detail)];
+		snprintf(detail, sizeof(detail), "%s", err->detail);
+		fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, "file", s->path);
+		fai_err_detail(err, "%s", detail);
+		rc = -FAI_ENOSPACE;
 	}
 out:
 	*st = im.st;
@@ -1182,11 +2196,15 @@ out:
 		else
 			rc = outfile_commit(im.rejects, err);
 	}
-	csvr_free(im.r);
 	if (im.spool)
 		fclose(im.spool);
 	free(im.srow.cells);
+	row_copy_free(&im.header);
 	columns_free(&im.cs);
+	strmap_free(&im.extra_names);
+	idset_free(im.dups);
+	idset_free(im.claimed);
+	free(im.seqs);
 	free(im.text);
 	return rc;
 }

@@ -4,8 +4,10 @@
  * Export writes one row per idea, sorted by id, in a consistent snapshot,
  * and remembers for each idea what it sent (a fingerprint and the local
  * revision) so a later import can tell "they changed it" from "we changed
- * it".  Import reads a file in one write transaction: nothing is written
- * when a row is invalid (unless skip_invalid) or a conflict must fail. */
+ * it".  Import reads its source once, checking every row and keeping them
+ * in a private temporary file (the spool), then merges the spooled rows in
+ * one write transaction: nothing is written when a row is invalid (unless
+ * skip_invalid) or a conflict must fail. */
 #ifndef FAI_STORE_EXCHANGE_H
 #define FAI_STORE_EXCHANGE_H
 
@@ -24,10 +26,19 @@ struct exchange_stats {
 	unsigned long long conflicts;
 	unsigned long long invalid;
 	unsigned long long renumbered; /* new ideas whose ref was taken */
+	unsigned long long forced;     /* rows that passed a stage gate by force */
 	int bulk; /* the import was written in bulk (import_opts.bulk_bytes) */
 };
 
-/* Called now and then on long jobs: done and total in bytes or rows. */
+/* What a header may hold: column names of at most this many bytes (valid
+ * UTF-8 without any control character), and at most this many columns
+ * fai does not know besides the format's own; a store keeps at most as
+ * many such columns for export, so its export always imports again. */
+#define IMPORT_NAME_MAX 200
+#define IMPORT_COLUMNS_MAX 1000
+
+/* Called now and then on long jobs: done and total in bytes or rows; total
+ * 0 when it is not known (an import reading a pipe: done counts bytes). */
 typedef void (*exchange_progress)(unsigned long long done,
 				  unsigned long long total, void *arg);
 
@@ -70,24 +81,38 @@ struct import_event {
 struct import_opts {
 	int dry_run;       /* compute everything, write nothing */
 	int skip_invalid;  /* import the valid rows, reject the others */
+	int force;         /* pass the stage gates (never a missing reason);
+			      each such row is logged as forced */
 	enum import_conflict on_conflict;
 	const char *rejects_path; /* with skip_invalid: the rejected rows */
 	void (*report)(const struct import_event *ev, void *arg);
 	void *report_arg;
 	exchange_progress progress;
 	void *progress_arg;
-	/* Files at least this large (0: 16 MiB; -1: none) are imported in
-	 * bulk: read once to check every row and keep them prepared in a
-	 * temporary file, then written through a writable memory map, so
-	 * memory stays flat whatever the file's size.  Same outcome. */
+	/* Imports that would grow the store by at least this many bytes (as
+	 * estimated from the spool: 4 times its bytes and 1 KiB a row; 0: 32
+	 * MiB; -1: never) are written in bulk, through a writable memory map
+	 * whose space is reserved on disk first, so the new pages live in the
+	 * store's file rather than in memory.  Same outcome. */
 	long long bulk_bytes;
 };
 
-/* Imports path.  Returns 0 when the import was applied (or, with dry_run,
- * would be); -FAI_EINVAL when rows are invalid (and not skipped) or the
- * header lacks required columns (err lists them); -FAI_ECONFLICT when
- * on_conflict is IMPORT_FAIL and there are conflicts; other errors as
- * usual.  st is filled in every case. */
+/* Imports path ("-": standard input).  The source is read once: each row
+ * is checked as it comes and spooled; the write transaction reads only the
+ * spool.  Rows are judged as `fai move` judges a move: a new row's stage
+ * needs the gates of every stage from concept up to it, an update that
+ * changes the stage those from the local idea's stage up to the new one,
+ * on_hold and abandoned a stage_reason.  Returns 0 when the import was
+ * applied (or, with dry_run, would be); -FAI_EINVAL when rows are invalid
+ * (and not skipped: the same id twice, a gate not passed, a bad cell), the
+ * header is refused (missing required columns, a bad or repeated name, too
+ * many columns; err names them) or the source cannot be read as CSV, or
+ * is no file nor pipe (why FAI_WHY_NOT_FILE); -FAI_ECONFLICT when
+ * on_conflict is IMPORT_FAIL and there are conflicts; -FAI_ENOSPACE when a
+ * device is full (the spool, the rejects, the store's reserved space);
+ * other errors as usual.  A refused import writes nothing; a dry run and
+ * an import found invalid while reading never write the store's file at
+ * all.  st is filled in every case. */
 int store_import(struct store *s, const struct store_actor *actor,
 		 const char *path, const struct import_opts *o,
 		 struct exchange_stats *st, struct fai_err *err);

@@ -267,7 +267,8 @@ int store_comments(struct store *s, uint64_t idea_key,
 	X(LOG_INDEX, N_("the per-idea log index does not match the log"))     \
 	X(COMMENT, N_("a comment belongs to no idea"))                        \
 	X(INVALID, N_("an idea holds an invalid value"))                      \
-	X(UNREADABLE, N_("a database cannot be read (damaged pages)"))
+	X(UNREADABLE, N_("a database cannot be read (damaged pages)"))        \
+	X(EXTRAS, N_("an unknown column kept for export has a bad name"))
 
 enum store_problem {
 #define STORE_X_ENUM(name, text) STORE_PROBLEM_##name,

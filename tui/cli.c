@@ -353,24 +353,49 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	const char *field = err ? err->field : "";
 	const char *value = err ? err->value : "";
 	const char *detail = err ? err->detail : "";
-	struct buf safe;
+	struct buf safe, safe_field;
+	long col1 = 0, col2 = 0;
 
+	/* Field and value may come from a file (a column's name, a cell):
+	 * shown, never obeyed. */
 	buf_init(&safe);
 	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
 	value = safe.data ? safe.data : "";
+	buf_init(&safe_field);
+	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
+	const char *shown_field = safe_field.data ? safe_field.data : "";
 	if (strcmp(field, "file") == 0 && file_message(code, err, value, msg))
 		goto out;
 	switch (code) {
 	case FAI_EINVAL:
+		if (strcmp(field, "header") == 0)
+			sscanf(detail, "%ld %ld", &col1, &col2);
 		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
 			buf_printf(msg, _("the header lacks required columns: %s"),
 				   detail);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_HEADER_NAME)
+			buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
+				   col1, value, IMPORT_NAME_MAX);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_DUP_COLUMN)
+			buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
+				   col1, col2, value);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS &&
+			 sscanf(detail, "store %ld", &col2) == 1)
+			buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
+				   col2, IMPORT_COLUMNS_MAX);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS)
+			buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
+				   col1, IMPORT_COLUMNS_MAX);
 		else if (strcmp(field, "header") == 0)
 			buf_printf(msg, _("bad header column \"%s\": %s"), value,
 				   detail);
 		else if (field[0])
-			buf_printf(msg, _("invalid %s \"%s\": %s"), field, value,
-				_(fai_why_text(err->why)));
+			buf_printf(msg, _("invalid %s \"%s\": %s"), shown_field,
+				value, _(fai_why_text(err->why)));
 		else
 			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
 				_(fai_why_text(err ? err->why : 0)));
@@ -475,6 +500,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	}
 out:
 	buf_free(&safe);
+	buf_free(&safe_field);
 	return exit_code(rc);
 }
 
@@ -1280,6 +1306,8 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 		break;
 	case LOG_IMPORT:
 		buf_printf(b, _("imported: %s"), e->text ? e->text : "");
+		if (e->forced)
+			buf_printf(b, " %s", _("(gate forced)"));
 		break;
 	case LOG_CONFIG:
 		if (e->nchanges)
@@ -2224,6 +2252,30 @@ static void progress_cb(unsigned long long done, unsigned long long total,
 	fflush(stderr);
 }
 
+/* The import's bar: a pipe's first reading has no total, so it counts
+ * what was read instead. */
+static void import_progress_cb(unsigned long long done,
+			       unsigned long long total, void *arg)
+{
+	struct progress *p = arg;
+	struct timespec now;
+	if (total) {
+		progress_cb(done, total, arg);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (since(&p->start, &now) < 0.3 ||
+	    (p->shown && since(&p->last, &now) < 0.1))
+		return;
+	p->last = now;
+	p->shown = 1;
+	fputc('\r', stderr);
+	fprintf(stderr, _("%s: %.1f MiB read (a pipe: size unknown)"),
+		p->what, (double)done / (1024.0 * 1024.0));
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
 static void progress_end(struct progress *p)
 {
 	if (p->shown)
@@ -2350,8 +2402,11 @@ static void import_changes(const struct idea_change *ch, size_t n,
 {
 	for (size_t i = 0; i < n; i++) {
 		int f = idea_field_parse(ch[i].name);
-		fprintf(stderr, "    %s:\n      %s ",
-			f >= 0 ? out_field_label(f) : ch[i].name, left);
+		/* An unknown column's name ("x:NAME") came from a file. */
+		fputs("    ", stderr);
+		out_safe(stderr, f >= 0 ? out_field_label(f) : ch[i].name,
+			 UTF8_SAFE_ONELINE);
+		fprintf(stderr, ":\n      %s ", left);
 		out_safe(stderr, ch[i].before ? ch[i].before : "",
 			 UTF8_SAFE_ONELINE);
 		fprintf(stderr, "\n      %s ", right);
@@ -2366,15 +2421,40 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 	struct import_report *r = arg;
 	switch (ev->kind) {
 	case IMPORT_EVENT_INVALID: {
+		const struct fai_err *e = ev->err;
 		struct buf m;
+		long first = 0;
 		buf_init(&m);
-		cli_message(r->cli, -ev->err->code, ev->err, &m);
-		fprintf(stderr, "fai: %s:%ld: ", out_shown(ev->err->file),
-			ev->line);
-		fprintf(stderr, "%s", m.data ? m.data : "");
-		if (ev->err->detail[0] && ev->err->code == FAI_EINVAL)
-			fprintf(stderr, " (%s)", ev->err->detail);
-		fputc('\n', stderr);
+		if (e->code == FAI_EGATE) {
+			/* A row, not a move: the fix is in the file. */
+			buf_printf(&m, _("cannot import at stage %s: missing "),
+				   out_stage_label(stage_parse(e->value)));
+			print_missing(&m, e->detail);
+			buf_adds(&m, _(" (fill them in the file, or pass the gates with fai import --force)"));
+		} else if (e->code == FAI_ERULE && e->why == FAI_WHY_REASON) {
+			buf_printf(&m, _("cannot import at stage %s: a reason is required (column stage_reason)"),
+				   out_stage_label(stage_parse(e->value)));
+		} else if (e->why == FAI_WHY_DUP_ID &&
+			   sscanf(e->detail, "line %ld", &first) == 1) {
+			struct buf v;
+			buf_init(&v);
+			utf8_safe(&v, e->value, strlen(e->value),
+				  UTF8_SAFE_ONELINE);
+			buf_printf(&m, _("the same id as line %ld: %s"), first,
+				   v.data ? v.data : "");
+			buf_free(&v);
+		} else {
+			cli_message(r->cli, -e->code, e, &m);
+			if (e->detail[0] && e->code == FAI_EINVAL) {
+				buf_adds(&m, " (");
+				utf8_safe(&m, e->detail, strlen(e->detail),
+					  UTF8_SAFE_ONELINE);
+				buf_addc(&m, ')');
+			}
+		}
+		fputs("fai: ", stderr);
+		out_safe(stderr, e->file, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ":%ld: %s\n", ev->line, m.data ? m.data : "");
 		buf_free(&m);
 		break;
 	}
@@ -2413,6 +2493,7 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		{"skip-invalid", no_argument, NULL, 's'},
 		{"on-conflict", required_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"force", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
@@ -2439,6 +2520,9 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		case 'v':
 			rep.verbose = 1;
 			break;
+		case 'f':
+			io.force = 1;
+			break;
 		case 'c':
 			if (strcmp(optarg, "keep-local") == 0)
 				io.on_conflict = IMPORT_KEEP_LOCAL;
@@ -2456,20 +2540,23 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, "import", _("give one CSV file"));
+		return cli_usage_error(cli, "import", _("give one CSV file (or - for the standard input)"));
 	const char *path = argv[optind];
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
 	if (io.skip_invalid) {
-		rejects = xasprintf("%s.rejects.csv", path);
+		/* Standard input has no name to put the rejects beside. */
+		rejects = strcmp(path, "-") == 0
+				  ? xstrdup("stdin.rejects.csv")
+				  : xasprintf("%s.rejects.csv", path);
 		io.rejects_path = rejects;
 	}
 	io.report = import_report_cb;
 	io.report_arg = &rep;
 	if (isatty(STDERR_FILENO)) {
 		progress_start(&pg, _("import"));
-		io.progress = progress_cb;
+		io.progress = import_progress_cb;
 		io.progress_arg = &pg;
 	}
 	fai_err_clear(&err);
@@ -2478,9 +2565,20 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 		progress_end(&pg);
 	if (rc == -FAI_ENOTFOUND && strcmp(err.field, "file") == 0) {
 		/* The file is missing, not an idea: "fai: FILE: strerror". */
-		fprintf(stderr, "fai: %s: %s\n", out_shown(path),
-			out_shown(err.detail));
+		fputs("fai: ", stderr);
+		out_safe(stderr, path, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ": %s\n", out_shown(err.detail));
 		exit = CLI_NOTFOUND;
+		goto out;
+	}
+	/* The input itself (not the rejects file) is no file or pipe. */
+	if (rc == -FAI_EINVAL && err.why == FAI_WHY_NOT_FILE &&
+	    !(io.rejects_path && strcmp(err.value, io.rejects_path) == 0)) {
+		fputs("fai: ", stderr);
+		out_safe(stderr, path, UTF8_SAFE_ONELINE);
+		fprintf(stderr, ": %s\n",
+			_("not a file or a pipe: a device, a directory or a socket cannot be imported (nothing was read)"));
+		exit = CLI_INVALID;
 		goto out;
 	}
 	/* A rejects file fai refuses to write (a link...) is no invalid row. */
@@ -2514,6 +2612,11 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	if (st.renumbered)
 		fprintf(cli->out, _("%llu new ideas got a new reference (theirs was taken here).\n"),
 			(unsigned long long)st.renumbered);
+	if (st.forced)
+		fprintf(cli->out, ngettext("%llu row passed a stage gate with --force (marked forced in the log).\n",
+					   "%llu rows passed a stage gate with --force (marked forced in the log).\n",
+					   (unsigned long)st.forced),
+			(unsigned long long)st.forced);
 	if (rc == -FAI_EINVAL) {
 		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
 			out_shown(path), (unsigned long long)st.invalid);
@@ -2574,8 +2677,8 @@ static const struct command commands[] = {
 	 N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
 	 N_("Writes the ideas as CSV for the national network, sorted by id (see docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas guarded.  -o writes atomically.")},
 	{"import", cmd_import,
-	 N_("import FILE [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--verbose]"),
-	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) and merges it by id, in one transaction: invalid rows stop it unless --skip-invalid (they go to FILE.rejects.csv).")},
+	 N_("import FILE|- [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--force] [--verbose]"),
+	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252; a file, a pipe, or - for the standard input) and merges it by id, in one transaction: invalid rows (the same id twice, a stage whose gate is not met) stop it unless --skip-invalid (they go to FILE.rejects.csv); --force passes the stage gates and is logged.")},
 	{"backup", cmd_backup, N_("backup [-o DIR]"),
 	 N_("Writes a compacted, checked copy of the store into DIR (the current directory by default), named after the store and the time (UTC): STORE-YYYY-MM-DD-HHMMSS.mdb.  Boards may stay open.  fai --db BACKUP check|list|show|export read it.")},
 	{"restore", cmd_restore, N_("restore BACKUP"),

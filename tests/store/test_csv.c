@@ -23,12 +23,18 @@
  * Every small file is parsed at every chunk size 1..len: the rows, their
  * lines and any error must not depend on where the input is cut.  Then the
  * caps (64 KiB cell, 1 MiB row), NUL and CRLF inside cells, and csvr_open /
- * csvr_next on files: BOM, delimiter detection, Windows-1252, mixed bytes. */
+ * csvr_next on files: BOM, delimiter detection, Windows-1252, mixed bytes;
+ * the one reading of a FIFO cut anywhere and of standard input, devices
+ * refused at once, and the encoding decided late in a long file. */
 #include "store_fixture.h"
 
 #include <csv.h>
 #include <dirent.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "../../core/exchange.h"
 #include "../../core/sha256.h"
@@ -1839,6 +1845,244 @@ static void test_writer_read_back(void **state)
 	}
 }
 
+
+/* ------------------------------------------------------------ one reading */
+
+/* Reads path (or "-") to the end: rows into res, 0 or the error. */
+static int read_all(const char *path, struct result *res,
+		    unsigned char sha[SHA256_LEN], struct fai_err *err)
+{
+	struct csvr *r;
+	struct csvr_row *row;
+	int rc;
+	memset(res, 0, sizeof(*res));
+	fai_err_clear(err);
+	rc = csvr_open(&r, path, err);
+	if (rc)
+		return rc;
+	while ((rc = csvr_next(r, &row, err)) == 1)
+		collect(row, res);
+	if (!rc && sha)
+		csvr_sha256(r, sha);
+	csvr_free(r);
+	return rc;
+}
+
+static void sha_of(const void *p, size_t n, unsigned char out[SHA256_LEN])
+{
+	struct sha256 c;
+	sha256_init(&c);
+	sha256_update(&c, p, n);
+	sha256_final(&c, out);
+}
+
+static void same_rows(const struct result *a, const struct result *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->rows[i].n, b->rows[i].n);
+		assert_int_equal(a->rows[i].line, b->rows[i].line);
+		for (size_t k = 0; k < a->rows[i].n; k++) {
+			assert_int_equal(a->rows[i].lens[k], b->rows[i].lens[k]);
+			assert_memory_equal(a->rows[i].cells[k],
+					    b->rows[i].cells[k],
+					    a->rows[i].lens[k]);
+		}
+	}
+}
+
+/* A file of French text with a BOM, ';', multi-line cells and a first
+ * line longer than a block. */
+static void sample(struct buf *b)
+{
+	buf_adds(b, "\xef\xbb\xbftitre;r\xc3\xa9gion;note");
+	for (int i = 0; i < 10000; i++)
+		buf_printf(b, ";c%d", i);
+	buf_adds(b, "\r\n");
+	for (int i = 0; i < 2000; i++)
+		buf_printf(b, "Caf\xc3\xa9 %d;84;\"deux\r\nlignes \xe2\x82\xac\"\r\n",
+			   i);
+}
+
+/* A FIFO used to read as empty (the reader read it twice); now read once,
+ * through every cut a pipe may make: the BOM, a UTF-8 sequence and the
+ * first line split across writes. */
+static void test_reader_fifo(void **state)
+{
+	struct tdir *t = *state;
+	struct result want, got;
+	struct fai_err err;
+	struct buf b;
+	unsigned char sha[SHA256_LEN], fed[SHA256_LEN];
+	char *fifo = xasprintf("%s/fifo", t->dir);
+	buf_init(&b);
+	sample(&b);
+	write_file(t->path, b.data, b.len);
+	assert_int_equal(read_all(t->path, &want, NULL, &err), 0);
+	assert_int_equal(want.n, 2001);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(fifo, O_WRONLY);
+		/* Cuts: inside the BOM, inside "é", in the long first line,
+		 * then the rest in odd-sized pieces. */
+		static const size_t cuts[] = {1, 2, 3, 10, 11, 40000, 70020};
+		size_t at = 0;
+		for (size_t i = 0; fd >= 0 && i < sizeof(cuts) / sizeof(*cuts);
+		     i++) {
+			if (write(fd, b.data + at, cuts[i] - at) < 0)
+				_exit(1);
+			at = cuts[i];
+			struct timespec ts = {0, 3 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		while (fd >= 0 && at < b.len) {
+			size_t n = b.len - at < 4093 ? b.len - at : 4093;
+			if (write(fd, b.data + at, n) < 0)
+				_exit(1);
+			at += n;
+		}
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	assert_int_equal(read_all(fifo, &got, sha, &err), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	same_rows(&want, &got);
+	sha_of(b.data, b.len, fed);
+	assert_memory_equal(sha, fed, SHA256_LEN);
+	result_free(&want);
+	result_free(&got);
+	buf_free(&b);
+	free(fifo);
+}
+
+/* "-" reads standard input (here a pipe), once. */
+static void test_reader_stdin(void **state)
+{
+	(void)state;
+	struct result got;
+	struct fai_err err;
+	unsigned char sha[SHA256_LEN], fed[SHA256_LEN];
+	static const char text[] = "title,region\r\nUne id\xc3\xa9" "e,84\r\n";
+	int p[2], saved = dup(STDIN_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], text, sizeof(text) - 1),
+			 (ssize_t)sizeof(text) - 1);
+	close(p[1]);
+	assert_int_equal(dup2(p[0], STDIN_FILENO), STDIN_FILENO);
+	close(p[0]);
+	int rc = read_all("-", &got, sha, &err);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	assert_int_equal(rc, 0);
+	assert_int_equal(got.n, 2);
+	assert_string_equal(got.rows[1].cells[0], "Une idée");
+	sha_of(text, sizeof(text) - 1, fed);
+	assert_memory_equal(sha, fed, SHA256_LEN);
+	result_free(&got);
+}
+
+/* /dev/zero used to be read forever.  Devices, directories and sockets
+ * are refused at once, before anything is read (or even opened); so is
+ * standard input when it is such a device. */
+static void test_reader_refuses_devices(void **state)
+{
+	struct tdir *t = *state;
+	struct csvr *r = NULL;
+	struct fai_err err;
+	char *sock = xasprintf("%s/sock", t->dir);
+	struct sockaddr_un sa;
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	const char *const refused[] = {"/dev/zero", "/dev/null", "/dev/urandom",
+				       t->dir, sock};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		fai_err_clear(&err);
+		if (csvr_open(&r, refused[i], &err) != -FAI_EINVAL)
+			fail_msg("%s accepted", refused[i]);
+		assert_null(r);
+		assert_int_equal(err.why, FAI_WHY_NOT_FILE);
+		assert_string_equal(err.field, "file");
+		assert_string_equal(err.value, refused[i]);
+	}
+	close(s);
+	int saved = dup(STDIN_FILENO), zero = open("/dev/zero", O_RDONLY);
+	assert_true(saved >= 0 && zero >= 0);
+	assert_int_equal(dup2(zero, STDIN_FILENO), STDIN_FILENO);
+	close(zero);
+	int rc = csvr_open(&r, "-", &err);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	assert_int_equal(rc, -FAI_EINVAL);
+	assert_int_equal(err.why, FAI_WHY_NOT_FILE);
+	free(sock);
+}
+
+/* The encoding is decided as the bytes come: a Windows-1252 byte after
+ * megabytes of ASCII still makes the file Windows-1252 (what was fed
+ * before was ASCII, the same in both); a valid UTF-8 sequence after it
+ * proves it neither, named at the first bad byte; a byte Windows-1252
+ * lacks, with no UTF-8 sequence anywhere, is named itself, at the end. */
+static void test_reader_decides_late(void **state)
+{
+	struct tdir *t = *state;
+	struct result got;
+	struct fai_err err;
+	struct buf b;
+	buf_init(&b);
+	buf_adds(&b, "a;b\n");
+	for (int i = 0; i < 30000; i++)
+		buf_adds(&b, "texte ascii;84\n"); /* lines 2..30001 */
+	size_t base = b.len;
+	buf_adds(&b, "caf\xe9;84\n"); /* line 30002, column 4 */
+	write_file(t->path, b.data, b.len);
+	assert_int_equal(read_all(t->path, &got, NULL, &err), 0);
+	assert_int_equal(got.n, 30002);
+	assert_string_equal(got.rows[30001].cells[0], "caf\xc3\xa9");
+	result_free(&got);
+
+	b.len = base;
+	buf_adds(&b, "caf\xe9;84\n");
+	for (int i = 0; i < 10000; i++)
+		buf_adds(&b, "encore;84\n");
+	buf_adds(&b, "d\xc3\xa9j\xc3\xa0;84\n");
+	write_file(t->path, b.data, b.len);
+	assert_int_equal(read_all(t->path, &got, NULL, &err), -FAI_EINVAL);
+	assert_int_equal(err.why, FAI_WHY_UTF8);
+	assert_int_equal(err.line, 30002);
+	assert_non_null(strstr(err.detail, "column 4:"));
+	result_free(&got);
+
+	b.len = base;
+	buf_adds(&b, "caf\xe9;84\n");
+	for (int i = 0; i < 10000; i++)
+		buf_adds(&b, "encore;84\n");
+	buf_adds(&b, "ab\x81;84\n"); /* line 40003, column 3 */
+	for (int i = 0; i < 10000; i++)
+		buf_adds(&b, "encore;84\n");
+	write_file(t->path, b.data, b.len);
+	assert_int_equal(read_all(t->path, &got, NULL, &err), -FAI_EINVAL);
+	assert_int_equal(err.line, 40003);
+	assert_non_null(strstr(err.detail, "column 3:"));
+	result_free(&got);
+	/* ... unless a UTF-8 sequence comes later still: then the first bad
+	 * byte. */
+	buf_adds(&b, "\xc3\xa9;84\n");
+	write_file(t->path, b.data, b.len);
+	assert_int_equal(read_all(t->path, &got, NULL, &err), -FAI_EINVAL);
+	assert_int_equal(err.line, 30002);
+	assert_non_null(strstr(err.detail, "column 4:"));
+	result_free(&got);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1864,6 +2108,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reader_blocks, tdir_setup,
 					    tdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_caps, tdir_setup,
+					    tdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_fifo, tdir_setup,
+					    tdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_stdin, tdir_setup,
+					    tdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_refuses_devices,
+					    tdir_setup, tdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_decides_late, tdir_setup,
 					    tdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_read_back, tdir_setup,
 					    tdir_teardown),
