@@ -764,7 +764,10 @@ end:
 	st_rd_end(&t);
 	if (!rc && fflush(f) != 0)
 		rc = export_write_failed(errno, err);
-	/* Remember what was sent only once it is all written. */
+	if (!rc && o->publish)
+		rc = o->publish(o->publish_arg, err);
+	/* Remember what was sent only once it is all written, and where
+	 * its reader finds it. */
 	if (!rc && spool && fflush(spool) != 0)
 		rc = write_fail(err, errno, "(temporary file)");
 	if (!rc && spool)

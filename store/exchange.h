@@ -49,10 +49,17 @@ struct export_opts {
 	void *filter_arg;
 	exchange_progress progress;
 	void *progress_arg;
+	/* Called once every row is written and flushed, before what was sent
+	 * is recorded (NULL: nothing to do): makes the file whole where the
+	 * reader will find it (outfile_commit).  An error stops the export
+	 * and nothing is recorded. */
+	int (*publish)(void *arg, struct fai_err *err);
+	void *publish_arg;
 };
 
 /* Writes the ideas to f.  Records what was sent unless the store is
- * read-only.  Returns 0 (st->rows set) or a negative error. */
+ * read-only, and only once o->publish succeeded.  Returns 0 (st->rows
+ * set) or a negative error. */
 int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		 struct exchange_stats *st, struct fai_err *err);
 

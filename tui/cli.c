@@ -2294,6 +2294,16 @@ static int export_filter(const struct idea *idea, void *arg)
 	return filter_match(arg, idea);
 }
 
+/* store_export's publish: the file renamed into place (outfile_commit,
+ * which frees it) before what was sent is recorded. */
+static int export_publish(void *arg, struct fai_err *err)
+{
+	struct outfile **of = arg;
+	int rc = outfile_commit(*of, err);
+	*of = NULL;
+	return rc;
+}
+
 static int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -2355,6 +2365,11 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	eo.filter = export_filter;
 	eo.filter_arg = &lf;
+	if (of) {
+		/* what was sent is recorded once the file is in place */
+		eo.publish = export_publish;
+		eo.publish_arg = &of;
+	}
 	if (isatty(STDERR_FILENO)) {
 		progress_start(&pg, _("export"));
 		eo.progress = progress_cb;
@@ -2364,7 +2379,8 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 	int rc = store_export(cli->store, f, &eo, &st, &err);
 	if (eo.progress)
 		progress_end(&pg);
-	if (of && rc) {
+	if (of) {
+		/* stopped before publishing: the target is as it was */
 		outfile_abort(of);
 		if (strcmp(err.field, "output") == 0) {
 			/* the export could not write: name the file */
@@ -2373,8 +2389,6 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 			fai_err_set(&err, -rc, err.why, "file", out);
 			memcpy(err.detail, detail, sizeof(detail));
 		}
-	} else if (of) {
-		rc = outfile_commit(of, &err);
 	}
 	if (rc)
 		return cli_fail(cli, rc, &err);

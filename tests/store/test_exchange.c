@@ -2043,6 +2043,42 @@ static void test_log_hash_is_of_what_was_read(void **state)
 	free(in);
 }
 
+/* An export whose file never reached its place (the rename failed) must
+ * not be remembered as sent: otherwise a later file from the other side,
+ * older than what "was sent", would be taken for their change. */
+static int publish_fails(void *arg, struct fai_err *err)
+{
+	(void)arg;
+	return fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", "x.csv");
+}
+
+static void test_export_not_published_records_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct export_opts eo;
+	struct exchange_stats st;
+	struct fai_err err;
+	char ref[24];
+	char *path = in_dir(f, "unpublished.csv");
+
+	create(f->s, &f->alice, full_idea(1, "84"), ref);
+	memset(&eo, 0, sizeof(eo));
+	eo.dialect = CSV_DIALECT_RFC4180;
+	eo.publish = publish_fails;
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fai_err_clear(&err);
+	assert_int_equal(store_export(f->s, fp, &eo, &st, &err), -FAI_EIO);
+	assert_int_equal(fclose(fp), 0);
+	/* Changed here since: the unpublished file is no base, so
+	 * importing it is a conflict (kept local), not "unchanged". */
+	edit(f->s, &f->alice, ref, IDEA_THEME, "Changé ici");
+	IMPORT_OK(f->s, &f->alice, path, NULL, &st);
+	assert_int_equal(st.conflicts, 1);
+	assert_int_equal(st.unchanged, 0);
+	free(path);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -2052,6 +2088,7 @@ int main(int argc, char **argv)
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_roundtrip_same_store),
+	    T(test_export_not_published_records_nothing),
 	    T(test_roundtrip_chain),
 	    T(test_hostile_10k),
 	    T(test_merge_new_and_renumbered),
