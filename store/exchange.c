@@ -2058,6 +2058,15 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	e.text = summary;
 	rc = st_log_append(t, &e, err);
 	free(summary);
+	/* The rejects file in place before the import commits: an import
+	 * acknowledged always comes with its rejects (a rejects file that
+	 * cannot be written refuses the import). */
+	if (!rc && im->rejects) {
+		csvw_free(im->rw);
+		im->rw = NULL;
+		rc = outfile_commit(im->rejects, err);
+		im->rejects = NULL;
+	}
 	return rc;
 }
 
@@ -2192,12 +2201,9 @@ int store_import(struct store *s, const struct store_actor *actor,
 out:
 	*st = im.st;
 	st->bulk = bulk;
-	if (im.rejects) {
+	if (im.rejects) { /* not committed with the import: it did not happen */
 		csvw_free(im.rw);
-		if (rc)
-			outfile_abort(im.rejects);
-		else
-			rc = outfile_commit(im.rejects, err);
+		outfile_abort(im.rejects);
 	}
 	if (im.spool)
 		fclose(im.spool);
