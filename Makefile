@@ -99,7 +99,8 @@ run: all
 	@if [ -t 0 ] && [ -t 1 ]; then ./$(FAI) --db "$(DEMO_DB)"; \
 	else ./$(FAI) --db "$(DEMO_DB)" list; fi
 
-# Everything under test, in this build; prints "N passed, N failed".
+# Everything under test, in this build; prints "N passed, N failed,
+# N skipped".
 test-unit: all $(CORE_TESTS) $(STORE_TESTS) $(STORE_HELPERS)
 	@sh tests/run.sh $(BUILD)
 

@@ -223,7 +223,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null 2>&1; then
 	check "log json holds no invalid byte (0xff)" no_ff "$OUT"
 	rm -rf "$U"
 else
-	echo "skip - a hostile Unix user name: not root (setpriv)"
+	skip "a hostile Unix user name" "not root (setpriv)"
 fi
 
 # JSON is valid UTF-8 whatever the store holds: invalid bytes put into a

@@ -74,7 +74,7 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd > /dev/null 2>&1 &&
 		FAI=$S/bin/fai
 	fi
 else
-	echo "skip - two users: not root (or no useradd/runuser); links are planted by $ME"
+	skip "two users" "not root (or no useradd/runuser); links are planted by $ME"
 fi
 
 # as USER CMD [ARGS...]: CMD as USER, umask 077, own HOME and TMPDIR,
@@ -138,7 +138,7 @@ if [ "$USERS" = 1 ]; then
 	check_eq "$(stat -c '%a %U' "$S/root-only/shadow")" "600 root" \
 		"the root-only file keeps its mode and owner"
 else
-	echo "skip - root's cron export against a root-only file: not root"
+	skip "root's cron export against a root-only file" "not root"
 fi
 
 # A dangling link (to a name that does not exist yet) is a link too.
@@ -158,7 +158,7 @@ if [ "$USERS" = 1 ]; then
 	check_eq "$(cat "$D/theirs.csv")" "their file" "their file is unchanged"
 	check "no temporary file is left in the depot" no_temp "$D"
 else
-	echo "skip - another user's file in a sticky directory: not root"
+	skip "another user's file in a sticky directory" "not root"
 fi
 
 # ---------------------------------------------------------------- modes
@@ -243,7 +243,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir "$T/full" && mount -t tmpfs -o size=64k none "$
 	check "no temporary file is left on the full disk" no_temp "$MNT"
 	umount "$MNT" && MNT=
 else
-	echo "skip - full disk: not root (mount -t tmpfs)"
+	skip "full disk" "not root (mount -t tmpfs)"
 fi
 
 # ---------------------------------------------------------------- rejects file

@@ -100,7 +100,7 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd > /dev/null 2>&1 &&
 	UA=$U1
 	UB=$U2
 else
-	echo "skip - users and groups: not root (or no useradd/runuser)"
+	skip "users and groups" "not root (or no useradd/runuser)"
 	UA=$ME
 	UB=$ME
 fi
