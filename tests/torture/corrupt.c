@@ -46,10 +46,18 @@
 enum kind { K_FLIP, K_ZERO, K_TRUNC, K_COUNT };
 static const char *const kind_names[K_COUNT] = {"flip", "zero", "trunc"};
 
-enum { CMD_LIST, CMD_SHOW, CMD_LOG, CMD_REVIEW, CMD_EXPORT, CMD_CHECK,
-       CMD_ADD, NCMD };
+enum {
+	CMD_LIST,
+	CMD_SHOW,
+	CMD_LOG,
+	CMD_REVIEW,
+	CMD_EXPORT,
+	CMD_CHECK,
+	CMD_ADD,
+	NCMD
+};
 static const char *const cmd_names[NCMD] = {
-	"list", "show", "log", "review", "export", "check", "add",
+    "list", "show", "log", "review", "export", "check", "add",
 };
 
 /* A run's outcome: an exit status, or ST_SIGNAL + signal, or ST_HANG. */
@@ -62,8 +70,8 @@ struct mutation {
 	int aimed;
 	size_t off; /* flipped byte, first zeroed byte, or new length */
 	unsigned bit;
-	int cls;     /* enum lmap_class */
-	int db;	     /* database of the page, LMAP_NO_DB */
+	int cls; /* enum lmap_class */
+	int db;	 /* database of the page, LMAP_NO_DB */
 	char ref[64];
 };
 
@@ -82,8 +90,8 @@ struct opts {
 static struct lmap map;
 static char pristine_path[4096];
 
-__attribute__((format(printf, 1, 2), noreturn)) static void
-die(const char *fmt, ...)
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
+								...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -112,7 +120,8 @@ static int byte_class(int c)
 
 static void mutation_make(uint64_t seed, uint64_t i, struct mutation *mu)
 {
-	uint64_t s = seed * 0xD1B54A32D192ED03ull ^ (i + 1) * 0x9E3779B97F4A7C15ull;
+	uint64_t s =
+	    seed * 0xD1B54A32D192ED03ull ^ (i + 1) * 0x9E3779B97F4A7C15ull;
 	splitmix(&s);
 	memset(mu, 0, sizeof(*mu));
 	mu->i = i;
@@ -163,9 +172,8 @@ static void mutation_make(uint64_t seed, uint64_t i, struct mutation *mu)
 	mu->db = pg < map.npages ? map.db[pg] : LMAP_NO_DB;
 
 	/* show: the idea whose record was hit, else one at random. */
-	uint64_t key = lmap_idea_at(&map, mu->kind == K_ZERO
-						  ? mu->off + map.psize - 1
-						  : mu->off);
+	uint64_t key = lmap_idea_at(
+	    &map, mu->kind == K_ZERO ? mu->off + map.psize - 1 : mu->off);
 	const char *ref = key ? lmap_ref_of(&map, key) : NULL;
 	uint64_t pick = splitmix(&s);
 	if (!ref && map.nrefs)
@@ -177,13 +185,14 @@ static void mutation_text(const struct mutation *mu, char *out, size_t n)
 {
 	const char *db = mu->db == LMAP_NO_DB ? "-" : map.names[mu->db];
 	if (mu->kind == K_FLIP)
-		snprintf(out, n, "flip of bit %u at byte %zu (page %zu, %s, %s)",
+		snprintf(out, n,
+			 "flip of bit %u at byte %zu (page %zu, %s, %s)",
 			 mu->bit, mu->off, mu->off / map.psize,
 			 lmap_class_name(mu->cls), db);
 	else if (mu->kind == K_ZERO)
 		snprintf(out, n, "page %zu zeroed (bytes %zu-%zu, %s, %s)",
-			 mu->off / map.psize, mu->off,
-			 mu->off + map.psize - 1, lmap_class_name(mu->cls), db);
+			 mu->off / map.psize, mu->off, mu->off + map.psize - 1,
+			 lmap_class_name(mu->cls), db);
 	else
 		snprintf(out, n,
 			 "truncated to %zu bytes (first byte lost: page %zu, "
@@ -241,9 +250,9 @@ static void copy_write(const char *db, const struct mutation *mu)
 	} else if (mu->kind == K_TRUNC) {
 		rc = write_all(fd, map.file, mu->off);
 	} else if (mu->kind == K_FLIP) {
-		unsigned char b = map.file[mu->off] ^ (unsigned char)(1u << mu->bit);
-		rc = write_all(fd, map.file, mu->off) ||
-		     write_all(fd, &b, 1) ||
+		unsigned char b =
+		    map.file[mu->off] ^ (unsigned char)(1u << mu->bit);
+		rc = write_all(fd, map.file, mu->off) || write_all(fd, &b, 1) ||
 		     write_all(fd, map.file + mu->off + 1,
 			       map.size - mu->off - 1);
 	} else {
@@ -260,12 +269,10 @@ static void copy_write(const char *db, const struct mutation *mu)
 
 static char env_home[4200], env_tmp[4200];
 
-/* Runs command c of the list on store db; stdout and stderr go to fd out
- * (or /dev/null when out < 0).  Returns the outcome (see ST_*). */
-static int run_cmd(const struct opts *o, const char *db, int c,
-		   const char *ref, int out)
+/* Fills argv (12 entries) with command c of the list on store db. */
+static void cmd_argv(const struct opts *o, const char *db, int c,
+		     const char *ref, const char **argv)
 {
-	const char *argv[12];
 	int n = 0;
 	argv[n++] = o->fai;
 	argv[n++] = "--db";
@@ -283,6 +290,15 @@ static int run_cmd(const struct opts *o, const char *db, int c,
 		argv[n++] = "84";
 	}
 	argv[n] = NULL;
+}
+
+/* Runs command c of the list on store db; stdout and stderr go to fd out
+ * (or /dev/null when out < 0).  Returns the outcome (see ST_*). */
+static int run_cmd(const struct opts *o, const char *db, int c, const char *ref,
+		   int out)
+{
+	const char *argv[12];
+	cmd_argv(o, db, c, ref, argv);
 	static char e_path[] = "PATH=/usr/bin:/bin", e_lang[] = "LANG=C.UTF-8",
 		    e_now[] = "FAI_NOW=2026-12-01T10:00:00Z",
 		    e_cols[] = "COLUMNS=100", e_term[] = "TERM=dumb";
@@ -394,9 +410,10 @@ static void setup_env(const char *base)
 static void write_result(FILE *f, const struct result *r)
 {
 	const struct mutation *mu = &r->mu;
-	fprintf(f, "%llu\t%s\t%d\t%zu\t%u\t%d\t%d\t%s", (unsigned long long)mu->i,
-		kind_names[mu->kind], mu->aimed, mu->off, mu->bit, mu->cls,
-		mu->db == LMAP_NO_DB ? -1 : mu->db, mu->ref);
+	fprintf(f, "%llu\t%s\t%d\t%zu\t%u\t%d\t%d\t%s",
+		(unsigned long long)mu->i, kind_names[mu->kind], mu->aimed,
+		mu->off, mu->bit, mu->cls, mu->db == LMAP_NO_DB ? -1 : mu->db,
+		mu->ref);
 	for (int c = 0; c < NCMD; c++) {
 		char s[16];
 		status_text(r->st[c], s, sizeof(s));
@@ -444,7 +461,8 @@ static void read_results(const struct opts *o, struct result *res)
 {
 	for (int j = 0; j < o->jobs; j++) {
 		char path[4300], line[1024];
-		snprintf(path, sizeof(path), "%s/job%d/results.tsv", o->work, j);
+		snprintf(path, sizeof(path), "%s/job%d/results.tsv", o->work,
+			 j);
 		FILE *f = fopen(path, "r");
 		if (!f)
 			die("cannot read %s", path);
@@ -452,7 +470,8 @@ static void read_results(const struct opts *o, struct result *res)
 			char *field[8 + NCMD], *save = NULL;
 			int n = 0;
 			for (char *t = strtok_r(line, "\t\n", &save);
-			     t && n < 8 + NCMD; t = strtok_r(NULL, "\t\n", &save))
+			     t && n < 8 + NCMD;
+			     t = strtok_r(NULL, "\t\n", &save))
 				field[n++] = t;
 			if (n != 8 + NCMD)
 				die("a bad line in %s", path);
@@ -526,8 +545,8 @@ static void table_head(const char *first)
 	printf(" %6s %7s %7s %7s\n", "hangs", "nonzero", "all ok", "check0");
 }
 
-static void report(const struct opts *o, const struct result *res,
-		   double secs)
+static void report(const struct opts *o, const struct result *res, double secs,
+		   double cpu)
 {
 	static struct row rows[K_COUNT][LMAP_CLASS_COUNT], total, rec, trunc,
 	    bydb[LMAP_MAX_DBS + 1];
@@ -545,7 +564,7 @@ static void report(const struct opts *o, const struct result *res,
 		else if (lmap_class_in_record(r->mu.cls)) {
 			row_add(&rec, r);
 			row_add(&bydb[r->mu.db == LMAP_NO_DB ? LMAP_MAX_DBS
-							      : r->mu.db],
+							     : r->mu.db],
 				r);
 		}
 		for (int c = 0; c < NCMD; c++)
@@ -556,9 +575,13 @@ static void report(const struct opts *o, const struct result *res,
 	printf("\nCorruption campaign: %llu mutations (seed %llu) of a "
 	       "%zu-byte store (%zu pages of %u bytes), %d jobs, %d s "
 	       "timeout, %.0f min %02.0f s\n",
-	       (unsigned long long)ndone, (unsigned long long)o->seed,
-	       map.size, map.npages, map.psize, o->jobs, o->timeout,
-	       (double)((long)secs / 60), secs - 60.0 * (double)((long)secs / 60));
+	       (unsigned long long)ndone, (unsigned long long)o->seed, map.size,
+	       map.npages, map.psize, o->jobs, o->timeout,
+	       (double)((long)secs / 60),
+	       secs - 60.0 * (double)((long)secs / 60));
+	printf("CPU time of the jobs and the commands: %.0f s, about %.0f min "
+	       "on %d idle cores.\n",
+	       cpu, cpu / 60 / o->jobs, o->jobs);
 	printf("Each mutation: list, show, log, review, export, check, add "
 	       "on a fresh copy.  Columns: mutations; mutations where a "
 	       "command died by a signal (any, then per command); hung (killed "
@@ -608,10 +631,12 @@ static void report(const struct opts *o, const struct result *res,
 			if (!r->done)
 				continue;
 			if (c < NCMD) {
-				bad = r->st[c] >= ST_SIGNAL && r->st[c] < ST_HANG;
+				bad =
+				    r->st[c] >= ST_SIGNAL && r->st[c] < ST_HANG;
 				if (bad)
-					snprintf(st, sizeof(st), "%s",
-						 sig_name(r->st[c] - ST_SIGNAL));
+					snprintf(
+					    st, sizeof(st), "%s",
+					    sig_name(r->st[c] - ST_SIGNAL));
 			} else if (c == NCMD) {
 				bad = 0;
 				for (int k = 0; k < NCMD && !bad; k++)
@@ -621,16 +646,16 @@ static void report(const struct opts *o, const struct result *res,
 							 cmd_names[k]);
 					}
 			} else {
-				bad = check_must_report(r->mu.kind,
-							r->mu.cls) &&
-				      r->st[CMD_CHECK] == 0;
+				bad =
+				    check_must_report(r->mu.kind, r->mu.cls) &&
+				    r->st[CMD_CHECK] == 0;
 			}
 			if (!bad)
 				continue;
 			char text[256];
 			mutation_text(&r->mu, text, sizeof(text));
-			printf("  %-7s %llu:%llu  %s%s%s\n",
-			       shown ? "" : what, (unsigned long long)o->seed,
+			printf("  %-7s %llu:%llu  %s%s%s\n", shown ? "" : what,
+			       (unsigned long long)o->seed,
 			       (unsigned long long)i, text, st[0] ? ": " : "",
 			       st);
 			shown++;
@@ -657,8 +682,9 @@ static void write_tsv(const struct opts *o, const struct result *res)
 	FILE *f = fopen(o->out, "w");
 	if (!f)
 		die("cannot write %s", o->out);
-	fprintf(f, "# seed %llu, store %s (%zu bytes)\n# n\tkind\taimed\t"
-		   "offset\tbit\tclass\tdb\tref",
+	fprintf(f,
+		"# seed %llu, store %s (%zu bytes)\n# n\tkind\taimed\t"
+		"offset\tbit\tclass\tdb\tref",
 		(unsigned long long)o->seed, pristine_path, map.size);
 	for (int c = 0; c < NCMD; c++)
 		fprintf(f, "\t%s", cmd_names[c]);
@@ -683,11 +709,11 @@ static void print_map(void)
 	printf("%s: %zu bytes, %zu pages of %u bytes, last page %llu, txn "
 	       "%llu, %zu references\n",
 	       pristine_path, map.size, map.npages, map.psize,
-	       (unsigned long long)map.last_pg,
-	       (unsigned long long)map.txnid, map.nrefs);
+	       (unsigned long long)map.last_pg, (unsigned long long)map.txnid,
+	       map.nrefs);
 	static const char *const kinds[LMAP_PG_KIND_COUNT] = {
-		"unreached", "meta", "branch", "leaf", "overflow (first)",
-		"overflow (more)", "free",
+	    "unreached",       "meta", "branch", "leaf", "overflow (first)",
+	    "overflow (more)", "free",
 	};
 	for (int k = 0; k < LMAP_PG_KIND_COUNT; k++)
 		printf("  %-20s %8zu pages\n", kinds[k], map.kind_pages[k]);
@@ -757,13 +783,18 @@ static int replay(const struct opts *o, const char *spec)
 		int st = run_cmd(&r, db, c, mu.ref, fd);
 		close(fd);
 		char s[16], line[512];
+		const char *argv[12];
 		status_text(st, s, sizeof(s));
-		printf("\n$ fai --db %s %s%s%s  -> %s%s%s\n", db, cmd_names[c],
-		       c == CMD_SHOW ? " " : "", c == CMD_SHOW ? mu.ref : "",
+		cmd_argv(&r, db, c, mu.ref, argv);
+		printf("\n$");
+		for (int a = 0; argv[a]; a++)
+			printf(strchr(argv[a], ' ') ? " '%s'" : " %s", argv[a]);
+		printf("  -> %s%s%s\n",
 		       st >= ST_SIGNAL && st < ST_HANG ? "killed by " : "",
 		       st >= ST_SIGNAL && st < ST_HANG
-			       ? sig_name(st - ST_SIGNAL)
-			       : st == ST_HANG ? "hung" : "exit ",
+			   ? sig_name(st - ST_SIGNAL)
+		       : st == ST_HANG ? "hung"
+				       : "exit ",
 		       st < ST_SIGNAL ? s : "");
 		FILE *f = fopen(out, "r");
 		for (int n = 0; f && n < 6 && fgets(line, sizeof(line), f); n++)
@@ -817,8 +848,8 @@ int main(int argc, char **argv)
 	}
 	if (!o.store || (!show_map && (!o.fai || !o.work)))
 		die("usage: corrupt --fai FAI --store DIR --work DIR "
-			  "[--n N] [--seed S] [--jobs J] [--timeout SEC] "
-			  "[--out FILE] [--replay SEED:N] [--map]");
+		    "[--n N] [--seed S] [--jobs J] [--timeout SEC] "
+		    "[--out FILE] [--replay SEED:N] [--map]");
 	if (o.jobs < 1 || o.jobs > 64 || o.timeout < 1)
 		die("--jobs is 1 to 64, --timeout at least 1");
 
@@ -827,8 +858,9 @@ int main(int argc, char **argv)
 	if (lmap_load(&map, pristine_path, why, sizeof(why)) != 0)
 		die("the pristine store cannot be mapped: %s", why);
 	if (map.unreached)
-		fprintf(stderr, "corrupt: note: %zu pages of the pristine "
-				"store are in no tree and no free list\n",
+		fprintf(stderr,
+			"corrupt: note: %zu pages of the pristine "
+			"store are in no tree and no free list\n",
 			map.unreached);
 	if (show_map) {
 		print_map();
@@ -906,9 +938,13 @@ int main(int argc, char **argv)
 		abort();
 	read_results(&o, res);
 	write_tsv(&o, res);
+	struct rusage ru;
+	getrusage(RUSAGE_CHILDREN, &ru);
 	report(&o, res,
 	       (double)(t1.tv_sec - t0.tv_sec) +
-		   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+		   (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	for (uint64_t i = 0; i < o.n; i++)
 		if (!res[i].done)
 			die("some mutations have no result");

@@ -22,66 +22,77 @@ struct region {
 };
 
 static const struct region regions[] = {
-	{"84", {"01", "38", "63", "69"}}, {"76", {"09", "31", "34", "81"}},
-	{"75", {"17", "24", "33", "87"}}, {"53", {"22", "29", "35", "56"}},
-	{"44", {"08", "51", "57", "67"}}, {"93", {"04", "06", "13", "83"}},
-	{"94", {"2A", "2B", "2A", "2B"}}, {"01", {"971", "971", "971", "971"}},
+    {"84", {"01", "38", "63", "69"}}, {"76", {"09", "31", "34", "81"}},
+    {"75", {"17", "24", "33", "87"}}, {"53", {"22", "29", "35", "56"}},
+    {"44", {"08", "51", "57", "67"}}, {"93", {"04", "06", "13", "83"}},
+    {"94", {"2A", "2B", "2A", "2B"}}, {"01", {"971", "971", "971", "971"}},
 };
 
 static const char *const kinds[] = {
-	"Épicerie solidaire", "Recyclerie", "Tiers-lieu numérique",
-	"Garage solidaire", "Conciergerie rurale", "Atelier vélo participatif",
-	"Cantine coopérative", "Ressourcerie", "Crèche parentale", "Légumerie",
-	"Maison de santé", "Café associatif", "Fablab",
+    "Épicerie solidaire",
+    "Recyclerie",
+    "Tiers-lieu numérique",
+    "Garage solidaire",
+    "Conciergerie rurale",
+    "Atelier vélo participatif",
+    "Cantine coopérative",
+    "Ressourcerie",
+    "Crèche parentale",
+    "Légumerie",
+    "Maison de santé",
+    "Café associatif",
+    "Fablab",
 };
 
 static const char *const places[] = {
-	"à Saint-Flour", "au Puy-en-Velay", "à Aurillac", "dans le Haut-Jura",
-	"à Villeurbanne", "à Brioude", "à Die", "en Chartreuse", "à Lannion",
-	"à Guéret", "à Millau", "à Privas", "à Bastia", "à Épinal",
+    "à Saint-Flour",  "au Puy-en-Velay", "à Aurillac", "dans le Haut-Jura",
+    "à Villeurbanne", "à Brioude",	 "à Die",      "en Chartreuse",
+    "à Lannion",      "à Guéret",	 "à Millau",   "à Privas",
+    "à Bastia",	      "à Épinal",
 };
 
 static const char *const needs[] = {
-	"Les habitants doivent faire plus de trente kilomètres pour trouver "
-	"un commerce ouvert après 19 heures.",
-	"Les jeunes du territoire quittent la commune faute de lieu où se "
-	"retrouver, se former et créer leur activité.",
-	"Plusieurs associations cherchent un local partagé et du matériel "
-	"mutualisé pour leurs permanences.",
-	"Les personnes âgées isolées n'ont plus de solution de transport "
-	"depuis la fermeture de la ligne de car.",
-	"Aucune structure ne répare les appareils électroménagers à moins "
-	"d'une heure de route : on jette ce qui pourrait resservir.",
+    "Les habitants doivent faire plus de trente kilomètres pour trouver "
+    "un commerce ouvert après 19 heures.",
+    "Les jeunes du territoire quittent la commune faute de lieu où se "
+    "retrouver, se former et créer leur activité.",
+    "Plusieurs associations cherchent un local partagé et du matériel "
+    "mutualisé pour leurs permanences.",
+    "Les personnes âgées isolées n'ont plus de solution de transport "
+    "depuis la fermeture de la ligne de car.",
+    "Aucune structure ne répare les appareils électroménagers à moins "
+    "d'une heure de route : on jette ce qui pourrait resservir.",
 };
 
 static const char *const concepts[] = {
-	"Un lieu géré en coopérative (SCIC) réunissant habitants, "
-	"producteurs et collectivité, ouvert six jours sur sept.",
-	"Un véhicule aménagé qui passe chaque semaine dans les hameaux, "
-	"avec une permanence et un point de retrait.",
-	"Un atelier animé par deux salariés en insertion et des bénévoles, "
-	"financé par les ventes et une convention avec la communauté de "
-	"communes.",
+    "Un lieu géré en coopérative (SCIC) réunissant habitants, "
+    "producteurs et collectivité, ouvert six jours sur sept.",
+    "Un véhicule aménagé qui passe chaque semaine dans les hameaux, "
+    "avec une permanence et un point de retrait.",
+    "Un atelier animé par deux salariés en insertion et des bénévoles, "
+    "financé par les ventes et une convention avec la communauté de "
+    "communes.",
 };
 
 static const char *const tags[] = {
-	"alimentation", "mobilité", "numérique", "insertion",
-	"économie circulaire", "santé", "jeunesse", "lien social",
+    "alimentation",	   "mobilité", "numérique", "insertion",
+    "économie circulaire", "santé",    "jeunesse",  "lien social",
 };
 
 static const char *const themes[] = {
-	"Alimentation durable", "Mobilité rurale", "Inclusion numérique",
-	"Réemploi et réparation", "Accès aux soins", "Lien social",
+    "Alimentation durable",   "Mobilité rurale", "Inclusion numérique",
+    "Réemploi et réparation", "Accès aux soins", "Lien social",
 };
 
 static const char *const people[] = {
-	"Camille Martin", "Léa Dubois", "Hugo Lefèvre", "Inès Moreau",
-	"Théo Girard", "Zoé Fournier", "Noé Mercier", "Chloé Bonnet",
+    "Camille Martin", "Léa Dubois",   "Hugo Lefèvre", "Inès Moreau",
+    "Théo Girard",    "Zoé Fournier", "Noé Mercier",  "Chloé Bonnet",
 };
 
 static const char *const partners[] = {
-	"Mairie", "Communauté de communes", "CAF", "France Travail",
-	"Conseil départemental", "Banque des Territoires", "Centre social",
+    "Mairie",	      "Communauté de communes", "CAF",
+    "France Travail", "Conseil départemental",	"Banque des Territoires",
+    "Centre social",
 };
 
 static uint64_t splitmix(uint64_t *s)
@@ -119,12 +130,14 @@ int main(int argc, char **argv)
 	static char buf[16384], title[256], terr[64], tagv[256], part[256];
 
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	fputs("id,title,region,territory,theme,tags,need,concept,source,partners,"
-	      "facilitator,note_avise\r\n",
-	      stdout);
+	fputs(
+	    "id,title,region,territory,theme,tags,need,concept,source,partners,"
+	    "facilitator,note_avise\r\n",
+	    stdout);
 	for (unsigned long i = 0; i < n; i++) {
 		uint64_t st = seed * 0x2545F4914F6CDD1Dull + i;
-		const struct region *r = &regions[splitmix(&st) % NELEM(regions)];
+		const struct region *r =
+		    &regions[splitmix(&st) % NELEM(regions)];
 		snprintf(title, sizeof(title), "%s %s n°%lu", PICK(&st, kinds),
 			 PICK(&st, places), i + 1);
 		const char *d = r->depts[splitmix(&st) % 4];

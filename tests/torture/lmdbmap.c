@@ -44,13 +44,13 @@
 
 static const char *const class_names[] = {
 #define LMAP_X_NAME(name, text, rec) text,
-	LMAP_CLASS_LIST(LMAP_X_NAME)
+    LMAP_CLASS_LIST(LMAP_X_NAME)
 #undef LMAP_X_NAME
 };
 
 static const unsigned char class_rec[] = {
 #define LMAP_X_REC(name, text, rec) rec,
-	LMAP_CLASS_LIST(LMAP_X_REC)
+    LMAP_CLASS_LIST(LMAP_X_REC)
 #undef LMAP_X_REC
 };
 
@@ -284,8 +284,7 @@ static int walk_tree(struct walk *w, uint64_t pg, int db, int depth)
 	if (pg < 2 || pg >= m->npages)
 		return fail(w, "a child page outside the file", pg);
 	const unsigned char *p = m->file + pg * m->psize;
-	unsigned flags = u16(p + 10), lower = u16(p + 12),
-		 upper = u16(p + 14);
+	unsigned flags = u16(p + 10), lower = u16(p + 12), upper = u16(p + 14);
 	if (u64(p) != pg)
 		return fail(w, "a page whose header names another", pg);
 	if (lower < PAGEHDRSZ || lower > upper || upper > m->psize)
@@ -302,7 +301,8 @@ static int walk_tree(struct walk *w, uint64_t pg, int db, int depth)
 				return fail(w, "a branch node outside its page",
 					    pg);
 			const unsigned char *node = p + n;
-			uint64_t child = u16(node) | (uint64_t)u16(node + 2) << 16 |
+			uint64_t child = u16(node) |
+					 (uint64_t)u16(node + 2) << 16 |
 					 (uint64_t)u16(node + 4) << 32;
 			if (walk_tree(w, child, db, depth + 1) != 0)
 				return -1;

@@ -9,25 +9,25 @@
 
 /* X(name, text, inside_record): the class of a byte (or of a whole page,
  * for the page kinds at the end). */
-#define LMAP_CLASS_LIST(X)                                                    \
-	X(META, "meta page", 0)                                               \
-	X(HEADER, "page header", 0)                                           \
-	X(BRANCH, "branch page", 0)                                           \
-	X(NODE, "leaf node header", 0)                                        \
-	X(KEY, "leaf node key", 0)                                            \
-	X(DATA, "leaf data (record)", 1)                                      \
-	X(OVDATA, "overflow data (record)", 1)                                \
-	X(SYSDATA, "free list / catalog data", 0)                             \
-	X(SPACE, "free space in a page", 0)                                   \
-	X(FREEPAGE, "free page", 0)                                           \
-	X(LEAFPAGE, "leaf page (whole)", 0)                                   \
+#define LMAP_CLASS_LIST(X)                                                     \
+	X(META, "meta page", 0)                                                \
+	X(HEADER, "page header", 0)                                            \
+	X(BRANCH, "branch page", 0)                                            \
+	X(NODE, "leaf node header", 0)                                         \
+	X(KEY, "leaf node key", 0)                                             \
+	X(DATA, "leaf data (record)", 1)                                       \
+	X(OVDATA, "overflow data (record)", 1)                                 \
+	X(SYSDATA, "free list / catalog data", 0)                              \
+	X(SPACE, "free space in a page", 0)                                    \
+	X(FREEPAGE, "free page", 0)                                            \
+	X(LEAFPAGE, "leaf page (whole)", 0)                                    \
 	X(OVPAGE, "overflow first page", 0)
 
 enum lmap_class {
 #define LMAP_X_ENUM(name, text, rec) LMAP_##name,
 	LMAP_CLASS_LIST(LMAP_X_ENUM)
 #undef LMAP_X_ENUM
-	LMAP_CLASS_COUNT
+	    LMAP_CLASS_COUNT
 };
 
 /* The kind of a page. */
@@ -60,11 +60,11 @@ struct lmap {
 				      (first 8 bytes, big-endian) */
 	char *names[LMAP_MAX_DBS]; /* 0 "(free)", 1 "(main)", then named */
 	int ndbs;
-	int ideas_db;		 /* index of "ideas", or -1 */
-	uint64_t *ref_keys;	 /* "by_ref": idea keys, sorted ... */
-	char **refs;		 /* ... with their reference */
+	int ideas_db;	    /* index of "ideas", or -1 */
+	uint64_t *ref_keys; /* "by_ref": idea keys, sorted ... */
+	char **refs;	    /* ... with their reference */
 	size_t nrefs;
-	size_t unreached;	 /* pages not found anywhere */
+	size_t unreached; /* pages not found anywhere */
 	size_t class_bytes[LMAP_CLASS_COUNT];
 	size_t kind_pages[LMAP_PG_KIND_COUNT];
 };
