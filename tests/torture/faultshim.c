@@ -43,18 +43,29 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum call { C_WRITE, C_PWRITE, C_WRITEV, C_PWRITEV, C_FSYNC, C_FDATASYNC,
-	    C_MSYNC, C_FTRUNCATE, C_RENAME, C_RENAMEAT, C_FALLOCATE, C_CLOSE,
-	    C_COUNT };
+enum call {
+	C_WRITE,
+	C_PWRITE,
+	C_WRITEV,
+	C_PWRITEV,
+	C_FSYNC,
+	C_FDATASYNC,
+	C_MSYNC,
+	C_FTRUNCATE,
+	C_RENAME,
+	C_RENAMEAT,
+	C_FALLOCATE,
+	C_CLOSE,
+	C_COUNT
+};
 
 static const struct {
 	const char *name;
 	int dflt; /* counted unless FAI_FAULT_CALLS says otherwise */
 } calls[C_COUNT] = {
-	{"write", 1},	  {"pwrite", 1},    {"writev", 1},
-	{"pwritev", 1},	  {"fsync", 1},	    {"fdatasync", 1},
-	{"msync", 1},	  {"ftruncate", 1}, {"rename", 1},
-	{"renameat", 1},  {"fallocate", 1}, {"close", 0},
+    {"write", 1},  {"pwrite", 1},    {"writev", 1},    {"pwritev", 1},
+    {"fsync", 1},  {"fdatasync", 1}, {"msync", 1},     {"ftruncate", 1},
+    {"rename", 1}, {"renameat", 1},  {"fallocate", 1}, {"close", 0},
 };
 
 static int selected[C_COUNT];
@@ -80,7 +91,8 @@ static void raw_append(const char *path, const char *text)
 __attribute__((constructor)) static void shim_init(void)
 {
 	const char *n = getenv("FAI_FAULT_N"), *e = getenv("FAI_FAULT_ERRNO"),
-		   *m = getenv("FAI_FAULT_MODE"), *c = getenv("FAI_FAULT_CALLS"),
+		   *m = getenv("FAI_FAULT_MODE"),
+		   *c = getenv("FAI_FAULT_CALLS"),
 		   *r = getenv("FAI_FAULT_REPORT"),
 		   *t = getenv("FAI_FAULT_TRACE");
 	fault_n = n ? strtoul(n, NULL, 10) : 0;
@@ -125,9 +137,9 @@ static void *real(const char *name)
 	return f;
 }
 
-#define REAL(name)                                                    \
-	static __typeof__(&name) real_##name;                                 \
-	if (!real_##name)                                                     \
+#define REAL(name)                                                             \
+	static __typeof__(&name) real_##name;                                  \
+	if (!real_##name)                                                      \
 	real_##name = (__typeof__(&name))real(#name)
 
 static void target_of(int fd, const char *path, char *out, size_t n)
@@ -225,8 +237,7 @@ ssize_t pwritev64(int fd, const struct iovec *iov, int cnt, off64_t off)
 	return real_pwritev64(fd, iov, cnt, off);
 }
 
-ssize_t pwritev2(int fd, const struct iovec *iov, int cnt, off_t off,
-		 int flags)
+ssize_t pwritev2(int fd, const struct iovec *iov, int cnt, off_t off, int flags)
 {
 	REAL(pwritev2);
 	if (shim_fail(C_PWRITEV, fd, NULL))

@@ -1,6 +1,6 @@
 # tests/torture/torture.mk - builds the tools of the torture campaigns into
 # $(BUILD)/torture/ (the corruption engine, the CSV generator, the fault
-# shim) and runs both campaigns against $(FAI) through tests/torture/run.
+# shim and its check) and runs both campaigns against $(FAI) through tests/torture/run.
 # Called by `make torture`; see docs/torture.md.  The tools are plain C
 # (libc only, the shim also libdl): they build whatever fai is tortured.
 
@@ -28,13 +28,17 @@ torture-run: torture-tools
 	  TORTURE_TIMEOUT=$(TORTURE_TIMEOUT) \
 	  TORTURE_FAULT_OPS="$(TORTURE_OPS)" sh tests/torture/run
 
-torture-tools: $(T)/corrupt $(T)/gen $(T)/faultshim.so
+torture-tools: $(T)/corrupt $(T)/gen $(T)/faultshim.so $(T)/shimcheck
 
 $(T)/corrupt: tests/torture/corrupt.c tests/torture/lmdbmap.c \
 		tests/torture/lmdbmap.h
 	@mkdir -p $(dir $@)
 	$(CC) $(TORTURE_CFLAGS) -o $@ tests/torture/corrupt.c \
 	  tests/torture/lmdbmap.c
+
+$(T)/shimcheck: tests/torture/shimcheck.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TORTURE_CFLAGS) -o $@ $<
 
 $(T)/gen: tests/torture/gen.c
 	@mkdir -p $(dir $@)
