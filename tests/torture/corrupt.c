@@ -617,18 +617,20 @@ static void report(const struct opts *o, const struct result *res, double secs,
 		}
 	printf("%s\n", any ? "" : " none");
 
-	/* Reproducers: the first three of each bad outcome. */
+	/* Reproducers: for each bad outcome, the first of each kind of
+	 * mutation (truncations, the most frequent, would hide the rest). */
 	printf("\nReproducers (tests/torture/corrupt --replay SEED:N):\n");
 	for (int c = 0; c <= NCMD + 1; c++) {
 		const char *what = c < NCMD    ? cmd_names[c]
 				   : c == NCMD ? "hang"
 					       : "check0";
 		int shown = 0;
-		for (uint64_t i = 0; i < o->n && shown < 3; i++) {
+		for (uint64_t ik = 0; ik < K_COUNT * o->n; ik++) {
+			uint64_t i = ik % o->n;
 			const struct result *r = &res[i];
 			int bad;
 			char st[16] = "";
-			if (!r->done)
+			if (!r->done || r->mu.kind != (int)(ik / o->n))
 				continue;
 			if (c < NCMD) {
 				bad =
@@ -659,6 +661,7 @@ static void report(const struct opts *o, const struct result *res, double secs,
 			       (unsigned long long)i, text, st[0] ? ": " : "",
 			       st);
 			shown++;
+			ik = (ik / o->n + 1) * o->n - 1; /* the next kind */
 		}
 	}
 

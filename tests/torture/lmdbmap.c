@@ -40,6 +40,7 @@
 #define NODESIZE 8
 #define MDB_MAGIC 0xBEEFC0DEu
 #define MDB_DB_SIZE 48
+#define META_SIZE 136 /* MDB_meta: 4 + 4 + 8 + 8 + 2 * 48 + 8 + 8 */
 #define P_INVALID (~(uint64_t)0)
 
 static const char *const class_names[] = {
@@ -405,7 +406,11 @@ int lmap_load(struct lmap *m, const char *path, char *why, size_t whylen)
 	memset(m->cls, LMAP_FREEPAGE, n);
 	memset(m->db, LMAP_NO_DB, m->npages);
 	m->kind[0] = m->kind[1] = LMAP_PG_META;
-	set_cls(m, 0, 2 * (size_t)m->psize, LMAP_META);
+	/* The meta pages: the header and MDB_meta (136 bytes) matter, the
+	 * rest of each page is unused. */
+	set_cls(m, 0, 2 * (size_t)m->psize, LMAP_SPACE);
+	set_cls(m, 0, PAGEHDRSZ + META_SIZE, LMAP_META);
+	set_cls(m, m->psize, m->psize + PAGEHDRSZ + META_SIZE, LMAP_META);
 	m->names[LMAP_DB_FREE] = strdup("(free pages)");
 	m->names[LMAP_DB_MAIN] = strdup("(catalog)");
 	m->ndbs = 2;
