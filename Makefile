@@ -45,8 +45,8 @@ MO := $(BUILD)/locale/fr/LC_MESSAGES/fai.mo
 DEPS_STAMP := build/.deps-ok
 DEMO_DB ?= $(BUILD)/demo-store
 
-.PHONY: all deps run test test-unit asan bench fuzz clean install format \
-	check-layers pot
+.PHONY: all deps run test test-unit asan bench fuzz torture clean install \
+	format check-layers pot
 all: $(DEPS_STAMP) $(FAI) $(MO)
 
 # Installs what is missing (as root, after apt-get update); otherwise says
@@ -130,6 +130,16 @@ $(BUILD)/bench/bench_board: bench/bench_board.c $(BUILD)/libfaistore.a $(BUILD)/
 # FUZZ_RUNS executions each (`make fuzz FUZZERS=import FUZZ_RUNS=1000000`).
 fuzz: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
+
+# The torture campaigns (docs/torture.md): damaged copies of a 10^4-idea
+# store, then write-side calls failing one by one.  Figures, never a
+# verdict, and not part of `make test`; fails only when the harness breaks.
+# `make torture TORTURE_N=500 TORTURE_SEED=2 FAI=/path/to/fai`.
+torture: $(DEPS_STAMP)
+	@if [ "$(FAI)" = "$(BUILD)/fai" ]; then \
+	  $(MAKE) --no-print-directory all || exit 1; fi
+	@$(MAKE) --no-print-directory -f tests/torture/torture.mk \
+	  BUILD=$(BUILD) FAI=$(FAI)
 
 check-layers:
 	@sh tests/check-layers.sh

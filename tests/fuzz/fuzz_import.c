@@ -13,7 +13,13 @@
  * same file, the export's dialect, and a bulk import: checked and spooled
  * first, then written through a writable map, whatever the file's size),
  * so CSV files work as seeds unchanged.  A bulk import reopens the store's
- * environment: it always gets a new store after it.
+ * environment: it always gets a new store after it.  Its two high bits
+ * reshape the file (CSV seeds, whose last byte is a line break, keep
+ * theirs): bit 6 keeps the header line only (a file with no row), bit 7
+ * appends 200 to 2,240 columns of distinct made-up names to the header
+ * (rows then have too few cells, unless the header is all there is), in
+ * the header's own delimiter; seeds named torture-* start from such
+ * shapes (header only, thousands of columns, hostile names).
  *
  * After every import store_check finds nothing wrong.  A refused import
  * wrote nothing (the last transaction id did not move, no idea exists).  An
@@ -126,6 +132,42 @@ static void fuzz_count_row(const struct csvr_row *r, void *arg)
 	(*(size_t *)arg)++;
 }
 
+/* Writes the input to fuzz_file, reshaped by the selector's bits 6 (the
+ * header line only) and 7 (many more columns in the header). */
+static void fuzz_write_input(const uint8_t *data, size_t size, unsigned sel)
+{
+	const uint8_t *nl = memchr(data, '\n', size);
+	size_t eol = nl ? (size_t)(nl - data) : size; /* end of the header */
+	size_t head = eol, keep = size;
+	FILE *f = fopen(fuzz_file, "wb");
+	FUZZ_CHECK(f != NULL, "opening the input");
+	if (sel & 0x40)
+		keep = nl ? eol + 1 : size;
+	if (head > 0 && data[head - 1] == '\r')
+		head--;
+	if (!(sel & 0x80)) {
+		FUZZ_CHECK(fwrite(data, 1, keep, f) == keep,
+			   "writing the input");
+	} else {
+		/* The header's delimiter: the most frequent of , ; TAB. */
+		size_t n[3] = {0, 0, 0};
+		static const char delims[3] = {',', ';', '\t'};
+		for (size_t i = 0; i < head; i++)
+			for (int d = 0; d < 3; d++)
+				n[d] += data[i] == (uint8_t)delims[d];
+		int d = n[1] > n[0] && n[1] >= n[2] ? 1 : n[2] > n[0] ? 2 : 0;
+		size_t cols = 200 + (size_t)data[0] * 8;
+		FUZZ_CHECK(fwrite(data, 1, head, f) == head,
+			   "writing the input");
+		for (size_t c = 0; c < cols; c++)
+			fprintf(f, "%ccolonne_%zu", delims[d], c + 1);
+		FUZZ_CHECK(fwrite(data + head, 1, keep - head, f) ==
+			       keep - head,
+			   "writing the input");
+	}
+	FUZZ_CHECK(fclose(f) == 0, "writing the input");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct store_actor actor = {"fuzz", NULL, 1764234000};
@@ -137,15 +179,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 0 || size > (1 << 20))
 		return 0;
 	fuzz_setup();
-	FILE *f = fopen(fuzz_file, "wb");
-	FUZZ_CHECK(f && fwrite(data, 1, size, f) == size && fclose(f) == 0,
-		   "writing the input");
+	unsigned sel = data[size - 1];
+	fuzz_write_input(data, size, sel);
 	unlink(fuzz_rejects);
 	if (!fuzz_store)
 		fuzz_store_new();
 	s = fuzz_store;
 
-	unsigned sel = data[size - 1];
 	memset(&io, 0, sizeof(io));
 	io.skip_invalid = sel & 1;
 	io.rejects_path = fuzz_rejects;
