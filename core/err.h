@@ -86,7 +86,8 @@ enum fai_error {
 	X(RESTORING, N_("the store is being restored"))                       \
 	X(IN_USE, N_("the store is in use"))                                  \
 	X(OLD_SCHEMA, N_("written by an older fai"))                          \
-	X(NOT_OWNER, N_("another user's file in a directory where only a file's owner may replace it"))
+	X(NOT_OWNER, N_("another user's file in a directory where only a file's owner may replace it"))   \
+	X(SYNC_FAILED, N_("made, but the disk failed to save it"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

@@ -64,7 +64,8 @@ static int sys_fail(int e, struct fai_err *err, const char *path)
 static int env_fail(int rc, struct fai_err *err, const char *path)
 {
 	if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH ||
-	    rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND) {
+	    rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
+	    rc == MDB_INCOMPATIBLE) {
 		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "file", path);
 		fai_err_detail(err, "%s", mdb_strerror(rc));
 		return -FAI_ESTORE;
@@ -485,8 +486,14 @@ static int open_rdonly(struct store *s, uint64_t *version, int upgradable,
 	MDB_dbi meta;
 	if (mdb_dbi_open(txn, store_db_names[DB_META], 0, &meta) ==
 	    MDB_NOTFOUND) {
-		/* A store whose making was cut short: nothing in it yet. */
+		/* A store whose making was cut short holds nothing but
+		 * LMDB's two meta pages; pages and no database is damage
+		 * (a flipped bit in the main database's root). */
+		MDB_envinfo info;
 		mdb_txn_abort(txn);
+		if (mdb_env_info(s->env, &info) == 0 && info.me_last_pgno > 1)
+			return fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+					   "file", NULL);
 		return 1;
 	}
 	rc = open_dbis(&t, 0, err);
@@ -872,6 +879,22 @@ static int map_grow(struct store *s, struct fai_err *err)
 	return 0;
 }
 
+/* A commit LMDB says failed (rc) may still have been made: with a
+ * writable map the meta page is written in the map before the last sync
+ * fails.  Says which, so nobody retries a change that is in the store. */
+static int commit_failed(struct store *s, size_t id, int rc,
+			 struct fai_err *err)
+{
+	MDB_envinfo info;
+	if (mdb_env_info(s->env, &info) != 0 || info.me_last_txnid < id)
+		return st_fail(NULL, rc, err, "commit");
+	s->my_seq = s->pending_seq;
+	fai_err_set(err, rc == ENOSPC || rc == EDQUOT ? FAI_ENOSPACE : FAI_EIO,
+		    FAI_WHY_SYNC_FAILED, NULL, s->path);
+	fai_err_detail(err, "%s", mdb_strerror(rc));
+	return rc == ENOSPC || rc == EDQUOT ? -FAI_ENOSPACE : -FAI_EIO;
+}
+
 int store_write(struct store *s,
 		int (*fn)(struct store_txn *t, void *arg, struct fai_err *err),
 		void *arg, struct fai_err *err)
@@ -904,13 +927,14 @@ int store_write(struct store *s,
 			if (!t.map_full)
 				return rc;
 		} else {
+			size_t id = mdb_txn_id(t.txn);
 			rc = mdb_txn_commit(t.txn);
 			if (rc == 0) {
 				s->my_seq = s->pending_seq;
 				return 0;
 			}
 			if (rc != MDB_MAP_FULL)
-				return st_fail(NULL, rc, err, "commit");
+				return commit_failed(s, id, rc, err);
 		}
 		/* The map is full: nothing was written; grow and redo. */
 		fai_err_clear(err);

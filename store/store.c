@@ -52,7 +52,8 @@ int st_fail(struct store_txn *t, int rc, struct fai_err *err,
 		return -FAI_ENOSPACE;
 	}
 	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
-	    rc == MDB_INVALID || rc == MDB_BAD_TXN) {
+	    rc == MDB_INVALID || rc == MDB_BAD_TXN ||
+	    rc == MDB_INCOMPATIBLE) {
 		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, what, NULL);
 		fai_err_detail(err, "%s", mdb_strerror(rc));
 		return -FAI_ESTORE;

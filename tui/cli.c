@@ -364,6 +364,12 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	buf_init(&safe_field);
 	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
 	const char *shown_field = safe_field.data ? safe_field.data : "";
+	if (err && err->why == FAI_WHY_SYNC_FAILED) {
+		buf_printf(msg,
+			   _("the change was made in the store at %s, but the disk reported an error while saving it (%s): do not repeat it; it may not survive a power cut, so check the disk, then run fai check"),
+			   out_shown(cli->db), out_shown(detail));
+		goto out;
+	}
 	if (strcmp(field, "file") == 0 && file_message(code, err, value, msg))
 		goto out;
 	switch (code) {
