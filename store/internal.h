@@ -77,6 +77,18 @@ int st_get(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, MDB
 int st_put(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, const void *v, size_t vn, unsigned flags, struct fai_err *err);
 /* mdb_del (absent is fine); returns 0 or a negative error. */
 int st_del(struct store_txn *t, enum store_dbi db, const void *k, size_t kn, struct fai_err *err);
+/* st_damaged for the record of db under an integer key (shown "#42"). */
+int st_damaged_at(struct fai_err *err, enum store_dbi db, uint64_t key);
+/* Loads the idea of a board-order entry (stage, rank, key), checking the
+ * idea is at that stage and rank (why DAMAGED otherwise). */
+int st_order_load(struct store_txn *t, const MDB_val *ok, struct idea **out, struct fai_err *err);
+/* Writes the indexes of a new idea (by_id, by_ref, order, its stage
+ * count); refuses a taken id or ref (-FAI_EEXIST). */
+int st_indexes_put(struct store_txn *t, const struct idea *idea, struct fai_err *err);
+/* The CREATE snapshot of an idea (every non-empty field and unknown
+ * column, borrowed), freed with st_snapshot_free. */
+size_t st_snapshot(const struct idea *idea, struct idea_change **out);
+void st_snapshot_free(struct idea_change *ch, size_t n);
 /* Says the record of db under key (shown as where) is damaged: returns
  * -FAI_ESTORE, why DAMAGED, field the database's name, value where. */
 int st_damaged(struct fai_err *err, enum store_dbi db, const char *where);

@@ -1,0 +1,198 @@
+/* export.c - `fai export`: every idea (or those a filter keeps) as one
+ * CSV row, sorted by id, in one read transaction; what was sent is
+ * remembered (the exchange bases) once the file is in place. */
+#include "exchange.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/exchange.h"
+#include "../core/utf8.h"
+#include "../core/uuid.h"
+#include "../core/validate.h"
+#include "../core/xmalloc.h"
+#include "codec.h"
+#include "exchange_int.h"
+#include "internal.h"
+#include "outfile.h"
+
+/* ------------------------------------------------------------ export */
+
+/* The output could not be written (errno e): a full disk says so. */
+static int export_write_failed(int e, struct fai_err *err)
+{
+	int code = e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE : FAI_EIO;
+	fai_err_set(err, code, FAI_WHY_NONE, "output", NULL);
+	fai_err_detail(err, "%s", strerror(e));
+	return -code;
+}
+
+int store_export(struct store *s, FILE *f, const struct export_opts *o,
+		 struct exchange_stats *st, struct fai_err *err)
+{
+	struct store_txn t;
+	struct columns cs = {NULL, 0};
+	struct strmap byname = {NULL, NULL, 0, 0}; /* extra column -> index */
+	const char **extra = NULL; /* each idea's value of each column */
+	MDB_cursor *c = NULL;
+	MDB_val key, val;
+	struct csvw *w = csvw_new(f, o->dialect);
+	FILE *spool =
+		(s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
+	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
+	struct idea view; /* each idea, decoded into arena, not the heap */
+	struct buf arena;
+	int rc, e = 0;
+
+	buf_init(&arena);
+	memset(&view, 0, sizeof(view));
+	memset(st, 0, sizeof(*st));
+	if (!spool && !(s->flags & STORE_READONLY)) {
+		rc = write_fail(err, errno, "(temporary file)");
+		goto out;
+	}
+	rc = st_rd_begin(s, &t, err);
+	if (rc)
+		goto out;
+	rc = columns_for_export(&t, &cs, err);
+	for (int i = 0; !rc && i < STAGE_COUNT; i++) {
+		char k[40];
+		snprintf(k, sizeof(k), "count:%s", stage_code(i));
+		rc = st_meta_u64(&t, k, &counts[i], err);
+		total += counts[i];
+	}
+	if (rc)
+		goto end;
+	extra = xcalloc(cs.n + 1, sizeof(*extra));
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.c[i].field < 0)
+			strmap_add(&byname, cs.c[i].name, i, NULL);
+	for (size_t i = 0; i < cs.n; i++)
+		csvw_cell(w, cs.c[i].name, strlen(cs.c[i].name), 1);
+	rc = csvw_row_end(w);
+	if (rc) {
+		e = errno;
+		goto io;
+	}
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_BY_ID], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "by_id");
+		goto end;
+	}
+	uint64_t seen = 0;
+	struct idea *idea = &view;
+	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		MDB_val rec;
+		unsigned char k8[8];
+		if (val.mv_size != 8)
+			continue;
+		memcpy(k8, val.mv_data, 8);
+		rc = st_get(&t, DB_IDEAS, k8, 8, &rec);
+		if (rc) {
+			rc = rc == MDB_NOTFOUND
+				     ? fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
+						   "by_id", NULL)
+				     : st_fail(&t, rc, err, "ideas");
+			break;
+		}
+		if (codec_idea_view(rec.mv_data, rec.mv_size,
+				    codec_get_u64(k8), &view, &arena) < 0) {
+			fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
+			fai_err_detail(err, "undecodable idea record %llu",
+				       (unsigned long long)codec_get_u64(k8));
+			rc = -FAI_ESTORE;
+			break;
+		}
+		seen++;
+		if (o->progress && (seen & 4095) == 0)
+			o->progress(seen, total, o->progress_arg);
+		if (o->filter && !o->filter(idea, o->filter_arg)) {
+			codec_idea_view_clear(&view);
+			continue;
+		}
+		/* Each unknown column's value (the first of that name), in
+		 * one pass over the idea's: linear in the columns. */
+		for (size_t i = 0; i < idea->nextra; i++) {
+			size_t col;
+			if (strmap_get(&byname, idea->extra[i].name, &col) &&
+			    !extra[col])
+				extra[col] = idea->extra[i].value;
+		}
+		for (size_t i = 0; i < cs.n; i++) {
+			int fld = cs.c[i].field;
+			const char *v = fld >= 0 ? idea_get(idea, fld)
+					: extra[i] ? extra[i] : "";
+			int text = fld < 0 ||
+				   !(idea_field_info(fld)->flags & IDEA_FF_NUMERIC);
+			csvw_cell(w, v, strlen(v), text);
+			extra[i] = NULL;
+		}
+		int wrc = csvw_row_end(w);
+		if (wrc)
+			e = errno;
+		st->rows++;
+		if (spool && !wrc) {
+			struct spool_rec r;
+			unsigned char old[SHA256_LEN];
+			uint64_t oldrev = 0;
+			memset(&r, 0, sizeof(r));
+			r.key = idea->key;
+			r.rev = idea_revision(idea);
+			exchange_hash(idea, r.hash);
+			if (!base_read(&t, r.key, old, &oldrev) ||
+			    memcmp(old, r.hash, SHA256_LEN) != 0 ||
+			    oldrev != r.rev)
+				if (fwrite(&r, sizeof(r), 1, spool) != 1) {
+					e = errno;
+					wrc = -FAI_EIO;
+				}
+		}
+		codec_idea_view_clear(&view);
+		if (wrc) {
+			rc = wrc;
+			goto io;
+		}
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = st_fail(NULL, rc, err, "by_id");
+	if (o->progress)
+		o->progress(total, total, o->progress_arg);
+	goto end;
+io:
+	rc = export_write_failed(e ? e : EIO, err);
+end:
+	if (c)
+		mdb_cursor_close(c);
+	st_rd_end(&t);
+	if (!rc && fflush(f) != 0)
+		rc = export_write_failed(errno, err);
+	if (!rc && o->publish)
+		rc = o->publish(o->publish_arg, err);
+	/* Remember what was sent only once it is all written, and where
+	 * its reader finds it. */
+	if (!rc && spool && fflush(spool) != 0)
+		rc = write_fail(err, errno, "(temporary file)");
+	if (!rc && spool)
+		rc = spool_flush(s, spool, err);
+out:
+	codec_idea_view_clear(&view);
+	buf_free(&arena);
+	if (spool)
+		fclose(spool);
+	strmap_free(&byname);
+	free(extra);
+	columns_free(&cs);
+	csvw_free(w);
+	return rc;
+}

@@ -1,0 +1,422 @@
+/* message.c - every error a person reads, composed once: a code and a
+ * struct fai_err from the lower layers become one translated sentence
+ * (cli_message), and the exit status that goes with it. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "../core/config.h"
+#include "../core/isotime.h"
+#include "../core/template.h"
+#include "../core/utf8.h"
+#include "../core/validate.h"
+#include "../store/exchange.h"
+#include "../store/outfile.h"
+#include "../core/xmalloc.h"
+#include "i18n.h"
+#include "out.h"
+#include "cmd.h"
+
+/* ------------------------------------------------------------ errors */
+
+static int exit_code(int rc)
+{
+	switch (-rc) {
+	case FAI_OK:
+		return CLI_OK;
+	case FAI_EUSAGE:
+		return CLI_USAGE;
+	case FAI_EINVAL: /* also a file fai refuses to write: a link, a
+			    directory, a file inside a store */
+	case FAI_ERULE:
+	case FAI_EGATE:
+	case FAI_EEXIST:
+	case FAI_ENOTHING:
+	case FAI_ETOOBIG:
+		return CLI_INVALID;
+	case FAI_ECONFLICT:
+		return CLI_CONFLICT;
+	case FAI_ENOTFOUND:
+		return CLI_NOTFOUND;
+	case FAI_ENOSPACE: /* the disk, like the store: 5 */
+	default:
+		return CLI_STORE;
+	}
+}
+
+/* Prints "file:line: " when replaying or when err names a file. */
+void cli_where(struct cli *cli, const struct fai_err *err)
+{
+	if (err && err->file[0] && err->line)
+		fprintf(stderr, "%s:%ld: ", out_shown(err->file), err->line);
+	else if (err && err->file[0])
+		fprintf(stderr, "%s: ", out_shown(err->file));
+	else if (cli->file)
+		fprintf(stderr, "%s:%ld: ", out_shown(cli->file), cli->line);
+}
+
+/* Appends the missing field codes of a gate as translated labels. */
+void cli_print_missing(struct buf *msg, const char *codes)
+{
+	char *copy = xstrdup(codes), *save = NULL;
+	int first = 1;
+	for (char *w = strtok_r(copy, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
+		int f = idea_field_parse(w);
+		buf_printf(msg, "%s%s", first ? "" : ", ",
+			f >= 0 ? out_field_label(f) : w);
+		first = 0;
+	}
+	free(copy);
+}
+
+/* The sentences of -FAI_ESTORE: what happened to the store, and the way
+ * out.  value is err->value, display-safe. */
+static void store_message(struct cli *cli, const struct fai_err *err,
+			  const char *value, struct buf *msg)
+{
+	const char *detail = err->detail;
+	const char *db = out_shown(cli->db);
+	switch (err->why) {
+	case FAI_WHY_DAMAGED:
+		if (value[0] && strcmp(err->field, "ideas") == 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: the idea %s fails "
+				  "its check, so fai does not use it"),
+				db, value);
+		else if (value[0] && (strcmp(err->field, "log") == 0 ||
+				      strcmp(err->field, "log_idea") == 0))
+			buf_printf(msg,
+				_("the store at %s is damaged: the log entry %s "
+				  "fails its check, so fai does not use it"),
+				db, value);
+		else if (value[0] && strcmp(err->field, "meta") == 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: its value '%s' "
+				  "fails its check, so fai does not use it"),
+				db, value);
+		else if (err->field[0] && strcmp(err->field, "file") != 0)
+			buf_printf(msg,
+				_("the store at %s is damaged: its index '%s' "
+				  "does not match the ideas"),
+				db, err->field);
+		else
+			buf_printf(msg,
+				_("the store at %s is damaged: %s"),
+				db, detail[0] ? detail : _("it cannot be read"));
+		buf_adds(msg, _(". Nothing was changed. See what is damaged with "
+				"fai check, and restore the last backup with fai "
+				"restore (fai(1), DAMAGED STORE)"));
+		break;
+	case FAI_WHY_TRUNCATED:
+		buf_printf(msg,
+			_("the store at %s is damaged: its file %s is shorter "
+			  "than it says it is (cut, or emptied). Nothing was "
+			  "changed. Restore the last backup with fai restore "
+			  "(fai(1), DAMAGED STORE)"),
+			db, value);
+		break;
+	case FAI_WHY_NOT_FILE:
+		buf_printf(msg,
+			_("the store at %s is damaged: %s is not a regular "
+			  "file. Restore the last backup with fai restore "
+			  "(fai(1), DAMAGED STORE)"),
+			db, value);
+		break;
+	case FAI_WHY_LOCK_CHANGED:
+		buf_printf(msg,
+			_("the store's file %s/%s was deleted or replaced while "
+			  "fai was using it (a careless rm, or a restore by "
+			  "copy): nothing was written. Close every fai using "
+			  "this store, boards included, then start again "
+			  "(fai(1), LOCK FILE)"),
+			db, err->field);
+		break;
+	case FAI_WHY_LOCK_FOREIGN:
+		buf_printf(msg,
+			_("the store at %s is in use by fai processes whose "
+			  "lock file %s/lock.mdb was deleted or replaced: "
+			  "writing now could lose their work, so nothing was "
+			  "done. Close every board and script using this store, "
+			  "then retry (fai(1), LOCK FILE)"),
+			db, db);
+		break;
+	case FAI_WHY_RESTORING:
+		buf_printf(msg,
+			_("the store at %s is being restored from a backup; "
+			  "retry in a moment"),
+			db);
+		break;
+	case FAI_WHY_IN_USE:
+		buf_printf(msg,
+			_("cannot restore the store at %s while fai processes "
+			  "use it: close every board and script using it "
+			  "first"),
+			db);
+		break;
+	default:
+		buf_printf(msg, "%s", _(fai_strerror(FAI_ESTORE)));
+		if (value[0])
+			buf_printf(msg, ": %s", value);
+		if (detail[0])
+			buf_printf(msg, " (%s)", detail);
+		break;
+	}
+}
+
+/* Translated words for what a path is, from outfile's detail. */
+static const char *file_kind(const char *kind)
+{
+	if (strcmp(kind, "directory") == 0)
+		return _("a directory");
+	if (strcmp(kind, "socket") == 0)
+		return _("a socket");
+	if (strcmp(kind, "block-device") == 0)
+		return _("a block device");
+	if (strcmp(kind, "fifo") == 0)
+		return _("a pipe");
+	if (strcmp(kind, "char-device") == 0)
+		return _("a device");
+	return _("something else");
+}
+
+/* The sentence for an error about a file fai reads or writes (field
+ * "file"); returns 0 when it has none for this code and reason.  path is
+ * already display-safe. */
+static int file_message(int code, const struct fai_err *err, const char *path,
+			struct buf *msg)
+{
+	const char *detail = err->detail;
+	switch (code) {
+	case FAI_EINVAL:
+		if (err->why == FAI_WHY_SYMLINK)
+			buf_printf(msg, _("refusing to write %s: it is a symbolic link, and fai never writes through a link (remove it, or choose another name)"),
+				   path);
+		else if (err->why == FAI_WHY_IN_STORE)
+			buf_printf(msg, _("refusing to write %s: it is inside the store directory %s (choose another directory)"),
+				   path, out_shown(detail));
+		else if (err->why == FAI_WHY_NOT_FILE)
+			buf_printf(msg, _("refusing to write %s: it is %s, not a regular file"),
+				   path, file_kind(detail));
+		else
+			return 0;
+		return 1;
+	case FAI_EPERM:
+		if (err->why == FAI_WHY_NOT_OWNER)
+			buf_printf(msg, _("cannot replace %s: it belongs to another user, in a directory where only a file's owner may replace it (sticky); choose another name"),
+				   path);
+		else if (err->why == FAI_WHY_NONE)
+			buf_printf(msg, _("cannot write %s: %s"), path,
+				   out_shown(detail));
+		else
+			return 0;
+		return 1;
+	case FAI_ENOSPACE:
+		buf_printf(msg, _("no space left on the device to write %s; it is as it was (free some space and try again)"),
+			   path);
+		return 1;
+	case FAI_EIO:
+		/* reading or writing: "PATH: what the system said" */
+		buf_printf(msg, "%s: %s", path,
+			   detail[0] ? out_shown(detail) : _(fai_strerror(code)));
+		return 1;
+	}
+	return 0;
+}
+
+int cli_message(struct cli *cli, int rc, const struct fai_err *err,
+		struct buf *msg)
+{
+	int code = -rc;
+	const char *field = err ? err->field : "";
+	const char *value = err ? err->value : "";
+	const char *detail = err ? err->detail : "";
+	struct buf safe, safe_field;
+	long col1 = 0, col2 = 0;
+
+	/* Field and value may come from a file (a column's name, a cell):
+	 * shown, never obeyed. */
+	buf_init(&safe);
+	utf8_safe(&safe, value, strlen(value), UTF8_SAFE_ONELINE);
+	value = safe.data ? safe.data : "";
+	buf_init(&safe_field);
+	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
+	const char *shown_field = safe_field.data ? safe_field.data : "";
+	if (err && err->why == FAI_WHY_SYNC_FAILED) {
+		buf_printf(msg,
+			   _("the change was made in the store at %s, but the disk reported an error while saving it (%s): do not repeat it; it may not survive a power cut, so check the disk, then run fai check"),
+			   out_shown(cli->db), out_shown(detail));
+		goto out;
+	}
+	if (strcmp(field, "file") == 0 && file_message(code, err, value, msg))
+		goto out;
+	switch (code) {
+	case FAI_EINVAL:
+		if (strcmp(field, "header") == 0)
+			sscanf(detail, "%ld %ld", &col1, &col2);
+		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
+			buf_printf(msg, _("the header lacks required columns: %s"),
+				   detail);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_HEADER_NAME)
+			buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
+				   col1, value, IMPORT_NAME_MAX);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_DUP_COLUMN)
+			buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
+				   col1, col2, value);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS &&
+			 sscanf(detail, "store %ld", &col2) == 1)
+			buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
+				   col2, IMPORT_COLUMNS_MAX);
+		else if (strcmp(field, "header") == 0 &&
+			 err->why == FAI_WHY_TOO_MANY_COLUMNS)
+			buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
+				   col1, IMPORT_COLUMNS_MAX);
+		else if (strcmp(field, "header") == 0)
+			buf_printf(msg, _("bad header column \"%s\": %s"), value,
+				   detail);
+		else if (field[0])
+			buf_printf(msg, _("invalid %s \"%s\": %s"), shown_field,
+				value, _(fai_why_text(err->why)));
+		else
+			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
+				_(fai_why_text(err ? err->why : 0)));
+		break;
+	case FAI_ERULE:
+		buf_printf(msg, _("cannot move to %s: %s"),
+			out_stage_label(stage_parse(value)),
+			_(fai_why_text(err->why)));
+		break;
+	case FAI_EGATE:
+		buf_printf(msg, _("cannot move to %s: missing "),
+			out_stage_label(stage_parse(value)));
+		cli_print_missing(msg, detail);
+		if (!cli->board)
+			buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
+					"--force)"));
+		break;
+	case FAI_ECONFLICT: {
+		unsigned long long had = 0, now = 0;
+		char who[64] = "";
+		sscanf(detail, "%llu %llu %63s", &had, &now, who);
+		buf_printf(msg,
+			_("%s was changed by %s in the meantime (revision %llu, "
+			  "you had %llu); look again with fai show %s and "
+			  "retry"),
+			value, who, now, had, value);
+		break;
+	}
+	case FAI_ENOTFOUND:
+		if (strcmp(field, "file") == 0)
+			buf_printf(msg, _("no file %s"), value);
+		else if (strcmp(field, "group") == 0)
+			buf_printf(msg, _("no Unix group '%s'"), value);
+		else
+			buf_printf(msg, _("no idea %s"), value);
+		break;
+	case FAI_ENOSTORE:
+		buf_printf(msg,
+			_("no store at %s; create one with fai init --region "
+			  "CODE, or try fai demo"),
+			value);
+		break;
+	case FAI_EEXIST:
+		if (field[0])
+			buf_printf(msg, _("%s %s already exists"), field, value);
+		else
+			buf_printf(msg, _("a store already exists at %s"),
+				value);
+		break;
+	case FAI_ESCHEMA:
+		if (err->why == FAI_WHY_OLD_SCHEMA && strcmp(value, "backup") == 0)
+			buf_printf(msg,
+				_("%s is a backup made by an older fai (schema "
+				  "%s): restore it with fai restore to use it"),
+				out_shown(cli->db), detail);
+		else if (err->why == FAI_WHY_OLD_SCHEMA)
+			buf_printf(msg,
+				_("the store at %s was written by an older fai "
+				  "(schema %s): open it once without "
+				  "--read-only to upgrade it (a copy of it is "
+				  "kept in its directory first)"),
+				out_shown(cli->db), detail);
+		else
+			buf_printf(msg,
+				_("the store at %s was written by a newer fai "
+				  "(schema %s); upgrade fai to use it"),
+				out_shown(cli->db), detail);
+		break;
+	case FAI_ENOSPACE:
+		buf_printf(msg,
+			_("no space left on the device for %s: nothing was "
+			  "written; free some space and retry"),
+			value[0] ? value : out_shown(cli->db));
+		break;
+	case FAI_ESTORE:
+		store_message(cli, err, value, msg);
+		break;
+	case FAI_EPERM:
+		if (err->why == FAI_WHY_WORLD_WRITABLE)
+			buf_printf(msg, _("refusing the store at %s: its directory is writable by every user, so anyone could change or break it; fix it with: %s"),
+				   value, detail);
+		else if (err->why == FAI_WHY_NO_ACCESS)
+			buf_printf(msg, _("you may not use the store at %s: it is shared by the Unix group '%s' and you are not in it; ask an administrator (usermod -aG %s %s), then log in again"),
+				   out_shown(detail), value, value, cli->user);
+		else if (err->why == FAI_WHY_READONLY)
+			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
+				   out_shown(cli->db));
+		else if (err->why == FAI_WHY_DATA_WRITABLE)
+			buf_printf(msg, _("refusing the store at %s: its file %s is writable by every user, so anyone could change or break it; fix it with: %s"),
+				   out_shown(cli->db), value, out_shown(detail));
+		else
+			buf_printf(msg, _("permission refused: %s (%s)"), value,
+				   detail[0] ? detail : _(fai_why_text(err->why)));
+		break;
+	default:
+		buf_printf(msg, "%s", _(fai_strerror(code)));
+		if (value[0])
+			buf_printf(msg, ": %s", value);
+		if (detail[0])
+			buf_printf(msg, " (%s)", detail);
+		break;
+	}
+out:
+	buf_free(&safe);
+	buf_free(&safe_field);
+	return exit_code(rc);
+}
+
+int cli_fail(struct cli *cli, int rc, const struct fai_err *err)
+{
+	struct buf msg;
+	buf_init(&msg);
+	int exit = cli_message(cli, rc, err, &msg);
+	fputs("fai: ", stderr);
+	cli_where(cli, err);
+	fprintf(stderr, "%s\n", msg.data ? msg.data : "");
+	buf_free(&msg);
+	return exit;
+}
+
+/* Prints a usage error for a command and returns CLI_USAGE.  what may
+ * quote an argument as typed: it is printed display-safe. */
+int cli_usage_error(struct cli *cli, const char *cmd, const char *what)
+{
+	fputs("fai: ", stderr);
+	cli_where(cli, NULL);
+	fprintf(stderr, "%s: ", cmd);
+	out_safe(stderr, what, UTF8_SAFE_ONELINE);
+	fputc('\n', stderr);
+	fprintf(stderr, _("Try 'fai %s --help'.\n"), cmd);
+	return CLI_USAGE;
+}
