@@ -569,11 +569,48 @@ static int env_open(struct store *s, size_t mapsize, unsigned extra,
 	mode_t old = umask(store_umask(s));
 	rc = mdb_env_open(s->env, s->path, flags, 0666);
 	umask(old);
+	s->writemap = (flags & MDB_WRITEMAP) != 0;
 	if (rc) {
 		mdb_env_close(s->env);
 		s->env = NULL;
 		return env_fail(rc, err, s->path);
 	}
+	return 0;
+}
+
+/* With a writable map LMDB makes data.mdb as long as the map (a sparse
+ * file of a gigabyte or more) and writes the pages through the map: the
+ * file must stay that long while this process writes, even if another
+ * process trimmed it meanwhile (trim_txn).  Called holding the writer
+ * lock. */
+static int map_file_ensure(struct store *s, struct fai_err *err)
+{
+	struct stat st;
+	int fd;
+	size_t size = store_mapsize(s);
+	if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+		return sys_fail(errno ? errno : EIO, err, s->path);
+	if ((unsigned long long)st.st_size >= size)
+		return 0;
+	return ftruncate(fd, (off_t)size) == 0 ? 0 : sys_fail(errno, err, s->path);
+}
+
+/* After a writable map: data.mdb cut back to the pages in use (holding
+ * the writer lock, so no writer is between; a process that writes through
+ * a writable map lengthens it again first: map_file_ensure). */
+static int trim_txn(struct store_txn *t, void *arg, struct fai_err *err)
+{
+	MDB_envinfo info;
+	MDB_stat mst;
+	struct stat st;
+	int fd;
+	(void)arg;
+	if (mdb_env_info(t->s->env, &info) || mdb_env_stat(t->s->env, &mst) ||
+	    mdb_env_get_fd(t->s->env, &fd) || fstat(fd, &st) != 0)
+		return 0; /* only tidiness: never fail an import for it */
+	off_t need = ((off_t)info.me_last_pgno + 1) * (off_t)mst.ms_psize;
+	if (st.st_size > need && ftruncate(fd, need) != 0)
+		fai_err_clear(err);
 	return 0;
 }
 
@@ -594,6 +631,8 @@ int st_reopen(struct store *s, int writemap, struct fai_err *err)
 		return rc;
 	struct open_arg a = {NULL};
 	int orc = store_write(s, open_txn, &a, rc ? NULL : err);
+	if (!orc && !writemap)
+		store_write(s, trim_txn, NULL, NULL);
 	return rc ? rc : orc;
 }
 
@@ -917,7 +956,9 @@ int store_write(struct store *s,
 		}
 		if (rc)
 			return st_fail(NULL, rc, err, "write");
-		rc = fn(&t, arg, err);
+		rc = s->writemap ? map_file_ensure(s, err) : 0;
+		if (!rc)
+			rc = fn(&t, arg, err);
 		/* Holding LMDB's writer lock: only now can a deleted or
 		 * replaced lock file be told from a slow colleague. */
 		if (!rc)

@@ -45,6 +45,7 @@ struct store {
 	int guard;   /* our descriptor on data.mdb, for its locks (env.c) */
 	int shared;  /* a group's store (setgid directory): files 0660 */
 	int backup;  /* a backup file, opened read-only without lock file */
+	int writemap; /* the environment is open with MDB_WRITEMAP */
 	int have_ids;
 	dev_t lock_dev, data_dev; /* the files this process opened */
 	ino_t lock_ino, data_ino;

@@ -2043,6 +2043,33 @@ static void test_log_hash_is_of_what_was_read(void **state)
 	free(in);
 }
 
+/* A bulk import writes through a writable map, for which LMDB makes
+ * data.mdb as long as the map (a gigabyte, sparse); afterwards the file
+ * is cut back to the pages in use, so copies, truncation checks and
+ * people reading `ls -l` see the store's real size. */
+static void test_bulk_import_leaves_no_map_sized_file(void **state)
+{
+	struct fx *f = *state;
+	char *in = in_dir(f, "bulk.csv");
+	struct buf b;
+	struct stat st;
+	buf_init(&b);
+	buf_adds(&b, "title,region\r\n");
+	for (int i = 0; i < 200; i++)
+		buf_printf(&b, "Idée %d,84\r\n", i);
+	write_text(in, b.data);
+	IMPORT_OK(f->s, &f->alice, in, NULL, NULL);
+	char *data = xasprintf("%s/data.mdb", f->path);
+	assert_int_equal(stat(data, &st), 0);
+	if (st.st_size >= (off_t)16 << 20)
+		fail_msg("data.mdb is %lld bytes after importing 200 rows",
+			 (long long)st.st_size);
+	assert_int_equal(store_check(f->s, fx_print_problem, NULL, &f->err), 0);
+	free(data);
+	free(in);
+	buf_free(&b);
+}
+
 /* An export whose file never reached its place (the rename failed) must
  * not be remembered as sent: otherwise a later file from the other side,
  * older than what "was sent", would be taken for their change. */
@@ -2089,6 +2116,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    T(test_roundtrip_same_store),
 	    T(test_export_not_published_records_nothing),
+	    T(test_bulk_import_leaves_no_map_sized_file),
 	    T(test_roundtrip_chain),
 	    T(test_hostile_10k),
 	    T(test_merge_new_and_renumbered),
