@@ -75,9 +75,9 @@ $(BUILD)/tui/demo_data.c: fixtures/demo.fai tests/embed.sh
 	sh tests/embed.sh fai_demo_data $< > $@
 
 $(BUILD)/libfaicore.a: $(CORE_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 $(BUILD)/libfaistore.a: $(STORE_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@; $(AR) rcs $@ $^
 
 $(FAI): $(TUI_OBJ) $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(CURSES_LIBS) $(LMDB_LIBS) $(CSV_LIBS)

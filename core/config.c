@@ -3,6 +3,7 @@
  * all settings today are whole numbers. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -81,4 +82,34 @@ config_check(const char *key, const char *value, struct fai_err *err)
 	return 0;
 bad:
 	return fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER, key, value);
+}
+
+void
+settings_default(struct fai_settings *set)
+{
+	size_t i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < CONFIG_NKEYS; i++)
+		settings_take(set, config_keys[i].key, config_keys[i].def);
+}
+
+void
+settings_take(struct fai_settings *set, const char *key, const char *value)
+{
+	unsigned long n;
+	enum stage st;
+
+	if (config_check(key, value, NULL) != 0)
+		return;
+	n = strtoul(value, NULL, 10); /* nine digits at most: checked */
+	if (strcmp(key, "stale.days") == 0) {
+		set->stale_days = (long)n;
+		return;
+	}
+	if (strncmp(key, "wip.", 4) != 0)
+		return;
+	st = stage_parse(key + 4);
+	if (st != STAGE_NONE)
+		set->wip[st] = n;
 }

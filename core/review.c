@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "isotime.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -389,17 +390,17 @@ review_free(struct review *r)
 
 /* ------------------------------------------------------------ ideas */
 
+/* The review's region and facilitator, as every surface filters them
+ * (core/filter.h). */
 static int
 rv_match(const struct review *r, const struct idea *idea)
 {
-	if (r->params.region != NULL &&
-	    strcmp(idea_get(idea, IDEA_REGION), r->params.region) != 0)
-		return 0;
-	if (r->params.facilitator != NULL &&
-	    !utf8_search(idea_get(idea, IDEA_FACILITATOR),
-			 r->params.facilitator))
-		return 0;
-	return 1;
+	struct idea_filter f;
+
+	idea_filter_init(&f, 0);
+	f.region = r->params.region;
+	f.facilitator = r->params.facilitator;
+	return idea_filter_match(&f, idea);
 }
 
 void
@@ -794,9 +795,8 @@ review_finish(struct review *r, int64_t now)
 		r->total++;
 		rv_hist_add(&p->age[(int)d->now_stage],
 			    (long)isotime_days(d->stage_since, now));
-		if (stage_is_pipeline(d->now_stage) &&
-		    d->now_stage != STAGE_LAUNCHED &&
-		    isotime_days(d->updated_at, now) >= r->params.stale_days)
+		if (stale_rule(d->now_stage, d->updated_at, now,
+			       r->params.stale_days))
 			n++;
 		if (d->need_at != RV_NEVER && d->need_at >= r->year_start &&
 		    d->need_at < p->end) {
@@ -814,9 +814,8 @@ review_finish(struct review *r, int64_t now)
 		const struct rv_idea *d = &p->ideas[k];
 		struct review_event *ev;
 
-		if (!d->in || !stage_is_pipeline(d->now_stage) ||
-		    d->now_stage == STAGE_LAUNCHED ||
-		    isotime_days(d->updated_at, now) < r->params.stale_days)
+		if (!d->in || !stale_rule(d->now_stage, d->updated_at, now,
+					  r->params.stale_days))
 			continue;
 		ev = &r->stale.v[r->stale.n++];
 		rv_event_fill(p, ev, k, NULL);

@@ -68,6 +68,24 @@ int store_config_get(struct store *s, const char *key, char **out,
 	return rc;
 }
 
+int store_settings(struct store *s, struct fai_settings *set,
+		   struct fai_err *err)
+{
+	settings_default(set);
+	for (size_t i = 0; i < config_key_count(); i++) {
+		const char *key = config_key_name(i);
+		char *v = NULL;
+		int rc = store_config_get(s, key, &v, err);
+		if (rc) {
+			settings_default(set);
+			return rc;
+		}
+		settings_take(set, key, v);
+		free(v);
+	}
+	return 0;
+}
+
 struct config_arg {
 	const struct store_actor *actor;
 	const char *key;

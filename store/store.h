@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/config.h"
 #include "../core/err.h"
 #include "../core/idea.h"
 #include "../core/log.h"
@@ -113,6 +114,12 @@ int store_meta_set(struct store *s, const char *key, const char *value,
 /* Reads a setting, its default when unset. *out is heap, caller frees. */
 int store_config_get(struct store *s, const char *key, char **out,
 		     struct fai_err *err);
+/* Reads every setting into set (core/config.h): the stored value when it
+ * is valid, else the default.  Returns 0 or a negative code (the store
+ * could not be read; set then holds the defaults). */
+int store_settings(struct store *s, struct fai_settings *set,
+		   struct fai_err *err);
+
 /* Sets a setting after config_check; logged as a CONFIG entry. */
 int store_config_set(struct store *s, const struct store_actor *actor,
 		     const char *key, const char *value, struct fai_err *err);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/filter.h"
 #include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
@@ -53,8 +54,7 @@ struct board {
 	char *search;   /* / */
 	enum filter_kind fkind;
 	char *fvalue;   /* f */
-	long stale_days;
-	uint64_t wip[STAGE_COUNT];
+	struct fai_settings set; /* WIP limits and stale days */
 	char store_name[64];
 	/* a move waiting for its reason (a, H, m) */
 	enum stage pending_to;
@@ -224,47 +224,35 @@ struct collect {
 	int64_t now;
 };
 
+/* The board's search and filter as the one filter of core/filter.h. */
 static int board_match(const struct board *b, const struct idea *idea,
 		       int64_t now)
 {
-	if (b->search && *b->search && !idea_matches(idea, b->search))
-		return 0;
-	if (!b->fvalue)
-		return 1;
-	const char *v = b->fvalue;
-	struct buf x, y;
-	int ok = 1;
-	buf_init(&x);
-	buf_init(&y);
-	switch (b->fkind) {
-	case FILTER_REGION:
-		ok = strcmp(idea_get(idea, IDEA_REGION), v) == 0;
-		break;
-	case FILTER_THEME:
-		utf8_fold(&x, idea_get(idea, IDEA_THEME));
-		utf8_fold(&y, v);
-		ok = strcmp(x.data ? x.data : "", y.data ? y.data : "") == 0;
-		break;
-	case FILTER_FACILITATOR:
-		ok = utf8_search(idea_get(idea, IDEA_FACILITATOR), v);
-		break;
-	case FILTER_TAG:
-		ok = utf8_search(idea_get(idea, IDEA_TAGS), v);
-		break;
-	case FILTER_STALE: {
-		enum stage st = idea_stage(idea);
-		int64_t last = idea_time(idea, IDEA_UPDATED_AT, now);
-		ok = (st == STAGE_NEED || st == STAGE_CONCEPT ||
-		      st == STAGE_OWNER_SEARCH) &&
-		     isotime_days(last, now) >= b->stale_days;
-		break;
+	struct idea_filter f;
+	idea_filter_init(&f, now);
+	f.search = b->search;
+	if (b->fvalue) {
+		switch (b->fkind) {
+		case FILTER_REGION:
+			f.region = b->fvalue;
+			break;
+		case FILTER_THEME:
+			f.theme = b->fvalue;
+			break;
+		case FILTER_FACILITATOR:
+			f.facilitator = b->fvalue;
+			break;
+		case FILTER_TAG:
+			f.tag = b->fvalue;
+			break;
+		case FILTER_STALE:
+			f.stale_days = b->set.stale_days;
+			break;
+		default:
+			break;
+		}
 	}
-	default:
-		break;
-	}
-	buf_free(&x);
-	buf_free(&y);
-	return ok;
+	return idea_filter_match(&f, idea);
 }
 
 static int collect_one(const struct idea *idea, void *arg)
@@ -283,28 +271,11 @@ static int collect_one(const struct idea *idea, void *arg)
 	return 0;
 }
 
-/* Reads the settings the board shows: WIP limits and stale days. */
+/* Reads the settings the board shows: WIP limits and stale days (a store
+ * that cannot be read shows the defaults; the columns will say why). */
 static void board_settings(struct app *app)
 {
-	struct board *b = board_of(app);
-	char *v = NULL;
-	uint64_t n;
-	for (int s = 0; s < STAGE_COUNT; s++) {
-		char key[40];
-		snprintf(key, sizeof(key), "wip.%s", stage_code(s));
-		b->wip[s] = 0;
-		if (store_config_get(app->cli->store, key, &v, NULL) == 0 && v &&
-		    validate_number(v, 0, CLI_NUMBER_MAX, &n, NULL) == 0)
-			b->wip[s] = n;
-		free(v);
-		v = NULL;
-	}
-	/* Checked when set; a damaged store's value gives the default. */
-	b->stale_days = 30;
-	if (store_config_get(app->cli->store, "stale.days", &v, NULL) == 0 &&
-	    v && validate_number(v, 1, CLI_NUMBER_MAX, &n, NULL) == 0)
-		b->stale_days = (long)n;
-	free(v);
+	store_settings(app->cli->store, &board_of(app)->set, NULL);
 }
 
 /* Recomputes the geometry and reloads every column. */
@@ -512,12 +483,8 @@ static void draw_card(struct app *app, struct board *b, const struct idea *c,
 	attr_t sel = selected ? ui_attr(app, UI_SELECTED) : 0;
 	char right[48], ini[32];
 	int64_t now = app->cli->actor.now;
-	long days = (long)isotime_days(idea_time(c, IDEA_STAGE_SINCE, now), now);
-	enum stage st = idea_stage(c);
-	int stale = (st == STAGE_NEED || st == STAGE_CONCEPT ||
-		     st == STAGE_OWNER_SEARCH) &&
-		    isotime_days(idea_time(c, IDEA_UPDATED_AT, now), now) >=
-			    b->stale_days;
+	long days = idea_days_in_stage(c, now);
+	int stale = idea_is_stale(c, now, b->set.stale_days);
 
 	/* line 1: ref, stale mark, days in stage */
 	ui_text(app, y, x, w, "", sel, 1);
@@ -547,7 +514,7 @@ static void draw_column(struct app *app, struct board *b, int ci, int x,
 	struct column *c = &b->cols[ci];
 	char head[96], more[64];
 	int current = ci == b->cur;
-	uint64_t wip = b->wip[c->stage];
+	uint64_t wip = b->set.wip[c->stage];
 	int over = wip && c->count > wip;
 	const char *label = w >= 24 ? out_stage_label(c->stage)
 				    : out_stage_short(c->stage);

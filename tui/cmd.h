@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../core/err.h"
+#include "../core/filter.h"
 #include "../core/idea.h"
 #include "../core/log.h"
 #include "../core/xmalloc.h"
@@ -36,13 +37,7 @@ enum {
 	OPT_SHARED,
 	OPT_USER,
 };
-struct list_filter {
-	enum stage stage;
-	const char *region, *theme, *tag, *facilitator, *search;
-	long stale_days; /* -1: no stale filter */
-	int64_t now;
-};
-/* The filter options list and export share (handled by filter_option). */
+/* The filter options list and export share (handled by cli_filter_option). */
 #define FILTER_OPTIONS                                                        \
 	{"stage", required_argument, NULL, OPT_STAGE},                        \
 	{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},         \
@@ -78,12 +73,11 @@ int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 
 /* cmd_list.c */
-int filter_match(const struct list_filter *lf, const struct idea *idea);
-/* Starts a filter that keeps every idea. */
-void filter_init(struct list_filter *lf, int64_t now);
 int cmd_list(struct cli *cli, int argc, char **argv);
-int filter_option(struct cli *cli, const char *cmd, int c,
-			 const char *arg, struct list_filter *lf);
+/* Takes a filter option c of list or export into lf: 0 when it was one,
+ * 1 when c is no filter option, or a usage exit code (negative). */
+int cli_filter_option(struct cli *cli, const char *cmd, int c,
+		      const char *arg, struct idea_filter *lf);
 /* Prints a log entry as one display-safe line. */
 void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref);
 int cmd_show(struct cli *cli, int argc, char **argv);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../core/config.h"
+#include "../core/filter.h"
 #include "../core/isotime.h"
 #include "../core/template.h"
 #include "../core/utf8.h"
@@ -102,7 +103,7 @@ static void progress_start(struct progress *p, const char *what)
 
 static int export_filter(const struct idea *idea, void *arg)
 {
-	return filter_match(arg, idea);
+	return idea_filter_match(arg, idea);
 }
 
 /* store_export's publish: the file renamed into place (outfile_commit,
@@ -124,7 +125,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		{"help", no_argument, NULL, OPT_HELP},
 		{NULL, 0, NULL, 0},
 	};
-	struct list_filter lf;
+	struct idea_filter lf;
 	struct export_opts eo;
 	struct exchange_stats st;
 	struct fai_err err;
@@ -134,11 +135,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	FILE *f = stdout;
 	int c, exit;
 
-	filter_init(&lf, cli->actor.now);
+	idea_filter_init(&lf, cli->actor.now);
 	memset(&eo, 0, sizeof(eo));
 	eo.dialect = CSV_DIALECT_RFC4180;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		int fo = filter_option(cli, "export", c, optarg, &lf);
+		int fo = cli_filter_option(cli, "export", c, optarg, &lf);
 		if (fo < 0)
 			return -fo;
 		if (fo == 0)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../core/config.h"
+#include "../core/filter.h"
 #include "../core/isotime.h"
 #include "../core/template.h"
 #include "../core/utf8.h"
@@ -29,83 +30,8 @@
 
 enum list_format { FORMAT_TABLE, FORMAT_TSV, FORMAT_JSON, FORMAT_TEXT };
 
-/* Returns 1 when an idea at a working stage saw no change for days. */
-static int idea_stale(const struct idea *idea, int64_t now, long days)
-{
-	enum stage st = idea_stage(idea);
-	if (st != STAGE_NEED && st != STAGE_CONCEPT && st != STAGE_OWNER_SEARCH)
-		return 0;
-	int64_t last = idea_time(idea, IDEA_UPDATED_AT, now);
-	return isotime_days(last, now) >= days;
-}
-
-/* Returns 1 when the list of a field holds item (folded comparison). */
-static int list_has(const char *list, const char *item)
-{
-	struct buf a, b;
-	int found = 0;
-	char *copy = xstrdup(list), *save = NULL;
-	buf_init(&a);
-	buf_init(&b);
-	utf8_fold(&b, item);
-	for (char *w = strtok_r(copy, ";", &save); w && !found;
-	     w = strtok_r(NULL, ";", &save)) {
-		while (*w == ' ')
-			w++;
-		buf_reset(&a);
-		utf8_fold(&a, w);
-		found = a.data && b.data && strcmp(a.data, b.data) == 0;
-	}
-	free(copy);
-	buf_free(&a);
-	buf_free(&b);
-	return found;
-}
-
-static int field_is(const struct idea *idea, enum idea_field f, const char *v)
-{
-	struct buf a, b;
-	buf_init(&a);
-	buf_init(&b);
-	utf8_fold(&a, idea_get(idea, f));
-	utf8_fold(&b, v);
-	int same = strcmp(a.data ? a.data : "", b.data ? b.data : "") == 0;
-	buf_free(&a);
-	buf_free(&b);
-	return same;
-}
-
-int filter_match(const struct list_filter *lf, const struct idea *idea)
-{
-	if (lf->stage != STAGE_NONE && idea_stage(idea) != lf->stage)
-		return 0;
-	if (lf->region && strcmp(idea_get(idea, IDEA_REGION), lf->region))
-		return 0;
-	if (lf->theme && !field_is(idea, IDEA_THEME, lf->theme))
-		return 0;
-	if (lf->facilitator && !utf8_search(idea_get(idea, IDEA_FACILITATOR),
-					    lf->facilitator))
-		return 0;
-	if (lf->tag && !list_has(idea_get(idea, IDEA_TAGS), lf->tag))
-		return 0;
-	if (lf->search && !idea_matches(idea, lf->search))
-		return 0;
-	if (lf->stale_days >= 0 && !idea_stale(idea, lf->now, lf->stale_days))
-		return 0;
-	return 1;
-}
-
-/* Starts a filter that keeps every idea. */
-void filter_init(struct list_filter *lf, int64_t now)
-{
-	memset(lf, 0, sizeof(*lf));
-	lf->stage = STAGE_NONE;
-	lf->stale_days = -1;
-	lf->now = now;
-}
-
 struct list_run {
-	struct list_filter f;
+	struct idea_filter f;
 	struct idea **ideas;
 	size_t n;
 };
@@ -113,19 +39,13 @@ struct list_run {
 static int list_collect(const struct idea *idea, void *arg)
 {
 	struct list_run *r = arg;
-	if (!filter_match(&r->f, idea))
+	if (!idea_filter_match(&r->f, idea))
 		return 0;
 	r->ideas = xrealloc(r->ideas, (r->n + 1) * sizeof(*r->ideas));
 	r->ideas[r->n++] = idea_clone(idea);
 	return 0;
 }
 
-/* Days an idea has spent in its stage. */
-static long days_in_stage(const struct idea *idea, int64_t now)
-{
-	int64_t since = idea_time(idea, IDEA_STAGE_SINCE, now);
-	return (long)isotime_days(since, now);
-}
 
 static void list_table(struct cli *cli, struct list_run *r)
 {
@@ -200,7 +120,7 @@ static void list_table(struct cli *cli, struct list_run *r)
 			buf_addc(&line, ' ');
 		}
 		snprintf(days, sizeof(days), "%*ld", (int)wdays,
-			 days_in_stage(idea, cli->actor.now));
+			 idea_days_in_stage(idea, cli->actor.now));
 		buf_adds(&line, days);
 		fprintf(cli->out, "%s\n", line.data);
 	}
@@ -284,9 +204,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	int c, format = FORMAT_TABLE, exit;
 
 	memset(&r, 0, sizeof(r));
-	filter_init(&r.f, cli->actor.now);
+	idea_filter_init(&r.f, cli->actor.now);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		int fo = filter_option(cli, "list", c, optarg, &r.f);
+		int fo = cli_filter_option(cli, "list", c, optarg, &r.f);
 		if (fo < 0)
 			return -fo;
 		if (fo == 0)
@@ -333,8 +253,8 @@ out:
 	return exit;
 }
 
-int filter_option(struct cli *cli, const char *cmd, int c,
-			 const char *arg, struct list_filter *lf)
+int cli_filter_option(struct cli *cli, const char *cmd, int c,
+			 const char *arg, struct idea_filter *lf)
 {
 	uint64_t days;
 	switch (c) {
@@ -545,7 +465,7 @@ static void show_text(struct cli *cli, const struct idea *idea)
 		if (i == IDEA_STAGE) {
 			fprintf(f, _("%s (for %ld days)"),
 				out_stage_label(idea_stage(idea)),
-				days_in_stage(idea, cli->actor.now));
+				idea_days_in_stage(idea, cli->actor.now));
 			fputc('\n', f);
 		} else if (i == IDEA_REGION && validate_region_name(v)) {
 			fprintf(f, "%s %s\n", v, validate_region_name(v));

@@ -34,28 +34,12 @@ const char *const rv_stage_col[STAGE_COUNT] = {
 int review_load_config(struct store *s, struct review_params *p,
 		       struct fai_err *err)
 {
-	char key[32], *v = NULL;
-	int rc = store_config_get(s, "stale.days", &v, err);
+	struct fai_settings set;
+	int rc = store_settings(s, &set, err);
 	if (rc)
 		return rc;
-	uint64_t n;
-	/* Checked when set; a damaged store's value falls back to the
-	 * default rather than saturate. */
-	p->stale_days = 30;
-	if (v && validate_number(v, 1, CLI_NUMBER_MAX, &n, NULL) == 0)
-		p->stale_days = (long)n;
-	free(v);
-	for (int st = 0; st < STAGE_COUNT; st++) {
-		snprintf(key, sizeof(key), "wip.%s", stage_code(st));
-		v = NULL;
-		rc = store_config_get(s, key, &v, err);
-		if (rc)
-			return rc;
-		p->wip[st] = 0;
-		if (v && validate_number(v, 0, CLI_NUMBER_MAX, &n, NULL) == 0)
-			p->wip[st] = n;
-		free(v);
-	}
+	p->stale_days = set.stale_days;
+	memcpy(p->wip, set.wip, sizeof(p->wip));
 	return 0;
 }
 

@@ -444,6 +444,23 @@ only53() {
 ok "filter 53: only 53- references are visible" "a reference of another region is on the screen" only53
 ok "filter 53: the first 53 card is there" "$(echo "$r53" | head -n 1) is not shown" \
 	shows "$(echo "$r53" | head -n 1)"
+# The tag filter is fai list --tag's: one tag contains the text, accents and
+# case ignored ("mobilite" finds "mobilité" and "mobilité solidaire").
+wtag=$(for st in need concept owner_search launched; do
+	"$FAI" --db "$db" list --stage "$st" --tag mobilite --format tsv |
+		tail -n +2 | grep -c .
+done | tr '\n' ' ')
+case $wtag in
+"0 0 0 0 ") fail "the demo has ideas tagged 'mobilité…'" "fai list --tag finds none" ;;
+esac
+key f
+expect "Filter by" "f opens the filter picker for a tag"
+key j j j Enter
+expect "Tag:" "choosing Tag asks for the tag"
+typ mobilite
+key Enter
+ok "filter tag 'mobilite': the header counts are fai list --tag's" \
+	"board counts are not \"$wtag\"" counts_are "$wtag"
 key f
 expect "Filter by" "f opens the filter picker again"
 key j j j j j Enter

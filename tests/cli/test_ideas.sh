@@ -141,7 +141,9 @@ check_eq "$(refs)" "84-0002" "--tag ignores accents and case"
 run fai list --tag "circuit court" --format tsv
 check_eq "$(refs)" "84-0001" "--tag matches one item of the list"
 run fai list --tag circuit --format tsv
-check_eq "$(refs)" "" "--tag matches a whole item"
+check_eq "$(refs)" "84-0001" "--tag finds a tag that contains the text (circuit finds 'circuit court')"
+run fai list --tag "court; Épicerie" --format tsv
+check_eq "$(refs)" "" "--tag does not match a text running over two tags"
 run fai list --facilitator helene --format tsv
 check_eq "$(refs)" "84-0001" "--facilitator ignores accents and case"
 run fai list --search eleve --format tsv

@@ -86,6 +86,45 @@ test_check(void **state)
 	assert_int_equal(err.why, FAI_WHY_CONFIG);
 }
 
+/* The settings every surface reads: defaults, valid values taken,
+ * damaged or unknown ones ignored. */
+static void
+test_settings(void **state)
+{
+	struct fai_settings set;
+	int st;
+
+	(void)state;
+	settings_default(&set);
+	assert_int_equal(set.stale_days, 30);
+	for (st = 0; st < STAGE_COUNT; st++)
+		assert_int_equal(set.wip[st], 0);
+
+	settings_take(&set, "stale.days", "14");
+	settings_take(&set, "wip.owner_search", "12");
+	assert_int_equal(set.stale_days, 14);
+	assert_int_equal(set.wip[STAGE_OWNER_SEARCH], 12);
+	assert_int_equal(set.wip[STAGE_CONCEPT], 0);
+
+	/* a damaged stored value keeps what was there */
+	settings_take(&set, "stale.days", "0");
+	settings_take(&set, "stale.days", "9x");
+	settings_take(&set, "wip.concept", "-4");
+	settings_take(&set, "wip.concept", NULL);
+	assert_int_equal(set.stale_days, 14);
+	assert_int_equal(set.wip[STAGE_CONCEPT], 0);
+
+	/* keys are exact: no case or '-' folding, no unknown stage */
+	settings_take(&set, "wip.CONCEPT", "5");
+	settings_take(&set, "wip.owner-search", "5");
+	settings_take(&set, "wip.", "5");
+	settings_take(&set, "wipx", "5");
+	assert_int_equal(set.wip[STAGE_CONCEPT], 0);
+	assert_int_equal(set.wip[STAGE_OWNER_SEARCH], 12);
+	settings_take(&set, "wip.abandoned", "999999999");
+	assert_int_equal(set.wip[STAGE_ABANDONED], 999999999);
+}
+
 int
 main(void)
 {
@@ -93,6 +132,7 @@ main(void)
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
