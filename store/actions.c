@@ -13,6 +13,7 @@
 
 #include "../core/config.h"
 #include "../core/isotime.h"
+#include "../core/newidea.h"
 #include "../core/utf8.h"
 #include "../core/uuid.h"
 #include "../core/validate.h"
@@ -132,31 +133,13 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 	      struct idea *idea, enum log_kind kind, const char *text,
 	      int checked, struct fai_err *err)
 {
-	unsigned char id[UUID_LEN];
-	char idtext[UUID_STR_LEN];
 	uint64_t next;
 	struct log_entry e;
 	struct idea_change *ch = NULL;
 	size_t nch;
 	int rc;
 
-	if (!idea_get(idea, IDEA_ID)[0]) {
-		uuid_generate(id);
-		uuid_format(id, idtext);
-		idea_set_raw(idea, IDEA_ID, idtext);
-	}
-	if (!idea_get(idea, IDEA_STAGE)[0])
-		idea_set_raw(idea, IDEA_STAGE, stage_code(STAGE_NEED));
-	if (!idea_get(idea, IDEA_CREATED_AT)[0])
-		idea_set_time(idea, IDEA_CREATED_AT, actor->now);
-	if (!idea_get(idea, IDEA_STAGE_SINCE)[0])
-		idea_set_time(idea, IDEA_STAGE_SINCE, actor->now);
-	/* An imported idea keeps who changed it last and when. */
-	if (!idea_get(idea, IDEA_UPDATED_AT)[0])
-		idea_set_time(idea, IDEA_UPDATED_AT, actor->now);
-	if (!idea_get(idea, IDEA_UPDATED_BY)[0])
-		idea_set_raw(idea, IDEA_UPDATED_BY, actor->user);
-	idea_set_u64(idea, IDEA_REVISION, 1);
+	idea_new_defaults(idea, actor->now, actor->user);
 	if (!idea_get(idea, IDEA_REF)[0]) {
 		rc = validate_region(idea_get(idea, IDEA_REGION), err);
 		if (rc)

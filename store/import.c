@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "../core/exchange.h"
+#include "../core/newidea.h"
 #include "../core/utf8.h"
 #include "../core/uuid.h"
 #include "../core/validate.h"
@@ -686,22 +687,7 @@ static int eval_create(struct import *im, struct store_txn *t,
 {
 	const struct store_actor *a = im->actor;
 	unsigned char k[16];
-	if (!idea_get(idea, IDEA_ID)[0]) {
-		char idtext[UUID_STR_LEN];
-		unsigned char id[UUID_LEN];
-		uuid_generate(id);
-		uuid_format(id, idtext);
-		idea_set_raw(idea, IDEA_ID, idtext);
-	}
-	if (!idea_get(idea, IDEA_CREATED_AT)[0])
-		idea_set_time(idea, IDEA_CREATED_AT, a->now);
-	if (!idea_get(idea, IDEA_STAGE_SINCE)[0])
-		idea_set_time(idea, IDEA_STAGE_SINCE, a->now);
-	if (!idea_get(idea, IDEA_UPDATED_AT)[0])
-		idea_set_time(idea, IDEA_UPDATED_AT, a->now);
-	if (!idea_get(idea, IDEA_UPDATED_BY)[0])
-		idea_set_raw(idea, IDEA_UPDATED_BY, a->user);
-	idea_set_u64(idea, IDEA_REVISION, 1);
+	idea_new_defaults(idea, a->now, a->user);
 	if (!idea_get(idea, IDEA_REF)[0]) {
 		const char *region = idea_get(idea, IDEA_REGION);
 		int rc = validate_region(region, err);
@@ -1166,19 +1152,8 @@ static int import_read(struct import *im, struct fai_err *err)
 			uuid_format(id, idtext);
 			if (!idea_get(theirs, IDEA_ID)[0])
 				idea_set_raw(theirs, IDEA_ID, idtext);
-			if (!idea_get(theirs, IDEA_CREATED_AT)[0])
-				idea_set_time(theirs, IDEA_CREATED_AT,
-					      im->actor->now);
-			if (!idea_get(theirs, IDEA_STAGE_SINCE)[0])
-				idea_set_time(theirs, IDEA_STAGE_SINCE,
-					      im->actor->now);
-			if (!idea_get(theirs, IDEA_UPDATED_AT)[0])
-				idea_set_time(theirs, IDEA_UPDATED_AT,
-					      im->actor->now);
-			if (!idea_get(theirs, IDEA_UPDATED_BY)[0])
-				idea_set_raw(theirs, IDEA_UPDATED_BY,
-					     im->actor->user);
-			idea_set_u64(theirs, IDEA_REVISION, 1);
+			idea_new_defaults(theirs, im->actor->now,
+					  im->actor->user);
 			/* The file's cells went through idea_set and the
 			 * defaults are valid: what idea_check could still
 			 * refuse is a required field left empty. */

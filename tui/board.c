@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/card.h"
 #include "../core/filter.h"
 #include "../core/isotime.h"
 #include "../core/utf8.h"
@@ -455,57 +456,33 @@ void board_follow(struct app *app, uint64_t key)
 
 /* ------------------------------------------------------------ drawing */
 
-/* Initials of a person's name: "Claire Mercier" -> "CM". */
-static void initials(const char *name, char *out, size_t size)
-{
-	size_t n = 0;
-	int start = 1;
-	for (const char *p = name; *p && n + 4 < size; p++) {
-		if (*p == ' ' || *p == '-') {
-			start = 1;
-			continue;
-		}
-		if (start) {
-			uint32_t cp;
-			int len = utf8_decode(p, strlen(p), &cp);
-			memcpy(out + n, p, (size_t)len);
-			n += (size_t)len;
-			p += len - 1;
-			start = 0;
-		}
-	}
-	out[n] = '\0';
-}
-
 static void draw_card(struct app *app, struct board *b, const struct idea *c,
 		      int y, int x, int w, int selected)
 {
 	attr_t sel = selected ? ui_attr(app, UI_SELECTED) : 0;
-	char right[48], ini[32];
-	int64_t now = app->cli->actor.now;
-	long days = idea_days_in_stage(c, now);
-	int stale = idea_is_stale(c, now, b->set.stale_days);
+	char right[48];
+	struct card k;
 
+	card_of(c, app->cli->actor.now, b->set.stale_days, &k);
 	/* line 1: ref, stale mark, days in stage */
 	ui_text(app, y, x, w, "", sel, 1);
-	int n = ui_text(app, y, x, w, idea_get(c, IDEA_REF), sel | A_BOLD, 0);
-	if (stale && w > n + 2)
+	int n = ui_text(app, y, x, w, k.ref, sel | A_BOLD, 0);
+	if (k.stale && w > n + 2)
 		ui_text(app, y, x + n + 1, 1, app->utf8 ? "⚑" : "!",
 			selected ? sel : ui_attr(app, UI_WARN), 0);
 	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
-	snprintf(right, sizeof(right), _("%ldd"), days);
+	snprintf(right, sizeof(right), _("%ldd"), k.days);
 	if (w > n + 3 + (int)strlen(right))
 		ui_text_right(app, y, x + w, right, sel);
 	/* line 2: title */
-	ui_text(app, y + 1, x, w, idea_get(c, IDEA_TITLE), sel, 1);
+	ui_text(app, y + 1, x, w, k.title, sel, 1);
 	/* line 3: territory and the facilitator's initials */
-	initials(idea_get(c, IDEA_FACILITATOR), ini, sizeof(ini));
-	int wi = (int)utf8_width(ini);
+	int wi = (int)utf8_width(k.initials);
 	ui_text(app, y + 2, x, w, "", sel, 1);
-	ui_text(app, y + 2, x, w - wi - 1, idea_get(c, IDEA_TERRITORY),
+	ui_text(app, y + 2, x, w - wi - 1, k.territory,
 		selected ? sel : ui_attr(app, UI_DIM), 0);
 	if (wi && w > wi + 2)
-		ui_text_right(app, y + 2, x + w, ini, sel);
+		ui_text_right(app, y + 2, x + w, k.initials, sel);
 }
 
 static void draw_column(struct app *app, struct board *b, int ci, int x,
