@@ -85,12 +85,69 @@ test_fingerprint_ignores_bookkeeping(void **state)
 	idea_free(b);
 }
 
+/* The three-way merge decision, every case: an imported row (theirs), the
+ * local idea, and what was last exchanged (base: its fingerprint and the
+ * local revision then).  Each row says which fingerprints are equal and
+ * whether the local idea changed since the exchange; the result is what a
+ * person sees: nothing, the update, or a conflict to settle. */
+static void
+test_merge_truth_table(void **state)
+{
+	static const struct {
+		int theirs_is_local;
+		int have_base;
+		int theirs_is_base;
+		int local_unchanged; /* local_rev == base_rev */
+		enum exchange_decision want;
+		const char *why;
+	} rows[] = {
+		/* nothing new: the file says what we have */
+		{1, 0, 0, 0, EXCHANGE_UNCHANGED, "same as local, never exchanged"},
+		{1, 1, 0, 0, EXCHANGE_UNCHANGED, "same as local, local changed"},
+		{1, 1, 0, 1, EXCHANGE_UNCHANGED, "same as local, local unchanged"},
+		{1, 1, 1, 0, EXCHANGE_UNCHANGED, "all three equal, rev moved"},
+		{1, 1, 1, 1, EXCHANGE_UNCHANGED, "all three equal"},
+		/* they send back what we sent: our later edits stay */
+		{0, 1, 1, 0, EXCHANGE_UNCHANGED, "their copy is the base, we changed"},
+		{0, 1, 1, 1, EXCHANGE_UNCHANGED, "their copy is the base, same rev"},
+		/* they changed it and we did not: take theirs */
+		{0, 1, 0, 1, EXCHANGE_UPDATE, "they changed, we did not"},
+		/* both changed, or no common ancestor: a person decides */
+		{0, 1, 0, 0, EXCHANGE_CONFLICT, "both changed since the exchange"},
+		{0, 0, 0, 0, EXCHANGE_CONFLICT, "different, never exchanged"},
+		{0, 0, 0, 1, EXCHANGE_CONFLICT, "different, no base (rev ignored)"},
+	};
+	unsigned char theirs[SHA256_LEN], local[SHA256_LEN], base[SHA256_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(theirs, 0xAA, sizeof(theirs));
+		memset(local, rows[i].theirs_is_local ? 0xAA : 0xBB,
+		       sizeof(local));
+		/* a base equal to neither unless the row says so */
+		memset(base, rows[i].theirs_is_base ? 0xAA : 0xCC,
+		       sizeof(base));
+		/* fingerprints that differ in their last byte only */
+		if (!rows[i].theirs_is_local)
+			memcpy(local, theirs, SHA256_LEN - 1);
+		uint64_t local_rev = 7;
+		uint64_t base_rev = rows[i].local_unchanged ? 7 : 5;
+		enum exchange_decision got = exchange_decide(
+			theirs, local, local_rev, rows[i].have_base, base,
+			base_rev);
+		if (got != rows[i].want)
+			fail_msg("row %zu (%s): got %d, want %d", i, rows[i].why,
+				 (int)got, (int)rows[i].want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fingerprint_stable),
 		cmocka_unit_test(test_fingerprint_ignores_bookkeeping),
+		cmocka_unit_test(test_merge_truth_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
