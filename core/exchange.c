@@ -118,6 +118,16 @@ static const uint16_t cp1252_high[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
+int exchange_cp1252_has(uint32_t cp)
+{
+	if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+		return 1;
+	for (int i = 0; i < 32; i++)
+		if (cp1252_high[i] && cp1252_high[i] == cp)
+			return 1;
+	return 0;
+}
+
 long exchange_cp1252_to_utf8(struct buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

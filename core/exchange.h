@@ -47,6 +47,9 @@ enum exchange_decision exchange_decide(const unsigned char theirs[SHA256_LEN],
 				       const unsigned char base[SHA256_LEN],
 				       uint64_t base_rev);
 
+/* Returns 1 when Windows-1252 has a character for code point cp. */
+int exchange_cp1252_has(uint32_t cp);
+
 /* Converts Windows-1252 bytes to UTF-8, appending to b.  Returns 0, or the
  * 1-based index of the first byte with no character (0x81 0x8D 0x8F 0x90
  * 0x9D) as a negative number. */
