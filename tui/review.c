@@ -128,6 +128,34 @@ void rv_last_day(const struct review *r, char out[ISODATE_LEN])
 	    out);
 }
 
+void rv_heading(const struct review *r, struct buf *title,
+		struct buf *scope, struct buf *asof)
+{
+	char a[ISODATE_LEN], b[ISODATE_LEN], now[ISOTIME_LEN];
+	rv_day(r->params.start, a);
+	rv_last_day(r, b);
+	buf_printf(title, _("Pipeline review, %s to %s"), a, b);
+	if (r->params.region) {
+		const char *name = validate_region_name(r->params.region);
+		buf_printf(scope, _("Region %s (%s)."), r->params.region,
+			   name ? name : "?");
+	}
+	if (r->params.facilitator) {
+		if (scope->len)
+			buf_addc(scope, ' ');
+		buf_printf(scope, _("Facilitator matching \"%s\"."),
+			   r->params.facilitator);
+	}
+	isotime_format(r->now, now);
+	now[10] = ' ';
+	now[16] = '\0';
+	buf_printf(asof,
+		   ngettext("As of %s UTC; stale after %ld day without activity.",
+			    "As of %s UTC; stale after %ld days without activity.",
+			    (unsigned long)r->params.stale_days),
+		   now, r->params.stale_days);
+}
+
 /* A whole number, or "-" when v < 0. */
 const char *rv_num(char buf[32], long v)
 {

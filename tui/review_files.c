@@ -181,43 +181,26 @@ static void md_groups(FILE *f, const struct review *r, int by_region)
 
 void review_print_markdown(FILE *f, const struct review *r, int utf8)
 {
-	char a[ISODATE_LEN], b[ISODATE_LEN], now[ISOTIME_LEN];
+	char a[ISODATE_LEN], b[ISODATE_LEN];
 	char v[8][32];
 	struct buf t;
 	buf_init(&t);
 
-	rv_day(r->params.start, a);
-	rv_last_day(r, b);
-	buf_printf(&t, _("Pipeline review, %s to %s"), a, b);
+	struct buf scope, asof;
+	buf_init(&scope);
+	buf_init(&asof);
+	rv_heading(r, &t, &scope, &asof);
 	fputs("# ", f);
 	md_text(f, t.data);
 	fputs("\n\n", f);
-	if (r->params.region) {
-		const char *name = validate_region_name(r->params.region);
-		buf_reset(&t);
-		buf_printf(&t, _("Region %s (%s)."), r->params.region,
-			   name ? name : "?");
-		md_text(f, t.data);
+	if (scope.len) {
+		md_text(f, scope.data);
 		fputc(' ', f);
 	}
-	if (r->params.facilitator) {
-		buf_reset(&t);
-		buf_printf(&t, _("Facilitator matching \"%s\"."),
-			   r->params.facilitator);
-		md_text(f, t.data);
-		fputc(' ', f);
-	}
-	isotime_format(r->now, now);
-	now[10] = ' ';
-	now[16] = '\0';
-	buf_reset(&t);
-	buf_printf(&t,
-		   ngettext("As of %s UTC; stale after %ld day without activity.",
-			    "As of %s UTC; stale after %ld days without activity.",
-			    (unsigned long)r->params.stale_days),
-		   now, r->params.stale_days);
-	md_text(f, t.data);
+	md_text(f, asof.data);
 	fputc('\n', f);
+	buf_free(&scope);
+	buf_free(&asof);
 
 	md_heading(f, _("Pipeline now"));
 	{

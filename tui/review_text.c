@@ -161,42 +161,22 @@ static const char *arrow(const struct tw *w)
 
 static void text_title(struct tw *w, const struct review *r)
 {
-	char a[ISODATE_LEN], b[ISODATE_LEN], now[ISOTIME_LEN];
-	struct buf t;
-	buf_init(&t);
-	rv_day(r->params.start, a);
-	rv_last_day(r, b);
-	buf_printf(&t, _("Pipeline review, %s to %s"), a, b);
-	tw_rest(w, t.data);
+	struct buf title, scope, asof;
+	buf_init(&title);
+	buf_init(&scope);
+	buf_init(&asof);
+	rv_heading(r, &title, &scope, &asof);
+	tw_rest(w, title.data);
 	tw_end(w);
-	if (r->params.region || r->params.facilitator) {
-		buf_reset(&t);
-		if (r->params.region) {
-			const char *name = validate_region_name(r->params.region);
-			buf_printf(&t, _("Region %s (%s)."), r->params.region,
-				   name ? name : "?");
-		}
-		if (r->params.facilitator) {
-			if (t.len)
-				buf_addc(&t, ' ');
-			buf_printf(&t, _("Facilitator matching \"%s\"."),
-				   r->params.facilitator);
-		}
-		tw_rest(w, t.data);
+	if (scope.len) {
+		tw_rest(w, scope.data);
 		tw_end(w);
 	}
-	isotime_format(r->now, now);
-	now[10] = ' ';
-	now[16] = '\0';
-	buf_reset(&t);
-	buf_printf(&t,
-		   ngettext("As of %s UTC; stale after %ld day without activity.",
-			    "As of %s UTC; stale after %ld days without activity.",
-			    (unsigned long)r->params.stale_days),
-		   now, r->params.stale_days);
-	tw_rest(w, t.data);
+	tw_rest(w, asof.data);
 	tw_end(w);
-	buf_free(&t);
+	buf_free(&title);
+	buf_free(&scope);
+	buf_free(&asof);
 }
 
 static void text_pipeline(struct tw *w, const struct review *r)
