@@ -3,7 +3,7 @@
  * scrollable; Enter on a line naming an idea goes to its card; [ and ] step
  * the period back and forth by a week.  The text is the one `fai review`
  * prints (display-safe, 80 columns), kept as lines. */
-#include "ui.h"
+#include "reviewscr.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -152,11 +152,11 @@ static void rs_key(struct app *app, void *st, int key)
 		uint64_t k = idea->key;
 		idea_free(idea);
 		ui_pop(app);
-		board_follow(app, k);
+		ui_request_key(app, UI_REQ_FOLLOW, k);
 		break;
 	}
 	case '?':
-		help_open(app);
+		ui_request(app, UI_REQ_HELP, NULL);
 		break;
 	case 'q':
 	case UI_ESC:
@@ -182,7 +182,11 @@ static void rs_close(struct app *app, void *st)
 }
 
 static const struct screen_ops review_ops = {
-	"review", rs_draw, rs_key, rs_close, rs_reload, 0,
+	.name = "review",
+	.draw = rs_draw,
+	.key = rs_key,
+	.close = rs_close,
+	.reload = rs_reload,
 };
 
 void review_open(struct app *app, const char *region, const char *facilitator)
