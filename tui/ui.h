@@ -43,7 +43,6 @@ enum ui_req {
 	UI_REQ_OPEN_REVIEW, /* the weekly review for arg->region and
 			       arg->facilitator (each may be NULL) */
 	UI_REQ_FOLLOW,      /* select the card arg->key (the board does) */
-	UI_REQ_COUNT
 };
 
 /* What a request is about; the strings are borrowed for the call only. */
