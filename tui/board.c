@@ -7,8 +7,10 @@
  * edge, so a key costs O(cards on screen) at 10² or 10⁶ ideas.  A search or
  * filter instead keeps every matching card of each column in memory (one
  * pass over the ideas per change).  Every action goes through the same store
- * calls as the command line, with the revision the card was read at. */
-#include "ui.h"
+ * calls as the command line, with the revision the card was read at.
+ * The detail, the form, the review and the help are asked of the loop
+ * (ui_request); the board answers the loop's follow requests. */
+#include "board.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,11 +69,6 @@ struct board {
 	char *search_before; /* restored when the search prompt is left */
 };
 
-static struct board *board_of(struct app *app)
-{
-	return app->board;
-}
-
 static int board_filtered(const struct board *b)
 {
 	return (b->search && *b->search) || b->fvalue;
@@ -125,10 +122,9 @@ static void msg_store_error(struct app *app, int rc, struct fai_err *err)
 }
 
 /* Loads the window starting at the card just after pos (NULL: the top). */
-static void col_load_after(struct app *app, struct column *c,
-			   const struct store_pos *pos)
+static void col_load_after(struct app *app, struct board *b,
+			   struct column *c, const struct store_pos *pos)
 {
-	struct board *b = board_of(app);
 	struct fai_err err;
 	struct idea **v = NULL;
 	size_t n = 0;
@@ -196,14 +192,13 @@ static void col_clamp(struct board *b, struct column *c)
 }
 
 /* Reloads a column's window where it was (unfiltered). */
-static void col_reload(struct app *app, struct column *c)
+static void col_reload(struct app *app, struct board *b, struct column *c)
 {
-	struct board *b = board_of(app);
 	if (c->nwin > 0) {
 		struct store_pos p = pos_before(c->win[0]);
-		col_load_after(app, c, &p);
+		col_load_after(app, b, c, &p);
 	} else {
-		col_load_after(app, c, NULL);
+		col_load_after(app, b, c, NULL);
 		c->offset = 0;
 	}
 	/* Cards may have left: keep the window full when possible. */
@@ -274,15 +269,14 @@ static int collect_one(const struct idea *idea, void *arg)
 
 /* Reads the settings the board shows: WIP limits and stale days (a store
  * that cannot be read shows the defaults; the columns will say why). */
-static void board_settings(struct app *app)
+static void board_settings(struct app *app, struct board *b)
 {
-	store_settings(app->cli->store, &board_of(app)->set, NULL);
+	store_settings(app->cli->store, &b->set, NULL);
 }
 
 /* Recomputes the geometry and reloads every column. */
-static void board_load(struct app *app)
+static void board_load(struct app *app, struct board *b)
 {
-	struct board *b = board_of(app);
 	uint64_t counts[STAGE_COUNT] = {0};
 	struct fai_err err;
 
@@ -292,7 +286,7 @@ static void board_load(struct app *app)
 	b->ncols = b->show_all ? STAGE_COUNT : STAGE_PIPELINE_COUNT;
 	if (b->cur >= b->ncols)
 		b->cur = b->ncols - 1;
-	board_settings(app);
+	board_settings(app, b);
 	fai_err_clear(&err);
 	int rc = store_stage_counts(app->cli->store, counts, &err);
 	if (rc)
@@ -319,7 +313,7 @@ static void board_load(struct app *app)
 		c->all = NULL;
 		c->nall = 0;
 		c->count = counts[c->stage];
-		col_reload(app, c);
+		col_reload(app, b, c);
 	}
 }
 
@@ -337,9 +331,8 @@ static struct idea *cur_card(struct board *b)
 }
 
 /* Moves the selection of the current column to absolute index to. */
-static void select_at(struct app *app, size_t to)
+static void select_at(struct app *app, struct board *b, size_t to)
 {
-	struct board *b = board_of(app);
 	struct column *c = cur_col(b);
 	if (c->count == 0)
 		return;
@@ -356,7 +349,7 @@ static void select_at(struct app *app, size_t to)
 		return;
 	}
 	if (to == 0) {
-		col_load_after(app, c, NULL);
+		col_load_after(app, b, c, NULL);
 		c->offset = 0;
 	} else if (to == c->count - 1) {
 		col_load_before(app, c, NULL, vis);
@@ -364,7 +357,7 @@ static void select_at(struct app *app, size_t to)
 	} else if (c->nwin && to == c->offset + c->nwin) {
 		/* one step down: the window slides by one */
 		struct store_pos p = pos_of(c->win[0]);
-		col_load_after(app, c, &p);
+		col_load_after(app, b, c, &p);
 		c->offset++;
 	} else if (c->nwin && to + 1 == c->offset) {
 		/* one step up: the card before the window leads */
@@ -372,14 +365,14 @@ static void select_at(struct app *app, size_t to)
 		col_load_before(app, c, &p, 1);
 		if (c->nwin) {
 			struct store_pos q = pos_before(c->win[0]);
-			col_load_after(app, c, &q);
+			col_load_after(app, b, c, &q);
 			c->offset--;
 		}
 	} else if (c->nwin && to > c->offset) {
 		/* a page down */
 		struct store_pos p = pos_of(c->win[c->nwin - 1]);
 		size_t next = c->offset + c->nwin;
-		col_load_after(app, c, &p);
+		col_load_after(app, b, c, &p);
 		c->offset = next;
 		if (c->nwin < vis) {
 			col_load_before(app, c, NULL, vis);
@@ -393,7 +386,7 @@ static void select_at(struct app *app, size_t to)
 		c->offset -= c->nwin <= c->offset ? c->nwin : c->offset;
 		if (c->nwin) {
 			struct store_pos q = pos_before(c->win[0]);
-			col_load_after(app, c, &q);
+			col_load_after(app, b, c, &q);
 		}
 	}
 	if (to < c->offset)
@@ -403,11 +396,12 @@ static void select_at(struct app *app, size_t to)
 	c->sel = to;
 }
 
-void board_follow(struct app *app, uint64_t key)
+/* Selects the card key wherever it is, showing on hold and abandoned when
+ * it went there; an idea gone leaves the selection alone. */
+static void board_follow(struct app *app, struct board *b, uint64_t key)
 {
-	struct board *b = board_of(app);
 	struct idea *idea = NULL;
-	if (!b || store_idea_get(app->cli->store, key, &idea, NULL) != 0)
+	if (store_idea_get(app->cli->store, key, &idea, NULL) != 0)
 		return;
 	enum stage st = idea_stage(idea);
 	int ci = -1;
@@ -416,7 +410,7 @@ void board_follow(struct app *app, uint64_t key)
 			ci = i;
 	if (ci < 0 && stage_is_pipeline(st) == 0 && !b->show_all) {
 		b->show_all = 1;
-		board_load(app);
+		board_load(app, b);
 		for (int i = 0; i < b->ncols; i++)
 			if (b->cols[i].stage == st)
 				ci = i;
@@ -607,8 +601,8 @@ static void board_draw(struct app *app, void *st)
 /* ------------------------------------------------------------ actions */
 
 /* Shows the result of an action; records it for undo and follows the card. */
-static void action_done(struct app *app, int rc, struct fai_err *err,
-			uint64_t key, const char *ok)
+static void action_done(struct app *app, struct board *b, int rc,
+			struct fai_err *err, uint64_t key, const char *ok)
 {
 	if (rc) {
 		msg_store_error(app, rc, err);
@@ -619,7 +613,7 @@ static void action_done(struct app *app, int rc, struct fai_err *err,
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
 	if (key)
-		board_follow(app, key);
+		board_follow(app, b, key);
 }
 
 static int board_writable(struct app *app)
@@ -634,6 +628,7 @@ static int board_writable(struct app *app)
 /* After a gate refusal: e opens the form, f forces, anything else
  * cancels. */
 struct gate_ctx {
+	struct board *b;
 	uint64_t key;
 	uint64_t rev;
 	enum stage to;
@@ -643,10 +638,11 @@ struct gate_ctx {
 static void gate_done(struct app *app, void *ctx, int index)
 {
 	struct gate_ctx *g = ctx;
+	struct board *b = g->b;
 	struct fai_err err;
 	char ok[160];
 	if (index == 0) {
-		form_open(app, g->key);
+		ui_request_key(app, UI_REQ_OPEN_FORM, g->key);
 	} else if (index == 1) {
 		fai_err_clear(&err);
 		int rc = store_idea_move(app->cli->store, &app->cli->actor,
@@ -654,13 +650,13 @@ static void gate_done(struct app *app, void *ctx, int index)
 					 &err);
 		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
 			 g->ref, out_stage_label(g->to));
-		action_done(app, rc, &err, g->key, ok);
+		action_done(app, b, rc, &err, g->key, ok);
 	}
 	free(g);
 }
 
-static int move_to(struct app *app, struct idea *card, enum stage to,
-		   const char *reason)
+static int move_to(struct app *app, struct board *b, struct idea *card,
+		   enum stage to, const char *reason)
 {
 	struct fai_err err;
 	char ok[160];
@@ -677,6 +673,7 @@ static int move_to(struct app *app, struct idea *card, enum stage to,
 		ui_message(app, 1, "%s", m.data ? m.data : "");
 		buf_free(&m);
 		struct gate_ctx *g = xcalloc(1, sizeof(*g));
+		g->b = b;
 		g->key = key;
 		g->rev = rev;
 		g->to = to;
@@ -691,8 +688,8 @@ static int move_to(struct app *app, struct idea *card, enum stage to,
 	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref,
 		 out_stage_label(to));
 	if (!rc)
-		board_of(app)->stay = 1;
-	action_done(app, rc, &err, 0, ok);
+		b->stay = 1;
+	action_done(app, b, rc, &err, 0, ok);
 	return rc;
 }
 
@@ -709,7 +706,7 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 	/* the revision the person saw when they asked for the move */
 	uint64_t now_rev = idea_revision(card);
 	idea_set_u64(card, IDEA_REVISION, b->pending_rev);
-	if (move_to(app, card, b->pending_to, text) == -FAI_ECONFLICT) {
+	if (move_to(app, b, card, b->pending_to, text) == -FAI_ECONFLICT) {
 		/* Someone changed it: ask again, the reason still typed. */
 		char label[200];
 		b->pending_rev = now_rev;
@@ -721,9 +718,9 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 }
 
 /* A move: those that need a reason ask for it first. */
-static void move_ask(struct app *app, struct idea *card, enum stage to)
+static void move_ask(struct app *app, struct board *b, struct idea *card,
+		     enum stage to)
 {
-	struct board *b = board_of(app);
 	if (!board_writable(app))
 		return;
 	if (to == STAGE_ON_HOLD || to == STAGE_ABANDONED) {
@@ -736,7 +733,7 @@ static void move_ask(struct app *app, struct idea *card, enum stage to)
 		ui_prompt(app, label, "", reason_done, NULL, b);
 		return;
 	}
-	move_to(app, card, to, NULL);
+	move_to(app, b, card, to, NULL);
 }
 
 static void pick_stage_done(struct app *app, void *ctx, int index)
@@ -745,7 +742,7 @@ static void pick_stage_done(struct app *app, void *ctx, int index)
 	struct idea *card = cur_card(b);
 	if (index < 0 || !card)
 		return;
-	move_ask(app, card, (enum stage)index);
+	move_ask(app, b, card, (enum stage)index);
 }
 
 static void comment_done(struct app *app, void *ctx, const char *text)
@@ -776,7 +773,7 @@ static void comment_done(struct app *app, void *ctx, const char *text)
 		return;
 	}
 	snprintf(ok, sizeof(ok), _("Comment added to %s"), b->pending_ref);
-	action_done(app, rc, &err, b->pending_key, ok);
+	action_done(app, b, rc, &err, b->pending_key, ok);
 }
 
 static void search_changed(struct app *app, void *ctx, const char *text)
@@ -784,7 +781,7 @@ static void search_changed(struct app *app, void *ctx, const char *text)
 	struct board *b = ctx;
 	free(b->search);
 	b->search = xstrdup(text);
-	board_load(app);
+	board_load(app, b);
 }
 
 static void search_done(struct app *app, void *ctx, const char *text)
@@ -798,7 +795,7 @@ static void search_done(struct app *app, void *ctx, const char *text)
 		free(b->search_before);
 		b->search_before = NULL;
 	}
-	board_load(app);
+	board_load(app, b);
 }
 
 static void filter_value_done(struct app *app, void *ctx, const char *text)
@@ -808,7 +805,7 @@ static void filter_value_done(struct app *app, void *ctx, const char *text)
 		free(b->fvalue);
 		b->fvalue = xstrdup(text);
 	}
-	board_load(app);
+	board_load(app, b);
 }
 
 static void filter_pick_done(struct app *app, void *ctx, int index)
@@ -821,14 +818,14 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 		b->fvalue = NULL;
 		free(b->search);
 		b->search = NULL;
-		board_load(app);
+		board_load(app, b);
 		return;
 	}
 	b->fkind = (enum filter_kind)index;
 	if (index == FILTER_STALE) {
 		free(b->fvalue);
 		b->fvalue = xstrdup(_("stale"));
-		board_load(app);
+		board_load(app, b);
 		return;
 	}
 	static const char *const asks[] = {
@@ -838,7 +835,7 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
 }
 
-static void undo_key(struct app *app, int redo)
+static void undo_key(struct app *app, struct board *b, int redo)
 {
 	struct log_entry done;
 	struct fai_err err;
@@ -872,10 +869,10 @@ static void undo_key(struct app *app, int redo)
 	log_entry_clear(&done);
 	ui_changed(app);
 	if (key)
-		board_follow(app, key);
+		board_follow(app, b, key);
 }
 
-static void editor_key(struct app *app, struct idea *card)
+static void editor_key(struct app *app, struct board *b, struct idea *card)
 {
 	struct buf note;
 	char ref[24];
@@ -892,7 +889,7 @@ static void editor_key(struct app *app, struct idea *card)
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);
-	board_follow(app, key);
+	board_follow(app, b, key);
 }
 
 /* --mouse: a click selects a card, a double click opens it. */
@@ -909,11 +906,11 @@ static void board_mouse(struct app *app, struct board *b)
 	size_t idx = c->offset + (size_t)((ev.y - 2) / BOARD_CARD_H);
 	if (idx >= c->offset + col_shown(b, c))
 		return;
-	select_at(app, idx);
+	select_at(app, b, idx);
 	if (ev.bstate & BUTTON1_DOUBLE_CLICKED) {
 		struct idea *card = cur_card(b);
 		if (card)
-			detail_open(app, card->key);
+			ui_request_key(app, UI_REQ_OPEN_DETAIL, card->key);
 	}
 }
 
@@ -948,43 +945,47 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case UI_FN + KEY_DOWN:
 	case 'j':
-		select_at(app, c->sel + 1);
+		select_at(app, b, c->sel + 1);
 		break;
 	case UI_FN + KEY_UP:
 	case 'k':
 		if (c->sel > 0)
-			select_at(app, c->sel - 1);
+			select_at(app, b, c->sel - 1);
 		break;
 	case UI_FN + KEY_NPAGE:
-		select_at(app, c->sel + vis);
+		select_at(app, b, c->sel + vis);
 		break;
 	case UI_FN + KEY_PPAGE:
-		select_at(app, c->sel > vis ? c->sel - vis : 0);
+		select_at(app, b, c->sel > vis ? c->sel - vis : 0);
 		break;
 	case 'g':
 	case UI_FN + KEY_HOME:
-		select_at(app, 0);
+		select_at(app, b, 0);
 		break;
 	case 'G':
 	case UI_FN + KEY_END:
 		if (c->count)
-			select_at(app, (size_t)c->count - 1);
+			select_at(app, b, (size_t)c->count - 1);
 		break;
 	case '?':
-		help_open(app);
+		ui_request(app, UI_REQ_HELP, NULL);
 		break;
 	case 'z':
 		b->show_all = !b->show_all;
-		board_load(app);
+		board_load(app, b);
 		break;
-	case 'r':
-		review_open(app,
-			    b->fvalue && b->fkind == FILTER_REGION ? b->fvalue
-								   : NULL,
-			    b->fvalue && b->fkind == FILTER_FACILITATOR
-				    ? b->fvalue
-				    : NULL);
+	case 'r': {
+		struct ui_arg arg = {
+			.region = b->fvalue && b->fkind == FILTER_REGION
+					  ? b->fvalue
+					  : NULL,
+			.facilitator = b->fvalue && b->fkind == FILTER_FACILITATOR
+					       ? b->fvalue
+					       : NULL,
+		};
+		ui_request(app, UI_REQ_OPEN_REVIEW, &arg);
 		break;
+	}
 	case '/':
 		free(b->search_before);
 		b->search_before = b->search ? xstrdup(b->search) : NULL;
@@ -1002,7 +1003,7 @@ static void board_key(struct app *app, void *st, int key)
 	}
 	case 'n':
 		if (board_writable(app))
-			form_open(app, 0);
+			ui_request_key(app, UI_REQ_OPEN_FORM, 0);
 		break;
 	}
 	/* The keys above may have reloaded the windows, freeing the card
@@ -1014,19 +1015,19 @@ static void board_key(struct app *app, void *st, int key)
 	switch (key) {
 	case '\n':
 	case UI_FN + KEY_ENTER:
-		detail_open(app, card->key);
+		ui_request_key(app, UI_REQ_OPEN_DETAIL, card->key);
 		break;
 	case '>':
 		if (stg == STAGE_LAUNCHED || !stage_is_pipeline(stg))
 			ui_message(app, 1, "%s", _("no next stage from here; use m to pick one"));
 		else
-			move_ask(app, card, (enum stage)(stg + 1));
+			move_ask(app, b, card, (enum stage)(stg + 1));
 		break;
 	case '<':
 		if (stg == STAGE_NEED || !stage_is_pipeline(stg))
 			ui_message(app, 1, "%s", _("no previous stage from here; use m to pick one"));
 		else
-			move_ask(app, card, (enum stage)(stg - 1));
+			move_ask(app, b, card, (enum stage)(stg - 1));
 		break;
 	case 'm': {
 		const char *items[STAGE_COUNT];
@@ -1039,10 +1040,10 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	}
 	case 'a':
-		move_ask(app, card, STAGE_ABANDONED);
+		move_ask(app, b, card, STAGE_ABANDONED);
 		break;
 	case 'H':
-		move_ask(app, card, STAGE_ON_HOLD);
+		move_ask(app, b, card, STAGE_ON_HOLD);
 		break;
 	case 'J':
 	case 'K': {
@@ -1057,16 +1058,16 @@ static void board_key(struct app *app, void *st, int key)
 					    idea_revision(card), NULL, &err);
 		if (rc == -FAI_ENOTHING)
 			break;
-		action_done(app, rc, &err, k,
+		action_done(app, b, rc, &err, k,
 			    key == 'J' ? _("moved down") : _("moved up"));
 		break;
 	}
 	case 'e':
 		if (board_writable(app))
-			form_open(app, card->key);
+			ui_request_key(app, UI_REQ_OPEN_FORM, card->key);
 		break;
 	case 'E':
-		editor_key(app, card);
+		editor_key(app, b, card);
 		break;
 	case 'c':
 		if (!board_writable(app))
@@ -1078,10 +1079,10 @@ static void board_key(struct app *app, void *st, int key)
 		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
 		break;
 	case 'u':
-		undo_key(app, 0);
+		undo_key(app, b, 0);
 		break;
 	case UI_CTRL('r'):
-		undo_key(app, 1);
+		undo_key(app, b, 1);
 		break;
 	}
 }
@@ -1091,7 +1092,7 @@ static void board_refresh(struct app *app, void *st)
 	struct board *b = st;
 	struct idea *card = cur_card(b);
 	uint64_t key = card ? card->key : 0;
-	board_load(app);
+	board_load(app, b);
 	/* After the person's own move the selection stays where it was (the
 	 * next card comes under it: triage goes on down the column); after
 	 * anything else it stays on the same card, wherever it went. */
@@ -1100,23 +1101,39 @@ static void board_refresh(struct app *app, void *st)
 		return;
 	}
 	if (key)
-		board_follow(app, key);
+		board_follow(app, b, key);
 }
 
 static void board_close(struct app *app, void *st)
 {
 	struct board *b = st;
+	(void)app;
 	for (int i = 0; i < STAGE_COUNT; i++)
 		col_clear(&b->cols[i]);
 	free(b->search);
 	free(b->search_before);
 	free(b->fvalue);
 	free(b);
-	app->board = NULL;
+}
+
+/* The follow requests of the screens above (a card saved in the form, an
+ * idea chosen in the review). */
+static int board_request(struct app *app, void *st, enum ui_req req,
+			 const struct ui_arg *arg)
+{
+	if (req != UI_REQ_FOLLOW)
+		return 0;
+	board_follow(app, st, arg->key);
+	return 1;
 }
 
 static const struct screen_ops board_ops = {
-	"board", board_draw, board_key, board_close, board_refresh, 0,
+	.name = "board",
+	.draw = board_draw,
+	.key = board_key,
+	.close = board_close,
+	.reload = board_refresh,
+	.request = board_request,
 };
 
 void board_open(struct app *app)
@@ -1127,7 +1144,6 @@ void board_open(struct app *app)
 	const char *slash = strrchr(app->cli->db, '/');
 	snprintf(b->store_name, sizeof(b->store_name), "%s",
 		 slash && slash[1] ? slash + 1 : app->cli->db);
-	app->board = b;
 	ui_push(app, &board_ops, b);
-	board_load(app);
+	board_load(app, b);
 }

@@ -1,8 +1,8 @@
 /* detail.c - the card's detail: every field, then comments and moves in
  * time order, scrollable.  Built once from the store when opened (and when
  * the store changes), as a list of display-safe lines wrapped to the
- * screen's width. */
-#include "ui.h"
+ * screen's width.  e asks the loop for the form on the card. */
+#include "detail.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -228,10 +228,10 @@ static void detail_key(struct app *app, void *st, int key)
 		return;
 	switch (key) {
 	case 'e':
-		form_open(app, d->key);
+		ui_request_key(app, UI_REQ_OPEN_FORM, d->key);
 		break;
 	case '?':
-		help_open(app);
+		ui_request(app, UI_REQ_HELP, NULL);
 		break;
 	case 'q':
 	case UI_ESC:
@@ -259,7 +259,11 @@ static void detail_close(struct app *app, void *st)
 }
 
 static const struct screen_ops detail_ops = {
-	"detail", detail_draw, detail_key, detail_close, detail_refresh, 0,
+	.name = "detail",
+	.draw = detail_draw,
+	.key = detail_key,
+	.close = detail_close,
+	.reload = detail_refresh,
 };
 
 void detail_open(struct app *app, uint64_t key)

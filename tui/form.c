@@ -5,8 +5,9 @@
  * at: when a colleague changed the idea meanwhile, nothing is saved, the
  * person's text stays in the form, and a second save applies it over the
  * new version knowingly.  A refused value keeps the form open on the field
- * at fault. */
-#include "ui.h"
+ * at fault.  After a save the form asks the loop to follow the card (the
+ * board selects it). */
+#include "form.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,7 @@ static void form_save_new(struct app *app, struct form *f)
 	ui_pop(app);
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
-	board_follow(app, key);
+	ui_request_key(app, UI_REQ_FOLLOW, key);
 }
 
 static void form_save_edit(struct app *app, struct form *f)
@@ -273,7 +274,7 @@ static void form_save_edit(struct app *app, struct form *f)
 	ui_pop(app);
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
-	board_follow(app, key);
+	ui_request_key(app, UI_REQ_FOLLOW, key);
 }
 
 /* Saves the person's version of every field to a file they can come back
@@ -376,7 +377,10 @@ static void form_close(struct app *app, void *st)
 }
 
 static const struct screen_ops form_ops = {
-	"form", form_draw, form_key, form_close, NULL, 0,
+	.name = "form",
+	.draw = form_draw,
+	.key = form_key,
+	.close = form_close,
 };
 
 void form_open(struct app *app, uint64_t key)

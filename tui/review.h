@@ -5,6 +5,7 @@
 #ifndef FAI_TUI_REVIEW_H
 #define FAI_TUI_REVIEW_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,5 +34,15 @@ int review_load(struct store *s, const struct review_params *p, int64_t now,
  * (text only).  Stored text is printed display-safe. */
 void review_print(FILE *f, const struct review *r, enum review_format fmt,
 		  int utf8);
+
+/* Makes the text review of r (the lines review_print writes for
+ * REVIEW_TEXT) and hands each line to sink in order, with ctx: len bytes,
+ * no newline, display-safe, and the list entry of r the line is about (a
+ * new idea, a move, a launch, a stale idea: ev->key is the idea's), or NULL
+ * for headings, tables and blank lines.  Both are borrowed for the call. */
+void review_text_lines(const struct review *r, int utf8,
+		       void (*sink)(void *ctx, const char *line, size_t len,
+				    const struct review_event *ev),
+		       void *ctx);
 
 #endif

@@ -1,7 +1,9 @@
 /* review_text.c - the review for a terminal: 80 columns, tables whose
  * columns fit the widest cell, bars for the pipeline and the funnel, a
  * chart of the cumulative flow; Unicode or ASCII; stored text shown
- * display-safe. */
+ * display-safe.  The text is made line by line, each line handed to a sink
+ * with the list entry it is about (review_text_lines), so the board's
+ * review screen has the idea of a line without reading it back. */
 #include "review.h"
 #include <getopt.h>
 #include <stdlib.h>
@@ -20,19 +22,20 @@
 /* ------------------------------------------------------------ text */
 
 struct tw {
-	FILE *f;
 	struct buf line;
 	int utf8;
+	const struct review_event *ev; /* what the lines being made are about */
+	void (*sink)(void *ctx, const char *line, size_t len,
+		     const struct review_event *ev);
+	void *ctx;
 };
 
-/* Prints the line without its trailing spaces. */
+/* Hands the line, without its trailing spaces, to the sink. */
 static void tw_end(struct tw *w)
 {
 	while (w->line.len && w->line.data[w->line.len - 1] == ' ')
 		w->line.data[--w->line.len] = '\0';
-	if (w->line.len)
-		fwrite(w->line.data, 1, w->line.len, w->f);
-	fputc('\n', w->f);
+	w->sink(w->ctx, w->line.data ? w->line.data : "", w->line.len, w->ev);
 	buf_reset(&w->line);
 }
 
@@ -86,7 +89,7 @@ static void tw_rest(struct tw *w, const char *s)
 
 static void tw_heading(struct tw *w, const char *title)
 {
-	fputc('\n', w->f);
+	tw_end(w); /* a blank line before */
 	tw_rest(w, title);
 	tw_end(w);
 	size_t n = utf8_width(title);
@@ -234,6 +237,7 @@ static void text_new(struct tw *w, const struct review *r)
 	for (size_t i = 0; i < r->new_ideas.n; i++) {
 		const struct review_event *ev = &r->new_ideas.v[i];
 		size_t title = RT_WIDTH - (2 + wref + 2 + 2 + 10 + 2 + wuser);
+		w->ev = ev;
 		tw_ref_title(w, ev, 2, wref, title);
 		tw_pad(w, 2);
 		rv_day(ev->at, d);
@@ -243,6 +247,7 @@ static void text_new(struct tw *w, const struct review *r)
 			wuser);
 		tw_end(w);
 	}
+	w->ev = NULL;
 }
 
 static void text_moves(struct tw *w, const struct review *r)
@@ -269,6 +274,7 @@ static void text_moves(struct tw *w, const struct review *r)
 			const struct review_event *ev = &r->moves.v[i];
 			if (ev->cls != c)
 				continue;
+			w->ev = ev; /* its two or three lines */
 			tw_ref_title(w, ev, 4, wref, 0);
 			tw_end(w);
 			/* Second line: from -> to, date, who, how. */
@@ -291,6 +297,7 @@ static void text_moves(struct tw *w, const struct review *r)
 				tw_rest(w, t.data);
 				tw_end(w);
 			}
+			w->ev = NULL;
 		}
 	}
 	buf_free(&t);
@@ -308,6 +315,7 @@ static void text_launched(struct tw *w, const struct review *r)
 		tw_none(w);
 	for (size_t i = 0; i < r->launched.n; i++) {
 		const struct review_event *ev = &r->launched.v[i];
+		w->ev = ev;
 		tw_ref_title(w, ev, 2, wref, 0);
 		tw_end(w);
 		buf_reset(&t);
@@ -324,6 +332,7 @@ static void text_launched(struct tw *w, const struct review *r)
 		tw_pad(w, 2 + wref + 2);
 		tw_rest(w, t.data);
 		tw_end(w);
+		w->ev = NULL;
 	}
 	buf_free(&t);
 }
@@ -349,6 +358,7 @@ static void text_stale(struct tw *w, const struct review *r)
 	for (size_t i = 0; i < r->stale.n; i++) {
 		const struct review_event *ev = &r->stale.v[i];
 		size_t title = RT_WIDTH - (2 + wref + 2 + 2 + wstage + 2 + 10);
+		w->ev = ev;
 		tw_ref_title(w, ev, 2, wref, title);
 		tw_pad(w, 2);
 		tw_cell(w, out_stage_short(ev->stage), wstage);
@@ -358,6 +368,7 @@ static void text_stale(struct tw *w, const struct review *r)
 		tw_rcell(w, n, 12);
 		tw_end(w);
 	}
+	w->ev = NULL;
 }
 
 static void text_funnel(struct tw *w, const struct review *r)
@@ -552,9 +563,13 @@ static void text_groups(struct tw *w, const struct review *r, int by_region)
 	}
 }
 
-void review_print_text(FILE *f, const struct review *r, int utf8)
+void review_text_lines(const struct review *r, int utf8,
+		       void (*sink)(void *ctx, const char *line, size_t len,
+				    const struct review_event *ev),
+		       void *ctx)
 {
-	struct tw w = {f, {NULL, 0, 0}, utf8};
+	struct tw w = {.utf8 = utf8, .sink = sink, .ctx = ctx};
+	buf_init(&w.line);
 	text_title(&w, r);
 	text_pipeline(&w, r);
 	text_new(&w, r);
@@ -567,4 +582,19 @@ void review_print_text(FILE *f, const struct review *r, int utf8)
 	text_groups(&w, r, 0);
 	text_groups(&w, r, 1);
 	buf_free(&w.line);
+}
+
+static void print_line(void *ctx, const char *line, size_t len,
+		       const struct review_event *ev)
+{
+	FILE *f = ctx;
+	(void)ev;
+	if (len)
+		fwrite(line, 1, len, f);
+	fputc('\n', f);
+}
+
+void review_print_text(FILE *f, const struct review *r, int utf8)
+{
+	review_text_lines(r, utf8, print_line, f);
 }

@@ -1,11 +1,13 @@
 /* reviewscr.c - the weekly review on the board (key r): the same sections
  * as `fai review`, for the board's current region or facilitator filter,
- * scrollable; Enter on a line naming an idea goes to its card; [ and ] step
- * the period back and forth by a week.  The text is the one `fai review`
- * prints (display-safe, 80 columns), kept as lines. */
-#include "ui.h"
+ * scrollable; Enter on a line about an idea goes to its card; [ and ] step
+ * the period back and forth by a week.  The lines are the ones `fai review`
+ * prints (display-safe, 80 columns), made by review_text_lines, each kept
+ * with the key and reference of the list entry it is about: every line of
+ * a new idea, a move (its reason too), a launch or a stale idea leads to
+ * that idea, and no other line leads anywhere. */
+#include "reviewscr.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +19,8 @@
 
 struct rline {
 	char *text;
-	char ref[24]; /* the first reference on the line, "" when none */
+	uint64_t key; /* the idea the line is about, 0 when none */
+	char ref[24]; /* its reference, for a message when it is gone */
 };
 
 struct rscreen {
@@ -26,25 +29,6 @@ struct rscreen {
 	struct rline *lines;
 	size_t n, top, sel;
 };
-
-/* Finds a reference like 84-0042 in s. */
-static void find_ref(const char *s, char out[24])
-{
-	out[0] = '\0';
-	for (const char *p = s; *p; p++) {
-		if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
-		    p[2] != '-' || (p > s && isalnum((unsigned char)p[-1])))
-			continue;
-		size_t d = 0;
-		while (isdigit((unsigned char)p[3 + d]))
-			d++;
-		if (d >= 4 && d < 16) {
-			memcpy(out, p, 3 + d);
-			out[3 + d] = '\0';
-			return;
-		}
-	}
-}
 
 static void rs_clear(struct rscreen *r)
 {
@@ -55,12 +39,23 @@ static void rs_clear(struct rscreen *r)
 	r->n = 0;
 }
 
+/* Keeps one line of the review and the idea it is about. */
+static void rs_line(void *ctx, const char *line, size_t len,
+		    const struct review_event *ev)
+{
+	struct rscreen *r = ctx;
+	struct rline *l;
+	r->lines = xrealloc(r->lines, (r->n + 1) * sizeof(*r->lines));
+	l = &r->lines[r->n++];
+	l->text = xstrndup(line, len);
+	l->key = ev ? ev->key : 0;
+	snprintf(l->ref, sizeof(l->ref), "%s", ev && ev->ref ? ev->ref : "");
+}
+
 static void rs_build(struct app *app, struct rscreen *r)
 {
 	struct review *rev = NULL;
 	struct fai_err err;
-	char *text = NULL;
-	size_t len = 0;
 	rs_clear(r);
 	fai_err_clear(&err);
 	int rc = review_load(app->cli->store, &r->p, app->cli->actor.now, &rev,
@@ -73,22 +68,8 @@ static void rs_build(struct app *app, struct rscreen *r)
 		buf_free(&m);
 		return;
 	}
-	FILE *f = open_memstream(&text, &len);
-	if (f) {
-		review_print(f, rev, REVIEW_TEXT, app->utf8);
-		fclose(f);
-	}
+	review_text_lines(rev, app->utf8, rs_line, r);
 	review_free(rev);
-	for (char *p = text; p && *p;) {
-		char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-		r->lines = xrealloc(r->lines, (r->n + 1) * sizeof(*r->lines));
-		r->lines[r->n].text = xstrndup(p, l);
-		find_ref(r->lines[r->n].text, r->lines[r->n].ref);
-		r->n++;
-		p += l + (nl ? 1 : 0);
-	}
-	free(text);
 	if (r->sel >= r->n)
 		r->sel = r->n ? r->n - 1 : 0;
 }
@@ -141,22 +122,21 @@ static void rs_key(struct app *app, void *st, int key)
 	case '\n':
 	case UI_FN + KEY_ENTER: {
 		struct idea *idea = NULL;
-		if (r->sel >= r->n || !r->lines[r->sel].ref[0])
+		if (r->sel >= r->n || !r->lines[r->sel].key)
 			break;
-		if (store_idea_find(app->cli->store, r->lines[r->sel].ref, &idea,
-				    NULL) != 0) {
+		uint64_t k = r->lines[r->sel].key;
+		if (store_idea_get(app->cli->store, k, &idea, NULL) != 0) {
 			ui_message(app, 1, _("%s is no longer in the store"),
 				   r->lines[r->sel].ref);
 			break;
 		}
-		uint64_t k = idea->key;
 		idea_free(idea);
-		ui_pop(app);
-		board_follow(app, k);
+		ui_pop(app); /* frees r */
+		ui_request_key(app, UI_REQ_FOLLOW, k);
 		break;
 	}
 	case '?':
-		help_open(app);
+		ui_request(app, UI_REQ_HELP, NULL);
 		break;
 	case 'q':
 	case UI_ESC:
@@ -182,7 +162,11 @@ static void rs_close(struct app *app, void *st)
 }
 
 static const struct screen_ops review_ops = {
-	"review", rs_draw, rs_key, rs_close, rs_reload, 0,
+	.name = "review",
+	.draw = rs_draw,
+	.key = rs_key,
+	.close = rs_close,
+	.reload = rs_reload,
 };
 
 void review_open(struct app *app, const char *region, const char *facilitator)

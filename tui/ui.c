@@ -6,7 +6,11 @@
  * never cleared on a key, only on resize or Ctrl-L.  Once a second the loop
  * compares the store's last transaction id with the one it saw: a cheap
  * read of LMDB's shared lock page, so an idle board costs nearly nothing,
- * and others' changes show within a second. */
+ * and others' changes show within a second.
+ *
+ * Screens ask the loop for what lies beyond themselves (ui_request): the
+ * loop opens the screen asked for, or hands the request down the stack to
+ * the screen that handles it, so no screen knows another. */
 #include "ui.h"
 
 #include <langinfo.h>
@@ -22,13 +26,18 @@
 #include <wchar.h>
 
 #include "../core/utf8.h"
+#include "board.h"
+#include "detail.h"
 #include "fatal.h"
+#include "form.h"
 #include "i18n.h"
 #include "out.h"
+#include "reviewscr.h"
 
 #define UI_POLL_MS 1000
 
 static void ui_draw(struct app *app);
+static void help_open(struct app *app);
 
 /* ------------------------------------------------------------ stack */
 
@@ -75,6 +84,46 @@ void ui_changed(struct app *app)
 		if (app->stack[i].ops->reload)
 			app->stack[i].ops->reload(app, app->stack[i].st);
 }
+
+/* ------------------------------------------------------------ requests */
+
+int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
+{
+	static const struct ui_arg none;
+	if (!arg)
+		arg = &none;
+	switch (req) {
+	case UI_REQ_HELP:
+		help_open(app);
+		return 1;
+	case UI_REQ_OPEN_DETAIL:
+		detail_open(app, arg->key);
+		return 1;
+	case UI_REQ_OPEN_FORM:
+		form_open(app, arg->key);
+		return 1;
+	case UI_REQ_OPEN_REVIEW:
+		review_open(app, arg->region, arg->facilitator);
+		return 1;
+	default:
+		break;
+	}
+	/* Not the loop's own: the screens have it, the top one first. */
+	for (int i = app->depth - 1; i >= 0; i--) {
+		const struct screen_ops *ops = app->stack[i].ops;
+		if (ops->request && ops->request(app, app->stack[i].st, req, arg))
+			return 1;
+	}
+	return 0;
+}
+
+int ui_request_key(struct app *app, enum ui_req req, uint64_t key)
+{
+	struct ui_arg arg = {.key = key};
+	return ui_request(app, req, &arg);
+}
+
+/* ------------------------------------------------------------ undo, others */
 
 void ui_undo_record(struct app *app)
 {
@@ -479,7 +528,11 @@ static void prompt_close(struct app *app, void *st)
 }
 
 static const struct screen_ops prompt_ops = {
-	"prompt", prompt_draw, prompt_key, prompt_close, NULL, 1,
+	.name = "prompt",
+	.draw = prompt_draw,
+	.key = prompt_key,
+	.close = prompt_close,
+	.overlay = 1,
 };
 
 void ui_prompt(struct app *app, const char *label, const char *initial,
@@ -580,7 +633,11 @@ static void pick_close(struct app *app, void *st)
 }
 
 static const struct screen_ops pick_ops = {
-	"picker", pick_draw, pick_key, pick_close, NULL, 1,
+	.name = "picker",
+	.draw = pick_draw,
+	.key = pick_key,
+	.close = pick_close,
+	.overlay = 1,
 };
 
 void ui_pick(struct app *app, const char *title, const char *const *items,
@@ -680,10 +737,14 @@ static void help_close(struct app *app, void *st)
 }
 
 static const struct screen_ops help_ops = {
-	"help", help_draw, help_key, help_close, NULL, 1,
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+	.close = help_close,
+	.overlay = 1,
 };
 
-void help_open(struct app *app)
+static void help_open(struct app *app)
 {
 	ui_push(app, &help_ops, xcalloc(1, sizeof(struct help)));
 }

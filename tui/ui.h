@@ -1,8 +1,14 @@
 /* ui.h - the curses side of fai: one loop, a stack of screens sharing a
- * small table of operations (draw, key, close, refresh), as tig's views and
- * htop's panels do, plus the widgets every screen uses (text cut to a
- * width, a line editor, a picker, the status line).  The only place that
- * includes curses, with the wide-character API. */
+ * small table of operations (draw, key, close, reload, request), as tig's
+ * views and htop's panels do, plus the widgets every screen uses (text cut
+ * to a width, a line editor, a picker, the status line).  The only place
+ * that includes curses, with the wide-character API.
+ *
+ * Screens never call each other: a screen that wants another one opened,
+ * or a card followed on the board, asks the loop with ui_request(), as
+ * tig's views send requests.  Each screen declares its *_open in its own
+ * header (board.h, detail.h, form.h, reviewscr.h); only the loop (ui.c)
+ * includes them. */
 #ifndef FAI_UI_H
 #define FAI_UI_H
 
@@ -26,6 +32,26 @@
 
 struct app;
 
+/* What a screen may ask of the loop (ui_request).  The UI_REQ_OPEN_* and
+ * UI_REQ_HELP requests are the loop's: it opens that screen on top.  The
+ * others are offered to the screens from the top of the stack down until
+ * one handles them. */
+enum ui_req {
+	UI_REQ_HELP,        /* the keys overlay */
+	UI_REQ_OPEN_DETAIL, /* the detail of the card arg->key */
+	UI_REQ_OPEN_FORM,   /* the form on arg->key, 0 for a new idea */
+	UI_REQ_OPEN_REVIEW, /* the weekly review for arg->region and
+			       arg->facilitator (each may be NULL) */
+	UI_REQ_FOLLOW,      /* select the card arg->key (the board does) */
+};
+
+/* What a request is about; the strings are borrowed for the call only. */
+struct ui_arg {
+	uint64_t key;
+	const char *region;
+	const char *facilitator;
+};
+
 struct screen_ops {
 	const char *name;
 	void (*draw)(struct app *app, void *st);
@@ -33,6 +59,10 @@ struct screen_ops {
 	void (*close)(struct app *app, void *st); /* frees st; may be NULL */
 	void (*reload)(struct app *app, void *st); /* the store changed */
 	int overlay; /* draw the screen below first */
+	/* Handles a request the loop offers (may be NULL); returns 1 when
+	 * handled, 0 to let the screens below have it. */
+	int (*request)(struct app *app, void *st, enum ui_req req,
+		       const struct ui_arg *arg);
 };
 
 enum ui_attr {
@@ -64,7 +94,6 @@ struct app {
 	size_t nundo;
 	uint64_t redo[UI_UNDO_MAX];
 	size_t nredo;
-	void *board; /* the board's state, for screens that act on it */
 	char other[256]; /* the last change made by someone else */
 	int64_t other_at;
 	int lost_rc; /* the store could not be opened again (ui_store_lost) */
@@ -82,6 +111,13 @@ void ui_message(struct app *app, int error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Tells every screen the store changed (after an action). */
 void ui_changed(struct app *app);
+
+/* Asks the loop for req (see enum ui_req); arg may be NULL when the
+ * request needs nothing.  Returns 1 when a screen was opened or a screen
+ * handled it, 0 when none did (a follow with no board under it). */
+int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg);
+/* The same for a request about one card: ui_request with arg->key = key. */
+int ui_request_key(struct app *app, enum ui_req req, uint64_t key);
 
 /* Returns the curses attributes for a role. */
 attr_t ui_attr(struct app *app, enum ui_attr a);
@@ -140,15 +176,5 @@ int ui_line_key(struct ui_line *l, int key);
  * and places the terminal cursor when focused. */
 void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
 		  int width, attr_t attr, int focused);
-
-/* The screens (board.c, detail.c, form.c). */
-void board_open(struct app *app);
-void detail_open(struct app *app, uint64_t key);
-void form_open(struct app *app, uint64_t key); /* key 0: a new idea */
-void help_open(struct app *app);
-/* The weekly review for a region and/or facilitator filter (may be NULL). */
-void review_open(struct app *app, const char *region, const char *facilitator);
-/* Moves the board's selection to the idea with this key. */
-void board_follow(struct app *app, uint64_t key);
 
 #endif

@@ -541,6 +541,35 @@ key q
 expect "Need" "q goes back to the board"
 quit_ok "the board quits after the same-second review"
 
+# review_enter_on_reason_line_goes_to_moved_idea: the reason of an
+# abandon names another idea ("duplicate of 84-0002"); Enter on that line
+# goes to the idea abandoned, whose move the line belongs to.  The screen
+# once read references back out of its text and went to the idea named in
+# the reason.
+db=$(fresh rreason)
+ra=$(nth 3 "$NEED")
+rb=$(nth 4 "$NEED")
+FAI_NOW=$NOW "$FAI" --db "$db" move "$ra" abandoned --reason "duplicate of $rb" > /dev/null
+start rreason 80 24 "$db"
+expect "Launched" "the board opens on the store with an abandon"
+key r
+expect "Pipeline review" "r opens the review"
+_i=0
+_on=""
+while [ $_i -lt 80 ] && [ -z "$_on" ]; do
+	key j
+	sleep 0.05
+	shot_e
+	_on=$(grep -F "$(printf '\033[7m')" "$SCR.e" | grep -F "Reason: duplicate of $rb")
+	_i=$((_i + 1))
+done
+if [ -n "$_on" ]; then pass "the reason line of the abandon can be selected"
+else sfail "the reason line of the abandon can be selected" "no selected line says 'Reason: duplicate of $rb'"; fi
+key Enter
+expect "Abandoned" "Enter on the reason goes back to the board, abandoned shown"
+expect_sel "$ra" "Enter on a move's reason selects the idea moved ($ra), not the one the reason names ($rb)"
+quit_ok "the board quits after the reason line"
+
 # ================================================================ resize
 db=$(fresh size)
 start size 80 24 "$db"
