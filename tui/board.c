@@ -914,6 +914,85 @@ static void board_mouse(struct app *app, struct board *b)
 	}
 }
 
+/* The board's commands: what its keys do. */
+enum board_cmd {
+	BC_NONE,
+	BC_QUIT,
+	BC_LEFT,
+	BC_RIGHT,
+	BC_TAB,
+	BC_BACKTAB,
+	BC_DOWN,
+	BC_UP,
+	BC_PAGE_DOWN,
+	BC_PAGE_UP,
+	BC_TOP,
+	BC_BOTTOM,
+	BC_DETAIL,
+	BC_NEXT_STAGE,
+	BC_PREV_STAGE,
+	BC_MOVE,
+	BC_CARD_DOWN,
+	BC_CARD_UP,
+	BC_NEW,
+	BC_EDIT,
+	BC_EDITOR,
+	BC_COMMENT,
+	BC_HOLD,
+	BC_ABANDON,
+	BC_UNDO,
+	BC_REDO,
+	BC_SEARCH,
+	BC_FILTER,
+	BC_SHOW_ALL,
+	BC_REVIEW,
+	BC_HELP,
+};
+
+#define FN(k) (UI_FN + KEY_##k)
+
+/* The board's keys, once: board_key dispatches from this table and the
+ * help (?) shows it.  Ctrl-L (redraw) is the loop's, listed here to be
+ * seen in the help. */
+static const struct ui_keyrow board_keys[] = {
+	{N_("previous / next column"),
+	 {{FN(LEFT), BC_LEFT, 0}, {FN(RIGHT), BC_RIGHT, 0}, {'h', BC_LEFT, 0},
+	  {'l', BC_RIGHT, 0}, {'\t', BC_TAB, 0}, {FN(BTAB), BC_BACKTAB, 1}}},
+	{N_("previous / next card"),
+	 {{FN(UP), BC_UP, 0}, {FN(DOWN), BC_DOWN, 0}, {'k', BC_UP, 0},
+	  {'j', BC_DOWN, 0}}},
+	{N_("page up / down, top, bottom"),
+	 {{FN(PPAGE), BC_PAGE_UP, 0}, {FN(NPAGE), BC_PAGE_DOWN, 0},
+	  {'g', BC_TOP, 0}, {'G', BC_BOTTOM, 0}, {FN(HOME), BC_TOP, 1},
+	  {FN(END), BC_BOTTOM, 1}}},
+	{N_("the card's detail"),
+	 {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
+	{N_("move to the next / previous stage"),
+	 {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
+	{N_("move to any stage"), {{'m', BC_MOVE, 0}}},
+	{N_("move the card down / up in its column"),
+	 {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
+	{N_("new idea"), {{'n', BC_NEW, 0}}},
+	{N_("edit in a form / in $EDITOR"),
+	 {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
+	{N_("comment"), {{'c', BC_COMMENT, 0}}},
+	{N_("put on hold / abandon, with a reason"),
+	 {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
+	{N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
+	{N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
+	{N_("filter by region, theme, facilitator, tag, stale"),
+	 {{'f', BC_FILTER, 0}}},
+	{N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
+	{N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
+	{N_("this help"), {{'?', BC_HELP, 0}}},
+	{N_("redraw the screen"), {{UI_CTRL('l'), BC_NONE, 0}}},
+	{N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
+};
+
+#undef FN
+
+#define BOARD_NKEYS (sizeof(board_keys) / sizeof(board_keys[0]))
+
 static void board_key(struct app *app, void *st, int key)
 {
 	struct board *b = st;
@@ -926,55 +1005,51 @@ static void board_key(struct app *app, void *st, int key)
 		board_mouse(app, b);
 		return;
 	}
-	switch (key) {
-	case 'q':
-	case UI_CTRL('c'):
+	enum board_cmd cmd = ui_keys_find(board_keys, BOARD_NKEYS, key);
+	switch (cmd) {
+	case BC_QUIT:
 		ui_pop(app);
 		return;
-	case UI_FN + KEY_LEFT:
-	case 'h':
-	case UI_FN + KEY_BTAB:
+	case BC_LEFT:
+	case BC_BACKTAB:
 		b->cur = b->cur > 0 ? b->cur - 1
-				    : (key == UI_FN + KEY_BTAB ? b->ncols - 1 : 0);
+				    : (cmd == BC_BACKTAB ? b->ncols - 1 : 0);
 		break;
-	case UI_FN + KEY_RIGHT:
-	case 'l':
-	case '\t':
+	case BC_RIGHT:
+	case BC_TAB:
 		b->cur = b->cur + 1 < b->ncols ? b->cur + 1
-					       : (key == '\t' ? 0 : b->cur);
+					       : (cmd == BC_TAB ? 0 : b->cur);
 		break;
-	case UI_FN + KEY_DOWN:
-	case 'j':
+	case BC_DOWN:
 		select_at(app, b, c->sel + 1);
 		break;
-	case UI_FN + KEY_UP:
-	case 'k':
+	case BC_UP:
 		if (c->sel > 0)
 			select_at(app, b, c->sel - 1);
 		break;
-	case UI_FN + KEY_NPAGE:
+	case BC_PAGE_DOWN:
 		select_at(app, b, c->sel + vis);
 		break;
-	case UI_FN + KEY_PPAGE:
+	case BC_PAGE_UP:
 		select_at(app, b, c->sel > vis ? c->sel - vis : 0);
 		break;
-	case 'g':
-	case UI_FN + KEY_HOME:
+	case BC_TOP:
 		select_at(app, b, 0);
 		break;
-	case 'G':
-	case UI_FN + KEY_END:
+	case BC_BOTTOM:
 		if (c->count)
 			select_at(app, b, (size_t)c->count - 1);
 		break;
-	case '?':
-		ui_request(app, UI_REQ_HELP, NULL);
+	case BC_HELP: {
+		struct ui_arg arg = {.help = board_keys, .nhelp = BOARD_NKEYS};
+		ui_request(app, UI_REQ_HELP, &arg);
 		break;
-	case 'z':
+	}
+	case BC_SHOW_ALL:
 		b->show_all = !b->show_all;
 		board_load(app, b);
 		break;
-	case 'r': {
+	case BC_REVIEW: {
 		struct ui_arg arg = {
 			.region = b->fvalue && b->fkind == FILTER_REGION
 					  ? b->fvalue
@@ -986,13 +1061,13 @@ static void board_key(struct app *app, void *st, int key)
 		ui_request(app, UI_REQ_OPEN_REVIEW, &arg);
 		break;
 	}
-	case '/':
+	case BC_SEARCH:
 		free(b->search_before);
 		b->search_before = b->search ? xstrdup(b->search) : NULL;
 		ui_prompt(app, "/", b->search ? b->search : "", search_done,
 			  search_changed, b);
 		break;
-	case 'f': {
+	case BC_FILTER: {
 		const char *items[FILTER_COUNT] = {
 			_("Region"), _("Theme"), _("Facilitator"), _("Tag"),
 			_("Stale ideas"), _("Clear filter and search"),
@@ -1001,9 +1076,11 @@ static void board_key(struct app *app, void *st, int key)
 			filter_pick_done, b);
 		break;
 	}
-	case 'n':
+	case BC_NEW:
 		if (board_writable(app))
 			ui_request_key(app, UI_REQ_OPEN_FORM, 0);
+		break;
+	default: /* the commands on a card, below */
 		break;
 	}
 	/* The keys above may have reloaded the windows, freeing the card
@@ -1012,24 +1089,23 @@ static void board_key(struct app *app, void *st, int key)
 	if (!card)
 		return;
 	enum stage stg = idea_stage(card);
-	switch (key) {
-	case '\n':
-	case UI_FN + KEY_ENTER:
+	switch (cmd) {
+	case BC_DETAIL:
 		ui_request_key(app, UI_REQ_OPEN_DETAIL, card->key);
 		break;
-	case '>':
+	case BC_NEXT_STAGE:
 		if (stg == STAGE_LAUNCHED || !stage_is_pipeline(stg))
 			ui_message(app, 1, "%s", _("no next stage from here; use m to pick one"));
 		else
 			move_ask(app, b, card, (enum stage)(stg + 1));
 		break;
-	case '<':
+	case BC_PREV_STAGE:
 		if (stg == STAGE_NEED || !stage_is_pipeline(stg))
 			ui_message(app, 1, "%s", _("no previous stage from here; use m to pick one"));
 		else
 			move_ask(app, b, card, (enum stage)(stg - 1));
 		break;
-	case 'm': {
+	case BC_MOVE: {
 		const char *items[STAGE_COUNT];
 		if (!board_writable(app))
 			break; /* say so before the picker, not after */
@@ -1039,14 +1115,14 @@ static void board_key(struct app *app, void *st, int key)
 			pick_stage_done, b);
 		break;
 	}
-	case 'a':
+	case BC_ABANDON:
 		move_ask(app, b, card, STAGE_ABANDONED);
 		break;
-	case 'H':
+	case BC_HOLD:
 		move_ask(app, b, card, STAGE_ON_HOLD);
 		break;
-	case 'J':
-	case 'K': {
+	case BC_CARD_DOWN:
+	case BC_CARD_UP: {
 		struct fai_err err;
 		if (!board_writable(app))
 			break;
@@ -1054,22 +1130,23 @@ static void board_key(struct app *app, void *st, int key)
 		uint64_t k = card->key;
 		int rc = store_idea_reorder(app->cli->store, &app->cli->actor,
 					    idea_get(card, IDEA_REF),
-					    key == 'J' ? 1 : -1,
+					    cmd == BC_CARD_DOWN ? 1 : -1,
 					    idea_revision(card), NULL, &err);
 		if (rc == -FAI_ENOTHING)
 			break;
 		action_done(app, b, rc, &err, k,
-			    key == 'J' ? _("moved down") : _("moved up"));
+			    cmd == BC_CARD_DOWN ? _("moved down")
+						: _("moved up"));
 		break;
 	}
-	case 'e':
+	case BC_EDIT:
 		if (board_writable(app))
 			ui_request_key(app, UI_REQ_OPEN_FORM, card->key);
 		break;
-	case 'E':
+	case BC_EDITOR:
 		editor_key(app, b, card);
 		break;
-	case 'c':
+	case BC_COMMENT:
 		if (!board_writable(app))
 			break;
 		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
@@ -1078,11 +1155,13 @@ static void board_key(struct app *app, void *st, int key)
 		b->pending_rev = idea_revision(card);
 		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
 		break;
-	case 'u':
+	case BC_UNDO:
 		undo_key(app, b, 0);
 		break;
-	case UI_CTRL('r'):
+	case BC_REDO:
 		undo_key(app, b, 1);
+		break;
+	default: /* the commands above */
 		break;
 	}
 }

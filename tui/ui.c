@@ -37,7 +37,8 @@
 #define UI_POLL_MS 1000
 
 static void ui_draw(struct app *app);
-static void help_open(struct app *app);
+static void help_open(struct app *app, const struct ui_keyrow *rows,
+		      size_t n);
 
 /* ------------------------------------------------------------ stack */
 
@@ -94,7 +95,9 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 		arg = &none;
 	switch (req) {
 	case UI_REQ_HELP:
-		help_open(app);
+		if (!arg->help)
+			return 0;
+		help_open(app, arg->help, arg->nhelp);
 		return 1;
 	case UI_REQ_OPEN_DETAIL:
 		detail_open(app, arg->key);
@@ -658,30 +661,73 @@ void ui_pick(struct app *app, const char *title, const char *const *items,
 
 /* ------------------------------------------------------------ help */
 
-static const char *const help_keys[][2] = {
-	{"← → h l, Tab", N_("previous / next column")},
-	{"↑ ↓ j k", N_("previous / next card")},
-	{"PgUp PgDn g G", N_("page up / down, top, bottom")},
-	{"Enter", N_("the card's detail")},
-	{"> <", N_("move to the next / previous stage")},
-	{"m", N_("move to any stage")},
-	{"J K", N_("move the card down / up in its column")},
-	{"n", N_("new idea")},
-	{"e / E", N_("edit in a form / in $EDITOR")},
-	{"c", N_("comment")},
-	{"H / a", N_("put on hold / abandon, with a reason")},
-	{"u / Ctrl-R", N_("undo / redo")},
-	{"/", N_("search (accents and case ignored)")},
-	{"f", N_("filter by region, theme, facilitator, tag, stale")},
-	{"z", N_("show or hide on hold and abandoned")},
-	{"r", N_("the weekly review ([ ] step a week)")},
-	{"Ctrl-L", N_("redraw the screen")},
-	{"q", N_("quit")},
-};
-#define HELP_N (sizeof(help_keys) / sizeof(help_keys[0]))
+int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const struct ui_binding *b = rows[i].keys; b->key; b++)
+			if (b->key == key)
+				return b->cmd;
+	return 0;
+}
 
-/* The help overlay; on a short terminal it scrolls with ↑ ↓. */
+/* The name of a key as the help writes it. */
+static void help_key_name(int key, char *out, size_t size)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+		{UI_FN + KEY_LEFT, "←"},   {UI_FN + KEY_RIGHT, "→"},
+		{UI_FN + KEY_UP, "↑"},     {UI_FN + KEY_DOWN, "↓"},
+		{UI_FN + KEY_PPAGE, NC_("key", "PgUp")},
+		{UI_FN + KEY_NPAGE, NC_("key", "PgDn")},
+		{UI_FN + KEY_HOME, NC_("key", "Home")},
+		{UI_FN + KEY_END, NC_("key", "End")},
+		{UI_FN + KEY_BTAB, NC_("key", "Shift-Tab")},
+		{UI_FN + KEY_ENTER, NC_("key", "Enter")},
+		{'\n', NC_("key", "Enter")},
+		{'\t', NC_("key", "Tab")},
+		{UI_ESC, NC_("key", "Esc")},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].key == key) {
+			const char *n = names[i].name;
+			if (!strchr(n, '\004')) /* the arrows: no words */
+				snprintf(out, size, "%s", n);
+			else
+				snprintf(out, size, "%s", i18n_pgettext(n));
+			return;
+		}
+	if (key >= 1 && key <= 26)
+		snprintf(out, size, "Ctrl-%c", 'A' + key - 1);
+	else if (key > ' ' && key < 127)
+		snprintf(out, size, "%c", key);
+	else
+		snprintf(out, size, "?");
+}
+
+void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const struct ui_binding *b = row->keys; b->key; b++) {
+		char name[32];
+		if (b->hidden)
+			continue;
+		help_key_name(b->key, name, sizeof(name));
+		int w = snprintf(out + n, size - n, "%s%s", n ? " " : "",
+				 name);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* The help overlay: the keys of the screen that asked; on a short
+ * terminal it scrolls with ↑ ↓. */
 struct help {
+	const struct ui_keyrow *rows;
+	size_t n;
 	size_t top;
 	size_t shown; /* lines that fit, from the last draw */
 };
@@ -689,24 +735,34 @@ struct help {
 static void help_draw(struct app *app, void *st)
 {
 	struct help *hp = st;
-	int h = (int)HELP_N + 4, w = 66;
+	int h = (int)hp->n + 4, w = 72, kw = 0;
+	char shown[96];
+	for (size_t i = 0; i < hp->n; i++) {
+		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
+		int sw = (int)utf8_width(shown);
+		if (sw > kw)
+			kw = sw;
+	}
+	if (kw > 24)
+		kw = 24;
 	if (w > app->cols)
 		w = app->cols;
 	if (h > app->rows)
 		h = app->rows;
 	hp->shown = h > 4 ? (size_t)(h - 4) : 1;
-	if (hp->top + hp->shown > HELP_N)
-		hp->top = HELP_N > hp->shown ? HELP_N - hp->shown : 0;
+	if (hp->top + hp->shown > hp->n)
+		hp->top = hp->n > hp->shown ? hp->n - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
 	ui_box(app, y, x, h, w, _("Keys"));
-	for (size_t i = 0; i < hp->shown && hp->top + i < HELP_N; i++) {
-		const char *const *k = help_keys[hp->top + i];
-		ui_text(app, y + 1 + (int)i, x + 2, 16, k[0],
+	for (size_t i = 0; i < hp->shown && hp->top + i < hp->n; i++) {
+		const struct ui_keyrow *row = &hp->rows[hp->top + i];
+		ui_keys_shown(row, shown, sizeof(shown));
+		ui_text(app, y + 1 + (int)i, x + 2, kw, shown,
 			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + (int)i, x + 19, w - 21, _(k[1]), A_NORMAL,
-			0);
+		ui_text(app, y + 1 + (int)i, x + 3 + kw, w - 5 - kw,
+			_(row->text), A_NORMAL, 0);
 	}
-	int more = hp->shown < HELP_N;
+	int more = hp->shown < hp->n;
 	ui_text(app, y + h - 2, x + 2, w - 4,
 		more ? _("↑ ↓ to scroll; any other key closes this help.")
 		     : _("Press any key to close this help."),
@@ -716,13 +772,13 @@ static void help_draw(struct app *app, void *st)
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
-	if (hp->shown < HELP_N &&
+	if (hp->shown < hp->n &&
 	    (key == UI_FN + KEY_DOWN || key == 'j')) {
-		if (hp->top + hp->shown < HELP_N)
+		if (hp->top + hp->shown < hp->n)
 			hp->top++;
 		return;
 	}
-	if (hp->shown < HELP_N && (key == UI_FN + KEY_UP || key == 'k')) {
+	if (hp->shown < hp->n && (key == UI_FN + KEY_UP || key == 'k')) {
 		if (hp->top > 0)
 			hp->top--;
 		return;
@@ -744,9 +800,13 @@ static const struct screen_ops help_ops = {
 	.overlay = 1,
 };
 
-static void help_open(struct app *app)
+static void help_open(struct app *app, const struct ui_keyrow *rows,
+		      size_t n)
 {
-	ui_push(app, &help_ops, xcalloc(1, sizeof(struct help)));
+	struct help *hp = xcalloc(1, sizeof(*hp));
+	hp->rows = rows;
+	hp->n = n;
+	ui_push(app, &help_ops, hp);
 }
 
 /* ------------------------------------------------------------ loop */

@@ -45,11 +45,37 @@ enum ui_req {
 	UI_REQ_FOLLOW,      /* select the card arg->key (the board does) */
 };
 
+/* A key binding of a screen: a key code, what it does (the screen's own
+ * command number), and whether the help shows it.  A screen keeps one
+ * table of rows, each a sentence and its bindings: its key switch looks
+ * the command up there (ui_keys_find) and the help draws the same rows,
+ * so the help cannot tell of a key the screen does not have. */
+struct ui_binding {
+	int key;     /* a character, UI_CTRL(c) or UI_FN + KEY_* */
+	int cmd;     /* the screen's command; 0 for none */
+	int hidden;  /* an alias the help does not list (Home for g) */
+};
+
+#define UI_ROW_KEYS 8
+
+struct ui_keyrow {
+	const char *text; /* N_() marked: what the keys do */
+	struct ui_binding keys[UI_ROW_KEYS]; /* ends at key 0 */
+};
+
+/* Returns the command bound to key in rows[0..n), or 0. */
+int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key);
+
+/* Writes the keys of row as the help shows them ("← → h l Tab"). */
+void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
+
 /* What a request is about; the strings are borrowed for the call only. */
 struct ui_arg {
 	uint64_t key;
 	const char *region;
 	const char *facilitator;
+	const struct ui_keyrow *help; /* UI_REQ_HELP: the screen's keys */
+	size_t nhelp;
 };
 
 struct screen_ops {

@@ -610,6 +610,9 @@ ok "French: the marker says '↓ encore 12'" "no '↓ encore 12'" shows "↓ enc
 ok "French: the key hints are French" "no '?:aide' hint line" shows "?:aide  ←→:colonne"
 key '?'
 expect "Touches" "French: the help overlay is titled 'Touches'"
+ok "French: the help names the keys in French (Entrée, PgPréc) beside what they do" \
+	"no 'Entrée … la fiche' or 'PgPréc' row" \
+	eval 'shows_re "Entrée +la fiche de l.idée" && shows "PgPréc PgSuiv g G" && shows "cette aide"'
 key x
 ok "French: the help closes" "'Touches' is still shown" lacks "Touches"
 tmx resize-window -t "$S" -x 120 -y 40
