@@ -1,7 +1,7 @@
 /* test_codec.c - the store's record codec (store/codec.c): what an idea
  * record and a log record keep through encode and decode (every field,
  * NULL and empty values, unknown columns, changes with a NULL side), the
- * decoded view, and the seal refusing a flipped byte, a cut record and a
+ * decoded view into its arena, and the seal refusing a flipped byte, a cut record and a
  * record found under another key. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -113,22 +113,27 @@ static void test_idea_unknown_columns_round_trip(void **state)
 	idea_free(idea);
 }
 
-/* The view reads the same record as the owned decode, without owning its
- * values; clearing it leaves nothing behind. */
+/* The view reads the same record as the owned decode, into the arena;
+ * the next record decoded into the same arena replaces it. */
 static void test_idea_view_reads_what_decode_reads(void **state)
 {
 	(void)state;
-	struct idea *idea = idea_new();
-	struct buf b, arena;
-	struct idea view;
+	struct idea *idea = idea_new(), *other = idea_new();
+	struct buf b, b2;
+	struct codec_arena arena;
+	struct idea_view view;
 	idea->key = 99;
 	idea->rank = 5;
 	fill_every_field(idea);
 	idea_set_raw(idea, IDEA_OWNER, NULL);
 	idea_extra_add(idea, "budget", "12 000 €", 30);
+	other->key = 100;
+	idea_set_raw(other, IDEA_TITLE, "Autre");
 	buf_init(&b);
-	buf_init(&arena);
+	buf_init(&b2);
+	memset(&arena, 0, sizeof(arena));
 	codec_idea_encode(&b, idea);
+	codec_idea_encode(&b2, other);
 	assert_int_equal(codec_idea_view(b.data, b.len, 99, &view, &arena), 0);
 	assert_int_equal(view.key, 99);
 	assert_int_equal(view.rank, 5);
@@ -142,17 +147,22 @@ static void test_idea_view_reads_what_decode_reads(void **state)
 	assert_string_equal(view.extra[0].name, "budget");
 	assert_string_equal(view.extra[0].value, "12 000 €");
 	assert_int_equal(view.extra[0].pos, 30);
-	codec_idea_view_clear(&view);
+	assert_int_equal(codec_idea_view(b2.data, b2.len, 100, &view, &arena),
+			 0);
+	assert_string_equal(idea_view_get(&view, IDEA_TITLE), "Autre");
+	assert_null(view.v[IDEA_NEED]);
 	assert_int_equal(view.nextra, 0);
-	assert_null(view.v[IDEA_TITLE]);
 	/* Under another key the view is refused, and left empty. */
 	assert_int_equal(codec_idea_view(b.data, b.len, 98, &view, &arena),
 			 -FAI_ESTORE);
+	assert_int_equal(view.key, 0);
 	assert_int_equal(view.nextra, 0);
 	assert_null(view.v[IDEA_TITLE]);
-	codec_idea_view_clear(&view);
-	buf_free(&arena);
+	codec_arena_free(&arena);
+	codec_arena_free(&arena); /* twice is harmless */
+	buf_free(&b2);
 	buf_free(&b);
+	idea_free(other);
 	idea_free(idea);
 }
 
@@ -261,7 +271,7 @@ static void test_log_every_field_round_trip(void **state)
 	e.user = user;
 	e.client = client;
 	e.text = text;
-	struct idea_change ch[2] = {{n0, b0, a0}, {n1, b1, a1}};
+	struct log_change ch[2] = {{n0, b0, a0}, {n1, b1, a1}};
 	e.changes = ch;
 	e.nchanges = 2;
 	log_round_trip(&e, &back);
@@ -310,7 +320,7 @@ static void test_log_changes_with_null_before_or_after(void **state)
 	(void)state;
 	char user[] = "marc", n0[] = "need", n1[] = "x:budget", n2[] = "rank";
 	char v0[] = "a need", v1[] = "12 000 €", v2[] = "5";
-	struct idea_change ch[4] = {
+	struct log_change ch[4] = {
 		{n0, NULL, v0}, /* created */
 		{n1, v1, NULL}, /* cleared */
 		{n2, NULL, NULL},
@@ -339,7 +349,7 @@ static void test_log_seal_refuses_damage_and_other_seq(void **state)
 	(void)state;
 	char user[] = "claire", text[] = "comment";
 	char n0[] = "title", b0[] = "Old", a0[] = "New";
-	struct idea_change ch[1] = {{n0, b0, a0}};
+	struct log_change ch[1] = {{n0, b0, a0}};
 	struct log_entry e, back;
 	struct buf b;
 	memset(&e, 0, sizeof(e));
