@@ -57,7 +57,8 @@ static int extra_cmp(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
-void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
+void exchange_hash(const struct idea_view *idea,
+		   unsigned char out[SHA256_LEN])
 {
 	struct sha256 c;
 	struct buf b;
@@ -69,7 +70,7 @@ void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN])
 		    f == IDEA_UPDATED_AT || f == IDEA_UPDATED_BY)
 			continue;
 		hash_str(&b, idea_field_info(f)->code);
-		hash_str(&b, idea_get(idea, f));
+		hash_str(&b, idea_view_get(idea, f));
 	}
 	/* Extras by name, whatever their order in the file: sorted (a name
 	 * held twice counts once, the first), in O(n log n) so an idea with

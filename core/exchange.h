@@ -28,8 +28,10 @@ int exchange_needs_guard(const char *s, size_t n);
 int exchange_is_guarded(const char *s, size_t n);
 
 /* Computes the fingerprint of what an idea exchanges: every exported field
- * but revision, updated_at and updated_by, and its extra columns by name. */
-void exchange_hash(const struct idea *idea, unsigned char out[SHA256_LEN]);
+ * but revision, updated_at and updated_by, and its extra columns by name
+ * (an owned idea lends itself: idea_view_of). */
+void exchange_hash(const struct idea_view *idea,
+		   unsigned char out[SHA256_LEN]);
 
 /* What to do with an imported row (theirs) for an existing local idea. */
 enum exchange_decision {

@@ -62,24 +62,36 @@ static int list_item_holds(const char *list, const char *text)
 	return found;
 }
 
-int idea_filter_match(const struct idea_filter *f, const struct idea *idea)
+int idea_filter_match_view(const struct idea_filter *f,
+			   const struct idea_view *view)
 {
-	if (f->stage != STAGE_NONE && idea_stage(idea) != f->stage)
+	if (f->stage != STAGE_NONE && idea_view_stage(view) != f->stage)
 		return 0;
-	if (given(f->region) && strcmp(idea_get(idea, IDEA_REGION), f->region))
+	if (given(f->region) &&
+	    strcmp(idea_view_get(view, IDEA_REGION), f->region))
 		return 0;
-	if (given(f->theme) && !same_folded(idea_get(idea, IDEA_THEME), f->theme))
+	if (given(f->theme) &&
+	    !same_folded(idea_view_get(view, IDEA_THEME), f->theme))
 		return 0;
 	if (given(f->facilitator) &&
-	    !utf8_search(idea_get(idea, IDEA_FACILITATOR), f->facilitator))
+	    !utf8_search(idea_view_get(view, IDEA_FACILITATOR), f->facilitator))
 		return 0;
-	if (given(f->tag) && !list_item_holds(idea_get(idea, IDEA_TAGS), f->tag))
+	if (given(f->tag) &&
+	    !list_item_holds(idea_view_get(view, IDEA_TAGS), f->tag))
 		return 0;
-	if (given(f->search) && !idea_matches(idea, f->search))
+	if (given(f->search) && !idea_matches(view, f->search))
 		return 0;
-	if (f->stale_days >= 0 && !idea_is_stale(idea, f->now, f->stale_days))
+	if (f->stale_days >= 0 &&
+	    !idea_view_is_stale(view, f->now, f->stale_days))
 		return 0;
 	return 1;
+}
+
+int idea_filter_match(const struct idea_filter *f, const struct idea *idea)
+{
+	struct idea_view view;
+	idea_view_of(idea, &view);
+	return idea_filter_match_view(f, &view);
 }
 
 int stale_rule(enum stage st, int64_t last, int64_t now, long days)
@@ -89,10 +101,17 @@ int stale_rule(enum stage st, int64_t last, int64_t now, long days)
 	return isotime_days(last, now) >= days;
 }
 
+int idea_view_is_stale(const struct idea_view *view, int64_t now, long days)
+{
+	return stale_rule(idea_view_stage(view),
+			  idea_view_time(view, IDEA_UPDATED_AT, now), now, days);
+}
+
 int idea_is_stale(const struct idea *idea, int64_t now, long days)
 {
-	return stale_rule(idea_stage(idea), idea_time(idea, IDEA_UPDATED_AT, now),
-			  now, days);
+	struct idea_view view;
+	idea_view_of(idea, &view);
+	return idea_view_is_stale(&view, now, days);
 }
 
 long idea_days_in_stage(const struct idea *idea, int64_t now)

@@ -41,14 +41,22 @@ void idea_filter_init(struct idea_filter *f, int64_t now);
 /* Returns 1 when the filter holds a criterion (shown as active). */
 int idea_filter_active(const struct idea_filter *f);
 
-/* Returns 1 when f keeps idea, else 0. */
+/* Returns 1 when f keeps the idea seen through view, else 0. */
+int idea_filter_match_view(const struct idea_filter *f,
+			   const struct idea_view *view);
+
+/* The same for an owned idea (it lends itself as a view). */
 int idea_filter_match(const struct idea_filter *f, const struct idea *idea);
 
 /* The stale rule on its facts: an idea at stage st whose last activity was
  * at last, seen at now, with a limit of days.  Returns 1 or 0. */
 int stale_rule(enum stage st, int64_t last, int64_t now, long days);
 
-/* The stale rule for an idea (updated_at is its last activity). */
+/* The stale rule for an idea seen through view (updated_at is its last
+ * activity). */
+int idea_view_is_stale(const struct idea_view *view, int64_t now, long days);
+
+/* The same for an owned idea. */
 int idea_is_stale(const struct idea *idea, int64_t now, long days);
 
 /* Whole days the idea has been at its stage at now (0 when unknown). */

@@ -176,13 +176,40 @@ idea_clone(const struct idea *idea)
 	return c;
 }
 
+/* Returns v, or "" for NULL. */
+static const char *
+idea_or_empty(const char *v)
+{
+	return v != NULL ? v : "";
+}
+
 const char *
 idea_get(const struct idea *idea, enum idea_field f)
 {
-	if (idea == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT ||
-	    idea->v[f] == NULL)
+	if (idea == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT)
 		return "";
-	return idea->v[f];
+	return idea_or_empty(idea->v[f]);
+}
+
+void
+idea_view_of(const struct idea *idea, struct idea_view *view)
+{
+	int f;
+
+	view->key = idea->key;
+	view->rank = idea->rank;
+	for (f = 0; f < IDEA_FIELD_COUNT; f++)
+		view->v[f] = idea->v[f];
+	view->nextra = idea->nextra;
+	view->extra = idea->extra;
+}
+
+const char *
+idea_view_get(const struct idea_view *view, enum idea_field f)
+{
+	if (view == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT)
+		return "";
+	return idea_or_empty(view->v[f]);
 }
 
 void
@@ -739,24 +766,57 @@ idea_parse_u64(const char *s, uint64_t *n)
 	return 0;
 }
 
-uint64_t
-idea_revision(const struct idea *idea)
+/* The revision a value says: 0 when empty or bad. */
+static uint64_t
+idea_revision_of(const char *value)
 {
 	uint64_t n;
 
-	if (idea_parse_u64(idea_get(idea, IDEA_REVISION), &n) < 0)
+	if (idea_parse_u64(value, &n) < 0)
 		return 0;
 	return n;
+}
+
+/* The time a value says, or fallback. */
+static int64_t
+idea_time_of(const char *value, int64_t fallback)
+{
+	int64_t t;
+
+	if (isotime_parse(value, &t) < 0)
+		return fallback;
+	return t;
+}
+
+uint64_t
+idea_revision(const struct idea *idea)
+{
+	return idea_revision_of(idea_get(idea, IDEA_REVISION));
 }
 
 int64_t
 idea_time(const struct idea *idea, enum idea_field f, int64_t fallback)
 {
-	int64_t t;
+	return idea_time_of(idea_get(idea, f), fallback);
+}
 
-	if (isotime_parse(idea_get(idea, f), &t) < 0)
-		return fallback;
-	return t;
+enum stage
+idea_view_stage(const struct idea_view *view)
+{
+	return stage_parse(idea_view_get(view, IDEA_STAGE));
+}
+
+uint64_t
+idea_view_revision(const struct idea_view *view)
+{
+	return idea_revision_of(idea_view_get(view, IDEA_REVISION));
+}
+
+int64_t
+idea_view_time(const struct idea_view *view, enum idea_field f,
+	       int64_t fallback)
+{
+	return idea_time_of(idea_view_get(view, f), fallback);
 }
 
 long
@@ -889,7 +949,7 @@ idea_changes_free(struct idea_change *c, size_t n)
 }
 
 int
-idea_matches(const struct idea *idea, const char *text)
+idea_matches(const struct idea_view *idea, const char *text)
 {
 	static const enum idea_field fields[] = {
 		IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
@@ -899,7 +959,7 @@ idea_matches(const struct idea *idea, const char *text)
 	if (text == NULL || text[0] == '\0')
 		return 1;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (utf8_search(idea_get(idea, fields[i]), text))
+		if (utf8_search(idea_view_get(idea, fields[i]), text))
 			return 1;
 	return 0;
 }

@@ -2,7 +2,9 @@
  *
  * An idea holds every field as UTF-8 text (NULL means empty) in v[], indexed
  * by enum idea_field: one representation that the store, the command line,
- * the editor template, diffs and CSV all share.  The field table says each
+ * the editor template, diffs and CSV all share.  A struct idea owns its
+ * strings (idea_free); a struct idea_view only reads them (a decoded record,
+ * or an idea lending itself), and idea_free does not take one.  The field table says each
  * field's stable code, English label, French header alias and nature.
  * Typed views (stage, revision, times, jobs) parse the text on demand.
  * `key` and `rank` are the store's: internal key and position in a column. */
@@ -78,8 +80,21 @@ struct idea {
 	struct idea_extra *extra;
 };
 
-/* One changed field: what a log entry and a diff hold.  name is a field code,
- * or a store-internal name such as "rank". */
+/* A read-only view of an idea: its fields by const pointers into storage
+ * the view does not own (a decoded record's arena, or an owned idea that
+ * lends itself through idea_view_of).  There is nothing to free: who
+ * filled the view says how long it lives.  The rules that read ideas of
+ * both kinds (search, filter, exchange fingerprint) take a view. */
+struct idea_view {
+	uint64_t key;
+	uint64_t rank;
+	const char *v[IDEA_FIELD_COUNT]; /* NULL when empty */
+	size_t nextra;
+	const struct idea_extra *extra;
+};
+
+/* One changed field, as a diff gives it (owned: idea_changes_free).  name
+ * is a field code, or a store-internal name such as "rank". */
 struct idea_change {
 	char *name;
 	char *before; /* NULL when it was empty */
@@ -102,6 +117,13 @@ struct idea *idea_clone(const struct idea *idea);
 
 /* Returns the value of f, "" when empty (never NULL). */
 const char *idea_get(const struct idea *idea, enum idea_field f);
+
+/* Fills view with idea's fields and unknown columns, lent: pointers only,
+ * valid while idea lives unchanged. */
+void idea_view_of(const struct idea *idea, struct idea_view *view);
+
+/* Returns the value of f in view, "" when empty (never NULL). */
+const char *idea_view_get(const struct idea_view *view, enum idea_field f);
 
 /* Stores a copy of value (NULL or "" clears it) without any check. */
 void idea_set_raw(struct idea *idea, enum idea_field f, const char *value);
@@ -129,6 +151,10 @@ int idea_check(const struct idea *idea, struct fai_err *err);
 enum stage idea_stage(const struct idea *idea);
 uint64_t idea_revision(const struct idea *idea);
 int64_t idea_time(const struct idea *idea, enum idea_field f, int64_t fallback);
+enum stage idea_view_stage(const struct idea_view *view);
+uint64_t idea_view_revision(const struct idea_view *view);
+int64_t idea_view_time(const struct idea_view *view, enum idea_field f,
+		       int64_t fallback);
 long idea_jobs(const struct idea *idea); /* -1 when unknown */
 void idea_set_u64(struct idea *idea, enum idea_field f, uint64_t n);
 void idea_set_time(struct idea *idea, enum idea_field f, int64_t t);
@@ -147,6 +173,6 @@ void idea_changes_free(struct idea_change *c, size_t n);
 
 /* Returns 1 when the idea matches the search text on ref, title, need,
  * territory and tags (accent- and case-insensitive), else 0. */
-int idea_matches(const struct idea *idea, const char *text);
+int idea_matches(const struct idea_view *idea, const char *text);
 
 #endif

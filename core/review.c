@@ -474,7 +474,7 @@ rv_flow(struct review *r, int a, int b, int64_t t)
 static const char *
 rv_reason(const struct log_entry *e)
 {
-	const struct idea_change *c = log_entry_change(e, "stage_reason");
+	const struct log_change *c = log_entry_change(e, "stage_reason");
 
 	if (c != NULL && c->after != NULL)
 		return c->after;
@@ -536,7 +536,7 @@ void
 review_feed(struct review *r, const struct log_entry *e)
 {
 	struct review_priv *p = r->priv;
-	const struct idea_change *c, *sc;
+	const struct log_change *c, *sc;
 	struct rv_idea *d;
 	enum stage from, to;
 	int64_t t, enter, v;

@@ -98,35 +98,45 @@ int st_indexes_put(struct store_txn *t, const struct idea *idea,
 /* The CREATE snapshot: a change to every non-empty field and unknown
  * column, in idea_diff's order (as from an empty idea).  The values are
  * the idea's own strings, borrowed; only the array and the "x:" names of
- * unknown columns are allocated (snapshot_free). */
-size_t st_snapshot(const struct idea *idea, struct idea_change **out)
+ * unknown columns (in names, one after the other) are allocated
+ * (st_snapshot_free). */
+size_t st_snapshot(const struct idea *idea, struct log_change **out,
+		   struct buf *names)
 {
-	struct idea_change *ch =
+	struct log_change *ch =
 		xcalloc(IDEA_FIELD_COUNT + idea->nextra + 1, sizeof(*ch));
 	size_t n = 0;
+	buf_init(names);
+	for (size_t i = 0; i < idea->nextra; i++) {
+		if (!idea->extra[i].value[0])
+			continue;
+		buf_printf(names, "x:%s", idea->extra[i].name);
+		buf_addc(names, '\0');
+	}
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
 		const char *v = idea_get(idea, (enum idea_field)f);
 		if (!*v)
 			continue;
-		ch[n].name = (char *)(uintptr_t)idea_field_info(f)->code;
-		ch[n++].after = (char *)(uintptr_t)v;
+		ch[n].name = idea_field_info(f)->code;
+		ch[n++].after = v;
 	}
+	/* The names stopped moving: each is the one after the last. */
+	const char *name = names->data;
 	for (size_t i = 0; i < idea->nextra; i++) {
 		if (!idea->extra[i].value[0])
 			continue;
-		ch[n].name = xasprintf("x:%s", idea->extra[i].name);
+		ch[n].name = name;
 		ch[n++].after = idea->extra[i].value;
+		name += strlen(name) + 1;
 	}
 	*out = ch;
 	return n;
 }
 
-void st_snapshot_free(struct idea_change *ch, size_t n)
+void st_snapshot_free(struct log_change *ch, struct buf *names)
 {
-	for (size_t i = 0; i < n; i++)
-		if (ch[i].name[0] == 'x' && ch[i].name[1] == ':')
-			free(ch[i].name); /* no field code has a colon */
 	free(ch);
+	buf_free(names);
 }
 
 int st_create(struct store_txn *t, const struct store_actor *actor,
@@ -135,7 +145,8 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 {
 	uint64_t next;
 	struct log_entry e;
-	struct idea_change *ch = NULL;
+	struct log_change *ch = NULL;
+	struct buf names;
 	size_t nch;
 	int rc;
 
@@ -170,12 +181,12 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
 		return rc;
 
 	st_log_start(&e, actor, kind, idea);
-	e.text = (char *)(uintptr_t)text;
-	nch = st_snapshot(idea, &ch);
+	e.text = text;
+	nch = st_snapshot(idea, &ch, &names);
 	e.changes = ch;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
-	st_snapshot_free(ch, nch);
+	st_snapshot_free(ch, &names);
 	return rc;
 }
 
@@ -255,12 +266,14 @@ int st_idea_update(struct store_txn *t, const struct store_actor *actor,
 					  (unsigned long long)after->rank);
 		nch++;
 	}
-	e.changes = ch;
+	struct log_change *lent = log_changes_lend(ch, nch);
+	e.changes = lent;
 	e.nchanges = nch;
-	e.text = (char *)(uintptr_t)text;
+	e.text = text;
 	e.forced = forced;
 	e.target = target;
 	rc = st_log_append(t, &e, err);
+	free(lent);
 	idea_changes_free(ch, nch);
 	return rc;
 }
@@ -436,7 +449,7 @@ static int comment_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (rc)
 		goto out;
 	st_log_start(&e, a->actor, LOG_COMMENT, idea);
-	e.text = (char *)(uintptr_t)a->text;
+	e.text = a->text;
 	rc = st_log_append(t, &e, err);
 	if (rc)
 		goto out;

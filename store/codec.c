@@ -195,43 +195,76 @@ static char *rd_str(struct reader *r)
 	return s;
 }
 
-/* Reads an unknown column (position, name, value) into idea. */
-static void rd_extra(struct reader *r, struct idea *idea)
+/* Forgets the arena's last record (keeping its room). */
+static void arena_reset(struct codec_arena *a)
+{
+	for (size_t i = 0; i < a->nextra; i++) {
+		free(a->extra[i].name);
+		free(a->extra[i].value);
+	}
+	a->nextra = 0;
+	buf_reset(&a->text);
+}
+
+void codec_arena_free(struct codec_arena *a)
+{
+	arena_reset(a);
+	free(a->extra);
+	buf_free(&a->text);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Reads an unknown column (position, name, value) into the arena. */
+static void rd_extra(struct reader *r, struct codec_arena *a)
 {
 	uint32_t pos = rd_u32(r);
 	char *name = rd_str(r);
 	char *value = rd_str(r);
-	if (!r->bad)
-		idea_extra_add(idea, name ? name : "", value ? value : "", pos);
-	free(name);
-	free(value);
+	if (r->bad) {
+		free(name);
+		free(value);
+		return;
+	}
+	if (a->nextra == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 4;
+		a->extra = xrealloc(a->extra, a->cap * sizeof(*a->extra));
+	}
+	struct idea_extra *x = &a->extra[a->nextra++];
+	x->name = name ? name : xstrdup("");
+	x->value = value ? value : xstrdup("");
+	x->pos = pos;
 }
 
-static int idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
-		     struct buf *arena, int legacy);
+static int idea_view(const void *p, size_t n, uint64_t key,
+		     struct idea_view *view, struct codec_arena *arena,
+		     int legacy);
 
+/* The view's values become heap strings; its unknown columns are heap
+ * already and move over from the arena. */
 static int idea_decode(const void *p, size_t n, uint64_t key,
 		       struct idea **out, int legacy)
 {
-	struct buf arena;
-	struct idea view;
+	struct codec_arena arena;
+	struct idea_view view;
 
-	buf_init(&arena);
+	memset(&arena, 0, sizeof(arena));
 	int rc = idea_view(p, n, key, &view, &arena, legacy);
 	if (rc == 0) {
-		/* The view's values become heap strings; its unknown
-		 * columns are heap already and move over. */
 		struct idea *idea = idea_new();
 		idea->key = view.key;
 		idea->rank = view.rank;
 		for (int f = 0; f < IDEA_FIELD_COUNT; f++)
 			if (view.v[f])
 				idea->v[f] = xstrdup(view.v[f]);
-		idea->extra = view.extra;
-		idea->nextra = view.nextra;
+		if (arena.nextra) {
+			idea->extra = arena.extra;
+			idea->nextra = arena.nextra;
+			arena.extra = NULL;
+			arena.nextra = arena.cap = 0;
+		}
 		*out = idea;
 	}
-	buf_free(&arena);
+	codec_arena_free(&arena);
 	return rc;
 }
 
@@ -247,34 +280,35 @@ int codec_idea_decode_legacy(const void *p, size_t n, uint64_t key,
 	return idea_decode(p, n, key, out, 1);
 }
 
-int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
-		    struct buf *arena)
+int codec_idea_view(const void *p, size_t n, uint64_t key,
+		    struct idea_view *view, struct codec_arena *arena)
 {
-	return idea_view(p, n, key, idea, arena, 0);
+	return idea_view(p, n, key, view, arena, 0);
 }
 
-static int idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
-		     struct buf *arena, int legacy)
+static int idea_view(const void *p, size_t n, uint64_t key,
+		     struct idea_view *view, struct codec_arena *arena,
+		     int legacy)
 {
 	struct reader r = {p, n, 0};
 	size_t off[IDEA_FIELD_COUNT];
 	unsigned char k[8];
+	struct buf *text = &arena->text;
 
-	memset(idea, 0, sizeof(*idea));
+	memset(view, 0, sizeof(*view));
+	arena_reset(arena);
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
 		off[f] = SIZE_MAX;
-	buf_reset(arena);
-	idea->key = key;
 	codec_put_u64(k, key);
 	if (!legacy && codec_unseal(p, n, k, 8, &r.left) < 0)
 		return -FAI_ESTORE;
 	if (rd_u8(&r) != (legacy ? CODEC_FORMAT_LEGACY : CODEC_FORMAT))
 		return -FAI_ESTORE;
-	idea->rank = rd_u64(&r);
+	uint64_t rank = rd_u64(&r);
 	while (!r.bad && r.left > 0) {
 		int tag = rd_u8(&r);
 		if (tag == CODEC_TAG_EXTRA) {
-			rd_extra(&r, idea);
+			rd_extra(&r, arena);
 		} else if (tag < IDEA_FIELD_COUNT) {
 			uint32_t len = rd_u32(&r);
 			if (r.bad || len == CODEC_NULL) {
@@ -285,34 +319,28 @@ static int idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
 				r.bad = 1;
 				break;
 			}
-			off[tag] = arena->len;
-			buf_add(arena, r.p, len);
-			buf_add(arena, "", 1);
+			off[tag] = text->len;
+			buf_add(text, r.p, len);
+			buf_add(text, "", 1);
 			r.p += len;
 			r.left -= len;
 		} else {
 			r.bad = 1;
 		}
 	}
-	/* The arena stops moving once everything is in. */
-	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
-		if (off[f] != SIZE_MAX)
-			idea->v[f] = arena->data + off[f];
 	if (r.bad) {
-		codec_idea_view_clear(idea);
+		arena_reset(arena);
 		return -FAI_ESTORE;
 	}
+	/* The text stops moving once everything is in. */
+	view->key = key;
+	view->rank = rank;
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+		if (off[f] != SIZE_MAX)
+			view->v[f] = text->data + off[f];
+	view->nextra = arena->nextra;
+	view->extra = arena->extra;
 	return 0;
-}
-
-void codec_idea_view_clear(struct idea *idea)
-{
-	for (size_t i = 0; i < idea->nextra; i++) {
-		free(idea->extra[i].name);
-		free(idea->extra[i].value);
-	}
-	free(idea->extra);
-	memset(idea, 0, sizeof(*idea));
 }
 
 void codec_log_encode(struct buf *b, const struct log_entry *e)
@@ -341,25 +369,92 @@ void codec_log_encode(struct buf *b, const struct log_entry *e)
 	codec_seal(b, from, k, 8);
 }
 
-/* Copies a decoded str into a fixed field, freeing it. */
-static void take_fixed(char *dst, size_t size, char *s)
+/* Reads the next str into a fixed field (cut to fit; "" for NULL). */
+static void rd_fixed(struct reader *r, char *dst, size_t size)
 {
+	uint32_t n = rd_u32(r);
 	dst[0] = '\0';
-	if (s) {
-		size_t n = strlen(s);
-		if (n >= size)
-			n = size - 1;
-		memcpy(dst, s, n);
-		dst[n] = '\0';
+	if (r->bad || n == CODEC_NULL)
+		return;
+	if (n > r->left) {
+		r->bad = 1;
+		return;
 	}
-	free(s);
+	size_t m = n < size ? n : size - 1;
+	memcpy(dst, r->p, m);
+	dst[m] = '\0';
+	r->p += n;
+	r->left -= n;
 }
 
+/* Reads the next str: copies it to *to (moving *to past it) and returns
+ * the copy, or, with *to NULL, only adds the bytes it needs to *need and
+ * returns NULL.  NULL for a NULL str. */
+static const char *rd_text(struct reader *r, char **to, size_t *need)
+{
+	uint32_t n = rd_u32(r);
+	if (r->bad || n == CODEC_NULL)
+		return NULL;
+	if (n > r->left) {
+		r->bad = 1;
+		return NULL;
+	}
+	const char *s = NULL;
+	if (*to) {
+		memcpy(*to, r->p, n);
+		(*to)[n] = '\0';
+		s = *to;
+		*to += n + 1;
+	}
+	*need += (size_t)n + 1;
+	r->p += n;
+	r->left -= n;
+	return s;
+}
+
+/* Reads a log record after its format byte into e.  With text NULL it
+ * only measures: *need gets the bytes its strings take and e->nchanges
+ * their count; otherwise the strings go to text and the changes to ch. */
+static void log_body(struct reader *r, struct log_entry *e,
+		     struct log_change *ch, char *text, size_t *need)
+{
+	e->at = (int64_t)rd_u64(r);
+	e->kind = (enum log_kind)rd_u8(r);
+	e->idea_key = rd_u64(r);
+	e->revision = rd_u64(r);
+	e->forced = rd_u8(r);
+	e->target = rd_u64(r);
+	e->user = rd_text(r, &text, need);
+	e->client = rd_text(r, &text, need);
+	rd_fixed(r, e->id, sizeof(e->id));
+	rd_fixed(r, e->ref, sizeof(e->ref));
+	e->text = rd_text(r, &text, need);
+	uint32_t count = rd_u32(r);
+	if (r->bad || e->kind >= LOG_KIND_COUNT || count > r->left / 12) {
+		r->bad = 1;
+		return;
+	}
+	e->nchanges = count;
+	for (uint32_t i = 0; i < count && !r->bad; i++) {
+		const char *name = rd_text(r, &text, need);
+		const char *before = rd_text(r, &text, need);
+		const char *after = rd_text(r, &text, need);
+		if (ch) {
+			ch[i].name = name;
+			ch[i].before = before;
+			ch[i].after = after;
+		}
+	}
+}
+
+/* Reads the record twice: once to measure and check it, once to copy it
+ * into the one block the entry owns. */
 static int log_decode(const void *p, size_t n, uint64_t seq,
 		      struct log_entry *e, int legacy)
 {
-	struct reader r = {p, n, 0};
+	struct reader r = {p, n, 0}, body;
 	unsigned char k[8];
+	size_t need = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->seq = seq;
@@ -368,32 +463,18 @@ static int log_decode(const void *p, size_t n, uint64_t seq,
 		return -FAI_ESTORE;
 	if (rd_u8(&r) != (legacy ? CODEC_FORMAT_LEGACY : CODEC_FORMAT))
 		goto fail;
-	e->at = (int64_t)rd_u64(&r);
-	e->kind = (enum log_kind)rd_u8(&r);
-	e->idea_key = rd_u64(&r);
-	e->revision = rd_u64(&r);
-	e->forced = rd_u8(&r);
-	e->target = rd_u64(&r);
-	e->user = rd_str(&r);
-	e->client = rd_str(&r);
-	take_fixed(e->id, sizeof(e->id), rd_str(&r));
-	take_fixed(e->ref, sizeof(e->ref), rd_str(&r));
-	e->text = rd_str(&r);
-	uint32_t count = rd_u32(&r);
-	if (r.bad || e->kind >= LOG_KIND_COUNT || count > r.left / 12)
-		goto fail;
-	e->changes = xcalloc(count ? count : 1, sizeof(*e->changes));
-	for (uint32_t i = 0; i < count && !r.bad; i++) {
-		e->changes[i].name = rd_str(&r);
-		e->changes[i].before = rd_str(&r);
-		e->changes[i].after = rd_str(&r);
-		e->nchanges = i + 1;
-	}
+	body = r;
+	log_body(&r, e, NULL, NULL, &need);
 	if (r.bad || r.left != 0)
 		goto fail;
+	size_t count = e->nchanges;
+	struct log_change *ch =
+		xmalloc(count * sizeof(*ch) + (need ? need : 1));
+	log_body(&body, e, ch, (void *)(ch + count), &need);
+	e->changes = ch;
+	e->own = ch;
 	return 0;
 fail:
-	log_entry_clear(e);
 	memset(e, 0, sizeof(*e));
 	return -FAI_ESTORE;
 }

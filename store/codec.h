@@ -51,21 +51,32 @@ int codec_idea_decode(const void *p, size_t n, uint64_t key,
 /* The same for a record of schema 1 (format 1, no seal): the upgrade only. */
 int codec_idea_decode_legacy(const void *p, size_t n, uint64_t key,
 			     struct idea **out);
-/* Decodes a record as codec_idea_decode does, into a view: *idea's values
- * point into arena (NUL-terminated copies, overwritten by the next call)
- * instead of being heap strings, so reading many records allocates
- * nothing per field; unknown columns are allocated as usual.  Never pass
- * a view to idea_free: codec_idea_view_clear it. */
-int codec_idea_view(const void *p, size_t n, uint64_t key, struct idea *idea,
-		    struct buf *arena);
-void codec_idea_view_clear(struct idea *idea);
+/* What decoded views point into, reused from record to record: the
+ * values (NUL-terminated copies) and the unknown columns of the last
+ * record decoded.  Start it zeroed; codec_arena_free releases it. */
+struct codec_arena {
+	struct buf text;
+	size_t nextra;
+	size_t cap;
+	struct idea_extra *extra;
+};
+
+/* Decodes a record as codec_idea_decode does, into a view whose values
+ * and unknown columns point into arena: reading many records allocates
+ * nothing per field.  The view is valid until the next call with this
+ * arena or codec_arena_free.  Returns 0, or -FAI_ESTORE with *view
+ * empty. */
+int codec_idea_view(const void *p, size_t n, uint64_t key,
+		    struct idea_view *view, struct codec_arena *arena);
+void codec_arena_free(struct codec_arena *arena);
 
 /* Appends the sealed record of a log entry (everything but seq, which
  * seals it) to b. */
 void codec_log_encode(struct buf *b, const struct log_entry *e);
 
-/* Decodes a log record into e (cleared first), with the given seq.
- * Returns 0 or -FAI_ESTORE. */
+/* Decodes a log record into e (cleared first), with the given seq: e owns
+ * its strings and changes in one block (log_entry_clear frees it).
+ * Returns 0, or -FAI_ESTORE with e empty. */
 int codec_log_decode(const void *p, size_t n, uint64_t seq,
 		     struct log_entry *e);
 /* The same for a record of schema 1: the upgrade only. */

@@ -44,8 +44,9 @@ typedef void (*exchange_progress)(unsigned long long done,
 
 struct export_opts {
 	enum csv_dialect dialect;
-	/* keep an idea when filter is NULL or returns 1 */
-	int (*filter)(const struct idea *idea, void *arg);
+	/* keep an idea when filter is NULL or returns 1; the view lives for
+	 * the call only */
+	int (*filter)(const struct idea_view *idea, void *arg);
 	void *filter_arg;
 	exchange_progress progress;
 	void *progress_arg;

@@ -48,12 +48,11 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	FILE *spool =
 		(s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
-	struct idea view; /* each idea, decoded into arena, not the heap */
-	struct buf arena;
+	struct idea_view view; /* each idea, decoded into arena */
+	struct codec_arena arena;
 	int rc, e = 0;
 
-	buf_init(&arena);
-	memset(&view, 0, sizeof(view));
+	memset(&arena, 0, sizeof(arena));
 	memset(st, 0, sizeof(*st));
 	if (!spool && !(s->flags & STORE_READONLY)) {
 		rc = write_fail(err, errno, "(temporary file)");
@@ -88,7 +87,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		goto end;
 	}
 	uint64_t seen = 0;
-	struct idea *idea = &view;
+	const struct idea_view *idea = &view;
 	for (rc = mdb_cursor_get(c, &key, &val, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		MDB_val rec;
@@ -115,10 +114,8 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		seen++;
 		if (o->progress && (seen & 4095) == 0)
 			o->progress(seen, total, o->progress_arg);
-		if (o->filter && !o->filter(idea, o->filter_arg)) {
-			codec_idea_view_clear(&view);
+		if (o->filter && !o->filter(idea, o->filter_arg))
 			continue;
-		}
 		/* Each unknown column's value (the first of that name), in
 		 * one pass over the idea's: linear in the columns. */
 		for (size_t i = 0; i < idea->nextra; i++) {
@@ -129,7 +126,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		}
 		for (size_t i = 0; i < cs.n; i++) {
 			int fld = cs.c[i].field;
-			const char *v = fld >= 0 ? idea_get(idea, fld)
+			const char *v = fld >= 0 ? idea_view_get(idea, fld)
 					: extra[i] ? extra[i] : "";
 			int text = fld < 0 ||
 				   !(idea_field_info(fld)->flags & IDEA_FF_NUMERIC);
@@ -146,7 +143,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 			uint64_t oldrev = 0;
 			memset(&r, 0, sizeof(r));
 			r.key = idea->key;
-			r.rev = idea_revision(idea);
+			r.rev = idea_view_revision(idea);
 			exchange_hash(idea, r.hash);
 			if (!base_read(&t, r.key, old, &oldrev) ||
 			    memcmp(old, r.hash, SHA256_LEN) != 0 ||
@@ -156,7 +153,6 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 					wrc = -FAI_EIO;
 				}
 		}
-		codec_idea_view_clear(&view);
 		if (wrc) {
 			rc = wrc;
 			goto io;
@@ -186,8 +182,7 @@ end:
 	if (!rc && spool)
 		rc = spool_flush(s, spool, err);
 out:
-	codec_idea_view_clear(&view);
-	buf_free(&arena);
+	codec_arena_free(&arena);
 	if (spool)
 		fclose(spool);
 	strmap_free(&byname);

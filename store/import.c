@@ -458,10 +458,12 @@ static int import_gate(const struct idea *theirs, const struct idea *local,
 	struct buf missing;
 	buf_init(&missing);
 	probe.v[IDEA_STAGE_PREV] = NULL;
+	char from[24]; /* the step's stage, the probe's own copy */
 	for (int s = base != STAGE_NONE ? base + 1 : STAGE_CONCEPT; s <= (int)to;
 	     s++) {
 		struct fai_err e;
-		probe.v[IDEA_STAGE] = (char *)(uintptr_t)stage_code(s - 1);
+		snprintf(from, sizeof(from), "%s", stage_code(s - 1));
+		probe.v[IDEA_STAGE] = from;
 		if (stage_move_check(&probe, (enum stage)s, NULL, 0, NULL, &e) ==
 			    -FAI_EGATE &&
 		    e.detail[0])
@@ -657,10 +659,12 @@ static int import_keep_local(struct import *im, struct store_txn *t,
 				       "theirs in the changes",
 				       im->text);
 		st_log_start(&e, im->actor, LOG_IMPORT, after);
-		e.changes = (struct idea_change *)(uintptr_t)ch;
+		struct log_change *lent = log_changes_lend(ch, nch);
+		e.changes = lent;
 		e.nchanges = nch;
 		e.text = text;
 		rc = st_log_append(t, &e, err);
+		free(lent);
 		free(text);
 	}
 	idea_free(after);
@@ -823,7 +827,9 @@ static int import_one(struct import *im, struct store_txn *t,
 			goto out;
 		if (!im->eval) {
 			unsigned char h[SHA256_LEN];
-			exchange_hash(theirs, h);
+			struct idea_view vt;
+			idea_view_of(theirs, &vt);
+			exchange_hash(&vt, h);
 			rc = base_write(t, theirs->key, h, idea_revision(theirs),
 					err);
 		}
@@ -836,8 +842,11 @@ static int import_one(struct import *im, struct store_txn *t,
 
 	unsigned char ht[SHA256_LEN], hl[SHA256_LEN], hb[SHA256_LEN];
 	uint64_t brev = 0;
-	exchange_hash(theirs, ht);
-	exchange_hash(local, hl);
+	struct idea_view vt, vl;
+	idea_view_of(theirs, &vt);
+	idea_view_of(local, &vl);
+	exchange_hash(&vt, ht);
+	exchange_hash(&vl, hl);
 	int have_base = base_read(t, key, hb, &brev);
 	enum exchange_decision d = exchange_decide(ht, hl, idea_revision(local),
 						   have_base, hb, brev);

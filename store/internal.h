@@ -88,8 +88,9 @@ int st_order_load(struct store_txn *t, const MDB_val *ok, struct idea **out, str
 int st_indexes_put(struct store_txn *t, const struct idea *idea, struct fai_err *err);
 /* The CREATE snapshot of an idea (every non-empty field and unknown
  * column, borrowed), freed with st_snapshot_free. */
-size_t st_snapshot(const struct idea *idea, struct idea_change **out);
-void st_snapshot_free(struct idea_change *ch, size_t n);
+size_t st_snapshot(const struct idea *idea, struct log_change **out,
+		   struct buf *names);
+void st_snapshot_free(struct log_change *ch, struct buf *names);
 /* Says the record of db under key (shown as where) is damaged: returns
  * -FAI_ESTORE, why DAMAGED, field the database's name, value where. */
 int st_damaged(struct fai_err *err, enum store_dbi db, const char *where);

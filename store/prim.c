@@ -510,8 +510,8 @@ void st_log_start(struct log_entry *e, const struct store_actor *actor,
 {
 	memset(e, 0, sizeof(*e));
 	e->at = actor->now;
-	e->user = (char *)(uintptr_t)actor->user;
-	e->client = (char *)(uintptr_t)actor->client;
+	e->user = actor->user;
+	e->client = actor->client;
 	e->kind = kind;
 	if (idea) {
 		e->idea_key = idea->key;

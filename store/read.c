@@ -98,7 +98,7 @@ static int config_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	char *mk = xasprintf("config:%s", a->key);
 	char *before = NULL;
 	struct log_entry e;
-	struct idea_change ch;
+	struct log_change ch;
 	int rc = st_meta_read(t, mk, &before, err);
 	if (rc)
 		goto out;
@@ -113,8 +113,8 @@ static int config_set_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		goto out;
 	st_log_start(&e, a->actor, LOG_CONFIG, NULL);
 	ch.name = mk;
-	ch.before = (char *)(uintptr_t)old;
-	ch.after = (char *)(uintptr_t)a->value;
+	ch.before = old;
+	ch.after = a->value;
 	e.changes = &ch;
 	e.nchanges = 1;
 	rc = st_log_append(t, &e, err);

@@ -117,9 +117,11 @@ static int undo_create(struct store_txn *t, const struct store_actor *actor,
 	struct idea *empty = idea_new();
 	nch = idea_diff(idea, empty, 0, &ch);
 	idea_free(empty);
-	e.changes = ch;
+	struct log_change *lent = log_changes_lend(ch, nch);
+	e.changes = lent;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
+	free(lent);
 	idea_changes_free(ch, nch);
 	return rc;
 }
@@ -128,10 +130,10 @@ static int undo_config(struct store_txn *t, const struct store_actor *actor,
 		       const struct log_entry *target, struct fai_err *err)
 {
 	struct log_entry e;
-	struct idea_change back;
+	struct log_change back;
 	if (target->nchanges != 1 || !target->changes[0].name)
 		return fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, "log");
-	const struct idea_change *c = &target->changes[0];
+	const struct log_change *c = &target->changes[0];
 	int rc = st_meta_write(t, c->name, c->before ? c->before : "", err);
 	if (rc)
 		return rc;
@@ -152,7 +154,8 @@ static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
 {
 	struct idea *idea = idea_new();
 	struct log_entry e;
-	struct idea_change *ch = NULL;
+	struct log_change *ch = NULL;
+	struct buf names;
 	size_t nch;
 	int rc;
 
@@ -174,11 +177,11 @@ static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
 		goto out;
 	st_log_start(&e, actor, LOG_UNDO, idea);
 	e.target = u->seq;
-	nch = st_snapshot(idea, &ch);
+	nch = st_snapshot(idea, &ch, &names);
 	e.changes = ch;
 	e.nchanges = nch;
 	rc = st_log_append(t, &e, err);
-	st_snapshot_free(ch, nch);
+	st_snapshot_free(ch, &names);
 out:
 	idea_free(idea);
 	return rc;
@@ -333,7 +336,7 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 			goto out;
 	}
 	for (size_t i = 0; i < e->nchanges; i++) {
-		const struct idea_change *c = &e->changes[i];
+		const struct log_change *c = &e->changes[i];
 		if (!c->name)
 			continue;
 		if (strcmp(c->name, "rank") == 0) {

@@ -101,9 +101,9 @@ static void progress_start(struct progress *p, const char *what)
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
 
-static int export_filter(const struct idea *idea, void *arg)
+static int export_filter(const struct idea_view *idea, void *arg)
 {
-	return idea_filter_match(arg, idea);
+	return idea_filter_match_view(arg, idea);
 }
 
 /* store_export's publish: the file renamed into place (outfile_commit,

@@ -294,7 +294,7 @@ int cli_filter_option(struct cli *cli, const char *cmd, int c,
  * display-safe). */
 static void entry_describe(struct buf *b, const struct log_entry *e)
 {
-	const struct idea_change *st = log_entry_change(e, "stage");
+	const struct log_change *st = log_entry_change(e, "stage");
 	switch (e->kind) {
 	case LOG_CREATE:
 		buf_printf(b, _("created \"%s\""),

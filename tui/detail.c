@@ -101,7 +101,7 @@ static int add_history(const struct log_entry *e, void *arg)
 	when[16] = '\0';
 	when[10] = ' ';
 	buf_printf(&b, "%s  %s  ", when, e->user ? e->user : "?");
-	const struct idea_change *st = log_entry_change(e, "stage");
+	const struct log_change *st = log_entry_change(e, "stage");
 	switch (e->kind) {
 	case LOG_CREATE:
 		buf_adds(&b, _("created"));

@@ -153,7 +153,7 @@ static void ui_other_note(struct app *app)
 		return;
 	if (store_log_get(app->cli->store, seq, &e, NULL))
 		return;
-	const struct idea_change *st = log_entry_change(&e, "stage");
+	const struct log_change *st = log_entry_change(&e, "stage");
 	const char *who = e.user ? e.user : "?";
 	switch (e.kind) {
 	case LOG_MOVE:

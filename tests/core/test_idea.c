@@ -52,9 +52,11 @@ test_degenerate(void **state)
 {
 	struct fai_err err;
 	struct idea *idea;
+	struct idea_view view;
 
 	(void)state;
 	idea_free(NULL);
+	assert_string_equal(idea_view_get(NULL, IDEA_TITLE), "");
 	assert_null(idea_clone(NULL));
 	assert_string_equal(idea_get(NULL, IDEA_TITLE), "");
 	assert_int_equal(idea_field_parse(NULL), -1);
@@ -79,9 +81,10 @@ test_degenerate(void **state)
 	assert_int_equal(idea_revision(idea), 0);
 	assert_int_equal(idea_jobs(idea), -1);
 	assert_int_equal(idea_time(idea, IDEA_CREATED_AT, 42), 42);
-	assert_int_equal(idea_matches(idea, NULL), 1);
-	assert_int_equal(idea_matches(idea, ""), 1);
-	assert_int_equal(idea_matches(idea, "x"), 0);
+	idea_view_of(idea, &view);
+	assert_int_equal(idea_matches(&view, NULL), 1);
+	assert_int_equal(idea_matches(&view, ""), 1);
+	assert_int_equal(idea_matches(&view, "x"), 0);
 	idea_set_raw(idea, IDEA_TITLE, NULL);
 	idea_set_raw(idea, IDEA_TITLE, "");
 	assert_null(idea->v[IDEA_TITLE]);
@@ -645,24 +648,69 @@ test_diff(void **state)
 	idea_free(b);
 }
 
+/* An owned idea lends itself as a view: the same pointers, nothing
+ * copied, and the view's accessors read what the idea's read. */
+static void
+test_view_of_lends(void **state)
+{
+	struct idea *idea = make_full();
+	struct idea_view v;
+	int f;
+
+	(void)state;
+	idea->key = 17;
+	idea->rank = 4;
+	idea_set_raw(idea, IDEA_OWNER, NULL);
+	idea_view_of(idea, &v);
+	assert_int_equal(v.key, 17);
+	assert_int_equal(v.rank, 4);
+	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
+		assert_ptr_equal(v.v[f], idea->v[f]);
+		assert_string_equal(idea_view_get(&v, (enum idea_field)f),
+				    idea_get(idea, (enum idea_field)f));
+	}
+	assert_null(v.v[IDEA_OWNER]);
+	assert_string_equal(idea_view_get(&v, IDEA_OWNER), "");
+	assert_string_equal(idea_view_get(&v, IDEA_FIELD_COUNT), "");
+	assert_string_equal(idea_view_get(&v, (enum idea_field)-1), "");
+	assert_int_equal(v.nextra, idea->nextra);
+	assert_ptr_equal(v.extra, idea->extra);
+	assert_int_equal(idea_view_stage(&v), idea_stage(idea));
+	assert_int_equal(idea_view_revision(&v), idea_revision(idea));
+	assert_true(idea_view_time(&v, IDEA_CREATED_AT, 1) ==
+		    idea_time(idea, IDEA_CREATED_AT, 1));
+	assert_true(idea_view_time(&v, IDEA_OWNER, 42) == 42);
+	idea_free(idea);
+
+	/* An empty idea's view gives the same fallbacks as the idea. */
+	idea = idea_new();
+	idea_view_of(idea, &v);
+	assert_int_equal(idea_view_stage(&v), STAGE_NONE);
+	assert_int_equal(idea_view_revision(&v), 0);
+	assert_null(v.extra);
+	idea_free(idea);
+}
+
 static void
 test_matches(void **state)
 {
 	struct idea *idea = make_full();
+	struct idea_view v;
 
 	(void)state;
-	assert_int_equal(idea_matches(idea, ""), 1);
-	assert_int_equal(idea_matches(idea, "eleve"), 1);     /* need */
-	assert_int_equal(idea_matches(idea, "REPAIR CAFE"), 1); /* title */
-	assert_int_equal(idea_matches(idea, "0042"), 1);      /* ref */
-	assert_int_equal(idea_matches(idea, "69123"), 1);     /* territory */
-	assert_int_equal(idea_matches(idea, "Reemploi"), 1);  /* tags */
-	assert_int_equal(idea_matches(idea, "agees"), 1);
+	idea_view_of(idea, &v);
+	assert_int_equal(idea_matches(&v, ""), 1);
+	assert_int_equal(idea_matches(&v, "eleve"), 1);     /* need */
+	assert_int_equal(idea_matches(&v, "REPAIR CAFE"), 1); /* title */
+	assert_int_equal(idea_matches(&v, "0042"), 1);      /* ref */
+	assert_int_equal(idea_matches(&v, "69123"), 1);     /* territory */
+	assert_int_equal(idea_matches(&v, "Reemploi"), 1);  /* tags */
+	assert_int_equal(idea_matches(&v, "agees"), 1);
 	/* Fields outside the search: facilitator, SIRET, extras. */
-	assert_int_equal(idea_matches(idea, "zoe"), 0);
-	assert_int_equal(idea_matches(idea, "73282932"), 0);
-	assert_int_equal(idea_matches(idea, "12000"), 0);
-	assert_int_equal(idea_matches(idea, "introuvable"), 0);
+	assert_int_equal(idea_matches(&v, "zoe"), 0);
+	assert_int_equal(idea_matches(&v, "73282932"), 0);
+	assert_int_equal(idea_matches(&v, "12000"), 0);
+	assert_int_equal(idea_matches(&v, "introuvable"), 0);
 	idea_free(idea);
 }
 
@@ -685,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_matches),
+		cmocka_unit_test(test_view_of_lends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

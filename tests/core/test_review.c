@@ -97,32 +97,32 @@ static uint64_t
 feed(struct review *r, struct ent x)
 {
 	struct log_entry e;
-	struct idea_change ch[3];
+	struct log_change ch[3];
 	size_t n = 0;
 
 	memset(&e, 0, sizeof(e));
 	memset(ch, 0, sizeof(ch));
 	e.seq = ++seq;
 	e.at = T(x.at);
-	e.user = (char *)(uintptr_t)(x.user ? x.user : "claire");
+	e.user = x.user ? x.user : "claire";
 	e.kind = x.kind;
 	e.idea_key = x.key;
 	e.forced = x.forced;
 	e.target = x.target;
 	if (x.from || x.to) {
-		ch[n].name = (char *)(uintptr_t) "stage";
-		ch[n].before = (char *)(uintptr_t)x.from;
-		ch[n].after = (char *)(uintptr_t)x.to;
+		ch[n].name = "stage";
+		ch[n].before = x.from;
+		ch[n].after = x.to;
 		n++;
-		ch[n].name = (char *)(uintptr_t) "stage_since";
-		ch[n].after = (char *)(uintptr_t)(x.since ? x.since : x.at);
+		ch[n].name = "stage_since";
+		ch[n].after = x.since ? x.since : x.at;
 		n++;
 	}
 	if (x.reason) {
-		ch[n].name = (char *)(uintptr_t) "stage_reason";
-		ch[n].after = (char *)(uintptr_t)x.reason;
+		ch[n].name = "stage_reason";
+		ch[n].after = x.reason;
 		n++;
-		e.text = (char *)(uintptr_t)x.reason;
+		e.text = x.reason;
 	}
 	e.changes = ch;
 	e.nchanges = n;

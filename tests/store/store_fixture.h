@@ -402,16 +402,8 @@ static inline int fx_last_keep(const struct log_entry *e, void *arg)
 	struct fx_last *l = arg;
 	log_entry_clear(&l->e);
 	l->e = *e;
-	l->e.user = xstrdup(e->user);
-	l->e.client = xstrdup(e->client);
-	l->e.text = xstrdup(e->text);
-	l->e.changes =
-	    xcalloc(e->nchanges ? e->nchanges : 1, sizeof(*e->changes));
-	for (size_t i = 0; i < e->nchanges; i++) {
-		l->e.changes[i].name = xstrdup(e->changes[i].name);
-		l->e.changes[i].before = xstrdup(e->changes[i].before);
-		l->e.changes[i].after = xstrdup(e->changes[i].after);
-	}
+	l->e.own = NULL; /* e's block is e's: copy what it holds */
+	log_entry_own(&l->e);
 	l->have = 1;
 	return 0;
 }

@@ -795,7 +795,7 @@ static void test_merge_update_and_keep_local(void **state)
 	struct log_entry e;
 	fx_last_entry(f, x->key, &e);
 	assert_int_equal(e.kind, LOG_IMPORT);
-	const struct idea_change *c = log_entry_change(&e, "need");
+	const struct log_change *c = log_entry_change(&e, "need");
 	assert_non_null(c);
 	assert_string_equal(fx_s(c->after), "Changé par B.");
 	log_entry_clear(&e);
@@ -848,7 +848,7 @@ static void test_merge_take_theirs(void **state)
 	struct log_entry e;
 	fx_last_entry(f, y->key, &e);
 	assert_int_equal(e.kind, LOG_IMPORT);
-	const struct idea_change *c = log_entry_change(&e, "title");
+	const struct log_change *c = log_entry_change(&e, "title");
 	assert_non_null(c);
 	assert_string_equal(fx_s(c->before), "Côté A");
 	assert_string_equal(fx_s(c->after), "Côté B");
@@ -906,16 +906,16 @@ static int region_count(const struct idea *idea, void *arg)
 	return 0;
 }
 
-static int region_is_84(const struct idea *idea, void *arg)
+static int region_is_84(const struct idea_view *idea, void *arg)
 {
 	(void)arg;
-	return strcmp(idea_get(idea, IDEA_REGION), "84") == 0;
+	return strcmp(idea_view_get(idea, IDEA_REGION), "84") == 0;
 }
 
-static int region_is_11(const struct idea *idea, void *arg)
+static int region_is_11(const struct idea_view *idea, void *arg)
 {
 	(void)arg;
-	return strcmp(idea_get(idea, IDEA_REGION), "11") == 0;
+	return strcmp(idea_view_get(idea, IDEA_REGION), "11") == 0;
 }
 
 static void test_two_regions(void **state)

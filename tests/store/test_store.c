@@ -234,7 +234,7 @@ static void test_create_assigns(void **state)
 	assert_string_equal(e.user, "alice");
 	assert_string_equal(e.client, "192.0.2.10");
 	assert_string_equal(e.ref, "84-0001");
-	const struct idea_change *c = log_entry_change(&e, "title");
+	const struct log_change *c = log_entry_change(&e, "title");
 	assert_non_null(c);
 	assert_null(c->before);
 	assert_string_equal(c->after, "Garage solidaire");
@@ -428,7 +428,7 @@ static void test_edit(void **state)
 	assert_string_equal(e.user, "bob");
 	assert_null(e.client);
 	assert_int_equal(e.nchanges, 2);
-	const struct idea_change *c = log_entry_change(&e, "title");
+	const struct log_change *c = log_entry_change(&e, "title");
 	assert_non_null(c);
 	assert_string_equal(c->before, "Atelier vélo");
 	assert_string_equal(c->after, "Atelier vélo participatif");
@@ -632,7 +632,7 @@ static void test_move(void **state)
 	fx_last_entry(f, ia->key, &e);
 	assert_int_equal(e.kind, LOG_MOVE);
 	assert_int_equal(e.forced, 0);
-	const struct idea_change *ch = log_entry_change(&e, "stage");
+	const struct log_change *ch = log_entry_change(&e, "stage");
 	assert_non_null(ch);
 	assert_string_equal(ch->before, "need");
 	assert_string_equal(ch->after, "concept");

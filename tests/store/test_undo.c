@@ -55,7 +55,7 @@ static void test_undo_edit(void **state)
 	assert_int_equal(e.target, 2);
 	assert_int_equal(e.revision, 3);
 	assert_string_equal(e.user, "alice");
-	const struct idea_change *c = log_entry_change(&e, "title");
+	const struct log_change *c = log_entry_change(&e, "title");
 	assert_non_null(c);
 	assert_string_equal(c->before, "Outilthèque");
 	assert_string_equal(c->after, "Boîte à outils");
@@ -187,7 +187,7 @@ static void test_undo_create(void **state)
 	free(l.v);
 	struct log_entry e;
 	fx_last_entry(f, i->key, &e);
-	const struct idea_change *c = log_entry_change(&e, "title");
+	const struct log_change *c = log_entry_change(&e, "title");
 	assert_non_null(c);
 	assert_string_equal(c->before, "Éphémère");
 	assert_null(c->after);
