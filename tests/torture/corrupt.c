@@ -46,18 +46,22 @@
 enum kind { K_FLIP, K_ZERO, K_TRUNC, K_COUNT };
 static const char *const kind_names[K_COUNT] = {"flip", "zero", "trunc"};
 
+/* In this order on each copy: the readers, then check (before export,
+ * which records what it sent and so rewrites the exchange bases: a damaged
+ * base it replaced would no longer be there for check to report), then
+ * the writers. */
 enum {
 	CMD_LIST,
 	CMD_SHOW,
 	CMD_LOG,
 	CMD_REVIEW,
-	CMD_EXPORT,
 	CMD_CHECK,
+	CMD_EXPORT,
 	CMD_ADD,
 	NCMD
 };
 static const char *const cmd_names[NCMD] = {
-    "list", "show", "log", "review", "export", "check", "add",
+    "list", "show", "log", "review", "check", "export", "add",
 };
 
 /* A run's outcome: an exit status, or ST_SIGNAL + signal, or ST_HANG. */
