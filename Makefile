@@ -124,7 +124,7 @@ bench: all $(BUILD)/bench/bench_board
 
 $(BUILD)/bench/bench_board: bench/bench_board.c $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LMDB_LIBS) -lutil
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LMDB_LIBS) $(CSV_LIBS) -lutil
 
 # libFuzzer harnesses (clang, ASan+UBSan) in build-fuzz/, FUZZ_SECONDS each, or
 # FUZZ_RUNS executions each (`make fuzz FUZZERS=import FUZZ_RUNS=1000000`).

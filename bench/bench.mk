@@ -15,7 +15,7 @@ WARN += -Werror
 endif
 BENCH_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE \
 	$(shell pkg-config --cflags lmdb 2>/dev/null)
-LMDB_LIBS := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
+LMDB_LIBS := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb) -lcsv
 LIBS := $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
 BENCH := $(BUILD)/bench/bench_store
 
