@@ -534,6 +534,13 @@ static void test_edit_refusals(void **state)
 	    store_idea_edit(f->s, &f->bob, ref, &u, 1, 1, NULL, &f->err),
 	    -FAI_ECONFLICT);
 	assert_int_equal(f->err.code, FAI_ECONFLICT);
+	/* the facts a person is told: the revision Bob had, the one found,
+	 * and who made it (Alice), never text to parse back */
+	assert_true(f->err.rev_had == 1);
+	assert_true(f->err.rev_found == 2);
+	assert_string_equal(f->err.by, "alice");
+	assert_string_equal(f->err.value, ref);
+	assert_string_equal(f->err.detail, "");
 	assert_int_not_equal(-FAI_ECONFLICT, -FAI_EINVAL);
 	assert_int_not_equal(-FAI_ECONFLICT, -FAI_ENOTHING);
 	assert_int_equal(
