@@ -454,7 +454,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 					   (unsigned long)st.forced),
 			(unsigned long long)st.forced);
 	if (rc == -FAI_EINVAL) {
-		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
+		fprintf(stderr, ngettext("fai: %s: %llu invalid row: nothing was imported (fix it, or use --skip-invalid)\n",
+					 "fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n",
+					 (unsigned long)st.invalid),
 			out_shown(path), (unsigned long long)st.invalid);
 		exit = CLI_INVALID;
 	} else if (rc == -FAI_ECONFLICT) {

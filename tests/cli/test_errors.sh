@@ -119,6 +119,14 @@ check "the same id twice, in French in the rejects, naming the first line" \
 	has_bytes 'Seconde,84,ligne 3 : même identifiant qu’à la ligne 2 : 6f1c2b0e-8a4d-4b7e-9c1a-2d3e4f5a6b7c' \
 	"$T/dupid.csv.rejects.csv"
 
+printf 'title,region\nA,99\n' > "$T/one.csv"
+en import "$T/one.csv"
+check_rc_err 2 "one.csv: 1 invalid row: nothing was imported (fix it," \
+	"one invalid row in English is singular"
+fr import "$T/one.csv"
+check_rc_err 2 "one.csv : 1 ligne invalide : rien n’a été importé (corrigez-la," \
+	"one invalid row in French is singular"
+
 # ---------------------------------------------------------------- numbers
 en move 84-0001 concept --expect-rev 0
 check_rc_err 1 "--expect-rev \"0\": the number is too small (at least 1)" \
