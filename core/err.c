@@ -3,9 +3,9 @@
  *
  * The texts come from the X-lists in err.h, so a code and its words cannot
  * drift apart.  fai_err_set fills code, why, field and value (cut to fit,
- * never inside a UTF-8 sequence) and empties detail; file and line are left
- * as they were, for the layer that knows them (an importer, the template
- * parser) sets them around the call. */
+ * never inside a UTF-8 sequence) and resets detail and the typed facts;
+ * file and line are left as they were, for the layer that knows them (an
+ * importer, the template parser) sets them around the call. */
 #include "err.h"
 
 #include <stdarg.h>
@@ -49,6 +49,25 @@ fai_err_clear(struct fai_err *err)
 	if (err == NULL)
 		return;
 	memset(err, 0, sizeof(*err));
+	err->stage = err->stage_from = -1;
+}
+
+/* Resets the facts a new failure sets, keeping file and line. */
+static void
+err_facts_clear(struct fai_err *err)
+{
+	err->about = 0;
+	err->detail[0] = '\0';
+	err->line2 = 0;
+	err->column = err->column2 = 0;
+	err->rev_had = err->rev_found = 0;
+	err->by[0] = '\0';
+	err->stage = err->stage_from = -1;
+	err->missing = 0;
+	err->count = err->limit = 0;
+	err->sys_errno = 0;
+	err->file_kind = 0;
+	err->path[0] = '\0';
 }
 
 /* Copies s into dst (size bytes), cutting at a UTF-8 boundary. */
@@ -82,13 +101,58 @@ fai_err_set(struct fai_err *err, int code, int why, const char *field,
 	if (code < 0)
 		code = -code;
 	if (err != NULL) {
-		err->code = code;
-		err->why = why;
+		/* field or value may be err's own: copied first */
 		err_copy_cut(err->field, sizeof(err->field), field);
 		err_copy_cut(err->value, sizeof(err->value), value);
-		err->detail[0] = '\0';
+		err->code = code;
+		err->why = why;
+		err_facts_clear(err);
 	}
 	return -code;
+}
+
+int
+fai_err_set_about(struct fai_err *err, int code, int why, int about,
+		  const char *field, const char *value)
+{
+	int rc = fai_err_set(err, code, why, field, value);
+
+	fai_err_about(err, about);
+	return rc;
+}
+
+void
+fai_err_about(struct fai_err *err, int about)
+{
+	if (err != NULL)
+		err->about = about;
+}
+
+void
+fai_err_conflict(struct fai_err *err, uint64_t had, uint64_t found,
+		 const char *by)
+{
+	if (err == NULL)
+		return;
+	err->rev_had = had;
+	err->rev_found = found;
+	err_copy_cut(err->by, sizeof(err->by), by);
+}
+
+void
+fai_err_stage(struct fai_err *err, int stage, int from)
+{
+	if (err == NULL)
+		return;
+	err->stage = stage;
+	err->stage_from = from;
+}
+
+void
+fai_err_path(struct fai_err *err, const char *path)
+{
+	if (err != NULL)
+		err_copy_cut(err->path, sizeof(err->path), path);
 }
 
 void

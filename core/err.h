@@ -8,6 +8,7 @@
 #define FAI_ERR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Marks a string for translation without calling gettext: core/ and store/
  * know no library, tui/ translates with _() at display time. */
@@ -87,7 +88,19 @@ enum fai_error {
 	X(IN_USE, N_("the store is in use"))                                  \
 	X(OLD_SCHEMA, N_("written by an older fai"))                          \
 	X(NOT_OWNER, N_("another user's file in a directory where only a file's owner may replace it"))   \
-	X(SYNC_FAILED, N_("made, but the disk failed to save it"))
+	X(SYNC_FAILED, N_("made, but the disk failed to save it"))            \
+	X(NUMBER_SMALL, N_("the number is too small"))                        \
+	X(CELL_TOO_LONG, N_("a cell is too long"))                            \
+	X(ROW_TOO_LONG, N_("a row is too long"))                              \
+	X(QUOTE, N_("malformed CSV: a quote inside an unquoted cell, or a quote never closed")) \
+	X(ENCODING, N_("neither UTF-8 nor Windows-1252"))                     \
+	X(ROW_CELLS, N_("the row does not have as many cells as the header")) \
+	X(SPOOL, N_("the temporary copy of the rows is unreadable"))          \
+	X(EMPTY_FILE, N_("the file is empty"))                                \
+	X(INVALID_ROWS, N_("invalid rows"))                                   \
+	X(CONFLICTS, N_("conflicts"))                                         \
+	X(SPACE_NEEDED, N_("not enough space for the import"))                \
+	X(STORE_COLUMNS, N_("too many columns fai does not know in the store"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,
@@ -96,16 +109,68 @@ enum fai_why {
 	FAI_WHY_END_
 };
 
-/* Details of one failure, filled by the failing layer, printed by tui/. */
+/* What err's field and value name: tui/ chooses its sentence by this,
+ * never by comparing the text of field or value. */
+enum fai_about {
+	FAI_ABOUT_NONE = 0,
+	FAI_ABOUT_FIELD,         /* an idea field: field holds its code */
+	FAI_ABOUT_FILE,          /* a file fai reads or writes: value its path */
+	FAI_ABOUT_HEADER,        /* a CSV header: field a column's name */
+	FAI_ABOUT_ROW,           /* a CSV row */
+	FAI_ABOUT_CELL,          /* a CSV cell: column its place */
+	FAI_ABOUT_GROUP,         /* a Unix group: value its name */
+	FAI_ABOUT_OUTPUT,        /* the stream an export writes to */
+	FAI_ABOUT_DIRECTORY,     /* a store directory: value its path */
+	FAI_ABOUT_STORE_DB,      /* a store database or operation: field */
+	FAI_ABOUT_IDEA_RECORD,   /* an idea record: value its key ("#42") */
+	FAI_ABOUT_LOG_RECORD,    /* a log entry: value its key */
+	FAI_ABOUT_META_RECORD,   /* a meta value: value its key */
+	FAI_ABOUT_INDEX,         /* an index of the store: field its name */
+	FAI_ABOUT_BACKUP,        /* a backup file */
+	FAI_ABOUT_LOCK_FILE,     /* a file of the store the lock watches:
+	                            field its name, value the store's path */
+};
+
+/* What a refused path is (file_kind), when it is no regular file. */
+enum fai_file_kind {
+	FAI_FILE_KIND_NONE = 0,
+	FAI_FILE_KIND_DIRECTORY,
+	FAI_FILE_KIND_SOCKET,
+	FAI_FILE_KIND_BLOCK_DEVICE,
+	FAI_FILE_KIND_FIFO,
+	FAI_FILE_KIND_CHAR_DEVICE,
+	FAI_FILE_KIND_OTHER,
+};
+
+/* Details of one failure, filled by the failing layer, printed by tui/.
+ * The facts after detail are typed: each is zero (stage and stage_from:
+ * -1) when the failure has none. */
 struct fai_err {
 	int code;          /* a positive FAI_E* code, 0 when unset */
 	int why;           /* an enum fai_why */
+	int about;         /* an enum fai_about: what field and value name */
 	char field[48];    /* field or column name, "" when none */
 	char value[256];   /* offending value, cut to fit, "" when none */
 	char file[256];    /* input file, "" when none */
 	long line;         /* 1-based line in file, 0 when none */
-	char detail[512];  /* extra facts, e.g. missing fields "need territory"
-	                      or the store library's own message */
+	char detail[512];  /* only a library's own text: strerror(),
+	                      mdb_strerror(); "" when none */
+	long line2;        /* another line: the first row with the same id */
+	long column;       /* 1-based CSV column, 0 when none */
+	long column2;      /* the second column of a repeated pair */
+	uint64_t rev_had;  /* a conflict: the revision the writer had */
+	uint64_t rev_found; /* ... and the one found in the store */
+	char by[64];       /* ... and who made it, "" when unknown */
+	int stage;         /* the target stage of a move or gate, -1 when none */
+	int stage_from;    /* the stage it was refused from, -1 when none */
+	uint64_t missing;  /* missing idea fields, bit (1 << field) set */
+	uint64_t count;    /* how many the reason is about (columns, cells,
+	                      rows, MiB, a size, a schema version) */
+	uint64_t limit;    /* the bound count was judged against */
+	int sys_errno;     /* the errno behind an I/O failure, 0 when none */
+	int file_kind;     /* an enum fai_file_kind */
+	char path[256];    /* a store directory the failure is about, or a
+	                      path beside value (IN_STORE: the store's) */
 };
 
 /* Returns the English text of code (positive or negative), never NULL. */
@@ -123,7 +188,27 @@ void fai_err_clear(struct fai_err *err);
 int fai_err_set(struct fai_err *err, int code, int why, const char *field,
 		const char *value);
 
-/* Sets err->detail with printf formatting; err may be NULL. */
+/* fai_err_set, and says what field and value name (an enum fai_about). */
+int fai_err_set_about(struct fai_err *err, int code, int why, int about,
+		      const char *field, const char *value);
+
+/* Sets err->about; err may be NULL. */
+void fai_err_about(struct fai_err *err, int about);
+
+/* Sets the facts of a conflict: the revision the writer had, the one found
+ * and who made it (by may be NULL); err may be NULL. */
+void fai_err_conflict(struct fai_err *err, uint64_t had, uint64_t found,
+		      const char *by);
+
+/* Sets the target stage of a refused move and the stage it was refused
+ * from (-1 for none); err may be NULL. */
+void fai_err_stage(struct fai_err *err, int stage, int from);
+
+/* Sets err->path, cut to fit; err and path may be NULL. */
+void fai_err_path(struct fai_err *err, const char *path);
+
+/* Sets err->detail with printf formatting; err may be NULL.  Only for a
+ * library's own text (strerror, mdb_strerror): a sentence is tui/'s. */
 void fai_err_detail(struct fai_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

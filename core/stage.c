@@ -111,21 +111,31 @@ stage_has_reason(const char *reason)
 	return 0;
 }
 
-/* Appends to b the gate fields of stage `to` missing from idea. */
-static void
-stage_gate_missing(const struct idea *idea, enum stage to, struct buf *b)
+_Static_assert(IDEA_FIELD_COUNT <= 64, "a set of fields fits in 64 bits");
+
+/* Returns the gate fields of stage `to` missing from idea, as a set
+ * (bit 1 << field). */
+static uint64_t
+stage_gate_missing(const struct idea *idea, enum stage to)
 {
+	uint64_t set = 0;
 	size_t i;
 	enum idea_field f;
 
 	for (i = 0; i < stage_gates[to].n; i++) {
 		f = stage_gates[to].fields[i];
-		if (idea_get(idea, f)[0] != '\0')
-			continue;
-		if (b->len > 0)
-			buf_addc(b, ' ');
-		buf_adds(b, idea_field_info(f)->code);
+		if (idea_get(idea, f)[0] == '\0')
+			set |= UINT64_C(1) << f;
 	}
+	return set;
+}
+
+int
+stage_gate_field(enum stage to, size_t i)
+{
+	if ((int)to < 0 || to >= STAGE_PIPELINE_COUNT || i >= stage_gates[to].n)
+		return -1;
+	return (int)stage_gates[to].fields[i];
 }
 
 int
@@ -133,7 +143,7 @@ stage_move_check(const struct idea *idea, enum stage to, const char *reason,
 		 int force, int *gated, struct fai_err *err)
 {
 	enum stage from, base, s, lo;
-	struct buf missing;
+	uint64_t missing = 0;
 	int rc = 0;
 
 	if (gated != NULL)
@@ -145,6 +155,7 @@ stage_move_check(const struct idea *idea, enum stage to, const char *reason,
 	if (from == to) {
 		rc = fai_err_set(err, FAI_ERULE, FAI_WHY_SAME_STAGE, "stage",
 				 stage_code(to));
+		fai_err_stage(err, to, from);
 		return rc;
 	}
 	/* base: the pipeline stage the rules are judged from, NONE when
@@ -177,6 +188,7 @@ stage_move_check(const struct idea *idea, enum stage to, const char *reason,
 	    !stage_has_reason(reason)) {
 		rc = fai_err_set(err, FAI_ERULE, FAI_WHY_REASON, "stage",
 				 stage_code(to));
+		fai_err_stage(err, to, from);
 		return rc;
 	}
 
@@ -196,27 +208,26 @@ stage_move_check(const struct idea *idea, enum stage to, const char *reason,
 		return 0;
 	if (base != STAGE_NONE && to != base + 1)
 		return 0;
-	buf_init(&missing);
-	buf_add(&missing, "", 0);
 	lo = base != STAGE_NONE ? to : STAGE_CONCEPT;
 	for (s = lo; s <= to; s++)
-		stage_gate_missing(idea, s, &missing);
-	if (missing.len > 0) {
+		missing |= stage_gate_missing(idea, s);
+	if (missing != 0) {
 		if (force) {
 			if (gated != NULL)
 				*gated = 1;
 		} else {
 			rc = fai_err_set(err, FAI_EGATE, FAI_WHY_NONE, "stage",
 					 stage_code(to));
-			fai_err_detail(err, "%s", missing.data);
+			fai_err_stage(err, to, from);
+			if (err != NULL)
+				err->missing = missing;
 		}
 	}
-	buf_free(&missing);
 	return rc;
 
 illegal:
 	rc = fai_err_set(err, FAI_ERULE, FAI_WHY_MOVE, "stage", stage_code(to));
-	fai_err_detail(err, "%s", stage_code(from));
+	fai_err_stage(err, to, from);
 	return rc;
 }
 

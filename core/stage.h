@@ -45,11 +45,15 @@ enum stage stage_parse(const char *s);
 /* Returns 1 for need, concept, owner_search and launched, else 0. */
 int stage_is_pipeline(enum stage s);
 
+/* Returns the i-th field (an enum idea_field) entering stage `to` needs,
+ * in the order a person fills them; -1 past the last. */
+int stage_gate_field(enum stage to, size_t i);
+
 /* Returns 0 when idea may move to `to` with this reason (NULL or "" for none)
  * and force flag; *gated is set to 1 when a gate was passed only thanks to
  * force (gated may be NULL).  Otherwise returns -FAI_ERULE (why MOVE,
- * SAME_STAGE or REASON) or -FAI_EGATE with err->detail holding the missing
- * field codes separated by single spaces ("need territory"). */
+ * SAME_STAGE or REASON) or -FAI_EGATE with err->missing the set of missing
+ * fields (bit 1 << field); err->stage is to, err->stage_from the idea's. */
 int stage_move_check(const struct idea *idea, enum stage to,
 		     const char *reason, int force, int *gated,
 		     struct fai_err *err);

@@ -198,9 +198,16 @@ validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		else
 			v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (over || v > max || v < min) {
+	if (over || v > max) {
 		fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER_RANGE, NULL, s);
-		fai_err_detail(err, "%s", over || v > max ? "above" : "below");
+		if (err != NULL)
+			err->limit = max;
+		return -FAI_EINVAL;
+	}
+	if (v < min) {
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER_SMALL, NULL, s);
+		if (err != NULL)
+			err->limit = min;
 		return -FAI_EINVAL;
 	}
 	*out = v;

@@ -40,8 +40,7 @@ int st_rev_check(const struct idea *idea, uint64_t expect_rev,
 		return 0;
 	fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
 		    idea_get(idea, IDEA_REF));
-	fai_err_detail(err, "%llu %llu %s", (unsigned long long)expect_rev,
-		       (unsigned long long)rev, idea_get(idea, IDEA_UPDATED_BY));
+	fai_err_conflict(err, expect_rev, rev, idea_get(idea, IDEA_UPDATED_BY));
 	return -FAI_ECONFLICT;
 }
 

@@ -241,8 +241,11 @@ FILE *exchange_tmpfile(void)
 int write_fail(struct fai_err *err, int e, const char *what)
 {
 	int code = e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE : FAI_EIO;
-	fai_err_set(err, code, FAI_WHY_NONE, "file", what);
+	fai_err_set_about(err, code, FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
+			  what);
 	fai_err_detail(err, "%s", strerror(e ? e : EIO));
+	if (err)
+		err->sys_errno = e ? e : EIO;
 	return -code;
 }
 

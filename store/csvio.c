@@ -326,12 +326,14 @@ static int feeder_error(struct feeder *f, int code, const char *file,
 		err->line = code == CSV_ENOMEM ? f->rec_line : f->line;
 	}
 	if (code == CSV_ENOMEM) {
-		fai_err_set(err, FAI_ETOOBIG, FAI_WHY_TOO_LONG, "cell", NULL);
-		fai_err_detail(err, "cell over %d KiB", EXCHANGE_FIELD_MAX / 1024);
+		fai_err_set_about(err, FAI_ETOOBIG, FAI_WHY_CELL_TOO_LONG,
+				  FAI_ABOUT_CELL, "cell", NULL);
+		if (err)
+			err->limit = EXCHANGE_FIELD_MAX / 1024; /* KiB */
 		return -FAI_ETOOBIG;
 	}
-	fai_err_detail(err, "malformed CSV: a quote inside an unquoted cell, "
-			    "or a quote never closed");
+	fai_err_set_about(err, FAI_EINVAL, FAI_WHY_QUOTE, FAI_ABOUT_ROW, NULL,
+			  NULL);
 	return -FAI_EINVAL;
 }
 
@@ -340,8 +342,10 @@ static int feeder_limits(struct feeder *f, const char *file,
 {
 	if (!f->row_too_long)
 		return 0;
-	fai_err_set(err, FAI_ETOOBIG, FAI_WHY_TOO_LONG, "row", NULL);
-	fai_err_detail(err, "row over %d KiB", EXCHANGE_ROW_MAX / 1024);
+	fai_err_set_about(err, FAI_ETOOBIG, FAI_WHY_ROW_TOO_LONG, FAI_ABOUT_ROW,
+			  "row", NULL);
+	if (err)
+		err->limit = EXCHANGE_ROW_MAX / 1024; /* KiB */
 	if (err) {
 		snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 		err->line = f->too_long_line;
@@ -527,12 +531,13 @@ static int encoding_error(struct csvr *r, struct fai_err *err)
 	const struct scan *sc = &r->sc;
 	long line = sc->multibyte ? sc->bad_line : sc->undef_line;
 	long col = sc->multibyte ? sc->bad_col : sc->undef_col;
-	fai_err_set(err, FAI_EINVAL, FAI_WHY_UTF8, NULL, NULL);
+	fai_err_set_about(err, FAI_EINVAL, FAI_WHY_ENCODING, FAI_ABOUT_CELL,
+			  NULL, NULL);
 	if (err) {
 		snprintf(err->file, sizeof(err->file), "%s", r->name);
 		err->line = line;
+		err->column = col;
 	}
-	fai_err_detail(err, "column %ld: neither UTF-8 nor Windows-1252", col);
 	return -FAI_EINVAL;
 }
 
@@ -684,13 +689,16 @@ int csvr_open(struct csvr **out, const char *path, struct fai_err *err)
 	return 0;
 
 not_file:
-	fai_err_set(err, FAI_EINVAL, FAI_WHY_NOT_FILE, "file", path);
+	fai_err_set_about(err, FAI_EINVAL, FAI_WHY_NOT_FILE, FAI_ABOUT_FILE,
+			  "file", path);
 	csvr_free(r);
 	return -FAI_EINVAL;
 io:
-	fai_err_set(err, e == ENOENT ? FAI_ENOTFOUND : FAI_EIO, FAI_WHY_NONE,
-		    "file", path);
+	fai_err_set_about(err, e == ENOENT ? FAI_ENOTFOUND : FAI_EIO,
+			  FAI_WHY_NONE, FAI_ABOUT_FILE, "file", path);
 	fai_err_detail(err, "%s", strerror(e));
+	if (err)
+		err->sys_errno = e;
 	csvr_free(r);
 	return e == ENOENT ? -FAI_ENOTFOUND : -FAI_EIO;
 }
@@ -704,8 +712,11 @@ static int csvr_fill(struct csvr *r, struct fai_err *err)
 	while (got < 0 && errno == EINTR);
 	if (got < 0) {
 		int e = errno;
-		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", r->name);
+		fai_err_set_about(err, FAI_EIO, FAI_WHY_NONE, FAI_ABOUT_FILE,
+				  "file", r->name);
 		fai_err_detail(err, "%s", strerror(e));
+		if (err)
+			err->sys_errno = e;
 		return -FAI_EIO;
 	}
 	if (got > 0) {
@@ -733,7 +744,8 @@ int csvr_next(struct csvr *r, struct csvr_row **row, struct fai_err *err)
 	struct feeder *f = &r->feed;
 	row_free(&r->out);
 	if (r->rc) {
-		fai_err_set(err, -r->rc, FAI_WHY_NONE, "file", r->name);
+		fai_err_set_about(err, -r->rc, FAI_WHY_NONE, FAI_ABOUT_FILE,
+				  "file", r->name);
 		return r->rc;
 	}
 	for (;;) {

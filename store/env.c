@@ -56,8 +56,11 @@ static int sys_fail(int e, struct fai_err *err, const char *path)
 	int code = e == EACCES || e == EPERM ? FAI_EPERM
 		   : e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE
 						  : FAI_EIO;
-	fai_err_set(err, code, FAI_WHY_NONE, "file", path);
+	fai_err_set_about(err, code, FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
+			  path);
 	fai_err_detail(err, "%s", strerror(e));
+	if (err)
+		err->sys_errno = e;
 	return -code;
 }
 
@@ -66,7 +69,8 @@ static int env_fail(int rc, struct fai_err *err, const char *path)
 	if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH ||
 	    rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
 	    rc == MDB_INCOMPATIBLE) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "file", path);
+		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+				  FAI_ABOUT_FILE, "file", path);
 		fai_err_detail(err, "%s", mdb_strerror(rc));
 		return -FAI_ESTORE;
 	}
@@ -74,6 +78,8 @@ static int env_fail(int rc, struct fai_err *err, const char *path)
 		return sys_fail(rc, err, path);
 	fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, path);
 	fai_err_detail(err, "%s", mdb_strerror(rc));
+	if (err && rc > 0)
+		err->sys_errno = rc;
 	return -FAI_ESTORE;
 }
 
@@ -159,12 +165,13 @@ int store_identity_check(struct store *s, struct fai_err *err)
 	    dev != s->lock_dev || ino != s->lock_ino) {
 		fai_err_set(err, FAI_ESTORE, FAI_WHY_LOCK_CHANGED, "lock.mdb",
 			    s->path);
+		fai_err_about(err, FAI_ABOUT_LOCK_FILE);
 		return -FAI_ESTORE;
 	}
 	if (file_id(s->path, "data.mdb", &dev, &ino) != 0 ||
 	    dev != s->data_dev || ino != s->data_ino) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_LOCK_CHANGED, "data.mdb",
-			    s->path);
+		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_LOCK_CHANGED,
+				  FAI_ABOUT_LOCK_FILE, "data.mdb", s->path);
 		return -FAI_ESTORE;
 	}
 	return 0;
@@ -180,8 +187,8 @@ static int identity_note(struct store *s, struct fai_err *err)
 	    (s->guard >= 0 && (fstat(s->guard, &b) != 0 ||
 			       a.st_dev != b.st_dev || a.st_ino != b.st_ino)) ||
 	    file_id(s->path, "lock.mdb", &s->lock_dev, &s->lock_ino) != 0) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_LOCK_CHANGED, "data.mdb",
-			    s->path);
+		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_LOCK_CHANGED,
+				  FAI_ABOUT_LOCK_FILE, "data.mdb", s->path);
 		return -FAI_ESTORE;
 	}
 	s->data_dev = a.st_dev;
@@ -210,9 +217,8 @@ static int store_access(const char *path, struct fai_err *err)
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	if (st.st_mode & S_IWOTH) {
-		fai_err_set(err, FAI_EPERM, FAI_WHY_WORLD_WRITABLE, "directory",
-			    path);
-		fai_err_detail(err, "chmod o-w %s", path);
+		fai_err_set_about(err, FAI_EPERM, FAI_WHY_WORLD_WRITABLE,
+				  FAI_ABOUT_DIRECTORY, "directory", path);
 		return -FAI_EPERM;
 	}
 	char *data = xasprintf("%s/data.mdb", path);
@@ -220,9 +226,9 @@ static int store_access(const char *path, struct fai_err *err)
 	free(data);
 	if (denied) {
 		struct group *g = getgrgid(st.st_gid);
-		fai_err_set(err, FAI_EPERM, FAI_WHY_NO_ACCESS, "group",
-			    g ? g->gr_name : "");
-		fai_err_detail(err, "%s", path);
+		fai_err_set_about(err, FAI_EPERM, FAI_WHY_NO_ACCESS,
+				  FAI_ABOUT_GROUP, "group", g ? g->gr_name : "");
+		fai_err_path(err, path);
 		return -FAI_EPERM;
 	}
 	return 0;
@@ -245,14 +251,17 @@ static int file_trust(const char *p, const char *store, int required,
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NOT_FILE, "file", p);
+		rc = fai_err_set_about(err, FAI_ESTORE, FAI_WHY_NOT_FILE,
+				       FAI_ABOUT_FILE, "file", p);
 	} else if (st.st_mode & S_IWOTH) {
-		rc = fai_err_set(err, FAI_EPERM, FAI_WHY_DATA_WRITABLE, "file",
-				 p);
-		fai_err_detail(err, "chmod o-w %s", p);
+		rc = fai_err_set_about(err, FAI_EPERM, FAI_WHY_DATA_WRITABLE,
+				       FAI_ABOUT_FILE, "file", p);
 	} else if (st.st_size < min) {
-		rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_TRUNCATED, "file", p);
-		fai_err_detail(err, "%lld", (long long)st.st_size);
+		rc = fai_err_set_about(err, FAI_ESTORE, FAI_WHY_TRUNCATED,
+				       FAI_ABOUT_FILE, "file", p);
+		if (err)
+			err->count = (uint64_t)st.st_size,
+			err->limit = (uint64_t)min;
 	}
 	return rc;
 }
@@ -282,8 +291,10 @@ static int env_check_size(struct store *s, const char *path,
 	unsigned long long need =
 		((unsigned long long)info.me_last_pgno + 1) * mst.ms_psize;
 	if ((unsigned long long)st.st_size < need) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_TRUNCATED, "file", path);
-		fai_err_detail(err, "%lld %llu", (long long)st.st_size, need);
+		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_TRUNCATED,
+				  FAI_ABOUT_FILE, "file", path);
+		if (err)
+			err->count = (uint64_t)st.st_size, err->limit = need;
 		return -FAI_ESTORE;
 	}
 	return 0;
@@ -316,7 +327,8 @@ static int schema_read(struct store_txn *t, uint64_t *version,
 		goto damaged;
 	return 0;
 damaged:
-	fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "meta", "schema");
+	fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+			  FAI_ABOUT_META_RECORD, "meta", "schema");
 	return -FAI_ESTORE;
 }
 
@@ -331,7 +343,8 @@ static int schema_write(struct store_txn *t, uint64_t version,
 static int schema_newer(uint64_t version, struct fai_err *err)
 {
 	fai_err_set(err, FAI_ESCHEMA, FAI_WHY_NONE, "schema", NULL);
-	fai_err_detail(err, "%llu", (unsigned long long)version);
+	if (err)
+		err->count = version;
 	return -FAI_ESCHEMA;
 }
 
@@ -387,13 +400,14 @@ static int migrate_1_to_2(struct store_txn *t, struct fai_err *err)
 			}
 			if (bad) {
 				mdb_cursor_close(c);
-				fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
-					    store_db_names[dbs[d]], NULL);
-				fai_err_detail(err, "%llu",
-					       key.mv_size == 8
-						       ? (unsigned long long)
-							 codec_get_u64(key.mv_data)
-						       : 0ULL);
+				fai_err_set_about(err, FAI_ESTORE,
+						  FAI_WHY_DAMAGED,
+						  FAI_ABOUT_STORE_DB,
+						  store_db_names[dbs[d]], NULL);
+				if (err) /* the record's key */
+					err->count = key.mv_size == 8
+						? codec_get_u64(key.mv_data)
+						: 0;
 				return -FAI_ESTORE;
 			}
 			/* The key points into the page, which the put may
@@ -431,8 +445,10 @@ static int schema_settle(struct store_txn *t, const char *region,
 		MDB_stat st;
 		if (mdb_stat(t->txn, t->s->dbi[DB_IDEAS], &st) == 0 &&
 		    st.ms_entries > 0)
-			return fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
-					   "meta", "schema");
+			return fai_err_set_about(err, FAI_ESTORE,
+						 FAI_WHY_DAMAGED,
+						 FAI_ABOUT_META_RECORD, "meta",
+						 "schema");
 		rc = schema_write(t, STORE_SCHEMA_VERSION, err);
 		if (!rc && region && *region)
 			rc = st_meta_write(t, "region", region, err);
@@ -492,8 +508,9 @@ static int open_rdonly(struct store *s, uint64_t *version, int upgradable,
 		MDB_envinfo info;
 		mdb_txn_abort(txn);
 		if (mdb_env_info(s->env, &info) == 0 && info.me_last_pgno > 1)
-			return fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
-					   "file", NULL);
+			return fai_err_set_about(err, FAI_ESTORE,
+						 FAI_WHY_DAMAGED,
+						 FAI_ABOUT_FILE, "file", NULL);
 		return 1;
 	}
 	rc = open_dbis(&t, 0, err);
@@ -502,9 +519,11 @@ static int open_rdonly(struct store *s, uint64_t *version, int upgradable,
 	if (!rc && *version > STORE_SCHEMA_VERSION)
 		rc = schema_newer(*version, err);
 	else if (!rc && *version < STORE_SCHEMA_VERSION && !upgradable) {
-		fai_err_set(err, FAI_ESCHEMA, FAI_WHY_OLD_SCHEMA, "schema",
-			    s->backup ? "backup" : NULL);
-		fai_err_detail(err, "%llu", (unsigned long long)*version);
+		fai_err_set_about(err, FAI_ESCHEMA, FAI_WHY_OLD_SCHEMA,
+				  s->backup ? FAI_ABOUT_BACKUP : FAI_ABOUT_NONE,
+				  "schema", s->backup ? "backup" : NULL);
+		if (err)
+			err->count = *version;
 		rc = -FAI_ESCHEMA;
 	}
 	if (rc) {
@@ -526,8 +545,8 @@ int store_share(const char *path, const char *group, struct fai_err *err)
 	static const char *const files[] = {"data.mdb", "lock.mdb"};
 	struct group *g = getgrnam(group);
 	if (!g)
-		return fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "group",
-				   group);
+		return fai_err_set_about(err, FAI_ENOTFOUND, FAI_WHY_NONE,
+					 FAI_ABOUT_GROUP, "group", group);
 	if (mkdir(path, 02770) != 0 && errno != EEXIST)
 		goto fail;
 	/* setgid: files made inside belong to the group whoever makes them */
@@ -931,6 +950,8 @@ static int commit_failed(struct store *s, size_t id, int rc,
 	fai_err_set(err, rc == ENOSPC || rc == EDQUOT ? FAI_ENOSPACE : FAI_EIO,
 		    FAI_WHY_SYNC_FAILED, NULL, s->path);
 	fai_err_detail(err, "%s", mdb_strerror(rc));
+	if (err && rc > 0)
+		err->sys_errno = rc;
 	return rc == ENOSPC || rc == EDQUOT ? -FAI_ENOSPACE : -FAI_EIO;
 }
 
@@ -1064,9 +1085,10 @@ int store_restore(const char *path, const char *backup, char **kept,
 	if (rc == 0) {
 		rc = store_check(b, NULL, NULL, err);
 		if (rc > 0) {
-			fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, "file",
-				    backup);
-			fai_err_detail(err, "%d", rc);
+			fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+					  FAI_ABOUT_FILE, "file", backup);
+			if (err) /* the problems fai check found */
+				err->count = (uint64_t)rc;
 			rc = -FAI_ESTORE;
 		}
 	} else if (rc == -FAI_ESCHEMA && err && err->why == FAI_WHY_OLD_SCHEMA) {

@@ -15,6 +15,7 @@
 
 #include "../core/err.h"
 #include "../core/idea.h"
+#include "../core/xmalloc.h"
 #include "csvio.h"
 #include "store.h"
 
@@ -95,6 +96,13 @@ struct import_opts {
 	const char *rejects_path; /* with skip_invalid: the rejected rows */
 	void (*report)(const struct import_event *ev, void *arg);
 	void *report_arg;
+	/* Writes in out the reason column of a row written to the rejects
+	 * file (err says why line was refused), for a person to read in a
+	 * spreadsheet: tui/ composes it in the user's language.  NULL: a
+	 * plain English "line N: field: why". */
+	void (*reason)(const struct fai_err *err, long line, struct buf *out,
+		       void *arg);
+	void *reason_arg;
 	exchange_progress progress;
 	void *progress_arg;
 	/* Imports that would grow the store by at least this many bytes (as

@@ -30,8 +30,11 @@
 static int export_write_failed(int e, struct fai_err *err)
 {
 	int code = e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE : FAI_EIO;
-	fai_err_set(err, code, FAI_WHY_NONE, "output", NULL);
+	fai_err_set_about(err, code, FAI_WHY_NONE, FAI_ABOUT_OUTPUT, "output",
+			  NULL);
 	fai_err_detail(err, "%s", strerror(e));
+	if (err)
+		err->sys_errno = e;
 	return -code;
 }
 
@@ -105,9 +108,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		}
 		if (codec_idea_view(rec.mv_data, rec.mv_size,
 				    codec_get_u64(k8), &view, &arena) < 0) {
-			fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
-			fai_err_detail(err, "undecodable idea record %llu",
-				       (unsigned long long)codec_get_u64(k8));
+			st_damaged_at(err, DB_IDEAS, codec_get_u64(k8));
 			rc = -FAI_ESTORE;
 			break;
 		}

@@ -126,7 +126,8 @@ static const enum idea_field import_required[] = {IDEA_TITLE, IDEA_REGION};
 static int header_fail(struct import *im, const struct csvr_row *h, int why,
 		       const char *name, struct fai_err *err)
 {
-	fai_err_set(err, FAI_EINVAL, why, "header", name);
+	fai_err_set_about(err, FAI_EINVAL, why, FAI_ABOUT_HEADER, "header",
+			  name);
 	if (err) {
 		snprintf(err->file, sizeof(err->file), "%s", im->path);
 		err->line = h->line;
@@ -152,7 +153,7 @@ static int header_key_cmp(const void *a, const void *b)
 static int import_header(struct import *im, const struct csvr_row *h,
 			 struct fai_err *err)
 {
-	struct buf missing;
+	uint64_t missing = 0;
 	int seen[IDEA_FIELD_COUNT] = {0};
 	size_t unknown = 0;
 	im->id_col = im->ref_col = -1;
@@ -160,7 +161,8 @@ static int import_header(struct import *im, const struct csvr_row *h,
 	/* Each field once at most: past this, too many unknown ones. */
 	if (h->n > IMPORT_COLUMNS_MAX + IDEA_FIELD_COUNT) {
 		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
-		fai_err_detail(err, "%zu", h->n);
+		if (err)
+			err->count = h->n, err->limit = IMPORT_COLUMNS_MAX;
 		return -FAI_EINVAL;
 	}
 	for (size_t i = 0; i < h->n; i++) {
@@ -177,7 +179,8 @@ static int import_header(struct import *im, const struct csvr_row *h,
 		if (f < 0 && (!column_name_ok(name, n) || !fold[0])) {
 			free(fold);
 			header_fail(im, h, FAI_WHY_HEADER_NAME, name, err);
-			fai_err_detail(err, "%zu", i + 1);
+			if (err)
+				err->column = (long)i + 1;
 			return -FAI_EINVAL;
 		}
 		if (f >= 0)
@@ -202,7 +205,8 @@ static int import_header(struct import *im, const struct csvr_row *h,
 	if (unknown > IMPORT_COLUMNS_MAX) {
 		free(k);
 		header_fail(im, h, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
-		fai_err_detail(err, "%zu", h->n);
+		if (err)
+			err->count = h->n, err->limit = IMPORT_COLUMNS_MAX;
 		return -FAI_EINVAL;
 	}
 	qsort(k, im->cs.n, sizeof(*k), header_key_cmp);
@@ -217,22 +221,20 @@ static int import_header(struct import *im, const struct csvr_row *h,
 	free(k);
 	if (b) {
 		header_fail(im, h, FAI_WHY_DUP_COLUMN, im->cs.c[b - 1].name, err);
-		fai_err_detail(err, "%zu %zu", a, b);
+		if (err)
+			err->column = (long)a, err->column2 = (long)b;
 		return -FAI_EINVAL;
 	}
-	buf_init(&missing);
 	for (size_t i = 0; i < sizeof(import_required) / sizeof(*import_required);
 	     i++)
 		if (!seen[import_required[i]])
-			buf_printf(&missing, "%s%s", missing.len ? " " : "",
-				   idea_field_info(import_required[i])->code);
-	if (missing.len) {
+			missing |= UINT64_C(1) << import_required[i];
+	if (missing) {
 		header_fail(im, h, FAI_WHY_REQUIRED, NULL, err);
-		fai_err_detail(err, "%s", missing.data);
-		buf_free(&missing);
+		if (err)
+			err->missing = missing;
 		return -FAI_EINVAL;
 	}
-	buf_free(&missing);
 	return 0;
 }
 
@@ -254,8 +256,9 @@ static int extras_cap(struct import *im, size_t n, struct fai_err *err)
 {
 	if (n <= IMPORT_COLUMNS_MAX)
 		return 0;
-	header_fail(im, &im->header, FAI_WHY_TOO_MANY_COLUMNS, NULL, err);
-	fai_err_detail(err, "store %zu", n);
+	header_fail(im, &im->header, FAI_WHY_STORE_COLUMNS, NULL, err);
+	if (err)
+		err->count = n, err->limit = IMPORT_COLUMNS_MAX;
 	return -FAI_EINVAL;
 }
 
@@ -426,8 +429,8 @@ static int has_reason(const char *reason)
  * stage on the way up (a file may move an idea several stages at once:
  * the work was done elsewhere), each gate applies (stage_move_check's);
  * on_hold and abandoned need a reason.  force passes the gates (*gated
- * set), never a missing reason.  Returns 0, -FAI_EGATE (detail: the
- * missing fields) or -FAI_ERULE (why REASON). */
+ * set), never a missing reason.  Returns 0, -FAI_EGATE (err->missing:
+ * the missing fields) or -FAI_ERULE (why REASON). */
 static int import_gate(const struct idea *theirs, const struct idea *local,
 		       int force, int *gated, struct fai_err *err)
 {
@@ -436,9 +439,13 @@ static int import_gate(const struct idea *theirs, const struct idea *local,
 	if (local && idea_stage(local) == to)
 		return 0;
 	if (to == STAGE_ON_HOLD || to == STAGE_ABANDONED) {
-		if (!has_reason(idea_get(theirs, IDEA_STAGE_REASON)))
-			return fai_err_set(err, FAI_ERULE, FAI_WHY_REASON,
-					   "stage", stage_code(to));
+		if (!has_reason(idea_get(theirs, IDEA_STAGE_REASON))) {
+			fai_err_set(err, FAI_ERULE, FAI_WHY_REASON, "stage",
+				    stage_code(to));
+			fai_err_stage(err, to, local ? (int)idea_stage(local)
+						     : STAGE_NONE);
+			return -FAI_ERULE;
+		}
 		return 0;
 	}
 	if (!stage_is_pipeline(to))
@@ -455,8 +462,7 @@ static int import_gate(const struct idea *theirs, const struct idea *local,
 		return 0; /* back: no gate */
 	/* Each step up, as a one-stage move of theirs' fields. */
 	struct idea probe = *theirs;
-	struct buf missing;
-	buf_init(&missing);
+	uint64_t missing = 0;
 	probe.v[IDEA_STAGE_PREV] = NULL;
 	char from[24]; /* the step's stage, the probe's own copy */
 	for (int s = base != STAGE_NONE ? base + 1 : STAGE_CONCEPT; s <= (int)to;
@@ -464,21 +470,22 @@ static int import_gate(const struct idea *theirs, const struct idea *local,
 		struct fai_err e;
 		snprintf(from, sizeof(from), "%s", stage_code(s - 1));
 		probe.v[IDEA_STAGE] = from;
+		fai_err_clear(&e);
 		if (stage_move_check(&probe, (enum stage)s, NULL, 0, NULL, &e) ==
-			    -FAI_EGATE &&
-		    e.detail[0])
-			buf_printf(&missing, "%s%s", missing.len ? " " : "",
-				   e.detail);
+		    -FAI_EGATE)
+			missing |= e.missing;
 	}
 	int rc = 0;
-	if (missing.len && force) {
+	if (missing && force) {
 		*gated = 1;
-	} else if (missing.len) {
+	} else if (missing) {
 		rc = fai_err_set(err, FAI_EGATE, FAI_WHY_NONE, "stage",
 				 stage_code(to));
-		fai_err_detail(err, "%s", missing.data);
+		fai_err_stage(err, to, local ? (int)idea_stage(local)
+					     : STAGE_NONE);
+		if (err)
+			err->missing = missing;
 	}
-	buf_free(&missing);
 	return rc;
 }
 
@@ -585,19 +592,27 @@ static int reject(struct import *im, const struct csvr_row *row,
 			   !(idea_field_info(f)->flags & IDEA_FF_NUMERIC);
 		csvw_cell(im->rw, row->cells[i], row->lens[i], text);
 	}
-	char reason[1024];
-	snprintf(reason, sizeof(reason), "line %ld: %s%s%s%s%s", row->line,
-		 why->field, why->field[0] ? ": " : "",
-		 fai_why_text(why->why), why->detail[0] ? " — " : "",
-		 why->detail);
-	csvw_cell(im->rw, reason, strlen(reason), 0);
+	struct buf reason;
+	buf_init(&reason);
+	if (im->o->reason)
+		im->o->reason(why, row->line, &reason, im->o->reason_arg);
+	else /* no one to compose it: the facts, in plain English */
+		buf_printf(&reason, "line %ld: %s%s%s", row->line, why->field,
+			   why->field[0] ? ": " : "", fai_why_text(why->why));
+	if (!im->o->reason && why->line2)
+		buf_printf(&reason, " — line %ld", why->line2);
+	csvw_cell(im->rw, reason.data ? reason.data : "", reason.len, 0);
+	buf_free(&reason);
 	if (csvw_row_end(im->rw) == 0)
 		return 0;
 io: {
 	int e = errno, rc;
-	rc = fai_err_set(err, e == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
-			 FAI_WHY_NONE, "file", im->o->rejects_path);
+	rc = fai_err_set_about(err, e == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
+			       FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
+			       im->o->rejects_path);
 	fai_err_detail(err, "%s", strerror(e));
+	if (err)
+		err->sys_errno = e;
 	return rc;
 }
 }
@@ -743,9 +758,10 @@ static int import_one(struct import *im, struct store_txn *t,
 	snprintf(rerr.file, sizeof(rerr.file), "%s", im->path);
 	rerr.line = row->line;
 	if (row->n != im->cs.n) {
-		fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_NONE, "row", NULL);
-		fai_err_detail(&rerr, "%zu cells, the header has %zu", row->n,
-			       im->cs.n);
+		fai_err_set_about(&rerr, FAI_EINVAL, FAI_WHY_ROW_CELLS,
+				  FAI_ABOUT_ROW, "row", NULL);
+		rerr.count = row->n;
+		rerr.limit = im->cs.n;
 		goto invalid;
 	}
 	if (im->id_col >= 0) {
@@ -762,7 +778,7 @@ static int import_one(struct import *im, struct store_txn *t,
 			if (im->flags & SPOOL_DUP_ID) {
 				fai_err_set(&rerr, FAI_EINVAL, FAI_WHY_DUP_ID,
 					    im->cs.c[im->id_col].name, idtext);
-				fai_err_detail(&rerr, "line %ld", *first);
+				rerr.line2 = *first;
 				goto invalid;
 			}
 			if (!*first)
@@ -1031,8 +1047,8 @@ static int import_next(struct import *im, struct csvr_row **row,
 {
 	int rc = prepared_get(im->spool, &im->srow, &im->flags);
 	if (rc < 0) {
-		fai_err_set(err, FAI_EIO, FAI_WHY_NONE, "file", "(spool)");
-		fai_err_detail(err, "the temporary copy of the rows is unreadable");
+		fai_err_set_about(err, FAI_EIO, FAI_WHY_SPOOL, FAI_ABOUT_FILE,
+				  "file", "(spool)");
 		return -FAI_EIO;
 	}
 	im->prepared = (im->flags & SPOOL_PREPARED) != 0;
@@ -1092,10 +1108,9 @@ static int import_read(struct import *im, struct fai_err *err)
 	im->source_size = csvr_size(im->r);
 	rc = csvr_next(im->r, &row, err);
 	if (rc == 0) {
-		header_fail(im, &im->header, FAI_WHY_REQUIRED, NULL, err);
+		header_fail(im, &im->header, FAI_WHY_EMPTY_FILE, NULL, err);
 		if (err)
 			err->line = 0;
-		fai_err_detail(err, "the file is empty");
 		rc = -FAI_EINVAL;
 	}
 	if (rc < 0)
@@ -1266,17 +1281,15 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		return rc;
 	import_progress(im, im->spool_size, im->spool_size);
 	if (im->st.invalid && !im->o->skip_invalid) {
-		fai_err_set(err, FAI_EINVAL, FAI_WHY_NONE, NULL, NULL);
+		fai_err_set(err, FAI_EINVAL, FAI_WHY_INVALID_ROWS, NULL, NULL);
 		snprintf(err->file, sizeof(err->file), "%s", im->path);
-		fai_err_detail(err, "%llu invalid rows",
-			       (unsigned long long)im->st.invalid);
+		err->count = im->st.invalid;
 		return -FAI_EINVAL;
 	}
 	if (im->st.conflicts && im->o->on_conflict == IMPORT_FAIL) {
-		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, NULL, NULL);
+		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_CONFLICTS, NULL, NULL);
 		snprintf(err->file, sizeof(err->file), "%s", im->path);
-		fai_err_detail(err, "%llu conflicts",
-			       (unsigned long long)im->st.conflicts);
+		err->count = im->st.conflicts;
 		return -FAI_ECONFLICT;
 	}
 	if (im->eval)
@@ -1356,9 +1369,12 @@ static int import_reserve(struct store *s, unsigned long long growth,
 	if (e != ENOSPC && e != EDQUOT)
 		return 0; /* reserved, or not something to reserve */
 	char *data = xasprintf("%s/data.mdb", s->path);
-	fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, "file", data);
-	fai_err_detail(err, "%llu MiB needed for the import",
-		       (growth + (1 << 20) - 1) >> 20);
+	fai_err_set_about(err, FAI_ENOSPACE, FAI_WHY_SPACE_NEEDED,
+			  FAI_ABOUT_FILE, "file", data);
+	if (err) {
+		err->count = (growth + (1 << 20) - 1) >> 20; /* MiB */
+		err->sys_errno = e;
+	}
 	free(data);
 	return -FAI_ENOSPACE;
 }
@@ -1434,13 +1450,16 @@ int store_import(struct store *s, const struct store_actor *actor,
 	 * LMDB says EIO for a short write): say so. */
 	struct statvfs vfs;
 	if (rc == -FAI_ESTORE && err &&
-	    (strstr(err->detail, strerror(ENOSPC)) ||
+	    (err->sys_errno == ENOSPC || err->sys_errno == EDQUOT ||
 	     (statvfs(s->path, &vfs) == 0 &&
 	      (unsigned long long)vfs.f_bavail * vfs.f_frsize < (1 << 20)))) {
 		char detail[sizeof(err->detail)];
+		int e = err->sys_errno;
 		snprintf(detail, sizeof(detail), "%s", err->detail);
-		fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, "file", s->path);
+		fai_err_set_about(err, FAI_ENOSPACE, FAI_WHY_NONE,
+				  FAI_ABOUT_FILE, "file", s->path);
 		fai_err_detail(err, "%s", detail);
+		err->sys_errno = e;
 		rc = -FAI_ENOSPACE;
 	}
 out:

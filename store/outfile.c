@@ -53,35 +53,40 @@ static int outfile_fail(struct fai_err *err, int e, const char *path)
 		code = FAI_EPERM;
 	else
 		code = FAI_EIO;
-	fai_err_set(err, code, FAI_WHY_NONE, "file", path);
+	fai_err_set_about(err, code, FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
+			  path);
 	fai_err_detail(err, "%s", strerror(e));
+	if (err)
+		err->sys_errno = e;
 	return -code;
 }
 
-/* Fills err for a refusal; detail may be NULL. */
+/* Fills err for a refusal: kind is what the path is (enum
+ * fai_file_kind), store the store directory it is in (NULL for none). */
 static int outfile_refuse(struct fai_err *err, int code, int why,
-			  const char *path, const char *detail)
+			  const char *path, int kind, const char *store)
 {
-	fai_err_set(err, code, why, "file", path);
-	if (detail)
-		fai_err_detail(err, "%s", detail);
+	fai_err_set_about(err, code, why, FAI_ABOUT_FILE, "file", path);
+	if (err)
+		err->file_kind = kind;
+	fai_err_path(err, store);
 	return -code;
 }
 
-/* What a path that is no file is, as a stable word for messages. */
-static const char *outfile_kind(mode_t mode)
+/* What a path that is no file is. */
+static int outfile_kind(mode_t mode)
 {
 	if (S_ISDIR(mode))
-		return "directory";
+		return FAI_FILE_KIND_DIRECTORY;
 	if (S_ISSOCK(mode))
-		return "socket";
+		return FAI_FILE_KIND_SOCKET;
 	if (S_ISBLK(mode))
-		return "block-device";
+		return FAI_FILE_KIND_BLOCK_DEVICE;
 	if (S_ISFIFO(mode))
-		return "fifo";
+		return FAI_FILE_KIND_FIFO;
 	if (S_ISCHR(mode))
-		return "char-device";
-	return "other";
+		return FAI_FILE_KIND_CHAR_DEVICE;
+	return FAI_FILE_KIND_OTHER;
 }
 
 /* Fills name with n characters nobody can guess. */
@@ -164,7 +169,7 @@ static int outfile_open_direct(struct outfile *o, int link,
 	if (fd < 0) {
 		if (errno == ELOOP) /* became a link meanwhile */
 			return outfile_refuse(err, FAI_EINVAL, FAI_WHY_SYMLINK,
-					      o->path, NULL);
+					      o->path, 0, NULL);
 		return outfile_fail(err, errno, o->path);
 	}
 	if (fstat(fd, &st) != 0) {
@@ -178,7 +183,7 @@ static int outfile_open_direct(struct outfile *o, int link,
 		close(fd);
 		if (link)
 			return outfile_refuse(err, FAI_EINVAL, FAI_WHY_SYMLINK,
-					      o->path, NULL);
+					      o->path, 0, NULL);
 		return outfile_fail(err, EBUSY, o->path);
 	}
 	o->fd = fd;
@@ -249,7 +254,7 @@ int outfile_open(struct outfile **out, const char *path, unsigned flags,
 	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
 		/* "dir/", ".": names a directory */
 		rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_NOT_FILE, path,
-				    "directory");
+				    FAI_FILE_KIND_DIRECTORY, NULL);
 		goto fail;
 	}
 	o->base = xstrdup(base);
@@ -272,7 +277,7 @@ int outfile_open(struct outfile **out, const char *path, unsigned flags,
 	if (fstatat(o->dfd, "data.mdb", &dst, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(o->dfd, "lock.mdb", &dst, AT_SYMLINK_NOFOLLOW) == 0) {
 		rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_IN_STORE, path,
-				    rdir);
+				    0, rdir);
 		goto fail;
 	}
 	if (fstatat(o->dfd, o->base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -291,14 +296,14 @@ int outfile_open(struct outfile **out, const char *path, unsigned flags,
 			rc = outfile_open_direct(o, 1, err);
 		else
 			rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_SYMLINK,
-					    path, NULL);
+					    path, 0, NULL);
 	} else if (S_ISREG(st.st_mode)) {
 		uid_t me = geteuid();
 		if (st.st_uid != me && me != 0 && fstat(o->dfd, &dst) == 0 &&
 		    (dst.st_mode & S_ISVTX) && dst.st_uid != me) {
 			/* rename would fail at the end, after all the work */
 			rc = outfile_refuse(err, FAI_EPERM, FAI_WHY_NOT_OWNER,
-					    path, NULL);
+					    path, 0, NULL);
 			goto fail;
 		}
 		rc = outfile_open_temp(o, flags, &st, err);
@@ -307,7 +312,7 @@ int outfile_open(struct outfile **out, const char *path, unsigned flags,
 		rc = outfile_open_direct(o, 0, err);
 	} else {
 		rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_NOT_FILE, path,
-				    outfile_kind(st.st_mode));
+				    outfile_kind(st.st_mode), NULL);
 	}
 	if (rc)
 		goto fail;

@@ -53,24 +53,48 @@ int st_fail(struct store_txn *t, int rc, struct fai_err *err,
 		fai_err_set(err, FAI_ENOSPACE, FAI_WHY_NONE, NULL,
 			    t ? t->s->path : NULL);
 		fai_err_detail(err, "%s", strerror(rc));
+		if (err)
+			err->sys_errno = rc;
 		return -FAI_ENOSPACE;
 	}
 	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
 	    rc == MDB_INVALID || rc == MDB_BAD_TXN ||
 	    rc == MDB_INCOMPATIBLE) {
-		fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED, what, NULL);
+		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+				  FAI_ABOUT_STORE_DB, what, NULL);
 		fai_err_detail(err, "%s", mdb_strerror(rc));
 		return -FAI_ESTORE;
 	}
-	fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL, NULL);
-	fai_err_detail(err, "%s: %s", what, mdb_strerror(rc));
+	/* what: the database or the step that failed, shown beside
+	 * LMDB's own words */
+	fai_err_set_about(err, FAI_ESTORE, FAI_WHY_NONE, FAI_ABOUT_STORE_DB,
+			  what, NULL);
+	fai_err_detail(err, "%s", mdb_strerror(rc));
+	if (err && rc > 0)
+		err->sys_errno = rc; /* an errno, not one of LMDB's codes */
 	return -FAI_ESTORE;
+}
+
+/* What a damaged record of db is, for the sentence tui/ composes. */
+static int st_db_about(enum store_dbi db)
+{
+	switch (db) {
+	case DB_IDEAS:
+		return FAI_ABOUT_IDEA_RECORD;
+	case DB_LOG:
+	case DB_LOG_IDEA:
+		return FAI_ABOUT_LOG_RECORD;
+	case DB_META:
+		return FAI_ABOUT_META_RECORD;
+	default:
+		return FAI_ABOUT_INDEX;
+	}
 }
 
 int st_damaged(struct fai_err *err, enum store_dbi db, const char *where)
 {
-	return fai_err_set(err, FAI_ESTORE, FAI_WHY_DAMAGED,
-			   store_db_names[db], where);
+	return fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
+				 st_db_about(db), store_db_names[db], where);
 }
 
 /* st_damaged for the record under an integer key (shown "#42"). */

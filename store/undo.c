@@ -310,10 +310,8 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (idea_revision(before) != e->revision && rc == 0) {
 		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
 			    e->ref);
-		fai_err_detail(err, "%llu %llu %s",
-			       (unsigned long long)e->revision,
-			       (unsigned long long)idea_revision(before),
-			       idea_get(before, IDEA_UPDATED_BY));
+		fai_err_conflict(err, e->revision, idea_revision(before),
+				 idea_get(before, IDEA_UPDATED_BY));
 		rc = -FAI_ECONFLICT;
 		goto out;
 	}

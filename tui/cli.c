@@ -243,18 +243,18 @@ int cli_arg_number(struct cli *cli, const char *cmd, const char *opt,
 	fai_err_clear(&err);
 	if (validate_number(arg, min, max, out, &err) == 0)
 		return 0;
-	if (err.why != FAI_WHY_NUMBER_RANGE)
+	if (err.why != FAI_WHY_NUMBER_RANGE && err.why != FAI_WHY_NUMBER_SMALL)
 		snprintf(msg, sizeof(msg),
 			 _("%s wants a whole number, not \"%s\""), opt,
 			 err.value);
-	else if (strcmp(err.detail, "below") == 0)
+	else if (err.why == FAI_WHY_NUMBER_SMALL)
 		snprintf(msg, sizeof(msg),
 			 _("%s \"%s\": the number is too small (at least %llu)"),
-			 opt, err.value, (unsigned long long)min);
+			 opt, err.value, (unsigned long long)err.limit);
 	else
 		snprintf(msg, sizeof(msg), _("%s \"%s\": %s (at most %llu)"),
 			 opt, err.value, _(fai_why_text(err.why)),
-			 (unsigned long long)max);
+			 (unsigned long long)err.limit);
 	return cli_usage_error(cli, cmd, msg);
 }
 

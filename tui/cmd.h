@@ -65,7 +65,7 @@ int cli_split_set(char *arg, const char **value);
 /* Prints "file:line: " when replaying or when err names a file. */
 void cli_where(struct cli *cli, const struct fai_err *err);
 /* Appends the missing field codes of a gate as translated labels. */
-void cli_print_missing(struct buf *msg, const char *codes);
+void cli_print_missing(struct buf *msg, uint64_t missing);
 
 /* cmd_admin.c */
 int cmd_init(struct cli *cli, int argc, char **argv);

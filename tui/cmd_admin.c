@@ -157,7 +157,8 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		struct fai_err nerr;
 		fai_err_clear(&nerr);
 		int nrc = validate_number(v, 0, CLI_NUMBER_MAX, &n, &nerr);
-		if (nrc < 0 && nerr.why == FAI_WHY_NUMBER_RANGE)
+		if (nrc < 0 && (nerr.why == FAI_WHY_NUMBER_RANGE ||
+				nerr.why == FAI_WHY_NUMBER_SMALL))
 			return cli_arg_number(cli, "config", argv[optind], v, 0,
 					      CLI_NUMBER_MAX, &n);
 		if (nrc == 0) { /* 012 is 12 */

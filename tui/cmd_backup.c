@@ -52,8 +52,8 @@ static int backup_verify(struct cli *cli, const char *path,
 	if (!rc) {
 		rc = store_check(b, NULL, NULL, &err);
 		if (rc > 0) {
-			fai_err_set(&err, FAI_ESTORE, FAI_WHY_DAMAGED, "file",
-				    path);
+			fai_err_set_about(&err, FAI_ESTORE, FAI_WHY_DAMAGED,
+					  FAI_ABOUT_FILE, "file", path);
 			rc = -FAI_ESTORE;
 		}
 	}
@@ -155,7 +155,8 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 	fai_err_clear(&err);
 	struct stat st;
 	if (stat(backup, &st) != 0 || !S_ISREG(st.st_mode)) {
-		fai_err_set(&err, FAI_ENOTFOUND, FAI_WHY_NONE, "file", backup);
+		fai_err_set_about(&err, FAI_ENOTFOUND, FAI_WHY_NONE,
+				  FAI_ABOUT_FILE, "file", backup);
 		return cli_fail(cli, -FAI_ENOTFOUND, &err);
 	}
 	int rc = store_restore(cli->db, backup, &kept, &err);

@@ -194,12 +194,15 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (of) {
 		/* stopped before publishing: the target is as it was */
 		outfile_abort(of);
-		if (strcmp(err.field, "output") == 0) {
+		if (err.about == FAI_ABOUT_OUTPUT) {
 			/* the export could not write: name the file */
 			char detail[sizeof(err.detail)];
+			int e = err.sys_errno;
 			memcpy(detail, err.detail, sizeof(detail));
-			fai_err_set(&err, -rc, err.why, "file", out);
+			fai_err_set_about(&err, -rc, err.why, FAI_ABOUT_FILE,
+					  "file", out);
 			memcpy(err.detail, detail, sizeof(detail));
+			err.sys_errno = e;
 		}
 	}
 	if (rc)
@@ -242,6 +245,41 @@ static void import_changes(const struct idea_change *ch, size_t n,
 	}
 }
 
+/* The sentence for a row an import refused: a row, not a move, so the
+ * fix is in the file. */
+static void import_row_message(struct cli *cli, const struct fai_err *e,
+			       struct buf *m)
+{
+	if (e->code == FAI_EGATE) {
+		buf_printf(m, _("cannot import at stage %s: missing "),
+			   out_stage_label(e->stage));
+		cli_print_missing(m, e->missing);
+		buf_adds(m, _(" (fill them in the file, or pass the gates with fai import --force)"));
+	} else if (e->code == FAI_ERULE && e->why == FAI_WHY_REASON) {
+		buf_printf(m, _("cannot import at stage %s: a reason is required (column stage_reason)"),
+			   out_stage_label(e->stage));
+	} else {
+		cli_message(cli, -e->code, e, m);
+		if (e->detail[0]) { /* a library's own words */
+			buf_adds(m, " (");
+			utf8_safe(m, e->detail, strlen(e->detail),
+				  UTF8_SAFE_ONELINE);
+			buf_addc(m, ')');
+		}
+	}
+}
+
+/* The reason column of the rejects file, in the user's language. */
+static void import_reason_cb(const struct fai_err *e, long line,
+			     struct buf *out, void *arg)
+{
+	struct buf m;
+	buf_init(&m);
+	import_row_message(arg, e, &m);
+	buf_printf(out, _("line %ld: %s"), line, m.data ? m.data : "");
+	buf_free(&m);
+}
+
 static void import_report_cb(const struct import_event *ev, void *arg)
 {
 	struct import_report *r = arg;
@@ -249,35 +287,8 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 	case IMPORT_EVENT_INVALID: {
 		const struct fai_err *e = ev->err;
 		struct buf m;
-		long first = 0;
 		buf_init(&m);
-		if (e->code == FAI_EGATE) {
-			/* A row, not a move: the fix is in the file. */
-			buf_printf(&m, _("cannot import at stage %s: missing "),
-				   out_stage_label(stage_parse(e->value)));
-			cli_print_missing(&m, e->detail);
-			buf_adds(&m, _(" (fill them in the file, or pass the gates with fai import --force)"));
-		} else if (e->code == FAI_ERULE && e->why == FAI_WHY_REASON) {
-			buf_printf(&m, _("cannot import at stage %s: a reason is required (column stage_reason)"),
-				   out_stage_label(stage_parse(e->value)));
-		} else if (e->why == FAI_WHY_DUP_ID &&
-			   sscanf(e->detail, "line %ld", &first) == 1) {
-			struct buf v;
-			buf_init(&v);
-			utf8_safe(&v, e->value, strlen(e->value),
-				  UTF8_SAFE_ONELINE);
-			buf_printf(&m, _("the same id as line %ld: %s"), first,
-				   v.data ? v.data : "");
-			buf_free(&v);
-		} else {
-			cli_message(r->cli, -e->code, e, &m);
-			if (e->detail[0] && e->code == FAI_EINVAL) {
-				buf_adds(&m, " (");
-				utf8_safe(&m, e->detail, strlen(e->detail),
-					  UTF8_SAFE_ONELINE);
-				buf_addc(&m, ')');
-			}
-		}
+		import_row_message(r->cli, e, &m);
 		fputs("fai: ", stderr);
 		out_safe(stderr, e->file, UTF8_SAFE_ONELINE);
 		fprintf(stderr, ":%ld: %s\n", ev->line, m.data ? m.data : "");
@@ -380,6 +391,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	}
 	io.report = import_report_cb;
 	io.report_arg = &rep;
+	io.reason = import_reason_cb;
+	io.reason_arg = cli;
 	if (isatty(STDERR_FILENO)) {
 		progress_start(&pg, _("import"));
 		io.progress = import_progress_cb;
@@ -389,7 +402,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	int rc = store_import(cli->store, &cli->actor, path, &io, &st, &err);
 	if (io.progress)
 		progress_end(&pg);
-	if (rc == -FAI_ENOTFOUND && strcmp(err.field, "file") == 0) {
+	if (rc == -FAI_ENOTFOUND && err.about == FAI_ABOUT_FILE) {
 		/* The file is missing, not an idea: "fai: FILE: strerror". */
 		fputs("fai: ", stderr);
 		out_safe(stderr, path, UTF8_SAFE_ONELINE);
@@ -408,13 +421,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	/* A rejects file fai refuses to write (a link...) is no invalid row. */
-	int file_err = strcmp(err.field, "file") == 0;
+	int file_err = err.about == FAI_ABOUT_FILE;
 	if (rc && rc != -FAI_ECONFLICT &&
 	    !(rc == -FAI_EINVAL && st.invalid && !file_err)) {
 		exit = cli_fail(cli, rc, &err);
-		if (-rc == FAI_EINVAL && err.detail[0] && !file_err &&
-		    strcmp(err.field, "header") != 0)
-			fprintf(stderr, "fai: %s\n", err.detail);
 		goto out;
 	}
 	fprintf(cli->out,
@@ -444,7 +454,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 					   (unsigned long)st.forced),
 			(unsigned long long)st.forced);
 	if (rc == -FAI_EINVAL) {
-		fprintf(stderr, _("fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n"),
+		fprintf(stderr, ngettext("fai: %s: %llu invalid row: nothing was imported (fix it, or use --skip-invalid)\n",
+					 "fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n",
+					 (unsigned long)st.invalid),
 			out_shown(path), (unsigned long long)st.invalid);
 		exit = CLI_INVALID;
 	} else if (rc == -FAI_ECONFLICT) {

@@ -180,9 +180,8 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	if (expect && idea_revision(idea) != expect) {
 		fai_err_set(&err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
 			    idea_get(idea, IDEA_REF));
-		fai_err_detail(&err, "%llu %llu %s", (unsigned long long)expect,
-			       (unsigned long long)idea_revision(idea),
-			       idea_get(idea, IDEA_UPDATED_BY));
+		fai_err_conflict(&err, expect, idea_revision(idea),
+				 idea_get(idea, IDEA_UPDATED_BY));
 		exit = edit_fail(cli, note, -FAI_ECONFLICT, &err);
 		goto out;
 	}

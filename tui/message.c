@@ -63,19 +63,48 @@ void cli_where(struct cli *cli, const struct fai_err *err)
 		fprintf(stderr, "%s:%ld: ", out_shown(cli->file), cli->line);
 }
 
-/* Appends the missing field codes of a gate as translated labels. */
-void cli_print_missing(struct buf *msg, const char *codes)
+/* Appends the missing fields of a gate (a set, bit 1 << field) as
+ * translated labels separated by commas: in the gates' order up the
+ * pipeline (the order a person fills them), then any other in field
+ * order. */
+void cli_print_missing(struct buf *msg, uint64_t missing)
 {
-	char *copy = xstrdup(codes), *save = NULL;
 	int first = 1;
-	for (char *w = strtok_r(copy, " ", &save); w;
-	     w = strtok_r(NULL, " ", &save)) {
-		int f = idea_field_parse(w);
-		buf_printf(msg, "%s%s", first ? "" : ", ",
-			f >= 0 ? out_field_label(f) : w);
+	for (int s = STAGE_NEED; s < STAGE_PIPELINE_COUNT; s++) {
+		int f;
+		for (size_t i = 0; (f = stage_gate_field(s, i)) >= 0; i++) {
+			if (!(missing & (UINT64_C(1) << f)))
+				continue;
+			buf_printf(msg, "%s%s", first ? "" : ", ",
+				   out_field_label(f));
+			missing &= ~(UINT64_C(1) << f);
+			first = 0;
+		}
+	}
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		if (!(missing & (UINT64_C(1) << f)))
+			continue;
+		buf_printf(msg, "%s%s", first ? "" : ", ", out_field_label(f));
 		first = 0;
 	}
-	free(copy);
+}
+
+/* Appends the codes of a set of fields: the names of CSV columns, which
+ * a file spells as they are whatever the language. */
+static void print_columns(struct buf *msg, uint64_t set)
+{
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+		if (set & (UINT64_C(1) << f))
+			buf_printf(msg, "%s%s", msg->len ? " " : "",
+				   idea_field_info(f)->code);
+}
+
+/* The stage a refused move or gate aims at, as a person reads it. */
+static const char *target_label(const struct fai_err *err)
+{
+	return err->stage >= 0 && err->stage < STAGE_COUNT
+		       ? out_stage_label(err->stage)
+		       : out_stage_label(stage_parse(err->value));
 }
 
 /* The sentences of -FAI_ESTORE: what happened to the store, and the way
@@ -87,27 +116,32 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 	const char *db = out_shown(cli->db);
 	switch (err->why) {
 	case FAI_WHY_DAMAGED:
-		if (value[0] && strcmp(err->field, "ideas") == 0)
+		if (value[0] && err->about == FAI_ABOUT_IDEA_RECORD)
 			buf_printf(msg,
 				_("the store at %s is damaged: the idea %s fails "
 				  "its check, so fai does not use it"),
 				db, value);
-		else if (value[0] && (strcmp(err->field, "log") == 0 ||
-				      strcmp(err->field, "log_idea") == 0))
+		else if (value[0] && err->about == FAI_ABOUT_LOG_RECORD)
 			buf_printf(msg,
 				_("the store at %s is damaged: the log entry %s "
 				  "fails its check, so fai does not use it"),
 				db, value);
-		else if (value[0] && strcmp(err->field, "meta") == 0)
+		else if (value[0] && err->about == FAI_ABOUT_META_RECORD)
 			buf_printf(msg,
 				_("the store at %s is damaged: its value '%s' "
 				  "fails its check, so fai does not use it"),
 				db, value);
-		else if (err->field[0] && strcmp(err->field, "file") != 0)
+		else if (err->field[0] && err->about != FAI_ABOUT_FILE)
 			buf_printf(msg,
 				_("the store at %s is damaged: its index '%s' "
 				  "does not match the ideas"),
 				db, err->field);
+		else if (err->about == FAI_ABOUT_FILE && err->count && value[0])
+			buf_printf(msg,
+				ngettext("%s is damaged: fai check finds %llu problem in it",
+					 "%s is damaged: fai check finds %llu problems in it",
+					 (unsigned long)err->count),
+				value, (unsigned long long)err->count);
 		else
 			buf_printf(msg,
 				_("the store at %s is damaged: %s"),
@@ -166,31 +200,37 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 		buf_printf(msg, "%s", _(fai_strerror(FAI_ESTORE)));
 		if (value[0])
 			buf_printf(msg, ": %s", value);
-		if (detail[0])
+		/* the database or step that failed, beside LMDB's words */
+		if (detail[0] && err->about == FAI_ABOUT_STORE_DB &&
+		    err->field[0])
+			buf_printf(msg, " (%s: %s)", err->field, detail);
+		else if (detail[0])
 			buf_printf(msg, " (%s)", detail);
 		break;
 	}
 }
 
-/* Translated words for what a path is, from outfile's detail. */
-static const char *file_kind(const char *kind)
+/* Translated words for what a path is (an enum fai_file_kind). */
+static const char *file_kind(int kind)
 {
-	if (strcmp(kind, "directory") == 0)
+	switch (kind) {
+	case FAI_FILE_KIND_DIRECTORY:
 		return _("a directory");
-	if (strcmp(kind, "socket") == 0)
+	case FAI_FILE_KIND_SOCKET:
 		return _("a socket");
-	if (strcmp(kind, "block-device") == 0)
+	case FAI_FILE_KIND_BLOCK_DEVICE:
 		return _("a block device");
-	if (strcmp(kind, "fifo") == 0)
+	case FAI_FILE_KIND_FIFO:
 		return _("a pipe");
-	if (strcmp(kind, "char-device") == 0)
+	case FAI_FILE_KIND_CHAR_DEVICE:
 		return _("a device");
+	}
 	return _("something else");
 }
 
-/* The sentence for an error about a file fai reads or writes (field
- * "file"); returns 0 when it has none for this code and reason.  path is
- * already display-safe. */
+/* The sentence for an error about a file fai reads or writes (about
+ * FAI_ABOUT_FILE); returns 0 when it has none for this code and reason.
+ * path is already display-safe. */
 static int file_message(int code, const struct fai_err *err, const char *path,
 			struct buf *msg)
 {
@@ -202,10 +242,10 @@ static int file_message(int code, const struct fai_err *err, const char *path,
 				   path);
 		else if (err->why == FAI_WHY_IN_STORE)
 			buf_printf(msg, _("refusing to write %s: it is inside the store directory %s (choose another directory)"),
-				   path, out_shown(detail));
-		else if (err->why == FAI_WHY_NOT_FILE)
+				   path, out_shown(err->path));
+		else if (err->why == FAI_WHY_NOT_FILE && err->file_kind)
 			buf_printf(msg, _("refusing to write %s: it is %s, not a regular file"),
-				   path, file_kind(detail));
+				   path, file_kind(err->file_kind));
 		else
 			return 0;
 		return 1;
@@ -220,13 +260,100 @@ static int file_message(int code, const struct fai_err *err, const char *path,
 			return 0;
 		return 1;
 	case FAI_ENOSPACE:
-		buf_printf(msg, _("no space left on the device to write %s; it is as it was (free some space and try again)"),
-			   path);
+		if (err->why == FAI_WHY_SPACE_NEEDED)
+			buf_printf(msg, _("no space left on the device to write %s: the import needs %llu MiB more; nothing was written (free some space and try again)"),
+				   path, (unsigned long long)err->count);
+		else
+			buf_printf(msg, _("no space left on the device to write %s; it is as it was (free some space and try again)"),
+				   path);
 		return 1;
 	case FAI_EIO:
 		/* reading or writing: "PATH: what the system said" */
 		buf_printf(msg, "%s: %s", path,
-			   detail[0] ? out_shown(detail) : _(fai_strerror(code)));
+			   err->why != FAI_WHY_NONE ? _(fai_why_text(err->why))
+			   : detail[0]		    ? out_shown(detail)
+						    : _(fai_strerror(code)));
+		return 1;
+	}
+	return 0;
+}
+
+/* The sentences of a refused CSV header (about FAI_ABOUT_HEADER). */
+static void header_message(const struct fai_err *err, const char *value,
+			   struct buf *msg)
+{
+	switch (err->why) {
+	case FAI_WHY_REQUIRED: {
+		struct buf cols;
+		buf_init(&cols);
+		print_columns(&cols, err->missing);
+		buf_printf(msg, _("the header lacks required columns: %s"),
+			   cols.data ? cols.data : "");
+		buf_free(&cols);
+		break;
+	}
+	case FAI_WHY_EMPTY_FILE:
+		buf_adds(msg, _("the file is empty: it has no header, so no required columns"));
+		break;
+	case FAI_WHY_HEADER_NAME:
+		buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
+			   err->column, value, IMPORT_NAME_MAX);
+		break;
+	case FAI_WHY_DUP_COLUMN:
+		buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
+			   err->column, err->column2, value);
+		break;
+	case FAI_WHY_STORE_COLUMNS:
+		buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
+			   (long)err->count, IMPORT_COLUMNS_MAX);
+		break;
+	case FAI_WHY_TOO_MANY_COLUMNS:
+		buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
+			   (long)err->count, IMPORT_COLUMNS_MAX);
+		break;
+	default:
+		buf_printf(msg, _("bad header column \"%s\": %s"), value,
+			   _(fai_why_text(err->why)));
+		break;
+	}
+}
+
+/* The sentences of refused CSV data: a cell, a row, the rows of a file;
+ * returns 0 when it has none for this reason. */
+static int csv_message(const struct fai_err *err, const char *value,
+		       struct buf *msg)
+{
+	switch (err->why) {
+	case FAI_WHY_ENCODING:
+		buf_printf(msg, _("invalid data: column %ld is neither UTF-8 nor Windows-1252 text (save the file as UTF-8, or as Windows-1252)"),
+			   err->column);
+		return 1;
+	case FAI_WHY_ROW_CELLS:
+		buf_printf(msg, ngettext("the row has %llu cell, the header has %llu",
+					 "the row has %llu cells, the header has %llu",
+					 (unsigned long)err->count),
+			   (unsigned long long)err->count,
+			   (unsigned long long)err->limit);
+		return 1;
+	case FAI_WHY_DUP_ID:
+		if (!err->line2)
+			return 0;
+		buf_printf(msg, _("the same id as line %ld: %s"), err->line2,
+			   value);
+		return 1;
+	case FAI_WHY_INVALID_ROWS:
+		buf_printf(msg, ngettext("%llu invalid row: nothing was imported",
+					 "%llu invalid rows: nothing was imported",
+					 (unsigned long)err->count),
+			   (unsigned long long)err->count);
+		return 1;
+	case FAI_WHY_CELL_TOO_LONG:
+		buf_printf(msg, _("too large: a cell over %llu KiB"),
+			   (unsigned long long)err->limit);
+		return 1;
+	case FAI_WHY_ROW_TOO_LONG:
+		buf_printf(msg, _("too large: a row over %llu KiB"),
+			   (unsigned long long)err->limit);
 		return 1;
 	}
 	return 0;
@@ -235,13 +362,16 @@ static int file_message(int code, const struct fai_err *err, const char *path,
 int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		struct buf *msg)
 {
+	static const struct fai_err none = {.stage = -1, .stage_from = -1};
 	int code = -rc;
-	const char *field = err ? err->field : "";
-	const char *value = err ? err->value : "";
-	const char *detail = err ? err->detail : "";
 	struct buf safe, safe_field;
-	long col1 = 0, col2 = 0;
+	char num[24];
 
+	if (!err)
+		err = &none;
+	const char *field = err->field;
+	const char *value = err->value;
+	const char *detail = err->detail;
 	/* Field and value may come from a file (a column's name, a cell):
 	 * shown, never obeyed. */
 	buf_init(&safe);
@@ -250,76 +380,64 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	buf_init(&safe_field);
 	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
 	const char *shown_field = safe_field.data ? safe_field.data : "";
-	if (err && err->why == FAI_WHY_SYNC_FAILED) {
+	if (err->why == FAI_WHY_SYNC_FAILED) {
 		buf_printf(msg,
 			   _("the change was made in the store at %s, but the disk reported an error while saving it (%s): do not repeat it; it may not survive a power cut, so check the disk, then run fai check"),
 			   out_shown(cli->db), out_shown(detail));
 		goto out;
 	}
-	if (strcmp(field, "file") == 0 && file_message(code, err, value, msg))
+	if (err->about == FAI_ABOUT_FILE && file_message(code, err, value, msg))
+		goto out;
+	if (err->about == FAI_ABOUT_HEADER && code == FAI_EINVAL) {
+		header_message(err, value, msg);
+		goto out;
+	}
+	if ((code == FAI_EINVAL || code == FAI_ETOOBIG) &&
+	    csv_message(err, value, msg))
 		goto out;
 	switch (code) {
 	case FAI_EINVAL:
-		if (strcmp(field, "header") == 0)
-			sscanf(detail, "%ld %ld", &col1, &col2);
-		if (strcmp(field, "header") == 0 && err->why == FAI_WHY_REQUIRED)
-			buf_printf(msg, _("the header lacks required columns: %s"),
-				   detail);
-		else if (strcmp(field, "header") == 0 &&
-			 err->why == FAI_WHY_HEADER_NAME)
-			buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
-				   col1, value, IMPORT_NAME_MAX);
-		else if (strcmp(field, "header") == 0 &&
-			 err->why == FAI_WHY_DUP_COLUMN)
-			buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
-				   col1, col2, value);
-		else if (strcmp(field, "header") == 0 &&
-			 err->why == FAI_WHY_TOO_MANY_COLUMNS &&
-			 sscanf(detail, "store %ld", &col2) == 1)
-			buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
-				   col2, IMPORT_COLUMNS_MAX);
-		else if (strcmp(field, "header") == 0 &&
-			 err->why == FAI_WHY_TOO_MANY_COLUMNS)
-			buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
-				   col1, IMPORT_COLUMNS_MAX);
-		else if (strcmp(field, "header") == 0)
-			buf_printf(msg, _("bad header column \"%s\": %s"), value,
-				   detail);
-		else if (field[0])
+		if (field[0])
 			buf_printf(msg, _("invalid %s \"%s\": %s"), shown_field,
 				value, _(fai_why_text(err->why)));
-		else
+		else if (err->why != FAI_WHY_NONE)
 			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
-				_(fai_why_text(err ? err->why : 0)));
+				_(fai_why_text(err->why)));
+		else
+			buf_adds(msg, _(fai_strerror(code)));
 		break;
 	case FAI_ERULE:
-		buf_printf(msg, _("cannot move to %s: %s"),
-			out_stage_label(stage_parse(value)),
+		buf_printf(msg, _("cannot move to %s: %s"), target_label(err),
 			_(fai_why_text(err->why)));
 		break;
 	case FAI_EGATE:
 		buf_printf(msg, _("cannot move to %s: missing "),
-			out_stage_label(stage_parse(value)));
-		cli_print_missing(msg, detail);
+			target_label(err));
+		cli_print_missing(msg, err->missing);
 		if (!cli->board)
 			buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
 					"--force)"));
 		break;
-	case FAI_ECONFLICT: {
-		unsigned long long had = 0, now = 0;
-		char who[64] = "";
-		sscanf(detail, "%llu %llu %63s", &had, &now, who);
+	case FAI_ECONFLICT:
+		if (err->why == FAI_WHY_CONFLICTS) {
+			buf_printf(msg, ngettext("%llu conflict: nothing was imported",
+						 "%llu conflicts: nothing was imported",
+						 (unsigned long)err->count),
+				   (unsigned long long)err->count);
+			break;
+		}
 		buf_printf(msg,
 			_("%s was changed by %s in the meantime (revision %llu, "
 			  "you had %llu); look again with fai show %s and "
 			  "retry"),
-			value, who, now, had, value);
+			value, out_shown(err->by),
+			(unsigned long long)err->rev_found,
+			(unsigned long long)err->rev_had, value);
 		break;
-	}
 	case FAI_ENOTFOUND:
-		if (strcmp(field, "file") == 0)
+		if (err->about == FAI_ABOUT_FILE)
 			buf_printf(msg, _("no file %s"), value);
-		else if (strcmp(field, "group") == 0)
+		else if (err->about == FAI_ABOUT_GROUP)
 			buf_printf(msg, _("no Unix group '%s'"), value);
 		else
 			buf_printf(msg, _("no idea %s"), value);
@@ -338,23 +456,26 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 				value);
 		break;
 	case FAI_ESCHEMA:
-		if (err->why == FAI_WHY_OLD_SCHEMA && strcmp(value, "backup") == 0)
+		/* the schema version, as the msgids have it: a string */
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)err->count);
+		if (err->why == FAI_WHY_OLD_SCHEMA &&
+		    err->about == FAI_ABOUT_BACKUP)
 			buf_printf(msg,
 				_("%s is a backup made by an older fai (schema "
 				  "%s): restore it with fai restore to use it"),
-				out_shown(cli->db), detail);
+				out_shown(cli->db), num);
 		else if (err->why == FAI_WHY_OLD_SCHEMA)
 			buf_printf(msg,
 				_("the store at %s was written by an older fai "
 				  "(schema %s): open it once without "
 				  "--read-only to upgrade it (a copy of it is "
 				  "kept in its directory first)"),
-				out_shown(cli->db), detail);
+				out_shown(cli->db), num);
 		else
 			buf_printf(msg,
 				_("the store at %s was written by a newer fai "
 				  "(schema %s); upgrade fai to use it"),
-				out_shown(cli->db), detail);
+				out_shown(cli->db), num);
 		break;
 	case FAI_ENOSPACE:
 		buf_printf(msg,
@@ -366,28 +487,40 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		store_message(cli, err, value, msg);
 		break;
 	case FAI_EPERM:
-		if (err->why == FAI_WHY_WORLD_WRITABLE)
+		if (err->why == FAI_WHY_WORLD_WRITABLE) {
+			struct buf fix;
+			buf_init(&fix);
+			buf_printf(&fix, "chmod o-w %s", value);
 			buf_printf(msg, _("refusing the store at %s: its directory is writable by every user, so anyone could change or break it; fix it with: %s"),
-				   value, detail);
-		else if (err->why == FAI_WHY_NO_ACCESS)
+				   value, fix.data);
+			buf_free(&fix);
+		} else if (err->why == FAI_WHY_NO_ACCESS) {
 			buf_printf(msg, _("you may not use the store at %s: it is shared by the Unix group '%s' and you are not in it; ask an administrator (usermod -aG %s %s), then log in again"),
-				   out_shown(detail), value, value, cli->user);
-		else if (err->why == FAI_WHY_READONLY)
+				   out_shown(err->path), value, value, cli->user);
+		} else if (err->why == FAI_WHY_READONLY) {
 			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
 				   out_shown(cli->db));
-		else if (err->why == FAI_WHY_DATA_WRITABLE)
+		} else if (err->why == FAI_WHY_DATA_WRITABLE) {
+			struct buf fix;
+			buf_init(&fix);
+			buf_printf(&fix, "chmod o-w %s", value);
 			buf_printf(msg, _("refusing the store at %s: its file %s is writable by every user, so anyone could change or break it; fix it with: %s"),
-				   out_shown(cli->db), value, out_shown(detail));
-		else
+				   out_shown(cli->db), value, fix.data);
+			buf_free(&fix);
+		} else {
 			buf_printf(msg, _("permission refused: %s (%s)"), value,
-				   detail[0] ? detail : _(fai_why_text(err->why)));
+				   detail[0] ? out_shown(detail)
+					     : _(fai_why_text(err->why)));
+		}
 		break;
 	default:
 		buf_printf(msg, "%s", _(fai_strerror(code)));
 		if (value[0])
 			buf_printf(msg, ": %s", value);
+		if (err->why != FAI_WHY_NONE)
+			buf_printf(msg, ": %s", _(fai_why_text(err->why)));
 		if (detail[0])
-			buf_printf(msg, " (%s)", detail);
+			buf_printf(msg, " (%s)", out_shown(detail));
 		break;
 	}
 out:

@@ -275,7 +275,7 @@ run mf import --skip-invalid "$T/bad.csv"
 check_rc 0 "--skip-invalid exits 0"
 check_out "Rejected rows, with their reason: $T/bad.csv.rejects.csv" "... and names the rejects file"
 check "the rejects file has a reason column" has_bytes 'title,region,siret,reason' "$T/bad.csv.rejects.csv"
-check "... and the line and column of each row" has_bytes 'Mauvaise,99,,line 3: region: ' "$T/bad.csv.rejects.csv"
+check "... and the line and column of each row" has_bytes 'Mauvaise,99,,"line 3: invalid region ""99"": not one of the 18 INSEE region codes"' "$T/bad.csv.rejects.csv"
 
 printf 'theme,need\r\nA,b\r\n' > "$T/cols.csv"
 run mf import "$T/cols.csv"
@@ -580,7 +580,7 @@ run "$FAI" --db "$d" import --skip-invalid "$T/dup.csv"
 check_rc 0 "with --skip-invalid the later row is rejected"
 check_eq "$(field 84-0001 title "$d")" "Première" "... and the first one imported"
 check "... the rejects name both lines" \
-	has_bytes 'Seconde,84,line 4: id: the same id appears twice in the file — line 2' \
+	has_bytes 'Seconde,84,line 4: the same id as line 2: 6f1c2b0e-8a4d-4b7e-9c1a-2d3e4f5a6b7c' \
 	"$T/dup.csv.rejects.csv"
 
 # ---------------------------------------------------------------- gates

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,118 @@ test_err_detail_cut(void **state)
 	assert_int_equal(strlen(err.detail), sizeof(err.detail) - 1);
 }
 
+/* The typed facts: set by their helpers, kept by what does not concern
+ * them, reset by a new failure (fai_err_set) and by fai_err_clear; file and
+ * line stay for the layer that knows them. */
+static void
+test_err_typed_facts(void **state)
+{
+	struct fai_err err;
+	char longpath[400];
+
+	(void)state;
+	fai_err_clear(&err);
+	assert_int_equal(err.about, FAI_ABOUT_NONE);
+	assert_int_equal(err.stage, -1);
+	assert_int_equal(err.stage_from, -1);
+	assert_true(err.missing == 0 && err.count == 0 && err.limit == 0);
+
+	/* NULL is accepted by every helper */
+	fai_err_about(NULL, FAI_ABOUT_FILE);
+	fai_err_conflict(NULL, 1, 2, "bob");
+	fai_err_stage(NULL, 1, 0);
+	fai_err_path(NULL, "/x");
+	assert_int_equal(fai_err_set_about(NULL, FAI_EIO, FAI_WHY_NONE,
+					   FAI_ABOUT_FILE, "file", "x"),
+			 -FAI_EIO);
+
+	/* a conflict */
+	assert_int_equal(fai_err_set(&err, FAI_ECONFLICT, FAI_WHY_NONE,
+				     "revision", "84-0042"),
+			 -FAI_ECONFLICT);
+	fai_err_conflict(&err, 3, 5, "bob");
+	assert_true(err.rev_had == 3);
+	assert_true(err.rev_found == 5);
+	assert_string_equal(err.by, "bob");
+	assert_string_equal(err.value, "84-0042");
+	assert_string_equal(err.detail, "");
+	fai_err_conflict(&err, 3, 5, NULL);
+	assert_string_equal(err.by, "");
+
+	/* a gate */
+	fai_err_set(&err, FAI_EGATE, FAI_WHY_NONE, "stage", "concept");
+	assert_true(err.rev_had == 0 && err.rev_found == 0);
+	fai_err_stage(&err, 1, 0);
+	err.missing = (UINT64_C(1) << 6) | (UINT64_C(1) << 9);
+	assert_int_equal(err.stage, 1);
+	assert_int_equal(err.stage_from, 0);
+
+	/* a header: the new failure resets the gate's facts */
+	err.line = 7;
+	snprintf(err.file, sizeof(err.file), "%s", "in.csv");
+	assert_int_equal(fai_err_set_about(&err, FAI_EINVAL,
+					   FAI_WHY_DUP_COLUMN,
+					   FAI_ABOUT_HEADER, "header", "Note"),
+			 -FAI_EINVAL);
+	assert_int_equal(err.about, FAI_ABOUT_HEADER);
+	assert_int_equal(err.stage, -1);
+	assert_int_equal(err.stage_from, -1);
+	assert_true(err.missing == 0);
+	assert_int_equal(err.line, 7);
+	assert_string_equal(err.file, "in.csv");
+	err.column = 3;
+	err.column2 = 4;
+
+	/* a path, cut to fit at a UTF-8 boundary */
+	memset(longpath, 'a', sizeof(longpath));
+	longpath[sizeof(longpath) - 1] = '\0';
+	fai_err_path(&err, longpath);
+	assert_int_equal(strlen(err.path), sizeof(err.path) - 1);
+	fai_err_about(&err, FAI_ABOUT_DIRECTORY);
+	assert_int_equal(err.about, FAI_ABOUT_DIRECTORY);
+	assert_int_equal(err.column, 3); /* kept by what does not concern it */
+
+	/* a plain fai_err_set resets every fact */
+	err.count = 9;
+	err.limit = 8;
+	err.sys_errno = 28;
+	err.file_kind = FAI_FILE_KIND_FIFO;
+	err.line2 = 2;
+	fai_err_set(&err, FAI_EINVAL, FAI_WHY_UTF8, NULL, NULL);
+	assert_int_equal(err.about, FAI_ABOUT_NONE);
+	assert_int_equal(err.column, 0);
+	assert_int_equal(err.column2, 0);
+	assert_int_equal(err.line2, 0);
+	assert_true(err.count == 0 && err.limit == 0);
+	assert_int_equal(err.sys_errno, 0);
+	assert_int_equal(err.file_kind, 0);
+	assert_string_equal(err.path, "");
+	assert_int_equal(err.line, 7);
+
+	/* and fai_err_clear every field */
+	err.missing = 1;
+	fai_err_clear(&err);
+	assert_int_equal(err.code, 0);
+	assert_int_equal(err.line, 0);
+	assert_string_equal(err.file, "");
+	assert_true(err.missing == 0);
+	assert_int_equal(err.stage, -1);
+}
+
+/* Every reason has a text, and the reasons that replaced English details
+ * in store/ have theirs. */
+static void
+test_why_texts_of_new_reasons(void **state)
+{
+	(void)state;
+	assert_string_equal(fai_why_text(FAI_WHY_ENCODING),
+			    "neither UTF-8 nor Windows-1252");
+	assert_string_equal(fai_why_text(FAI_WHY_NUMBER_SMALL),
+			    "the number is too small");
+	for (int w = 1; w < FAI_WHY_END_; w++)
+		assert_true(strlen(fai_why_text(w)) > 0);
+}
+
 static void
 test_xmalloc(void **state)
 {
@@ -255,6 +368,8 @@ main(void)
 		cmocka_unit_test(test_err_set_fills),
 		cmocka_unit_test(test_err_set_cuts_utf8),
 		cmocka_unit_test(test_err_detail_cut),
+		cmocka_unit_test(test_err_typed_facts),
+		cmocka_unit_test(test_why_texts_of_new_reasons),
 		cmocka_unit_test(test_xmalloc),
 		cmocka_unit_test(test_buf),
 	};

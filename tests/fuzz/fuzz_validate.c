@@ -66,8 +66,10 @@ static int fuzz_number(const char *s, uint64_t min, uint64_t max,
 		else
 			v = v * 10 + (unsigned)(s[i] - '0');
 	}
-	if (big || v > max || v < min)
+	if (big || v > max)
 		return -2;
+	if (v < min)
+		return -3;
 	*out = (uint64_t)v;
 	return 0;
 }
@@ -110,7 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(rc == 0 || got == 7, "number %s: *out touched", s);
 		FUZZ_CHECK(rc == 0 || err.why == (ref_rc == -1
 							 ? FAI_WHY_NUMBER
-							 : FAI_WHY_NUMBER_RANGE),
+						 : ref_rc == -2
+							 ? FAI_WHY_NUMBER_RANGE
+							 : FAI_WHY_NUMBER_SMALL),
 			   "number %s: why %d", s, err.why);
 	}
 

@@ -54,7 +54,7 @@ static void test_refused_actions_write_nothing(void **state)
 		store_idea_move(f->s, a, x, STAGE_CONCEPT, NULL, 0, 0, NULL,
 				&f->err),
 		-FAI_EGATE);
-	assert_string_equal(f->err.detail, "territory");
+	assert_true(f->err.missing == (UINT64_C(1) << IDEA_TERRITORY));
 	REFUSED(
 	    f, &snap,
 	    store_idea_move(f->s, a, y, STAGE_ON_HOLD, "", 0, 0, NULL, &f->err),

@@ -342,7 +342,7 @@ static void test_link_to_dev_null_written_in_place(void **state)
 				      &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
-	assert_string_equal(f->err.detail, "char-device");
+	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_CHAR_DEVICE);
 	assert_int_equal(outfile_open(&o, at(f, "null"), OUTFILE_REGULAR,
 				      &f->err),
 			 -FAI_EINVAL);
@@ -404,7 +404,7 @@ static void test_fifo_refused_when_regular_only(void **state)
 				      &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
-	assert_string_equal(f->err.detail, "fifo");
+	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_FIFO);
 }
 
 /* ------------------------------------------------------------ not files */
@@ -417,7 +417,7 @@ static void test_directory_refused(void **state)
 	assert_int_equal(outfile_open(&o, at(f, "sub"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
-	assert_string_equal(f->err.detail, "directory");
+	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_DIRECTORY);
 	assert_int_equal(outfile_open(&o, at(f, "sub/"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
@@ -453,7 +453,7 @@ static void test_socket_refused(void **state)
 	assert_int_equal(outfile_open(&o, at(f, "sock"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
-	assert_string_equal(f->err.detail, "socket");
+	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_SOCKET);
 	close(sk);
 }
 
@@ -467,7 +467,7 @@ static void test_block_device_refused(void **state)
 	assert_int_equal(outfile_open(&o, at(f, "blk"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
-	assert_string_equal(f->err.detail, "block-device");
+	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_BLOCK_DEVICE);
 	assert_int_equal(lstat(at(f, "blk"), &st), 0);
 	assert_true(S_ISBLK(st.st_mode));
 }
@@ -486,7 +486,7 @@ static void test_store_directory_refused(void **state)
 	assert_int_equal(outfile_open(&o, at(f, "store/data.mdb"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_IN_STORE);
-	assert_string_equal(f->err.detail, real);
+	assert_string_equal(f->err.path, real);
 	/* a new file beside it */
 	assert_int_equal(outfile_open(&o, at(f, "store/new.csv"), 0, &f->err),
 			 -FAI_EINVAL);
@@ -502,7 +502,7 @@ static void test_store_directory_refused(void **state)
 	assert_int_equal(outfile_open(&o, at(f, "alias/x.csv"), 0, &f->err),
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_IN_STORE);
-	assert_string_equal(f->err.detail, real);
+	assert_string_equal(f->err.path, real);
 	assert_int_equal(outfile_open(&o, at(f, "store2/../store/x.csv"), 0,
 				      &f->err),
 			 -FAI_EINVAL);

@@ -337,7 +337,11 @@ static void test_undo_conflict(void **state)
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
 			 -FAI_ECONFLICT);
 	assert_int_equal(f->err.code, FAI_ECONFLICT);
-	assert_true(f->err.detail[0] != '\0');
+	/* the facts of the conflict: Alice's revision, Bob's, and Bob */
+	assert_true(f->err.rev_had == 2);
+	assert_true(f->err.rev_found == 3);
+	assert_string_equal(f->err.by, "bob");
+	assert_string_equal(f->err.value, x);
 	/* Undoing a given entry that is not the idea's last: a conflict too. */
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 2, NULL, &f->err),
 			 -FAI_ECONFLICT);
