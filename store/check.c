@@ -32,8 +32,7 @@ const char *store_problem_text(enum store_problem p)
 
 struct check {
 	struct store_txn *t;
-	void (*fn)(enum store_problem p, const char *where, const char *detail,
-		   void *arg);
+	store_problem_fn fn;
 	void *arg;
 	int problems;
 	uint64_t nkeys;     /* next_key: internal keys are below it */
@@ -44,20 +43,19 @@ struct check {
 	int badideas;       /* damaged idea records */
 };
 
-static void problem(struct check *ck, enum store_problem p, const char *where,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void problem(struct check *ck, enum store_problem p, const char *where,
-		    const char *fmt, ...)
+/* Reports one problem: kind at where, what note says (db, value, a, b
+ * as enum store_note gives them). */
+static void problem(struct check *ck, enum store_problem kind,
+		    const char *where, enum store_note note, const char *db,
+		    const char *value, uint64_t a, uint64_t b)
 {
-	char detail[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
+	struct store_problem_info pi = {
+		.kind = kind, .where = where, .note = note, .db = db,
+		.value = value, .a = a, .b = b,
+	};
 	ck->problems++;
 	if (ck->fn)
-		ck->fn(p, where, detail, ck->arg);
+		ck->fn(&pi, ck->arg);
 }
 
 /* After a walk over db stopped with rc: 0 when it reached the end; a
@@ -70,8 +68,9 @@ static int walk_end(struct check *ck, enum store_dbi db, int rc,
 		return 0;
 	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
 	    rc == MDB_BAD_TXN || rc == MDB_INVALID) {
-		problem(ck, STORE_PROBLEM_UNREADABLE, store_db_names[db], "%s",
-			mdb_strerror(rc));
+		problem(ck, STORE_PROBLEM_UNREADABLE, store_db_names[db],
+			STORE_NOTE_LIB, store_db_names[db], mdb_strerror(rc), 0,
+			0);
 		return 0;
 	}
 	return st_fail(NULL, rc, err, store_db_names[db]);
@@ -103,7 +102,8 @@ static int check_meta(struct check *ck, struct fai_err *err)
 							    : sizeof(where) - 1;
 		memcpy(where, key.mv_data, kn);
 		where[kn] = '\0';
-		problem(ck, STORE_PROBLEM_DECODE, where, "meta");
+		problem(ck, STORE_PROBLEM_DECODE, where, STORE_NOTE_DB, "meta",
+			NULL, 0, 0);
 	}
 	mdb_cursor_close(c);
 	return walk_end(ck, DB_META, rc, err);
@@ -152,7 +152,8 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
 		if (!k || k >= ck->nkeys ||
 		    codec_idea_decode(val.mv_data, val.mv_size, k, &idea) < 0) {
-			problem(ck, STORE_PROBLEM_DECODE, where, "ideas");
+			problem(ck, STORE_PROBLEM_DECODE, where, STORE_NOTE_DB,
+				"ideas", NULL, 0, 0);
 			if (k && k < ck->nkeys)
 				ck->bad[k] = 1;
 			ck->badideas++;
@@ -160,22 +161,31 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		}
 		const char *ref = idea_get(idea, IDEA_REF);
 		fai_err_clear(&verr);
-		if (idea_check(idea, &verr) < 0)
-			problem(ck, STORE_PROBLEM_INVALID, ref, "%s=%s",
-				verr.field, verr.value);
+		if (idea_check(idea, &verr) < 0) {
+			struct store_problem_info pi = {
+				.kind = STORE_PROBLEM_INVALID, .where = ref,
+				.note = STORE_NOTE_FIELD, .field = verr.field,
+				.value = verr.value,
+			};
+			ck->problems++;
+			if (ck->fn)
+				ck->fn(&pi, ck->arg);
+		}
 		unsigned char id[UUID_LEN], ok[CODEC_ORDER_KEY_LEN];
 		if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0 ||
 		    !index_points(t, DB_BY_ID, id, UUID_LEN, k))
-			problem(ck, STORE_PROBLEM_ID_INDEX, ref, "%s",
-				idea_get(idea, IDEA_ID));
+			problem(ck, STORE_PROBLEM_ID_INDEX, ref, STORE_NOTE_VALUE,
+				NULL, idea_get(idea, IDEA_ID), 0, 0);
 		if (!index_points(t, DB_BY_REF, ref, strlen(ref), k))
-			problem(ck, STORE_PROBLEM_REF_INDEX, ref, "%s", ref);
+			problem(ck, STORE_PROBLEM_REF_INDEX, ref, STORE_NOTE_VALUE,
+				NULL, ref, 0, 0);
 		enum stage st = idea_stage(idea);
 		codec_order_key(ok, (int)st, idea->rank, k);
 		MDB_val v;
 		if (st == STAGE_NONE || st_get(t, DB_ORDER, ok, sizeof(ok), &v))
-			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref, "%s",
-				idea_get(idea, IDEA_STAGE));
+			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref,
+				STORE_NOTE_VALUE, NULL, idea_get(idea, IDEA_STAGE),
+				0, 0);
 		if (st != STAGE_NONE)
 			counts[st]++;
 		ck->idearev[k] = idea_revision(idea);
@@ -213,14 +223,14 @@ static int check_index(struct check *ck, enum store_dbi db,
 		if (k && k < ck->nkeys && ck->bad[k])
 			continue; /* reported with the idea */
 		if (!k || k >= ck->nkeys || !ck->idearev[k]) {
-			problem(ck, p, where, "%s: no idea",
-				store_db_names[db]);
+			problem(ck, p, where, STORE_NOTE_NO_IDEA,
+				store_db_names[db], NULL, 0, 0);
 			continue;
 		}
 		struct idea *idea;
 		if (st_idea_load(t, k, &idea, NULL) < 0) {
-			problem(ck, p, where, "%s: unreadable idea",
-				store_db_names[db]);
+			problem(ck, p, where, STORE_NOTE_UNREADABLE_IDEA,
+				store_db_names[db], NULL, 0, 0);
 			continue;
 		}
 		if (db == DB_ORDER
@@ -228,7 +238,7 @@ static int check_index(struct check *ck, enum store_dbi db,
 				      codec_get_u64(kp + 1) != idea->rank
 			    : !index_names(db, &key, idea))
 			problem(ck, p, idea_get(idea, IDEA_REF),
-				"%s: stale entry", store_db_names[db]);
+				STORE_NOTE_STALE, store_db_names[db], NULL, 0, 0);
 		idea_free(idea);
 	}
 	mdb_cursor_close(c);
@@ -254,7 +264,8 @@ static int check_log(struct check *ck, struct fai_err *err)
 			 (unsigned long long)seq);
 		if (!seq ||
 		    codec_log_decode(val.mv_data, val.mv_size, seq, &e) < 0) {
-			problem(ck, STORE_PROBLEM_DECODE, where, "log");
+			problem(ck, STORE_PROBLEM_DECODE, where, STORE_NOTE_DB,
+				"log", NULL, 0, 0);
 			ck->badlog++;
 			continue;
 		}
@@ -264,20 +275,18 @@ static int check_log(struct check *ck, struct fai_err *err)
 			codec_pair_key(pk, e.idea_key, seq);
 			if (st_get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
 				problem(ck, STORE_PROBLEM_LOG_INDEX, e.ref,
-					"%s", where);
+					STORE_NOTE_LOG_ENTRY, NULL, where, 0, 0);
 			if (e.idea_key >= ck->nkeys) {
 				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
-					"%s: unknown idea", where);
+					STORE_NOTE_UNKNOWN_IDEA, NULL, where, 0,
+					0);
 			} else {
 				uint64_t *last = &ck->logrev[e.idea_key];
 				if (e.revision != *last + 1 && !ck->badlog &&
 				    !ck->bad[e.idea_key])
 					problem(ck, STORE_PROBLEM_LOG_REVISION,
-						e.ref,
-						"%s: revision %llu after %llu",
-						where,
-						(unsigned long long)e.revision,
-						(unsigned long long)*last);
+						e.ref, STORE_NOTE_REVISION_GAP,
+						NULL, where, e.revision, *last);
 				*last = e.revision;
 			}
 		}
@@ -295,9 +304,8 @@ static int check_log(struct check *ck, struct fai_err *err)
 			snprintf(where, sizeof(where), "#%llu",
 				 (unsigned long long)k);
 			problem(ck, STORE_PROBLEM_LOG_REVISION, where,
-				"idea at revision %llu, log at %llu",
-				(unsigned long long)ck->idearev[k],
-				(unsigned long long)ck->logrev[k]);
+				STORE_NOTE_REVISIONS, NULL, NULL, ck->idearev[k],
+				ck->logrev[k]);
 		}
 	return 0;
 }
@@ -331,19 +339,21 @@ static int check_pairs(struct check *ck, enum store_dbi db,
 			continue;
 		if (!k || k >= ck->nkeys ||
 		    (db == DB_COMMENTS && !ck->idearev[k])) {
-			problem(ck, p, where, "%s", store_db_names[db]);
+			problem(ck, p, where, STORE_NOTE_DB, store_db_names[db],
+				NULL, 0, 0);
 			continue;
 		}
 		int r = st_log_read(t, seq, &e, NULL);
 		if (r == -FAI_ESTORE && ck->badlog)
 			continue; /* that entry is reported already */
 		if (r < 0) {
-			problem(ck, p, where, "%s", store_db_names[db]);
+			problem(ck, p, where, STORE_NOTE_DB, store_db_names[db],
+				NULL, 0, 0);
 			continue;
 		}
 		if (e.idea_key != k || (db == DB_COMMENTS && e.kind != LOG_COMMENT))
-			problem(ck, p, where, "%s: %s", store_db_names[db],
-				log_kind_code(e.kind));
+			problem(ck, p, where, STORE_NOTE_KIND, store_db_names[db],
+				log_kind_code(e.kind), 0, 0);
 		log_entry_clear(&e);
 	}
 	mdb_cursor_close(c);
@@ -368,16 +378,15 @@ static int check_exchanged(struct check *ck, struct fai_err *err)
 			continue;
 		char where[32];
 		snprintf(where, sizeof(where), "#%llu", (unsigned long long)k);
-		problem(ck, STORE_PROBLEM_DECODE, where, "exchanged");
+		problem(ck, STORE_PROBLEM_DECODE, where, STORE_NOTE_DB,
+			"exchanged", NULL, 0, 0);
 	}
 	mdb_cursor_close(c);
 	return walk_end(ck, DB_EXCHANGED, rc, err);
 }
 
-int store_check(struct store *s,
-		void (*fn)(enum store_problem p, const char *where,
-			   const char *detail, void *arg),
-		void *arg, struct fai_err *err)
+int store_check(struct store *s, store_problem_fn fn, void *arg,
+		struct fai_err *err)
 {
 	struct store_txn t;
 	struct check ck;
@@ -422,10 +431,8 @@ int store_check(struct store *s,
 		for (int i = 0; i < STAGE_COUNT; i++)
 			if (counts[i] != kept[i])
 				problem(&ck, STORE_PROBLEM_STAGE_COUNT,
-					stage_code(i),
-					"%llu ideas, count says %llu",
-					(unsigned long long)counts[i],
-					(unsigned long long)kept[i]);
+					stage_code(i), STORE_NOTE_COUNTS, NULL,
+					stage_code(i), counts[i], kept[i]);
 	if (!rc)
 		rc = check_log(&ck, err);
 	if (!rc)

@@ -173,15 +173,13 @@ int columns_for_export(struct store_txn *t, struct columns *cs,
 }
 
 int exchange_check_extras(struct store_txn *t, int *problems,
-			  void (*fn)(enum store_problem p, const char *where,
-				     const char *detail, void *arg),
-			  void *arg, struct fai_err *err)
+			  store_problem_fn fn, void *arg, struct fai_err *err)
 {
-	static const char *const why[] = {
-	    [EXTRA_MALFORMED] = "not POSITION<TAB>NAME",
-	    [EXTRA_BAD_NAME] = "not a valid column name",
-	    [EXTRA_KNOWN] = "the name of a field",
-	    [EXTRA_REPEATED] = "repeats line",
+	static const enum store_note note[] = {
+	    [EXTRA_MALFORMED] = STORE_NOTE_EXTRA_MALFORMED,
+	    [EXTRA_BAD_NAME] = STORE_NOTE_EXTRA_BAD_NAME,
+	    [EXTRA_KNOWN] = STORE_NOTE_EXTRA_KNOWN,
+	    [EXTRA_REPEATED] = STORE_NOTE_EXTRA_REPEATED,
 	};
 	char *text = NULL;
 	struct extras x;
@@ -191,21 +189,22 @@ int exchange_check_extras(struct store_txn *t, int *problems,
 	extras_parse(text, &x);
 	for (size_t i = 0; i < x.n; i++) {
 		const struct extra_entry *e = &x.e[i];
-		char detail[512], reason[64];
 		size_t first = 0;
 		if (e->state == EXTRA_OK)
 			continue;
+		struct store_problem_info pi = {
+			.kind = STORE_PROBLEM_EXTRAS,
+			.where = "csv:extras",
+			.note = note[e->state],
+			.value = e->name,
+			.a = e->line,
+		};
 		if (e->state == EXTRA_REPEATED &&
 		    strmap_get(&x.byfold, e->fold, &first))
-			snprintf(reason, sizeof(reason), "%s %zu", why[e->state],
-				 x.e[first].line);
-		else
-			snprintf(reason, sizeof(reason), "%s", why[e->state]);
-		snprintf(detail, sizeof(detail), "line %zu \"%.*s\": %s",
-			 e->line, IMPORT_NAME_MAX, e->name, reason);
+			pi.b = x.e[first].line;
 		(*problems)++;
 		if (fn)
-			fn(STORE_PROBLEM_EXTRAS, "csv:extras", detail, arg);
+			fn(&pi, arg);
 	}
 	extras_free(&x);
 	free(text);

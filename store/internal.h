@@ -153,8 +153,6 @@ int st_create(struct store_txn *t, const struct store_actor *actor,
  * name, a field's name, a repeat) to fn as STORE_PROBLEM_EXTRAS, adding
  * them to *problems (store_check). */
 int exchange_check_extras(struct store_txn *t, int *problems,
-			  void (*fn)(enum store_problem p, const char *where,
-				     const char *detail, void *arg),
-			  void *arg, struct fai_err *err);
+			  store_problem_fn fn, void *arg, struct fai_err *err);
 
 #endif

@@ -287,14 +287,48 @@ enum store_problem {
 /* Returns the English text of a problem kind. */
 const char *store_problem_text(enum store_problem p);
 
+/* What a problem is about beyond its kind: store_check's facts (the
+ * sentence is composed where it is shown). */
+enum store_note {
+	STORE_NOTE_NONE,
+	STORE_NOTE_DB,              /* in database db */
+	STORE_NOTE_LIB,             /* value: the library's own message */
+	STORE_NOTE_NO_IDEA,         /* an entry of db for no idea */
+	STORE_NOTE_UNREADABLE_IDEA, /* an entry of db whose idea is unreadable */
+	STORE_NOTE_STALE,           /* an entry of db the idea no longer has */
+	STORE_NOTE_FIELD,           /* the idea's field holds value */
+	STORE_NOTE_VALUE,           /* value: what the index misses */
+	STORE_NOTE_LOG_ENTRY,       /* value: the log entry ("#SEQ") */
+	STORE_NOTE_UNKNOWN_IDEA,    /* value: a log entry of no idea */
+	STORE_NOTE_REVISION_GAP,    /* value: the entry, revision a after b */
+	STORE_NOTE_REVISIONS,       /* the idea at revision a, its log at b */
+	STORE_NOTE_COUNTS,          /* a ideas at the stage value, counted b */
+	STORE_NOTE_KIND,            /* an entry of db of the log kind value */
+	STORE_NOTE_EXTRA_MALFORMED, /* line a, value: not POSITION<TAB>NAME */
+	STORE_NOTE_EXTRA_BAD_NAME,  /* line a, value: not a column name */
+	STORE_NOTE_EXTRA_KNOWN,     /* line a, value: the name of a field */
+	STORE_NOTE_EXTRA_REPEATED,  /* line a, value: repeats line b */
+};
+
+/* One problem store_check found; its strings live for the call only. */
+struct store_problem_info {
+	enum store_problem kind;
+	const char *where;  /* the idea's ref, "#KEY", "#KEY/SEQ", a meta key */
+	enum store_note note;
+	const char *db;     /* a database's code ("by_ref"), or NULL */
+	const char *field;  /* STORE_NOTE_FIELD: the field's code */
+	const char *value;
+	uint64_t a, b;
+};
+
+typedef void (*store_problem_fn)(const struct store_problem_info *pi,
+				 void *arg);
+
 /* Verifies every index against the ideas, the stage counts, the log against
- * the revisions and the comments.  Calls fn (may be NULL) for each problem
- * with its kind, the idea's ref or key as text, and a detail.  Returns the
- * number of problems (>= 0), or a negative error when the store cannot be
- * read. */
-int store_check(struct store *s,
-		void (*fn)(enum store_problem p, const char *where,
-			   const char *detail, void *arg),
-		void *arg, struct fai_err *err);
+ * the revisions and the comments.  Calls fn (may be NULL) for each problem.
+ * Returns the number of problems (>= 0), or a negative error when the store
+ * cannot be read. */
+int store_check(struct store *s, store_problem_fn fn, void *arg,
+		struct fai_err *err);
 
 #endif

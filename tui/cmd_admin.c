@@ -176,15 +176,100 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 
 /* ------------------------------------------------------------ check */
 
-static void check_report(enum store_problem p, const char *at,
-			 const char *detail, void *arg)
+/* What a problem of fai check is about, in the person's language. */
+static void check_note(const struct store_problem_info *pi, struct buf *m)
 {
+	const char *db = pi->db ? pi->db : "";
+	const char *v = pi->value ? pi->value : "";
+	unsigned long long a = (unsigned long long)pi->a;
+	unsigned long long b = (unsigned long long)pi->b;
+	int f;
+
+	switch (pi->note) {
+	case STORE_NOTE_NONE:
+		break;
+	case STORE_NOTE_DB:
+		buf_printf(m, _("in %s"), db);
+		break;
+	case STORE_NOTE_LIB:
+		buf_printf(m, "%s: %s", db, v);
+		break;
+	case STORE_NOTE_NO_IDEA:
+		buf_printf(m, _("%s: an entry for no idea"), db);
+		break;
+	case STORE_NOTE_UNREADABLE_IDEA:
+		buf_printf(m, _("%s: an entry whose idea cannot be read"), db);
+		break;
+	case STORE_NOTE_STALE:
+		buf_printf(m, _("%s: an entry the idea no longer has"), db);
+		break;
+	case STORE_NOTE_FIELD:
+		f = idea_field_parse(pi->field);
+		buf_printf(m, _("%s: \"%s\""),
+			   f >= 0 ? out_field_label(f) : pi->field, v);
+		break;
+	case STORE_NOTE_VALUE:
+		buf_adds(m, v);
+		break;
+	case STORE_NOTE_LOG_ENTRY:
+		buf_printf(m, _("log entry %s"), v);
+		break;
+	case STORE_NOTE_UNKNOWN_IDEA:
+		buf_printf(m, _("log entry %s: an idea the store does not have"),
+			   v);
+		break;
+	case STORE_NOTE_REVISION_GAP:
+		buf_printf(m, _("log entry %s: revision %llu after %llu"), v, a,
+			   b);
+		break;
+	case STORE_NOTE_REVISIONS:
+		buf_printf(m, _("the idea is at revision %llu, its log at %llu"),
+			   a, b);
+		break;
+	case STORE_NOTE_COUNTS:
+		buf_printf(m, ngettext("%llu idea at %s, the count says %llu",
+				       "%llu ideas at %s, the count says %llu",
+				       (unsigned long)a),
+			   a, out_stage_label(stage_parse(v)), b);
+		break;
+	case STORE_NOTE_KIND:
+		buf_printf(m, _("%s: an entry of kind %s"), db, v);
+		break;
+	case STORE_NOTE_EXTRA_MALFORMED:
+		buf_printf(m, _("line %llu \"%.*s\": not POSITION<TAB>NAME"), a,
+			   IMPORT_NAME_MAX, v);
+		break;
+	case STORE_NOTE_EXTRA_BAD_NAME:
+		buf_printf(m, _("line %llu \"%.*s\": not a valid column name"),
+			   a, IMPORT_NAME_MAX, v);
+		break;
+	case STORE_NOTE_EXTRA_KNOWN:
+		buf_printf(m, _("line %llu \"%.*s\": the name of a field"), a,
+			   IMPORT_NAME_MAX, v);
+		break;
+	case STORE_NOTE_EXTRA_REPEATED:
+		buf_printf(m, _("line %llu \"%.*s\": repeats line %llu"), a,
+			   IMPORT_NAME_MAX, v, b);
+		break;
+	}
+}
+
+static void check_report(const struct store_problem_info *pi, void *arg)
+{
+	struct buf m;
 	(void)arg;
+	buf_init(&m);
+	check_note(pi, &m);
 	fprintf(stderr, "fai check: ");
-	out_safe(stderr, at, UTF8_SAFE_ONELINE);
-	fprintf(stderr, ": %s (", _(store_problem_text(p)));
-	out_safe(stderr, detail, UTF8_SAFE_ONELINE);
-	fputs(")\n", stderr);
+	out_safe(stderr, pi->where ? pi->where : "", UTF8_SAFE_ONELINE);
+	fprintf(stderr, ": %s", _(store_problem_text(pi->kind)));
+	if (m.len) {
+		fputs(" (", stderr);
+		out_safe(stderr, m.data, UTF8_SAFE_ONELINE);
+		fputc(')', stderr);
+	}
+	fputc('\n', stderr);
+	buf_free(&m);
 }
 
 int cmd_check(struct cli *cli, int argc, char **argv)

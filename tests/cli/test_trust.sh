@@ -61,6 +61,10 @@ run "$FAI" --db "$db" check
 check_rc 5 "fai check exits 5 on the flipped bit"
 check_err "a record is damaged" "fai check reports the damaged record"
 check_err "restore the last good backup" "fai check says how to get back"
+check_err "(in ideas)" "fai check says where the damaged record is (in ideas)"
+run env LANGUAGE=fr LANG=fr_FR.UTF-8 "$FAI" --db "$db" check
+check_err "un enregistrement est endommagé" "fai check in French: the problem in French"
+check_err "(dans ideas)" "fai check in French: where it is, in French too"
 for cmd in list log review "export -o /dev/null"; do
 	# shellcheck disable=SC2086
 	run "$FAI" --db "$db" $cmd

@@ -100,12 +100,15 @@ static void fuzz_store_new(void)
 	fuzz_mapsize = store_mapsize(fuzz_store);
 }
 
-static void fuzz_problem(enum store_problem p, const char *where,
-			 const char *detail, void *arg)
+static void fuzz_problem(const struct store_problem_info *pi,
+				    void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "store_check: %s at %s: %s\n", store_problem_text(p),
-		where, detail);
+	fprintf(stderr, "store_check: %s at %s: note %d (%s %s %s %llu %llu)\n",
+		store_problem_text(pi->kind), pi->where, (int)pi->note,
+		pi->db ? pi->db : "-", pi->field ? pi->field : "-",
+		pi->value ? pi->value : "-", (unsigned long long)pi->a,
+		(unsigned long long)pi->b);
 }
 
 static void fuzz_check_store(struct store *s, const char *when)

@@ -123,12 +123,15 @@ static inline const struct store_actor *fx_tick(struct store_actor *a)
 	return a;
 }
 
-static inline void fx_print_problem(enum store_problem p, const char *where,
-				    const char *detail, void *arg)
+static inline void fx_print_problem(const struct store_problem_info *pi,
+				    void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "store_check: %s at %s: %s\n", store_problem_text(p),
-		where, detail);
+	fprintf(stderr, "store_check: %s at %s: note %d (%s %s %s %llu %llu)\n",
+		store_problem_text(pi->kind), pi->where, (int)pi->note,
+		pi->db ? pi->db : "-", pi->field ? pi->field : "-",
+		pi->value ? pi->value : "-", (unsigned long long)pi->a,
+		(unsigned long long)pi->b);
 }
 
 /* Asserts that store_check finds nothing wrong. */

@@ -184,12 +184,11 @@ struct problems {
 	int n;
 };
 
-static void note_problem(enum store_problem p, const char *where,
-			 const char *detail, void *arg)
+static void note_problem(const struct store_problem_info *pi, void *arg)
 {
 	struct problems *pr = arg;
-	(void)detail;
-	pr->kinds |= 1u << p;
+	const char *where = pi->where;
+	pr->kinds |= 1u << pi->kind;
 	pr->n++;
 	size_t len = strlen(pr->where);
 	snprintf(pr->where + len, sizeof(pr->where) - len, "%s%s",
