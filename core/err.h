@@ -129,6 +129,7 @@ enum fai_about {
 	FAI_ABOUT_BACKUP,        /* a backup file */
 	FAI_ABOUT_LOCK_FILE,     /* a file of the store the lock watches:
 	                            field its name, value the store's path */
+	FAI_ABOUT_SOURCE,        /* the file an import reads: value its path */
 };
 
 /* What a refused path is (file_kind), when it is no regular file. */

@@ -689,7 +689,7 @@ int csvr_open(struct csvr **out, const char *path, struct fai_err *err)
 	return 0;
 
 not_file:
-	fai_err_set_about(err, FAI_EINVAL, FAI_WHY_NOT_FILE, FAI_ABOUT_FILE,
+	fai_err_set_about(err, FAI_EINVAL, FAI_WHY_NOT_FILE, FAI_ABOUT_SOURCE,
 			  "file", path);
 	csvr_free(r);
 	return -FAI_EINVAL;

@@ -412,7 +412,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	}
 	/* The input itself (not the rejects file) is no file or pipe. */
 	if (rc == -FAI_EINVAL && err.why == FAI_WHY_NOT_FILE &&
-	    !(io.rejects_path && strcmp(err.value, io.rejects_path) == 0)) {
+	    err.about == FAI_ABOUT_SOURCE) {
 		fputs("fai: ", stderr);
 		out_safe(stderr, path, UTF8_SAFE_ONELINE);
 		fprintf(stderr, ": %s\n",
