@@ -45,7 +45,7 @@ MO := $(BUILD)/locale/fr/LC_MESSAGES/fai.mo
 DEPS_STAMP := build/.deps-ok
 DEMO_DB ?= $(BUILD)/demo-store
 
-.PHONY: all deps run test test-unit asan bench fuzz torture clean install \
+.PHONY: format-check all deps run test test-unit asan bench fuzz torture clean install \
 	format check-layers pot
 all: $(DEPS_STAMP) $(FAI) $(MO)
 
@@ -149,8 +149,17 @@ pot:
 	  --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 	  --add-comments=TRANSLATORS -o po/fai.pot core/*.[ch] store/*.[ch] tui/*.[ch]
 
+# One style for every layer (.clang-format); core/utf8_table.h is generated
+# (tests/gen-utf8-table.sh) and keeps its own layout.
+FORMAT_SRC = $(filter-out core/utf8_table.h,$(wildcard core/*.[ch] store/*.[ch] \
+	tui/*.[ch] tests/*/*.[ch] bench/*.c))
+
 format:
-	clang-format -i core/*.[ch] store/*.[ch] tui/*.[ch] tests/*/*.c
+	clang-format -i $(FORMAT_SRC)
+
+# Fails when a file strays from the style (`make format` mends it).
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format: ok"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -45,16 +45,16 @@ static double now_s(void)
 /* ------------------------------------------------------------ stores */
 
 static const char *const titles[] = {
-	"Épicerie solidaire itinérante pour les hameaux",
-	"Garage solidaire et location de véhicules",
-	"Tiers-lieu culturel dans une ancienne gare",
-	"Conciergerie solidaire de quartier",
-	"Recyclerie et atelier de réemploi",
-	"Garde d’enfants en horaires atypiques",
+    "Épicerie solidaire itinérante pour les hameaux",
+    "Garage solidaire et location de véhicules",
+    "Tiers-lieu culturel dans une ancienne gare",
+    "Conciergerie solidaire de quartier",
+    "Recyclerie et atelier de réemploi",
+    "Garde d’enfants en horaires atypiques",
 };
 static const char *const regions[] = {"84", "11", "75", "76", "53", "93"};
-static const char *const terr[] = {"63113", "75056", "33063", "31555",
-				   "35238", "13055"};
+static const char *const terr[] = {"63113", "75056", "33063",
+				   "31555", "35238", "13055"};
 
 struct gen {
 	size_t from, to;
@@ -77,8 +77,9 @@ static int gen_txn(struct store_txn *t, void *arg, struct fai_err *err)
 			     "épicerie ; les personnes âgées sans voiture sont "
 			     "les premières touchées.");
 		idea_set_raw(idea, IDEA_FACILITATOR, "Claire Mercier");
-		idea_set_raw(idea, IDEA_STAGE,
-			     stage_code((enum stage)(i % STAGE_PIPELINE_COUNT)));
+		idea_set_raw(
+		    idea, IDEA_STAGE,
+		    stage_code((enum stage)(i % STAGE_PIPELINE_COUNT)));
 		int rc = store_txn_create(t, &actor, idea, err);
 		idea_free(idea);
 		if (rc)
@@ -189,8 +190,8 @@ static void term_stop(struct term *t)
 /* Time to the first frame (the hint line drawn, then quiet). */
 static double first_frame(const char *fai, const char *db)
 {
-	char *argv[] = {(char *)(uintptr_t)fai, opt_db,
-			(char *)(uintptr_t)db, NULL};
+	char *argv[] = {(char *)(uintptr_t)fai, opt_db, (char *)(uintptr_t)db,
+			NULL};
 	struct term t;
 	double start = now_s(), last = start;
 	int hint = 0;
@@ -279,7 +280,8 @@ int main(int argc, char **argv)
 	}
 	char *small_db = xasprintf("%s/small", dir);
 	char *big_db = xasprintf("%s/big", dir);
-	printf("board benchmark (80x24 pseudo-terminal, TERM=xterm-256color)\n");
+	printf(
+	    "board benchmark (80x24 pseudo-terminal, TERM=xterm-256color)\n");
 	double t0 = now_s();
 	if (store_fill(small_db, 100) || store_fill(big_db, big))
 		return 1;

@@ -94,34 +94,38 @@ struct region {
 };
 
 static const struct region regions[] = {
-	{"84", {"01", "07", "15", "26", "38", "43", "63", "69"}},
-	{"76", {"09", "11", "12", "30", "31", "34", "46", "81"}},
-	{"75", {"16", "17", "19", "23", "24", "33", "64", "87"}},
-	{"53", {"22", "29", "35", "56", "22", "29", "35", "56"}},
-	{"44", {"08", "10", "51", "52", "54", "57", "67", "88"}},
-	{"27", {"21", "25", "39", "58", "70", "71", "89", "90"}},
-	{"93", {"04", "05", "06", "13", "83", "84", "13", "06"}},
-	{"94", {"2A", "2B", "2A", "2B", "2A", "2B", "2A", "2B"}},
+    {"84", {"01", "07", "15", "26", "38", "43", "63", "69"}},
+    {"76", {"09", "11", "12", "30", "31", "34", "46", "81"}},
+    {"75", {"16", "17", "19", "23", "24", "33", "64", "87"}},
+    {"53", {"22", "29", "35", "56", "22", "29", "35", "56"}},
+    {"44", {"08", "10", "51", "52", "54", "57", "67", "88"}},
+    {"27", {"21", "25", "39", "58", "70", "71", "89", "90"}},
+    {"93", {"04", "05", "06", "13", "83", "84", "13", "06"}},
+    {"94", {"2A", "2B", "2A", "2B", "2A", "2B", "2A", "2B"}},
 };
 
 static const char *const kinds[] = {
-    "Épicerie solidaire", "Recyclerie", "Tiers-lieu numérique",
-    "Garage solidaire", "Conciergerie rurale", "Atelier vélo participatif",
-    "Cantine coopérative", "Ressourcerie", "Crèche parentale", "Légumerie",
-    "Maison de santé", "Café associatif", "Plateforme de covoiturage",
-    "Chantier d'insertion", "Boutique de producteurs", "Fablab",
+    "Épicerie solidaire",	 "Recyclerie",
+    "Tiers-lieu numérique",	 "Garage solidaire",
+    "Conciergerie rurale",	 "Atelier vélo participatif",
+    "Cantine coopérative",	 "Ressourcerie",
+    "Crèche parentale",		 "Légumerie",
+    "Maison de santé",		 "Café associatif",
+    "Plateforme de covoiturage", "Chantier d'insertion",
+    "Boutique de producteurs",	 "Fablab",
 };
 
 static const char *const qualifiers[] = {
-    "itinérante", "intergénérationnelle", "en circuit court",
-    "pour les saisonniers", "zéro déchet", "accessible à tous",
-    "en milieu rural", "de quartier", "gérée par les habitants",
+    "itinérante",	    "intergénérationnelle", "en circuit court",
+    "pour les saisonniers", "zéro déchet",	    "accessible à tous",
+    "en milieu rural",	    "de quartier",	    "gérée par les habitants",
 };
 
 static const char *const places[] = {
-    "à Saint-Flour", "au Puy-en-Velay", "à Aurillac", "dans le Haut-Jura",
-    "à Villeurbanne", "à Brioude", "à Die", "en Chartreuse", "à Lannion",
-    "à Guéret", "à Millau", "à Privas", "à Bastia", "à Épinal",
+    "à Saint-Flour",  "au Puy-en-Velay", "à Aurillac", "dans le Haut-Jura",
+    "à Villeurbanne", "à Brioude",	 "à Die",      "en Chartreuse",
+    "à Lannion",      "à Guéret",	 "à Millau",   "à Privas",
+    "à Bastia",	      "à Épinal",
 };
 
 static const char *const needs[] = {
@@ -150,24 +154,25 @@ static const char *const concepts[] = {
 };
 
 static const char *const tags[] = {
-    "alimentation", "mobilité", "numérique", "insertion",
-    "économie circulaire", "santé", "jeunesse", "culture", "ESS",
-    "réemploi", "lien social",
+    "alimentation", "mobilité", "numérique", "insertion", "économie circulaire",
+    "santé",	    "jeunesse", "culture",   "ESS",	  "réemploi",
+    "lien social",
 };
 
 static const char *const themes[] = {
-    "Alimentation durable", "Mobilité rurale", "Inclusion numérique",
+    "Alimentation durable",   "Mobilité rurale", "Inclusion numérique",
     "Réemploi et réparation", "Accès aux soins", "Lien social",
 };
 
 static const char *const people[] = {
-    "Camille Martin", "Léa Dubois", "Hugo Lefèvre", "Inès Moreau",
-    "Théo Girard", "Zoé Fournier", "Noé Mercier", "Chloé Bonnet",
+    "Camille Martin", "Léa Dubois",   "Hugo Lefèvre", "Inès Moreau",
+    "Théo Girard",    "Zoé Fournier", "Noé Mercier",  "Chloé Bonnet",
 };
 
 static const char *const partners[] = {
-    "Mairie", "Communauté de communes", "CAF", "France Travail",
-    "Conseil départemental", "Banque des Territoires", "Centre social",
+    "Mairie",	      "Communauté de communes", "CAF",
+    "France Travail", "Conseil départemental",	"Banque des Territoires",
+    "Centre social",
 };
 
 static const char *const sources[] = {
@@ -223,15 +228,16 @@ static int generate(const char *path, size_t n)
 	int rc = csvw_row_end(w);
 	for (size_t i = 0; i < n && !rc; i++) {
 		uint64_t st = i * 0x2545F4914F6CDD1Dull + 7;
-		char id[UUID_STR_LEN], ref[32], t1[ISOTIME_LEN], t2[ISOTIME_LEN],
-		    num[32], sir[15];
+		char id[UUID_STR_LEN], ref[32], t1[ISOTIME_LEN],
+		    t2[ISOTIME_LEN], num[32], sir[15];
 		unsigned char u[UUID_LEN];
 		uint64_t hi = (uint64_t)((double)i / (double)n * 4294967296.0);
 		uint64_t r1 = splitmix(&st), r2 = splitmix(&st);
 		for (int k = 0; k < 4; k++)
 			u[k] = (unsigned char)(hi >> (24 - 8 * k));
 		for (int k = 4; k < 16; k++)
-			u[k] = (unsigned char)((k < 10 ? r1 : r2) >> (8 * (k % 8)));
+			u[k] = (unsigned char)((k < 10 ? r1 : r2) >>
+					       (8 * (k % 8)));
 		u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
 		u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
 		uuid_format(u, id);
@@ -245,7 +251,8 @@ static int generate(const char *path, size_t n)
 				   : sk < 90 ? STAGE_LAUNCHED
 				   : sk < 95 ? STAGE_ON_HOLD
 					     : STAGE_ABANDONED;
-		int64_t created = BENCH_T0 - (int64_t)(splitmix(&st) % 40000000);
+		int64_t created =
+		    BENCH_T0 - (int64_t)(splitmix(&st) % 40000000);
 		int64_t updated = created + (int64_t)(splitmix(&st) % 5000000);
 		isotime_format(created, t1);
 		isotime_format(updated, t2);
@@ -305,9 +312,9 @@ static int generate(const char *path, size_t n)
 			if (fl == IDEA_STAGE_PREV)
 				continue;
 			const char *s = v[fl] ? v[fl] : "";
-			csvw_cell(w, s, strlen(s),
-				  !(idea_field_info(fl)->flags &
-				    IDEA_FF_NUMERIC));
+			csvw_cell(
+			    w, s, strlen(s),
+			    !(idea_field_info(fl)->flags & IDEA_FF_NUMERIC));
 		}
 		rc = csvw_row_end(w);
 		for (int fl = 0; fl < IDEA_FIELD_COUNT; fl++)
@@ -425,9 +432,8 @@ static const struct store_actor bench_actor = {"bench", NULL, BENCH_T0};
 /* In the child: imports path into a fresh store at db (default map size,
  * fsync'd commits) with import_opts.bulk_bytes set to bulk_bytes; seconds
  * of store_import (open and close not counted) or -1. */
-static double fai_import(const char *path, const char *db,
-			 long long bulk_bytes, struct exchange_stats *st,
-			 size_t *mapsize)
+static double fai_import(const char *path, const char *db, long long bulk_bytes,
+			 struct exchange_stats *st, size_t *mapsize)
 {
 	struct store *s;
 	struct fai_err err;
@@ -507,9 +513,9 @@ static int have_sqlite3(void)
  * or "export".  So this process never holds a store's memory, and what is
  * measured of a child is its own. */
 struct run {
-	double seconds;     /* of store_import / store_export, from the child */
-	uint64_t count;     /* ideas added / rows exported */
-	size_t mapsize;     /* the store's map at the end (import) */
+	double seconds;	    /* of store_import / store_export, from the child */
+	uint64_t count;	    /* ideas added / rows exported */
+	size_t mapsize;	    /* the store's map at the end (import) */
 	long peak_anon_kib; /* RssAnon, sampled every 5 ms after the exec */
 	long peak_rss_kib;  /* ru_maxrss of the child */
 	int ok;
@@ -740,7 +746,8 @@ int main(int argc, char **argv)
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (statvfs(tmp, &vfs) != 0) {
-		fprintf(stderr, "bench: statvfs %s: %s\n", tmp, strerror(errno));
+		fprintf(stderr, "bench: statvfs %s: %s\n", tmp,
+			strerror(errno));
 		return 1;
 	}
 	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
@@ -753,7 +760,8 @@ int main(int argc, char **argv)
 	int sq = have_sqlite3();
 	snprintf(dir, sizeof(dir), "%s/fai-bench-csv-XXXXXX", tmp);
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "bench: mkdtemp %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "bench: mkdtemp %s: %s\n", dir,
+			strerror(errno));
 		return 1;
 	}
 	printf("fai CSV benchmark: files and stores in %s (%.0f GiB free), %ld "
@@ -829,8 +837,8 @@ int main(int argc, char **argv)
 		rmtree(db);
 		if (sq) {
 			snprintf(imp, sizeof(imp), ".import %s t", csv);
-			const char *const a1[] = {"sqlite3", ":memory:",
-						  ".mode csv", imp, NULL};
+			const char *const a1[] = {
+			    "sqlite3", ":memory:", ".mode csv", imp, NULL};
 			r->sq_mem = cmd_median(a1, reps, NULL);
 			/* Into a fresh file each run; the last one stays for
 			 * the export. */
@@ -840,9 +848,9 @@ int main(int argc, char **argv)
 			r->sq_export = -1;
 			if (r->sq_file > 0) {
 				const char *const a3[] = {
-				    "sqlite3", sqdb, ".mode csv",
-				    ".output /dev/null", "select * from t",
-				    NULL};
+				    "sqlite3",	       sqdb,
+				    ".mode csv",       ".output /dev/null",
+				    "select * from t", NULL};
 				run_cmd(a3); /* warm */
 				r->sq_export = cmd_median(a3, reps, NULL);
 			}
@@ -939,7 +947,8 @@ int main(int argc, char **argv)
 			printf("%.2f s, private %.1f MiB, peak RSS %.0f MiB (≤ "
 			       "%.0f MiB private: %s)\n",
 			       sr.seconds, (double)sr.peak_anon_kib / 1024,
-			       (double)sr.peak_rss_kib / 1024, BENCH_GOAL_MEM_MIB,
+			       (double)sr.peak_rss_kib / 1024,
+			       BENCH_GOAL_MEM_MIB,
 			       goal((double)sr.peak_anon_kib / 1024 <=
 				    BENCH_GOAL_MEM_MIB));
 		else

@@ -38,38 +38,37 @@
 #include "../core/xmalloc.h"
 #include "../store/store.h"
 
-#define BENCH_MOVES 9       /* moves per idea: 10 log entries an idea */
-#define BENCH_BATCH 10000   /* creations per write transaction */
+#define BENCH_MOVES 9	  /* moves per idea: 10 log entries an idea */
+#define BENCH_BATCH 10000 /* creations per write transaction */
 #define BENCH_T0 ((int64_t)1704096000) /* 2024-01-01T08:00:00Z */
 #define BENCH_SPAN ((int64_t)2 * 365 * 86400)
 #define BENCH_NSIZES 3
 
-static const size_t bench_sizes[BENCH_NSIZES] = { 10000, 100000, 1000000 };
+static const size_t bench_sizes[BENCH_NSIZES] = {10000, 100000, 1000000};
 
 /* The nine moves every idea makes, from need back to need. */
 static const struct {
 	enum stage to;
 	const char *reason;
 } bench_path[BENCH_MOVES] = {
-	{ STAGE_CONCEPT, NULL },
-	{ STAGE_OWNER_SEARCH, NULL },
-	{ STAGE_CONCEPT, NULL },
-	{ STAGE_OWNER_SEARCH, NULL },
-	{ STAGE_ON_HOLD, "En attente du financement régional" },
-	{ STAGE_OWNER_SEARCH, NULL },
-	{ STAGE_ABANDONED, "Aucun porteur ne s'est manifesté" },
-	{ STAGE_OWNER_SEARCH, NULL },
-	{ STAGE_NEED, NULL },
+    {STAGE_CONCEPT, NULL},
+    {STAGE_OWNER_SEARCH, NULL},
+    {STAGE_CONCEPT, NULL},
+    {STAGE_OWNER_SEARCH, NULL},
+    {STAGE_ON_HOLD, "En attente du financement régional"},
+    {STAGE_OWNER_SEARCH, NULL},
+    {STAGE_ABANDONED, "Aucun porteur ne s'est manifesté"},
+    {STAGE_OWNER_SEARCH, NULL},
+    {STAGE_NEED, NULL},
 };
 
-static const char *const bench_regions[] = { "84", "76", "75", "53", "11" };
+static const char *const bench_regions[] = {"84", "76", "75", "53", "11"};
 static const char *const bench_facilitators[] = {
-	"Claire Mercier", "Yanis Benali", "Sophie Brunel", "Karim Daoudi",
-	"Léa Vandamme",   "Thomas Le Bihan", "Amandine Rousseau",
+    "Claire Mercier", "Yanis Benali",	 "Sophie Brunel",     "Karim Daoudi",
+    "Léa Vandamme",   "Thomas Le Bihan", "Amandine Rousseau",
 };
 
-static double
-bench_now(void)
+static double bench_now(void)
 {
 	struct timespec ts;
 
@@ -77,8 +76,7 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-bench_die(const char *what, int rc, const struct fai_err *err)
+static void bench_die(const char *what, int rc, const struct fai_err *err)
 {
 	fprintf(stderr, "bench_review: %s: %s %s %s\n", what, fai_strerror(rc),
 		err ? err->value : "", err ? err->detail : "");
@@ -91,11 +89,10 @@ struct bench_create {
 	struct store_actor actor;
 	uint64_t from, to; /* ideas [from, to) */
 	int64_t t0, step;
-	char (*refs)[24];  /* the references given, by idea number */
+	char (*refs)[24]; /* the references given, by idea number */
 };
 
-static int
-bench_create_txn(struct store_txn *t, void *arg, struct fai_err *err)
+static int bench_create_txn(struct store_txn *t, void *arg, struct fai_err *err)
 {
 	struct bench_create *c = arg;
 	char title[96], terr[8];
@@ -120,9 +117,10 @@ bench_create_txn(struct store_txn *t, void *arg, struct fai_err *err)
 			     "Plus aucun commerce alimentaire dans le bourg.");
 		idea_set_raw(idea, IDEA_CONCEPT,
 			     "Un camion-épicerie qui passe chaque semaine.");
-		idea_set_raw(idea, IDEA_FACILITATOR,
-			     bench_facilitators[i % (sizeof(bench_facilitators) /
-						     sizeof(bench_facilitators[0]))]);
+		idea_set_raw(
+		    idea, IDEA_FACILITATOR,
+		    bench_facilitators[i % (sizeof(bench_facilitators) /
+					    sizeof(bench_facilitators[0]))]);
 		rc = store_txn_create(t, &a, idea, err);
 		snprintf(c->refs[i], sizeof(c->refs[i]), "%s",
 			 idea_get(idea, IDEA_REF));
@@ -133,24 +131,25 @@ bench_create_txn(struct store_txn *t, void *arg, struct fai_err *err)
 
 /* Grows the store from ideas [from, to): their creations, then nine
  * rounds of moves, all in [t0, t1). */
-static void
-bench_grow(struct store *s, uint64_t from, uint64_t to, int64_t t0,
-	   int64_t t1, char (*refs)[24])
+static void bench_grow(struct store *s, uint64_t from, uint64_t to, int64_t t0,
+		       int64_t t1, char (*refs)[24])
 {
 	struct fai_err err;
 	uint64_t n = to - from;
 	int64_t step = (t1 - t0) / (int64_t)(n * (BENCH_MOVES + 1));
-	struct store_actor actor = { "bench", NULL, t0 };
+	struct store_actor actor = {"bench", NULL, t0};
 	int rc;
 
 	if (step < 1)
 		step = 1;
 	for (uint64_t b = from; b < to; b += BENCH_BATCH) {
-		struct bench_create c = { actor, b, b + BENCH_BATCH < to
-							  ? b + BENCH_BATCH
-							  : to,
-					  t0 + (int64_t)(b - from) * step,
-					  step, refs };
+		struct bench_create c = {actor,
+					 b,
+					 b + BENCH_BATCH < to ? b + BENCH_BATCH
+							      : to,
+					 t0 + (int64_t)(b - from) * step,
+					 step,
+					 refs};
 		fai_err_clear(&err);
 		rc = store_write(s, bench_create_txn, &c, &err);
 		if (rc)
@@ -161,9 +160,9 @@ bench_grow(struct store *s, uint64_t from, uint64_t to, int64_t t0,
 		for (uint64_t i = from; i < to; i++) {
 			fai_err_clear(&err);
 			actor.now += step;
-			rc = store_idea_move(s, &actor, refs[i], bench_path[m].to,
-					     bench_path[m].reason, 1, 0, NULL,
-					     &err);
+			rc = store_idea_move(
+			    s, &actor, refs[i], bench_path[m].to,
+			    bench_path[m].reason, 1, 0, NULL, &err);
 			if (rc)
 				bench_die("move", rc, &err);
 		}
@@ -177,8 +176,7 @@ struct bench_run {
 	uint64_t ideas, entries;
 };
 
-static int
-bench_idea_cb(const struct idea *idea, void *arg)
+static int bench_idea_cb(const struct idea *idea, void *arg)
 {
 	struct bench_run *b = arg;
 
@@ -188,8 +186,7 @@ bench_idea_cb(const struct idea *idea, void *arg)
 	return 0;
 }
 
-static int
-bench_entry_cb(const struct log_entry *e, void *arg)
+static int bench_entry_cb(const struct log_entry *e, void *arg)
 {
 	struct bench_run *b = arg;
 
@@ -201,9 +198,8 @@ bench_entry_cb(const struct log_entry *e, void *arg)
 
 /* One review of the store as fai review makes it (compute: 1) or the
  * reads alone (compute: 0); returns the seconds taken. */
-static double
-bench_review_once(struct store *s, int64_t now, int compute,
-		  struct bench_run *b)
+static double bench_review_once(struct store *s, int64_t now, int compute,
+				struct bench_run *b)
 {
 	struct review_params p;
 	struct fai_err err;
@@ -233,9 +229,8 @@ bench_review_once(struct store *s, int64_t now, int compute,
 	return t;
 }
 
-static double
-bench_best(struct store *s, int64_t now, int compute, int reps,
-	   struct bench_run *b)
+static double bench_best(struct store *s, int64_t now, int compute, int reps,
+			 struct bench_run *b)
 {
 	double best = 1e30;
 
@@ -248,8 +243,7 @@ bench_best(struct store *s, int64_t now, int compute, int reps,
 	return best;
 }
 
-static long
-bench_rss_mib(void)
+static long bench_rss_mib(void)
 {
 	struct rusage ru;
 
@@ -259,9 +253,8 @@ bench_rss_mib(void)
 
 /* ------------------------------------------------------------ clean-up */
 
-static int
-bench_rm_one(const char *path, const struct stat *st, int flag,
-	     struct FTW *ftw)
+static int bench_rm_one(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -269,14 +262,12 @@ bench_rm_one(const char *path, const struct stat *st, int flag,
 	return remove(path);
 }
 
-static void
-bench_rm(const char *dir)
+static void bench_rm(const char *dir)
 {
 	nftw(dir, bench_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static const char *
-bench_tmpdir(void)
+static const char *bench_tmpdir(void)
 {
 	const char *d = getenv("TMPDIR");
 
@@ -289,8 +280,7 @@ bench_tmpdir(void)
 
 /* ------------------------------------------------------------ demo */
 
-static void
-bench_demo(const char *fai, const char *dir)
+static void bench_demo(const char *fai, const char *dir)
 {
 	char *db = xasprintf("%s/demo", dir), *cmd;
 	struct store *s = NULL;
@@ -338,8 +328,7 @@ out:
 
 /* ------------------------------------------------------------ main */
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	size_t max = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
 	const char *fai = argc > 2 ? argv[2] : NULL;
@@ -363,14 +352,14 @@ main(int argc, char **argv)
 		bench_die("open", rc, &err);
 	printf("fai review benchmark (store in %s)\n", dir);
 	refs = xcalloc(max / (BENCH_MOVES + 1) + 2, sizeof(*refs));
-	printf("%9s %8s %10s %10s %9s %8s\n", "entries", "ideas",
-	       "reads ms", "review ms", "ns/entry", "RSS MiB");
+	printf("%9s %8s %10s %10s %9s %8s\n", "entries", "ideas", "reads ms",
+	       "review ms", "ns/entry", "RSS MiB");
 	for (int k = 0; k < BENCH_NSIZES && bench_sizes[k] <= max; k++) {
 		uint64_t want = bench_sizes[k] / (BENCH_MOVES + 1);
 		/* Each size's history takes its share of the two years. */
-		int64_t t1 = BENCH_T0 + (int64_t)((double)BENCH_SPAN *
-						  (double)bench_sizes[k] /
-						  (double)max);
+		int64_t t1 =
+		    BENCH_T0 + (int64_t)((double)BENCH_SPAN *
+					 (double)bench_sizes[k] / (double)max);
 		struct bench_run b;
 		double reads, review;
 		int reps = bench_sizes[k] >= 1000000 ? 3 : 5;
@@ -379,8 +368,8 @@ main(int argc, char **argv)
 		bench_grow(s, ideas + 1, want + 1, t, t1, refs);
 		ideas = want;
 		t = t1;
-		printf("  (built %zu entries in %.1f s)\n",
-			bench_sizes[k], bench_now() - t0);
+		printf("  (built %zu entries in %.1f s)\n", bench_sizes[k],
+		       bench_now() - t0);
 		/* A first untimed pass maps the store's pages: the timed runs
 		 * then all see a warm map, as a daily review does. */
 		bench_review_once(s, t1, 0, &b);
@@ -391,9 +380,8 @@ main(int argc, char **argv)
 			       bench_sizes[k], (unsigned long long)ideas);
 		printf("%9llu %8llu %10.1f %10.1f %9.0f %8ld\n",
 		       (unsigned long long)b.entries,
-		       (unsigned long long)b.ideas, reads * 1e3,
-		       review * 1e3, review * 1e9 / (double)b.entries,
-		       bench_rss_mib());
+		       (unsigned long long)b.ideas, reads * 1e3, review * 1e3,
+		       review * 1e9 / (double)b.entries, bench_rss_mib());
 		if (prev_n > 0) {
 			double size_ratio = (double)b.entries / prev_n;
 			double time_ratio = review / prev_t;

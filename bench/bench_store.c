@@ -47,7 +47,7 @@
 #define BENCH_NSIZES 3
 #define BENCH_T0 ((int64_t)1764234000) /* 2025-11-27T09:00:00Z */
 
-static const size_t bench_sizes[BENCH_NSIZES] = { 100, 10000, 1000000 };
+static const size_t bench_sizes[BENCH_NSIZES] = {100, 10000, 1000000};
 
 /* ------------------------------------------------------------ text */
 
@@ -57,117 +57,141 @@ struct bench_region {
 };
 
 static const struct bench_region bench_regions[] = {
-	{ "84", { "01", "03", "07", "15", "26", "38", "42", "43", "63", "69",
-		  "73", "74", NULL } },
-	{ "76", { "09", "11", "12", "30", "31", "32", "34", "46", "48", "65",
-		  "66", "81", "82" } },
-	{ "75", { "16", "17", "19", "23", "24", "33", "40", "47", "64", "79",
-		  "86", "87", NULL } },
-	{ "53", { "22", "29", "35", "56", NULL } },
-	{ "44", { "08", "10", "51", "52", "54", "55", "57", "67", "68", "88",
-		  NULL } },
-	{ "27", { "21", "25", "39", "58", "70", "71", "89", "90", NULL } },
-	{ "93", { "04", "05", "06", "13", "83", "84", NULL } },
-	{ "94", { "2A", "2B", NULL } },
+    {"84",
+     {"01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74",
+      NULL}},
+    {"76",
+     {"09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81",
+      "82"}},
+    {"75",
+     {"16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87",
+      NULL}},
+    {"53", {"22", "29", "35", "56", NULL}},
+    {"44", {"08", "10", "51", "52", "54", "55", "57", "67", "68", "88", NULL}},
+    {"27", {"21", "25", "39", "58", "70", "71", "89", "90", NULL}},
+    {"93", {"04", "05", "06", "13", "83", "84", NULL}},
+    {"94", {"2A", "2B", NULL}},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const bench_kinds[] = {
-	"Épicerie solidaire", "Recyclerie", "Tiers-lieu numérique",
-	"Garage solidaire", "Conciergerie rurale", "Atelier vélo participatif",
-	"Cantine coopérative", "Ressourcerie", "Crèche parentale",
-	"Légumerie", "Maison de santé", "Café associatif",
-	"Plateforme de covoiturage", "Chantier d'insertion",
-	"Boutique de producteurs", "Fablab", "Portage de repas",
-	"Laverie sociale",
+    "Épicerie solidaire",	 "Recyclerie",
+    "Tiers-lieu numérique",	 "Garage solidaire",
+    "Conciergerie rurale",	 "Atelier vélo participatif",
+    "Cantine coopérative",	 "Ressourcerie",
+    "Crèche parentale",		 "Légumerie",
+    "Maison de santé",		 "Café associatif",
+    "Plateforme de covoiturage", "Chantier d'insertion",
+    "Boutique de producteurs",	 "Fablab",
+    "Portage de repas",		 "Laverie sociale",
 };
 
 static const char *const bench_qualifiers[] = {
-	"itinérante", "intergénérationnelle", "en circuit court",
-	"pour les saisonniers", "zéro déchet", "accessible à tous",
-	"en milieu rural", "de quartier", "ouverte le dimanche",
-	"gérée par les habitants",
+    "itinérante",	   "intergénérationnelle",
+    "en circuit court",	   "pour les saisonniers",
+    "zéro déchet",	   "accessible à tous",
+    "en milieu rural",	   "de quartier",
+    "ouverte le dimanche", "gérée par les habitants",
 };
 
 static const char *const bench_places[] = {
-	"à Saint-Flour", "au Puy-en-Velay", "à Aurillac", "dans le Haut-Jura",
-	"à Villeurbanne", "à Brioude", "à Die", "en Chartreuse", "à Lannion",
-	"à Guéret", "à Millau", "à Privas", "à Bastia", "à Épinal",
-	"à Châteauroux", "à Mende",
+    "à Saint-Flour",  "au Puy-en-Velay", "à Aurillac",	  "dans le Haut-Jura",
+    "à Villeurbanne", "à Brioude",	 "à Die",	  "en Chartreuse",
+    "à Lannion",      "à Guéret",	 "à Millau",	  "à Privas",
+    "à Bastia",	      "à Épinal",	 "à Châteauroux", "à Mende",
 };
 
 static const char *const bench_needs[] = {
-	"Les habitants doivent faire plus de trente kilomètres pour trouver "
-	"un commerce ouvert après 19 heures.",
-	"Les jeunes du territoire quittent la commune faute de lieu où se "
-	"retrouver, se former et créer leur activité.",
-	"Plusieurs associations cherchent un local partagé et du matériel "
-	"mutualisé pour leurs permanences.",
-	"Les producteurs locaux peinent à écouler leurs légumes déclassés, "
-	"qui finissent au compost faute de débouchés.",
-	"Les personnes âgées isolées n'ont plus de solution de transport "
-	"depuis la fermeture de la ligne de car.",
-	"La mairie constate une hausse des demandes d'aide alimentaire "
-	"depuis deux hivers, surtout chez les retraités.",
-	"Aucune structure ne répare les appareils électroménagers à moins "
-	"d'une heure de route : on jette ce qui pourrait resservir.",
-	"Les familles monoparentales manquent de places d'accueil pour "
-	"leurs enfants en horaires décalés.",
-	"Les saisonniers du tourisme ne trouvent pas de logement abordable "
-	"pendant l'été et dorment parfois dans leur voiture.",
-	"Le dernier café du bourg a fermé ; il n'existe plus d'endroit où "
-	"les générations se croisent.",
+    "Les habitants doivent faire plus de trente kilomètres pour trouver "
+    "un commerce ouvert après 19 heures.",
+    "Les jeunes du territoire quittent la commune faute de lieu où se "
+    "retrouver, se former et créer leur activité.",
+    "Plusieurs associations cherchent un local partagé et du matériel "
+    "mutualisé pour leurs permanences.",
+    "Les producteurs locaux peinent à écouler leurs légumes déclassés, "
+    "qui finissent au compost faute de débouchés.",
+    "Les personnes âgées isolées n'ont plus de solution de transport "
+    "depuis la fermeture de la ligne de car.",
+    "La mairie constate une hausse des demandes d'aide alimentaire "
+    "depuis deux hivers, surtout chez les retraités.",
+    "Aucune structure ne répare les appareils électroménagers à moins "
+    "d'une heure de route : on jette ce qui pourrait resservir.",
+    "Les familles monoparentales manquent de places d'accueil pour "
+    "leurs enfants en horaires décalés.",
+    "Les saisonniers du tourisme ne trouvent pas de logement abordable "
+    "pendant l'été et dorment parfois dans leur voiture.",
+    "Le dernier café du bourg a fermé ; il n'existe plus d'endroit où "
+    "les générations se croisent.",
 };
 
 static const char *const bench_concepts[] = {
-	"Un lieu géré en coopérative (SCIC) réunissant habitants, "
-	"producteurs et collectivité, ouvert six jours sur sept.",
-	"Un véhicule aménagé qui passe chaque semaine dans les hameaux, "
-	"avec une permanence et un point de retrait.",
-	"Un atelier animé par deux salariés en insertion et des bénévoles, "
-	"financé par les ventes et une convention avec la communauté de "
-	"communes.",
-	"Une plateforme de réservation simple, doublée d'un numéro de "
-	"téléphone pour ceux qui n'ont pas d'ordinateur.",
+    "Un lieu géré en coopérative (SCIC) réunissant habitants, "
+    "producteurs et collectivité, ouvert six jours sur sept.",
+    "Un véhicule aménagé qui passe chaque semaine dans les hameaux, "
+    "avec une permanence et un point de retrait.",
+    "Un atelier animé par deux salariés en insertion et des bénévoles, "
+    "financé par les ventes et une convention avec la communauté de "
+    "communes.",
+    "Une plateforme de réservation simple, doublée d'un numéro de "
+    "téléphone pour ceux qui n'ont pas d'ordinateur.",
 };
 
 static const char *const bench_tags[] = {
-	"alimentation", "mobilité", "numérique", "insertion",
-	"économie circulaire", "santé", "jeunesse", "culture", "agriculture",
-	"logement", "énergie", "petite enfance", "ESS", "réemploi",
-	"lien social",
+    "alimentation",
+    "mobilité",
+    "numérique",
+    "insertion",
+    "économie circulaire",
+    "santé",
+    "jeunesse",
+    "culture",
+    "agriculture",
+    "logement",
+    "énergie",
+    "petite enfance",
+    "ESS",
+    "réemploi",
+    "lien social",
 };
 
 static const char *const bench_themes[] = {
-	"Alimentation durable", "Mobilité rurale", "Inclusion numérique",
-	"Réemploi et réparation", "Accès aux soins", "Lien social",
-	"Emploi des jeunes",
+    "Alimentation durable",   "Mobilité rurale", "Inclusion numérique",
+    "Réemploi et réparation", "Accès aux soins", "Lien social",
+    "Emploi des jeunes",
 };
 
 static const char *const bench_people[] = {
-	"Camille Martin", "Léa Dubois", "Hugo Lefèvre", "Inès Moreau",
-	"Théo Girard", "Zoé Fournier", "Noé Mercier", "Chloé Bonnet",
-	"Jérôme Faure", "Maëlle Rousseau", "François Lemaître",
-	"Anaïs Chevalier",
+    "Camille Martin", "Léa Dubois",	 "Hugo Lefèvre",      "Inès Moreau",
+    "Théo Girard",    "Zoé Fournier",	 "Noé Mercier",	      "Chloé Bonnet",
+    "Jérôme Faure",   "Maëlle Rousseau", "François Lemaître", "Anaïs Chevalier",
 };
 
 static const char *const bench_partners[] = {
-	"Mairie", "Communauté de communes", "CAF", "France Travail",
-	"Conseil départemental", "Région", "Banque des Territoires",
-	"Fondation de France", "Réseau des Ressourceries", "MSA",
-	"Centre social",
+    "Mairie",
+    "Communauté de communes",
+    "CAF",
+    "France Travail",
+    "Conseil départemental",
+    "Région",
+    "Banque des Territoires",
+    "Fondation de France",
+    "Réseau des Ressourceries",
+    "MSA",
+    "Centre social",
 };
 
 static const char *const bench_sources[] = {
-	"Diagnostic territorial 2024", "Réunion publique du conseil de "
-	"quartier", "Appel à idées de la communauté de communes",
-	"Remontée d'un travailleur social",
+    "Diagnostic territorial 2024",
+    "Réunion publique du conseil de "
+    "quartier",
+    "Appel à idées de la communauté de communes",
+    "Remontée d'un travailleur social",
 };
 
 static const char *const bench_reasons[] = {
-	"En attente de la décision de financement du département.",
-	"Le porteur pressenti s'est retiré ; le local n'est plus disponible.",
+    "En attente de la décision de financement du département.",
+    "Le porteur pressenti s'est retiré ; le local n'est plus disponible.",
 };
 
 /* ------------------------------------------------------------ random */
@@ -301,15 +325,12 @@ static struct idea *bench_idea(uint64_t i)
 			 (unsigned)(1 + bench_pick(&st, 12)),
 			 (unsigned)(1 + bench_pick(&st, 28)));
 		bench_set(idea, IDEA_LAUNCH_DATE, tmp);
-		snprintf(tmp, sizeof(tmp), "%u",
-			 (unsigned)bench_pick(&st, 12));
+		snprintf(tmp, sizeof(tmp), "%u", (unsigned)bench_pick(&st, 12));
 		bench_set(idea, IDEA_JOBS, tmp);
 	}
 	if (stage == STAGE_ON_HOLD || stage == STAGE_ABANDONED) {
-		idea_set_raw(idea, IDEA_STAGE_REASON,
-			     PICK(&st, bench_reasons));
-		idea_set_raw(idea, IDEA_STAGE_PREV,
-			     stage_code(STAGE_CONCEPT));
+		idea_set_raw(idea, IDEA_STAGE_REASON, PICK(&st, bench_reasons));
+		idea_set_raw(idea, IDEA_STAGE_PREV, stage_code(STAGE_CONCEPT));
 	}
 	/* store_txn_create keeps a stage that is already set. */
 	idea_set_raw(idea, IDEA_STAGE, stage_code(stage));
@@ -339,7 +360,7 @@ struct bench_stat {
 /* Sorts the n samples and returns best and median. */
 static struct bench_stat bench_summary(double *v, size_t n)
 {
-	struct bench_stat s = { 0, 0 };
+	struct bench_stat s = {0, 0};
 	if (n == 0)
 		return s;
 	qsort(v, n, sizeof(*v), bench_cmp);
@@ -399,11 +420,10 @@ struct bench_batch {
 	size_t n;
 	char (*refs)[BENCH_REF_LEN];
 	unsigned calls; /* > 1 when store_write retried after growing */
-	size_t bytes;   /* text bytes of the ideas inserted */
+	size_t bytes;	/* text bytes of the ideas inserted */
 };
 
-static int bench_batch_txn(struct store_txn *t, void *arg,
-			   struct fai_err *err)
+static int bench_batch_txn(struct store_txn *t, void *arg, struct fai_err *err)
 {
 	struct bench_batch *a = arg;
 	a->calls++;
@@ -468,9 +488,9 @@ static int bench_grow(struct store *s, const char *path,
 		size_t n = target - *have;
 		if (bench_stop)
 			return -FAI_EIO;
-		struct bench_batch b = { actor, *have,
-					 n < BENCH_BATCH ? n : BENCH_BATCH,
-					 refs, 0, 0 };
+		struct bench_batch b = {
+		    actor, *have, n < BENCH_BATCH ? n : BENCH_BATCH,
+		    refs,  0,	  0};
 		actor->now++;
 		int rc = store_write(s, bench_batch_txn, &b, &err);
 		if (rc) {
@@ -501,7 +521,7 @@ struct bench_size {
 	size_t npage, ncold, nwarm, nhot, nmove, nedit, naction;
 	long cold_faults, warm_faults;
 	struct bench_stat page_st, cold_st, warm_st, hot_st, move_st, edit_st,
-		action_st;
+	    action_st;
 };
 
 /* Times reads of the first 50 cards of the need column. */
@@ -589,7 +609,7 @@ static int bench_lookups(struct bench_size *z, char (*refs)[BENCH_REF_LEN],
 static int bench_actions(struct bench_size *z, struct store_actor *actor,
 			 char (*refs)[BENCH_REF_LEN], uint64_t *rnd, int n)
 {
-	static const enum stage to[2] = { STAGE_CONCEPT, STAGE_NEED };
+	static const enum stage to[2] = {STAGE_CONCEPT, STAGE_NEED};
 	struct fai_err err;
 	int done = 0;
 
@@ -614,7 +634,7 @@ static int bench_actions(struct bench_size *z, struct store_actor *actor,
 	for (done = 0; done < n; done++) {
 		uint64_t i = bench_pick(rnd, z->ideas);
 		char tags[64];
-		struct store_set set = { IDEA_TAGS, tags };
+		struct store_set set = {IDEA_TAGS, tags};
 		snprintf(tags, sizeof(tags), "banc d'essai %llu",
 			 (unsigned long long)actor->now);
 		actor->now++;
@@ -639,9 +659,9 @@ static void bench_print_phases(const struct bench_phase *ph, int n)
 	printf("\nInsertion into one growing store (store_txn_create, up to "
 	       "%d ideas per store_write transaction)\n",
 	       BENCH_BATCH);
-	printf("%17s %8s %9s %11s %9s %9s %8s %10s %10s\n", "phase",
-	       "seconds", "ideas/s", "bytes/idea", "file MiB", "disk MiB",
-	       "map MiB", "heap MiB", "mapped MiB");
+	printf("%17s %8s %9s %11s %9s %9s %8s %10s %10s\n", "phase", "seconds",
+	       "ideas/s", "bytes/idea", "file MiB", "disk MiB", "map MiB",
+	       "heap MiB", "mapped MiB");
 	for (int k = 0; k < n; k++) {
 		const struct bench_phase *p = &ph[k];
 		char name[40];
@@ -654,13 +674,13 @@ static void bench_print_phases(const struct bench_phase *ph, int n)
 		       p->avg_bytes, p->file_mib, p->disk_mib, p->map_mib,
 		       p->anon_mib, p->mapped_mib);
 		if (p->redone)
-			printf("%17s (%u batch(es) redone after the map grew)\n",
-			       "", p->redone);
+			printf(
+			    "%17s (%u batch(es) redone after the map grew)\n",
+			    "", p->redone);
 	}
 }
 
-static const char *bench_goal(const struct bench_size *z, int n,
-			      size_t off)
+static const char *bench_goal(const struct bench_size *z, int n, size_t off)
 {
 	for (int k = 1; k < n; k++) {
 		const double *a = (const double *)((const char *)&z[0] + off);
@@ -671,8 +691,7 @@ static const char *bench_goal(const struct bench_size *z, int n,
 	return "met";
 }
 
-static void bench_print_reads(const struct bench_size *z, int n,
-			      int rounds)
+static void bench_print_reads(const struct bench_size *z, int n, int rounds)
 {
 	const struct bench_size *z0 = &z[0];
 
@@ -721,10 +740,10 @@ static void bench_print_reads(const struct bench_size *z, int n,
 		const struct bench_size *s = &z[k];
 		printf("%9zu %8.3f / %8.3f %8.3f / %8.3f %8.3f / %8.3f  "
 		       "(%zu+%zu)\n",
-		       s->ideas, s->move_st.best * 1e3,
-		       s->move_st.median * 1e3, s->edit_st.best * 1e3,
-		       s->edit_st.median * 1e3, s->action_st.best * 1e3,
-		       s->action_st.median * 1e3, s->nmove, s->nedit);
+		       s->ideas, s->move_st.best * 1e3, s->move_st.median * 1e3,
+		       s->edit_st.best * 1e3, s->edit_st.median * 1e3,
+		       s->action_st.best * 1e3, s->action_st.median * 1e3,
+		       s->nmove, s->nedit);
 	}
 }
 
@@ -754,10 +773,10 @@ int main(int argc, char **argv)
 	char dir[4096];
 	struct statvfs vfs;
 	struct fai_err err;
-	struct store_actor actor = { "bench", NULL, BENCH_T0 };
+	struct store_actor actor = {"bench", NULL, BENCH_T0};
 	struct bench_size z[BENCH_NSIZES];
 	struct bench_phase ph[BENCH_NSIZES];
-	char (*refs)[BENCH_REF_LEN];
+	char(*refs)[BENCH_REF_LEN];
 	size_t max = bench_sizes[BENCH_NSIZES - 1], have = 0;
 	uint64_t rnd = 42;
 	int n = 0, rc = 0;
@@ -818,7 +837,8 @@ int main(int argc, char **argv)
 		z[k].move = xcalloc(BENCH_ACTION_REPS, sizeof(double));
 		z[k].edit = xcalloc(BENCH_ACTION_REPS, sizeof(double));
 		z[k].action = xcalloc(BENCH_ACTION_REPS, sizeof(double));
-		rc = store_open(&z[k].s, z[k].path, STORE_CREATE, "84", 0, &err);
+		rc =
+		    store_open(&z[k].s, z[k].path, STORE_CREATE, "84", 0, &err);
 		if (rc) {
 			bench_fail("store_open", rc, &err);
 			goto out;
@@ -856,11 +876,11 @@ int main(int argc, char **argv)
 			if (!rc)
 				rc = bench_lookups(&z[k], refs, &rnd,
 						   BENCH_LOOKUP_REPS /
-							   BENCH_ROUNDS);
+						       BENCH_ROUNDS);
 			if (!rc)
 				rc = bench_actions(&z[k], &actor, refs, &rnd,
 						   BENCH_ACTION_REPS / 2 /
-							   BENCH_ROUNDS);
+						       BENCH_ROUNDS);
 		}
 		if (rc)
 			goto out;

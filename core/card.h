@@ -15,12 +15,12 @@
 #define CARD_INITIALS_MAX 32 /* bytes, with the NUL */
 
 struct card {
-	const char *ref;        /* borrowed from the idea */
+	const char *ref; /* borrowed from the idea */
 	const char *title;
 	const char *territory;
 	char initials[CARD_INITIALS_MAX];
-	long days;              /* whole days at the current stage */
-	int stale;              /* 1: stale after stale_days */
+	long days; /* whole days at the current stage */
+	int stale; /* 1: stale after stale_days */
 };
 
 /* Fills card with what idea shows at now; its strings are the idea's. */

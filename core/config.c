@@ -11,13 +11,10 @@ static const struct {
 	const char *def;
 	unsigned long min;
 } config_keys[] = {
-	{ "wip.need", "0", 0 },
-	{ "wip.concept", "0", 0 },
-	{ "wip.owner_search", "0", 0 },
-	{ "wip.launched", "0", 0 },
-	{ "wip.on_hold", "0", 0 },
-	{ "wip.abandoned", "0", 0 },
-	{ "stale.days", "30", 1 },
+    {"wip.need", "0", 0},	  {"wip.concept", "0", 0},
+    {"wip.owner_search", "0", 0}, {"wip.launched", "0", 0},
+    {"wip.on_hold", "0", 0},	  {"wip.abandoned", "0", 0},
+    {"stale.days", "30", 1},
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -25,20 +22,17 @@ static const struct {
 /* Largest accepted value: nine digits, far beyond any useful limit. */
 #define CONFIG_MAX_DIGITS 9
 
-size_t
-config_key_count(void)
+size_t config_key_count(void)
 {
 	return CONFIG_NKEYS;
 }
 
-const char *
-config_key_name(size_t i)
+const char *config_key_name(size_t i)
 {
 	return i < CONFIG_NKEYS ? config_keys[i].key : NULL;
 }
 
-static int
-config_find(const char *key)
+static int config_find(const char *key)
 {
 	size_t i;
 
@@ -50,16 +44,14 @@ config_find(const char *key)
 	return -1;
 }
 
-const char *
-config_default(const char *key)
+const char *config_default(const char *key)
 {
 	int i = config_find(key);
 
 	return i < 0 ? NULL : config_keys[i].def;
 }
 
-int
-config_check(const char *key, const char *value, struct fai_err *err)
+int config_check(const char *key, const char *value, struct fai_err *err)
 {
 	unsigned long n = 0;
 	size_t len, i;
@@ -84,8 +76,7 @@ bad:
 	return fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER, key, value);
 }
 
-void
-settings_default(struct fai_settings *set)
+void settings_default(struct fai_settings *set)
 {
 	size_t i;
 
@@ -94,8 +85,7 @@ settings_default(struct fai_settings *set)
 		settings_take(set, config_keys[i].key, config_keys[i].def);
 }
 
-void
-settings_take(struct fai_settings *set, const char *key, const char *value)
+void settings_take(struct fai_settings *set, const char *key, const char *value)
 {
 	unsigned long n;
 	enum stage st;

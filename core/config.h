@@ -14,7 +14,7 @@
  * defaults where a value is missing or unreadable. */
 struct fai_settings {
 	uint64_t wip[STAGE_COUNT]; /* card limit per column, 0 = none */
-	long stale_days;           /* days without activity: stale */
+	long stale_days;	   /* days without activity: stale */
 };
 
 /* Returns the number of known keys and, for i below it, their names. */

@@ -23,13 +23,13 @@ static void crc32c_tables(void)
 	}
 	for (uint32_t i = 0; i < 256; i++)
 		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
-					  crc_table[0][crc_table[t - 1][i] & 0xff];
+			crc_table[t][i] =
+			    (crc_table[t - 1][i] >> 8) ^
+			    crc_table[0][crc_table[t - 1][i] & 0xff];
 	crc_table_ready = 1;
 }
 
-static uint32_t crc32c_portable(uint32_t crc, const unsigned char *p,
-				size_t n)
+static uint32_t crc32c_portable(uint32_t crc, const unsigned char *p, size_t n)
 {
 	if (!crc_table_ready)
 		crc32c_tables();

@@ -12,21 +12,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const err_texts[] = {
-	"success",
+static const char *const err_texts[] = {"success",
 #define FAI_X_TEXT(name, text) text,
-	FAI_ERROR_LIST(FAI_X_TEXT)
+					FAI_ERROR_LIST(FAI_X_TEXT)
 #undef FAI_X_TEXT
 };
 
 static const char *const why_texts[] = {
 #define FAI_X_TEXT(name, text) text,
-	FAI_WHY_LIST(FAI_X_TEXT)
+    FAI_WHY_LIST(FAI_X_TEXT)
 #undef FAI_X_TEXT
 };
 
-const char *
-fai_strerror(int code)
+const char *fai_strerror(int code)
 {
 	if (code < 0)
 		code = -code;
@@ -35,16 +33,14 @@ fai_strerror(int code)
 	return err_texts[code];
 }
 
-const char *
-fai_why_text(int why)
+const char *fai_why_text(int why)
 {
 	if (why < 0 || why >= FAI_WHY_END_)
 		return "";
 	return why_texts[why];
 }
 
-void
-fai_err_clear(struct fai_err *err)
+void fai_err_clear(struct fai_err *err)
 {
 	if (err == NULL)
 		return;
@@ -53,8 +49,7 @@ fai_err_clear(struct fai_err *err)
 }
 
 /* Resets the facts a new failure sets, keeping file and line. */
-static void
-err_facts_clear(struct fai_err *err)
+static void err_facts_clear(struct fai_err *err)
 {
 	err->about = 0;
 	err->detail[0] = '\0';
@@ -71,8 +66,7 @@ err_facts_clear(struct fai_err *err)
 }
 
 /* Copies s into dst (size bytes), cutting at a UTF-8 boundary. */
-static void
-err_copy_cut(char *dst, size_t size, const char *s)
+static void err_copy_cut(char *dst, size_t size, const char *s)
 {
 	size_t n;
 
@@ -94,9 +88,8 @@ err_copy_cut(char *dst, size_t size, const char *s)
 	dst[n] = '\0';
 }
 
-int
-fai_err_set(struct fai_err *err, int code, int why, const char *field,
-	    const char *value)
+int fai_err_set(struct fai_err *err, int code, int why, const char *field,
+		const char *value)
 {
 	if (code < 0)
 		code = -code;
@@ -111,9 +104,8 @@ fai_err_set(struct fai_err *err, int code, int why, const char *field,
 	return -code;
 }
 
-int
-fai_err_set_about(struct fai_err *err, int code, int why, int about,
-		  const char *field, const char *value)
+int fai_err_set_about(struct fai_err *err, int code, int why, int about,
+		      const char *field, const char *value)
 {
 	int rc = fai_err_set(err, code, why, field, value);
 
@@ -121,16 +113,14 @@ fai_err_set_about(struct fai_err *err, int code, int why, int about,
 	return rc;
 }
 
-void
-fai_err_about(struct fai_err *err, int about)
+void fai_err_about(struct fai_err *err, int about)
 {
 	if (err != NULL)
 		err->about = about;
 }
 
-void
-fai_err_conflict(struct fai_err *err, uint64_t had, uint64_t found,
-		 const char *by)
+void fai_err_conflict(struct fai_err *err, uint64_t had, uint64_t found,
+		      const char *by)
 {
 	if (err == NULL)
 		return;
@@ -139,8 +129,7 @@ fai_err_conflict(struct fai_err *err, uint64_t had, uint64_t found,
 	err_copy_cut(err->by, sizeof(err->by), by);
 }
 
-void
-fai_err_stage(struct fai_err *err, int stage, int from)
+void fai_err_stage(struct fai_err *err, int stage, int from)
 {
 	if (err == NULL)
 		return;
@@ -148,15 +137,13 @@ fai_err_stage(struct fai_err *err, int stage, int from)
 	err->stage_from = from;
 }
 
-void
-fai_err_path(struct fai_err *err, const char *path)
+void fai_err_path(struct fai_err *err, const char *path)
 {
 	if (err != NULL)
 		err_copy_cut(err->path, sizeof(err->path), path);
 }
 
-void
-fai_err_detail(struct fai_err *err, const char *fmt, ...)
+void fai_err_detail(struct fai_err *err, const char *fmt, ...)
 {
 	va_list ap;
 

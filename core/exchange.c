@@ -57,8 +57,7 @@ static int extra_cmp(const void *a, const void *b)
 	return c ? c : (x > y) - (x < y);
 }
 
-void exchange_hash(const struct idea_view *idea,
-		   unsigned char out[SHA256_LEN])
+void exchange_hash(const struct idea_view *idea, unsigned char out[SHA256_LEN])
 {
 	struct sha256 c;
 	struct buf b;
@@ -76,8 +75,7 @@ void exchange_hash(const struct idea_view *idea,
 	 * held twice counts once, the first), in O(n log n) so an idea with
 	 * a thousand unknown columns costs no more than it should. */
 	if (idea->nextra) {
-		const struct idea_extra **x =
-			xcalloc(idea->nextra, sizeof(*x));
+		const struct idea_extra **x = xcalloc(idea->nextra, sizeof(*x));
 		for (size_t i = 0; i < idea->nextra; i++)
 			x[i] = &idea->extra[i];
 		qsort(x, idea->nextra, sizeof(*x), extra_cmp);
@@ -113,10 +111,10 @@ enum exchange_decision exchange_decide(const unsigned char theirs[SHA256_LEN],
 
 /* Windows-1252 0x80-0x9F; 0 marks the five bytes with no character. */
 static const uint16_t cp1252_high[32] = {
-	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-	0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+    0x20AC, 0,	    0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,	    0x017D, 0,
+    0,	    0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,	    0x017E, 0x0178,
 };
 
 int exchange_cp1252_has(uint32_t cp)

@@ -13,8 +13,8 @@
 #include "xmalloc.h"
 
 #define EXCHANGE_FORMAT_VERSION 1
-#define EXCHANGE_FIELD_MAX (64 * 1024)  /* bytes in one cell */
-#define EXCHANGE_ROW_MAX (1024 * 1024)  /* bytes in one row */
+#define EXCHANGE_FIELD_MAX (64 * 1024) /* bytes in one cell */
+#define EXCHANGE_ROW_MAX (1024 * 1024) /* bytes in one row */
 
 /* Returns 1 when field f is a column of the exchange format (every field
  * but the internal ones), else 0. */
@@ -30,8 +30,7 @@ int exchange_is_guarded(const char *s, size_t n);
 /* Computes the fingerprint of what an idea exchanges: every exported field
  * but revision, updated_at and updated_by, and its extra columns by name
  * (an owned idea lends itself: idea_view_of). */
-void exchange_hash(const struct idea_view *idea,
-		   unsigned char out[SHA256_LEN]);
+void exchange_hash(const struct idea_view *idea, unsigned char out[SHA256_LEN]);
 
 /* What to do with an imported row (theirs) for an existing local idea. */
 enum exchange_decision {

@@ -104,7 +104,8 @@ int stale_rule(enum stage st, int64_t last, int64_t now, long days)
 int idea_view_is_stale(const struct idea_view *view, int64_t now, long days)
 {
 	return stale_rule(idea_view_stage(view),
-			  idea_view_time(view, IDEA_UPDATED_AT, now), now, days);
+			  idea_view_time(view, IDEA_UPDATED_AT, now), now,
+			  days);
 }
 
 int idea_is_stale(const struct idea *idea, int64_t now, long days)

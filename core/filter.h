@@ -25,14 +25,14 @@
 #include "stage.h"
 
 struct idea_filter {
-	enum stage stage;        /* STAGE_NONE: any */
-	const char *region;      /* NULL or "": any (borrowed) */
+	enum stage stage;   /* STAGE_NONE: any */
+	const char *region; /* NULL or "": any (borrowed) */
 	const char *theme;
 	const char *facilitator;
 	const char *tag;
 	const char *search;
-	long stale_days;         /* < 0: no stale criterion */
-	int64_t now;             /* for the stale criterion */
+	long stale_days; /* < 0: no stale criterion */
+	int64_t now;	 /* for the stale criterion */
 };
 
 /* A filter that keeps every idea, judged at now. */

@@ -35,48 +35,44 @@
 #define NUM IDEA_FF_NUMERIC
 
 static const struct idea_field_info idea_fields[IDEA_FIELD_COUNT] = {
-	[IDEA_ID] = { "id", N_("ID"), "id", SYS, UUID_STR_LEN - 1 },
-	[IDEA_REF] = { "ref", N_("Reference"), "reference", SYS, 23 },
-	[IDEA_TITLE] = { "title", N_("Title"), "titre", REQ, IDEA_LINE_MAX },
-	[IDEA_STAGE] = { "stage", N_("Stage"), "etape", SYS | REQ, 16 },
-	[IDEA_STAGE_REASON] = { "stage_reason", N_("Stage reason"),
-				"motif_etape", SYS | ML, IDEA_TEXT_MAX },
-	[IDEA_REGION] = { "region", N_("Region"), "region", REQ, 2 },
-	[IDEA_TERRITORY] = { "territory", N_("Territory"), "territoire", 0,
-			     IDEA_LIST_MAX },
-	[IDEA_THEME] = { "theme", N_("Theme"), "theme", 0, IDEA_LINE_MAX },
-	[IDEA_TAGS] = { "tags", N_("Tags"), "mots_cles", LIST,
-			IDEA_LIST_MAX },
-	[IDEA_NEED] = { "need", N_("Need"), "besoin", ML, IDEA_TEXT_MAX },
-	[IDEA_CONCEPT] = { "concept", N_("Concept"), "concept", ML,
-			   IDEA_TEXT_MAX },
-	[IDEA_SOURCE] = { "source", N_("Source"), "origine", ML,
-			  IDEA_TEXT_MAX },
-	[IDEA_PARTNERS] = { "partners", N_("Partners"), "partenaires", LIST,
-			    IDEA_LIST_MAX },
-	[IDEA_FACILITATOR] = { "facilitator", N_("Facilitator"), "animateur",
-			       0, IDEA_LINE_MAX },
-	[IDEA_OWNER] = { "owner", N_("Owner"), "porteur", 0, IDEA_LINE_MAX },
-	[IDEA_STRUCTURE] = { "structure", N_("Structure"), "structure", 0,
-			     IDEA_LINE_MAX },
-	[IDEA_LEGAL_FORM] = { "legal_form", N_("Legal form"),
-			      "forme_juridique", 0, IDEA_LINE_MAX },
-	[IDEA_SIRET] = { "siret", N_("SIRET"), "siret", 0, 14 },
-	[IDEA_LAUNCH_DATE] = { "launch_date", N_("Launch date"),
-			       "date_lancement", 0, ISODATE_LEN - 1 },
-	[IDEA_JOBS] = { "jobs", N_("Jobs"), "emplois", NUM, 9 },
-	[IDEA_CREATED_AT] = { "created_at", N_("Created"), "cree_le", SYS,
-			      ISOTIME_LEN - 1 },
-	[IDEA_UPDATED_AT] = { "updated_at", N_("Updated"), "modifie_le", SYS,
-			      ISOTIME_LEN - 1 },
-	[IDEA_STAGE_SINCE] = { "stage_since", N_("In stage since"),
-			       "etape_depuis", SYS, ISOTIME_LEN - 1 },
-	[IDEA_UPDATED_BY] = { "updated_by", N_("Updated by"), "modifie_par",
-			      SYS, 256 },
-	[IDEA_REVISION] = { "revision", N_("Revision"), "revision", SYS | NUM,
-			    20 },
-	[IDEA_STAGE_PREV] = { "stage_prev", N_("Previous stage"),
-			      "etape_precedente", SYS | INT, 16 },
+    [IDEA_ID] = {"id", N_("ID"), "id", SYS, UUID_STR_LEN - 1},
+    [IDEA_REF] = {"ref", N_("Reference"), "reference", SYS, 23},
+    [IDEA_TITLE] = {"title", N_("Title"), "titre", REQ, IDEA_LINE_MAX},
+    [IDEA_STAGE] = {"stage", N_("Stage"), "etape", SYS | REQ, 16},
+    [IDEA_STAGE_REASON] = {"stage_reason", N_("Stage reason"), "motif_etape",
+			   SYS | ML, IDEA_TEXT_MAX},
+    [IDEA_REGION] = {"region", N_("Region"), "region", REQ, 2},
+    [IDEA_TERRITORY] = {"territory", N_("Territory"), "territoire", 0,
+			IDEA_LIST_MAX},
+    [IDEA_THEME] = {"theme", N_("Theme"), "theme", 0, IDEA_LINE_MAX},
+    [IDEA_TAGS] = {"tags", N_("Tags"), "mots_cles", LIST, IDEA_LIST_MAX},
+    [IDEA_NEED] = {"need", N_("Need"), "besoin", ML, IDEA_TEXT_MAX},
+    [IDEA_CONCEPT] = {"concept", N_("Concept"), "concept", ML, IDEA_TEXT_MAX},
+    [IDEA_SOURCE] = {"source", N_("Source"), "origine", ML, IDEA_TEXT_MAX},
+    [IDEA_PARTNERS] = {"partners", N_("Partners"), "partenaires", LIST,
+		       IDEA_LIST_MAX},
+    [IDEA_FACILITATOR] = {"facilitator", N_("Facilitator"), "animateur", 0,
+			  IDEA_LINE_MAX},
+    [IDEA_OWNER] = {"owner", N_("Owner"), "porteur", 0, IDEA_LINE_MAX},
+    [IDEA_STRUCTURE] = {"structure", N_("Structure"), "structure", 0,
+			IDEA_LINE_MAX},
+    [IDEA_LEGAL_FORM] = {"legal_form", N_("Legal form"), "forme_juridique", 0,
+			 IDEA_LINE_MAX},
+    [IDEA_SIRET] = {"siret", N_("SIRET"), "siret", 0, 14},
+    [IDEA_LAUNCH_DATE] = {"launch_date", N_("Launch date"), "date_lancement", 0,
+			  ISODATE_LEN - 1},
+    [IDEA_JOBS] = {"jobs", N_("Jobs"), "emplois", NUM, 9},
+    [IDEA_CREATED_AT] = {"created_at", N_("Created"), "cree_le", SYS,
+			 ISOTIME_LEN - 1},
+    [IDEA_UPDATED_AT] = {"updated_at", N_("Updated"), "modifie_le", SYS,
+			 ISOTIME_LEN - 1},
+    [IDEA_STAGE_SINCE] = {"stage_since", N_("In stage since"), "etape_depuis",
+			  SYS, ISOTIME_LEN - 1},
+    [IDEA_UPDATED_BY] = {"updated_by", N_("Updated by"), "modifie_par", SYS,
+			 256},
+    [IDEA_REVISION] = {"revision", N_("Revision"), "revision", SYS | NUM, 20},
+    [IDEA_STAGE_PREV] = {"stage_prev", N_("Previous stage"), "etape_precedente",
+			 SYS | INT, 16},
 };
 
 #undef SYS
@@ -86,16 +82,14 @@ static const struct idea_field_info idea_fields[IDEA_FIELD_COUNT] = {
 #undef REQ
 #undef NUM
 
-const struct idea_field_info *
-idea_field_info(enum idea_field f)
+const struct idea_field_info *idea_field_info(enum idea_field f)
 {
 	if ((int)f < 0 || f >= IDEA_FIELD_COUNT)
 		return NULL;
 	return &idea_fields[f];
 }
 
-int
-idea_field_parse(const char *name)
+int idea_field_parse(const char *name)
 {
 	struct buf b;
 	size_t i, start, end;
@@ -126,14 +120,12 @@ idea_field_parse(const char *name)
 	return found;
 }
 
-struct idea *
-idea_new(void)
+struct idea *idea_new(void)
 {
 	return xcalloc(1, sizeof(struct idea));
 }
 
-void
-idea_free(struct idea *idea)
+void idea_free(struct idea *idea)
 {
 	size_t i;
 	int f;
@@ -150,8 +142,7 @@ idea_free(struct idea *idea)
 	free(idea);
 }
 
-struct idea *
-idea_clone(const struct idea *idea)
+struct idea *idea_clone(const struct idea *idea)
 {
 	struct idea *c;
 	size_t i;
@@ -177,22 +168,19 @@ idea_clone(const struct idea *idea)
 }
 
 /* Returns v, or "" for NULL. */
-static const char *
-idea_or_empty(const char *v)
+static const char *idea_or_empty(const char *v)
 {
 	return v != NULL ? v : "";
 }
 
-const char *
-idea_get(const struct idea *idea, enum idea_field f)
+const char *idea_get(const struct idea *idea, enum idea_field f)
 {
 	if (idea == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT)
 		return "";
 	return idea_or_empty(idea->v[f]);
 }
 
-void
-idea_view_of(const struct idea *idea, struct idea_view *view)
+void idea_view_of(const struct idea *idea, struct idea_view *view)
 {
 	int f;
 
@@ -204,16 +192,14 @@ idea_view_of(const struct idea *idea, struct idea_view *view)
 	view->extra = idea->extra;
 }
 
-const char *
-idea_view_get(const struct idea_view *view, enum idea_field f)
+const char *idea_view_get(const struct idea_view *view, enum idea_field f)
 {
 	if (view == NULL || (int)f < 0 || f >= IDEA_FIELD_COUNT)
 		return "";
 	return idea_or_empty(view->v[f]);
 }
 
-void
-idea_set_raw(struct idea *idea, enum idea_field f, const char *value)
+void idea_set_raw(struct idea *idea, enum idea_field f, const char *value)
 {
 	if ((int)f < 0 || f >= IDEA_FIELD_COUNT)
 		return;
@@ -221,16 +207,14 @@ idea_set_raw(struct idea *idea, enum idea_field f, const char *value)
 	idea->v[f] = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
 }
 
-static int
-idea_space(char c)
+static int idea_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
 	       c == '\f';
 }
 
 /* Appends s[0..n) to out without the surrounding white space. */
-static void
-idea_add_trimmed(struct buf *out, const char *s, size_t n)
+static void idea_add_trimmed(struct buf *out, const char *s, size_t n)
 {
 	while (n > 0 && idea_space(s[0])) {
 		s++;
@@ -242,8 +226,8 @@ idea_add_trimmed(struct buf *out, const char *s, size_t n)
 }
 
 /* 1 when the item s[0..n) is one of the items of list, separated by sep. */
-static int
-idea_list_has(const char *list, const char *sep, const char *s, size_t n)
+static int idea_list_has(const char *list, const char *sep, const char *s,
+			 size_t n)
 {
 	size_t seplen = strlen(sep), ilen;
 	const char *next;
@@ -259,8 +243,7 @@ idea_list_has(const char *list, const char *sep, const char *s, size_t n)
 }
 
 /* Normalises a list "a ; b;;a" into "a; b" in out. */
-static void
-idea_norm_list(struct buf *out, const char *s)
+static void idea_norm_list(struct buf *out, const char *s)
 {
 	struct buf item;
 	const char *p = s, *semi;
@@ -286,8 +269,8 @@ idea_norm_list(struct buf *out, const char *s)
 
 /* Normalises territory codes into "69123, 2A" in out (upper case, no
  * duplicates); checks each. */
-static int
-idea_norm_territory(struct buf *out, const char *s, struct fai_err *err)
+static int idea_norm_territory(struct buf *out, const char *s,
+			       struct fai_err *err)
 {
 	struct buf code;
 	const char *p = s;
@@ -322,8 +305,7 @@ out_code:
 }
 
 /* Copies the digits of s into out, without leading zeros ("0" stays). */
-static int
-idea_norm_number(struct buf *out, const char *s)
+static int idea_norm_number(struct buf *out, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -342,8 +324,7 @@ idea_norm_number(struct buf *out, const char *s)
  * multi-line field, and never ending the value nor around a line of only
  * spaces) and without a space at either end.  Most values read from a file
  * are like that, and idea_normalise then works on them in place. */
-static int
-idea_plain(const char *value, size_t n, int multiline)
+static int idea_plain(const char *value, size_t n, int multiline)
 {
 	const unsigned char *p = (const unsigned char *)value;
 	size_t i = 0, j;
@@ -393,9 +374,8 @@ idea_plain(const char *value, size_t n, int multiline)
 /* The general case of idea_normalise: checks value[0..n) and puts in tmp
  * its text with line ends made LF (multi-line fields) or refused, tabs made
  * spaces (one-line fields), and the surrounding white space trimmed. */
-static int
-idea_clean(const struct idea_field_info *info, const char *value, size_t n,
-	   struct buf *tmp, struct fai_err *err)
+static int idea_clean(const struct idea_field_info *info, const char *value,
+		      size_t n, struct buf *tmp, struct fai_err *err)
 {
 	struct buf out;
 	size_t i, k, start, line = 0;
@@ -415,14 +395,15 @@ idea_clean(const struct idea_field_info *info, const char *value, size_t n,
 			if (i == n)
 				break;
 			k = line;
-			while (k < tmp->len && (tmp->data[k] == ' ' ||
-						tmp->data[k] == '\t'))
+			while (k < tmp->len &&
+			       (tmp->data[k] == ' ' || tmp->data[k] == '\t'))
 				k++;
 			if (k == tmp->len)
 				tmp->len = line;
 			buf_addc(tmp, '\n');
 			line = tmp->len;
-			if (value[i] == '\r' && i + 1 < n && value[i + 1] == '\n')
+			if (value[i] == '\r' && i + 1 < n &&
+			    value[i + 1] == '\n')
 				i++;
 		}
 	} else {
@@ -449,8 +430,7 @@ idea_clean(const struct idea_field_info *info, const char *value, size_t n,
 
 /* 1 for the fields whose normal form is their cleaned text itself (the
  * default case of idea_normalise): no code, date, number nor list. */
-static int
-idea_is_text(enum idea_field f)
+static int idea_is_text(enum idea_field f)
 {
 	switch (f) {
 	case IDEA_ID:
@@ -474,9 +454,8 @@ idea_is_text(enum idea_field f)
 
 /* Puts the normalised form of value for f in out (empty means "clear").
  * Returns 0 or -FAI_EINVAL with err set. */
-static int
-idea_normalise(enum idea_field f, const char *value, struct buf *out,
-	       struct fai_err *err)
+static int idea_normalise(enum idea_field f, const char *value, struct buf *out,
+			  struct fai_err *err)
 {
 	const struct idea_field_info *info = &idea_fields[f];
 	struct buf tmp;
@@ -561,7 +540,8 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 				i += 1;
 				continue;
 			}
-			if (i + 2 < vn && memcmp(v + i, "\xE2\x80\xAF", 3) == 0) {
+			if (i + 2 < vn &&
+			    memcmp(v + i, "\xE2\x80\xAF", 3) == 0) {
 				i += 2;
 				continue;
 			}
@@ -609,8 +589,7 @@ idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		break;
 	case IDEA_JOBS:
 	case IDEA_REVISION:
-		if (idea_norm_number(out, v) < 0 ||
-		    out->len > info->max_len ||
+		if (idea_norm_number(out, v) < 0 || out->len > info->max_len ||
 		    (f == IDEA_REVISION && out->len == 20 &&
 		     strcmp(out->data, "18446744073709551615") > 0)) {
 			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_NUMBER,
@@ -637,9 +616,8 @@ out_tmp:
 	return rc;
 }
 
-int
-idea_set(struct idea *idea, enum idea_field f, const char *value,
-	 int allow_system, struct fai_err *err)
+int idea_set(struct idea *idea, enum idea_field f, const char *value,
+	     int allow_system, struct fai_err *err)
 {
 	const struct idea_field_info *info;
 	struct buf out;
@@ -669,9 +647,8 @@ out_buf:
 	return rc;
 }
 
-int
-idea_list_add(struct idea *idea, enum idea_field f, const char *value,
-	      struct fai_err *err)
+int idea_list_add(struct idea *idea, enum idea_field f, const char *value,
+		  struct fai_err *err)
 {
 	char *all;
 	int rc;
@@ -679,9 +656,9 @@ idea_list_add(struct idea *idea, enum idea_field f, const char *value,
 	if ((int)f < 0 || f >= IDEA_FIELD_COUNT ||
 	    !(idea_fields[f].flags & IDEA_FF_LIST))
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_FIELD,
-				   (int)f >= 0 && f < IDEA_FIELD_COUNT ?
-					   idea_fields[f].code :
-					   NULL,
+				   (int)f >= 0 && f < IDEA_FIELD_COUNT
+				       ? idea_fields[f].code
+				       : NULL,
 				   value);
 	if (value == NULL || value[0] == '\0')
 		return 0;
@@ -693,8 +670,7 @@ idea_list_add(struct idea *idea, enum idea_field f, const char *value,
 	return rc;
 }
 
-int
-idea_check(const struct idea *idea, struct fai_err *err)
+int idea_check(const struct idea *idea, struct fai_err *err)
 {
 	const struct idea_field_info *info;
 	struct buf out;
@@ -741,15 +717,13 @@ out_buf:
 	return rc;
 }
 
-enum stage
-idea_stage(const struct idea *idea)
+enum stage idea_stage(const struct idea *idea)
 {
 	return stage_parse(idea_get(idea, IDEA_STAGE));
 }
 
 /* Parses the decimal s into *n; -1 when s is not a whole number. */
-static int
-idea_parse_u64(const char *s, uint64_t *n)
+static int idea_parse_u64(const char *s, uint64_t *n)
 {
 	uint64_t v = 0;
 
@@ -767,8 +741,7 @@ idea_parse_u64(const char *s, uint64_t *n)
 }
 
 /* The revision a value says: 0 when empty or bad. */
-static uint64_t
-idea_revision_of(const char *value)
+static uint64_t idea_revision_of(const char *value)
 {
 	uint64_t n;
 
@@ -778,8 +751,7 @@ idea_revision_of(const char *value)
 }
 
 /* The time a value says, or fallback. */
-static int64_t
-idea_time_of(const char *value, int64_t fallback)
+static int64_t idea_time_of(const char *value, int64_t fallback)
 {
 	int64_t t;
 
@@ -788,50 +760,42 @@ idea_time_of(const char *value, int64_t fallback)
 	return t;
 }
 
-uint64_t
-idea_revision(const struct idea *idea)
+uint64_t idea_revision(const struct idea *idea)
 {
 	return idea_revision_of(idea_get(idea, IDEA_REVISION));
 }
 
-int64_t
-idea_time(const struct idea *idea, enum idea_field f, int64_t fallback)
+int64_t idea_time(const struct idea *idea, enum idea_field f, int64_t fallback)
 {
 	return idea_time_of(idea_get(idea, f), fallback);
 }
 
-enum stage
-idea_view_stage(const struct idea_view *view)
+enum stage idea_view_stage(const struct idea_view *view)
 {
 	return stage_parse(idea_view_get(view, IDEA_STAGE));
 }
 
-uint64_t
-idea_view_revision(const struct idea_view *view)
+uint64_t idea_view_revision(const struct idea_view *view)
 {
 	return idea_revision_of(idea_view_get(view, IDEA_REVISION));
 }
 
-int64_t
-idea_view_time(const struct idea_view *view, enum idea_field f,
-	       int64_t fallback)
+int64_t idea_view_time(const struct idea_view *view, enum idea_field f,
+		       int64_t fallback)
 {
 	return idea_time_of(idea_view_get(view, f), fallback);
 }
 
-long
-idea_jobs(const struct idea *idea)
+long idea_jobs(const struct idea *idea)
 {
 	uint64_t n;
 
-	if (idea_parse_u64(idea_get(idea, IDEA_JOBS), &n) < 0 ||
-	    n > 999999999)
+	if (idea_parse_u64(idea_get(idea, IDEA_JOBS), &n) < 0 || n > 999999999)
 		return -1;
 	return (long)n;
 }
 
-void
-idea_set_u64(struct idea *idea, enum idea_field f, uint64_t n)
+void idea_set_u64(struct idea *idea, enum idea_field f, uint64_t n)
 {
 	char text[24];
 
@@ -839,8 +803,7 @@ idea_set_u64(struct idea *idea, enum idea_field f, uint64_t n)
 	idea_set_raw(idea, f, text);
 }
 
-void
-idea_set_time(struct idea *idea, enum idea_field f, int64_t t)
+void idea_set_time(struct idea *idea, enum idea_field f, int64_t t)
 {
 	char text[ISOTIME_LEN];
 
@@ -848,14 +811,13 @@ idea_set_time(struct idea *idea, enum idea_field f, int64_t t)
 	idea_set_raw(idea, f, text);
 }
 
-void
-idea_extra_add(struct idea *idea, const char *name, const char *value,
-	       unsigned pos)
+void idea_extra_add(struct idea *idea, const char *name, const char *value,
+		    unsigned pos)
 {
 	struct idea_extra *e;
 
-	idea->extra = xrealloc(idea->extra,
-			       (idea->nextra + 1) * sizeof(*idea->extra));
+	idea->extra =
+	    xrealloc(idea->extra, (idea->nextra + 1) * sizeof(*idea->extra));
 	e = &idea->extra[idea->nextra++];
 	e->name = xstrdup(name ? name : "");
 	e->value = xstrdup(value ? value : "");
@@ -863,9 +825,8 @@ idea_extra_add(struct idea *idea, const char *name, const char *value,
 }
 
 /* Appends a change to the growing array *c of *n. */
-static void
-idea_change_add(struct idea_change **c, size_t *n, char *name,
-		const char *before, const char *after)
+static void idea_change_add(struct idea_change **c, size_t *n, char *name,
+			    const char *before, const char *after)
 {
 	struct idea_change *ch;
 
@@ -876,8 +837,8 @@ idea_change_add(struct idea_change **c, size_t *n, char *name,
 	ch->after = after && *after ? xstrdup(after) : NULL;
 }
 
-static const char *
-idea_extra_get(const struct idea *idea, const char *name, int *found)
+static const char *idea_extra_get(const struct idea *idea, const char *name,
+				  int *found)
 {
 	size_t i;
 
@@ -891,9 +852,8 @@ idea_extra_get(const struct idea *idea, const char *name, int *found)
 	return "";
 }
 
-size_t
-idea_diff(const struct idea *a, const struct idea *b, int skip_system,
-	  struct idea_change **out)
+size_t idea_diff(const struct idea *a, const struct idea *b, int skip_system,
+		 struct idea_change **out)
 {
 	struct idea_change *c = NULL;
 	const char *va, *vb;
@@ -912,12 +872,12 @@ idea_diff(const struct idea *a, const struct idea *b, int skip_system,
 	}
 	for (i = 0; a != NULL && i < a->nextra; i++) {
 		va = a->extra[i].value;
-		vb = b != NULL ? idea_extra_get(b, a->extra[i].name, &found) :
-				 "";
+		vb = b != NULL ? idea_extra_get(b, a->extra[i].name, &found)
+			       : "";
 		if (strcmp(va, vb) != 0)
 			idea_change_add(&c, &n,
-					xasprintf("x:%s", a->extra[i].name),
-					va, vb);
+					xasprintf("x:%s", a->extra[i].name), va,
+					vb);
 	}
 	for (i = 0; b != NULL && i < b->nextra; i++) {
 		if (a != NULL)
@@ -926,15 +886,14 @@ idea_diff(const struct idea *a, const struct idea *b, int skip_system,
 			found = 0;
 		if (!found && b->extra[i].value[0] != '\0')
 			idea_change_add(&c, &n,
-					xasprintf("x:%s", b->extra[i].name),
-					"", b->extra[i].value);
+					xasprintf("x:%s", b->extra[i].name), "",
+					b->extra[i].value);
 	}
 	*out = c;
 	return n;
 }
 
-void
-idea_changes_free(struct idea_change *c, size_t n)
+void idea_changes_free(struct idea_change *c, size_t n)
 {
 	size_t i;
 
@@ -948,11 +907,10 @@ idea_changes_free(struct idea_change *c, size_t n)
 	free(c);
 }
 
-int
-idea_matches(const struct idea_view *idea, const char *text)
+int idea_matches(const struct idea_view *idea, const char *text)
 {
 	static const enum idea_field fields[] = {
-		IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
+	    IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
 	};
 	size_t i;
 

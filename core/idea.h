@@ -4,8 +4,8 @@
  * by enum idea_field: one representation that the store, the command line,
  * the editor template, diffs and CSV all share.  A struct idea owns its
  * strings (idea_free); a struct idea_view only reads them (a decoded record,
- * or an idea lending itself), and idea_free does not take one.  The field table says each
- * field's stable code, English label, French header alias and nature.
+ * or an idea lending itself), and idea_free does not take one.  The field table
+ * says each field's stable code, English label, French header alias and nature.
  * Typed views (stage, revision, times, jobs) parse the text on demand.
  * `key` and `rank` are the store's: internal key and position in a column. */
 #ifndef FAI_IDEA_H
@@ -51,18 +51,18 @@ enum idea_field {
 enum idea_field_flags {
 	IDEA_FF_SYSTEM = 1 << 0,    /* set by the store, never by --set */
 	IDEA_FF_MULTILINE = 1 << 1, /* may hold newlines (need, concept) */
-	IDEA_FF_LIST = 1 << 2,      /* items joined by "; " (tags, partners) */
+	IDEA_FF_LIST = 1 << 2,	    /* items joined by "; " (tags, partners) */
 	IDEA_FF_INTERNAL = 1 << 3,  /* not exported nor shown (stage_prev) */
 	IDEA_FF_REQUIRED = 1 << 4,  /* never empty (title, region, ...) */
 	IDEA_FF_NUMERIC = 1 << 5,   /* a number: jobs, revision */
 };
 
 struct idea_field_info {
-	const char *code;     /* stable name in files and --set: "launch_date" */
-	const char *label;    /* English label, N_() marked: "Launch date" */
+	const char *code;  /* stable name in files and --set: "launch_date" */
+	const char *label; /* English label, N_() marked: "Launch date" */
 	const char *alias_fr; /* French header alias: "date_lancement" */
-	unsigned flags;       /* enum idea_field_flags */
-	size_t max_len;       /* longest accepted value in bytes */
+	unsigned flags;	      /* enum idea_field_flags */
+	size_t max_len;	      /* longest accepted value in bytes */
 };
 
 /* A column the exchange format does not know, carried byte for byte. */

@@ -12,8 +12,7 @@
 #define ISOTIME_DAY 86400
 
 /* Floor division and modulo for a positive divisor. */
-static int64_t
-isotime_fdiv(int64_t a, int64_t b)
+static int64_t isotime_fdiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 
@@ -23,8 +22,7 @@ isotime_fdiv(int64_t a, int64_t b)
 }
 
 /* Days since 1970-01-01 of y-m-d (Howard Hinnant's days_from_civil). */
-static int64_t
-isotime_days_from_civil(int64_t y, int m, int d)
+static int64_t isotime_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -36,8 +34,7 @@ isotime_days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void
-isotime_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+static void isotime_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 {
 	int64_t era, doe, yoe, doy, mp;
 
@@ -52,28 +49,25 @@ isotime_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static int
-isotime_leap(int64_t y)
+static int isotime_leap(int64_t y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int
-isotime_month_days(int64_t y, int m)
+static int isotime_month_days(int64_t y, int m)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
+	static const int days[12] = {31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31};
 
 	return m == 2 && isotime_leap(y) ? 29 : days[m - 1];
 }
 
 /* Earliest and latest times that format in four-digit years. */
-#define ISOTIME_MIN (-62167219200LL)  /* 0000-01-01T00:00:00Z */
-#define ISOTIME_MAX (253402300799LL)  /* 9999-12-31T23:59:59Z */
+#define ISOTIME_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define ISOTIME_MAX (253402300799LL) /* 9999-12-31T23:59:59Z */
 
-static void
-isotime_split(int64_t t, int64_t *y, int *mo, int *d, int *h, int *mi,
-	      int *s)
+static void isotime_split(int64_t t, int64_t *y, int *mo, int *d, int *h,
+			  int *mi, int *s)
 {
 	int64_t days, secs;
 
@@ -90,8 +84,7 @@ isotime_split(int64_t t, int64_t *y, int *mo, int *d, int *h, int *mi,
 }
 
 /* Writes v as width decimal digits at p (v fits: the time is clamped). */
-static void
-isotime_put(char *p, int64_t v, int width)
+static void isotime_put(char *p, int64_t v, int width)
 {
 	while (width-- > 0) {
 		p[width] = (char)('0' + v % 10);
@@ -100,8 +93,7 @@ isotime_put(char *p, int64_t v, int width)
 }
 
 /* Writes "YYYY-MM-DD" at out (no NUL). */
-static void
-isotime_put_date(char *out, int64_t y, int mo, int d)
+static void isotime_put_date(char *out, int64_t y, int mo, int d)
 {
 	isotime_put(out, y, 4);
 	out[4] = '-';
@@ -110,8 +102,7 @@ isotime_put_date(char *out, int64_t y, int mo, int d)
 	isotime_put(out + 8, d, 2);
 }
 
-void
-isotime_format(int64_t t, char out[ISOTIME_LEN])
+void isotime_format(int64_t t, char out[ISOTIME_LEN])
 {
 	int64_t y;
 	int mo, d, h, mi, s;
@@ -128,8 +119,7 @@ isotime_format(int64_t t, char out[ISOTIME_LEN])
 	out[20] = '\0';
 }
 
-void
-isotime_format_date(int64_t t, char out[ISODATE_LEN])
+void isotime_format_date(int64_t t, char out[ISODATE_LEN])
 {
 	int64_t y;
 	int mo, d, h, mi, s;
@@ -140,8 +130,7 @@ isotime_format_date(int64_t t, char out[ISODATE_LEN])
 }
 
 /* Reads exactly n digits at *p into *out and advances *p. */
-static int
-isotime_digits(const char **p, int n, int *out)
+static int isotime_digits(const char **p, int n, int *out)
 {
 	int v = 0, i;
 
@@ -156,8 +145,7 @@ isotime_digits(const char **p, int n, int *out)
 }
 
 /* Parses "YYYY-MM-DD" at *p into days since the epoch; advances *p. */
-static int
-isotime_parse_ymd(const char **p, int64_t *days)
+static int isotime_parse_ymd(const char **p, int64_t *days)
 {
 	int y, m, d;
 
@@ -175,8 +163,7 @@ isotime_parse_ymd(const char **p, int64_t *days)
 	return 0;
 }
 
-int
-isotime_parse(const char *s, int64_t *t)
+int isotime_parse(const char *s, int64_t *t)
 {
 	const char *p = s;
 	int64_t days, secs = 0;
@@ -225,8 +212,7 @@ done:
 	return 0;
 }
 
-int
-isotime_check_date(const char *s)
+int isotime_check_date(const char *s)
 {
 	const char *p = s;
 	int64_t days;
@@ -237,8 +223,7 @@ isotime_check_date(const char *s)
 }
 
 /* Days since the epoch of the Monday of ISO week 1 of year y. */
-static int64_t
-isotime_week1_monday(int64_t y)
+static int64_t isotime_week1_monday(int64_t y)
 {
 	int64_t jan4 = isotime_days_from_civil(y, 1, 4);
 	/* 1970-01-01 was a Thursday: weekday 0 = Monday. */
@@ -247,8 +232,7 @@ isotime_week1_monday(int64_t y)
 	return jan4 - wd;
 }
 
-int
-isotime_parse_week(const char *s, int64_t *monday)
+int isotime_parse_week(const char *s, int64_t *monday)
 {
 	const char *p = s;
 	int y, w;
@@ -270,16 +254,14 @@ isotime_parse_week(const char *s, int64_t *monday)
 	return 0;
 }
 
-int
-isotime_check_range(int64_t t)
+int isotime_check_range(int64_t t)
 {
 	if (t < ISOTIME_RANGE_MIN || t > ISOTIME_RANGE_MAX)
 		return -FAI_EINVAL;
 	return 0;
 }
 
-int64_t
-isotime_days(int64_t a, int64_t b)
+int64_t isotime_days(int64_t a, int64_t b)
 {
 	return isotime_fdiv(b - a, ISOTIME_DAY);
 }

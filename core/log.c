@@ -11,20 +11,19 @@
 
 static const char *const log_kind_codes[LOG_KIND_COUNT] = {
 #define LOG_X_CODE(name, code) code,
-	LOG_KIND_LIST(LOG_X_CODE)
+    LOG_KIND_LIST(LOG_X_CODE)
 #undef LOG_X_CODE
 };
 
-const char *
-log_kind_code(enum log_kind kind)
+const char *log_kind_code(enum log_kind kind)
 {
 	if ((int)kind < 0 || kind >= LOG_KIND_COUNT)
 		return "";
 	return log_kind_codes[kind];
 }
 
-const struct log_change *
-log_entry_change(const struct log_entry *e, const char *name)
+const struct log_change *log_entry_change(const struct log_entry *e,
+					  const char *name)
 {
 	size_t i;
 
@@ -38,15 +37,13 @@ log_entry_change(const struct log_entry *e, const char *name)
 }
 
 /* Bytes a copy of s takes in a block (none for NULL). */
-static size_t
-log_size(const char *s)
+static size_t log_size(const char *s)
 {
 	return s != NULL ? strlen(s) + 1 : 0;
 }
 
 /* Copies s to *p, moving *p past it; returns the copy (NULL for NULL). */
-static const char *
-log_put(char **p, const char *s)
+static const char *log_put(char **p, const char *s)
 {
 	char *copy = *p;
 	size_t n;
@@ -59,8 +56,7 @@ log_put(char **p, const char *s)
 	return copy;
 }
 
-void
-log_entry_own(struct log_entry *e)
+void log_entry_own(struct log_entry *e)
 {
 	struct log_change *ch;
 	size_t i, size;
@@ -89,8 +85,7 @@ log_entry_own(struct log_entry *e)
 	e->own = block;
 }
 
-struct log_change *
-log_changes_lend(const struct idea_change *ch, size_t n)
+struct log_change *log_changes_lend(const struct idea_change *ch, size_t n)
 {
 	struct log_change *out = xcalloc(n > 0 ? n : 1, sizeof(*out));
 	size_t i;
@@ -103,8 +98,7 @@ log_changes_lend(const struct idea_change *ch, size_t n)
 	return out;
 }
 
-void
-log_entry_clear(struct log_entry *e)
+void log_entry_clear(struct log_entry *e)
 {
 	if (e == NULL)
 		return;

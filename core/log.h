@@ -16,21 +16,21 @@
 #include "uuid.h"
 
 /* X(name, code): kinds of entries; code is the stable word in outputs. */
-#define LOG_KIND_LIST(X)                                                      \
-	X(CREATE, "create")                                                   \
-	X(EDIT, "edit")                                                       \
-	X(MOVE, "move")                                                       \
-	X(COMMENT, "comment")                                                 \
-	X(REORDER, "reorder")                                                 \
-	X(UNDO, "undo")                                                       \
-	X(IMPORT, "import")                                                   \
+#define LOG_KIND_LIST(X)                                                       \
+	X(CREATE, "create")                                                    \
+	X(EDIT, "edit")                                                        \
+	X(MOVE, "move")                                                        \
+	X(COMMENT, "comment")                                                  \
+	X(REORDER, "reorder")                                                  \
+	X(UNDO, "undo")                                                        \
+	X(IMPORT, "import")                                                    \
 	X(CONFIG, "config")
 
 enum log_kind {
 #define LOG_X_ENUM(name, code) LOG_##name,
 	LOG_KIND_LIST(LOG_X_ENUM)
 #undef LOG_X_ENUM
-	LOG_KIND_COUNT
+	    LOG_KIND_COUNT
 };
 
 /* One changed field as a log entry holds it.  name is a field code, "x:"
@@ -42,22 +42,22 @@ struct log_change {
 };
 
 struct log_entry {
-	uint64_t seq;       /* position in the log, from 1 */
-	int64_t at;         /* Unix time */
+	uint64_t seq;	    /* position in the log, from 1 */
+	int64_t at;	    /* Unix time */
 	const char *user;   /* Unix user name */
 	const char *client; /* SSH client address, or NULL */
 	enum log_kind kind;
-	uint64_t idea_key;  /* 0 when about no idea (config, import summary) */
+	uint64_t idea_key; /* 0 when about no idea (config, import summary) */
 	char id[UUID_STR_LEN];
 	char ref[24];
-	uint64_t revision;  /* the idea's revision after this entry */
-	int forced;         /* a gate was passed with --force */
-	uint64_t target;    /* UNDO: the seq it undid */
-	const char *text;   /* comment text, move reason, import summary... */
+	uint64_t revision; /* the idea's revision after this entry */
+	int forced;	   /* a gate was passed with --force */
+	uint64_t target;   /* UNDO: the seq it undid */
+	const char *text;  /* comment text, move reason, import summary... */
 	size_t nchanges;
 	const struct log_change *changes;
-	void *own;          /* the block holding the strings and changes of
-			     * an entry that owns them, else NULL */
+	void *own; /* the block holding the strings and changes of
+		    * an entry that owns them, else NULL */
 };
 
 /* Returns the stable code of kind ("move"), or "". */

@@ -28,8 +28,8 @@
 
 #define RV_NEVER INT64_MIN
 #define RV_MAX_DAYS 36600L /* longer stays count as 100 years */
-#define RV_HELD 1          /* rv_idea.flags: put on hold after need */
-#define RV_DROPPED 2       /* abandoned after need */
+#define RV_HELD 1	   /* rv_idea.flags: put on hold after need */
+#define RV_DROPPED 2	   /* abandoned after need */
 
 /* Whole days -> how many values; count[d] for d < len. */
 struct rv_hist {
@@ -40,26 +40,26 @@ struct rv_hist {
 
 struct rv_idea {
 	size_t ref, title, fac, region, structure; /* arena offsets */
-	int64_t updated_at, stage_since;          /* current values */
+	int64_t updated_at, stage_since;	   /* current values */
 	long jobs;
 	int32_t fac_group, region_group;
-	signed char in;        /* exists now and passes the filters */
+	signed char in;	       /* exists now and passes the filters */
 	signed char now_stage; /* current stage */
 	signed char seen;      /* its first appearance was replayed */
 	signed char mark;      /* scratch for review_finish */
 
 	/* Replayed history, up to the entry fed last. */
-	signed char cur;        /* stage, STAGE_NONE before creation */
-	signed char reach;      /* highest pipeline stage since need, -1 */
-	signed char flags;      /* RV_HELD | RV_DROPPED */
-	int64_t since;          /* when it entered cur */
-	int64_t need_at;        /* first entry into need, RV_NEVER */
-	uint64_t last_seq;      /* entry of its last stage change, 0: none */
-	long last_move;         /* index in priv->moves of that change, -1 */
+	signed char cur;   /* stage, STAGE_NONE before creation */
+	signed char reach; /* highest pipeline stage since need, -1 */
+	signed char flags; /* RV_HELD | RV_DROPPED */
+	int64_t since;	   /* when it entered cur */
+	int64_t need_at;   /* first entry into need, RV_NEVER */
+	uint64_t last_seq; /* entry of its last stage change, 0: none */
+	long last_move;	   /* index in priv->moves of that change, -1 */
 
 	/* The state before the last stage change, for a take-back. */
 	signed char prev, prev_reach, prev_flags, prev_stay_stage;
-	long prev_stay;         /* days counted in stay[] by it, -1: none */
+	long prev_stay; /* days counted in stay[] by it, -1: none */
 	int64_t prev_since, prev_need_at;
 };
 
@@ -81,13 +81,13 @@ struct rv_groups {
 	size_t *name;
 	size_t n, cap;
 	uint32_t *slot; /* group index + 1, 0: empty */
-	size_t nslots;  /* a power of two, at least twice n */
+	size_t nslots;	/* a power of two, at least twice n */
 };
 
 struct review_priv {
-	struct buf arena;     /* NUL-terminated strings; offset 0 is "" */
+	struct buf arena;      /* NUL-terminated strings; offset 0 is "" */
 	struct rv_idea *ideas; /* by key */
-	size_t nideas;        /* max key + 1 */
+	size_t nideas;	       /* max key + 1 */
 	struct rv_events news, moves;
 	struct rv_hist stay[STAGE_COUNT], age[STAGE_COUNT];
 	int64_t cf[REVIEW_WEEKS][STAGE_COUNT]; /* deltas, first week end */
@@ -99,15 +99,13 @@ struct review_priv {
 
 /* ------------------------------------------------------------ helpers */
 
-static int
-rv_stage_ok(int s)
+static int rv_stage_ok(int s)
 {
 	return s >= 0 && s < STAGE_COUNT;
 }
 
 /* Copies s into the arena and returns its offset (0 for NULL or ""). */
-static size_t
-rv_str(struct review_priv *p, const char *s)
+static size_t rv_str(struct review_priv *p, const char *s)
 {
 	size_t off;
 
@@ -118,14 +116,12 @@ rv_str(struct review_priv *p, const char *s)
 	return off;
 }
 
-static const char *
-rv_at(const struct review_priv *p, size_t off)
+static const char *rv_at(const struct review_priv *p, size_t off)
 {
 	return p->arena.data + off;
 }
 
-static void
-rv_hist_add(struct rv_hist *h, long d)
+static void rv_hist_add(struct rv_hist *h, long d)
 {
 	if (d < 0)
 		d = 0;
@@ -145,8 +141,7 @@ rv_hist_add(struct rv_hist *h, long d)
 	h->n++;
 }
 
-static void
-rv_hist_sub(struct rv_hist *h, long d)
+static void rv_hist_sub(struct rv_hist *h, long d)
 {
 	if (d >= 0 && (size_t)d < h->len && h->count[d] > 0) {
 		h->count[d]--;
@@ -155,8 +150,7 @@ rv_hist_sub(struct rv_hist *h, long d)
 }
 
 /* The value of nearest rank `rank` (1-based) in the histogram. */
-static long
-rv_hist_rank(const struct rv_hist *h, uint64_t rank)
+static long rv_hist_rank(const struct rv_hist *h, uint64_t rank)
 {
 	uint64_t seen = 0;
 	size_t d;
@@ -171,8 +165,7 @@ rv_hist_rank(const struct rv_hist *h, uint64_t rank)
 
 /* Nearest rank: the P-th percentile of n sorted values is the value at
  * rank ceil(P * n / 100). */
-static void
-rv_hist_stat(const struct rv_hist *h, struct review_stat *s)
+static void rv_hist_stat(const struct rv_hist *h, struct review_stat *s)
 {
 	size_t d;
 
@@ -189,8 +182,7 @@ rv_hist_stat(const struct rv_hist *h, struct review_stat *s)
 		}
 }
 
-static uint32_t
-rv_hash(const char *s)
+static uint32_t rv_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 
@@ -200,8 +192,8 @@ rv_hash(const char *s)
 }
 
 /* Returns the index of the group named name, adding it when new. */
-static int32_t
-rv_group(struct review_priv *p, struct rv_groups *g, const char *name)
+static int32_t rv_group(struct review_priv *p, struct rv_groups *g,
+			const char *name)
 {
 	size_t i, mask;
 	uint32_t slot;
@@ -235,8 +227,7 @@ rv_group(struct review_priv *p, struct rv_groups *g, const char *name)
 	return (int32_t)g->n++;
 }
 
-static struct rv_event *
-rv_event_add(struct rv_events *l)
+static struct rv_event *rv_event_add(struct rv_events *l)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
@@ -248,16 +239,14 @@ rv_event_add(struct rv_events *l)
 
 /* ------------------------------------------------------------ public bits */
 
-long
-review_percent(uint64_t part, uint64_t whole)
+long review_percent(uint64_t part, uint64_t whole)
 {
 	if (whole == 0)
 		return -1;
 	return (long)((part * 200 + whole) / (2 * whole));
 }
 
-int64_t
-review_week_start(int64_t t)
+int64_t review_week_start(int64_t t)
 {
 	int64_t d = t / REVIEW_DAY, wd;
 
@@ -268,8 +257,7 @@ review_week_start(int64_t t)
 	return (d - wd) * REVIEW_DAY;
 }
 
-void
-review_week_label(int64_t monday, char out[REVIEW_WEEK_LEN])
+void review_week_label(int64_t monday, char out[REVIEW_WEEK_LEN])
 {
 	/* The ISO year is the year of the week's Thursday; the week number
 	 * counts Thursdays from that year's first. */
@@ -293,18 +281,16 @@ review_week_label(int64_t monday, char out[REVIEW_WEEK_LEN])
 	out[8] = '\0';
 }
 
-const char *
-review_class_code(enum review_class c)
+const char *review_class_code(enum review_class c)
 {
 	static const char *const codes[REVIEW_CLASS_COUNT] = {
-		"forward", "setback", "hold", "abandon", "resume", "reopen",
+	    "forward", "setback", "hold", "abandon", "resume", "reopen",
 	};
 
 	return (unsigned)c < REVIEW_CLASS_COUNT ? codes[c] : "";
 }
 
-static enum review_class
-rv_class(enum stage from, enum stage to)
+static enum review_class rv_class(enum stage from, enum stage to)
 {
 	if (to == STAGE_ON_HOLD)
 		return REVIEW_HOLD;
@@ -319,8 +305,7 @@ rv_class(enum stage from, enum stage to)
 
 /* ------------------------------------------------------------ life cycle */
 
-struct review *
-review_new(const struct review_params *params)
+struct review *review_new(const struct review_params *params)
 {
 	struct review *r = xcalloc(1, sizeof(*r));
 	struct review_priv *p = xcalloc(1, sizeof(*p));
@@ -355,8 +340,7 @@ review_new(const struct review_params *params)
 	return r;
 }
 
-void
-review_free(struct review *r)
+void review_free(struct review *r)
 {
 	struct review_priv *p;
 	int s;
@@ -392,8 +376,7 @@ review_free(struct review *r)
 
 /* The review's region and facilitator, as every surface filters them
  * (core/filter.h). */
-static int
-rv_match(const struct review *r, const struct idea *idea)
+static int rv_match(const struct review *r, const struct idea *idea)
 {
 	struct idea_filter f;
 
@@ -403,8 +386,7 @@ rv_match(const struct review *r, const struct idea *idea)
 	return idea_filter_match(&f, idea);
 }
 
-void
-review_idea(struct review *r, const struct idea *idea)
+void review_idea(struct review *r, const struct idea *idea)
 {
 	struct review_priv *p = r->priv;
 	struct rv_idea *d;
@@ -453,8 +435,7 @@ review_idea(struct review *r, const struct idea *idea)
 
 /* Counts a change from a to b at t in the cumulative flow: from the first
  * week end after t on, the idea is at b instead of a. */
-static void
-rv_flow(struct review *r, int a, int b, int64_t t)
+static void rv_flow(struct review *r, int a, int b, int64_t t)
 {
 	struct review_priv *p = r->priv;
 	int64_t first = r->weeks[0].end;
@@ -471,8 +452,7 @@ rv_flow(struct review *r, int a, int b, int64_t t)
 }
 
 /* The reason of a hold or an abandon recorded by e. */
-static const char *
-rv_reason(const struct log_entry *e)
+static const char *rv_reason(const struct log_entry *e)
 {
 	const struct log_change *c = log_entry_change(e, "stage_reason");
 
@@ -481,9 +461,9 @@ rv_reason(const struct log_entry *e)
 	return e->kind == LOG_MOVE ? e->text : NULL;
 }
 
-static void
-rv_move_add(struct review *r, struct rv_idea *d, const struct log_entry *e,
-	    enum stage from, enum stage to)
+static void rv_move_add(struct review *r, struct rv_idea *d,
+			const struct log_entry *e, enum stage from,
+			enum stage to)
 {
 	struct review_priv *p = r->priv;
 	struct rv_event *ev = rv_event_add(&p->moves);
@@ -505,8 +485,8 @@ rv_move_add(struct review *r, struct rv_idea *d, const struct log_entry *e,
 /* An undo that cancels the idea's last stage change: the idea is back where
  * it was, since when it was there; the stay that change ended is no longer
  * counted, nor the one it began; the funnel forgets what it reached. */
-static void
-rv_take_back(struct review *r, struct rv_idea *d, const struct log_entry *e)
+static void rv_take_back(struct review *r, struct rv_idea *d,
+			 const struct log_entry *e)
 {
 	struct review_priv *p = r->priv;
 	enum stage from = (enum stage)d->cur, to = (enum stage)d->prev;
@@ -532,8 +512,7 @@ rv_take_back(struct review *r, struct rv_idea *d, const struct log_entry *e)
 	}
 }
 
-void
-review_feed(struct review *r, const struct log_entry *e)
+void review_feed(struct review *r, const struct log_entry *e)
 {
 	struct review_priv *p = r->priv;
 	const struct log_change *c, *sc;
@@ -557,8 +536,8 @@ review_feed(struct review *r, const struct log_entry *e)
 	from = (enum stage)d->cur;
 	if (to == from)
 		return;
-	if (e->kind == LOG_UNDO && e->target != 0 &&
-	    e->target == d->last_seq && to == (enum stage)d->prev) {
+	if (e->kind == LOG_UNDO && e->target != 0 && e->target == d->last_seq &&
+	    to == (enum stage)d->prev) {
 		rv_take_back(r, d, e);
 		return;
 	}
@@ -631,9 +610,8 @@ review_feed(struct review *r, const struct log_entry *e)
 /* ------------------------------------------------------------ results */
 
 /* Fills a public line from an idea record and a replayed event. */
-static void
-rv_event_fill(const struct review_priv *p, struct review_event *out,
-	      uint64_t key, const struct rv_event *ev)
+static void rv_event_fill(const struct review_priv *p, struct review_event *out,
+			  uint64_t key, const struct rv_event *ev)
 {
 	const struct rv_idea *d = &p->ideas[key];
 
@@ -662,8 +640,7 @@ rv_event_fill(const struct review_priv *p, struct review_event *out,
 	out->forced = ev->forced;
 }
 
-static int
-rv_stale_cmp(const void *a, const void *b)
+static int rv_stale_cmp(const void *a, const void *b)
 {
 	const struct review_event *x = a, *y = b;
 
@@ -677,8 +654,7 @@ struct rv_sortgroup {
 	struct review_group g;
 };
 
-static int
-rv_group_cmp(const void *a, const void *b)
+static int rv_group_cmp(const void *a, const void *b)
 {
 	const struct rv_sortgroup *x = a, *y = b;
 	int c;
@@ -739,8 +715,7 @@ rv_groups_finish(struct review *r, const struct rv_groups *g, int facilitator)
 	return out;
 }
 
-void
-review_finish(struct review *r, int64_t now)
+void review_finish(struct review *r, int64_t now)
 {
 	struct review_priv *p = r->priv;
 	size_t i, k, n;

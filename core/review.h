@@ -25,23 +25,23 @@
 #include "log.h"
 #include "stage.h"
 
-#define REVIEW_WEEKS 12            /* weeks of cumulative flow */
-#define REVIEW_YEAR_DAYS 365       /* "the last 12 months" */
-#define REVIEW_WEEK_LEN 9          /* "2026-W09" and the NUL */
+#define REVIEW_WEEKS 12	     /* weeks of cumulative flow */
+#define REVIEW_YEAR_DAYS 365 /* "the last 12 months" */
+#define REVIEW_WEEK_LEN 9    /* "2026-W09" and the NUL */
 #define REVIEW_DAY 86400
 #define REVIEW_WEEK (7 * REVIEW_DAY)
 
 struct review_params {
-	int64_t start;           /* the period is [start, end) */
+	int64_t start; /* the period is [start, end) */
 	int64_t end;
-	int64_t now;             /* when the review is made (0: not said);
-				    log times are whole seconds, so a period
-				    that ends now takes in the entries of
-				    that very second: [start, now + 1) */
-	const char *region;      /* only ideas of this region code, or NULL */
-	const char *facilitator; /* only ideas whose facilitator contains
-				    this (accents and case ignored), or NULL */
-	long stale_days;         /* no activity for this many days: stale */
+	int64_t now;		   /* when the review is made (0: not said);
+				      log times are whole seconds, so a period
+				      that ends now takes in the entries of
+				      that very second: [start, now + 1) */
+	const char *region;	   /* only ideas of this region code, or NULL */
+	const char *facilitator;   /* only ideas whose facilitator contains
+				      this (accents and case ignored), or NULL */
+	long stale_days;	   /* no activity for this many days: stale */
 	uint64_t wip[STAGE_COUNT]; /* card limit per stage, 0 = none */
 };
 
@@ -49,10 +49,10 @@ struct review_params {
 enum review_class {
 	REVIEW_FORWARD, /* to a later pipeline stage */
 	REVIEW_SETBACK, /* to an earlier pipeline stage */
-	REVIEW_HOLD,    /* to on_hold */
+	REVIEW_HOLD,	/* to on_hold */
 	REVIEW_ABANDON, /* to abandoned (from anywhere, on_hold included) */
-	REVIEW_RESUME,  /* from on_hold to a pipeline stage */
-	REVIEW_REOPEN,  /* from abandoned to a pipeline stage */
+	REVIEW_RESUME,	/* from on_hold to a pipeline stage */
+	REVIEW_REOPEN,	/* from abandoned to a pipeline stage */
 	REVIEW_CLASS_COUNT
 };
 
@@ -61,17 +61,17 @@ enum review_class {
 struct review_event {
 	uint64_t key;
 	const char *ref, *title, *facilitator, *region; /* current values */
-	const char *structure;  /* current structure ("" when none) */
-	long jobs;              /* current jobs, -1 when unknown */
-	enum stage stage;       /* current stage */
-	int64_t at;             /* when: created, moved, last activity */
-	const char *user;       /* who (new ideas and moves), else "" */
-	enum log_kind kind;     /* CREATE, MOVE, UNDO or IMPORT */
-	enum stage from, to;    /* moves */
-	enum review_class cls;  /* moves */
-	int forced;             /* a gate passed with --force */
-	const char *reason;     /* hold and abandon reason, else "" */
-	long days;              /* stale: whole days without activity */
+	const char *structure; /* current structure ("" when none) */
+	long jobs;	       /* current jobs, -1 when unknown */
+	enum stage stage;      /* current stage */
+	int64_t at;	       /* when: created, moved, last activity */
+	const char *user;      /* who (new ideas and moves), else "" */
+	enum log_kind kind;    /* CREATE, MOVE, UNDO or IMPORT */
+	enum stage from, to;   /* moves */
+	enum review_class cls; /* moves */
+	int forced;	       /* a gate passed with --force */
+	const char *reason;    /* hold and abandon reason, else "" */
+	long days;	       /* stale: whole days without activity */
 };
 
 struct review_list {
@@ -88,7 +88,7 @@ struct review_stat {
 
 /* Ideas per stage at the end of one ISO week (Sunday 24:00 UTC). */
 struct review_week {
-	int64_t end;                 /* the Monday 00:00 UTC that ends it */
+	int64_t end;		     /* the Monday 00:00 UTC that ends it */
 	char label[REVIEW_WEEK_LEN]; /* "2026-W09" */
 	uint64_t count[STAGE_COUNT];
 	uint64_t total;
@@ -106,8 +106,8 @@ struct review_priv;
 
 struct review {
 	struct review_params params; /* a copy; strings owned by the review */
-	int64_t now;                 /* as given to review_finish */
-	int64_t year_start;          /* end - 365 days: funnel and stays */
+	int64_t now;		     /* as given to review_finish */
+	int64_t year_start;	     /* end - 365 days: funnel and stays */
 
 	/* The pipeline now (the same ideas as `fai list`). */
 	uint64_t count[STAGE_COUNT];
@@ -117,9 +117,9 @@ struct review {
 	struct review_list new_ideas; /* first appearance, in log order */
 	struct review_list moves;     /* stage changes, in log order */
 	uint64_t nclass[REVIEW_CLASS_COUNT];
-	struct review_list launched;  /* entered launched from a pipeline
-					 stage, one line per idea */
-	struct review_list stale;     /* oldest activity first */
+	struct review_list launched; /* entered launched from a pipeline
+					stage, one line per idea */
+	struct review_list stale;    /* oldest activity first */
 
 	/* Funnel: ideas whose first entry into need is in [year_start, end);
 	 * reached[s] of them entered s or a later pipeline stage afterwards
@@ -138,7 +138,7 @@ struct review {
 
 	struct review_group *by_facilitator; /* by name, "" last */
 	size_t nfacilitators;
-	struct review_group *by_region;      /* by code */
+	struct review_group *by_region; /* by code */
 	size_t nregions;
 
 	struct review_priv *priv;

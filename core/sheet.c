@@ -39,7 +39,8 @@ int sheet_repair_code(enum idea_field f, const char *v,
 {
 	/* what each field's codes may have lost: region 01-06 (2 digits),
 	 * département 01-09 (2), commune 01001-09999 (5), SIRET (14) */
-	static const size_t region[] = {2}, territory[] = {2, 5}, siret[] = {14};
+	static const size_t region[] = {2}, territory[] = {2, 5},
+			    siret[] = {14};
 	const size_t *lens;
 	size_t nlens, n = strlen(v);
 	int found = 0;
@@ -122,10 +123,10 @@ static int read_date(const char **p, long *y, long *m, long *d)
 	*y = read_num(p, 4);
 	if (*p - start != 4)
 		return -1;
-	if (*y < ISOTIME_YEAR_MIN || *y > ISOTIME_YEAR_MAX || *m > 12 || *d > 31)
+	if (*y < ISOTIME_YEAR_MIN || *y > ISOTIME_YEAR_MAX || *m > 12 ||
+	    *d > 31)
 		return -1;
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", (int)*y, (int)*m,
-		 (int)*d);
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", (int)*y, (int)*m, (int)*d);
 	return isotime_check_date(iso) == 0 ? 0 : -1;
 }
 
@@ -296,7 +297,8 @@ int sheet_cp1252_lossy_equal(const char *stored, const char *incoming)
 			size_t j = cur.at[k];
 			if (keep) {
 				if (j + (size_t)len <= ni &&
-				    !memcmp(incoming + j, stored + i, (size_t)len))
+				    !memcmp(incoming + j, stored + i,
+					    (size_t)len))
 					reach_add(&next, j + (size_t)len);
 				continue;
 			}

@@ -25,52 +25,50 @@ static const struct {
 	const char *code;
 	const char *label;
 } stage_names[STAGE_COUNT] = {
-	[STAGE_NEED] = { "need", N_("Need identified") },
-	[STAGE_CONCEPT] = { "concept", N_("Concept") },
-	[STAGE_OWNER_SEARCH] = { "owner_search", N_("Owner search") },
-	[STAGE_LAUNCHED] = { "launched", N_("Launched") },
-	[STAGE_ON_HOLD] = { "on_hold", N_("On hold") },
-	[STAGE_ABANDONED] = { "abandoned", N_("Abandoned") },
+    [STAGE_NEED] = {"need", N_("Need identified")},
+    [STAGE_CONCEPT] = {"concept", N_("Concept")},
+    [STAGE_OWNER_SEARCH] = {"owner_search", N_("Owner search")},
+    [STAGE_LAUNCHED] = {"launched", N_("Launched")},
+    [STAGE_ON_HOLD] = {"on_hold", N_("On hold")},
+    [STAGE_ABANDONED] = {"abandoned", N_("Abandoned")},
 };
 
 /* Fields each pipeline stage needs on entry, in the order they are
  * reported. */
-static const enum idea_field stage_gate_need[] = { IDEA_NEED, IDEA_TERRITORY };
-static const enum idea_field stage_gate_concept[] = { IDEA_CONCEPT };
+static const enum idea_field stage_gate_need[] = {IDEA_NEED, IDEA_TERRITORY};
+static const enum idea_field stage_gate_concept[] = {IDEA_CONCEPT};
 static const enum idea_field stage_gate_launched[] = {
-	IDEA_OWNER, IDEA_STRUCTURE, IDEA_LAUNCH_DATE,
+    IDEA_OWNER,
+    IDEA_STRUCTURE,
+    IDEA_LAUNCH_DATE,
 };
 
 static const struct {
 	const enum idea_field *fields;
 	size_t n;
 } stage_gates[STAGE_PIPELINE_COUNT] = {
-	[STAGE_NEED] = { NULL, 0 },
-	[STAGE_CONCEPT] = { stage_gate_need, 2 },
-	[STAGE_OWNER_SEARCH] = { stage_gate_concept, 1 },
-	[STAGE_LAUNCHED] = { stage_gate_launched, 3 },
+    [STAGE_NEED] = {NULL, 0},
+    [STAGE_CONCEPT] = {stage_gate_need, 2},
+    [STAGE_OWNER_SEARCH] = {stage_gate_concept, 1},
+    [STAGE_LAUNCHED] = {stage_gate_launched, 3},
 };
 
-static int
-stage_valid(enum stage s)
+static int stage_valid(enum stage s)
 {
 	return (int)s >= 0 && s < STAGE_COUNT;
 }
 
-const char *
-stage_code(enum stage s)
+const char *stage_code(enum stage s)
 {
 	return stage_valid(s) ? stage_names[s].code : "";
 }
 
-const char *
-stage_label(enum stage s)
+const char *stage_label(enum stage s)
 {
 	return stage_valid(s) ? stage_names[s].label : "";
 }
 
-enum stage
-stage_parse(const char *s)
+enum stage stage_parse(const char *s)
 {
 	char word[16];
 	size_t i, n;
@@ -93,15 +91,13 @@ stage_parse(const char *s)
 	return STAGE_NONE;
 }
 
-int
-stage_is_pipeline(enum stage s)
+int stage_is_pipeline(enum stage s)
 {
 	return (int)s >= 0 && s < STAGE_PIPELINE_COUNT;
 }
 
 /* 1 when reason holds something other than white space. */
-static int
-stage_has_reason(const char *reason)
+static int stage_has_reason(const char *reason)
 {
 	if (reason == NULL)
 		return 0;
@@ -115,8 +111,7 @@ _Static_assert(IDEA_FIELD_COUNT <= 64, "a set of fields fits in 64 bits");
 
 /* Returns the gate fields of stage `to` missing from idea, as a set
  * (bit 1 << field). */
-static uint64_t
-stage_gate_missing(const struct idea *idea, enum stage to)
+static uint64_t stage_gate_missing(const struct idea *idea, enum stage to)
 {
 	uint64_t set = 0;
 	size_t i;
@@ -130,17 +125,15 @@ stage_gate_missing(const struct idea *idea, enum stage to)
 	return set;
 }
 
-int
-stage_gate_field(enum stage to, size_t i)
+int stage_gate_field(enum stage to, size_t i)
 {
 	if ((int)to < 0 || to >= STAGE_PIPELINE_COUNT || i >= stage_gates[to].n)
 		return -1;
 	return (int)stage_gates[to].fields[i];
 }
 
-int
-stage_move_check(const struct idea *idea, enum stage to, const char *reason,
-		 int force, int *gated, struct fai_err *err)
+int stage_move_check(const struct idea *idea, enum stage to, const char *reason,
+		     int force, int *gated, struct fai_err *err)
 {
 	enum stage from, base, s, lo;
 	uint64_t missing = 0;
@@ -231,9 +224,8 @@ illegal:
 	return rc;
 }
 
-void
-stage_move_apply(struct idea *idea, enum stage to, const char *reason,
-		 int64_t now)
+void stage_move_apply(struct idea *idea, enum stage to, const char *reason,
+		      int64_t now)
 {
 	enum stage from = idea_stage(idea);
 

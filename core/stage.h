@@ -54,9 +54,8 @@ int stage_gate_field(enum stage to, size_t i);
  * force (gated may be NULL).  Otherwise returns -FAI_ERULE (why MOVE,
  * SAME_STAGE or REASON) or -FAI_EGATE with err->missing the set of missing
  * fields (bit 1 << field); err->stage is to, err->stage_from the idea's. */
-int stage_move_check(const struct idea *idea, enum stage to,
-		     const char *reason, int force, int *gated,
-		     struct fai_err *err);
+int stage_move_check(const struct idea *idea, enum stage to, const char *reason,
+		     int force, int *gated, struct fai_err *err);
 
 /* Sets the fields a move changes: stage, stage_reason (reason, or cleared),
  * stage_since (now) and stage_prev (the pipeline stage it comes from, when

@@ -12,15 +12,13 @@
 #include <string.h>
 
 /* 1 when the field appears in the template: neither system nor internal. */
-static int
-template_editable(enum idea_field f)
+static int template_editable(enum idea_field f)
 {
 	return !(idea_field_info(f)->flags &
 		 (IDEA_FF_SYSTEM | IDEA_FF_INTERNAL));
 }
 
-void
-template_render(struct buf *b, const struct idea *idea, const char *header)
+void template_render(struct buf *b, const struct idea *idea, const char *header)
 {
 	const char *v, *nl;
 	int f;
@@ -51,16 +49,15 @@ template_render(struct buf *b, const struct idea *idea, const char *header)
 
 /* The field being read: its code, first line and text so far. */
 struct template_field {
-	int f;          /* enum idea_field, -1 when none */
-	long line;      /* line its "code:" was on */
-	size_t blanks;  /* blank lines seen since its last text line */
+	int f;	       /* enum idea_field, -1 when none */
+	long line;     /* line its "code:" was on */
+	size_t blanks; /* blank lines seen since its last text line */
 	struct buf value;
 };
 
 /* Applies the field being read to idea, if any. */
-static int
-template_flush(struct idea *idea, struct template_field *cur,
-	       struct fai_err *err)
+static int template_flush(struct idea *idea, struct template_field *cur,
+			  struct fai_err *err)
 {
 	int rc;
 
@@ -76,8 +73,7 @@ template_flush(struct idea *idea, struct template_field *cur,
 	return rc;
 }
 
-static int
-template_blank(const char *s, size_t n)
+static int template_blank(const char *s, size_t n)
 {
 	size_t i;
 
@@ -87,11 +83,10 @@ template_blank(const char *s, size_t n)
 	return 1;
 }
 
-int
-template_parse(struct idea *idea, const char *text, size_t n,
-	       struct fai_err *err)
+int template_parse(struct idea *idea, const char *text, size_t n,
+		   struct fai_err *err)
 {
-	struct template_field cur = { -1, 0, 0, { NULL, 0, 0 } };
+	struct template_field cur = {-1, 0, 0, {NULL, 0, 0}};
 	struct idea *work;
 	const char *line, *end, *colon;
 	size_t len, pos = 0, skip;
@@ -114,12 +109,12 @@ template_parse(struct idea *idea, const char *text, size_t n,
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		if (memchr(line, '\0', len) != NULL) {
-			rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_CONTROL,
-					 cur.f >= 0 ?
-						 idea_field_info((enum idea_field)
-								 cur.f)->code :
-						 NULL,
-					 NULL);
+			rc = fai_err_set(
+			    err, FAI_EINVAL, FAI_WHY_CONTROL,
+			    cur.f >= 0
+				? idea_field_info((enum idea_field)cur.f)->code
+				: NULL,
+			    NULL);
 			if (err != NULL)
 				err->line = lineno;
 			goto out_work;
@@ -133,7 +128,8 @@ template_parse(struct idea *idea, const char *text, size_t n,
 		}
 		if (cur.f >= 0 && (line[0] == ' ' || line[0] == '\t')) {
 			/* A continuation: drop its two-space indent. */
-			skip = len >= 2 && line[0] == ' ' && line[1] == ' ' ? 2 : 1;
+			skip = len >= 2 && line[0] == ' ' && line[1] == ' ' ? 2
+									    : 1;
 			for (; cur.blanks > 0; cur.blanks--)
 				buf_addc(&cur.value, '\n');
 			buf_addc(&cur.value, '\n');

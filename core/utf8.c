@@ -18,8 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t
-utf8_check(const char *s, size_t n)
+size_t utf8_check(const char *s, size_t n)
 {
 	size_t i = 0;
 	uint32_t cp;
@@ -38,8 +37,7 @@ utf8_check(const char *s, size_t n)
 	return n;
 }
 
-int
-utf8_decode(const char *str, size_t n, uint32_t *cp)
+int utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	uint32_t c, min;
@@ -85,8 +83,7 @@ invalid:
 	return 1;
 }
 
-void
-utf8_encode(struct buf *b, uint32_t cp)
+void utf8_encode(struct buf *b, uint32_t cp)
 {
 	char out[4];
 
@@ -122,8 +119,7 @@ struct utf8_range {
 
 #define UTF8_NRANGES(t) (sizeof(t) / sizeof((t)[0]))
 
-static int
-utf8_in(uint32_t cp, const struct utf8_range *r, size_t n)
+static int utf8_in(uint32_t cp, const struct utf8_range *r, size_t n)
 {
 	size_t lo = 0, hi = n, mid;
 
@@ -139,8 +135,7 @@ utf8_in(uint32_t cp, const struct utf8_range *r, size_t n)
 	return 0;
 }
 
-int
-utf8_cp_width(uint32_t cp)
+int utf8_cp_width(uint32_t cp)
 {
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		return 0;
@@ -155,12 +150,10 @@ utf8_cp_width(uint32_t cp)
 
 /* ------------------------------------------------------------ safe form */
 
-static int
-utf8_is_bidi(uint32_t cp)
+static int utf8_is_bidi(uint32_t cp)
 {
 	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-	       (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* 1 for the code points a terminal form leaves out: invisible ones whose
@@ -169,26 +162,25 @@ utf8_is_bidi(uint32_t cp)
  * others as their parts; emoji modifiers (skin tones) are merged or drawn
  * apart; tags make subdivision flags; the keycap mark makes a digit an
  * emoji; a soft hyphen is one cell or none; the rest never show. */
-static int
-utf8_is_dropped(uint32_t cp)
+static int utf8_is_dropped(uint32_t cp)
 {
 	switch (cp) {
-	case 0x00AD: /* soft hyphen */
-	case 0x200B: /* zero-width space */
-	case 0x200C: /* zero-width non-joiner */
-	case 0x200D: /* zero-width joiner */
-	case 0x20E3: /* combining enclosing keycap */
-	case 0xFEFF: /* zero-width no-break space, BOM */
+	case 0x00AD:  /* soft hyphen */
+	case 0x200B:  /* zero-width space */
+	case 0x200C:  /* zero-width non-joiner */
+	case 0x200D:  /* zero-width joiner */
+	case 0x20E3:  /* combining enclosing keycap */
+	case 0xFEFF:  /* zero-width no-break space, BOM */
 	case 0xE0001: /* language tag */
 		return 1;
 	}
-	return (cp >= 0x2060 && cp <= 0x2064) || /* word joiner... */
-	       (cp >= 0x206A && cp <= 0x206F) || /* deprecated format */
-	       (cp >= 0xFE00 && cp <= 0xFE0F) || /* variation selectors */
-	       (cp >= 0xFFF9 && cp <= 0xFFFB) || /* interlinear annotation */
+	return (cp >= 0x2060 && cp <= 0x2064) ||   /* word joiner... */
+	       (cp >= 0x206A && cp <= 0x206F) ||   /* deprecated format */
+	       (cp >= 0xFE00 && cp <= 0xFE0F) ||   /* variation selectors */
+	       (cp >= 0xFFF9 && cp <= 0xFFFB) ||   /* interlinear annotation */
 	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || /* emoji modifiers */
 	       (cp >= 0xE0020 && cp <= 0xE007F) || /* tags */
-	       (cp >= 0xE0100 && cp <= 0xE01EF); /* variation selectors */
+	       (cp >= 0xE0100 && cp <= 0xE01EF);   /* variation selectors */
 }
 
 /* The state of one pass of the display-safe form: the output (NULL when
@@ -201,8 +193,7 @@ struct utf8_out {
 };
 
 /* Writes cp (its bytes at s when s is not NULL) and counts its cells. */
-static void
-utf8_put(struct utf8_out *o, uint32_t cp, const char *s, int len)
+static void utf8_put(struct utf8_out *o, uint32_t cp, const char *s, int len)
 {
 	int w = utf8_cp_width(cp);
 
@@ -219,8 +210,7 @@ utf8_put(struct utf8_out *o, uint32_t cp, const char *s, int len)
 		o->base = cp != ' ';
 }
 
-static void
-utf8_put_ascii(struct utf8_out *o, const char *s)
+static void utf8_put_ascii(struct utf8_out *o, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -232,9 +222,8 @@ utf8_put_ascii(struct utf8_out *o, const char *s)
 
 /* Writes the display-safe form of the code point cp, decoded from the len
  * bytes at s. */
-static void
-utf8_safe_cp(struct utf8_out *o, uint32_t cp, const char *s, int len,
-	     int flags)
+static void utf8_safe_cp(struct utf8_out *o, uint32_t cp, const char *s,
+			 int len, int flags)
 {
 	char hex[16];
 
@@ -254,8 +243,8 @@ utf8_safe_cp(struct utf8_out *o, uint32_t cp, const char *s, int len,
 		utf8_put(o, 0x2421, NULL, 0);
 		return;
 	}
-	if ((cp >= 0x80 && cp <= 0x9F) || utf8_is_bidi(cp) ||
-	    cp == 0x2028 || cp == 0x2029) {
+	if ((cp >= 0x80 && cp <= 0x9F) || utf8_is_bidi(cp) || cp == 0x2028 ||
+	    cp == 0x2029) {
 		snprintf(hex, sizeof(hex), "<U+%04X>", (unsigned)cp);
 		utf8_put_ascii(o, hex);
 		return;
@@ -288,8 +277,8 @@ utf8_safe_cp(struct utf8_out *o, uint32_t cp, const char *s, int len,
 }
 
 /* Runs the display-safe form of s[0..n) into o. */
-static void
-utf8_safe_run(struct utf8_out *o, const char *s, size_t n, int flags)
+static void utf8_safe_run(struct utf8_out *o, const char *s, size_t n,
+			  int flags)
 {
 	size_t i = 0, j;
 	uint32_t cp;
@@ -315,19 +304,17 @@ utf8_safe_run(struct utf8_out *o, const char *s, size_t n, int flags)
 	}
 }
 
-size_t
-utf8_width(const char *s)
+size_t utf8_width(const char *s)
 {
-	struct utf8_out o = { NULL, 0, 0 };
+	struct utf8_out o = {NULL, 0, 0};
 
 	utf8_safe_run(&o, s, strlen(s), UTF8_SAFE_ONELINE);
 	return o.width;
 }
 
-size_t
-utf8_fit(struct buf *b, const char *s, size_t width)
+size_t utf8_fit(struct buf *b, const char *s, size_t width)
 {
-	struct utf8_out o = { NULL, 0, 0 };
+	struct utf8_out o = {NULL, 0, 0};
 	struct buf safe;
 	size_t n, i = 0, used = 0, limit;
 	uint32_t cp;
@@ -368,43 +355,41 @@ out_safe:
 /* Search form of Latin-1 U+00C0..U+00FF; "" keeps the code point, other
  * strings replace it. */
 static const char *const utf8_fold_latin1[64] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c", /* C0 */
-	"e", "e", "e", "e", "i", "i", "i", "i", /* C8 */
-	"d", "n", "o", "o", "o", "o", "o", "", /* D0, D7 x kept */
-	"o", "u", "u", "u", "u", "y", "th", "ss", /* D8 */
-	"a", "a", "a", "a", "a", "a", "ae", "c", /* E0 */
-	"e", "e", "e", "e", "i", "i", "i", "i", /* E8 */
-	"d", "n", "o", "o", "o", "o", "o", "", /* F0, F7 / kept */
-	"o", "u", "u", "u", "u", "y", "th", "y", /* F8 */
+    "a", "a", "a", "a", "a", "a", "ae", "c",  /* C0 */
+    "e", "e", "e", "e", "i", "i", "i",	"i",  /* C8 */
+    "d", "n", "o", "o", "o", "o", "o",	"",   /* D0, D7 x kept */
+    "o", "u", "u", "u", "u", "y", "th", "ss", /* D8 */
+    "a", "a", "a", "a", "a", "a", "ae", "c",  /* E0 */
+    "e", "e", "e", "e", "i", "i", "i",	"i",  /* E8 */
+    "d", "n", "o", "o", "o", "o", "o",	"",   /* F0, F7 / kept */
+    "o", "u", "u", "u", "u", "y", "th", "y",  /* F8 */
 };
 
 /* Base letters of Latin Extended-A U+0100..U+017F; '*' marks the special
  * cases handled in utf8_fold_cp. */
-static const char utf8_fold_exta[129] =
-	"aaaaaaccccccccdddd" /* 0100-0111 */
-	"eeeeeeeeee"         /* 0112-011B */
-	"gggggggg"           /* 011C-0123 */
-	"hhhh"               /* 0124-0127 */
-	"iiiiiiiiii"         /* 0128-0131 */
-	"**"                 /* 0132-0133 IJ ij */
-	"jj"                 /* 0134-0135 */
-	"kkk"                /* 0136-0138 */
-	"llllllllll"         /* 0139-0142 */
-	"nnnnnnnnn"          /* 0143-014B */
-	"oooooo"             /* 014C-0151 */
-	"**"                 /* 0152-0153 OE oe */
-	"rrrrrr"             /* 0154-0159 */
-	"ssssssss"           /* 015A-0161 */
-	"tttttt"             /* 0162-0167 */
-	"uuuuuuuuuuuu"       /* 0168-0173 */
-	"ww"                 /* 0174-0175 */
-	"yyy"                /* 0176-0178 */
-	"zzzzzz"             /* 0179-017E */
-	"s";                 /* 017F long s */
+static const char utf8_fold_exta[129] = "aaaaaaccccccccdddd" /* 0100-0111 */
+					"eeeeeeeeee"	     /* 0112-011B */
+					"gggggggg"	     /* 011C-0123 */
+					"hhhh"		     /* 0124-0127 */
+					"iiiiiiiiii"	     /* 0128-0131 */
+					"**"	       /* 0132-0133 IJ ij */
+					"jj"	       /* 0134-0135 */
+					"kkk"	       /* 0136-0138 */
+					"llllllllll"   /* 0139-0142 */
+					"nnnnnnnnn"    /* 0143-014B */
+					"oooooo"       /* 014C-0151 */
+					"**"	       /* 0152-0153 OE oe */
+					"rrrrrr"       /* 0154-0159 */
+					"ssssssss"     /* 015A-0161 */
+					"tttttt"       /* 0162-0167 */
+					"uuuuuuuuuuuu" /* 0168-0173 */
+					"ww"	       /* 0174-0175 */
+					"yyy"	       /* 0176-0178 */
+					"zzzzzz"       /* 0179-017E */
+					"s";	       /* 017F long s */
 
 /* Appends the search form of one code point. */
-static void
-utf8_fold_cp(struct buf *b, uint32_t cp)
+static void utf8_fold_cp(struct buf *b, uint32_t cp)
 {
 	const char *s;
 
@@ -437,8 +422,7 @@ utf8_fold_cp(struct buf *b, uint32_t cp)
 	utf8_encode(b, cp);
 }
 
-void
-utf8_fold(struct buf *b, const char *s)
+void utf8_fold(struct buf *b, const char *s)
 {
 	size_t n = strlen(s), i = 0;
 	uint32_t cp;
@@ -450,8 +434,7 @@ utf8_fold(struct buf *b, const char *s)
 	}
 }
 
-int
-utf8_search(const char *haystack, const char *needle)
+int utf8_search(const char *haystack, const char *needle)
 {
 	struct buf h, nd;
 	int found;
@@ -470,17 +453,15 @@ utf8_search(const char *haystack, const char *needle)
 	return found;
 }
 
-void
-utf8_safe(struct buf *b, const char *s, size_t n, int flags)
+void utf8_safe(struct buf *b, const char *s, size_t n, int flags)
 {
-	struct utf8_out o = { b, 0, 0 };
+	struct utf8_out o = {b, 0, 0};
 
 	buf_add(b, "", 0);
 	utf8_safe_run(&o, s, n, flags);
 }
 
-int
-utf8_has_control(const char *s, size_t n)
+int utf8_has_control(const char *s, size_t n)
 {
 	size_t i = 0;
 	unsigned char c;

@@ -19,7 +19,8 @@
 size_t utf8_check(const char *s, size_t n);
 
 /* Decodes one code point at s (at most n bytes); stores it in *cp and returns
- * its length (1-4), or returns 1 with *cp = 0xFFFD on an invalid byte. n > 0. */
+ * its length (1-4), or returns 1 with *cp = 0xFFFD on an invalid byte. n > 0.
+ */
 int utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* Appends the UTF-8 encoding of cp to b. */
@@ -49,10 +50,10 @@ void utf8_fold(struct buf *b, const char *s);
 int utf8_search(const char *haystack, const char *needle);
 
 enum utf8_safe_flags {
-	UTF8_SAFE_ONELINE = 0,    /* newlines and tabs become placeholders */
-	UTF8_SAFE_MULTILINE = 1,  /* keep \n; a tab becomes one space */
-	UTF8_SAFE_KEEP = 2,       /* for a file, not a terminal: only the
-				     controls and invalid bytes change */
+	UTF8_SAFE_ONELINE = 0,	 /* newlines and tabs become placeholders */
+	UTF8_SAFE_MULTILINE = 1, /* keep \n; a tab becomes one space */
+	UTF8_SAFE_KEEP = 2,	 /* for a file, not a terminal: only the
+				    controls and invalid bytes change */
 };
 
 /* Appends to b the display-safe form of s[0..n): C0 controls become their

@@ -9,8 +9,7 @@
 
 #include "err.h"
 
-void
-uuid_generate(unsigned char u[UUID_LEN])
+void uuid_generate(unsigned char u[UUID_LEN])
 {
 	size_t got = 0;
 	ssize_t r;
@@ -29,8 +28,7 @@ uuid_generate(unsigned char u[UUID_LEN])
 	u[8] = (unsigned char)((u[8] & 0x3F) | 0x80); /* RFC 4122 variant */
 }
 
-void
-uuid_format(const unsigned char u[UUID_LEN], char out[UUID_STR_LEN])
+void uuid_format(const unsigned char u[UUID_LEN], char out[UUID_STR_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
 	int i, j = 0;
@@ -44,8 +42,7 @@ uuid_format(const unsigned char u[UUID_LEN], char out[UUID_STR_LEN])
 	out[j] = '\0';
 }
 
-static int
-uuid_hex(char c)
+static int uuid_hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -56,8 +53,7 @@ uuid_hex(char c)
 	return -1;
 }
 
-int
-uuid_parse(const char *s, unsigned char u[UUID_LEN])
+int uuid_parse(const char *s, unsigned char u[UUID_LEN])
 {
 	unsigned char tmp[UUID_LEN];
 	int i, k = 0, hi, lo;

@@ -13,36 +13,35 @@ static const struct {
 	const char *code;
 	const char *name;
 } validate_regions[] = {
-	{ "01", "Guadeloupe" },
-	{ "02", "Martinique" },
-	{ "03", "Guyane" },
-	{ "04", "La Réunion" },
-	{ "06", "Mayotte" },
-	{ "11", "Île-de-France" },
-	{ "24", "Centre-Val de Loire" },
-	{ "27", "Bourgogne-Franche-Comté" },
-	{ "28", "Normandie" },
-	{ "32", "Hauts-de-France" },
-	{ "44", "Grand Est" },
-	{ "52", "Pays de la Loire" },
-	{ "53", "Bretagne" },
-	{ "75", "Nouvelle-Aquitaine" },
-	{ "76", "Occitanie" },
-	{ "84", "Auvergne-Rhône-Alpes" },
-	{ "93", "Provence-Alpes-Côte d'Azur" },
-	{ "94", "Corse" },
+    {"01", "Guadeloupe"},
+    {"02", "Martinique"},
+    {"03", "Guyane"},
+    {"04", "La Réunion"},
+    {"06", "Mayotte"},
+    {"11", "Île-de-France"},
+    {"24", "Centre-Val de Loire"},
+    {"27", "Bourgogne-Franche-Comté"},
+    {"28", "Normandie"},
+    {"32", "Hauts-de-France"},
+    {"44", "Grand Est"},
+    {"52", "Pays de la Loire"},
+    {"53", "Bretagne"},
+    {"75", "Nouvelle-Aquitaine"},
+    {"76", "Occitanie"},
+    {"84", "Auvergne-Rhône-Alpes"},
+    {"93", "Provence-Alpes-Côte d'Azur"},
+    {"94", "Corse"},
 };
 
-#define VALIDATE_NREGIONS (sizeof(validate_regions) / sizeof(validate_regions[0]))
+#define VALIDATE_NREGIONS                                                      \
+	(sizeof(validate_regions) / sizeof(validate_regions[0]))
 
-static int
-validate_digit(char c)
+static int validate_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-const char *
-validate_region_name(const char *code)
+const char *validate_region_name(const char *code)
 {
 	size_t i;
 
@@ -54,23 +53,22 @@ validate_region_name(const char *code)
 	return NULL;
 }
 
-int
-validate_region(const char *s, struct fai_err *err)
+int validate_region(const char *s, struct fai_err *err)
 {
 	if (validate_region_name(s) == NULL)
-		return fai_err_set(err, FAI_EINVAL, FAI_WHY_REGION, "region", s);
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_REGION, "region",
+				   s);
 	return 0;
 }
 
 /* 1 when the two characters at s are a metropolitan département: 01-19,
  * 21-95, 2A, 2B (either case). */
-static int
-validate_dept2(const char *s)
+static int validate_dept2(const char *s)
 {
 	int n;
 
-	if (s[0] == '2' && (s[1] == 'A' || s[1] == 'a' || s[1] == 'B' ||
-			    s[1] == 'b'))
+	if (s[0] == '2' &&
+	    (s[1] == 'A' || s[1] == 'a' || s[1] == 'B' || s[1] == 'b'))
 		return 1;
 	if (!validate_digit(s[0]) || !validate_digit(s[1]))
 		return 0;
@@ -79,15 +77,13 @@ validate_dept2(const char *s)
 }
 
 /* 1 when the three characters at s are an overseas département 971-976. */
-static int
-validate_dept3(const char *s)
+static int validate_dept3(const char *s)
 {
 	return s[0] == '9' && s[1] == '7' && s[2] >= '1' && s[2] <= '6';
 }
 
 /* 1 when s[0..n) is a département or a commune code. */
-static int
-validate_territory_code(const char *s, size_t n)
+static int validate_territory_code(const char *s, size_t n)
 {
 	if (n == 2)
 		return validate_dept2(s);
@@ -101,14 +97,12 @@ validate_territory_code(const char *s, size_t n)
 	       validate_digit(s[3]) && validate_digit(s[4]);
 }
 
-static int
-validate_territory_sep(char c)
+static int validate_territory_sep(char c)
 {
 	return c == ',' || c == ';' || c == ' ' || c == '\t';
 }
 
-int
-validate_territory(const char *s, struct fai_err *err)
+int validate_territory(const char *s, struct fai_err *err)
 {
 	char code[16];
 	size_t i = 0, start, n, count = 0;
@@ -141,8 +135,7 @@ validate_territory(const char *s, struct fai_err *err)
 	return 0;
 }
 
-int
-validate_siret(const char *s, struct fai_err *err)
+int validate_siret(const char *s, struct fai_err *err)
 {
 	int i, d, sum = 0, digits = 0;
 
@@ -156,8 +149,8 @@ validate_siret(const char *s, struct fai_err *err)
 	/* No company has the SIREN 000000000 and no establishment the NIC
 	 * 00000, yet 00000000000000 passes Luhn: a placeholder, not a SIRET. */
 	if (strncmp(s, "000000000", 9) == 0 || strcmp(s + 9, "00000") == 0)
-		return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_ZERO,
-				   "siret", s);
+		return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_ZERO, "siret",
+				   s);
 	/* Luhn: from the right, every second digit doubled. */
 	for (i = 13; i >= 0; i--) {
 		d = s[i] - '0';
@@ -178,9 +171,8 @@ validate_siret(const char *s, struct fai_err *err)
 	return fai_err_set(err, FAI_EINVAL, FAI_WHY_SIRET_CHECK, "siret", s);
 }
 
-int
-validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		struct fai_err *err)
+int validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		    struct fai_err *err)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -214,8 +206,7 @@ validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	return 0;
 }
 
-int
-validate_ref(const char *s, struct fai_err *err)
+int validate_ref(const char *s, struct fai_err *err)
 {
 	char region[3];
 	size_t n;
@@ -236,9 +227,8 @@ bad:
 	return fai_err_set(err, FAI_EINVAL, FAI_WHY_REF, "ref", s);
 }
 
-void
-validate_ref_format(char *out, size_t size, const char *region,
-		    unsigned long n)
+void validate_ref_format(char *out, size_t size, const char *region,
+			 unsigned long n)
 {
 	snprintf(out, size, "%s-%04lu", region ? region : "", n);
 }

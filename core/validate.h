@@ -33,7 +33,8 @@ int validate_siret(const char *s, struct fai_err *err);
  * string) and its value lies in [min, max]; *out gets it.  Returns 0, or
  * -FAI_EINVAL with err's why NUMBER (not digits), NUMBER_RANGE (above max,
  * however many digits: no overflow) or NUMBER_SMALL (below min), err->limit
- * the bound passed, value s; the field is left to the caller.  *out is untouched on error. */
+ * the bound passed, value s; the field is left to the caller.  *out is
+ * untouched on error. */
 int validate_number(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		    struct fai_err *err);
 

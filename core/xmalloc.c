@@ -11,15 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-xmalloc_die(size_t n)
+static void xmalloc_die(size_t n)
 {
 	fprintf(stderr, "fai: out of memory (%zu bytes)\n", n);
 	abort();
 }
 
-void *
-xmalloc(size_t n)
+void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
@@ -28,8 +26,7 @@ xmalloc(size_t n)
 	return p;
 }
 
-void *
-xcalloc(size_t n, size_t size)
+void *xcalloc(size_t n, size_t size)
 {
 	void *p;
 
@@ -41,8 +38,7 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *
-xrealloc(void *p, size_t n)
+void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 
@@ -51,16 +47,14 @@ xrealloc(void *p, size_t n)
 	return q;
 }
 
-char *
-xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
 	if (s == NULL)
 		return NULL;
 	return xstrndup(s, strlen(s));
 }
 
-char *
-xstrndup(const char *s, size_t n)
+char *xstrndup(const char *s, size_t n)
 {
 	char *p;
 
@@ -72,8 +66,7 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *
-xasprintf(const char *fmt, ...)
+char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
@@ -91,16 +84,14 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
-void
-buf_init(struct buf *b)
+void buf_init(struct buf *b)
 {
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
 }
 
-void
-buf_free(struct buf *b)
+void buf_free(struct buf *b)
 {
 	if (b == NULL)
 		return;
@@ -108,16 +99,14 @@ buf_free(struct buf *b)
 	buf_init(b);
 }
 
-void
-buf_reset(struct buf *b)
+void buf_reset(struct buf *b)
 {
 	b->len = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }
 
-void
-buf_reserve(struct buf *b, size_t n)
+void buf_reserve(struct buf *b, size_t n)
 {
 	size_t need, cap;
 
@@ -133,8 +122,7 @@ buf_reserve(struct buf *b, size_t n)
 	b->cap = cap;
 }
 
-void
-buf_add(struct buf *b, const void *p, size_t n)
+void buf_add(struct buf *b, const void *p, size_t n)
 {
 	buf_reserve(b, n);
 	if (n > 0)
@@ -143,14 +131,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void
-buf_adds(struct buf *b, const char *s)
+void buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
-void
-buf_addc(struct buf *b, char c)
+void buf_addc(struct buf *b, char c)
 {
 	if (b->len + 1 < b->cap) { /* room for c and the NUL */
 		b->data[b->len++] = c;
@@ -160,8 +146,7 @@ buf_addc(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
-void
-buf_printf(struct buf *b, const char *fmt, ...)
+void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -178,8 +163,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-char *
-buf_steal(struct buf *b)
+char *buf_steal(struct buf *b)
 {
 	char *s = b->data;
 

@@ -33,7 +33,7 @@ void st_idea_touch(struct idea *idea, const struct store_actor *actor)
 
 /* Refuses when the idea is no longer at the revision the caller read. */
 int st_rev_check(const struct idea *idea, uint64_t expect_rev,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	uint64_t rev = idea_revision(idea);
 	if (!expect_rev || rev == expect_rev)
@@ -57,7 +57,8 @@ static int ref_assign(struct store_txn *t, struct idea *idea,
 	if (rc)
 		return rc;
 	do { /* skip numbers taken by imported ideas */
-		validate_ref_format(ref, sizeof(ref), region, (unsigned long)++n);
+		validate_ref_format(ref, sizeof(ref), region,
+				    (unsigned long)++n);
 		rc = st_get(t, DB_BY_REF, ref, strlen(ref), &v);
 	} while (rc == 0);
 	if (rc != MDB_NOTFOUND)
@@ -68,7 +69,7 @@ static int ref_assign(struct store_txn *t, struct idea *idea,
 
 /* Writes the indexes of a new idea; refuses a taken id or ref. */
 int st_indexes_put(struct store_txn *t, const struct idea *idea,
-		       struct fai_err *err)
+		   struct fai_err *err)
 {
 	unsigned char id[UUID_LEN], k[8];
 	const char *ref = idea_get(idea, IDEA_REF);
@@ -103,7 +104,7 @@ size_t st_snapshot(const struct idea *idea, struct log_change **out,
 		   struct buf *names)
 {
 	struct log_change *ch =
-		xcalloc(IDEA_FIELD_COUNT + idea->nextra + 1, sizeof(*ch));
+	    xcalloc(IDEA_FIELD_COUNT + idea->nextra + 1, sizeof(*ch));
 	size_t n = 0;
 	buf_init(names);
 	for (size_t i = 0; i < idea->nextra; i++) {
@@ -229,9 +230,9 @@ int store_idea_create(struct store *s, const struct store_actor *actor,
 /* Writes an updated idea (same key) and logs the difference from before.
  * Moves its board entry when stage or rank changed. */
 int st_idea_update(struct store_txn *t, const struct store_actor *actor,
-		       const struct idea *before, struct idea *after,
-		       enum log_kind kind, const char *text, int forced,
-		       uint64_t target, struct fai_err *err)
+		   const struct idea *before, struct idea *after,
+		   enum log_kind kind, const char *text, int forced,
+		   uint64_t target, struct fai_err *err)
 {
 	struct log_entry e;
 	struct idea_change *ch = NULL;
@@ -259,10 +260,10 @@ int st_idea_update(struct store_txn *t, const struct store_actor *actor,
 	if (before->rank != after->rank) {
 		ch = xrealloc(ch, (nch + 1) * sizeof(*ch));
 		ch[nch].name = xstrdup("rank");
-		ch[nch].before = xasprintf("%llu",
-					   (unsigned long long)before->rank);
-		ch[nch].after = xasprintf("%llu",
-					  (unsigned long long)after->rank);
+		ch[nch].before =
+		    xasprintf("%llu", (unsigned long long)before->rank);
+		ch[nch].after =
+		    xasprintf("%llu", (unsigned long long)after->rank);
 		nch++;
 	}
 	struct log_change *lent = log_changes_lend(ch, nch);
@@ -326,8 +327,8 @@ static int edit_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (a->edited)
 		editable_copy(after, a->edited);
 	for (size_t i = 0; i < a->nsets; i++) {
-		rc = idea_set(after, a->sets[i].field, a->sets[i].value, 0,
-			      err);
+		rc =
+		    idea_set(after, a->sets[i].field, a->sets[i].value, 0, err);
 		if (rc)
 			goto out;
 	}
@@ -342,7 +343,7 @@ static int edit_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		goto out;
 	}
 	rc = st_idea_update(t, a->actor, before, after, LOG_EDIT, NULL, 0, 0,
-			 err);
+			    err);
 	a->rev = idea_revision(after);
 out:
 	idea_free(before);
@@ -355,7 +356,8 @@ int store_idea_edit(struct store *s, const struct store_actor *actor,
 		    size_t nsets, uint64_t expect_rev, uint64_t *rev,
 		    struct fai_err *err)
 {
-	struct edit_arg a = {actor, ref_or_id, sets, nsets, NULL, expect_rev, 0};
+	struct edit_arg a = {actor, ref_or_id,	sets, nsets,
+			     NULL,  expect_rev, 0};
 	int rc = store_write(s, edit_txn, &a, err);
 	if (!rc && rev)
 		*rev = a.rev;
@@ -366,10 +368,15 @@ int store_idea_replace(struct store *s, const struct store_actor *actor,
 		       const struct idea *edited, uint64_t expect_rev,
 		       uint64_t *rev, struct fai_err *err)
 {
-	struct edit_arg a = {actor, idea_get(edited, IDEA_ID)[0]
-					    ? idea_get(edited, IDEA_ID)
-					    : idea_get(edited, IDEA_REF),
-			     NULL, 0, edited, expect_rev, 0};
+	struct edit_arg a = {actor,
+			     idea_get(edited, IDEA_ID)[0]
+				 ? idea_get(edited, IDEA_ID)
+				 : idea_get(edited, IDEA_REF),
+			     NULL,
+			     0,
+			     edited,
+			     expect_rev,
+			     0};
 	int rc = store_write(s, edit_txn, &a, err);
 	if (!rc && rev)
 		*rev = a.rev;
@@ -403,7 +410,7 @@ static int move_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (rc)
 		goto out;
 	rc = st_idea_update(t, a->actor, before, after, LOG_MOVE, a->reason,
-			 gated, 0, err);
+			    gated, 0, err);
 	a->rev = idea_revision(after);
 out:
 	idea_free(before);
@@ -416,8 +423,8 @@ int store_idea_move(struct store *s, const struct store_actor *actor,
 		    int force, uint64_t expect_rev, uint64_t *rev,
 		    struct fai_err *err)
 {
-	struct move_arg a = {actor, ref_or_id, to, reason, force, expect_rev,
-			     0};
+	struct move_arg a = {actor, ref_or_id,	to, reason,
+			     force, expect_rev, 0};
 	int rc = store_write(s, move_txn, &a, err);
 	if (!rc && rev)
 		*rev = a.rev;
@@ -462,8 +469,7 @@ out:
 
 int store_idea_comment(struct store *s, const struct store_actor *actor,
 		       const char *ref_or_id, const char *text,
-		       uint64_t expect_rev, uint64_t *rev,
-		       struct fai_err *err)
+		       uint64_t expect_rev, uint64_t *rev, struct fai_err *err)
 {
 	size_t n = text ? strlen(text) : 0;
 	const char *p = text;
@@ -544,8 +550,8 @@ static int column_renumber(struct store_txn *t, enum stage st,
 /* Finds the rank that puts a card delta places from where it is.  Sets
  * *rank, or returns -FAI_ENOTHING at the end of the column, or 1 when the
  * neighbours leave no room (renumber and call again). */
-static int rank_between(struct store_txn *t, const struct idea *idea,
-			int delta, uint64_t *rank, struct fai_err *err)
+static int rank_between(struct store_txn *t, const struct idea *idea, int delta,
+			uint64_t *rank, struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
@@ -584,9 +590,9 @@ static int rank_between(struct store_txn *t, const struct idea *idea,
 		return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, NULL,
 				   idea_get(idea, IDEA_REF));
 	if (!have_far) /* past the last card we passed */
-		far = delta < 0 ? (near > STORE_RANK_GAP ? near - STORE_RANK_GAP
-							 : 0)
-				: near + STORE_RANK_GAP;
+		far = delta < 0
+			  ? (near > STORE_RANK_GAP ? near - STORE_RANK_GAP : 0)
+			  : near + STORE_RANK_GAP;
 	uint64_t lo = near < far ? near : far, hi = near < far ? far : near;
 	if (hi - lo < 2)
 		return 1;
@@ -634,7 +640,7 @@ static int reorder_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	after = idea_clone(before);
 	after->rank = rank;
 	rc = st_idea_update(t, a->actor, before, after, LOG_REORDER, NULL, 0, 0,
-			 err);
+			    err);
 	a->rev = idea_revision(after);
 out:
 	idea_free(before);

@@ -24,7 +24,7 @@ const char *store_problem_text(enum store_problem p)
 {
 	static const char *const text[] = {
 #define STORE_X_TEXT(name, t) t,
-		STORE_PROBLEM_LIST(STORE_X_TEXT)
+	    STORE_PROBLEM_LIST(STORE_X_TEXT)
 #undef STORE_X_TEXT
 	};
 	return (unsigned)p < STORE_PROBLEM_COUNT ? text[p] : "";
@@ -35,12 +35,12 @@ struct check {
 	store_problem_fn fn;
 	void *arg;
 	int problems;
-	uint64_t nkeys;     /* next_key: internal keys are below it */
+	uint64_t nkeys;	    /* next_key: internal keys are below it */
 	uint64_t *logrev;   /* last revision seen in the log, per key */
 	uint64_t *idearev;  /* revision of each sound idea (0: none) */
 	unsigned char *bad; /* per key: its idea record is damaged */
 	uint64_t badlog;    /* damaged log entries */
-	int badideas;       /* damaged idea records */
+	int badideas;	    /* damaged idea records */
 };
 
 /* Reports one problem: kind at where, what note says (db, value, a, b
@@ -50,8 +50,13 @@ static void problem(struct check *ck, enum store_problem kind,
 		    const char *value, uint64_t a, uint64_t b)
 {
 	struct store_problem_info pi = {
-		.kind = kind, .where = where, .note = note, .db = db,
-		.value = value, .a = a, .b = b,
+	    .kind = kind,
+	    .where = where,
+	    .note = note,
+	    .db = db,
+	    .value = value,
+	    .a = a,
+	    .b = b,
 	};
 	ck->problems++;
 	if (ck->fn)
@@ -163,9 +168,11 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		fai_err_clear(&verr);
 		if (idea_check(idea, &verr) < 0) {
 			struct store_problem_info pi = {
-				.kind = STORE_PROBLEM_INVALID, .where = ref,
-				.note = STORE_NOTE_FIELD, .field = verr.field,
-				.value = verr.value,
+			    .kind = STORE_PROBLEM_INVALID,
+			    .where = ref,
+			    .note = STORE_NOTE_FIELD,
+			    .field = verr.field,
+			    .value = verr.value,
 			};
 			ck->problems++;
 			if (ck->fn)
@@ -174,18 +181,19 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 		unsigned char id[UUID_LEN], ok[CODEC_ORDER_KEY_LEN];
 		if (uuid_parse(idea_get(idea, IDEA_ID), id) < 0 ||
 		    !index_points(t, DB_BY_ID, id, UUID_LEN, k))
-			problem(ck, STORE_PROBLEM_ID_INDEX, ref, STORE_NOTE_VALUE,
-				NULL, idea_get(idea, IDEA_ID), 0, 0);
+			problem(ck, STORE_PROBLEM_ID_INDEX, ref,
+				STORE_NOTE_VALUE, NULL, idea_get(idea, IDEA_ID),
+				0, 0);
 		if (!index_points(t, DB_BY_REF, ref, strlen(ref), k))
-			problem(ck, STORE_PROBLEM_REF_INDEX, ref, STORE_NOTE_VALUE,
-				NULL, ref, 0, 0);
+			problem(ck, STORE_PROBLEM_REF_INDEX, ref,
+				STORE_NOTE_VALUE, NULL, ref, 0, 0);
 		enum stage st = idea_stage(idea);
 		codec_order_key(ok, (int)st, idea->rank, k);
 		MDB_val v;
 		if (st == STAGE_NONE || st_get(t, DB_ORDER, ok, sizeof(ok), &v))
 			problem(ck, STORE_PROBLEM_ORDER_INDEX, ref,
-				STORE_NOTE_VALUE, NULL, idea_get(idea, IDEA_STAGE),
-				0, 0);
+				STORE_NOTE_VALUE, NULL,
+				idea_get(idea, IDEA_STAGE), 0, 0);
 		if (st != STAGE_NONE)
 			counts[st]++;
 		ck->idearev[k] = idea_revision(idea);
@@ -196,13 +204,12 @@ static int check_ideas(struct check *ck, uint64_t counts[STAGE_COUNT],
 }
 
 /* Every index entry points at a sound idea that names it back. */
-static int check_index(struct check *ck, enum store_dbi db,
-		       struct fai_err *err)
+static int check_index(struct check *ck, enum store_dbi db, struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
 	struct store_txn *t = ck->t;
-	enum store_problem p = db == DB_BY_ID    ? STORE_PROBLEM_ID_INDEX
+	enum store_problem p = db == DB_BY_ID	 ? STORE_PROBLEM_ID_INDEX
 			       : db == DB_BY_REF ? STORE_PROBLEM_REF_INDEX
 						 : STORE_PROBLEM_ORDER_INDEX;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
@@ -214,8 +221,8 @@ static int check_index(struct check *ck, enum store_dbi db,
 		const unsigned char *kp = key.mv_data;
 		if (db == DB_ORDER)
 			k = key.mv_size == CODEC_ORDER_KEY_LEN
-				    ? codec_get_u64(kp + 9)
-				    : 0;
+				? codec_get_u64(kp + 9)
+				: 0;
 		else
 			k = val.mv_size == 8 ? codec_get_u64(val.mv_data) : 0;
 		char where[40];
@@ -233,12 +240,12 @@ static int check_index(struct check *ck, enum store_dbi db,
 				store_db_names[db], NULL, 0, 0);
 			continue;
 		}
-		if (db == DB_ORDER
-			    ? (int)kp[0] != (int)idea_stage(idea) ||
-				      codec_get_u64(kp + 1) != idea->rank
-			    : !index_names(db, &key, idea))
+		if (db == DB_ORDER ? (int)kp[0] != (int)idea_stage(idea) ||
+					 codec_get_u64(kp + 1) != idea->rank
+				   : !index_names(db, &key, idea))
 			problem(ck, p, idea_get(idea, IDEA_REF),
-				STORE_NOTE_STALE, store_db_names[db], NULL, 0, 0);
+				STORE_NOTE_STALE, store_db_names[db], NULL, 0,
+				0);
 		idea_free(idea);
 	}
 	mdb_cursor_close(c);
@@ -275,7 +282,8 @@ static int check_log(struct check *ck, struct fai_err *err)
 			codec_pair_key(pk, e.idea_key, seq);
 			if (st_get(t, DB_LOG_IDEA, pk, sizeof(pk), &v))
 				problem(ck, STORE_PROBLEM_LOG_INDEX, e.ref,
-					STORE_NOTE_LOG_ENTRY, NULL, where, 0, 0);
+					STORE_NOTE_LOG_ENTRY, NULL, where, 0,
+					0);
 			if (e.idea_key >= ck->nkeys) {
 				problem(ck, STORE_PROBLEM_LOG_REVISION, e.ref,
 					STORE_NOTE_UNKNOWN_IDEA, NULL, where, 0,
@@ -304,22 +312,21 @@ static int check_log(struct check *ck, struct fai_err *err)
 			snprintf(where, sizeof(where), "#%llu",
 				 (unsigned long long)k);
 			problem(ck, STORE_PROBLEM_LOG_REVISION, where,
-				STORE_NOTE_REVISIONS, NULL, NULL, ck->idearev[k],
-				ck->logrev[k]);
+				STORE_NOTE_REVISIONS, NULL, NULL,
+				ck->idearev[k], ck->logrev[k]);
 		}
 	return 0;
 }
 
 /* log_idea and comments: each (idea key, seq) pair names a sound entry of
  * that idea (for comments: a live idea and a COMMENT entry). */
-static int check_pairs(struct check *ck, enum store_dbi db,
-		       struct fai_err *err)
+static int check_pairs(struct check *ck, enum store_dbi db, struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
 	struct store_txn *t = ck->t;
-	enum store_problem p = db == DB_COMMENTS ? STORE_PROBLEM_COMMENT
-						 : STORE_PROBLEM_LOG_INDEX;
+	enum store_problem p =
+	    db == DB_COMMENTS ? STORE_PROBLEM_COMMENT : STORE_PROBLEM_LOG_INDEX;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c);
 	if (rc)
 		return st_fail(NULL, rc, err, store_db_names[db]);
@@ -327,11 +334,10 @@ static int check_pairs(struct check *ck, enum store_dbi db,
 	     rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
 		struct log_entry e;
 		uint64_t k = key.mv_size == CODEC_PAIR_KEY_LEN
-				     ? codec_get_u64(key.mv_data)
-				     : 0;
-		uint64_t seq = k ? codec_get_u64((unsigned char *)key.mv_data +
-						 8)
+				 ? codec_get_u64(key.mv_data)
 				 : 0;
+		uint64_t seq =
+		    k ? codec_get_u64((unsigned char *)key.mv_data + 8) : 0;
 		char where[48];
 		snprintf(where, sizeof(where), "#%llu/%llu",
 			 (unsigned long long)k, (unsigned long long)seq);
@@ -351,9 +357,11 @@ static int check_pairs(struct check *ck, enum store_dbi db,
 				NULL, 0, 0);
 			continue;
 		}
-		if (e.idea_key != k || (db == DB_COMMENTS && e.kind != LOG_COMMENT))
-			problem(ck, p, where, STORE_NOTE_KIND, store_db_names[db],
-				log_kind_code(e.kind), 0, 0);
+		if (e.idea_key != k ||
+		    (db == DB_COMMENTS && e.kind != LOG_COMMENT))
+			problem(ck, p, where, STORE_NOTE_KIND,
+				store_db_names[db], log_kind_code(e.kind), 0,
+				0);
 		log_entry_clear(&e);
 	}
 	mdb_cursor_close(c);

@@ -58,8 +58,9 @@ static uint32_t seal_of(const void *key, size_t kn, const void *p, size_t n)
 void codec_seal(struct buf *b, size_t from, const void *key, size_t kn)
 {
 	uint32_t c = seal_of(key, kn, b->data + from, b->len - from);
-	unsigned char p[4] = {(unsigned char)(c >> 24), (unsigned char)(c >> 16),
-			      (unsigned char)(c >> 8), (unsigned char)c};
+	unsigned char p[4] = {(unsigned char)(c >> 24),
+			      (unsigned char)(c >> 16), (unsigned char)(c >> 8),
+			      (unsigned char)c};
 	buf_add(b, p, 4);
 }
 
@@ -68,7 +69,8 @@ int codec_unseal(const void *p, size_t n, const void *key, size_t kn,
 {
 	if (n < 4)
 		return -FAI_ESTORE;
-	if (seal_of(key, kn, p, n - 4) != get_u32((const unsigned char *)p + n - 4))
+	if (seal_of(key, kn, p, n - 4) !=
+	    get_u32((const unsigned char *)p + n - 4))
 		return -FAI_ESTORE;
 	*body = n - 4;
 	return 0;
@@ -76,8 +78,9 @@ int codec_unseal(const void *p, size_t n, const void *key, size_t kn,
 
 static void put_u32(struct buf *b, uint32_t v)
 {
-	unsigned char p[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
-			      (unsigned char)(v >> 8), (unsigned char)v};
+	unsigned char p[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			      (unsigned char)v};
 	buf_add(b, p, 4);
 }
 
@@ -241,8 +244,8 @@ static int idea_view(const void *p, size_t n, uint64_t key,
 
 /* The view's values become heap strings; its unknown columns are heap
  * already and move over from the arena. */
-static int idea_decode(const void *p, size_t n, uint64_t key,
-		       struct idea **out, int legacy)
+static int idea_decode(const void *p, size_t n, uint64_t key, struct idea **out,
+		       int legacy)
 {
 	struct codec_arena arena;
 	struct idea_view view;
@@ -268,8 +271,7 @@ static int idea_decode(const void *p, size_t n, uint64_t key,
 	return rc;
 }
 
-int codec_idea_decode(const void *p, size_t n, uint64_t key,
-		      struct idea **out)
+int codec_idea_decode(const void *p, size_t n, uint64_t key, struct idea **out)
 {
 	return idea_decode(p, n, key, out, 0);
 }
@@ -469,7 +471,7 @@ static int log_decode(const void *p, size_t n, uint64_t seq,
 		goto fail;
 	size_t count = e->nchanges;
 	struct log_change *ch =
-		xmalloc(count * sizeof(*ch) + (need ? need : 1));
+	    xmalloc(count * sizeof(*ch) + (need ? need : 1));
 	log_body(&body, e, ch, (void *)(ch + count), &need);
 	e->changes = ch;
 	e->own = ch;
@@ -479,8 +481,7 @@ fail:
 	return -FAI_ESTORE;
 }
 
-int codec_log_decode(const void *p, size_t n, uint64_t seq,
-		     struct log_entry *e)
+int codec_log_decode(const void *p, size_t n, uint64_t seq, struct log_entry *e)
 {
 	return log_decode(p, n, seq, e, 0);
 }

@@ -46,8 +46,7 @@ void codec_idea_encode(struct buf *b, const struct idea *idea);
 /* Decodes n bytes into a new idea with the given key.  Returns 0, or
  * -FAI_ESTORE when the bytes are not a valid record (or its seal does not
  * match: damaged, or not this key's). */
-int codec_idea_decode(const void *p, size_t n, uint64_t key,
-		      struct idea **out);
+int codec_idea_decode(const void *p, size_t n, uint64_t key, struct idea **out);
 /* The same for a record of schema 1 (format 1, no seal): the upgrade only. */
 int codec_idea_decode_legacy(const void *p, size_t n, uint64_t key,
 			     struct idea **out);

@@ -74,10 +74,7 @@ int column_field(const char *name)
 
 /* ------------------------------------------------------------ columns */
 
-
-
-void columns_add(struct columns *cs, size_t at, int field,
-			const char *name)
+void columns_add(struct columns *cs, size_t at, int field, const char *name)
 {
 	cs->c = xrealloc(cs->c, (cs->n + 1) * sizeof(*cs->c));
 	if (at > cs->n)
@@ -99,9 +96,6 @@ void columns_free(struct columns *cs)
 	cs->c = NULL;
 	cs->n = 0;
 }
-
-
-
 
 void extras_free(struct extras *x)
 {
@@ -136,7 +130,8 @@ void extras_parse(const char *text, struct extras *x)
 			e->name = xstrndup(p, len);
 		} else {
 			e->pos = (size_t)strtoul(p, NULL, 10);
-			e->name = xstrndup(tab + 1, len - (size_t)(tab + 1 - p));
+			e->name =
+			    xstrndup(tab + 1, len - (size_t)(tab + 1 - p));
 			e->fold = column_fold(e->name);
 			if (!column_name_ok(e->name, strlen(e->name)) ||
 			    !e->fold[0])
@@ -153,7 +148,7 @@ void extras_parse(const char *text, struct extras *x)
 
 /* The export columns: fields, then the valid extras at their places. */
 int columns_for_export(struct store_txn *t, struct columns *cs,
-			      struct fai_err *err)
+		       struct fai_err *err)
 {
 	char *text = NULL;
 	struct extras x;
@@ -193,11 +188,11 @@ int exchange_check_extras(struct store_txn *t, int *problems,
 		if (e->state == EXTRA_OK)
 			continue;
 		struct store_problem_info pi = {
-			.kind = STORE_PROBLEM_EXTRAS,
-			.where = "csv:extras",
-			.note = note[e->state],
-			.value = e->name,
-			.a = e->line,
+		    .kind = STORE_PROBLEM_EXTRAS,
+		    .where = "csv:extras",
+		    .note = note[e->state],
+		    .value = e->name,
+		    .a = e->line,
 		};
 		if (e->state == EXTRA_REPEATED &&
 		    strmap_get(&x.byfold, e->fold, &first))
@@ -250,8 +245,8 @@ int write_fail(struct fai_err *err, int e, const char *what)
 
 /* ------------------------------------------------------------ bases */
 
-int base_read(struct store_txn *t, uint64_t key,
-		     unsigned char hash[SHA256_LEN], uint64_t *rev)
+int base_read(struct store_txn *t, uint64_t key, unsigned char hash[SHA256_LEN],
+	      uint64_t *rev)
 {
 	unsigned char k[8];
 	MDB_val v;
@@ -269,8 +264,8 @@ int base_read(struct store_txn *t, uint64_t key,
 }
 
 int base_write(struct store_txn *t, uint64_t key,
-		      const unsigned char hash[SHA256_LEN], uint64_t rev,
-		      struct fai_err *err)
+	       const unsigned char hash[SHA256_LEN], uint64_t rev,
+	       struct fai_err *err)
 {
 	unsigned char k[8], v[EXCHANGE_BASE_LEN];
 	struct buf b;
@@ -285,14 +280,12 @@ int base_write(struct store_txn *t, uint64_t key,
 	return rc;
 }
 
-
-
 int spool_txn(struct store_txn *t, void *arg, struct fai_err *err)
 {
 	struct spool_batch *b = arg;
 	for (size_t i = 0; i < b->n; i++) {
-		int rc = base_write(t, b->r[i].key, b->r[i].hash, b->r[i].rev,
-				    err);
+		int rc =
+		    base_write(t, b->r[i].key, b->r[i].hash, b->r[i].rev, err);
 		if (rc)
 			return rc;
 	}

@@ -79,8 +79,8 @@ static int needs_quotes(const char *s, size_t n, char delim)
 void csvw_cell(struct csvw *w, const char *s, size_t n, int text)
 {
 	char delim = w->d == CSV_DIALECT_EXCEL_FR ? ';' : ',';
-	int guard = text && w->d == CSV_DIALECT_EXCEL_FR &&
-		    exchange_needs_guard(s, n);
+	int guard =
+	    text && w->d == CSV_DIALECT_EXCEL_FR && exchange_needs_guard(s, n);
 	int quote = needs_quotes(s, n, delim);
 	if (!w->started && w->d == CSV_DIALECT_EXCEL_FR && w->ncells == 0 &&
 	    w->row.len == 0)
@@ -135,10 +135,10 @@ void csvw_free(struct csvw *w)
 /* A libcsv parser with our line tracking and a queue of finished rows. */
 struct feeder {
 	struct csv_parser p;
-	long line;        /* physical line being fed, from 1 */
-	long rec_line;    /* line the current record started on */
-	int line_blank;   /* nothing but \r seen on this line so far */
-	int line_at_row;  /* the parser was between records at line start */
+	long line;	 /* physical line being fed, from 1 */
+	long rec_line;	 /* line the current record started on */
+	int line_blank;	 /* nothing but \r seen on this line so far */
+	int line_at_row; /* the parser was between records at line start */
 	/* The record being read: its cells' bytes one after the other, each
 	 * with a NUL, in data; where each starts and its length. */
 	struct buf data;
@@ -237,14 +237,14 @@ static void feeder_push(struct feeder *f, long line)
 		}
 		if (f->nready == f->capready) {
 			f->capready = f->capready ? f->capready * 2 : 8;
-			f->ready = xrealloc(f->ready,
-					    f->capready * sizeof(*f->ready));
+			f->ready =
+			    xrealloc(f->ready, f->capready * sizeof(*f->ready));
 		}
 	}
 	struct csvr_row *r = &f->ready[f->nready++];
 	size_t n = f->n ? f->n : 1;
-	char *mem = xmalloc(n * (sizeof(char *) + sizeof(size_t)) +
-			    f->data.len + 1);
+	char *mem =
+	    xmalloc(n * (sizeof(char *) + sizeof(size_t)) + f->data.len + 1);
 	char *bytes = mem + n * (sizeof(char *) + sizeof(size_t));
 	r->cells = (char **)(void *)mem;
 	r->lens = (size_t *)(void *)(mem + n * sizeof(char *));
@@ -290,13 +290,13 @@ static int feeder_feed(struct feeder *f, const char *s, size_t n)
 			 * of one empty field. */
 			if (f->line_blank && f->line_at_row &&
 			    f->p.pstate == CSVIO_PSTATE_ROW_NOT_BEGUN) {
-				cell_cb((void *)(uintptr_t)"", 0, f);
+				cell_cb((void *)(uintptr_t) "", 0, f);
 				feeder_push(f, f->line);
 			}
 			f->line++;
 			f->line_blank = 1;
 			f->line_at_row =
-				f->p.pstate == CSVIO_PSTATE_ROW_NOT_BEGUN;
+			    f->p.pstate == CSVIO_PSTATE_ROW_NOT_BEGUN;
 		}
 		s += len;
 		n -= len;
@@ -397,8 +397,8 @@ int csv_parse_buffer(const char *data, size_t n, char delim, size_t chunk,
 
 /* Where the encoding scan stands. */
 struct scan {
-	long line, col;          /* position of the next byte */
-	long bad_line, bad_col;  /* first invalid UTF-8, 0 when none */
+	long line, col;		    /* position of the next byte */
+	long bad_line, bad_col;	    /* first invalid UTF-8, 0 when none */
 	long undef_line, undef_col; /* first byte not in Windows-1252 */
 	unsigned long long multibyte;
 };
@@ -419,16 +419,17 @@ struct csvr {
 	unsigned char sha[SHA256_LEN];
 	struct scan sc;
 	struct vote vote;
-	char delim;     /* 0 until the first line decided it */
+	char delim; /* 0 until the first line decided it */
 	int cp1252, bom, done, doomed;
-	int rc;         /* the error once returned, returned again */
-	size_t nlead;   /* bytes of the stream seen by the BOM check (<= 3) */
+	int rc;	      /* the error once returned, returned again */
+	size_t nlead; /* bytes of the stream seen by the BOM check (<= 3) */
 	unsigned char lead[3];
 	unsigned long long size, offset;
-	unsigned char carry[4]; /* an incomplete UTF-8 sequence at a block end */
+	unsigned char
+	    carry[4]; /* an incomplete UTF-8 sequence at a block end */
 	size_t ncarry;
 	struct buf head; /* the first line, held until it shows the delimiter */
-	char *block;    /* CSVIO_BLOCK bytes read, after up to 4 carried */
+	char *block;	 /* CSVIO_BLOCK bytes read, after up to 4 carried */
 	struct buf conv;
 	struct csvr_row out;
 };

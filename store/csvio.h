@@ -45,10 +45,10 @@ void csvw_free(struct csvw *w);
 struct csvr;
 
 struct csvr_row {
-	char **cells;  /* NUL-terminated copies (cells may also hold NULs) */
+	char **cells; /* NUL-terminated copies (cells may also hold NULs) */
 	size_t *lens;
 	size_t n;
-	long line;     /* physical line the record starts on, from 1 */
+	long line; /* physical line the record starts on, from 1 */
 };
 
 /* Opens path for reading ("-": standard input).  Regular files and pipes

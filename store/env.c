@@ -53,9 +53,9 @@
 
 static int sys_fail(int e, struct fai_err *err, const char *path)
 {
-	int code = e == EACCES || e == EPERM ? FAI_EPERM
+	int code = e == EACCES || e == EPERM	? FAI_EPERM
 		   : e == ENOSPC || e == EDQUOT ? FAI_ENOSPACE
-						  : FAI_EIO;
+						: FAI_EIO;
 	fai_err_set_about(err, code, FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
 			  path);
 	fai_err_detail(err, "%s", strerror(e));
@@ -141,8 +141,7 @@ static int guard_probe(struct store *s, struct fai_err *err)
 	return -FAI_ESTORE;
 }
 
-static int file_id(const char *dir, const char *name, dev_t *dev,
-		   ino_t *ino)
+static int file_id(const char *dir, const char *name, dev_t *dev, ino_t *ino)
 {
 	struct stat st;
 	char *p = xasprintf("%s/%s", dir, name);
@@ -227,7 +226,8 @@ static int store_access(const char *path, struct fai_err *err)
 	if (denied) {
 		struct group *g = getgrgid(st.st_gid);
 		fai_err_set_about(err, FAI_EPERM, FAI_WHY_NO_ACCESS,
-				  FAI_ABOUT_GROUP, "group", g ? g->gr_name : "");
+				  FAI_ABOUT_GROUP, "group",
+				  g ? g->gr_name : "");
 		fai_err_path(err, path);
 		return -FAI_EPERM;
 	}
@@ -237,17 +237,17 @@ static int store_access(const char *path, struct fai_err *err)
 /* A store file (data.mdb, lock.mdb, a backup) must be a regular file
  * nobody but its owner and group may write, and not shorter than min.
  * Absent is fine unless required (then -FAI_ENOSTORE naming store). */
-static int file_trust(const char *p, const char *store, int required,
-		      off_t min, struct fai_err *err)
+static int file_trust(const char *p, const char *store, int required, off_t min,
+		      struct fai_err *err)
 {
 	struct stat st;
 	int rc = 0;
 	if (lstat(p, &st) != 0) {
 		if (errno != ENOENT || required)
 			rc = errno == ENOENT
-				     ? fai_err_set(err, FAI_ENOSTORE,
-						   FAI_WHY_NONE, NULL, store)
-				     : sys_fail(errno, err, p);
+				 ? fai_err_set(err, FAI_ENOSTORE, FAI_WHY_NONE,
+					       NULL, store)
+				 : sys_fail(errno, err, p);
 		return rc;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -289,7 +289,7 @@ static int env_check_size(struct store *s, const char *path,
 	    mdb_env_get_fd(s->env, &fd) || fstat(fd, &st) != 0)
 		return sys_fail(errno ? errno : EIO, err, path);
 	unsigned long long need =
-		((unsigned long long)info.me_last_pgno + 1) * mst.ms_psize;
+	    ((unsigned long long)info.me_last_pgno + 1) * mst.ms_psize;
 	if ((unsigned long long)st.st_size < need) {
 		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_TRUNCATED,
 				  FAI_ABOUT_FILE, "file", path);
@@ -369,23 +369,22 @@ static int migrate_1_to_2(struct store_txn *t, struct fai_err *err)
 			buf_reset(b);
 			if (dbs[d] == DB_IDEAS || dbs[d] == DB_LOG) {
 				uint64_t k = key.mv_size == 8
-						     ? codec_get_u64(key.mv_data)
-						     : 0;
+						 ? codec_get_u64(key.mv_data)
+						 : 0;
 				if (dbs[d] == DB_IDEAS) {
 					struct idea *idea = NULL;
-					bad = !k || codec_idea_decode_legacy(
-							    val.mv_data,
-							    val.mv_size, k,
-							    &idea) < 0;
+					bad =
+					    !k || codec_idea_decode_legacy(
+						      val.mv_data, val.mv_size,
+						      k, &idea) < 0;
 					if (!bad)
 						codec_idea_encode(b, idea);
 					idea_free(idea);
 				} else {
 					struct log_entry e;
 					bad = !k || codec_log_decode_legacy(
-							    val.mv_data,
-							    val.mv_size, k,
-							    &e) < 0;
+							val.mv_data,
+							val.mv_size, k, &e) < 0;
 					if (!bad) {
 						codec_log_encode(b, &e);
 						log_entry_clear(&e);
@@ -405,7 +404,8 @@ static int migrate_1_to_2(struct store_txn *t, struct fai_err *err)
 						  FAI_ABOUT_STORE_DB,
 						  store_db_names[dbs[d]], NULL);
 				if (err) /* the record's key */
-					err->count = key.mv_size == 8
+					err->count =
+					    key.mv_size == 8
 						? codec_get_u64(key.mv_data)
 						: 0;
 				return -FAI_ESTORE;
@@ -445,10 +445,9 @@ static int schema_settle(struct store_txn *t, const char *region,
 		MDB_stat st;
 		if (mdb_stat(t->txn, t->s->dbi[DB_IDEAS], &st) == 0 &&
 		    st.ms_entries > 0)
-			return fai_err_set_about(err, FAI_ESTORE,
-						 FAI_WHY_DAMAGED,
-						 FAI_ABOUT_META_RECORD, "meta",
-						 "schema");
+			return fai_err_set_about(
+			    err, FAI_ESTORE, FAI_WHY_DAMAGED,
+			    FAI_ABOUT_META_RECORD, "meta", "schema");
 		rc = schema_write(t, STORE_SCHEMA_VERSION, err);
 		if (!rc && region && *region)
 			rc = st_meta_write(t, "region", region, err);
@@ -611,7 +610,8 @@ static int map_file_ensure(struct store *s, struct fai_err *err)
 		return sys_fail(errno ? errno : EIO, err, s->path);
 	if ((unsigned long long)st.st_size >= size)
 		return 0;
-	return ftruncate(fd, (off_t)size) == 0 ? 0 : sys_fail(errno, err, s->path);
+	return ftruncate(fd, (off_t)size) == 0 ? 0
+					       : sys_fail(errno, err, s->path);
 }
 
 /* After a writable map: data.mdb cut back to the pages in use (holding
@@ -661,8 +661,8 @@ static int copy_to_new(struct store *s, const char *p, int *exists,
 		       struct fai_err *err)
 {
 	mode_t old = umask(store_umask(s));
-	int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0666);
+	int fd =
+	    open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	umask(old);
 	*exists = fd < 0 && errno == EEXIST;
 	int rc = fd < 0 ? sys_fail(errno, err, p) : store_backup_fd(s, fd, err);
@@ -691,10 +691,11 @@ static int upgrade_backup(struct store *s, uint64_t version,
 	int exists = 1, rc = 0;
 	stamp((int64_t)time(NULL), when);
 	for (int i = 0; exists && i < 100; i++) {
-		char *p = i ? xasprintf("%s/backup-schema%llu-%s-%d.mdb", s->path,
-					(unsigned long long)version, when, i)
-			    : xasprintf("%s/backup-schema%llu-%s.mdb", s->path,
-					(unsigned long long)version, when);
+		char *p =
+		    i ? xasprintf("%s/backup-schema%llu-%s-%d.mdb", s->path,
+				  (unsigned long long)version, when, i)
+		      : xasprintf("%s/backup-schema%llu-%s.mdb", s->path,
+				  (unsigned long long)version, when);
 		rc = copy_to_new(s, p, &exists, err);
 		if (rc == 0)
 			s->upgrade_backup = p;
@@ -754,8 +755,8 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	 * there). */
 	rc = store_file_trust(path, "data.mdb", 0,
 			      (flags & STORE_CREATE) && !(flags & STORE_EXCL)
-				      ? 0
-				      : STORE_MIN_FILE,
+				  ? 0
+				  : STORE_MIN_FILE,
 			      err);
 	have = store_exists(path);
 	if (!rc && !have && !(flags & STORE_CREATE))
@@ -780,7 +781,8 @@ int store_open(struct store **out, const char *path, unsigned flags,
 		char *data = xasprintf("%s/data.mdb", path);
 		s->guard = open(data, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (s->guard < 0 && (errno == EACCES || errno == EROFS))
-			s->guard = open(data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			s->guard =
+			    open(data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (s->guard < 0)
 			rc = sys_fail(errno, err, data);
 		free(data);
@@ -801,7 +803,8 @@ int store_open(struct store **out, const char *path, unsigned flags,
 	}
 	if (!rc && s->guard >= 0 &&
 	    ofd_lock(s->guard, F_RDLCK, GUARD_USER, 0) != 0)
-		rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_RESTORING, NULL, path);
+		rc =
+		    fai_err_set(err, FAI_ESTORE, FAI_WHY_RESTORING, NULL, path);
 	if (s->guard >= 0)
 		ofd_lock(s->guard, F_UNLCK, GUARD_OPEN, 0);
 	if (rc)
@@ -1091,7 +1094,8 @@ int store_restore(const char *path, const char *backup, char **kept,
 				err->count = (uint64_t)rc;
 			rc = -FAI_ESTORE;
 		}
-	} else if (rc == -FAI_ESCHEMA && err && err->why == FAI_WHY_OLD_SCHEMA) {
+	} else if (rc == -FAI_ESCHEMA && err &&
+		   err->why == FAI_WHY_OLD_SCHEMA) {
 		fai_err_clear(err);
 		rc = 0;
 	}
@@ -1131,8 +1135,9 @@ int store_restore(const char *path, const char *backup, char **kept,
 		goto out;
 	}
 	rc = copy_bytes(backup, fd, err);
-	if (!rc && ((fchown(fd, old.st_uid, old.st_gid) != 0 && errno != EPERM) ||
-		    fchmod(fd, old.st_mode & 07777) != 0))
+	if (!rc &&
+	    ((fchown(fd, old.st_uid, old.st_gid) != 0 && errno != EPERM) ||
+	     fchmod(fd, old.st_mode & 07777) != 0))
 		rc = sys_fail(errno, err, tmp);
 	if (close(fd) != 0 && !rc)
 		rc = sys_fail(errno, err, tmp);

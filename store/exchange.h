@@ -20,14 +20,14 @@
 #include "store.h"
 
 struct exchange_stats {
-	unsigned long long rows;      /* data rows read or written */
-	unsigned long long added;     /* new ideas */
-	unsigned long long updated;   /* changed by the file */
+	unsigned long long rows;    /* data rows read or written */
+	unsigned long long added;   /* new ideas */
+	unsigned long long updated; /* changed by the file */
 	unsigned long long unchanged;
 	unsigned long long conflicts;
 	unsigned long long invalid;
 	unsigned long long renumbered; /* new ideas whose ref was taken */
-	unsigned long long forced;     /* rows that passed a stage gate by force */
+	unsigned long long forced; /* rows that passed a stage gate by force */
 	int bulk; /* the import was written in bulk (import_opts.bulk_bytes) */
 };
 
@@ -75,7 +75,7 @@ enum import_event_kind {
 	IMPORT_EVENT_INVALID,  /* err says why */
 	IMPORT_EVENT_CONFLICT, /* changes: local -> theirs */
 	IMPORT_EVENT_ADDED,
-	IMPORT_EVENT_UPDATED,  /* changes: local -> theirs */
+	IMPORT_EVENT_UPDATED, /* changes: local -> theirs */
 };
 
 struct import_event {
@@ -88,10 +88,10 @@ struct import_event {
 };
 
 struct import_opts {
-	int dry_run;       /* compute everything, write nothing */
-	int skip_invalid;  /* import the valid rows, reject the others */
-	int force;         /* pass the stage gates (never a missing reason);
-			      each such row is logged as forced */
+	int dry_run;	  /* compute everything, write nothing */
+	int skip_invalid; /* import the valid rows, reject the others */
+	int force;	  /* pass the stage gates (never a missing reason);
+			     each such row is logged as forced */
 	enum import_conflict on_conflict;
 	const char *rejects_path; /* with skip_invalid: the rejected rows */
 	void (*report)(const struct import_event *ev, void *arg);

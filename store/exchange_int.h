@@ -57,10 +57,10 @@ struct columns {
 /* The lines of meta csv:extras, each judged. */
 enum extra_state {
 	EXTRA_OK,
-	EXTRA_MALFORMED,  /* not "POS<TAB>NAME" */
-	EXTRA_BAD_NAME,   /* not a valid column name, or empty once folded */
-	EXTRA_KNOWN,      /* names a field of the format */
-	EXTRA_REPEATED,   /* the same as an earlier line, once folded */
+	EXTRA_MALFORMED, /* not "POS<TAB>NAME" */
+	EXTRA_BAD_NAME,	 /* not a valid column name, or empty once folded */
+	EXTRA_KNOWN,	 /* names a field of the format */
+	EXTRA_REPEATED,	 /* the same as an earlier line, once folded */
 };
 
 struct extra_entry {
@@ -114,15 +114,15 @@ void idset_free(struct idset *s);
 uint64_t id_hash(const unsigned char k[16]);
 
 uint32_t idpart_pos(const struct idpart *p, uint64_t h,
-			   const unsigned char k[16]);
+		    const unsigned char k[16]);
 
 void idpart_grow(struct idpart *p, int with_val);
 
 /* Finds k, adding it when add: returns 1 when it was there (or was added
  * only now with add 1: then *added is 1), 0 when absent and not added.
  * *val (with_val sets only) points at its number, 0 when just added. */
-int idset_find(struct idset *s, const unsigned char k[16], int add,
-		      int *added, long **val);
+int idset_find(struct idset *s, const unsigned char k[16], int add, int *added,
+	       long **val);
 
 /* The 16-byte key of a text (a reference): two keyed hashes. */
 void text_key(const char *s, unsigned char k[16]);
@@ -139,8 +139,7 @@ int column_name_ok(const char *s, size_t n);
 /* The field a column name names among the exported ones, or -1. */
 int column_field(const char *name);
 
-void columns_add(struct columns *cs, size_t at, int field,
-			const char *name);
+void columns_add(struct columns *cs, size_t at, int field, const char *name);
 
 void columns_free(struct columns *cs);
 
@@ -151,7 +150,7 @@ void extras_parse(const char *text, struct extras *x);
 
 /* The export columns: fields, then the valid extras at their places. */
 int columns_for_export(struct store_txn *t, struct columns *cs,
-			      struct fai_err *err);
+		       struct fai_err *err);
 
 /* An anonymous temporary file in $TMPDIR (tmpfile() ignores it), or /tmp:
  * removed from the directory at once, so it goes when the process does.
@@ -162,12 +161,12 @@ FILE *exchange_tmpfile(void);
  * description): -FAI_ENOSPACE when the device is full, else -FAI_EIO. */
 int write_fail(struct fai_err *err, int e, const char *what);
 
-int base_read(struct store_txn *t, uint64_t key,
-		     unsigned char hash[SHA256_LEN], uint64_t *rev);
+int base_read(struct store_txn *t, uint64_t key, unsigned char hash[SHA256_LEN],
+	      uint64_t *rev);
 
 int base_write(struct store_txn *t, uint64_t key,
-		      const unsigned char hash[SHA256_LEN], uint64_t rev,
-		      struct fai_err *err);
+	       const unsigned char hash[SHA256_LEN], uint64_t rev,
+	       struct fai_err *err);
 
 int spool_txn(struct store_txn *t, void *arg, struct fai_err *err);
 

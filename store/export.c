@@ -48,8 +48,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	MDB_cursor *c = NULL;
 	MDB_val key, val;
 	struct csvw *w = csvw_new(f, o->dialect);
-	FILE *spool =
-		(s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
+	FILE *spool = (s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
 	struct idea_view view; /* each idea, decoded into arena */
 	struct codec_arena arena;
@@ -101,13 +100,13 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		rc = st_get(&t, DB_IDEAS, k8, 8, &rec);
 		if (rc) {
 			rc = rc == MDB_NOTFOUND
-				     ? fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
-						   "by_id", NULL)
-				     : st_fail(&t, rc, err, "ideas");
+				 ? fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE,
+					       "by_id", NULL)
+				 : st_fail(&t, rc, err, "ideas");
 			break;
 		}
-		if (codec_idea_view(rec.mv_data, rec.mv_size,
-				    codec_get_u64(k8), &view, &arena) < 0) {
+		if (codec_idea_view(rec.mv_data, rec.mv_size, codec_get_u64(k8),
+				    &view, &arena) < 0) {
 			st_damaged_at(err, DB_IDEAS, codec_get_u64(k8));
 			rc = -FAI_ESTORE;
 			break;
@@ -127,10 +126,11 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		}
 		for (size_t i = 0; i < cs.n; i++) {
 			int fld = cs.c[i].field;
-			const char *v = fld >= 0 ? idea_view_get(idea, fld)
-					: extra[i] ? extra[i] : "";
-			int text = fld < 0 ||
-				   !(idea_field_info(fld)->flags & IDEA_FF_NUMERIC);
+			const char *v = fld >= 0   ? idea_view_get(idea, fld)
+					: extra[i] ? extra[i]
+						   : "";
+			int text = fld < 0 || !(idea_field_info(fld)->flags &
+						IDEA_FF_NUMERIC);
 			csvw_cell(w, v, strlen(v), text);
 			extra[i] = NULL;
 		}

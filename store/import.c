@@ -87,7 +87,7 @@ static int import_skips(int f)
  * one): only the file's columns change it.  Returns 0 or -FAI_EINVAL with
  * err naming the column and value. */
 int import_row(struct import *im, const struct csvr_row *row,
-		      struct idea *theirs, int is_new, struct fai_err *err)
+	       struct idea *theirs, int is_new, struct fai_err *err)
 {
 	if (im->has_extras && theirs->nextra) {
 		/* Only this file's unknown columns are replaced: an unknown
@@ -180,8 +180,8 @@ static int has_reason(const char *reason)
  * on_hold and abandoned need a reason.  force passes the gates (*gated
  * set), never a missing reason.  Returns 0, -FAI_EGATE (err->missing:
  * the missing fields) or -FAI_ERULE (why REASON). */
-int import_gate(const struct idea *theirs, const struct idea *local,
-		       int force, int *gated, struct fai_err *err)
+int import_gate(const struct idea *theirs, const struct idea *local, int force,
+		int *gated, struct fai_err *err)
 {
 	enum stage to = idea_stage(theirs), base = STAGE_NONE;
 	*gated = 0;
@@ -191,8 +191,9 @@ int import_gate(const struct idea *theirs, const struct idea *local,
 		if (!has_reason(idea_get(theirs, IDEA_STAGE_REASON))) {
 			fai_err_set(err, FAI_ERULE, FAI_WHY_REASON, "stage",
 				    stage_code(to));
-			fai_err_stage(err, to, local ? (int)idea_stage(local)
-						     : STAGE_NONE);
+			fai_err_stage(err, to,
+				      local ? (int)idea_stage(local)
+					    : STAGE_NONE);
 			return -FAI_ERULE;
 		}
 		return 0;
@@ -214,14 +215,14 @@ int import_gate(const struct idea *theirs, const struct idea *local,
 	uint64_t missing = 0;
 	probe.v[IDEA_STAGE_PREV] = NULL;
 	char from[24]; /* the step's stage, the probe's own copy */
-	for (int s = base != STAGE_NONE ? base + 1 : STAGE_CONCEPT; s <= (int)to;
-	     s++) {
+	for (int s = base != STAGE_NONE ? base + 1 : STAGE_CONCEPT;
+	     s <= (int)to; s++) {
 		struct fai_err e;
 		snprintf(from, sizeof(from), "%s", stage_code(s - 1));
 		probe.v[IDEA_STAGE] = from;
 		fai_err_clear(&e);
-		if (stage_move_check(&probe, (enum stage)s, NULL, 0, NULL, &e) ==
-		    -FAI_EGATE)
+		if (stage_move_check(&probe, (enum stage)s, NULL, 0, NULL,
+				     &e) == -FAI_EGATE)
 			missing |= e.missing;
 	}
 	int rc = 0;
@@ -230,8 +231,8 @@ int import_gate(const struct idea *theirs, const struct idea *local,
 	} else if (missing) {
 		rc = fai_err_set(err, FAI_EGATE, FAI_WHY_NONE, "stage",
 				 stage_code(to));
-		fai_err_stage(err, to, local ? (int)idea_stage(local)
-					     : STAGE_NONE);
+		fai_err_stage(err, to,
+			      local ? (int)idea_stage(local) : STAGE_NONE);
 		if (err)
 			err->missing = missing;
 	}
@@ -284,8 +285,8 @@ static size_t import_diff(const struct idea *a, const struct idea *b,
 			if (!side) {
 				va = a->extra[i].value;
 				vb = strmap_get(&mb, a->extra[i].name, &at)
-					     ? b->extra[at].value
-					     : "";
+					 ? b->extra[at].value
+					 : "";
 			} else {
 				if (strmap_get(&ma, b->extra[i].name, NULL))
 					continue;
@@ -354,7 +355,7 @@ static int reject(struct import *im, const struct csvr_row *row,
 	buf_free(&reason);
 	if (csvw_row_end(im->rw) == 0)
 		return 0;
-io: {
+io : {
 	int e = errno, rc;
 	rc = fai_err_set_about(err, e == ENOSPC ? FAI_ENOSPACE : FAI_EIO,
 			       FAI_WHY_NONE, FAI_ABOUT_FILE, "file",
@@ -401,8 +402,8 @@ static int import_apply(struct import *im, struct store_txn *t,
 			idea_set_raw(after, IDEA_STAGE_PREV, NULL);
 	}
 	if (!rc)
-		rc = st_idea_update(t, im->actor, local, after, LOG_IMPORT, text,
-				    forced, 0, err);
+		rc = st_idea_update(t, im->actor, local, after, LOG_IMPORT,
+				    text, forced, 0, err);
 	idea_free(after);
 	return rc;
 }
@@ -467,8 +468,8 @@ static int eval_create(struct import *im, struct store_txn *t,
 				q = &im->seqs[i];
 		if (!q) {
 			char key[32];
-			im->seqs = xrealloc(im->seqs,
-					    (im->nseqs + 1) * sizeof(*im->seqs));
+			im->seqs = xrealloc(im->seqs, (im->nseqs + 1) *
+							  sizeof(*im->seqs));
 			q = &im->seqs[im->nseqs++];
 			snprintf(q->region, sizeof(q->region), "%s", region);
 			snprintf(key, sizeof(key), "seq:%s", region);
@@ -575,8 +576,8 @@ static int import_one(struct import *im, struct store_txn *t,
 		if (im->eval) {
 			rc = eval_create(im, t, theirs, err);
 		} else {
-			rc = st_create(t, im->actor, theirs, LOG_IMPORT, im->text,
-				       im->prepared, err);
+			rc = st_create(t, im->actor, theirs, LOG_IMPORT,
+				       im->text, im->prepared, err);
 			if (!rc && gated)
 				rc = log_mark_forced(t, t->s->pending_seq, err);
 		}
@@ -595,13 +596,13 @@ static int import_one(struct import *im, struct store_txn *t,
 			struct idea_view vt;
 			idea_view_of(theirs, &vt);
 			exchange_hash(&vt, h);
-			rc = base_write(t, theirs->key, h, idea_revision(theirs),
-					err);
+			rc = base_write(t, theirs->key, h,
+					idea_revision(theirs), err);
 		}
 		im->st.added++;
 		im->st.forced += (unsigned)gated;
-		event(im, IMPORT_EVENT_ADDED, row->line, idea_get(theirs, IDEA_REF),
-		      NULL, NULL, 0);
+		event(im, IMPORT_EVENT_ADDED, row->line,
+		      idea_get(theirs, IDEA_REF), NULL, NULL, 0);
 		goto out;
 	}
 
@@ -613,8 +614,8 @@ static int import_one(struct import *im, struct store_txn *t,
 	exchange_hash(&vt, ht);
 	exchange_hash(&vl, hl);
 	int have_base = base_read(t, key, hb, &brev);
-	enum exchange_decision d = exchange_decide(ht, hl, idea_revision(local),
-						   have_base, hb, brev);
+	enum exchange_decision d =
+	    exchange_decide(ht, hl, idea_revision(local), have_base, hb, brev);
 	const char *ref = idea_get(local, IDEA_REF);
 	if (d == EXCHANGE_UNCHANGED) {
 		im->st.unchanged++;
@@ -638,24 +639,28 @@ static int import_one(struct import *im, struct store_txn *t,
 			rc = import_apply(im, t, local, theirs, im->text, gated,
 					  err);
 		if (!rc && !im->eval)
-			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
+			rc = base_write(t, key, ht, idea_revision(local) + 1,
+					err);
 	} else {
 		im->st.conflicts++;
 		event(im, IMPORT_EVENT_CONFLICT, row->line, ref, NULL, ch, nch);
 		if (im->eval) {
 			/* judged only */
 		} else if (im->o->on_conflict == IMPORT_TAKE_THEIRS) {
-			char *text = xasprintf("%s: conflict, took their version; "
-					       "the local one in the changes",
-					       im->text);
-			rc = import_apply(im, t, local, theirs, text, gated, err);
+			char *text =
+			    xasprintf("%s: conflict, took their version; "
+				      "the local one in the changes",
+				      im->text);
+			rc = import_apply(im, t, local, theirs, text, gated,
+					  err);
 			free(text);
 		} else if (im->o->on_conflict == IMPORT_KEEP_LOCAL) {
 			rc = import_keep_local(im, t, local, ch, nch, err);
 		}
 		/* Decided: the same file again changes nothing. */
 		if (!rc && !im->eval && im->o->on_conflict != IMPORT_FAIL)
-			rc = base_write(t, key, ht, idea_revision(local) + 1, err);
+			rc = base_write(t, key, ht, idea_revision(local) + 1,
+					err);
 	}
 	goto out;
 
@@ -750,7 +755,8 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		im->st.rows++;
 		rc = import_one(im, t, row, err);
 		if ((im->st.rows & 1023) == 0)
-			import_progress(im, (unsigned long long)ftell(im->spool),
+			import_progress(im,
+					(unsigned long long)ftell(im->spool),
 					im->spool_size);
 	}
 	if (rc < 0)
@@ -779,15 +785,14 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	struct log_entry e;
 	sha256_hex(im->sha, hex);
 	char *summary = xasprintf(
-		"%s sha256 %s: %llu rows, %llu new, %llu updated, %llu "
-		"unchanged, %llu conflicts, %llu invalid",
-		strcmp(im->path, "-") == 0 ? "(stdin)" : im->path, hex,
-		(unsigned long long)im->st.rows,
-		(unsigned long long)im->st.added,
-		(unsigned long long)im->st.updated,
-		(unsigned long long)im->st.unchanged,
-		(unsigned long long)im->st.conflicts,
-		(unsigned long long)im->st.invalid);
+	    "%s sha256 %s: %llu rows, %llu new, %llu updated, %llu "
+	    "unchanged, %llu conflicts, %llu invalid",
+	    strcmp(im->path, "-") == 0 ? "(stdin)" : im->path, hex,
+	    (unsigned long long)im->st.rows, (unsigned long long)im->st.added,
+	    (unsigned long long)im->st.updated,
+	    (unsigned long long)im->st.unchanged,
+	    (unsigned long long)im->st.conflicts,
+	    (unsigned long long)im->st.invalid);
 	st_log_start(&e, im->actor, LOG_IMPORT, NULL);
 	e.text = summary;
 	rc = st_log_append(t, &e, err);
@@ -837,8 +842,9 @@ static int import_reserve(struct store *s, unsigned long long growth,
 	off_t used = (off_t)(info.me_last_pgno + 1) * (off_t)mst.ms_psize;
 	int e;
 	do
-		e = fallocate(fd, FALLOC_FL_KEEP_SIZE, used, (off_t)growth) ? errno
-									  : 0;
+		e = fallocate(fd, FALLOC_FL_KEEP_SIZE, used, (off_t)growth)
+			? errno
+			: 0;
 	while (e == EINTR);
 	if (e == EOPNOTSUPP || e == ENOSYS)
 		e = posix_fallocate(fd, used, (off_t)growth);
@@ -869,8 +875,8 @@ int store_import(struct store *s, const struct store_actor *actor,
 	im.passes = 2;
 	const char *base = strrchr(path, '/');
 	im.text = xasprintf("import %s", strcmp(path, "-") == 0 ? "(stdin)"
-					 : base			 ? base + 1
-								 : path);
+					 : base			? base + 1
+								: path);
 	rc = import_read(&im, err);
 	if (rc)
 		goto out;
@@ -897,7 +903,7 @@ int store_import(struct store *s, const struct store_actor *actor,
 	 * grows once rather than the whole transaction being redone each
 	 * time it fills; a large import goes through a writable map. */
 	unsigned long long growth =
-		im.spool_size * 4 + im.rows1 * 1024 + ((unsigned long long)1 << 20);
+	    im.spool_size * 4 + im.rows1 * 1024 + ((unsigned long long)1 << 20);
 	store_reserve(s, (size_t)growth, NULL);
 	/* The disk space first, whatever the path: a full device is said
 	 * before anything is written. */

@@ -31,7 +31,7 @@
 static const enum idea_field import_required[] = {IDEA_TITLE, IDEA_REGION};
 
 int header_fail(struct import *im, const struct csvr_row *h, int why,
-		       const char *name, struct fai_err *err)
+		const char *name, struct fai_err *err)
 {
 	fai_err_set_about(err, FAI_EINVAL, why, FAI_ABOUT_HEADER, "header",
 			  name);
@@ -58,7 +58,7 @@ static int header_key_cmp(const void *a, const void *b)
 /* Maps and checks the header: names, repeats, the number of columns, the
  * required ones (all missing ones in one error). */
 int import_header(struct import *im, const struct csvr_row *h,
-			 struct fai_err *err)
+		  struct fai_err *err)
 {
 	uint64_t missing = 0;
 	int seen[IDEA_FIELD_COUNT] = {0};
@@ -127,13 +127,14 @@ int import_header(struct import *im, const struct csvr_row *h,
 	}
 	free(k);
 	if (b) {
-		header_fail(im, h, FAI_WHY_DUP_COLUMN, im->cs.c[b - 1].name, err);
+		header_fail(im, h, FAI_WHY_DUP_COLUMN, im->cs.c[b - 1].name,
+			    err);
 		if (err)
 			err->column = (long)a, err->column2 = (long)b;
 		return -FAI_EINVAL;
 	}
-	for (size_t i = 0; i < sizeof(import_required) / sizeof(*import_required);
-	     i++)
+	for (size_t i = 0;
+	     i < sizeof(import_required) / sizeof(*import_required); i++)
 		if (!seen[import_required[i]])
 			missing |= UINT64_C(1) << import_required[i];
 	if (missing) {
@@ -195,7 +196,7 @@ int import_extras_room(struct import *im, struct fai_err *err)
  * them by (the same once folded: "Note" for "note"), so an idea never
  * holds both; then the set of their names. */
 int import_extra_names(struct import *im, struct store_txn *t,
-			      struct fai_err *err)
+		       struct fai_err *err)
 {
 	char *text = NULL;
 	struct extras x;
@@ -222,4 +223,3 @@ int import_extra_names(struct import *im, struct store_txn *t,
 	free(text);
 	return 0;
 }
-

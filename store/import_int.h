@@ -21,7 +21,7 @@
 
 /* A spooled row's flags. */
 #define SPOOL_PREPARED 1u /* its known cells hold their fields' values */
-#define SPOOL_DUP_ID 2u   /* its id came earlier in the file */
+#define SPOOL_DUP_ID 2u	  /* its id came earlier in the file */
 
 /* The next reference number of a region, as ref_assign would give it, in
  * a transaction that does not write (a dry run). */
@@ -42,12 +42,12 @@ struct import {
 	int has_extras;
 	struct strmap extra_names; /* this file's unknown columns, by name */
 	char delim;
-	unsigned char sha[SHA256_LEN];   /* of every byte read */
-	unsigned long long source_size;  /* a file's size, 0 when unknown */
+	unsigned char sha[SHA256_LEN];	 /* of every byte read */
+	unsigned long long source_size;	 /* a file's size, 0 when unknown */
 	unsigned long long source_bytes; /* bytes read */
-	unsigned long long rows1;        /* data rows of the first pass */
-	unsigned long long invalid1;     /* of them invalid on their own */
-	unsigned long long suspect1;     /* of them refused were they new */
+	unsigned long long rows1;	 /* data rows of the first pass */
+	unsigned long long invalid1;	 /* of them invalid on their own */
+	unsigned long long suspect1;	 /* of them refused were they new */
 	struct csvr *r;
 	struct outfile *rejects; /* never through a link: outfile.h */
 	struct csvw *rw;
@@ -58,9 +58,9 @@ struct import {
 	FILE *spool;
 	unsigned long long spool_size;
 	struct csvr_row srow; /* the last row read from it */
-	unsigned flags;       /* its SPOOL_ flags */
-	int prepared;         /* flags & SPOOL_PREPARED */
-	int reading; /* the first pass: rows are checked, not kept */
+	unsigned flags;	      /* its SPOOL_ flags */
+	int prepared;	      /* flags & SPOOL_PREPARED */
+	int reading;	      /* the first pass: rows are checked, not kept */
 	int eval;  /* the pass judges the spool in a read transaction */
 	int quiet; /* events were told by an earlier pass */
 	struct idset *dups;    /* ids seen twice, with their first line */
@@ -78,24 +78,23 @@ void event(struct import *im, enum import_event_kind kind, long line,
 
 /* A row into theirs (is_new: a new idea); the stage gates of a row. */
 int import_row(struct import *im, const struct csvr_row *row,
-		      struct idea *theirs, int is_new, struct fai_err *err);
-int import_gate(const struct idea *theirs, const struct idea *local,
-		       int force, int *gated, struct fai_err *err);
+	       struct idea *theirs, int is_new, struct fai_err *err);
+int import_gate(const struct idea *theirs, const struct idea *local, int force,
+		int *gated, struct fai_err *err);
 
 /* import_header.c */
 int header_fail(struct import *im, const struct csvr_row *h, int why,
-		       const char *name, struct fai_err *err);
+		const char *name, struct fai_err *err);
 int import_header(struct import *im, const struct csvr_row *h,
-			 struct fai_err *err);
+		  struct fai_err *err);
 size_t extras_after(const struct import *im, const struct extras *x);
 int extras_cap(struct import *im, size_t n, struct fai_err *err);
 int import_extras_room(struct import *im, struct fai_err *err);
 int import_extra_names(struct import *im, struct store_txn *t,
-			      struct fai_err *err);
+		       struct fai_err *err);
 
 /* import_read.c */
-int import_next(struct import *im, struct csvr_row **row,
-		       struct fai_err *err);
+int import_next(struct import *im, struct csvr_row **row, struct fai_err *err);
 void row_copy_free(struct csvr_row *r);
 int import_read(struct import *im, struct fai_err *err);
 

@@ -108,8 +108,7 @@ static int prepared_get(FILE *f, struct csvr_row *r, unsigned *flags)
 }
 
 /* The next row of the spool. */
-int import_next(struct import *im, struct csvr_row **row,
-		       struct fai_err *err)
+int import_next(struct import *im, struct csvr_row **row, struct fai_err *err)
 {
 	int rc = prepared_get(im->spool, &im->srow, &im->flags);
 	if (rc < 0) {
@@ -256,8 +255,8 @@ int import_read(struct import *im, struct fai_err *err)
 		 * idea holds only the file's fields), so a row the merge may
 		 * refuse is one this flags. */
 		int gated;
-		if (ok && import_gate(theirs, NULL, im->o->force, &gated,
-				      &rerr) < 0)
+		if (ok &&
+		    import_gate(theirs, NULL, im->o->force, &gated, &rerr) < 0)
 			im->suspect1++;
 		im->rows1++;
 		if (ok) {
@@ -266,9 +265,9 @@ int import_read(struct import *im, struct fai_err *err)
 					  lens);
 		} else {
 			im->invalid1++;
-			rc = prepared_put(im->spool, &out, row->line, flags,
-					  row->n, (const char *const *)row->cells,
-					  row->lens);
+			rc = prepared_put(
+			    im->spool, &out, row->line, flags, row->n,
+			    (const char *const *)row->cells, row->lens);
 		}
 		idea_free(theirs);
 		if (rc) {
@@ -276,7 +275,8 @@ int import_read(struct import *im, struct fai_err *err)
 			break;
 		}
 		if ((im->rows1 & 1023) == 0)
-			import_progress(im, csvr_offset(im->r), im->source_size);
+			import_progress(im, csvr_offset(im->r),
+					im->source_size);
 	}
 	if (rc < 0)
 		goto end;
@@ -299,4 +299,3 @@ end:
 	im->r = NULL;
 	return rc;
 }
-

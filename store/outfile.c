@@ -32,15 +32,15 @@
 #define OUTFILE_BUFSIZE (64 * 1024)
 
 struct outfile {
-	char *path;      /* as given, for messages */
-	int dfd;         /* the target's directory; -1 when written in place */
-	char *base;      /* the target's name in dfd */
-	char *tmp;       /* the temporary file's name in dfd, NULL when none */
-	int fd;          /* what is written to */
-	int regular;     /* a regular file: fsync before the rename */
-	FILE *f;         /* the stream, once asked for */
-	int werr;        /* first errno of a write through the stream */
-	int dropping;    /* aborting: the stream's buffer is dropped */
+	char *path;   /* as given, for messages */
+	int dfd;      /* the target's directory; -1 when written in place */
+	char *base;   /* the target's name in dfd */
+	char *tmp;    /* the temporary file's name in dfd, NULL when none */
+	int fd;	      /* what is written to */
+	int regular;  /* a regular file: fsync before the rename */
+	FILE *f;      /* the stream, once asked for */
+	int werr;     /* first errno of a write through the stream */
+	int dropping; /* aborting: the stream's buffer is dropped */
 };
 
 /* Fills err for a system error e on path; returns the negative code. */
@@ -102,7 +102,8 @@ static void outfile_random(char *name, size_t n)
 		 * counter, which O_EXCL makes safe if not secret. */
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		uint64_t x = (uint64_t)ts.tv_nsec ^
+			     ((uint64_t)ts.tv_sec << 20) ^
 			     ((uint64_t)getpid() << 40) ^ ++counter;
 		for (size_t i = 0; i < n; i++) {
 			x ^= x << 13;
@@ -157,8 +158,7 @@ static void outfile_free(struct outfile *o)
 
 /* Opens a pipe or a character device in place.  link: the name is a
  * symbolic link (already seen to end at one of them). */
-static int outfile_open_direct(struct outfile *o, int link,
-			       struct fai_err *err)
+static int outfile_open_direct(struct outfile *o, int link, struct fai_err *err)
 {
 	struct stat st;
 	int fl = O_WRONLY | O_NOCTTY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW);
@@ -205,10 +205,9 @@ static int outfile_open_temp(struct outfile *o, unsigned flags,
 		free(o->tmp);
 		/* Beside it, and short enough whatever the name's length. */
 		o->tmp = xasprintf("%.200s.tmp-%s", o->base, rnd);
-		fd = openat(o->dfd, o->tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				    O_CLOEXEC,
-			    mode);
+		fd = openat(
+		    o->dfd, o->tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd < 0 && errno != EEXIST && errno != EINTR)
 			break;
 	}
@@ -276,8 +275,8 @@ int outfile_open(struct outfile **out, const char *path, unsigned flags,
 	 * own files, or replace them). */
 	if (fstatat(o->dfd, "data.mdb", &dst, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    fstatat(o->dfd, "lock.mdb", &dst, AT_SYMLINK_NOFOLLOW) == 0) {
-		rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_IN_STORE, path,
-				    0, rdir);
+		rc = outfile_refuse(err, FAI_EINVAL, FAI_WHY_IN_STORE, path, 0,
+				    rdir);
 		goto fail;
 	}
 	if (fstatat(o->dfd, o->base, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -328,7 +327,10 @@ fail:
 FILE *outfile_stream(struct outfile *o)
 {
 	static const cookie_io_functions_t io = {
-		NULL, outfile_cookie_write, NULL, NULL,
+	    NULL,
+	    outfile_cookie_write,
+	    NULL,
+	    NULL,
 	};
 	if (!o->f) {
 		o->f = fopencookie(o, "w", io);

@@ -25,9 +25,10 @@ struct outfile;
  * -FAI_EINVAL (why SYMLINK, IN_STORE, NOT_FILE; about FAI_ABOUT_FILE, value
  * the path), -FAI_EPERM, -FAI_ENOSPACE or -FAI_EIO (detail strerror,
  * sys_errno the errno).  With IN_STORE, err->path is the store directory;
- * with NOT_FILE, err->file_kind is what the path is (enum fai_file_kind).  -FAI_EPERM with why NOT_OWNER: the file belongs to
- * another user in a sticky directory, so it cannot be replaced.  Opening a
- * pipe waits for its reader, as a shell's > does. */
+ * with NOT_FILE, err->file_kind is what the path is (enum fai_file_kind).
+ * -FAI_EPERM with why NOT_OWNER: the file belongs to another user in a sticky
+ * directory, so it cannot be replaced.  Opening a pipe waits for its reader, as
+ * a shell's > does. */
 int outfile_open(struct outfile **out, const char *path, unsigned flags,
 		 struct fai_err *err);
 

@@ -37,15 +37,14 @@
 #include "internal.h"
 
 const char *const store_db_names[DB_COUNT] = {
-	"meta", "ideas", "by_id", "by_ref", "order", "log", "log_idea",
-	"comments", "exchanged",
+    "meta", "ideas",	"by_id",    "by_ref",	 "order",
+    "log",  "log_idea", "comments", "exchanged",
 };
 
 /* ---------------------------------------------------------------- errors */
 
 /* Turns an LMDB return code into ours, noting a full map for a retry. */
-int st_fail(struct store_txn *t, int rc, struct fai_err *err,
-		     const char *what)
+int st_fail(struct store_txn *t, int rc, struct fai_err *err, const char *what)
 {
 	if (rc == MDB_MAP_FULL && t)
 		t->map_full = 1;
@@ -58,8 +57,7 @@ int st_fail(struct store_txn *t, int rc, struct fai_err *err,
 		return -FAI_ENOSPACE;
 	}
 	if (rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND ||
-	    rc == MDB_INVALID || rc == MDB_BAD_TXN ||
-	    rc == MDB_INCOMPATIBLE) {
+	    rc == MDB_INVALID || rc == MDB_BAD_TXN || rc == MDB_INCOMPATIBLE) {
 		fai_err_set_about(err, FAI_ESTORE, FAI_WHY_DAMAGED,
 				  FAI_ABOUT_STORE_DB, what, NULL);
 		fai_err_detail(err, "%s", mdb_strerror(rc));
@@ -112,16 +110,15 @@ static int not_found(const char *what, struct fai_err *err)
 
 /* ------------------------------------------------------------ primitives */
 
-int st_get(struct store_txn *t, enum store_dbi db, const void *k,
-	       size_t kn, MDB_val *v)
+int st_get(struct store_txn *t, enum store_dbi db, const void *k, size_t kn,
+	   MDB_val *v)
 {
 	MDB_val key = {kn, (void *)(uintptr_t)k};
 	return mdb_get(t->txn, t->s->dbi[db], &key, v);
 }
 
-int st_put(struct store_txn *t, enum store_dbi db, const void *k,
-	       size_t kn, const void *v, size_t vn, unsigned flags,
-	       struct fai_err *err)
+int st_put(struct store_txn *t, enum store_dbi db, const void *k, size_t kn,
+	   const void *v, size_t vn, unsigned flags, struct fai_err *err)
 {
 	MDB_val key = {kn, (void *)(uintptr_t)k};
 	MDB_val val = {vn, (void *)(uintptr_t)v};
@@ -131,8 +128,8 @@ int st_put(struct store_txn *t, enum store_dbi db, const void *k,
 	return 0;
 }
 
-int st_del(struct store_txn *t, enum store_dbi db, const void *k,
-	       size_t kn, struct fai_err *err)
+int st_del(struct store_txn *t, enum store_dbi db, const void *k, size_t kn,
+	   struct fai_err *err)
 {
 	MDB_val key = {kn, (void *)(uintptr_t)k};
 	int rc = mdb_del(t->txn, t->s->dbi[db], &key, NULL);
@@ -171,7 +168,7 @@ static int meta_get(struct store_txn *t, const char *key, const char **p,
 
 /* Reads a meta value as a heap string (NULL when absent). */
 int st_meta_read(struct store_txn *t, const char *key, char **out,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	const char *p;
 	size_t n;
@@ -181,7 +178,7 @@ int st_meta_read(struct store_txn *t, const char *key, char **out,
 }
 
 int st_meta_write(struct store_txn *t, const char *key, const char *value,
-		      struct fai_err *err)
+		  struct fai_err *err)
 {
 	struct buf *b = &t->s->enc;
 	size_t kn = strlen(key);
@@ -193,7 +190,7 @@ int st_meta_write(struct store_txn *t, const char *key, const char *value,
 }
 
 int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out,
-		    struct fai_err *err)
+		struct fai_err *err)
 {
 	const char *p;
 	size_t n;
@@ -215,7 +212,7 @@ int st_meta_u64(struct store_txn *t, const char *key, uint64_t *out,
 }
 
 int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
-			struct fai_err *err)
+		    struct fai_err *err)
 {
 	char num[24];
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
@@ -224,7 +221,7 @@ int st_meta_set_u64(struct store_txn *t, const char *key, uint64_t v,
 
 /* Adds delta to the card count of stage. */
 int st_count_add(struct store_txn *t, enum stage st, int delta,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	char key[40];
 	uint64_t n;
@@ -240,7 +237,7 @@ int st_count_add(struct store_txn *t, enum stage st, int delta,
 
 /* Loads the idea stored under key into *out. */
 int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	unsigned char k[8];
 	MDB_val v;
@@ -259,16 +256,17 @@ int st_idea_load(struct store_txn *t, uint64_t key, struct idea **out,
 /* Loads the idea of a board-order entry (stage, rank, key), checking that
  * the idea is at that stage and rank: a damaged entry is refused rather
  * than shown as another card. */
-int st_order_load(struct store_txn *t, const MDB_val *ok,
-		      struct idea **out, struct fai_err *err)
+int st_order_load(struct store_txn *t, const MDB_val *ok, struct idea **out,
+		  struct fai_err *err)
 {
 	const unsigned char *p = ok->mv_data;
 	char where[48];
 	if (ok->mv_size != CODEC_ORDER_KEY_LEN)
 		return st_damaged(err, DB_ORDER, NULL);
 	int rc = st_idea_load(t, codec_get_u64(p + 9), out, err);
-	if (rc == -FAI_ENOTFOUND || (rc == 0 && ((int)idea_stage(*out) != p[0] ||
-						 (*out)->rank != codec_get_u64(p + 1)))) {
+	if (rc == -FAI_ENOTFOUND ||
+	    (rc == 0 && ((int)idea_stage(*out) != p[0] ||
+			 (*out)->rank != codec_get_u64(p + 1)))) {
 		if (rc == 0)
 			idea_free(*out);
 		*out = NULL;
@@ -280,8 +278,8 @@ int st_order_load(struct store_txn *t, const MDB_val *ok,
 }
 
 /* Writes idea's record under idea->key. */
-int st_idea_store(struct store_txn *t, const struct idea *idea,
-		      unsigned flags, struct fai_err *err)
+int st_idea_store(struct store_txn *t, const struct idea *idea, unsigned flags,
+		  struct fai_err *err)
 {
 	unsigned char k[8];
 	struct buf *b = &t->s->enc;
@@ -407,7 +405,7 @@ int st_idea_fetch(struct store_txn *t, const char *what, struct idea **out,
 
 /* Returns the rank after the last card of stage (first rank if empty). */
 int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	MDB_cursor *c;
 	unsigned char k[CODEC_ORDER_KEY_LEN];
@@ -445,7 +443,7 @@ int st_rank_next(struct store_txn *t, enum stage st, uint64_t *rank,
 }
 
 int st_order_put(struct store_txn *t, const struct idea *idea,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	enum stage st = idea_stage(idea);
@@ -458,7 +456,7 @@ int st_order_put(struct store_txn *t, const struct idea *idea,
 }
 
 int st_order_del(struct store_txn *t, const struct idea *idea,
-		     struct fai_err *err)
+		 struct fai_err *err)
 {
 	unsigned char k[CODEC_ORDER_KEY_LEN];
 	enum stage st = idea_stage(idea);
@@ -472,8 +470,7 @@ int st_order_del(struct store_txn *t, const struct idea *idea,
 /* ------------------------------------------------------------ the log */
 
 /* Appends e to the log (and to its idea's history); sets e->seq. */
-int st_log_append(struct store_txn *t, struct log_entry *e,
-		      struct fai_err *err)
+int st_log_append(struct store_txn *t, struct log_entry *e, struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
@@ -486,8 +483,8 @@ int st_log_append(struct store_txn *t, struct log_entry *e,
 			return st_fail(t, rc, err, "log");
 		rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
 		t->log_next = (rc == 0 && key.mv_size == 8)
-				      ? codec_get_u64(key.mv_data) + 1
-				      : 1;
+				  ? codec_get_u64(key.mv_data) + 1
+				  : 1;
 		mdb_cursor_close(c);
 		if (rc && rc != MDB_NOTFOUND) {
 			t->log_next = 0;
@@ -512,7 +509,7 @@ int st_log_append(struct store_txn *t, struct log_entry *e,
 }
 
 int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
-		    struct fai_err *err)
+		struct fai_err *err)
 {
 	unsigned char k[8];
 	MDB_val v;
@@ -530,7 +527,7 @@ int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
 
 /* Fills the parts of a log entry every action shares. */
 void st_log_start(struct log_entry *e, const struct store_actor *actor,
-		      enum log_kind kind, const struct idea *idea)
+		  enum log_kind kind, const struct idea *idea)
 {
 	memset(e, 0, sizeof(*e));
 	e->at = actor->now;

@@ -258,10 +258,9 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	key.mv_data = k;
 	/* The first entry at or after the bound, then step back. */
 	rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	rc = rc == 0 ? mdb_cursor_get(c, &key, &val, MDB_PREV)
-		     : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &key, &val,
-							   MDB_LAST)
-					  : rc;
+	rc = rc == 0		  ? mdb_cursor_get(c, &key, &val, MDB_PREV)
+	     : rc == MDB_NOTFOUND ? mdb_cursor_get(c, &key, &val, MDB_LAST)
+				  : rc;
 	keys = xcalloc(max ? max : 1, CODEC_ORDER_KEY_LEN);
 	while (rc == 0 && got < max) {
 		const unsigned char *p = key.mv_data;
@@ -279,7 +278,8 @@ int store_stage_page_back(struct store *s, enum stage stage,
 	rc = 0;
 	for (size_t i = got; i-- > 0 && !rc;) {
 		struct idea *idea;
-		MDB_val ok = {CODEC_ORDER_KEY_LEN, keys + CODEC_ORDER_KEY_LEN * i};
+		MDB_val ok = {CODEC_ORDER_KEY_LEN,
+			      keys + CODEC_ORDER_KEY_LEN * i};
 		rc = st_order_load(&t, &ok, &idea, err);
 		if (rc)
 			break;
@@ -293,8 +293,8 @@ end:
 }
 
 int store_idea_foreach(struct store *s,
-		       int (*fn)(const struct idea *idea, void *arg),
-		       void *arg, struct fai_err *err)
+		       int (*fn)(const struct idea *idea, void *arg), void *arg,
+		       struct fai_err *err)
 {
 	struct store_txn t;
 	MDB_cursor *c;
@@ -344,8 +344,8 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 	int rc = st_rd_begin(s, &t, err);
 	if (rc)
 		return rc;
-	rc = mdb_cursor_open(t.txn, s->dbi[idea_key ? DB_LOG_IDEA : DB_LOG],
-			     &c);
+	rc =
+	    mdb_cursor_open(t.txn, s->dbi[idea_key ? DB_LOG_IDEA : DB_LOG], &c);
 	if (rc) {
 		rc = st_fail(NULL, rc, err, "log");
 		goto end;
@@ -365,7 +365,7 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 			    codec_get_u64(key.mv_data) != idea_key)
 				break;
 			uint64_t seq =
-				codec_get_u64((unsigned char *)key.mv_data + 8);
+			    codec_get_u64((unsigned char *)key.mv_data + 8);
 			rc = st_log_read(&t, seq, &e, err);
 			if (rc == -FAI_ENOTFOUND ||
 			    (rc == 0 && e.idea_key != idea_key)) {
@@ -374,9 +374,8 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 				rc = st_damaged_at(err, DB_LOG_IDEA, seq);
 			}
 		} else {
-			uint64_t seq = key.mv_size == 8
-					       ? codec_get_u64(key.mv_data)
-					       : 0;
+			uint64_t seq =
+			    key.mv_size == 8 ? codec_get_u64(key.mv_data) : 0;
 			if (!seq || codec_log_decode(val.mv_data, val.mv_size,
 						     seq, &e) < 0)
 				rc = st_damaged_at(err, DB_LOG, seq);
@@ -402,8 +401,8 @@ end:
 	return rc;
 }
 
-int store_comments(struct store *s, uint64_t idea_key,
-		   struct log_entry **out, size_t *n, struct fai_err *err)
+int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
+		   size_t *n, struct fai_err *err)
 {
 	struct store_txn t;
 	MDB_cursor *c;
@@ -429,8 +428,8 @@ int store_comments(struct store *s, uint64_t idea_key,
 		uint64_t seq = codec_get_u64((unsigned char *)key.mv_data + 8);
 		rc = st_log_read(&t, seq, &e, err);
 		if (rc == -FAI_ENOTFOUND ||
-		    (rc == 0 && (e.idea_key != idea_key ||
-				 e.kind != LOG_COMMENT))) {
+		    (rc == 0 &&
+		     (e.idea_key != idea_key || e.kind != LOG_COMMENT))) {
 			if (rc == 0)
 				log_entry_clear(&e);
 			rc = st_damaged_at(err, DB_COMMENTS, seq);
@@ -523,7 +522,8 @@ int store_stage_count_after(struct store *s, enum stage stage,
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
 	mdb_cursor_close(c);
-	rc = rc == MDB_NOTFOUND || rc == 0 ? 0 : st_fail(NULL, rc, err, "order");
+	rc =
+	    rc == MDB_NOTFOUND || rc == 0 ? 0 : st_fail(NULL, rc, err, "order");
 end:
 	st_rd_end(&t);
 	return rc;

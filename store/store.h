@@ -20,13 +20,13 @@
 
 #define STORE_SCHEMA_VERSION 2
 
-struct store;     /* an open environment */
+struct store;	  /* an open environment */
 struct store_txn; /* a write transaction inside store_write */
 
 enum store_open_flags {
-	STORE_CREATE = 1 << 0,   /* create the directory and store if absent */
+	STORE_CREATE = 1 << 0,	 /* create the directory and store if absent */
 	STORE_READONLY = 1 << 1, /* open for reading only */
-	STORE_EXCL = 1 << 2,     /* with STORE_CREATE: -FAI_EEXIST if present */
+	STORE_EXCL = 1 << 2,	 /* with STORE_CREATE: -FAI_EEXIST if present */
 	/* Commits without fsync (MDB_NOSYNC): a system crash may lose the
 	 * last transactions.  For throw-away stores only (fuzzing, benches);
 	 * the program never sets it. */
@@ -37,7 +37,7 @@ enum store_open_flags {
 struct store_actor {
 	const char *user;   /* Unix user name */
 	const char *client; /* SSH client address, or NULL */
-	int64_t now;        /* Unix time of the action */
+	int64_t now;	    /* Unix time of the action */
 };
 
 /* Opens the store in directory path (created with flags STORE_CREATE; region
@@ -167,8 +167,8 @@ int store_stage_count_after(struct store *s, enum stage stage,
 /* Calls fn for every idea in board order (stage, rank).  fn's idea is only
  * valid during the call; a non-zero return stops and is returned. */
 int store_idea_foreach(struct store *s,
-		       int (*fn)(const struct idea *idea, void *arg),
-		       void *arg, struct fai_err *err);
+		       int (*fn)(const struct idea *idea, void *arg), void *arg,
+		       struct fai_err *err);
 
 /* Calls fn for log entries in order: all (idea_key 0) or of one idea, at or
  * after since (0: all).  The entry is only valid during the call. */
@@ -239,8 +239,7 @@ int store_idea_move(struct store *s, const struct store_actor *actor,
 
 int store_idea_comment(struct store *s, const struct store_actor *actor,
 		       const char *ref_or_id, const char *text,
-		       uint64_t expect_rev, uint64_t *rev,
-		       struct fai_err *err);
+		       uint64_t expect_rev, uint64_t *rev, struct fai_err *err);
 
 /* Moves the card delta places down (positive) or up (negative) in its column,
  * stopping at the ends.  -FAI_ENOTHING when it is already there. */
@@ -249,39 +248,40 @@ int store_idea_reorder(struct store *s, const struct store_actor *actor,
 		       uint64_t *rev, struct fai_err *err);
 
 /* Undoes the last action of user that is not already undone (seq 0), or the
- * entry seq; undoing an UNDO entry (by its seq) redoes what it undid.  Refused with -FAI_ECONFLICT when the idea changed since, with
- * -FAI_ENOTHING when there is nothing to undo.  The undone entry is copied
- * into *undone (may be NULL; clear it with log_entry_clear). */
-int store_undo(struct store *s, const struct store_actor *actor,
-	       uint64_t seq, struct log_entry *undone, struct fai_err *err);
+ * entry seq; undoing an UNDO entry (by its seq) redoes what it undid.  Refused
+ * with -FAI_ECONFLICT when the idea changed since, with -FAI_ENOTHING when
+ * there is nothing to undo.  The undone entry is copied into *undone (may be
+ * NULL; clear it with log_entry_clear). */
+int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
+	       struct log_entry *undone, struct fai_err *err);
 
 /* Reads the comments of an idea, oldest first, as log entries of kind
  * COMMENT (at, user, text).  *out is a heap array of *n entries; free each
  * with log_entry_clear, then the array. */
-int store_comments(struct store *s, uint64_t idea_key,
-		   struct log_entry **out, size_t *n, struct fai_err *err);
+int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
+		   size_t *n, struct fai_err *err);
 
 /* --- checking --- */
 
 /* X(name, text): inconsistencies store_check can report. */
-#define STORE_PROBLEM_LIST(X)                                                 \
+#define STORE_PROBLEM_LIST(X)                                                  \
 	X(DECODE, N_("a record is damaged (wrong checksum or layout)"))        \
-	X(ID_INDEX, N_("the id index does not match the idea"))               \
-	X(REF_INDEX, N_("the reference index does not match the idea"))       \
-	X(ORDER_INDEX, N_("the board order does not match the idea"))         \
-	X(STAGE_COUNT, N_("a stage count does not match the ideas"))                \
-	X(LOG_REVISION, N_("the log's revisions are not consecutive"))        \
-	X(LOG_INDEX, N_("the per-idea log index does not match the log"))     \
-	X(COMMENT, N_("a comment belongs to no idea"))                        \
-	X(INVALID, N_("an idea holds an invalid value"))                      \
-	X(UNREADABLE, N_("a database cannot be read (damaged pages)"))        \
+	X(ID_INDEX, N_("the id index does not match the idea"))                \
+	X(REF_INDEX, N_("the reference index does not match the idea"))        \
+	X(ORDER_INDEX, N_("the board order does not match the idea"))          \
+	X(STAGE_COUNT, N_("a stage count does not match the ideas"))           \
+	X(LOG_REVISION, N_("the log's revisions are not consecutive"))         \
+	X(LOG_INDEX, N_("the per-idea log index does not match the log"))      \
+	X(COMMENT, N_("a comment belongs to no idea"))                         \
+	X(INVALID, N_("an idea holds an invalid value"))                       \
+	X(UNREADABLE, N_("a database cannot be read (damaged pages)"))         \
 	X(EXTRAS, N_("an unknown column kept for export has a bad name"))
 
 enum store_problem {
 #define STORE_X_ENUM(name, text) STORE_PROBLEM_##name,
 	STORE_PROBLEM_LIST(STORE_X_ENUM)
 #undef STORE_X_ENUM
-	STORE_PROBLEM_COUNT
+	    STORE_PROBLEM_COUNT
 };
 
 /* Returns the English text of a problem kind. */
@@ -291,32 +291,33 @@ const char *store_problem_text(enum store_problem p);
  * sentence is composed where it is shown). */
 enum store_note {
 	STORE_NOTE_NONE,
-	STORE_NOTE_DB,              /* in database db */
-	STORE_NOTE_LIB,             /* value: the library's own message */
-	STORE_NOTE_NO_IDEA,         /* an entry of db for no idea */
-	STORE_NOTE_UNREADABLE_IDEA, /* an entry of db whose idea is unreadable */
-	STORE_NOTE_STALE,           /* an entry of db the idea no longer has */
-	STORE_NOTE_FIELD,           /* the idea's field holds value */
-	STORE_NOTE_VALUE,           /* value: what the index misses */
-	STORE_NOTE_LOG_ENTRY,       /* value: the log entry ("#SEQ") */
+	STORE_NOTE_DB,		    /* in database db */
+	STORE_NOTE_LIB,		    /* value: the library's own message */
+	STORE_NOTE_NO_IDEA,	    /* an entry of db for no idea */
+	STORE_NOTE_UNREADABLE_IDEA, /* an entry of db whose idea is unreadable
+				     */
+	STORE_NOTE_STALE,	    /* an entry of db the idea no longer has */
+	STORE_NOTE_FIELD,	    /* the idea's field holds value */
+	STORE_NOTE_VALUE,	    /* value: what the index misses */
+	STORE_NOTE_LOG_ENTRY,	    /* value: the log entry ("#SEQ") */
 	STORE_NOTE_UNKNOWN_IDEA,    /* value: a log entry of no idea */
 	STORE_NOTE_REVISION_GAP,    /* value: the entry, revision a after b */
-	STORE_NOTE_REVISIONS,       /* the idea at revision a, its log at b */
-	STORE_NOTE_COUNTS,          /* a ideas at the stage value, counted b */
-	STORE_NOTE_KIND,            /* an entry of db of the log kind value */
+	STORE_NOTE_REVISIONS,	    /* the idea at revision a, its log at b */
+	STORE_NOTE_COUNTS,	    /* a ideas at the stage value, counted b */
+	STORE_NOTE_KIND,	    /* an entry of db of the log kind value */
 	STORE_NOTE_EXTRA_MALFORMED, /* line a, value: not POSITION<TAB>NAME */
 	STORE_NOTE_EXTRA_BAD_NAME,  /* line a, value: not a column name */
-	STORE_NOTE_EXTRA_KNOWN,     /* line a, value: the name of a field */
+	STORE_NOTE_EXTRA_KNOWN,	    /* line a, value: the name of a field */
 	STORE_NOTE_EXTRA_REPEATED,  /* line a, value: repeats line b */
 };
 
 /* One problem store_check found; its strings live for the call only. */
 struct store_problem_info {
 	enum store_problem kind;
-	const char *where;  /* the idea's ref, "#KEY", "#KEY/SEQ", a meta key */
+	const char *where; /* the idea's ref, "#KEY", "#KEY/SEQ", a meta key */
 	enum store_note note;
-	const char *db;     /* a database's code ("by_ref"), or NULL */
-	const char *field;  /* STORE_NOTE_FIELD: the field's code */
+	const char *db;	   /* a database's code ("by_ref"), or NULL */
+	const char *field; /* STORE_NOTE_FIELD: the field's code */
 	const char *value;
 	uint64_t a, b;
 };

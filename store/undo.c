@@ -63,7 +63,7 @@ static int undo_find(struct store_txn *t, const char *user, uint64_t seq,
 			 * nothing that still counts. */
 			if (!done) {
 				undone = xrealloc(undone, (nundone + 1) *
-								  sizeof(*undone));
+							      sizeof(*undone));
 				undone[nundone++] = e.target;
 			}
 		} else if (!done && undoable(e.kind) &&
@@ -161,8 +161,9 @@ static int undo_recreate(struct store_txn *t, const struct store_actor *actor,
 
 	idea->key = u->idea_key;
 	for (size_t i = 0; i < u->nchanges; i++) {
-		int f = u->changes[i].name ? idea_field_parse(u->changes[i].name)
-					   : -1;
+		int f = u->changes[i].name
+			    ? idea_field_parse(u->changes[i].name)
+			    : -1;
 		if (f >= 0)
 			idea_set_raw(idea, f, u->changes[i].before);
 	}
@@ -290,8 +291,7 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	rc = undo_find(t, a->actor->user, a->seq, e, err);
 	if (rc)
 		return rc;
-	if (e->kind == LOG_CONFIG ||
-	    (e->kind == LOG_UNDO && !e->idea_key))
+	if (e->kind == LOG_CONFIG || (e->kind == LOG_UNDO && !e->idea_key))
 		return undo_config(t, a->actor, e, err);
 	rc = st_idea_load(t, e->idea_key, &before, err);
 	if (rc == -FAI_ENOTFOUND && e->kind == LOG_UNDO) {
@@ -327,9 +327,9 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	after = idea_clone(before);
 	if (root == LOG_COMMENT) {
 		codec_pair_key(pk, before->key, root_seq);
-		rc = depth % 2 ? st_put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0,
-				     err)
-			       : st_del(t, DB_COMMENTS, pk, sizeof(pk), err);
+		rc = depth % 2
+			 ? st_put(t, DB_COMMENTS, pk, sizeof(pk), "", 0, 0, err)
+			 : st_del(t, DB_COMMENTS, pk, sizeof(pk), err);
 		if (rc)
 			goto out;
 	}
@@ -338,8 +338,8 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		if (!c->name)
 			continue;
 		if (strcmp(c->name, "rank") == 0) {
-			after->rank = c->before ? strtoull(c->before, NULL, 10)
-						: 0;
+			after->rank =
+			    c->before ? strtoull(c->before, NULL, 10) : 0;
 			continue;
 		}
 		int f = idea_field_parse(c->name);
@@ -347,16 +347,16 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 			idea_set_raw(after, f, c->before);
 	}
 	rc = st_idea_update(t, a->actor, before, after, LOG_UNDO,
-			 e->kind == LOG_COMMENT ? e->text : NULL, 0, e->seq,
-			 err);
+			    e->kind == LOG_COMMENT ? e->text : NULL, 0, e->seq,
+			    err);
 out:
 	idea_free(before);
 	idea_free(after);
 	return rc;
 }
 
-int store_undo(struct store *s, const struct store_actor *actor,
-	       uint64_t seq, struct log_entry *undone, struct fai_err *err)
+int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
+	       struct log_entry *undone, struct fai_err *err)
 {
 	struct undo_arg a;
 	memset(&a, 0, sizeof(a));

@@ -70,10 +70,10 @@ uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
 
 /* ------------------------------------------------------------ strmap */
 
-
 size_t strmap_pos(const struct strmap *m, const char *k)
 {
-	size_t i = (size_t)hash_bytes(k, strlen(k), hash_seed[0]) & (m->cap - 1);
+	size_t i =
+	    (size_t)hash_bytes(k, strlen(k), hash_seed[0]) & (m->cap - 1);
 	while (m->key[i] && strcmp(m->key[i], k) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;
@@ -133,9 +133,6 @@ void strmap_free(struct strmap *m)
 
 /* ------------------------------------------------------------ idset */
 
-
-
-
 static const unsigned char idset_zero[16];
 
 struct idset *idset_new(int with_val)
@@ -166,7 +163,7 @@ uint64_t id_hash(const unsigned char k[16])
 }
 
 uint32_t idpart_pos(const struct idpart *p, uint64_t h,
-			   const unsigned char k[16])
+		    const unsigned char k[16])
 {
 	uint32_t i = (uint32_t)(((h >> 8) & 0xffffffffULL) * p->cap >> 32);
 	while (memcmp(p->key[i], idset_zero, 16) != 0 &&
@@ -198,8 +195,8 @@ void idpart_grow(struct idpart *p, int with_val)
 /* Finds k, adding it when add: returns 1 when it was there (or was added
  * only now with add 1: then *added is 1), 0 when absent and not added.
  * *val (with_val sets only) points at its number, 0 when just added. */
-int idset_find(struct idset *s, const unsigned char k[16], int add,
-		      int *added, long **val)
+int idset_find(struct idset *s, const unsigned char k[16], int add, int *added,
+	       long **val)
 {
 	if (added)
 		*added = 0;

@@ -24,7 +24,7 @@
 #include "out.h"
 
 #define BOARD_MIN_COL 18 /* narrowest column, in cells */
-#define BOARD_CARD_H 3   /* lines per card */
+#define BOARD_CARD_H 3	 /* lines per card */
 
 enum filter_kind {
 	FILTER_REGION,
@@ -38,9 +38,9 @@ enum filter_kind {
 
 struct column {
 	enum stage stage;
-	uint64_t count;   /* cards in the column (matching, when filtered) */
-	size_t offset;    /* absolute index of the first visible card */
-	size_t sel;       /* absolute index of the selected card */
+	uint64_t count;	   /* cards in the column (matching, when filtered) */
+	size_t offset;	   /* absolute index of the first visible card */
+	size_t sel;	   /* absolute index of the selected card */
 	struct idea **win; /* unfiltered: the visible cards */
 	size_t nwin;
 	struct idea **all; /* filtered: every matching card */
@@ -50,13 +50,13 @@ struct column {
 struct board {
 	struct column cols[STAGE_COUNT];
 	int ncols;
-	int cur;        /* current column */
-	int first;      /* first column shown when they do not all fit */
-	int show_all;   /* z: on_hold and abandoned too */
-	int vis;        /* cards that fit in a column */
-	char *search;   /* / */
+	int cur;      /* current column */
+	int first;    /* first column shown when they do not all fit */
+	int show_all; /* z: on_hold and abandoned too */
+	int vis;      /* cards that fit in a column */
+	char *search; /* / */
 	enum filter_kind fkind;
-	char *fvalue;   /* f */
+	char *fvalue;		 /* f */
 	struct fai_settings set; /* WIP limits and stale days */
 	char store_name[64];
 	/* a move waiting for its reason (a, H, m) */
@@ -64,8 +64,8 @@ struct board {
 	uint64_t pending_key;
 	uint64_t pending_rev;
 	char pending_ref[24];
-	int fit, colw; /* columns shown and their width, for the mouse */
-	int stay;      /* keep the selection's place on the next reload */
+	int fit, colw;	     /* columns shown and their width, for the mouse */
+	int stay;	     /* keep the selection's place on the next reload */
 	char *search_before; /* restored when the search prompt is left */
 };
 
@@ -122,8 +122,8 @@ static void msg_store_error(struct app *app, int rc, struct fai_err *err)
 }
 
 /* Loads the window starting at the card just after pos (NULL: the top). */
-static void col_load_after(struct app *app, struct board *b,
-			   struct column *c, const struct store_pos *pos)
+static void col_load_after(struct app *app, struct board *b, struct column *c,
+			   const struct store_pos *pos)
 {
 	struct fai_err err;
 	struct idea **v = NULL;
@@ -479,16 +479,15 @@ static void draw_card(struct app *app, struct board *b, const struct idea *c,
 		ui_text_right(app, y + 2, x + w, k.initials, sel);
 }
 
-static void draw_column(struct app *app, struct board *b, int ci, int x,
-			int w)
+static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 {
 	struct column *c = &b->cols[ci];
 	char head[96], more[64];
 	int current = ci == b->cur;
 	uint64_t wip = b->set.wip[c->stage];
 	int over = wip && c->count > wip;
-	const char *label = w >= 24 ? out_stage_label(c->stage)
-				    : out_stage_short(c->stage);
+	const char *label =
+	    w >= 24 ? out_stage_label(c->stage) : out_stage_short(c->stage);
 
 	if (wip)
 		snprintf(head, sizeof(head), "%llu/%llu",
@@ -519,8 +518,8 @@ static void draw_column(struct app *app, struct board *b, int ci, int x,
 		y += BOARD_CARD_H;
 	}
 	size_t below = c->count > c->offset + shown
-			       ? (size_t)c->count - c->offset - shown
-			       : 0;
+			   ? (size_t)c->count - c->offset - shown
+			   : 0;
 	if (below) {
 		snprintf(more, sizeof(more), _("↓ %zu more"), below);
 		ui_text(app, bottom, x, w, more, ui_attr(app, UI_DIM), 1);
@@ -587,14 +586,15 @@ static void board_draw(struct app *app, void *st)
 		int used = (int)utf8_width(s.data) + 3;
 		if (used < app->cols - 10)
 			ui_text(app, y, used, app->cols - used, app->msg,
-				app->msg_error ? ui_attr(app, UI_ALERT) |
-							 A_REVERSE
-					       : ui_attr(app, UI_STATUS),
+				app->msg_error
+				    ? ui_attr(app, UI_ALERT) | A_REVERSE
+				    : ui_attr(app, UI_STATUS),
 				1);
 	}
 	buf_free(&s);
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  n:new  e:edit  c:comment  /:search  f:filter  u:undo  q:quit"),
+		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  n:new  "
+		  "e:edit  c:comment  /:search  f:filter  u:undo  q:quit"),
 		ui_attr(app, UI_DIM), 1);
 }
 
@@ -619,7 +619,8 @@ static void action_done(struct app *app, struct board *b, int rc,
 static int board_writable(struct app *app)
 {
 	if (app->readonly) {
-		ui_message(app, 1, "%s", _("read-only: nothing can be changed here"));
+		ui_message(app, 1, "%s",
+			   _("read-only: nothing can be changed here"));
 		return 0;
 	}
 	return 1;
@@ -645,9 +646,9 @@ static void gate_done(struct app *app, void *ctx, int index)
 		ui_request_key(app, UI_REQ_OPEN_FORM, g->key);
 	} else if (index == 1) {
 		fai_err_clear(&err);
-		int rc = store_idea_move(app->cli->store, &app->cli->actor,
-					 g->ref, g->to, NULL, 1, g->rev, NULL,
-					 &err);
+		int rc =
+		    store_idea_move(app->cli->store, &app->cli->actor, g->ref,
+				    g->to, NULL, 1, g->rev, NULL, &err);
 		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
 			 g->ref, out_stage_label(g->to));
 		action_done(app, b, rc, &err, g->key, ok);
@@ -678,15 +679,14 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		g->rev = rev;
 		g->to = to;
 		snprintf(g->ref, sizeof(g->ref), "%s", ref);
-		const char *items[] = {_("Fill in the missing fields (edit form)"),
-				       _("Force the move (logged)"),
-				       _("Cancel")};
+		const char *items[] = {
+		    _("Fill in the missing fields (edit form)"),
+		    _("Force the move (logged)"), _("Cancel")};
 		ui_pick(app, _("Required fields are missing"), items, 3, 0,
 			gate_done, g);
 		return rc;
 	}
-	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref,
-		 out_stage_label(to));
+	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref, out_stage_label(to));
 	if (!rc)
 		b->stay = 1;
 	action_done(app, b, rc, &err, 0, ok);
@@ -710,8 +710,11 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 		/* Someone changed it: ask again, the reason still typed. */
 		char label[200];
 		b->pending_rev = now_rev;
-		snprintf(label, sizeof(label), _("Reason (%s → %s; the idea changed meanwhile, Enter to move it anyway):"),
-			 idea_get(card, IDEA_REF), out_stage_label(b->pending_to));
+		snprintf(label, sizeof(label),
+			 _("Reason (%s → %s; the idea changed meanwhile, Enter "
+			   "to move it anyway):"),
+			 idea_get(card, IDEA_REF),
+			 out_stage_label(b->pending_to));
 		ui_prompt(app, label, text, reason_done, NULL, b);
 	}
 	idea_free(card);
@@ -768,7 +771,9 @@ static void comment_done(struct app *app, void *ctx, const char *text)
 			b->pending_rev = idea_revision(now);
 			idea_free(now);
 		}
-		ui_prompt(app, _("Comment (the idea changed meanwhile; Enter to add it anyway):"),
+		ui_prompt(app,
+			  _("Comment (the idea changed meanwhile; Enter to add "
+			    "it anyway):"),
 			  text, comment_done, NULL, b);
 		return;
 	}
@@ -829,8 +834,10 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 		return;
 	}
 	static const char *const asks[] = {
-		N_("Region code (e.g. 84):"), N_("Theme:"),
-		N_("Facilitator (part of the name):"), N_("Tag:"),
+	    N_("Region code (e.g. 84):"),
+	    N_("Theme:"),
+	    N_("Facilitator (part of the name):"),
+	    N_("Tag:"),
 	};
 	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
 }
@@ -955,38 +962,47 @@ enum board_cmd {
  * help (?) shows it.  Ctrl-L (redraw) is the loop's, listed here to be
  * seen in the help. */
 static const struct ui_keyrow board_keys[] = {
-	{N_("previous / next column"),
-	 {{FN(LEFT), BC_LEFT, 0}, {FN(RIGHT), BC_RIGHT, 0}, {'h', BC_LEFT, 0},
-	  {'l', BC_RIGHT, 0}, {'\t', BC_TAB, 0}, {FN(BTAB), BC_BACKTAB, 1}}},
-	{N_("previous / next card"),
-	 {{FN(UP), BC_UP, 0}, {FN(DOWN), BC_DOWN, 0}, {'k', BC_UP, 0},
-	  {'j', BC_DOWN, 0}}},
-	{N_("page up / down, top, bottom"),
-	 {{FN(PPAGE), BC_PAGE_UP, 0}, {FN(NPAGE), BC_PAGE_DOWN, 0},
-	  {'g', BC_TOP, 0}, {'G', BC_BOTTOM, 0}, {FN(HOME), BC_TOP, 1},
-	  {FN(END), BC_BOTTOM, 1}}},
-	{N_("the card's detail"),
-	 {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
-	{N_("move to the next / previous stage"),
-	 {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
-	{N_("move to any stage"), {{'m', BC_MOVE, 0}}},
-	{N_("move the card down / up in its column"),
-	 {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
-	{N_("new idea"), {{'n', BC_NEW, 0}}},
-	{N_("edit in a form / in $EDITOR"),
-	 {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
-	{N_("comment"), {{'c', BC_COMMENT, 0}}},
-	{N_("put on hold / abandon, with a reason"),
-	 {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
-	{N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
-	{N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
-	{N_("filter by region, theme, facilitator, tag, stale"),
-	 {{'f', BC_FILTER, 0}}},
-	{N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
-	{N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
-	{N_("this help"), {{'?', BC_HELP, 0}}},
-	{N_("redraw the screen"), {{UI_CTRL('l'), BC_NONE, 0}}},
-	{N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
+    {N_("previous / next column"),
+     {{FN(LEFT), BC_LEFT, 0},
+      {FN(RIGHT), BC_RIGHT, 0},
+      {'h', BC_LEFT, 0},
+      {'l', BC_RIGHT, 0},
+      {'\t', BC_TAB, 0},
+      {FN(BTAB), BC_BACKTAB, 1}}},
+    {N_("previous / next card"),
+     {{FN(UP), BC_UP, 0},
+      {FN(DOWN), BC_DOWN, 0},
+      {'k', BC_UP, 0},
+      {'j', BC_DOWN, 0}}},
+    {N_("page up / down, top, bottom"),
+     {{FN(PPAGE), BC_PAGE_UP, 0},
+      {FN(NPAGE), BC_PAGE_DOWN, 0},
+      {'g', BC_TOP, 0},
+      {'G', BC_BOTTOM, 0},
+      {FN(HOME), BC_TOP, 1},
+      {FN(END), BC_BOTTOM, 1}}},
+    {N_("the card's detail"),
+     {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
+    {N_("move to the next / previous stage"),
+     {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
+    {N_("move to any stage"), {{'m', BC_MOVE, 0}}},
+    {N_("move the card down / up in its column"),
+     {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
+    {N_("new idea"), {{'n', BC_NEW, 0}}},
+    {N_("edit in a form / in $EDITOR"),
+     {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
+    {N_("comment"), {{'c', BC_COMMENT, 0}}},
+    {N_("put on hold / abandon, with a reason"),
+     {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
+    {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
+    {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
+    {N_("filter by region, theme, facilitator, tag, stale"),
+     {{'f', BC_FILTER, 0}}},
+    {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
+    {N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
+    {N_("this help"), {{'?', BC_HELP, 0}}},
+    {N_("redraw the screen"), {{UI_CTRL('l'), BC_NONE, 0}}},
+    {N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
 };
 
 #undef FN
@@ -1051,12 +1067,11 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case BC_REVIEW: {
 		struct ui_arg arg = {
-			.region = b->fvalue && b->fkind == FILTER_REGION
-					  ? b->fvalue
-					  : NULL,
-			.facilitator = b->fvalue && b->fkind == FILTER_FACILITATOR
-					       ? b->fvalue
-					       : NULL,
+		    .region = b->fvalue && b->fkind == FILTER_REGION ? b->fvalue
+								     : NULL,
+		    .facilitator = b->fvalue && b->fkind == FILTER_FACILITATOR
+				       ? b->fvalue
+				       : NULL,
 		};
 		ui_request(app, UI_REQ_OPEN_REVIEW, &arg);
 		break;
@@ -1069,8 +1084,8 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case BC_FILTER: {
 		const char *items[FILTER_COUNT] = {
-			_("Region"), _("Theme"), _("Facilitator"), _("Tag"),
-			_("Stale ideas"), _("Clear filter and search"),
+		    _("Region"), _("Theme"),	   _("Facilitator"),
+		    _("Tag"),	 _("Stale ideas"), _("Clear filter and search"),
 		};
 		ui_pick(app, _("Filter by"), items, FILTER_COUNT, 0,
 			filter_pick_done, b);
@@ -1095,13 +1110,17 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case BC_NEXT_STAGE:
 		if (stg == STAGE_LAUNCHED || !stage_is_pipeline(stg))
-			ui_message(app, 1, "%s", _("no next stage from here; use m to pick one"));
+			ui_message(
+			    app, 1, "%s",
+			    _("no next stage from here; use m to pick one"));
 		else
 			move_ask(app, b, card, (enum stage)(stg + 1));
 		break;
 	case BC_PREV_STAGE:
 		if (stg == STAGE_NEED || !stage_is_pipeline(stg))
-			ui_message(app, 1, "%s", _("no previous stage from here; use m to pick one"));
+			ui_message(app, 1, "%s",
+				   _("no previous stage from here; use m to "
+				     "pick one"));
 		else
 			move_ask(app, b, card, (enum stage)(stg - 1));
 		break;
@@ -1207,12 +1226,12 @@ static int board_request(struct app *app, void *st, enum ui_req req,
 }
 
 static const struct screen_ops board_ops = {
-	.name = "board",
-	.draw = board_draw,
-	.key = board_key,
-	.close = board_close,
-	.reload = board_refresh,
-	.request = board_request,
+    .name = "board",
+    .draw = board_draw,
+    .key = board_key,
+    .close = board_close,
+    .reload = board_refresh,
+    .request = board_request,
 };
 
 void board_open(struct app *app)

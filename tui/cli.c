@@ -116,15 +116,19 @@ void cli_init(struct cli *cli, const char *db)
 	const char *now = getenv("FAI_NOW");
 	int64_t t;
 	if (now && *now) {
-		if (isotime_parse(now, &t) == 0 && isotime_check_range(t) == 0) {
+		if (isotime_parse(now, &t) == 0 &&
+		    isotime_check_range(t) == 0) {
 			cli->actor.now = t;
 		} else {
 			struct buf safe;
 			buf_init(&safe);
 			utf8_safe(&safe, now, strnlen(now, 256),
 				  UTF8_SAFE_ONELINE);
-			fprintf(stderr, _("fai: FAI_NOW \"%s\" is ignored: not an ISO time in the years 1900 to 2100; the clock is used\n"),
-				safe.data);
+			fprintf(
+			    stderr,
+			    _("fai: FAI_NOW \"%s\" is ignored: not an ISO time "
+			      "in the years 1900 to 2100; the clock is used\n"),
+			    safe.data);
 			buf_free(&safe);
 		}
 	}
@@ -189,8 +193,7 @@ static char *user_config_get(const char *key)
 /* Sets key in the user's settings, keeping the other lines.  The file is
  * replaced whole (outfile: never through a link, never half written).
  * Returns 0 or a negative error with err filled. */
-int cli_user_config_set(const char *key, const char *value,
-			   struct fai_err *err)
+int cli_user_config_set(const char *key, const char *value, struct fai_err *err)
 {
 	char *path = user_config_path(), line[512];
 	struct outfile *o = NULL;
@@ -200,8 +203,7 @@ int cli_user_config_set(const char *key, const char *value,
 	FILE *f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		size_t kl = strlen(key);
-		if (strncmp(line, key, kl) == 0 &&
-		    strchr(" \t=", line[kl])) {
+		if (strncmp(line, key, kl) == 0 && strchr(" \t=", line[kl])) {
 			if (!done)
 				buf_printf(&out, "%s = %s\n", key, value);
 			done = 1;
@@ -248,9 +250,10 @@ int cli_arg_number(struct cli *cli, const char *cmd, const char *opt,
 			 _("%s wants a whole number, not \"%s\""), opt,
 			 err.value);
 	else if (err.why == FAI_WHY_NUMBER_SMALL)
-		snprintf(msg, sizeof(msg),
-			 _("%s \"%s\": the number is too small (at least %llu)"),
-			 opt, err.value, (unsigned long long)err.limit);
+		snprintf(
+		    msg, sizeof(msg),
+		    _("%s \"%s\": the number is too small (at least %llu)"),
+		    opt, err.value, (unsigned long long)err.limit);
 	else
 		snprintf(msg, sizeof(msg), _("%s \"%s\": %s (at most %llu)"),
 			 opt, err.value, _(fai_why_text(err.why)),
@@ -264,9 +267,10 @@ int cli_arg_time(struct cli *cli, const char *cmd, const char *opt,
 	char msg[768];
 	int64_t t;
 	if (isotime_parse(arg, &t) < 0) {
-		snprintf(msg, sizeof(msg),
-			 _("%s wants a date such as 2026-11-01, not \"%.256s\""),
-			 opt, arg);
+		snprintf(
+		    msg, sizeof(msg),
+		    _("%s wants a date such as 2026-11-01, not \"%.256s\""),
+		    opt, arg);
 		return cli_usage_error(cli, cmd, msg);
 	}
 	if (isotime_check_range(t) < 0)
@@ -285,25 +289,25 @@ int cli_arg_refused(struct cli *cli, const char *cmd, const char *opt,
 }
 
 const struct option field_options[] = {
-	{"title", required_argument, NULL, OPT_FIELD + IDEA_TITLE},
-	{"need", required_argument, NULL, OPT_FIELD + IDEA_NEED},
-	{"concept", required_argument, NULL, OPT_FIELD + IDEA_CONCEPT},
-	{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
-	{"territory", required_argument, NULL, OPT_FIELD + IDEA_TERRITORY},
-	{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
-	{"tag", required_argument, NULL, OPT_TAG},
-	{"source", required_argument, NULL, OPT_FIELD + IDEA_SOURCE},
-	{"partner", required_argument, NULL, OPT_PARTNER},
-	{"facilitator", required_argument, NULL, OPT_FIELD + IDEA_FACILITATOR},
-	{"owner", required_argument, NULL, OPT_FIELD + IDEA_OWNER},
-	{"structure", required_argument, NULL, OPT_FIELD + IDEA_STRUCTURE},
-	{"legal-form", required_argument, NULL, OPT_FIELD + IDEA_LEGAL_FORM},
-	{"siret", required_argument, NULL, OPT_FIELD + IDEA_SIRET},
-	{"launch-date", required_argument, NULL, OPT_FIELD + IDEA_LAUNCH_DATE},
-	{"jobs", required_argument, NULL, OPT_FIELD + IDEA_JOBS},
-	{"set", required_argument, NULL, OPT_SET},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"title", required_argument, NULL, OPT_FIELD + IDEA_TITLE},
+    {"need", required_argument, NULL, OPT_FIELD + IDEA_NEED},
+    {"concept", required_argument, NULL, OPT_FIELD + IDEA_CONCEPT},
+    {"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},
+    {"territory", required_argument, NULL, OPT_FIELD + IDEA_TERRITORY},
+    {"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"source", required_argument, NULL, OPT_FIELD + IDEA_SOURCE},
+    {"partner", required_argument, NULL, OPT_PARTNER},
+    {"facilitator", required_argument, NULL, OPT_FIELD + IDEA_FACILITATOR},
+    {"owner", required_argument, NULL, OPT_FIELD + IDEA_OWNER},
+    {"structure", required_argument, NULL, OPT_FIELD + IDEA_STRUCTURE},
+    {"legal-form", required_argument, NULL, OPT_FIELD + IDEA_LEGAL_FORM},
+    {"siret", required_argument, NULL, OPT_FIELD + IDEA_SIRET},
+    {"launch-date", required_argument, NULL, OPT_FIELD + IDEA_LAUNCH_DATE},
+    {"jobs", required_argument, NULL, OPT_FIELD + IDEA_JOBS},
+    {"set", required_argument, NULL, OPT_SET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 /* Splits "field=value" of --set; returns the field or -1. */
@@ -351,47 +355,86 @@ int cli_help_for(const char *name)
 }
 
 static const struct command commands[] = {
-	{"board", ui_board_run, N_("board [--mouse]"),
-	 N_("Opens the board (the default without a command); press ? in it for the keys.")},
-	{"init", cmd_init, N_("init [--region CODE] [--shared GROUP]"),
-	 N_("Creates an empty store (a directory) for a region.  --shared makes it usable by every member of a Unix group (directory 2770 setgid, files 0660).")},
-	{"demo", demo_run, N_("demo"),
-	 N_("Creates a demo store with a realistic pipeline (replaces an older demo store, never a real one).")},
-	{"add", cmd_add,
-	 N_("add --title TEXT [--region CODE] [--need TEXT] [--concept TEXT] [--territory CODES] [--theme TEXT] [--tag TAG]... [--source TEXT] [--partner NAME]... [--facilitator NAME] [--owner NAME] [--structure NAME] [--legal-form TEXT] [--siret 14DIGITS] [--launch-date YYYY-MM-DD] [--jobs N] [--set FIELD=VALUE]..."),
-	 N_("Adds an idea at stage need and prints its reference.")},
-	{"list", cmd_list,
-	 N_("list [--stage S] [--region R] [--theme T] [--tag T] [--facilitator F] [--search TEXT] [--stale DAYS] [--format table|tsv|json]"),
-	 N_("Lists ideas in board order.  --search ignores accents and case; --stale keeps ideas at need, concept or owner_search unchanged for DAYS days.")},
-	{"show", cmd_show, N_("show REF [--format text|json]"),
-	 N_("Shows every field of an idea, then its history (moves, edits, comments).")},
-	{"edit", cmd_edit, N_("edit REF [--set FIELD=VALUE]... [--expect-rev N]"),
-	 N_("Changes fields.  Without --set, opens the idea in $VISUAL or $EDITOR; if it cannot be saved your text is kept in a file.")},
-	{"move", cmd_move,
-	 N_("move REF STAGE [--reason TEXT] [--expect-rev N] [--force]"),
-	 N_("Moves an idea: stages need, concept, owner_search, launched, on_hold, abandoned.  on_hold and abandoned need --reason; --force passes a gate and is logged.")},
-	{"comment", cmd_comment, N_("comment REF TEXT [--expect-rev N]"),
-	 N_("Adds a dated comment to an idea.")},
-	{"log", cmd_log, N_("log [REF] [--since DATE] [--format text|tsv|json]"),
-	 N_("Shows the activity log, of the whole store or of one idea.")},
-	{"undo", cmd_undo, N_("undo"),
-	 N_("Undoes your last action that is not undone yet (refused if someone changed the idea since).")},
-	{"config", cmd_config, N_("config [KEY [VALUE]] | config --user read-only [yes|no]"),
-	 N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, wip.launched, wip.on_hold, wip.abandoned (card limits, 0 = none), stale.days.")},
-	{"check", cmd_check, N_("check"),
-	 N_("Verifies every index, the stage counts, the log and the comments; exit status 0 only when all is consistent.")},
-	{"export", cmd_export,
-	 N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
-	 N_("Writes the ideas as CSV for the national network, sorted by id (see docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas guarded.  -o writes atomically.")},
-	{"import", cmd_import,
-	 N_("import FILE|- [--dry-run] [--skip-invalid] [--on-conflict keep-local|take-theirs|fail] [--force] [--verbose]"),
-	 N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252; a file, a pipe, or - for the standard input) and merges it by id, in one transaction: invalid rows (the same id twice, a stage whose gate is not met) stop it unless --skip-invalid (they go to FILE.rejects.csv); --force passes the stage gates and is logged.")},
-	{"backup", cmd_backup, N_("backup [-o DIR]"),
-	 N_("Writes a compacted, checked copy of the store into DIR (the current directory by default), named after the store and the time (UTC): STORE-YYYY-MM-DD-HHMMSS.mdb.  Boards may stay open.  fai --db BACKUP check|list|show|export read it.")},
-	{"restore", cmd_restore, N_("restore BACKUP"),
-	 N_("Puts the data of a backup in place of the store's, once every board and script using the store is closed.  The data it replaces stays in the store's directory as before-restore-…mdb; the old lock file goes.")},
-	{"review", cmd_review, N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] [--format text|markdown|csv]"), N_("The weekly pipeline review, from the activity log: ideas per stage against the limits, new ideas, moves, launches, stale ideas, the funnel, time in stage, the cumulative flow of 12 weeks, and figures by facilitator and by region (see docs/review.md).")},
-	{"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
+    {"board", ui_board_run, N_("board [--mouse]"),
+     N_("Opens the board (the default without a command); press ? in it for "
+	"the keys.")},
+    {"init", cmd_init, N_("init [--region CODE] [--shared GROUP]"),
+     N_("Creates an empty store (a directory) for a region.  --shared makes it "
+	"usable by every member of a Unix group (directory 2770 setgid, files "
+	"0660).")},
+    {"demo", demo_run, N_("demo"),
+     N_("Creates a demo store with a realistic pipeline (replaces an older "
+	"demo store, never a real one).")},
+    {"add", cmd_add,
+     N_("add --title TEXT [--region CODE] [--need TEXT] [--concept TEXT] "
+	"[--territory CODES] [--theme TEXT] [--tag TAG]... [--source TEXT] "
+	"[--partner NAME]... [--facilitator NAME] [--owner NAME] [--structure "
+	"NAME] [--legal-form TEXT] [--siret 14DIGITS] [--launch-date "
+	"YYYY-MM-DD] [--jobs N] [--set FIELD=VALUE]..."),
+     N_("Adds an idea at stage need and prints its reference.")},
+    {"list", cmd_list,
+     N_("list [--stage S] [--region R] [--theme T] [--tag T] [--facilitator F] "
+	"[--search TEXT] [--stale DAYS] [--format table|tsv|json]"),
+     N_("Lists ideas in board order.  --search ignores accents and case; "
+	"--stale keeps ideas at need, concept or owner_search unchanged for "
+	"DAYS days.")},
+    {"show", cmd_show, N_("show REF [--format text|json]"),
+     N_("Shows every field of an idea, then its history (moves, edits, "
+	"comments).")},
+    {"edit", cmd_edit, N_("edit REF [--set FIELD=VALUE]... [--expect-rev N]"),
+     N_("Changes fields.  Without --set, opens the idea in $VISUAL or $EDITOR; "
+	"if it cannot be saved your text is kept in a file.")},
+    {"move", cmd_move,
+     N_("move REF STAGE [--reason TEXT] [--expect-rev N] [--force]"),
+     N_("Moves an idea: stages need, concept, owner_search, launched, on_hold, "
+	"abandoned.  on_hold and abandoned need --reason; --force passes a "
+	"gate and is logged.")},
+    {"comment", cmd_comment, N_("comment REF TEXT [--expect-rev N]"),
+     N_("Adds a dated comment to an idea.")},
+    {"log", cmd_log, N_("log [REF] [--since DATE] [--format text|tsv|json]"),
+     N_("Shows the activity log, of the whole store or of one idea.")},
+    {"undo", cmd_undo, N_("undo"),
+     N_("Undoes your last action that is not undone yet (refused if someone "
+	"changed the idea since).")},
+    {"config", cmd_config,
+     N_("config [KEY [VALUE]] | config --user read-only [yes|no]"),
+     N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, "
+	"wip.launched, wip.on_hold, wip.abandoned (card limits, 0 = none), "
+	"stale.days.")},
+    {"check", cmd_check, N_("check"),
+     N_("Verifies every index, the stage counts, the log and the comments; "
+	"exit status 0 only when all is consistent.")},
+    {"export", cmd_export,
+     N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
+     N_("Writes the ideas as CSV for the national network, sorted by id (see "
+	"docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas "
+	"guarded.  -o writes atomically.")},
+    {"import", cmd_import,
+     N_("import FILE|- [--dry-run] [--skip-invalid] [--on-conflict "
+	"keep-local|take-theirs|fail] [--force] [--verbose]"),
+     N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252; a file, a "
+	"pipe, or - for the standard input) and merges it by id, in one "
+	"transaction: invalid rows (the same id twice, a stage whose gate is "
+	"not met) stop it unless --skip-invalid (they go to FILE.rejects.csv); "
+	"--force passes the stage gates and is logged.")},
+    {"backup", cmd_backup, N_("backup [-o DIR]"),
+     N_("Writes a compacted, checked copy of the store into DIR (the current "
+	"directory by default), named after the store and the time (UTC): "
+	"STORE-YYYY-MM-DD-HHMMSS.mdb.  Boards may stay open.  fai --db BACKUP "
+	"check|list|show|export read it.")},
+    {"restore", cmd_restore, N_("restore BACKUP"),
+     N_("Puts the data of a backup in place of the store's, once every board "
+	"and script using the store is closed.  The data it replaces stays in "
+	"the store's directory as before-restore-…mdb; the old lock file "
+	"goes.")},
+    {"review", cmd_review,
+     N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator "
+	"F] [--format text|markdown|csv]"),
+     N_("The weekly pipeline review, from the activity log: ideas per stage "
+	"against the limits, new ideas, moves, launches, stale ideas, the "
+	"funnel, time in stage, the cumulative flow of 12 weeks, and figures "
+	"by facilitator and by region (see docs/review.md).")},
+    {"help", cmd_help, N_("help [COMMAND]"), N_("Shows help.")},
 };
 
 static const struct command *command_find(const char *name)
@@ -404,17 +447,22 @@ static const struct command *command_find(const char *name)
 
 void cli_usage(FILE *f)
 {
-	fprintf(f, _("Usage: fai [--db PATH] [--read-only] [COMMAND [OPTIONS]]\n"
-		     "A kanban of social-innovation ideas for the Fabriques à Initiatives.\n\n"
-		     "Commands:\n"));
+	fprintf(f,
+		_("Usage: fai [--db PATH] [--read-only] [COMMAND [OPTIONS]]\n"
+		  "A kanban of social-innovation ideas for the Fabriques à "
+		  "Initiatives.\n\n"
+		  "Commands:\n"));
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		fprintf(f, "  %-8s ", commands[i].name);
 		out_safe(f, _(commands[i].summary), UTF8_SAFE_ONELINE);
 		fputc('\n', f);
 	}
-	fprintf(f, _("\nThe store is --db PATH, else $FAI_DB, else $XDG_DATA_HOME/fai (~/.local/share/fai).\n"
-		     "Exit status: 0 ok, 1 usage, 2 invalid data or refused by a rule, 3 revision conflict,\n"
-		     "4 not found, 5 store error.  'fai COMMAND --help' and 'man fai' say more.\n"));
+	fprintf(f, _("\nThe store is --db PATH, else $FAI_DB, else "
+		     "$XDG_DATA_HOME/fai (~/.local/share/fai).\n"
+		     "Exit status: 0 ok, 1 usage, 2 invalid data or refused by "
+		     "a rule, 3 revision conflict,\n"
+		     "4 not found, 5 store error.  'fai COMMAND --help' and "
+		     "'man fai' say more.\n"));
 }
 
 static int cmd_help(struct cli *cli, int argc, char **argv)

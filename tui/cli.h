@@ -21,16 +21,16 @@ enum cli_exit {
 };
 
 struct cli {
-	const char *db;        /* store directory */
-	struct store *store;   /* opened on first use */
+	const char *db;	     /* store directory */
+	struct store *store; /* opened on first use */
 	struct store_actor actor;
 	char user[64];
 	char client[64];
-	FILE *out;             /* normal output (stdout, /dev/null in replay) */
-	int replay;            /* replaying the demo: no editor, no prompts */
-	int readonly;          /* --read-only, or the user's setting */
-	int board;             /* the board is open: no command-line advice */
-	const char *file;      /* replayed file and line, for messages */
+	FILE *out;	  /* normal output (stdout, /dev/null in replay) */
+	int replay;	  /* replaying the demo: no editor, no prompts */
+	int readonly;	  /* --read-only, or the user's setting */
+	int board;	  /* the board is open: no command-line advice */
+	const char *file; /* replayed file and line, for messages */
 	long line;
 };
 

@@ -38,14 +38,15 @@ enum {
 	OPT_USER,
 };
 /* The filter options list and export share (handled by cli_filter_option). */
-#define FILTER_OPTIONS                                                        \
-	{"stage", required_argument, NULL, OPT_STAGE},                        \
-	{"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},         \
-	{"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},           \
-	{"tag", required_argument, NULL, OPT_TAG},                            \
-	{"facilitator", required_argument, NULL, OPT_FIELD + IDEA_FACILITATOR}, \
-	{"search", required_argument, NULL, OPT_SEARCH},                      \
-	{"stale", required_argument, NULL, OPT_STALE},
+#define FILTER_OPTIONS                                                         \
+	{"stage", required_argument, NULL, OPT_STAGE},                         \
+	    {"region", required_argument, NULL, OPT_FIELD + IDEA_REGION},      \
+	    {"theme", required_argument, NULL, OPT_FIELD + IDEA_THEME},        \
+	    {"tag", required_argument, NULL, OPT_TAG},                         \
+	    {"facilitator", required_argument, NULL,                           \
+	     OPT_FIELD + IDEA_FACILITATOR},                                    \
+	    {"search", required_argument, NULL, OPT_SEARCH},                   \
+	    {"stale", required_argument, NULL, OPT_STALE},
 
 /* cli.c */
 /* The options of add (a field each, --set, --tag, --partner), which
@@ -57,7 +58,7 @@ int cli_mkdir_parents(const char *path);
  * replaced whole (outfile: never through a link, never half written).
  * Returns 0 or a negative error with err filled. */
 int cli_user_config_set(const char *key, const char *value,
-			   struct fai_err *err);
+			struct fai_err *err);
 /* Splits "field=value" of --set; returns the field or -1. */
 int cli_split_set(char *arg, const char **value);
 
@@ -76,8 +77,8 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 /* Takes a filter option c of list or export into lf: 0 when it was one,
  * 1 when c is no filter option, or a usage exit code (negative). */
-int cli_filter_option(struct cli *cli, const char *cmd, int c,
-		      const char *arg, struct idea_filter *lf);
+int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
+		      struct idea_filter *lf);
 /* Prints a log entry as one display-safe line. */
 void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref);
 int cmd_show(struct cli *cli, int argc, char **argv);

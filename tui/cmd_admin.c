@@ -29,10 +29,10 @@
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"region", required_argument, NULL, OPT_REGION_INIT},
-		{"shared", required_argument, NULL, OPT_SHARED},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"region", required_argument, NULL, OPT_REGION_INIT},
+	    {"shared", required_argument, NULL, OPT_SHARED},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *region = NULL, *group = NULL;
 	struct fai_err err;
@@ -55,9 +55,10 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, -FAI_EINVAL, &err);
 	cli_mkdir_parents(cli->db);
 	if (group && store_exists(cli->db))
-		return cli_fail(cli, fai_err_set(&err, FAI_EEXIST, FAI_WHY_NONE,
-						 NULL, cli->db),
-				&err);
+		return cli_fail(
+		    cli,
+		    fai_err_set(&err, FAI_EEXIST, FAI_WHY_NONE, NULL, cli->db),
+		    &err);
 	int rc = group ? store_share(cli->db, group, &err) : 0;
 	if (!rc)
 		rc = store_open(&cli->store, cli->db, STORE_CREATE | STORE_EXCL,
@@ -65,18 +66,24 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	if (!rc && group)
 		rc = store_share(cli->db, group, &err);
 	if (rc == -FAI_ENOTFOUND)
-		fprintf(stderr, _("fai: no Unix group '%s' (create it with: groupadd %s)\n"),
+		fprintf(stderr,
+			_("fai: no Unix group '%s' (create it with: groupadd "
+			  "%s)\n"),
 			out_shown(group), out_shown(group));
 	if (rc == -FAI_ENOTFOUND)
 		return CLI_NOTFOUND;
 	if (rc)
 		return cli_fail(cli, rc, &err);
 	if (group)
-		fprintf(cli->out, _("Shared with the Unix group '%s': directory 2770 (setgid), files 0660.\n"),
+		fprintf(cli->out,
+			_("Shared with the Unix group '%s': directory 2770 "
+			  "(setgid), files 0660.\n"),
 			group);
 	if (region)
-		fprintf(cli->out, _("Created an empty store at %s (region %s, %s).\n"),
-			out_shown(cli->db), region, validate_region_name(region));
+		fprintf(cli->out,
+			_("Created an empty store at %s (region %s, %s).\n"),
+			out_shown(cli->db), region,
+			validate_region_name(region));
 	else
 		fprintf(cli->out, _("Created an empty store at %s.\n"),
 			out_shown(cli->db));
@@ -88,9 +95,9 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 int cmd_config(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"user", no_argument, NULL, OPT_USER},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"user", no_argument, NULL, OPT_USER},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct fai_err err;
 	int c, exit, rc, user = 0;
@@ -109,14 +116,18 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		/* Settings of this Unix user, whatever the store. */
 		if (argc - optind < 1 || argc - optind > 2 ||
 		    strcmp(argv[optind], "read-only") != 0)
-			return cli_usage_error(cli, "config", _("--user knows one key: read-only (yes or no)"));
+			return cli_usage_error(
+			    cli, "config",
+			    _("--user knows one key: read-only (yes or no)"));
 		if (argc - optind == 1) {
-			fprintf(cli->out, "%s\n", cli_user_readonly() ? "yes" : "no");
+			fprintf(cli->out, "%s\n",
+				cli_user_readonly() ? "yes" : "no");
 			return CLI_OK;
 		}
 		const char *v = argv[optind + 1];
 		if (strcmp(v, "yes") && strcmp(v, "no"))
-			return cli_usage_error(cli, "config", _("read-only is yes or no"));
+			return cli_usage_error(cli, "config",
+					       _("read-only is yes or no"));
 		fai_err_clear(&err);
 		rc = cli_user_config_set("read-only", v, &err);
 		if (rc)
@@ -124,7 +135,9 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		return CLI_OK;
 	}
 	if (argc - optind > 2)
-		return cli_usage_error(cli, "config", _("give a key and maybe a value, e.g. wip.concept 12"));
+		return cli_usage_error(
+		    cli, "config",
+		    _("give a key and maybe a value, e.g. wip.concept 12"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -162,7 +175,8 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 			return cli_arg_number(cli, "config", argv[optind], v, 0,
 					      CLI_NUMBER_MAX, &n);
 		if (nrc == 0) { /* 012 is 12 */
-			snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+			snprintf(num, sizeof(num), "%llu",
+				 (unsigned long long)n);
 			v = num;
 		}
 	}
@@ -215,21 +229,23 @@ static void check_note(const struct store_problem_info *pi, struct buf *m)
 		buf_printf(m, _("log entry %s"), v);
 		break;
 	case STORE_NOTE_UNKNOWN_IDEA:
-		buf_printf(m, _("log entry %s: an idea the store does not have"),
-			   v);
+		buf_printf(
+		    m, _("log entry %s: an idea the store does not have"), v);
 		break;
 	case STORE_NOTE_REVISION_GAP:
 		buf_printf(m, _("log entry %s: revision %llu after %llu"), v, a,
 			   b);
 		break;
 	case STORE_NOTE_REVISIONS:
-		buf_printf(m, _("the idea is at revision %llu, its log at %llu"),
+		buf_printf(m,
+			   _("the idea is at revision %llu, its log at %llu"),
 			   a, b);
 		break;
 	case STORE_NOTE_COUNTS:
-		buf_printf(m, ngettext("%llu idea at %s, the count says %llu",
-				       "%llu ideas at %s, the count says %llu",
-				       (unsigned long)a),
+		buf_printf(m,
+			   ngettext("%llu idea at %s, the count says %llu",
+				    "%llu ideas at %s, the count says %llu",
+				    (unsigned long)a),
 			   a, out_stage_label(stage_parse(v)), b);
 		break;
 	case STORE_NOTE_KIND:
@@ -275,8 +291,8 @@ static void check_report(const struct store_problem_info *pi, void *arg)
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct fai_err err;
 	uint64_t counts[STAGE_COUNT], total = 0;
@@ -297,11 +313,14 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	if (n < 0)
 		return cli_fail(cli, n, &err);
 	if (n > 0) {
-		fprintf(stderr, ngettext("fai check: %d problem found in %s\n",
-					 "fai check: %d problems found in %s\n",
-					 (unsigned long)n),
+		fprintf(stderr,
+			ngettext("fai check: %d problem found in %s\n",
+				 "fai check: %d problems found in %s\n",
+				 (unsigned long)n),
 			n, out_shown(cli->db));
-		fprintf(stderr, _("fai check: restore the last good backup with fai restore FILE (see fai(1), DAMAGED STORE)\n"));
+		fprintf(stderr,
+			_("fai check: restore the last good backup with fai "
+			  "restore FILE (see fai(1), DAMAGED STORE)\n"));
 		return CLI_STORE;
 	}
 	store_stage_counts(cli->store, counts, &err);

@@ -68,9 +68,9 @@ static int backup_verify(struct cli *cli, const char *path,
 int cmd_backup(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, OPT_OUT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, OPT_OUT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *dir = ".";
 	struct outfile *o = NULL;
@@ -119,8 +119,10 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
 	if (stat(path, &st) != 0)
 		st.st_size = 0;
 	fprintf(cli->out,
-		ngettext("Backup of %s written to %s and checked (%llu idea, %lld KiB).\n",
-			 "Backup of %s written to %s and checked (%llu ideas, %lld KiB).\n",
+		ngettext("Backup of %s written to %s and checked (%llu idea, "
+			 "%lld KiB).\n",
+			 "Backup of %s written to %s and checked (%llu ideas, "
+			 "%lld KiB).\n",
 			 (unsigned long)ideas),
 		out_shown(cli->db), out_shown(path), ideas,
 		(long long)(st.st_size + 1023) / 1024);
@@ -132,8 +134,8 @@ out:
 int cmd_restore(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct fai_err err;
 	char *kept = NULL;
@@ -164,7 +166,9 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, rc, &err);
 	fprintf(cli->out, _("Restored the store at %s from %s.\n"),
 		out_shown(cli->db), out_shown(backup));
-	fprintf(cli->out, _("The data it replaced is kept in %s (delete it once you are sure).\n"),
+	fprintf(cli->out,
+		_("The data it replaced is kept in %s (delete it once you are "
+		  "sure).\n"),
 		out_shown(kept));
 	free(kept);
 	/* Open it as anyone would (an older backup is upgraded then) and
@@ -174,8 +178,11 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
 		return exit;
 	const char *up = store_upgrade_backup(cli->store);
 	if (up)
-		fprintf(cli->out, _("The backup was written by an older fai: the store was upgraded (a copy of it as restored is in %s).\n"),
-			out_shown(up));
+		fprintf(
+		    cli->out,
+		    _("The backup was written by an older fai: the store was "
+		      "upgraded (a copy of it as restored is in %s).\n"),
+		    out_shown(up));
 	int n = store_check(cli->store, NULL, NULL, &err);
 	if (n < 0)
 		return cli_fail(cli, n, &err);

@@ -82,8 +82,8 @@ static void import_progress_cb(unsigned long long done,
 	p->last = now;
 	p->shown = 1;
 	fputc('\r', stderr);
-	fprintf(stderr, _("%s: %.1f MiB read (a pipe: size unknown)"),
-		p->what, (double)done / (1024.0 * 1024.0));
+	fprintf(stderr, _("%s: %.1f MiB read (a pipe: size unknown)"), p->what,
+		(double)done / (1024.0 * 1024.0));
 	fputs("\033[K", stderr);
 	fflush(stderr);
 }
@@ -119,11 +119,10 @@ static int export_publish(void *arg, struct fai_err *err)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"dialect", required_argument, NULL, OPT_FORMAT},
-		FILTER_OPTIONS
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"dialect", required_argument, NULL, OPT_FORMAT},
+	    FILTER_OPTIONS{"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct idea_filter lf;
 	struct export_opts eo;
@@ -152,7 +151,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "excel-fr") == 0)
 				eo.dialect = CSV_DIALECT_EXCEL_FR;
 			else
-				return cli_usage_error(cli, "export", _("--dialect is rfc4180 or excel-fr"));
+				return cli_usage_error(
+				    cli, "export",
+				    _("--dialect is rfc4180 or excel-fr"));
 		} else if (c == OPT_HELP) {
 			return cli_help_for("export");
 		} else {
@@ -160,7 +161,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "export", _("too many arguments (the file goes after -o)"));
+		return cli_usage_error(
+		    cli, "export",
+		    _("too many arguments (the file goes after -o)"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -212,9 +215,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	    /* -o /dev/stdout: the data went to stdout, say nothing there */
 	    !(stat(out, &ost) == 0 && fstat(fileno(cli->out), &sst) == 0 &&
 	      ost.st_dev == sst.st_dev && ost.st_ino == sst.st_ino))
-		fprintf(cli->out, ngettext("Exported %llu idea to %s.\n",
-					   "Exported %llu ideas to %s.\n",
-					   (unsigned long)st.rows),
+		fprintf(cli->out,
+			ngettext("Exported %llu idea to %s.\n",
+				 "Exported %llu ideas to %s.\n",
+				 (unsigned long)st.rows),
 			(unsigned long long)st.rows, out_shown(out));
 	return CLI_OK;
 }
@@ -254,9 +258,12 @@ static void import_row_message(struct cli *cli, const struct fai_err *e,
 		buf_printf(m, _("cannot import at stage %s: missing "),
 			   out_stage_label(e->stage));
 		cli_print_missing(m, e->missing);
-		buf_adds(m, _(" (fill them in the file, or pass the gates with fai import --force)"));
+		buf_adds(m, _(" (fill them in the file, or pass the gates with "
+			      "fai import --force)"));
 	} else if (e->code == FAI_ERULE && e->why == FAI_WHY_REASON) {
-		buf_printf(m, _("cannot import at stage %s: a reason is required (column stage_reason)"),
+		buf_printf(m,
+			   _("cannot import at stage %s: a reason is required "
+			     "(column stage_reason)"),
 			   out_stage_label(e->stage));
 	} else {
 		cli_message(cli, -e->code, e, m);
@@ -296,10 +303,10 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 		break;
 	}
 	case IMPORT_EVENT_CONFLICT:
-		r->conflicts = xrealloc(r->conflicts, (r->nconflicts + 1) *
-							      sizeof(char *));
+		r->conflicts = xrealloc(r->conflicts,
+					(r->nconflicts + 1) * sizeof(char *));
 		r->conflicts[r->nconflicts++] =
-			xasprintf("%s (%s %ld)", ev->ref, _("line"), ev->line);
+		    xasprintf("%s (%s %ld)", ev->ref, _("line"), ev->line);
 		if (r->verbose) {
 			fprintf(stderr, _("conflict: %s (line %ld)\n"), ev->ref,
 				ev->line);
@@ -326,13 +333,13 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"skip-invalid", no_argument, NULL, 's'},
-		{"on-conflict", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"force", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"skip-invalid", no_argument, NULL, 's'},
+	    {"on-conflict", required_argument, NULL, 'c'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct import_opts io;
 	struct import_report rep;
@@ -368,7 +375,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "fail") == 0)
 				io.on_conflict = IMPORT_FAIL;
 			else
-				return cli_usage_error(cli, "import", _("--on-conflict is keep-local, take-theirs or fail"));
+				return cli_usage_error(
+				    cli, "import",
+				    _("--on-conflict is keep-local, "
+				      "take-theirs or fail"));
 			break;
 		case OPT_HELP:
 			return cli_help_for("import");
@@ -377,7 +387,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, "import", _("give one CSV file (or - for the standard input)"));
+		return cli_usage_error(
+		    cli, "import",
+		    _("give one CSV file (or - for the standard input)"));
 	const char *path = argv[optind];
 	exit = cli_store_open(cli);
 	if (exit)
@@ -385,8 +397,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	if (io.skip_invalid) {
 		/* Standard input has no name to put the rejects beside. */
 		rejects = strcmp(path, "-") == 0
-				  ? xstrdup("stdin.rejects.csv")
-				  : xasprintf("%s.rejects.csv", path);
+			      ? xstrdup("stdin.rejects.csv")
+			      : xasprintf("%s.rejects.csv", path);
 		io.rejects_path = rejects;
 	}
 	io.report = import_report_cb;
@@ -416,7 +428,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		fputs("fai: ", stderr);
 		out_safe(stderr, path, UTF8_SAFE_ONELINE);
 		fprintf(stderr, ": %s\n",
-			_("not a file or a pipe: a device, a directory or a socket cannot be imported (nothing was read)"));
+			_("not a file or a pipe: a device, a directory or a "
+			  "socket cannot be imported (nothing was read)"));
 		exit = CLI_INVALID;
 		goto out;
 	}
@@ -428,39 +441,53 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	fprintf(cli->out,
-		_("%s: %llu rows: %llu new, %llu updated, %llu unchanged, %llu conflicts, %llu invalid.\n"),
+		_("%s: %llu rows: %llu new, %llu updated, %llu unchanged, %llu "
+		  "conflicts, %llu invalid.\n"),
 		out_shown(path), (unsigned long long)st.rows,
 		(unsigned long long)st.added, (unsigned long long)st.updated,
 		(unsigned long long)st.unchanged,
 		(unsigned long long)st.conflicts,
 		(unsigned long long)st.invalid);
 	if (rep.nconflicts) {
-		fprintf(cli->out, "%s", io.on_conflict == IMPORT_TAKE_THEIRS
-				       ? _("Conflicts (their version taken, the local one kept in the log):")
-				   : io.on_conflict == IMPORT_FAIL
-				       ? _("Conflicts (nothing imported):")
-				       : _("Conflicts (local version kept, theirs kept in the log):"));
+		fprintf(cli->out, "%s",
+			io.on_conflict == IMPORT_TAKE_THEIRS
+			    ? _("Conflicts (their version taken, the local one "
+				"kept in the log):")
+			: io.on_conflict == IMPORT_FAIL
+			    ? _("Conflicts (nothing imported):")
+			    : _("Conflicts (local version kept, theirs kept in "
+				"the log):"));
 		for (size_t i = 0; i < rep.nconflicts; i++)
 			fprintf(cli->out, "%s%s", i ? ", " : " ",
 				rep.conflicts[i]);
 		fputc('\n', cli->out);
 	}
 	if (st.renumbered)
-		fprintf(cli->out, _("%llu new ideas got a new reference (theirs was taken here).\n"),
+		fprintf(cli->out,
+			_("%llu new ideas got a new reference (theirs was "
+			  "taken here).\n"),
 			(unsigned long long)st.renumbered);
 	if (st.forced)
-		fprintf(cli->out, ngettext("%llu row passed a stage gate with --force (marked forced in the log).\n",
-					   "%llu rows passed a stage gate with --force (marked forced in the log).\n",
-					   (unsigned long)st.forced),
+		fprintf(cli->out,
+			ngettext("%llu row passed a stage gate with --force "
+				 "(marked forced in the log).\n",
+				 "%llu rows passed a stage gate with --force "
+				 "(marked forced in the log).\n",
+				 (unsigned long)st.forced),
 			(unsigned long long)st.forced);
 	if (rc == -FAI_EINVAL) {
-		fprintf(stderr, ngettext("fai: %s: %llu invalid row: nothing was imported (fix it, or use --skip-invalid)\n",
-					 "fai: %s: %llu invalid rows: nothing was imported (fix them, or use --skip-invalid)\n",
-					 (unsigned long)st.invalid),
+		fprintf(stderr,
+			ngettext("fai: %s: %llu invalid row: nothing was "
+				 "imported (fix it, or use --skip-invalid)\n",
+				 "fai: %s: %llu invalid rows: nothing was "
+				 "imported (fix them, or use --skip-invalid)\n",
+				 (unsigned long)st.invalid),
 			out_shown(path), (unsigned long long)st.invalid);
 		exit = CLI_INVALID;
 	} else if (rc == -FAI_ECONFLICT) {
-		fprintf(stderr, _("fai: %s: conflicts and --on-conflict fail: nothing was imported\n"),
+		fprintf(stderr,
+			_("fai: %s: conflicts and --on-conflict fail: nothing "
+			  "was imported\n"),
 			out_shown(path));
 		exit = CLI_CONFLICT;
 	} else if (io.dry_run) {

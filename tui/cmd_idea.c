@@ -34,21 +34,24 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	char *region = NULL;
 
 	fai_err_clear(&err);
-	while (!rc && (c = getopt_long(argc, argv, "", field_options, NULL)) != -1) {
+	while (!rc &&
+	       (c = getopt_long(argc, argv, "", field_options, NULL)) != -1) {
 		const char *value = optarg;
 		int f;
 		if (c == OPT_HELP) {
 			exit = cli_help_for("add");
 			goto out;
 		} else if (c == OPT_TAG || c == OPT_PARTNER) {
-			rc = idea_list_add(idea,
-					   c == OPT_TAG ? IDEA_TAGS : IDEA_PARTNERS,
-					   value, &err);
+			rc = idea_list_add(
+			    idea, c == OPT_TAG ? IDEA_TAGS : IDEA_PARTNERS,
+			    value, &err);
 		} else if (c == OPT_SET) {
 			f = cli_split_set(optarg, &value);
 			if (f < 0) {
-				exit = cli_usage_error(cli, "add",
-						   _("--set wants FIELD=VALUE with a known field"));
+				exit =
+				    cli_usage_error(cli, "add",
+						    _("--set wants FIELD=VALUE "
+						      "with a known field"));
 				goto out;
 			}
 			rc = idea_set(idea, f, value, 0, &err);
@@ -64,7 +67,9 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (optind < argc) {
-		exit = cli_usage_error(cli, "add", _("unexpected argument (values go after options such as --title)"));
+		exit = cli_usage_error(cli, "add",
+				       _("unexpected argument (values go after "
+					 "options such as --title)"));
 		goto out;
 	}
 	exit = cli_store_open(cli);
@@ -78,9 +83,10 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	}
 	if (!idea_get(idea, IDEA_TITLE)[0] || !idea_get(idea, IDEA_REGION)[0]) {
 		exit = cli_usage_error(cli, "add",
-				   !idea_get(idea, IDEA_TITLE)[0]
+				       !idea_get(idea, IDEA_TITLE)[0]
 					   ? _("--title is required")
-					   : _("--region is required (this store has no default region)"));
+					   : _("--region is required (this "
+					       "store has no default region)"));
 		goto out;
 	}
 	rc = store_idea_create(cli->store, &cli->actor, idea, &err);
@@ -98,10 +104,10 @@ out:
 int cmd_edit(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"set", required_argument, NULL, OPT_SET},
-		{"expect-rev", required_argument, NULL, OPT_EXPECT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"set", required_argument, NULL, OPT_SET},
+	    {"expect-rev", required_argument, NULL, OPT_EXPECT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct store_set *sets = NULL;
 	size_t nsets = 0;
@@ -116,7 +122,10 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		case OPT_SET:
 			f = cli_split_set(optarg, &value);
 			if (f < 0) {
-				exit = cli_usage_error(cli, "edit", _("--set wants FIELD=VALUE with a known field"));
+				exit =
+				    cli_usage_error(cli, "edit",
+						    _("--set wants FIELD=VALUE "
+						      "with a known field"));
 				goto out;
 			}
 			sets = xrealloc(sets, (nsets + 1) * sizeof(*sets));
@@ -138,7 +147,8 @@ int cmd_edit(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		exit = cli_usage_error(cli, "edit", _("give one reference, e.g. 84-0042"));
+		exit = cli_usage_error(cli, "edit",
+				       _("give one reference, e.g. 84-0042"));
 		goto out;
 	}
 	exit = cli_store_open(cli);
@@ -169,11 +179,11 @@ out:
 int cmd_move(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"reason", required_argument, NULL, OPT_REASON},
-		{"expect-rev", required_argument, NULL, OPT_EXPECT},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"reason", required_argument, NULL, OPT_REASON},
+	    {"expect-rev", required_argument, NULL, OPT_EXPECT},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *reason = NULL;
 	uint64_t expect = 0, rev = 0;
@@ -200,10 +210,15 @@ int cmd_move(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(cli, "move", _("give a reference and a stage, e.g. 84-0042 concept"));
+		return cli_usage_error(
+		    cli, "move",
+		    _("give a reference and a stage, e.g. 84-0042 concept"));
 	enum stage to = stage_parse(argv[optind + 1]);
 	if (to == STAGE_NONE)
-		return cli_usage_error(cli, "move", _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+		return cli_usage_error(
+		    cli, "move",
+		    _("unknown stage (need, concept, owner_search, launched, "
+		      "on_hold, abandoned)"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -222,9 +237,9 @@ int cmd_move(struct cli *cli, int argc, char **argv)
 int cmd_comment(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"expect-rev", required_argument, NULL, OPT_EXPECT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"expect-rev", required_argument, NULL, OPT_EXPECT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t expect = 0, rev = 0;
 	struct fai_err err;
@@ -242,7 +257,9 @@ int cmd_comment(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cli_usage_error(cli, "comment", _("give a reference and the text in quotes"));
+		return cli_usage_error(
+		    cli, "comment",
+		    _("give a reference and the text in quotes"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -260,8 +277,8 @@ int cmd_comment(struct cli *cli, int argc, char **argv)
 int cmd_undo(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct log_entry undone;
 	struct fai_err err;

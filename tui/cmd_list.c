@@ -46,7 +46,6 @@ static int list_collect(const struct idea *idea, void *arg)
 	return 0;
 }
 
-
 static void list_table(struct cli *cli, struct list_run *r)
 {
 	size_t width = out_term_width();
@@ -194,10 +193,9 @@ static int parse_format(const char *s, int allow_table)
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		FILTER_OPTIONS
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    FILTER_OPTIONS{"format", required_argument, NULL, OPT_FORMAT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct list_run r;
 	struct fai_err err;
@@ -215,7 +213,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		case OPT_FORMAT:
 			format = parse_format(optarg, 1);
 			if (format < 0)
-				return cli_usage_error(cli, "list", _("--format is table, tsv or json"));
+				return cli_usage_error(
+				    cli, "list",
+				    _("--format is table, tsv or json"));
 			break;
 		case OPT_HELP:
 			return cli_help_for("list");
@@ -253,15 +253,18 @@ out:
 	return exit;
 }
 
-int cli_filter_option(struct cli *cli, const char *cmd, int c,
-			 const char *arg, struct idea_filter *lf)
+int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
+		      struct idea_filter *lf)
 {
 	uint64_t days;
 	switch (c) {
 	case OPT_STAGE:
 		lf->stage = stage_parse(arg);
 		if (lf->stage == STAGE_NONE)
-			return -cli_usage_error(cli, cmd, _("unknown stage (need, concept, owner_search, launched, on_hold, abandoned)"));
+			return -cli_usage_error(
+			    cli, cmd,
+			    _("unknown stage (need, concept, owner_search, "
+			      "launched, on_hold, abandoned)"));
 		return 0;
 	case OPT_FIELD + IDEA_REGION:
 		lf->region = arg;
@@ -299,13 +302,16 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 	case LOG_CREATE:
 		buf_printf(b, _("created \"%s\""),
 			   log_entry_change(e, "title")
-				   ? log_entry_change(e, "title")->after
-				   : "");
+			       ? log_entry_change(e, "title")->after
+			       : "");
 		break;
 	case LOG_MOVE:
-		buf_printf(b, _("moved %s → %s"),
-			   st && st->before ? out_stage_label(stage_parse(st->before)) : "?",
-			   st && st->after ? out_stage_label(stage_parse(st->after)) : "?");
+		buf_printf(
+		    b, _("moved %s → %s"),
+		    st && st->before ? out_stage_label(stage_parse(st->before))
+				     : "?",
+		    st && st->after ? out_stage_label(stage_parse(st->after))
+				    : "?");
 		if (e->forced)
 			buf_printf(b, " %s", _("(gate forced)"));
 		if (e->text && *e->text)
@@ -331,7 +337,8 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 			   (unsigned long long)e->target);
 		if (st)
 			buf_printf(b, _(" (back to %s)"),
-				   out_stage_label(stage_parse(st->after ? st->after : "")));
+				   out_stage_label(stage_parse(
+				       st->after ? st->after : "")));
 		break;
 	case LOG_IMPORT:
 		buf_printf(b, _("imported: %s"), e->text ? e->text : "");
@@ -340,10 +347,11 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 		break;
 	case LOG_CONFIG:
 		if (e->nchanges)
-			buf_printf(b, _("setting %s: %s → %s"),
-				   e->changes[0].name + strlen("config:"),
-				   e->changes[0].before ? e->changes[0].before : "",
-				   e->changes[0].after ? e->changes[0].after : "");
+			buf_printf(
+			    b, _("setting %s: %s → %s"),
+			    e->changes[0].name + strlen("config:"),
+			    e->changes[0].before ? e->changes[0].before : "",
+			    e->changes[0].after ? e->changes[0].after : "");
 		break;
 	default:
 		buf_adds(b, log_kind_code(e->kind));
@@ -402,7 +410,8 @@ static int show_entry_json(const struct log_entry *e, void *arg)
 		out_json(j->f, e->text);
 	}
 	if (e->kind == LOG_UNDO)
-		fprintf(j->f, ",\"undoes\":%llu", (unsigned long long)e->target);
+		fprintf(j->f, ",\"undoes\":%llu",
+			(unsigned long long)e->target);
 	fputs(",\"changes\":[", j->f);
 	for (size_t i = 0; i < e->nchanges; i++) {
 		fputs(i ? ",{\"field\":" : "{\"field\":", j->f);
@@ -460,8 +469,8 @@ static void show_text(struct cli *cli, const struct idea *idea)
 		    i == IDEA_REF)
 			continue;
 		const char *label = out_field_label(i);
-		fprintf(f, "%s:%*s ", label,
-			(int)(wlabel - utf8_width(label)), "");
+		fprintf(f, "%s:%*s ", label, (int)(wlabel - utf8_width(label)),
+			"");
 		if (i == IDEA_STAGE) {
 			fprintf(f, _("%s (for %ld days)"),
 				out_stage_label(idea_stage(idea)),
@@ -483,7 +492,8 @@ static void show_text(struct cli *cli, const struct idea *idea)
 		out_safe(f, idea->extra[i].value, UTF8_SAFE_ONELINE);
 		fputc('\n', f);
 	}
-	fprintf(f, "\n%s\n", _("History (moves, edits and comments, oldest first):"));
+	fprintf(f, "\n%s\n",
+		_("History (moves, edits and comments, oldest first):"));
 	fai_err_clear(&err);
 	store_log_foreach(cli->store, idea->key, 0, show_entry, f, &err);
 }
@@ -491,9 +501,9 @@ static void show_text(struct cli *cli, const struct idea *idea)
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, format = FORMAT_TEXT, exit;
 	struct idea *idea = NULL;
@@ -503,7 +513,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		if (c == OPT_FORMAT) {
 			format = parse_format(optarg, 0);
 			if (format != FORMAT_TEXT && format != FORMAT_JSON)
-				return cli_usage_error(cli, "show", _("--format is text or json"));
+				return cli_usage_error(
+				    cli, "show", _("--format is text or json"));
 		} else if (c == OPT_HELP) {
 			return cli_help_for("show");
 		} else {
@@ -511,7 +522,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(cli, "show", _("give one reference, e.g. 84-0042"));
+		return cli_usage_error(cli, "show",
+				       _("give one reference, e.g. 84-0042"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -532,8 +544,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char when[ISOTIME_LEN];
 			isotime_format(com[i].at, when);
-			fprintf(cli->out, "%s{\"at\":\"%s\",\"author\":",
-				i ? "," : "", when);
+			fprintf(cli->out,
+				"%s{\"at\":\"%s\",\"author\":", i ? "," : "",
+				when);
 			out_json(cli->out, com[i].user);
 			fputs(",\"text\":", cli->out);
 			out_json(cli->out, com[i].text);
@@ -587,10 +600,10 @@ static int log_print(const struct log_entry *e, void *arg)
 int cmd_log(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"since", required_argument, NULL, OPT_SINCE},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	int64_t since = 0;
 	uint64_t key = 0;
@@ -609,7 +622,9 @@ int cmd_log(struct cli *cli, int argc, char **argv)
 		} else if (c == OPT_FORMAT) {
 			r.format = parse_format(optarg, 0);
 			if (r.format < 0)
-				return cli_usage_error(cli, "log", _("--format is text, tsv or json"));
+				return cli_usage_error(
+				    cli, "log",
+				    _("--format is text, tsv or json"));
 		} else if (c == OPT_HELP) {
 			return cli_help_for("log");
 		} else {

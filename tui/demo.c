@@ -106,7 +106,9 @@ static int demo_clear(struct cli *cli)
 	int is_demo = demo && strcmp(demo, "1") == 0;
 	free(demo);
 	if (!is_demo) {
-		fprintf(stderr, _("fai: %s holds a store that is not a demo; refusing to overwrite it (use another --db)\n"),
+		fprintf(stderr,
+			_("fai: %s holds a store that is not a demo; refusing "
+			  "to overwrite it (use another --db)\n"),
 			out_shown(cli->db));
 		return CLI_INVALID;
 	}
@@ -136,7 +138,10 @@ int demo_run(struct cli *cli, int argc, char **argv)
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0) {
 			printf(_("Usage: fai [--db PATH] demo\n"));
-			printf("%s\n", _("Creates a demo store with a realistic pipeline (replaces an older demo store, never a real one)."));
+			printf("%s\n",
+			       _("Creates a demo store with a realistic "
+				 "pipeline (replaces an older demo store, "
+				 "never a real one)."));
 			return CLI_OK;
 		}
 		fprintf(stderr, _("fai: demo takes no arguments\n"));
@@ -146,9 +151,9 @@ int demo_run(struct cli *cli, int argc, char **argv)
 		/* Building a demo removes and writes a store: not under
 		 * --read-only, nor the user's read-only setting. */
 		fai_err_clear(&err);
-		return cli_fail(cli, fai_err_set(&err, FAI_EPERM,
-						 FAI_WHY_READONLY, NULL,
-						 cli->db),
+		return cli_fail(cli,
+				fai_err_set(&err, FAI_EPERM, FAI_WHY_READONLY,
+					    NULL, cli->db),
 				&err);
 	}
 	exit = demo_clear(cli);
@@ -205,13 +210,17 @@ int demo_run(struct cli *cli, int argc, char **argv)
 		int n = demo_split(l, words, 64);
 		int64_t t;
 		if (n < 3 || demo_when(words[0], today, &t) < 0) {
-			fprintf(stderr, _("fai: %s:%ld: expected WHEN WHO COMMAND ARGS (e.g. -30d09:15 claire move 84-0001 concept)\n"),
-				DEMO_FILE, first);
+			fprintf(
+			    stderr,
+			    _("fai: %s:%ld: expected WHEN WHO COMMAND ARGS "
+			      "(e.g. -30d09:15 claire move 84-0001 concept)\n"),
+			    DEMO_FILE, first);
 			exit = CLI_INVALID;
 			break;
 		}
 		if (t < last) {
-			fprintf(stderr, _("fai: %s:%ld: lines must be in time order\n"),
+			fprintf(stderr,
+				_("fai: %s:%ld: lines must be in time order\n"),
 				DEMO_FILE, first);
 			exit = CLI_INVALID;
 			break;
@@ -232,11 +241,14 @@ int demo_run(struct cli *cli, int argc, char **argv)
 	if (null)
 		fclose(null);
 	if (exit) {
-		fprintf(stderr, _("fai: the demo could not be built; the store at %s is incomplete\n"),
+		fprintf(stderr,
+			_("fai: the demo could not be built; the store at %s "
+			  "is incomplete\n"),
 			out_shown(cli->db));
 		return exit;
 	}
-	fprintf(cli->out, _("Demo store created at %s: %d ideas, %d actions replayed.\n"),
+	fprintf(cli->out,
+		_("Demo store created at %s: %d ideas, %d actions replayed.\n"),
 		out_shown(cli->db), ideas, actions);
 	return CLI_OK;
 }

@@ -107,9 +107,12 @@ static int add_history(const struct log_entry *e, void *arg)
 		buf_adds(&b, _("created"));
 		break;
 	case LOG_MOVE:
-		buf_printf(&b, "%s → %s",
-			   st && st->before ? out_stage_label(stage_parse(st->before)) : "",
-			   st && st->after ? out_stage_label(stage_parse(st->after)) : "");
+		buf_printf(
+		    &b, "%s → %s",
+		    st && st->before ? out_stage_label(stage_parse(st->before))
+				     : "",
+		    st && st->after ? out_stage_label(stage_parse(st->after))
+				    : "");
 		if (e->forced)
 			buf_printf(&b, " %s", _("(gate forced)"));
 		if (e->text && *e->text)
@@ -137,9 +140,8 @@ static int add_history(const struct log_entry *e, void *arg)
 	default:
 		buf_adds(&b, log_kind_code(e->kind));
 	}
-	add_wrapped(h->d, "", b.data, e->kind == LOG_COMMENT ? UI_NORMAL
-							      : UI_DIM,
-		    h->width, 19);
+	add_wrapped(h->d, "", b.data,
+		    e->kind == LOG_COMMENT ? UI_NORMAL : UI_DIM, h->width, 19);
 	buf_free(&b);
 	return 0;
 }
@@ -157,7 +159,8 @@ static void detail_build(struct app *app, struct detail *d)
 	d->width = app->cols;
 	fai_err_clear(&err);
 	if (store_idea_get(app->cli->store, d->key, &idea, &err) != 0) {
-		add_line(d, _("This idea no longer exists."), strlen(_("This idea no longer exists.")), UI_ALERT);
+		add_line(d, _("This idea no longer exists."),
+			 strlen(_("This idea no longer exists.")), UI_ALERT);
 		return;
 	}
 	snprintf(d->title, sizeof(d->title), "%s  %s", idea_get(idea, IDEA_REF),
@@ -174,8 +177,9 @@ static void detail_build(struct app *app, struct detail *d)
 		if ((fi->flags & IDEA_FF_INTERNAL) || f == IDEA_ID ||
 		    f == IDEA_REF || f == IDEA_TITLE)
 			continue;
-		char *prefix = xasprintf("%s:%*s ", out_field_label(f),
-					 (int)(wl - utf8_width(out_field_label(f))), "");
+		char *prefix =
+		    xasprintf("%s:%*s ", out_field_label(f),
+			      (int)(wl - utf8_width(out_field_label(f))), "");
 		char *value = NULL;
 		if (f == IDEA_STAGE)
 			value = xstrdup(out_stage_label(idea_stage(idea)));
@@ -259,11 +263,11 @@ static void detail_close(struct app *app, void *st)
 }
 
 static const struct screen_ops detail_ops = {
-	.name = "detail",
-	.draw = detail_draw,
-	.key = detail_key,
-	.close = detail_close,
-	.reload = detail_refresh,
+    .name = "detail",
+    .draw = detail_draw,
+    .key = detail_key,
+    .close = detail_close,
+    .reload = detail_refresh,
 };
 
 void detail_open(struct app *app, uint64_t key)

@@ -172,7 +172,8 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	int exit = CLI_OK, keep = 0, rc;
 
 	if (cli->replay)
-		return cli_usage_error(cli, "edit", _("--set is required here"));
+		return cli_usage_error(cli, "edit",
+				       _("--set is required here"));
 	fai_err_clear(&err);
 	rc = store_idea_find(cli->store, ref, &idea, &err);
 	if (rc)
@@ -187,17 +188,21 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	}
 	buf_init(&text);
 	buf_init(&header);
-	buf_printf(&header, _("# Editing %s (revision %llu). Lines starting with '#' are ignored.\n"
-			      "# Change the values after the colons; continuation lines start with two spaces.\n"
-			      "# Save and quit to apply; empty the file to cancel.\n"),
+	buf_printf(&header,
+		   _("# Editing %s (revision %llu). Lines starting with '#' "
+		     "are ignored.\n"
+		     "# Change the values after the colons; continuation lines "
+		     "start with two spaces.\n"
+		     "# Save and quit to apply; empty the file to cancel.\n"),
 		   idea_get(idea, IDEA_REF),
 		   (unsigned long long)idea_revision(idea));
 	template_render(&text, idea, header.data);
 	buf_free(&header);
-	path = cli_keep_text(idea_get(idea, IDEA_REF), NULL, text.data,
-			     text.len);
+	path =
+	    cli_keep_text(idea_get(idea, IDEA_REF), NULL, text.data, text.len);
 	if (!path) {
-		edit_say(cli, note, 1, _("cannot write a temporary file in %s\n"),
+		edit_say(cli, note, 1,
+			 _("cannot write a temporary file in %s\n"),
 			 out_shown(keep_dir()));
 		buf_free(&text);
 		exit = CLI_STORE;
@@ -205,7 +210,9 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 	}
 	int st = editor_run(path);
 	if (st != 0) {
-		edit_say(cli, note, 1, _("the editor failed (status %d); your text is kept in %s\n"),
+		edit_say(cli, note, 1,
+			 _("the editor failed (status %d); your text is kept "
+			   "in %s\n"),
 			 st, out_shown(path));
 		buf_free(&text);
 		exit = CLI_INVALID;
@@ -244,7 +251,9 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		else
 			cli_fail(cli, rc, &err);
 		if (!note)
-			edit_say(cli, note, 1, _("your text is kept in %s; run fai edit again and copy from it what you need\n"),
+			edit_say(cli, note, 1,
+				 _("your text is kept in %s; run fai edit "
+				   "again and copy from it what you need\n"),
 				 out_shown(path));
 		keep = 1;
 		buf_free(&why);
@@ -258,7 +267,8 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		exit = cli_message(cli, rc, &err, &why);
 		if (!note)
 			cli_fail(cli, rc, &err);
-		edit_say(cli, note, 1, _("nothing was saved; your text is kept in %s\n"),
+		edit_say(cli, note, 1,
+			 _("nothing was saved; your text is kept in %s\n"),
 			 out_shown(path));
 		if (note) {
 			char *kept = buf_steal(note);
@@ -268,7 +278,8 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		}
 		keep = 1;
 	} else {
-		edit_say(cli, note, 0, _("Saved %s.\n"), idea_get(idea, IDEA_REF));
+		edit_say(cli, note, 0, _("Saved %s.\n"),
+			 idea_get(idea, IDEA_REF));
 	}
 	buf_free(&why);
 out:

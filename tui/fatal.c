@@ -45,15 +45,17 @@ void fatal_init(const char *db)
 {
 	static const int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
 	struct sigaction sa;
-	int n = snprintf(fatal_msg, sizeof(fatal_msg),
-			 _("fai: stopped: reading the store at %s failed, so its "
-			   "file is damaged (or was cut or replaced while fai "
-			   "read it). Nothing more was written. See what is "
-			   "damaged with fai check, and restore the last backup "
-			   "with fai restore (fai(1), DAMAGED STORE).\n"),
-			 out_shown(db));
-	fatal_len = n < 0 ? 0 : (size_t)n < sizeof(fatal_msg) ? (size_t)n
-							      : sizeof(fatal_msg) - 1;
+	int n =
+	    snprintf(fatal_msg, sizeof(fatal_msg),
+		     _("fai: stopped: reading the store at %s failed, so its "
+		       "file is damaged (or was cut or replaced while fai "
+		       "read it). Nothing more was written. See what is "
+		       "damaged with fai check, and restore the last backup "
+		       "with fai restore (fai(1), DAMAGED STORE).\n"),
+		     out_shown(db));
+	fatal_len = n < 0			    ? 0
+		    : (size_t)n < sizeof(fatal_msg) ? (size_t)n
+						    : sizeof(fatal_msg) - 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fatal_handler;
 	sigemptyset(&sa.sa_mask);

@@ -19,10 +19,10 @@
 #include "out.h"
 
 static const enum idea_field form_fields[] = {
-	IDEA_TITLE,     IDEA_REGION,  IDEA_TERRITORY,   IDEA_THEME,
-	IDEA_TAGS,      IDEA_NEED,    IDEA_CONCEPT,     IDEA_SOURCE,
-	IDEA_PARTNERS,  IDEA_FACILITATOR, IDEA_OWNER,   IDEA_STRUCTURE,
-	IDEA_LEGAL_FORM, IDEA_SIRET,  IDEA_LAUNCH_DATE, IDEA_JOBS,
+    IDEA_TITLE,	     IDEA_REGION,      IDEA_TERRITORY,	 IDEA_THEME,
+    IDEA_TAGS,	     IDEA_NEED,	       IDEA_CONCEPT,	 IDEA_SOURCE,
+    IDEA_PARTNERS,   IDEA_FACILITATOR, IDEA_OWNER,	 IDEA_STRUCTURE,
+    IDEA_LEGAL_FORM, IDEA_SIRET,       IDEA_LAUNCH_DATE, IDEA_JOBS,
 };
 #define FORM_N (sizeof(form_fields) / sizeof(form_fields[0]))
 
@@ -50,10 +50,10 @@ static int form_differs(const struct form *f, size_t i)
 static int form_modified(const struct form *f)
 {
 	for (size_t i = 0; i < FORM_N; i++) {
-		const char *now = f->lines[i].text.data ? f->lines[i].text.data
-							: "";
-		const char *was = f->orig ? idea_get(f->orig, form_fields[i])
-					  : "";
+		const char *now =
+		    f->lines[i].text.data ? f->lines[i].text.data : "";
+		const char *was =
+		    f->orig ? idea_get(f->orig, form_fields[i]) : "";
 		if (strcmp(now, was) != 0)
 			return 1;
 	}
@@ -98,23 +98,24 @@ static void form_draw(struct app *app, void *st)
 				ui_attr(app, UI_ALERT), 0);
 		if (form_differs(f, i))
 			ui_text(app, 1 + r, (int)wl + 1, 1,
-				app->utf8 ? "≠" : "!", ui_attr(app, UI_WARN), 0);
+				app->utf8 ? "≠" : "!", ui_attr(app, UI_WARN),
+				0);
 		ui_line_draw(app, &f->lines[i], 1 + r, vx, app->cols - vx,
 			     i == f->focus ? A_UNDERLINE : A_NORMAL, 0);
 	}
 	int sy = 1 + (body < (int)FORM_N ? body : (int)FORM_N);
 	ui_text(app, sy, vx, app->cols - vx, _("[ Save ]"),
 		f->focus == FORM_N ? ui_attr(app, UI_SELECTED) : A_BOLD, 0);
-	int theirs = f->conflict && f->focus < FORM_N &&
-		     form_differs(f, f->focus);
+	int theirs =
+	    f->conflict && f->focus < FORM_N && form_differs(f, f->focus);
 	/* The message (who changed the idea, where Ctrl-O wrote) keeps the
 	 * status line when the form leaves a free line above it. */
 	int ty = theirs && app->msg[0] && sy < app->rows - 3 ? app->rows - 3
 							     : app->rows - 2;
 	if (theirs) {
 		/* The colleague's version of the focused field, beside it. */
-		char *line = xasprintf(_("theirs: %s"),
-				       idea_get(f->orig, form_fields[f->focus]));
+		char *line = xasprintf(
+		    _("theirs: %s"), idea_get(f->orig, form_fields[f->focus]));
 		ui_text(app, ty, 0, app->cols, line,
 			ui_attr(app, UI_WARN) | A_REVERSE, 1);
 		free(line);
@@ -126,9 +127,10 @@ static void form_draw(struct app *app, void *st)
 			1);
 	}
 	ui_text(app, app->rows - 1, 0, app->cols,
-		f->conflict
-			? _("≠ both changed  ^T theirs  ^O mine to a file  ^S save mine  Esc drop")
-			: _("↑↓ Tab: field   Enter: next   Ctrl-S or F2: save   Esc: cancel"),
+		f->conflict ? _("≠ both changed  ^T theirs  ^O mine to a file  "
+				"^S save mine  Esc drop")
+			    : _("↑↓ Tab: field   Enter: next   Ctrl-S or F2: "
+				"save   Esc: cancel"),
 		ui_attr(app, UI_DIM), 1);
 	/* the cursor last, in the focused field */
 	if (f->focus < FORM_N && f->focus >= f->top &&
@@ -178,9 +180,11 @@ static void form_save_new(struct app *app, struct form *f)
 		free(region);
 	}
 	if (!rc && !idea_get(idea, IDEA_TITLE)[0])
-		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "title", "");
+		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "title",
+				 "");
 	if (!rc && !idea_get(idea, IDEA_REGION)[0])
-		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "region", "");
+		rc = fai_err_set(&err, FAI_EINVAL, FAI_WHY_REQUIRED, "region",
+				 "");
 	if (!rc)
 		rc = store_idea_create(app->cli->store, &app->cli->actor, idea,
 				       &err);
@@ -207,8 +211,8 @@ static void form_save_edit(struct app *app, struct form *f)
 	struct fai_err err;
 	uint64_t rev = 0;
 	for (size_t i = 0; i < FORM_N; i++) {
-		const char *now = f->lines[i].text.data ? f->lines[i].text.data
-							: "";
+		const char *now =
+		    f->lines[i].text.data ? f->lines[i].text.data : "";
 		if (strcmp(now, idea_get(f->orig, form_fields[i])) == 0)
 			continue;
 		sets[n].field = form_fields[i];
@@ -230,17 +234,20 @@ static void form_save_edit(struct app *app, struct form *f)
 		struct buf m;
 		buf_init(&m);
 		cli_message(app->cli, rc, &err, &m);
-		if (store_idea_get(app->cli->store, f->key, &fresh, NULL) == 0) {
+		if (store_idea_get(app->cli->store, f->key, &fresh, NULL) ==
+		    0) {
 			/* Three-way: a field the person did not touch takes
 			 * the colleague's value, so saving never puts back an
 			 * old value by accident; only fields both changed keep
 			 * the person's text, marked ≠. */
 			for (size_t i = 0; i < FORM_N; i++) {
 				const char *mine = f->lines[i].text.data
-							   ? f->lines[i].text.data
-							   : "";
-				const char *was = idea_get(f->orig, form_fields[i]);
-				const char *theirs = idea_get(fresh, form_fields[i]);
+						       ? f->lines[i].text.data
+						       : "";
+				const char *was =
+				    idea_get(f->orig, form_fields[i]);
+				const char *theirs =
+				    idea_get(fresh, form_fields[i]);
 				f->clash[i] = strcmp(mine, was) != 0 &&
 					      strcmp(theirs, was) != 0 &&
 					      strcmp(mine, theirs) != 0;
@@ -252,8 +259,10 @@ static void form_save_edit(struct app *app, struct form *f)
 			f->rev = idea_revision(fresh);
 		}
 		f->conflict = 1;
-		ui_message(app, 1, "%s — %s", m.data ? m.data : "",
-			   _("your changes are kept here (≠ where they differ from theirs): Ctrl-S saves them, Esc drops them"));
+		ui_message(
+		    app, 1, "%s — %s", m.data ? m.data : "",
+		    _("your changes are kept here (≠ where they differ from "
+		      "theirs): Ctrl-S saves them, Esc drops them"));
 		buf_free(&m);
 		return;
 	}
@@ -286,7 +295,9 @@ static void form_keep_file(struct app *app, struct form *f)
 	for (size_t i = 0; i < FORM_N; i++)
 		idea_set_raw(mine, form_fields[i], f->lines[i].text.data);
 	buf_init(&text);
-	template_render(&text, mine, _("# Your version, kept when a colleague changed the idea.\n"));
+	template_render(
+	    &text, mine,
+	    _("# Your version, kept when a colleague changed the idea.\n"));
 	/* A new private file, never through a link (see cli_keep_text). */
 	char *path = cli_keep_text(idea_get(f->orig, IDEA_REF), "-mine",
 				   text.data, text.len);
@@ -295,8 +306,8 @@ static void form_keep_file(struct app *app, struct form *f)
 	else
 		ui_message(app, 1, _("cannot write a temporary file in %s"),
 			   getenv("TMPDIR") && *getenv("TMPDIR")
-				   ? getenv("TMPDIR")
-				   : "/tmp");
+			       ? getenv("TMPDIR")
+			       : "/tmp");
 	free(path);
 	buf_free(&text);
 	idea_free(mine);
@@ -377,10 +388,10 @@ static void form_close(struct app *app, void *st)
 }
 
 static const struct screen_ops form_ops = {
-	.name = "form",
-	.draw = form_draw,
-	.key = form_key,
-	.close = form_close,
+    .name = "form",
+    .draw = form_draw,
+    .key = form_key,
+    .close = form_close,
 };
 
 void form_open(struct app *app, uint64_t key)

@@ -31,8 +31,8 @@ void i18n_init(void)
 
 	setlocale(LC_ALL, "");
 	if (!dir || !*dir) {
-		ssize_t n = readlink("/proc/self/exe", beside,
-				     sizeof(beside) - 16);
+		ssize_t n =
+		    readlink("/proc/self/exe", beside, sizeof(beside) - 16);
 		dir = FAI_LOCALEDIR;
 		if (n > 0) {
 			beside[n] = '\0';

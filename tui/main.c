@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (strcmp(a, "--db") == 0) {
 			if (++i == argc) {
-				fprintf(stderr, _("fai: --db wants a directory\n"));
+				fprintf(stderr,
+					_("fai: --db wants a directory\n"));
 				return CLI_USAGE;
 			}
 			db = argv[i];
@@ -48,11 +49,15 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			cli_usage(stdout);
 			return CLI_OK;
-		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+		} else if (strcmp(a, "--version") == 0 ||
+			   strcmp(a, "-V") == 0) {
 			printf("fai %s\n", FAI_VERSION);
 			return CLI_OK;
 		} else {
-			fprintf(stderr, _("fai: unknown option %s.  Try 'fai --help'.\n"), a);
+			fprintf(
+			    stderr,
+			    _("fai: unknown option %s.  Try 'fai --help'.\n"),
+			    a);
 			return CLI_USAGE;
 		}
 	}

@@ -103,8 +103,8 @@ static void print_columns(struct buf *msg, uint64_t set)
 static const char *target_label(const struct fai_err *err)
 {
 	return err->stage >= 0 && err->stage < STAGE_COUNT
-		       ? out_stage_label(err->stage)
-		       : out_stage_label(stage_parse(err->value));
+		   ? out_stage_label(err->stage)
+		   : out_stage_label(stage_parse(err->value));
 }
 
 /* The sentences of -FAI_ESTORE: what happened to the store, and the way
@@ -117,84 +117,94 @@ static void store_message(struct cli *cli, const struct fai_err *err,
 	switch (err->why) {
 	case FAI_WHY_DAMAGED:
 		if (value[0] && err->about == FAI_ABOUT_IDEA_RECORD)
-			buf_printf(msg,
-				_("the store at %s is damaged: the idea %s fails "
-				  "its check, so fai does not use it"),
-				db, value);
+			buf_printf(
+			    msg,
+			    _("the store at %s is damaged: the idea %s fails "
+			      "its check, so fai does not use it"),
+			    db, value);
 		else if (value[0] && err->about == FAI_ABOUT_LOG_RECORD)
-			buf_printf(msg,
-				_("the store at %s is damaged: the log entry %s "
-				  "fails its check, so fai does not use it"),
-				db, value);
+			buf_printf(
+			    msg,
+			    _("the store at %s is damaged: the log entry %s "
+			      "fails its check, so fai does not use it"),
+			    db, value);
 		else if (value[0] && err->about == FAI_ABOUT_META_RECORD)
-			buf_printf(msg,
-				_("the store at %s is damaged: its value '%s' "
-				  "fails its check, so fai does not use it"),
-				db, value);
+			buf_printf(
+			    msg,
+			    _("the store at %s is damaged: its value '%s' "
+			      "fails its check, so fai does not use it"),
+			    db, value);
 		else if (err->field[0] && err->about != FAI_ABOUT_FILE)
-			buf_printf(msg,
-				_("the store at %s is damaged: its index '%s' "
-				  "does not match the ideas"),
-				db, err->field);
+			buf_printf(
+			    msg,
+			    _("the store at %s is damaged: its index '%s' "
+			      "does not match the ideas"),
+			    db, err->field);
 		else if (err->about == FAI_ABOUT_FILE && err->count && value[0])
 			buf_printf(msg,
-				ngettext("%s is damaged: fai check finds %llu problem in it",
-					 "%s is damaged: fai check finds %llu problems in it",
-					 (unsigned long)err->count),
-				value, (unsigned long long)err->count);
+				   ngettext("%s is damaged: fai check finds "
+					    "%llu problem in it",
+					    "%s is damaged: fai check finds "
+					    "%llu problems in it",
+					    (unsigned long)err->count),
+				   value, (unsigned long long)err->count);
 		else
-			buf_printf(msg,
-				_("the store at %s is damaged: %s"),
-				db, detail[0] ? detail : _("it cannot be read"));
-		buf_adds(msg, _(". Nothing was changed. See what is damaged with "
-				"fai check, and restore the last backup with fai "
-				"restore (fai(1), DAMAGED STORE)"));
+			buf_printf(msg, _("the store at %s is damaged: %s"), db,
+				   detail[0] ? detail : _("it cannot be read"));
+		buf_adds(msg,
+			 _(". Nothing was changed. See what is damaged with "
+			   "fai check, and restore the last backup with fai "
+			   "restore (fai(1), DAMAGED STORE)"));
 		break;
 	case FAI_WHY_TRUNCATED:
-		buf_printf(msg,
-			_("the store at %s is damaged: its file %s is shorter "
-			  "than it says it is (cut, or emptied). Nothing was "
-			  "changed. Restore the last backup with fai restore "
-			  "(fai(1), DAMAGED STORE)"),
-			db, value);
+		buf_printf(
+		    msg,
+		    _("the store at %s is damaged: its file %s is shorter "
+		      "than it says it is (cut, or emptied). Nothing was "
+		      "changed. Restore the last backup with fai restore "
+		      "(fai(1), DAMAGED STORE)"),
+		    db, value);
 		break;
 	case FAI_WHY_NOT_FILE:
 		buf_printf(msg,
-			_("the store at %s is damaged: %s is not a regular "
-			  "file. Restore the last backup with fai restore "
-			  "(fai(1), DAMAGED STORE)"),
-			db, value);
+			   _("the store at %s is damaged: %s is not a regular "
+			     "file. Restore the last backup with fai restore "
+			     "(fai(1), DAMAGED STORE)"),
+			   db, value);
 		break;
 	case FAI_WHY_LOCK_CHANGED:
-		buf_printf(msg,
-			_("the store's file %s/%s was deleted or replaced while "
-			  "fai was using it (a careless rm, or a restore by "
-			  "copy): nothing was written. Close every fai using "
-			  "this store, boards included, then start again "
-			  "(fai(1), LOCK FILE)"),
-			db, err->field);
+		buf_printf(
+		    msg,
+		    _("the store's file %s/%s was deleted or replaced while "
+		      "fai was using it (a careless rm, or a restore by "
+		      "copy): nothing was written. Close every fai using "
+		      "this store, boards included, then start again "
+		      "(fai(1), LOCK FILE)"),
+		    db, err->field);
 		break;
 	case FAI_WHY_LOCK_FOREIGN:
-		buf_printf(msg,
-			_("the store at %s is in use by fai processes whose "
-			  "lock file %s/lock.mdb was deleted or replaced: "
-			  "writing now could lose their work, so nothing was "
-			  "done. Close every board and script using this store, "
-			  "then retry (fai(1), LOCK FILE)"),
-			db, db);
+		buf_printf(
+		    msg,
+		    _("the store at %s is in use by fai processes whose "
+		      "lock file %s/lock.mdb was deleted or replaced: "
+		      "writing now could lose their work, so nothing was "
+		      "done. Close every board and script using this store, "
+		      "then retry (fai(1), LOCK FILE)"),
+		    db, db);
 		break;
 	case FAI_WHY_RESTORING:
 		buf_printf(msg,
-			_("the store at %s is being restored from a backup; "
-			  "retry in a moment"),
-			db);
+			   _("the store at %s is being restored from a backup; "
+			     "retry in a moment"),
+			   db);
 		break;
 	case FAI_WHY_IN_USE:
-		buf_printf(msg,
-			_("cannot restore the store at %s while fai processes "
-			  "use it: close every board and script using it "
-			  "first"),
-			db);
+		buf_printf(
+		    msg,
+		    _("cannot restore the store at %s while fai processes "
+		      "use it: close every board and script using it "
+		      "first"),
+		    db);
 		break;
 	default:
 		buf_printf(msg, "%s", _(fai_strerror(FAI_ESTORE)));
@@ -238,21 +248,34 @@ static int file_message(int code, const struct fai_err *err, const char *path,
 	switch (code) {
 	case FAI_EINVAL:
 		if (err->why == FAI_WHY_SYMLINK)
-			buf_printf(msg, _("refusing to write %s: it is a symbolic link, and fai never writes through a link (remove it, or choose another name)"),
-				   path);
+			buf_printf(
+			    msg,
+			    _("refusing to write %s: it is a symbolic link, "
+			      "and fai never writes through a link (remove it, "
+			      "or choose another name)"),
+			    path);
 		else if (err->why == FAI_WHY_IN_STORE)
-			buf_printf(msg, _("refusing to write %s: it is inside the store directory %s (choose another directory)"),
-				   path, out_shown(err->path));
+			buf_printf(
+			    msg,
+			    _("refusing to write %s: it is inside the store "
+			      "directory %s (choose another directory)"),
+			    path, out_shown(err->path));
 		else if (err->why == FAI_WHY_NOT_FILE && err->file_kind)
-			buf_printf(msg, _("refusing to write %s: it is %s, not a regular file"),
+			buf_printf(msg,
+				   _("refusing to write %s: it is %s, not a "
+				     "regular file"),
 				   path, file_kind(err->file_kind));
 		else
 			return 0;
 		return 1;
 	case FAI_EPERM:
 		if (err->why == FAI_WHY_NOT_OWNER)
-			buf_printf(msg, _("cannot replace %s: it belongs to another user, in a directory where only a file's owner may replace it (sticky); choose another name"),
-				   path);
+			buf_printf(
+			    msg,
+			    _("cannot replace %s: it belongs to another user, "
+			      "in a directory where only a file's owner may "
+			      "replace it (sticky); choose another name"),
+			    path);
 		else if (err->why == FAI_WHY_NONE)
 			buf_printf(msg, _("cannot write %s: %s"), path,
 				   out_shown(detail));
@@ -261,11 +284,18 @@ static int file_message(int code, const struct fai_err *err, const char *path,
 		return 1;
 	case FAI_ENOSPACE:
 		if (err->why == FAI_WHY_SPACE_NEEDED)
-			buf_printf(msg, _("no space left on the device to write %s: the import needs %llu MiB more; nothing was written (free some space and try again)"),
-				   path, (unsigned long long)err->count);
+			buf_printf(
+			    msg,
+			    _("no space left on the device to write %s: the "
+			      "import needs %llu MiB more; nothing was written "
+			      "(free some space and try again)"),
+			    path, (unsigned long long)err->count);
 		else
-			buf_printf(msg, _("no space left on the device to write %s; it is as it was (free some space and try again)"),
-				   path);
+			buf_printf(
+			    msg,
+			    _("no space left on the device to write %s; it is "
+			      "as it was (free some space and try again)"),
+			    path);
 		return 1;
 	case FAI_EIO:
 		/* reading or writing: "PATH: what the system said" */
@@ -293,23 +323,37 @@ static void header_message(const struct fai_err *err, const char *value,
 		break;
 	}
 	case FAI_WHY_EMPTY_FILE:
-		buf_adds(msg, _("the file is empty: it has no header, so no required columns"));
+		buf_adds(msg, _("the file is empty: it has no header, so no "
+				"required columns"));
 		break;
 	case FAI_WHY_HEADER_NAME:
-		buf_printf(msg, _("bad header: column %ld \"%s\" is not a valid column name (at most %d bytes of text without control characters, tabs or line breaks; a column fai does not know needs a name)"),
+		buf_printf(msg,
+			   _("bad header: column %ld \"%s\" is not a valid "
+			     "column name (at most %d bytes of text without "
+			     "control characters, tabs or line breaks; a "
+			     "column fai does not know needs a name)"),
 			   err->column, value, IMPORT_NAME_MAX);
 		break;
 	case FAI_WHY_DUP_COLUMN:
-		buf_printf(msg, _("bad header: columns %ld and %ld are the same column \"%s\" (case, accents, spaces and dashes aside)"),
-			   err->column, err->column2, value);
+		buf_printf(
+		    msg,
+		    _("bad header: columns %ld and %ld are the same column "
+		      "\"%s\" (case, accents, spaces and dashes aside)"),
+		    err->column, err->column2, value);
 		break;
 	case FAI_WHY_STORE_COLUMNS:
-		buf_printf(msg, _("too many columns: with this file's, the store would keep %ld columns fai does not know, at most %d"),
-			   (long)err->count, IMPORT_COLUMNS_MAX);
+		buf_printf(
+		    msg,
+		    _("too many columns: with this file's, the store would "
+		      "keep %ld columns fai does not know, at most %d"),
+		    (long)err->count, IMPORT_COLUMNS_MAX);
 		break;
 	case FAI_WHY_TOO_MANY_COLUMNS:
-		buf_printf(msg, _("bad header: %ld columns; a file may have at most %d columns fai does not know, besides the format's"),
-			   (long)err->count, IMPORT_COLUMNS_MAX);
+		buf_printf(
+		    msg,
+		    _("bad header: %ld columns; a file may have at most %d "
+		      "columns fai does not know, besides the format's"),
+		    (long)err->count, IMPORT_COLUMNS_MAX);
 		break;
 	default:
 		buf_printf(msg, _("bad header column \"%s\": %s"), value,
@@ -325,15 +369,20 @@ static int csv_message(const struct fai_err *err, const char *value,
 {
 	switch (err->why) {
 	case FAI_WHY_ENCODING:
-		buf_printf(msg, _("invalid data: column %ld is neither UTF-8 nor Windows-1252 text (save the file as UTF-8, or as Windows-1252)"),
+		buf_printf(msg,
+			   _("invalid data: column %ld is neither UTF-8 nor "
+			     "Windows-1252 text (save the file as UTF-8, or as "
+			     "Windows-1252)"),
 			   err->column);
 		return 1;
 	case FAI_WHY_ROW_CELLS:
-		buf_printf(msg, ngettext("the row has %llu cell, the header has %llu",
-					 "the row has %llu cells, the header has %llu",
-					 (unsigned long)err->count),
-			   (unsigned long long)err->count,
-			   (unsigned long long)err->limit);
+		buf_printf(
+		    msg,
+		    ngettext("the row has %llu cell, the header has %llu",
+			     "the row has %llu cells, the header has %llu",
+			     (unsigned long)err->count),
+		    (unsigned long long)err->count,
+		    (unsigned long long)err->limit);
 		return 1;
 	case FAI_WHY_DUP_ID:
 		if (!err->line2)
@@ -342,9 +391,10 @@ static int csv_message(const struct fai_err *err, const char *value,
 			   value);
 		return 1;
 	case FAI_WHY_INVALID_ROWS:
-		buf_printf(msg, ngettext("%llu invalid row: nothing was imported",
-					 "%llu invalid rows: nothing was imported",
-					 (unsigned long)err->count),
+		buf_printf(msg,
+			   ngettext("%llu invalid row: nothing was imported",
+				    "%llu invalid rows: nothing was imported",
+				    (unsigned long)err->count),
 			   (unsigned long long)err->count);
 		return 1;
 	case FAI_WHY_CELL_TOO_LONG:
@@ -382,7 +432,10 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	const char *shown_field = safe_field.data ? safe_field.data : "";
 	if (err->why == FAI_WHY_SYNC_FAILED) {
 		buf_printf(msg,
-			   _("the change was made in the store at %s, but the disk reported an error while saving it (%s): do not repeat it; it may not survive a power cut, so check the disk, then run fai check"),
+			   _("the change was made in the store at %s, but the "
+			     "disk reported an error while saving it (%s): do "
+			     "not repeat it; it may not survive a power cut, "
+			     "so check the disk, then run fai check"),
 			   out_shown(cli->db), out_shown(detail));
 		goto out;
 	}
@@ -399,40 +452,44 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	case FAI_EINVAL:
 		if (field[0])
 			buf_printf(msg, _("invalid %s \"%s\": %s"), shown_field,
-				value, _(fai_why_text(err->why)));
+				   value, _(fai_why_text(err->why)));
 		else if (err->why != FAI_WHY_NONE)
 			buf_printf(msg, "%s: %s", _(fai_strerror(code)),
-				_(fai_why_text(err->why)));
+				   _(fai_why_text(err->why)));
 		else
 			buf_adds(msg, _(fai_strerror(code)));
 		break;
 	case FAI_ERULE:
 		buf_printf(msg, _("cannot move to %s: %s"), target_label(err),
-			_(fai_why_text(err->why)));
+			   _(fai_why_text(err->why)));
 		break;
 	case FAI_EGATE:
 		buf_printf(msg, _("cannot move to %s: missing "),
-			target_label(err));
+			   target_label(err));
 		cli_print_missing(msg, err->missing);
 		if (!cli->board)
-			buf_adds(msg, _(" (fill them in with fai edit, or pass the gate with "
+			buf_adds(msg, _(" (fill them in with fai edit, or pass "
+					"the gate with "
 					"--force)"));
 		break;
 	case FAI_ECONFLICT:
 		if (err->why == FAI_WHY_CONFLICTS) {
-			buf_printf(msg, ngettext("%llu conflict: nothing was imported",
-						 "%llu conflicts: nothing was imported",
-						 (unsigned long)err->count),
-				   (unsigned long long)err->count);
+			buf_printf(
+			    msg,
+			    ngettext("%llu conflict: nothing was imported",
+				     "%llu conflicts: nothing was imported",
+				     (unsigned long)err->count),
+			    (unsigned long long)err->count);
 			break;
 		}
-		buf_printf(msg,
-			_("%s was changed by %s in the meantime (revision %llu, "
-			  "you had %llu); look again with fai show %s and "
-			  "retry"),
-			value, out_shown(err->by),
-			(unsigned long long)err->rev_found,
-			(unsigned long long)err->rev_had, value);
+		buf_printf(
+		    msg,
+		    _("%s was changed by %s in the meantime (revision %llu, "
+		      "you had %llu); look again with fai show %s and "
+		      "retry"),
+		    value, out_shown(err->by),
+		    (unsigned long long)err->rev_found,
+		    (unsigned long long)err->rev_had, value);
 		break;
 	case FAI_ENOTFOUND:
 		if (err->about == FAI_ABOUT_FILE)
@@ -443,45 +500,51 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			buf_printf(msg, _("no idea %s"), value);
 		break;
 	case FAI_ENOSTORE:
-		buf_printf(msg,
-			_("no store at %s; create one with fai init --region "
-			  "CODE, or try fai demo"),
-			value);
+		buf_printf(
+		    msg,
+		    _("no store at %s; create one with fai init --region "
+		      "CODE, or try fai demo"),
+		    value);
 		break;
 	case FAI_EEXIST:
 		if (field[0])
-			buf_printf(msg, _("%s %s already exists"), field, value);
+			buf_printf(msg, _("%s %s already exists"), field,
+				   value);
 		else
 			buf_printf(msg, _("a store already exists at %s"),
-				value);
+				   value);
 		break;
 	case FAI_ESCHEMA:
 		/* the schema version, as the msgids have it: a string */
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)err->count);
+		snprintf(num, sizeof(num), "%llu",
+			 (unsigned long long)err->count);
 		if (err->why == FAI_WHY_OLD_SCHEMA &&
 		    err->about == FAI_ABOUT_BACKUP)
-			buf_printf(msg,
-				_("%s is a backup made by an older fai (schema "
-				  "%s): restore it with fai restore to use it"),
-				out_shown(cli->db), num);
+			buf_printf(
+			    msg,
+			    _("%s is a backup made by an older fai (schema "
+			      "%s): restore it with fai restore to use it"),
+			    out_shown(cli->db), num);
 		else if (err->why == FAI_WHY_OLD_SCHEMA)
-			buf_printf(msg,
-				_("the store at %s was written by an older fai "
-				  "(schema %s): open it once without "
-				  "--read-only to upgrade it (a copy of it is "
-				  "kept in its directory first)"),
-				out_shown(cli->db), num);
+			buf_printf(
+			    msg,
+			    _("the store at %s was written by an older fai "
+			      "(schema %s): open it once without "
+			      "--read-only to upgrade it (a copy of it is "
+			      "kept in its directory first)"),
+			    out_shown(cli->db), num);
 		else
-			buf_printf(msg,
-				_("the store at %s was written by a newer fai "
-				  "(schema %s); upgrade fai to use it"),
-				out_shown(cli->db), num);
+			buf_printf(
+			    msg,
+			    _("the store at %s was written by a newer fai "
+			      "(schema %s); upgrade fai to use it"),
+			    out_shown(cli->db), num);
 		break;
 	case FAI_ENOSPACE:
 		buf_printf(msg,
-			_("no space left on the device for %s: nothing was "
-			  "written; free some space and retry"),
-			value[0] ? value : out_shown(cli->db));
+			   _("no space left on the device for %s: nothing was "
+			     "written; free some space and retry"),
+			   value[0] ? value : out_shown(cli->db));
 		break;
 	case FAI_ESTORE:
 		store_message(cli, err, value, msg);
@@ -491,20 +554,34 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 			struct buf fix;
 			buf_init(&fix);
 			buf_printf(&fix, "chmod o-w %s", value);
-			buf_printf(msg, _("refusing the store at %s: its directory is writable by every user, so anyone could change or break it; fix it with: %s"),
-				   value, fix.data);
+			buf_printf(
+			    msg,
+			    _("refusing the store at %s: its directory is "
+			      "writable by every user, so anyone could change "
+			      "or break it; fix it with: %s"),
+			    value, fix.data);
 			buf_free(&fix);
 		} else if (err->why == FAI_WHY_NO_ACCESS) {
-			buf_printf(msg, _("you may not use the store at %s: it is shared by the Unix group '%s' and you are not in it; ask an administrator (usermod -aG %s %s), then log in again"),
-				   out_shown(err->path), value, value, cli->user);
+			buf_printf(msg,
+				   _("you may not use the store at %s: it is "
+				     "shared by the Unix group '%s' and you "
+				     "are not in it; ask an administrator "
+				     "(usermod -aG %s %s), then log in again"),
+				   out_shown(err->path), value, value,
+				   cli->user);
 		} else if (err->why == FAI_WHY_READONLY) {
-			buf_printf(msg, _("read-only: the store at %s is open for reading only; nothing was changed"),
+			buf_printf(msg,
+				   _("read-only: the store at %s is open for "
+				     "reading only; nothing was changed"),
 				   out_shown(cli->db));
 		} else if (err->why == FAI_WHY_DATA_WRITABLE) {
 			struct buf fix;
 			buf_init(&fix);
 			buf_printf(&fix, "chmod o-w %s", value);
-			buf_printf(msg, _("refusing the store at %s: its file %s is writable by every user, so anyone could change or break it; fix it with: %s"),
+			buf_printf(msg,
+				   _("refusing the store at %s: its file %s is "
+				     "writable by every user, so anyone could "
+				     "change or break it; fix it with: %s"),
 				   out_shown(cli->db), value, fix.data);
 			buf_free(&fix);
 		} else {

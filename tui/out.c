@@ -52,8 +52,7 @@ static int cp_dangerous(uint32_t cp)
 {
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
 	       cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 void out_json(FILE *f, const char *s)
@@ -122,9 +121,9 @@ const char *out_stage_short(enum stage s)
 {
 	/* TRANSLATORS: short stage labels for narrow columns (≤ 14 cells). */
 	static const char *const shorts[STAGE_COUNT] = {
-		NC_("short", "Need"),     NC_("short", "Concept"),
-		NC_("short", "Owner search"), NC_("short", "Launched"),
-		NC_("short", "On hold"),  NC_("short", "Abandoned"),
+	    NC_("short", "Need"),	  NC_("short", "Concept"),
+	    NC_("short", "Owner search"), NC_("short", "Launched"),
+	    NC_("short", "On hold"),	  NC_("short", "Abandoned"),
 	};
 	return (unsigned)s < STAGE_COUNT ? i18n_pgettext(shorts[s]) : "";
 }
@@ -135,8 +134,8 @@ const char *out_stage_short(enum stage s)
 size_t out_term_width(void)
 {
 	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col > 0)
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	/* Like any number from outside: digits only, bounded (atoi would
 	 * overflow on a long $COLUMNS). */

@@ -18,15 +18,19 @@
 #include "out.h"
 #include "review_int.h"
 
-static const char rt_synopsis[] = N_(
-	"review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] [--format text|markdown|csv]");
-static const char rt_summary[] = N_(
-	"The weekly pipeline review, from the activity log: ideas per stage against the limits, new ideas, moves, launches, stale ideas, the funnel, time in stage, the cumulative flow of 12 weeks, and figures by facilitator and by region (see docs/review.md).");
+static const char rt_synopsis[] =
+    N_("review [--since DATE | --week YYYY-Www] [--region R] [--facilitator F] "
+       "[--format text|markdown|csv]");
+static const char rt_summary[] =
+    N_("The weekly pipeline review, from the activity log: ideas per stage "
+       "against the limits, new ideas, moves, launches, stale ideas, the "
+       "funnel, time in stage, the cumulative flow of 12 weeks, and figures by "
+       "facilitator and by region (see docs/review.md).");
 
 /* TRANSLATORS: column headers of stage counts, at most 5 cells. */
 const char *const rv_stage_col[STAGE_COUNT] = {
-	NC_("column", "Need"),  NC_("column", "Conc."), NC_("column", "Owner"),
-	NC_("column", "Laun."), NC_("column", "Hold"),  NC_("column", "Aban."),
+    NC_("column", "Need"),  NC_("column", "Conc."), NC_("column", "Owner"),
+    NC_("column", "Laun."), NC_("column", "Hold"),  NC_("column", "Aban."),
 };
 
 /* ------------------------------------------------------------ loading */
@@ -79,12 +83,12 @@ int review_load(struct store *s, const struct review_params *p, int64_t now,
 
 /* TRANSLATORS: titles of the lists of moves of the week. */
 static const char *const class_titles[REVIEW_CLASS_COUNT] = {
-	[REVIEW_FORWARD] = NC_("moves", "Forward"),
-	[REVIEW_SETBACK] = NC_("moves", "Setbacks"),
-	[REVIEW_HOLD] = NC_("moves", "Put on hold"),
-	[REVIEW_ABANDON] = NC_("moves", "Abandoned"),
-	[REVIEW_RESUME] = NC_("moves", "Resumed"),
-	[REVIEW_REOPEN] = NC_("moves", "Reopened"),
+    [REVIEW_FORWARD] = NC_("moves", "Forward"),
+    [REVIEW_SETBACK] = NC_("moves", "Setbacks"),
+    [REVIEW_HOLD] = NC_("moves", "Put on hold"),
+    [REVIEW_ABANDON] = NC_("moves", "Abandoned"),
+    [REVIEW_RESUME] = NC_("moves", "Resumed"),
+    [REVIEW_REOPEN] = NC_("moves", "Reopened"),
 };
 
 const char *rv_class_title(enum review_class c)
@@ -105,8 +109,8 @@ const char *rv_move_how(enum log_kind k)
 
 /* The order of the move lists: how far along, then the side roads. */
 const enum review_class rv_class_order[REVIEW_CLASS_COUNT] = {
-	REVIEW_FORWARD, REVIEW_SETBACK, REVIEW_HOLD,
-	REVIEW_RESUME,  REVIEW_ABANDON, REVIEW_REOPEN,
+    REVIEW_FORWARD, REVIEW_SETBACK, REVIEW_HOLD,
+    REVIEW_RESUME,  REVIEW_ABANDON, REVIEW_REOPEN,
 };
 
 const char *rv_how_code(enum log_kind k)
@@ -124,12 +128,12 @@ void rv_day(int64_t t, char out[ISODATE_LEN])
 void rv_last_day(const struct review *r, char out[ISODATE_LEN])
 {
 	rv_day(r->params.end > r->params.start ? r->params.end - 1
-					    : r->params.end,
-	    out);
+					       : r->params.end,
+	       out);
 }
 
-void rv_heading(const struct review *r, struct buf *title,
-		struct buf *scope, struct buf *asof)
+void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
+		struct buf *asof)
 {
 	char a[ISODATE_LEN], b[ISODATE_LEN], now[ISOTIME_LEN];
 	rv_day(r->params.start, a);
@@ -149,11 +153,12 @@ void rv_heading(const struct review *r, struct buf *title,
 	isotime_format(r->now, now);
 	now[10] = ' ';
 	now[16] = '\0';
-	buf_printf(asof,
-		   ngettext("As of %s UTC; stale after %ld day without activity.",
-			    "As of %s UTC; stale after %ld days without activity.",
-			    (unsigned long)r->params.stale_days),
-		   now, r->params.stale_days);
+	buf_printf(
+	    asof,
+	    ngettext("As of %s UTC; stale after %ld day without activity.",
+		     "As of %s UTC; stale after %ld days without activity.",
+		     (unsigned long)r->params.stale_days),
+	    now, r->params.stale_days);
 }
 
 /* A whole number, or "-" when v < 0. */
@@ -216,13 +221,13 @@ enum {
 int cmd_review(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"since", required_argument, NULL, RT_SINCE},
-		{"week", required_argument, NULL, RT_WEEK},
-		{"region", required_argument, NULL, RT_REGION},
-		{"facilitator", required_argument, NULL, RT_FACILITATOR},
-		{"format", required_argument, NULL, RT_FORMAT},
-		{"help", no_argument, NULL, RT_HELP},
-		{NULL, 0, NULL, 0},
+	    {"since", required_argument, NULL, RT_SINCE},
+	    {"week", required_argument, NULL, RT_WEEK},
+	    {"region", required_argument, NULL, RT_REGION},
+	    {"facilitator", required_argument, NULL, RT_FACILITATOR},
+	    {"format", required_argument, NULL, RT_FORMAT},
+	    {"help", no_argument, NULL, RT_HELP},
+	    {NULL, 0, NULL, 0},
 	};
 	struct review_params p;
 	enum review_format fmt = REVIEW_TEXT;
@@ -256,10 +261,12 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "csv") == 0)
 				fmt = REVIEW_CSV;
 			else
-				return review_usage(_("--format is text, markdown or csv"));
+				return review_usage(
+				    _("--format is text, markdown or csv"));
 			break;
 		case RT_HELP:
-			printf(_("Usage: fai [--db PATH] %s\n"), _(rt_synopsis));
+			printf(_("Usage: fai [--db PATH] %s\n"),
+			       _(rt_synopsis));
 			printf("%s\n", _(rt_summary));
 			return CLI_OK;
 		default: {
@@ -288,12 +295,14 @@ int cmd_review(struct cli *cli, int argc, char **argv)
 	}
 	if (week) {
 		if (isotime_parse_week(week, &t) < 0)
-			return review_usage(_("--week wants an ISO week such as 2026-W09"));
+			return review_usage(
+			    _("--week wants an ISO week such as 2026-W09"));
 		if (isotime_check_range(t) < 0)
 			return cli_arg_refused(cli, "review", "--week", week,
 					       FAI_WHY_DATE_RANGE);
 		if (t >= now)
-			return review_usage(_("--week must not be in the future"));
+			return review_usage(
+			    _("--week must not be in the future"));
 		p.start = t;
 		p.end = t + REVIEW_WEEK;
 		if (p.end > now)

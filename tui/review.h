@@ -14,9 +14,9 @@
 #include "../store/store.h"
 
 enum review_format {
-	REVIEW_TEXT,     /* 80 columns, bars and a chart */
+	REVIEW_TEXT,	 /* 80 columns, bars and a chart */
 	REVIEW_MARKDOWN, /* headings and tables, to paste in a mail */
-	REVIEW_CSV,      /* one section per table (docs/review.md) */
+	REVIEW_CSV,	 /* one section per table (docs/review.md) */
 };
 
 /* Fills the settings part of p from the store: stale.days and the

@@ -89,8 +89,8 @@ static void md_events(FILE *f, const struct review_list *l, enum md_list kind,
 		const char *h[] = {_("Ref"), _("Title"), _("Date"), _("By")};
 		md_head(f, h, "llll");
 	} else if (kind == MD_MOVES) {
-		const char *h[] = {_("Ref"), _("Title"), _("Move"), _("Date"),
-				   _("By"), _("Note")};
+		const char *h[] = {_("Ref"),  _("Title"), _("Move"),
+				   _("Date"), _("By"),	  _("Note")};
 		md_head(f, h, "llllll");
 	} else if (kind == MD_LAUNCHED) {
 		const char *h[] = {_("Ref"), _("Title"), _("Structure"),
@@ -106,13 +106,15 @@ static void md_events(FILE *f, const struct review_list *l, enum md_list kind,
 		rv_day(ev->at, d);
 		if (kind == MD_NEW) {
 			const char *c[] = {ev->ref, ev->title, d,
-					   ev->kind == LOG_IMPORT ? _("(imported)")
-								   : ev->user};
+					   ev->kind == LOG_IMPORT
+					       ? _("(imported)")
+					       : ev->user};
 			md_row(f, c, 4);
 		} else if (kind == MD_MOVES) {
 			buf_reset(&t);
 			buf_printf(&t, "%s%s%s", out_stage_short(ev->from),
-				   utf8 ? " → " : " -> ", out_stage_short(ev->to));
+				   utf8 ? " → " : " -> ",
+				   out_stage_short(ev->to));
 			struct buf note;
 			buf_init(&note);
 			buf_adds(&note, "");
@@ -124,8 +126,8 @@ static void md_events(FILE *f, const struct review_list *l, enum md_list kind,
 			if (ev->reason[0])
 				buf_printf(&note, "%s%s", note.len ? "; " : "",
 					   ev->reason);
-			const char *c[] = {ev->ref, ev->title, t.data, d,
-					   ev->user, note.data};
+			const char *c[] = {ev->ref, ev->title, t.data,
+					   d,	    ev->user,  note.data};
 			md_row(f, c, 6);
 			buf_free(&note);
 		} else if (kind == MD_LAUNCHED) {
@@ -144,8 +146,8 @@ static void md_events(FILE *f, const struct review_list *l, enum md_list kind,
 
 static void md_groups(FILE *f, const struct review *r, int by_region)
 {
-	const struct review_group *g = by_region ? r->by_region
-						 : r->by_facilitator;
+	const struct review_group *g =
+	    by_region ? r->by_region : r->by_facilitator;
 	size_t ng = by_region ? r->nregions : r->nfacilitators;
 	char v[10][32];
 	const char *h[11];
@@ -208,12 +210,12 @@ void review_print_markdown(FILE *f, const struct review *r, int utf8)
 		md_head(f, h, "lrrl");
 		for (int s = 0; s < STAGE_COUNT; s++) {
 			const char *c[] = {
-				out_stage_label(s), rv_unum(v[0], r->count[s]),
-				r->params.wip[s] ? rv_unum(v[1], r->params.wip[s])
-						 : "-",
-				r->params.wip[s] && r->count[s] > r->params.wip[s]
-					? _("over the limit")
-					: ""};
+			    out_stage_label(s), rv_unum(v[0], r->count[s]),
+			    r->params.wip[s] ? rv_unum(v[1], r->params.wip[s])
+					     : "-",
+			    r->params.wip[s] && r->count[s] > r->params.wip[s]
+				? _("over the limit")
+				: ""};
 			md_row(f, c, 4);
 		}
 		const char *c[] = {_("Total"), rv_unum(v[0], r->total), "", ""};
@@ -267,33 +269,41 @@ void review_print_markdown(FILE *f, const struct review *r, int utf8)
 
 	buf_reset(&t);
 	rv_day(r->year_start, a);
-	buf_printf(&t,
-		   ngettext("Funnel: the %llu idea that entered need from %s to %s",
-			    "Funnel: the %llu ideas that entered need from %s to %s",
-			    (unsigned long)r->cohort),
-		   (unsigned long long)r->cohort, a, b);
+	buf_printf(
+	    &t,
+	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
+		     "Funnel: the %llu ideas that entered need from %s to %s",
+		     (unsigned long)r->cohort),
+	    (unsigned long long)r->cohort, a, b);
 	md_heading(f, t.data);
 	{
 		const char *h[] = {_("Stage"), _("Ideas"), _("Share")};
 		static const char *const side[2] = {
-			N_("On hold at some point"), N_("Abandoned at some point"),
+		    N_("On hold at some point"),
+		    N_("Abandoned at some point"),
 		};
 		md_head(f, h, "lrr");
 		for (int s = 0; s < STAGE_COUNT; s++) {
 			const char *c[] = {
-				s < STAGE_PIPELINE_COUNT ? out_stage_label(s)
-							 : _(side[s - STAGE_ON_HOLD]),
-				rv_unum(v[0], r->reached[s]),
-				rv_pct(v[1], r->reached[s], r->cohort)};
+			    s < STAGE_PIPELINE_COUNT
+				? out_stage_label(s)
+				: _(side[s - STAGE_ON_HOLD]),
+			    rv_unum(v[0], r->reached[s]),
+			    rv_pct(v[1], r->reached[s], r->cohort)};
 			md_row(f, c, 3);
 		}
 	}
 
 	md_heading(f, _("Time in stage, in days"));
 	{
-		const char *h[] = {_("Stage"), _("Stays ended in 12 months"),
-				   _("Median"), _("90th"), _("Ideas there now"),
-				   _("Median"), _("90th"), _("Oldest")};
+		const char *h[] = {_("Stage"),
+				   _("Stays ended in 12 months"),
+				   _("Median"),
+				   _("90th"),
+				   _("Ideas there now"),
+				   _("Median"),
+				   _("90th"),
+				   _("Oldest")};
 		md_head(f, h, "lrrrrrrr");
 		for (int s = 0; s < STAGE_COUNT; s++) {
 			const char *c[] = {out_stage_label(s),
@@ -308,7 +318,8 @@ void review_print_markdown(FILE *f, const struct review *r, int utf8)
 		}
 	}
 
-	md_heading(f, _("Cumulative flow: ideas per stage at the end of each week"));
+	md_heading(
+	    f, _("Cumulative flow: ideas per stage at the end of each week"));
 	{
 		const char *h[8];
 		char w[8][32];
@@ -406,8 +417,8 @@ static void csv_idea(struct csvw *w, const struct review_event *ev)
 
 static void csv_groups(struct csvw *w, const struct review *r, int by_region)
 {
-	const struct review_group *g = by_region ? r->by_region
-						 : r->by_facilitator;
+	const struct review_group *g =
+	    by_region ? r->by_region : r->by_facilitator;
 	size_t ng = by_region ? r->nregions : r->nfacilitators;
 	for (size_t i = 0; i < ng; i++) {
 		csv_text(w, g[i].name);
@@ -433,9 +444,11 @@ void review_print_csv(FILE *f, const struct review *r)
 		const char *key;
 		int64_t t;
 	} times[] = {
-		{"period_start", r->params.start}, {"period_end", r->params.end},
-		{"now", r->now}, {"funnel_start", r->year_start},
-		{"funnel_end", r->params.end},
+	    {"period_start", r->params.start},
+	    {"period_end", r->params.end},
+	    {"now", r->now},
+	    {"funnel_start", r->year_start},
+	    {"funnel_end", r->params.end},
 	};
 	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
 		csvw_cell(w, times[i].key, strlen(times[i].key), 0);
@@ -477,7 +490,8 @@ void review_print_csv(FILE *f, const struct review *r)
 	}
 
 	csv_section(w, "moves",
-		    "ref,title,region,facilitator,class,from,to,at,by,how,forced,reason",
+		    "ref,title,region,facilitator,class,from,to,at,by,how,"
+		    "forced,reason",
 		    0);
 	for (size_t i = 0; i < r->moves.n; i++) {
 		const struct review_event *ev = &r->moves.v[i];
@@ -493,9 +507,9 @@ void review_print_csv(FILE *f, const struct review *r)
 		csvw_row_end(w);
 	}
 
-	csv_section(w, "launched",
-		    "ref,title,region,facilitator,structure,jobs,launched_at,by",
-		    0);
+	csv_section(
+	    w, "launched",
+	    "ref,title,region,facilitator,structure,jobs,launched_at,by", 0);
 	for (size_t i = 0; i < r->launched.n; i++) {
 		const struct review_event *ev = &r->launched.v[i];
 		csv_idea(w, ev);
@@ -526,7 +540,8 @@ void review_print_csv(FILE *f, const struct review *r)
 	}
 
 	csv_section(w, "time_in_stage",
-		    "stage,stays,stay_median_days,stay_p90_days,stay_max_days,now,now_median_days,now_p90_days,now_max_days",
+		    "stage,stays,stay_median_days,stay_p90_days,stay_max_days,"
+		    "now,now_median_days,now_p90_days,now_max_days",
 		    0);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		csv_text(w, stage_code(s));
@@ -542,7 +557,8 @@ void review_print_csv(FILE *f, const struct review *r)
 	}
 
 	csv_section(w, "cumulative_flow",
-		    "week,week_end,need,concept,owner_search,launched,on_hold,abandoned,total",
+		    "week,week_end,need,concept,owner_search,launched,on_hold,"
+		    "abandoned,total",
 		    0);
 	for (int j = 0; j < REVIEW_WEEKS; j++) {
 		char d[ISODATE_LEN];
@@ -556,11 +572,13 @@ void review_print_csv(FILE *f, const struct review *r)
 	}
 
 	csv_section(w, "by_facilitator",
-		    "facilitator,need,concept,owner_search,launched,on_hold,abandoned,total,new,moves,launched_in_period",
+		    "facilitator,need,concept,owner_search,launched,on_hold,"
+		    "abandoned,total,new,moves,launched_in_period",
 		    0);
 	csv_groups(w, r, 0);
 	csv_section(w, "by_region",
-		    "region,region_name,need,concept,owner_search,launched,on_hold,abandoned,total,new,moves,launched_in_period",
+		    "region,region_name,need,concept,owner_search,launched,on_"
+		    "hold,abandoned,total,new,moves,launched_in_period",
 		    0);
 	csv_groups(w, r, 1);
 	csvw_free(w);

@@ -28,8 +28,8 @@ void rv_last_day(const struct review *r, char out[ISODATE_LEN]);
 /* The review's heading, appended to three buffers: its title ("Pipeline
  * review, A to B"), its scope (region and facilitator, "" when none) and
  * when it was made with the stale limit. */
-void rv_heading(const struct review *r, struct buf *title,
-		struct buf *scope, struct buf *asof);
+void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
+		struct buf *asof);
 /* A whole number, or "-" when v < 0. */
 const char *rv_num(char buf[32], long v);
 const char *rv_unum(char buf[32], uint64_t v);

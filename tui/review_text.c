@@ -111,7 +111,7 @@ static void tw_none(struct tw *w)
 static void tw_bar(struct tw *w, uint64_t v, uint64_t max, size_t width)
 {
 	static const char *const part[8] = {
-		"", "▏", "▎", "▍", "▌", "▋", "▊", "▉",
+	    "", "▏", "▎", "▍", "▌", "▋", "▊", "▉",
 	};
 	if (max == 0 || v == 0)
 		return;
@@ -204,14 +204,16 @@ static void text_pipeline(struct tw *w, const struct review *r)
 		tw_pad(w, 2);
 		tw_cell(w, out_stage_label(s), wlabel);
 		tw_rcell(w, rv_unum(n, r->count[s]), 7);
-		tw_rcell(w, r->params.wip[s] ? rv_unum(l, r->params.wip[s]) : "-",
+		tw_rcell(w,
+			 r->params.wip[s] ? rv_unum(l, r->params.wip[s]) : "-",
 			 7);
 		tw_pad(w, 2);
 		size_t at = tw_used(w);
 		tw_bar(w, r->count[s], max, wbar);
 		if (r->params.wip[s] && r->count[s] > r->params.wip[s]) {
 			size_t used = tw_used(w);
-			tw_pad(w, at + wbar + 1 > used ? at + wbar + 1 - used : 1);
+			tw_pad(w,
+			       at + wbar + 1 > used ? at + wbar + 1 - used : 1);
 			tw_rest(w, _("over the limit"));
 		}
 		tw_end(w);
@@ -323,8 +325,9 @@ static void text_launched(struct tw *w, const struct review *r)
 					      : _("(no structure)"));
 		if (ev->jobs >= 0) {
 			buf_adds(&t, ", ");
-			buf_printf(&t, ngettext("%ld job", "%ld jobs",
-						(unsigned long)ev->jobs),
+			buf_printf(&t,
+				   ngettext("%ld job", "%ld jobs",
+					    (unsigned long)ev->jobs),
 				   ev->jobs);
 		}
 		rv_day(ev->at, d);
@@ -362,9 +365,10 @@ static void text_stale(struct tw *w, const struct review *r)
 		tw_ref_title(w, ev, 2, wref, title);
 		tw_pad(w, 2);
 		tw_cell(w, out_stage_short(ev->stage), wstage);
-		snprintf(n, sizeof(n),
-			 ngettext("%ld day", "%ld days", (unsigned long)ev->days),
-			 ev->days);
+		snprintf(
+		    n, sizeof(n),
+		    ngettext("%ld day", "%ld days", (unsigned long)ev->days),
+		    ev->days);
 		tw_rcell(w, n, 12);
 		tw_end(w);
 	}
@@ -377,22 +381,25 @@ static void text_funnel(struct tw *w, const struct review *r)
 	char a[ISODATE_LEN], b[ISODATE_LEN], n[32], p[32];
 	const size_t wlabel = 24;
 	static const char *const side[2] = {
-		N_("On hold at some point"), N_("Abandoned at some point"),
+	    N_("On hold at some point"),
+	    N_("Abandoned at some point"),
 	};
 	buf_init(&t);
 	rv_day(r->year_start, a);
 	rv_last_day(r, b);
-	buf_printf(&t,
-		   ngettext("Funnel: the %llu idea that entered need from %s to %s",
-			    "Funnel: the %llu ideas that entered need from %s to %s",
-			    (unsigned long)r->cohort),
-		   (unsigned long long)r->cohort, a, b);
+	buf_printf(
+	    &t,
+	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
+		     "Funnel: the %llu ideas that entered need from %s to %s",
+		     (unsigned long)r->cohort),
+	    (unsigned long long)r->cohort, a, b);
 	tw_heading(w, t.data);
 	buf_free(&t);
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		tw_pad(w, 2);
-		tw_cell(w, s < STAGE_PIPELINE_COUNT ? out_stage_label(s)
-						    : _(side[s - STAGE_ON_HOLD]),
+		tw_cell(w,
+			s < STAGE_PIPELINE_COUNT ? out_stage_label(s)
+						 : _(side[s - STAGE_ON_HOLD]),
 			wlabel);
 		tw_rcell(w, rv_unum(n, r->reached[s]), 6);
 		tw_rcell(w, rv_pct(p, r->reached[s], r->cohort), 6);
@@ -447,8 +454,10 @@ static void text_time(struct tw *w, const struct review *r)
 /* The glyphs of the cumulative flow chart, one per stage. */
 static const char *flow_glyph(const struct tw *w, int s)
 {
-	static const char *const u[STAGE_COUNT] = {"░", "▒", "▓", "█", "╌", "×"};
-	static const char *const a[STAGE_COUNT] = {"-", "=", "+", "#", "~", "x"};
+	static const char *const u[STAGE_COUNT] = {"░", "▒", "▓",
+						   "█", "╌", "×"};
+	static const char *const a[STAGE_COUNT] = {"-", "=", "+",
+						   "#", "~", "x"};
 	return w->utf8 ? u[s] : a[s];
 }
 
@@ -458,7 +467,8 @@ static void text_flow(struct tw *w, const struct review *r)
 	const size_t wweek = 8, wn = 7, wchart = 56;
 	uint64_t max = 0;
 
-	tw_heading(w, _("Cumulative flow: ideas per stage at the end of each week"));
+	tw_heading(
+	    w, _("Cumulative flow: ideas per stage at the end of each week"));
 	tw_pad(w, 2);
 	tw_cell(w, _("Week"), wweek);
 	for (int s = 0; s < STAGE_COUNT; s++)
@@ -500,7 +510,8 @@ static void text_flow(struct tw *w, const struct review *r)
 	for (int s = 0; s < STAGE_COUNT; s++) {
 		struct buf item;
 		buf_init(&item);
-		buf_printf(&item, "%s %s", flow_glyph(w, s), out_stage_short(s));
+		buf_printf(&item, "%s %s", flow_glyph(w, s),
+			   out_stage_short(s));
 		size_t used = tw_used(w), need = utf8_width(item.data);
 		if (used > 2 && used + 2 + need > RT_WIDTH) {
 			tw_end(w);
@@ -518,8 +529,8 @@ static void text_groups(struct tw *w, const struct review *r, int by_region)
 {
 	char n[32];
 	const size_t wname = 16, wn = 6;
-	const struct review_group *g = by_region ? r->by_region
-						 : r->by_facilitator;
+	const struct review_group *g =
+	    by_region ? r->by_region : r->by_facilitator;
 	size_t ng = by_region ? r->nregions : r->nfacilitators;
 
 	tw_heading(w, by_region ? _("By region") : _("By facilitator"));

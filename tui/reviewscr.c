@@ -97,7 +97,8 @@ static void rs_draw(struct app *app, void *st)
 		app->msg[0] ? app->msg : status, ui_attr(app, UI_STATUS), 1);
 	free(status);
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("↑↓: scroll  Enter: go to the idea  [ ]: week before/after  q: back"),
+		_("↑↓: scroll  Enter: go to the idea  [ ]: week before/after  "
+		  "q: back"),
 		ui_attr(app, UI_DIM), 1);
 }
 
@@ -162,11 +163,11 @@ static void rs_close(struct app *app, void *st)
 }
 
 static const struct screen_ops review_ops = {
-	.name = "review",
-	.draw = rs_draw,
-	.key = rs_key,
-	.close = rs_close,
-	.reload = rs_reload,
+    .name = "review",
+    .draw = rs_draw,
+    .key = rs_key,
+    .close = rs_close,
+    .reload = rs_reload,
 };
 
 void review_open(struct app *app, const char *region, const char *facilitator)

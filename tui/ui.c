@@ -37,8 +37,7 @@
 #define UI_POLL_MS 1000
 
 static void ui_draw(struct app *app);
-static void help_open(struct app *app, const struct ui_keyrow *rows,
-		      size_t n);
+static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n);
 
 /* ------------------------------------------------------------ stack */
 
@@ -114,7 +113,8 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 	/* Not the loop's own: the screens have it, the top one first. */
 	for (int i = app->depth - 1; i >= 0; i--) {
 		const struct screen_ops *ops = app->stack[i].ops;
-		if (ops->request && ops->request(app, app->stack[i].st, req, arg))
+		if (ops->request &&
+		    ops->request(app, app->stack[i].st, req, arg))
 			return 1;
 	}
 	return 0;
@@ -159,7 +159,8 @@ static void ui_other_note(struct app *app)
 	case LOG_MOVE:
 		snprintf(app->other, sizeof(app->other), _("%s moved %s → %s"),
 			 who, e.ref,
-			 out_stage_label(stage_parse(st && st->after ? st->after : "")));
+			 out_stage_label(
+			     stage_parse(st && st->after ? st->after : "")));
 		break;
 	case LOG_CREATE:
 		snprintf(app->other, sizeof(app->other), _("%s added %s"), who,
@@ -170,12 +171,12 @@ static void ui_other_note(struct app *app)
 			 _("%s commented on %s"), who, e.ref);
 		break;
 	case LOG_UNDO:
-		snprintf(app->other, sizeof(app->other), _("%s undid a change to %s"),
-			 who, e.ref);
+		snprintf(app->other, sizeof(app->other),
+			 _("%s undid a change to %s"), who, e.ref);
 		break;
 	default:
-		snprintf(app->other, sizeof(app->other), _("%s changed %s"), who,
-			 e.ref[0] ? e.ref : "-");
+		snprintf(app->other, sizeof(app->other), _("%s changed %s"),
+			 who, e.ref[0] ? e.ref : "-");
 	}
 	app->other_at = e.at;
 	log_entry_clear(&e);
@@ -216,8 +217,8 @@ attr_t ui_attr(struct app *app, enum ui_attr a)
 	case UI_WARN:
 		return A_BOLD | (app->color ? COLOR_PAIR(PAIR_WARN) : 0);
 	case UI_ALERT:
-		return A_BOLD | (app->color ? COLOR_PAIR(PAIR_ALERT)
-					    : A_UNDERLINE);
+		return A_BOLD |
+		       (app->color ? COLOR_PAIR(PAIR_ALERT) : A_UNDERLINE);
 	case UI_STATUS:
 		return A_REVERSE;
 	default:
@@ -449,8 +450,8 @@ int ui_line_key(struct ui_line *l, int key)
 	return 1;
 }
 
-void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
-		  int width, attr_t attr, int focused)
+void ui_line_draw(struct app *app, struct ui_line *l, int y, int x, int width,
+		  attr_t attr, int focused)
 {
 	const char *s = l->text.data ? l->text.data : "";
 	/* Scroll so the cursor stays inside: drop code points from the left
@@ -460,7 +461,8 @@ void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
 	buf_init(&head);
 	for (;;) {
 		buf_reset(&head);
-		utf8_safe(&head, s + start, l->cursor - start, UTF8_SAFE_ONELINE);
+		utf8_safe(&head, s + start, l->cursor - start,
+			  UTF8_SAFE_ONELINE);
 		if ((int)utf8_width(head.data ? head.data : "") < width ||
 		    start >= l->cursor)
 			break;
@@ -501,7 +503,8 @@ static void prompt_key(struct app *app, void *st, int key)
 {
 	struct prompt *p = st;
 	if (key == '\n' || key == '\r' || key == UI_FN + KEY_ENTER) {
-		char *text = xstrdup(p->line.text.data ? p->line.text.data : "");
+		char *text =
+		    xstrdup(p->line.text.data ? p->line.text.data : "");
 		void (*done)(struct app *, void *, const char *) = p->done;
 		void *ctx = p->ctx;
 		ui_pop(app);
@@ -531,11 +534,11 @@ static void prompt_close(struct app *app, void *st)
 }
 
 static const struct screen_ops prompt_ops = {
-	.name = "prompt",
-	.draw = prompt_draw,
-	.key = prompt_key,
-	.close = prompt_close,
-	.overlay = 1,
+    .name = "prompt",
+    .draw = prompt_draw,
+    .key = prompt_key,
+    .close = prompt_close,
+    .overlay = 1,
 };
 
 void ui_prompt(struct app *app, const char *label, const char *initial,
@@ -636,11 +639,11 @@ static void pick_close(struct app *app, void *st)
 }
 
 static const struct screen_ops pick_ops = {
-	.name = "picker",
-	.draw = pick_draw,
-	.key = pick_key,
-	.close = pick_close,
-	.overlay = 1,
+    .name = "picker",
+    .draw = pick_draw,
+    .key = pick_key,
+    .close = pick_close,
+    .overlay = 1,
 };
 
 void ui_pick(struct app *app, const char *title, const char *const *items,
@@ -677,17 +680,19 @@ static void help_key_name(int key, char *out, size_t size)
 		int key;
 		const char *name;
 	} names[] = {
-		{UI_FN + KEY_LEFT, "←"},   {UI_FN + KEY_RIGHT, "→"},
-		{UI_FN + KEY_UP, "↑"},     {UI_FN + KEY_DOWN, "↓"},
-		{UI_FN + KEY_PPAGE, NC_("key", "PgUp")},
-		{UI_FN + KEY_NPAGE, NC_("key", "PgDn")},
-		{UI_FN + KEY_HOME, NC_("key", "Home")},
-		{UI_FN + KEY_END, NC_("key", "End")},
-		{UI_FN + KEY_BTAB, NC_("key", "Shift-Tab")},
-		{UI_FN + KEY_ENTER, NC_("key", "Enter")},
-		{'\n', NC_("key", "Enter")},
-		{'\t', NC_("key", "Tab")},
-		{UI_ESC, NC_("key", "Esc")},
+	    {UI_FN + KEY_LEFT, "←"},
+	    {UI_FN + KEY_RIGHT, "→"},
+	    {UI_FN + KEY_UP, "↑"},
+	    {UI_FN + KEY_DOWN, "↓"},
+	    {UI_FN + KEY_PPAGE, NC_("key", "PgUp")},
+	    {UI_FN + KEY_NPAGE, NC_("key", "PgDn")},
+	    {UI_FN + KEY_HOME, NC_("key", "Home")},
+	    {UI_FN + KEY_END, NC_("key", "End")},
+	    {UI_FN + KEY_BTAB, NC_("key", "Shift-Tab")},
+	    {UI_FN + KEY_ENTER, NC_("key", "Enter")},
+	    {'\n', NC_("key", "Enter")},
+	    {'\t', NC_("key", "Tab")},
+	    {UI_ESC, NC_("key", "Esc")},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].key == key) {
@@ -715,8 +720,7 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 		if (b->hidden)
 			continue;
 		help_key_name(b->key, name, sizeof(name));
-		int w = snprintf(out + n, size - n, "%s%s", n ? " " : "",
-				 name);
+		int w = snprintf(out + n, size - n, "%s%s", n ? " " : "", name);
 		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;
@@ -772,8 +776,7 @@ static void help_draw(struct app *app, void *st)
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
-	if (hp->shown < hp->n &&
-	    (key == UI_FN + KEY_DOWN || key == 'j')) {
+	if (hp->shown < hp->n && (key == UI_FN + KEY_DOWN || key == 'j')) {
 		if (hp->top + hp->shown < hp->n)
 			hp->top++;
 		return;
@@ -793,15 +796,14 @@ static void help_close(struct app *app, void *st)
 }
 
 static const struct screen_ops help_ops = {
-	.name = "help",
-	.draw = help_draw,
-	.key = help_key,
-	.close = help_close,
-	.overlay = 1,
+    .name = "help",
+    .draw = help_draw,
+    .key = help_key,
+    .close = help_close,
+    .overlay = 1,
 };
 
-static void help_open(struct app *app, const struct ui_keyrow *rows,
-		      size_t n)
+static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n)
 {
 	struct help *hp = xcalloc(1, sizeof(*hp));
 	hp->rows = rows;
@@ -919,15 +921,18 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			mouse = 1;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			printf(_("Usage: fai [--db PATH] [board] [--mouse]\n"));
-			printf("%s\n", _("Opens the board: one column per stage; press ? in it for the keys."));
+			printf("%s\n", _("Opens the board: one column per "
+					 "stage; press ? in it for the keys."));
 			return CLI_OK;
 		} else {
-			fprintf(stderr, _("fai: board: unknown option %s\n"), argv[i]);
+			fprintf(stderr, _("fai: board: unknown option %s\n"),
+				argv[i]);
 			return CLI_USAGE;
 		}
 	}
 	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, _("fai: the board needs a terminal; for scripts use fai list\n"));
+		fprintf(stderr, _("fai: the board needs a terminal; for "
+				  "scripts use fai list\n"));
 		return CLI_USAGE;
 	}
 	int exit = cli_store_open(cli);
@@ -1018,7 +1023,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 		if (key == '\r')
 			key = '\n';
 		app.stack[app.depth - 1].ops->key(
-			&app, app.stack[app.depth - 1].st, key);
+		    &app, app.stack[app.depth - 1].st, key);
 	}
 	while (app.depth > 0)
 		ui_pop(&app);

@@ -25,7 +25,7 @@
 /* Keys reach screens as ints: a character (Unicode code point) or a curses
  * KEY_* code with UI_FN added. */
 #define UI_FN 0x1000000
-#define UI_CTRL(c) ((c) & 0x1f)
+#define UI_CTRL(c) ((c)&0x1f)
 #define UI_ESC 27
 
 #define UI_UNDO_MAX 256
@@ -37,12 +37,12 @@ struct app;
  * others are offered to the screens from the top of the stack down until
  * one handles them. */
 enum ui_req {
-	UI_REQ_HELP,        /* the keys overlay */
+	UI_REQ_HELP,	    /* the keys overlay */
 	UI_REQ_OPEN_DETAIL, /* the detail of the card arg->key */
 	UI_REQ_OPEN_FORM,   /* the form on arg->key, 0 for a new idea */
 	UI_REQ_OPEN_REVIEW, /* the weekly review for arg->region and
 			       arg->facilitator (each may be NULL) */
-	UI_REQ_FOLLOW,      /* select the card arg->key (the board does) */
+	UI_REQ_FOLLOW,	    /* select the card arg->key (the board does) */
 };
 
 /* A key binding of a screen: a key code, what it does (the screen's own
@@ -51,15 +51,15 @@ enum ui_req {
  * the command up there (ui_keys_find) and the help draws the same rows,
  * so the help cannot tell of a key the screen does not have. */
 struct ui_binding {
-	int key;     /* a character, UI_CTRL(c) or UI_FN + KEY_* */
-	int cmd;     /* the screen's command; 0 for none */
-	int hidden;  /* an alias the help does not list (Home for g) */
+	int key;    /* a character, UI_CTRL(c) or UI_FN + KEY_* */
+	int cmd;    /* the screen's command; 0 for none */
+	int hidden; /* an alias the help does not list (Home for g) */
 };
 
 #define UI_ROW_KEYS 8
 
 struct ui_keyrow {
-	const char *text; /* N_() marked: what the keys do */
+	const char *text;		     /* N_() marked: what the keys do */
 	struct ui_binding keys[UI_ROW_KEYS]; /* ends at key 0 */
 };
 
@@ -82,7 +82,7 @@ struct screen_ops {
 	const char *name;
 	void (*draw)(struct app *app, void *st);
 	void (*key)(struct app *app, void *st, int key);
-	void (*close)(struct app *app, void *st); /* frees st; may be NULL */
+	void (*close)(struct app *app, void *st);  /* frees st; may be NULL */
 	void (*reload)(struct app *app, void *st); /* the store changed */
 	int overlay; /* draw the screen below first */
 	/* Handles a request the loop offers (may be NULL); returns 1 when
@@ -95,7 +95,7 @@ enum ui_attr {
 	UI_NORMAL,
 	UI_HEADER,   /* column headers, titles */
 	UI_SELECTED, /* the selected card */
-	UI_DIM,      /* secondary text */
+	UI_DIM,	     /* secondary text */
 	UI_WARN,     /* stale marks */
 	UI_ALERT,    /* over a WIP limit, errors */
 	UI_STATUS,   /* the status line */
@@ -134,7 +134,7 @@ void ui_push(struct app *app, const struct screen_ops *ops, void *st);
 void ui_pop(struct app *app);
 /* Sets the status message (error 1 shows it as an alert). */
 void ui_message(struct app *app, int error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Tells every screen the store changed (after an action). */
 void ui_changed(struct app *app);
 
@@ -200,7 +200,7 @@ void ui_line_free(struct ui_line *l);
 int ui_line_key(struct ui_line *l, int key);
 /* Draws the line in width cells at (y, x), scrolled so the cursor shows,
  * and places the terminal cursor when focused. */
-void ui_line_draw(struct app *app, struct ui_line *l, int y, int x,
-		  int width, attr_t attr, int focused);
+void ui_line_draw(struct app *app, struct ui_line *l, int y, int x, int width,
+		  attr_t attr, int focused);
 
 #endif

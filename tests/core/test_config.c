@@ -10,8 +10,7 @@
 
 #include "../../core/config.h"
 
-static void
-test_degenerate(void **state)
+static void test_degenerate(void **state)
 {
 	struct fai_err err;
 
@@ -28,12 +27,11 @@ test_degenerate(void **state)
 	assert_int_equal(err.why, FAI_WHY_NUMBER);
 }
 
-static void
-test_keys(void **state)
+static void test_keys(void **state)
 {
 	static const char *const want[] = {
-		"wip.need", "wip.concept", "wip.owner_search", "wip.launched",
-		"wip.on_hold", "wip.abandoned", "stale.days",
+	    "wip.need",	   "wip.concept",   "wip.owner_search", "wip.launched",
+	    "wip.on_hold", "wip.abandoned", "stale.days",
 	};
 	size_t i;
 
@@ -42,8 +40,8 @@ test_keys(void **state)
 	for (i = 0; i < 7; i++) {
 		assert_string_equal(config_key_name(i), want[i]);
 		assert_non_null(config_default(want[i]));
-		assert_int_equal(config_check(want[i], config_default(want[i]),
-					      NULL), 0);
+		assert_int_equal(
+		    config_check(want[i], config_default(want[i]), NULL), 0);
 	}
 	assert_string_equal(config_default("wip.need"), "0");
 	assert_string_equal(config_default("wip.abandoned"), "0");
@@ -52,8 +50,7 @@ test_keys(void **state)
 	assert_null(config_default("WIP.NEED"));
 }
 
-static void
-test_check(void **state)
+static void test_check(void **state)
 {
 	struct fai_err err;
 
@@ -88,8 +85,7 @@ test_check(void **state)
 
 /* The settings every surface reads: defaults, valid values taken,
  * damaged or unknown ones ignored. */
-static void
-test_settings(void **state)
+static void test_settings(void **state)
 {
 	struct fai_settings set;
 	int st;
@@ -125,14 +121,13 @@ test_settings(void **state)
 	assert_int_equal(set.wip[STAGE_ABANDONED], 999999999);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_degenerate),
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_settings),
+	    cmocka_unit_test(test_degenerate),
+	    cmocka_unit_test(test_keys),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,11 +85,11 @@ static void test_every_bit_flip_detected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_is_zero),
-		cmocka_unit_test(test_check_values),
-		cmocka_unit_test(test_portable_equals_fast),
-		cmocka_unit_test(test_chained_equals_whole),
-		cmocka_unit_test(test_every_bit_flip_detected),
+	    cmocka_unit_test(test_empty_is_zero),
+	    cmocka_unit_test(test_check_values),
+	    cmocka_unit_test(test_portable_equals_fast),
+	    cmocka_unit_test(test_chained_equals_whole),
+	    cmocka_unit_test(test_every_bit_flip_detected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,7 @@
 #include "../../core/utf8.h"
 #include "../../core/xmalloc.h"
 
-static void
-test_strerror(void **state)
+static void test_strerror(void **state)
 {
 	(void)state;
 	assert_string_equal(fai_strerror(0), "success");
@@ -36,8 +35,7 @@ test_strerror(void **state)
 	}
 }
 
-static void
-test_why_text(void **state)
+static void test_why_text(void **state)
 {
 	(void)state;
 	assert_string_equal(fai_why_text(FAI_WHY_NONE), "");
@@ -50,8 +48,7 @@ test_why_text(void **state)
 		assert_true(strlen(fai_why_text(w)) > 0);
 }
 
-static void
-test_err_set_null(void **state)
+static void test_err_set_null(void **state)
 {
 	(void)state;
 	/* A NULL err is allowed everywhere. */
@@ -61,8 +58,7 @@ test_err_set_null(void **state)
 	fai_err_detail(NULL, "%s", "x");
 }
 
-static void
-test_err_set_fills(void **state)
+static void test_err_set_fills(void **state)
 {
 	struct fai_err err;
 
@@ -98,8 +94,7 @@ test_err_set_fills(void **state)
 	assert_string_equal(err.file, "");
 }
 
-static void
-test_err_set_cuts_utf8(void **state)
+static void test_err_set_cuts_utf8(void **state)
 {
 	struct fai_err err;
 	char big[1000];
@@ -145,8 +140,7 @@ test_err_set_cuts_utf8(void **state)
 	assert_string_equal(err.field, "title");
 }
 
-static void
-test_err_detail_cut(void **state)
+static void test_err_detail_cut(void **state)
 {
 	struct fai_err err;
 	char big[2000];
@@ -162,8 +156,7 @@ test_err_detail_cut(void **state)
 /* The typed facts: set by their helpers, kept by what does not concern
  * them, reset by a new failure (fai_err_set) and by fai_err_clear; file and
  * line stay for the layer that knows them. */
-static void
-test_err_typed_facts(void **state)
+static void test_err_typed_facts(void **state)
 {
 	struct fai_err err;
 	char longpath[400];
@@ -208,8 +201,7 @@ test_err_typed_facts(void **state)
 	/* a header: the new failure resets the gate's facts */
 	err.line = 7;
 	snprintf(err.file, sizeof(err.file), "%s", "in.csv");
-	assert_int_equal(fai_err_set_about(&err, FAI_EINVAL,
-					   FAI_WHY_DUP_COLUMN,
+	assert_int_equal(fai_err_set_about(&err, FAI_EINVAL, FAI_WHY_DUP_COLUMN,
 					   FAI_ABOUT_HEADER, "header", "Note"),
 			 -FAI_EINVAL);
 	assert_int_equal(err.about, FAI_ABOUT_HEADER);
@@ -259,8 +251,7 @@ test_err_typed_facts(void **state)
 
 /* Every reason has a text, and the reasons that replaced English details
  * in store/ have theirs. */
-static void
-test_why_texts_of_new_reasons(void **state)
+static void test_why_texts_of_new_reasons(void **state)
 {
 	(void)state;
 	assert_string_equal(fai_why_text(FAI_WHY_ENCODING),
@@ -271,8 +262,7 @@ test_why_texts_of_new_reasons(void **state)
 		assert_true(strlen(fai_why_text(w)) > 0);
 }
 
-static void
-test_xmalloc(void **state)
+static void test_xmalloc(void **state)
 {
 	char *s;
 	int *z;
@@ -308,8 +298,7 @@ test_xmalloc(void **state)
 	free(xcalloc(0, 0));
 }
 
-static void
-test_buf(void **state)
+static void test_buf(void **state)
 {
 	struct buf b;
 	char *s;
@@ -358,20 +347,19 @@ test_buf(void **state)
 	buf_free(&b);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_err_set_null),
-		cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_why_text),
-		cmocka_unit_test(test_err_set_fills),
-		cmocka_unit_test(test_err_set_cuts_utf8),
-		cmocka_unit_test(test_err_detail_cut),
-		cmocka_unit_test(test_err_typed_facts),
-		cmocka_unit_test(test_why_texts_of_new_reasons),
-		cmocka_unit_test(test_xmalloc),
-		cmocka_unit_test(test_buf),
+	    cmocka_unit_test(test_err_set_null),
+	    cmocka_unit_test(test_strerror),
+	    cmocka_unit_test(test_why_text),
+	    cmocka_unit_test(test_err_set_fills),
+	    cmocka_unit_test(test_err_set_cuts_utf8),
+	    cmocka_unit_test(test_err_detail_cut),
+	    cmocka_unit_test(test_err_typed_facts),
+	    cmocka_unit_test(test_why_texts_of_new_reasons),
+	    cmocka_unit_test(test_xmalloc),
+	    cmocka_unit_test(test_buf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

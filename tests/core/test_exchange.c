@@ -18,8 +18,7 @@
 #include "../../core/sha256.h"
 
 /* The fingerprint of an owned idea, lent as a view. */
-static void
-hash_idea(const struct idea *idea, unsigned char h[SHA256_LEN])
+static void hash_idea(const struct idea *idea, unsigned char h[SHA256_LEN])
 {
 	struct idea_view view;
 
@@ -27,8 +26,7 @@ hash_idea(const struct idea *idea, unsigned char h[SHA256_LEN])
 	exchange_hash(&view, h);
 }
 
-static void
-expect_hash(const struct idea *idea, const char *hex)
+static void expect_hash(const struct idea *idea, const char *hex)
 {
 	unsigned char h[SHA256_LEN];
 	char got[SHA256_HEX_LEN];
@@ -38,8 +36,7 @@ expect_hash(const struct idea *idea, const char *hex)
 	assert_string_equal(got, hex);
 }
 
-static void
-test_fingerprint_stable(void **state)
+static void test_fingerprint_stable(void **state)
 {
 	struct idea *i = idea_new(), *e = idea_new();
 
@@ -59,8 +56,7 @@ test_fingerprint_stable(void **state)
 	idea_free(e);
 }
 
-static void
-test_fingerprint_ignores_bookkeeping(void **state)
+static void test_fingerprint_ignores_bookkeeping(void **state)
 {
 	struct idea *a = idea_new(), *b;
 	unsigned char ha[SHA256_LEN], hb[SHA256_LEN];
@@ -100,8 +96,7 @@ test_fingerprint_ignores_bookkeeping(void **state)
  * local revision then).  Each row says which fingerprints are equal and
  * whether the local idea changed since the exchange; the result is what a
  * person sees: nothing, the update, or a conflict to settle. */
-static void
-test_merge_truth_table(void **state)
+static void test_merge_truth_table(void **state)
 {
 	static const struct {
 		int theirs_is_local;
@@ -111,21 +106,23 @@ test_merge_truth_table(void **state)
 		enum exchange_decision want;
 		const char *why;
 	} rows[] = {
-		/* nothing new: the file says what we have */
-		{1, 0, 0, 0, EXCHANGE_UNCHANGED, "same as local, never exchanged"},
-		{1, 1, 0, 0, EXCHANGE_UNCHANGED, "same as local, local changed"},
-		{1, 1, 0, 1, EXCHANGE_UNCHANGED, "same as local, local unchanged"},
-		{1, 1, 1, 0, EXCHANGE_UNCHANGED, "all three equal, rev moved"},
-		{1, 1, 1, 1, EXCHANGE_UNCHANGED, "all three equal"},
-		/* they send back what we sent: our later edits stay */
-		{0, 1, 1, 0, EXCHANGE_UNCHANGED, "their copy is the base, we changed"},
-		{0, 1, 1, 1, EXCHANGE_UNCHANGED, "their copy is the base, same rev"},
-		/* they changed it and we did not: take theirs */
-		{0, 1, 0, 1, EXCHANGE_UPDATE, "they changed, we did not"},
-		/* both changed, or no common ancestor: a person decides */
-		{0, 1, 0, 0, EXCHANGE_CONFLICT, "both changed since the exchange"},
-		{0, 0, 0, 0, EXCHANGE_CONFLICT, "different, never exchanged"},
-		{0, 0, 0, 1, EXCHANGE_CONFLICT, "different, no base (rev ignored)"},
+	    /* nothing new: the file says what we have */
+	    {1, 0, 0, 0, EXCHANGE_UNCHANGED, "same as local, never exchanged"},
+	    {1, 1, 0, 0, EXCHANGE_UNCHANGED, "same as local, local changed"},
+	    {1, 1, 0, 1, EXCHANGE_UNCHANGED, "same as local, local unchanged"},
+	    {1, 1, 1, 0, EXCHANGE_UNCHANGED, "all three equal, rev moved"},
+	    {1, 1, 1, 1, EXCHANGE_UNCHANGED, "all three equal"},
+	    /* they send back what we sent: our later edits stay */
+	    {0, 1, 1, 0, EXCHANGE_UNCHANGED,
+	     "their copy is the base, we changed"},
+	    {0, 1, 1, 1, EXCHANGE_UNCHANGED,
+	     "their copy is the base, same rev"},
+	    /* they changed it and we did not: take theirs */
+	    {0, 1, 0, 1, EXCHANGE_UPDATE, "they changed, we did not"},
+	    /* both changed, or no common ancestor: a person decides */
+	    {0, 1, 0, 0, EXCHANGE_CONFLICT, "both changed since the exchange"},
+	    {0, 0, 0, 0, EXCHANGE_CONFLICT, "different, never exchanged"},
+	    {0, 0, 0, 1, EXCHANGE_CONFLICT, "different, no base (rev ignored)"},
 	};
 	unsigned char theirs[SHA256_LEN], local[SHA256_LEN], base[SHA256_LEN];
 
@@ -142,22 +139,21 @@ test_merge_truth_table(void **state)
 			memcpy(local, theirs, SHA256_LEN - 1);
 		uint64_t local_rev = 7;
 		uint64_t base_rev = rows[i].local_unchanged ? 7 : 5;
-		enum exchange_decision got = exchange_decide(
-			theirs, local, local_rev, rows[i].have_base, base,
-			base_rev);
+		enum exchange_decision got =
+		    exchange_decide(theirs, local, local_rev, rows[i].have_base,
+				    base, base_rev);
 		if (got != rows[i].want)
-			fail_msg("row %zu (%s): got %d, want %d", i, rows[i].why,
-				 (int)got, (int)rows[i].want);
+			fail_msg("row %zu (%s): got %d, want %d", i,
+				 rows[i].why, (int)got, (int)rows[i].want);
 	}
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fingerprint_stable),
-		cmocka_unit_test(test_fingerprint_ignores_bookkeeping),
-		cmocka_unit_test(test_merge_truth_table),
+	    cmocka_unit_test(test_fingerprint_stable),
+	    cmocka_unit_test(test_fingerprint_ignores_bookkeeping),
+	    cmocka_unit_test(test_merge_truth_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,22 +13,21 @@
 #include "../../core/isotime.h"
 
 /* Sets f to in and checks the stored value is out. */
-static void
-set_ok(struct idea *idea, enum idea_field f, const char *in, const char *out)
+static void set_ok(struct idea *idea, enum idea_field f, const char *in,
+		   const char *out)
 {
 	struct fai_err err;
 
 	fai_err_clear(&err);
 	if (idea_set(idea, f, in, 1, &err) != 0)
-		fail_msg("%s=\"%s\" refused: %s (%s)",
-			 idea_field_info(f)->code, in, fai_why_text(err.why),
-			 err.value);
+		fail_msg("%s=\"%s\" refused: %s (%s)", idea_field_info(f)->code,
+			 in, fai_why_text(err.why), err.value);
 	assert_string_equal(idea_get(idea, f), out);
 }
 
 /* Sets f to in, expects a refusal for why, and the value unchanged. */
-static void
-set_bad(struct idea *idea, enum idea_field f, const char *in, int why)
+static void set_bad(struct idea *idea, enum idea_field f, const char *in,
+		    int why)
 {
 	struct fai_err err;
 	char *before = strdup(idea_get(idea, f));
@@ -47,8 +46,7 @@ set_bad(struct idea *idea, enum idea_field f, const char *in, int why)
 	free(before);
 }
 
-static void
-test_degenerate(void **state)
+static void test_degenerate(void **state)
 {
 	struct fai_err err;
 	struct idea *idea;
@@ -74,7 +72,7 @@ test_degenerate(void **state)
 	assert_int_equal(idea_set(idea, IDEA_FIELD_COUNT, "x", 1, &err),
 			 -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_FIELD);
-	assert_int_equal(idea_set(idea, (enum idea_field)-1, "x", 1, NULL),
+	assert_int_equal(idea_set(idea, (enum idea_field) - 1, "x", 1, NULL),
 			 -FAI_EINVAL);
 	/* Typed views of an empty idea give their fallbacks. */
 	assert_int_equal(idea_stage(idea), STAGE_NONE);
@@ -91,38 +89,37 @@ test_degenerate(void **state)
 	idea_free(idea);
 }
 
-static void
-test_table(void **state)
+static void test_table(void **state)
 {
 	static const struct {
 		const char *code, *alias;
 	} want[IDEA_FIELD_COUNT] = {
-		{ "id", "id" },
-		{ "ref", "reference" },
-		{ "title", "titre" },
-		{ "stage", "etape" },
-		{ "stage_reason", "motif_etape" },
-		{ "region", "region" },
-		{ "territory", "territoire" },
-		{ "theme", "theme" },
-		{ "tags", "mots_cles" },
-		{ "need", "besoin" },
-		{ "concept", "concept" },
-		{ "source", "origine" },
-		{ "partners", "partenaires" },
-		{ "facilitator", "animateur" },
-		{ "owner", "porteur" },
-		{ "structure", "structure" },
-		{ "legal_form", "forme_juridique" },
-		{ "siret", "siret" },
-		{ "launch_date", "date_lancement" },
-		{ "jobs", "emplois" },
-		{ "created_at", "cree_le" },
-		{ "updated_at", "modifie_le" },
-		{ "stage_since", "etape_depuis" },
-		{ "updated_by", "modifie_par" },
-		{ "revision", "revision" },
-		{ "stage_prev", "etape_precedente" },
+	    {"id", "id"},
+	    {"ref", "reference"},
+	    {"title", "titre"},
+	    {"stage", "etape"},
+	    {"stage_reason", "motif_etape"},
+	    {"region", "region"},
+	    {"territory", "territoire"},
+	    {"theme", "theme"},
+	    {"tags", "mots_cles"},
+	    {"need", "besoin"},
+	    {"concept", "concept"},
+	    {"source", "origine"},
+	    {"partners", "partenaires"},
+	    {"facilitator", "animateur"},
+	    {"owner", "porteur"},
+	    {"structure", "structure"},
+	    {"legal_form", "forme_juridique"},
+	    {"siret", "siret"},
+	    {"launch_date", "date_lancement"},
+	    {"jobs", "emplois"},
+	    {"created_at", "cree_le"},
+	    {"updated_at", "modifie_le"},
+	    {"stage_since", "etape_depuis"},
+	    {"updated_by", "modifie_par"},
+	    {"revision", "revision"},
+	    {"stage_prev", "etape_precedente"},
 	};
 	const struct idea_field_info *fi;
 	unsigned sys = 0, req = 0, ml = 0, list = 0, internal = 0, num = 0;
@@ -152,15 +149,13 @@ test_table(void **state)
 	}
 #define B(f) (1u << (f))
 	assert_int_equal(sys, B(IDEA_ID) | B(IDEA_REF) | B(IDEA_STAGE) |
-				      B(IDEA_STAGE_REASON) |
-				      B(IDEA_CREATED_AT) |
-				      B(IDEA_UPDATED_AT) |
-				      B(IDEA_STAGE_SINCE) |
-				      B(IDEA_UPDATED_BY) | B(IDEA_REVISION) |
-				      B(IDEA_STAGE_PREV));
+				  B(IDEA_STAGE_REASON) | B(IDEA_CREATED_AT) |
+				  B(IDEA_UPDATED_AT) | B(IDEA_STAGE_SINCE) |
+				  B(IDEA_UPDATED_BY) | B(IDEA_REVISION) |
+				  B(IDEA_STAGE_PREV));
 	assert_int_equal(req, B(IDEA_TITLE) | B(IDEA_REGION) | B(IDEA_STAGE));
 	assert_int_equal(ml, B(IDEA_NEED) | B(IDEA_CONCEPT) | B(IDEA_SOURCE) |
-				     B(IDEA_STAGE_REASON));
+				 B(IDEA_STAGE_REASON));
 	assert_int_equal(list, B(IDEA_TAGS) | B(IDEA_PARTNERS));
 	assert_int_equal(internal, B(IDEA_STAGE_PREV));
 	assert_int_equal(num, B(IDEA_JOBS) | B(IDEA_REVISION));
@@ -172,8 +167,7 @@ test_table(void **state)
 	assert_int_equal(idea_field_info(IDEA_SIRET)->max_len, 14);
 }
 
-static void
-test_field_parse(void **state)
+static void test_field_parse(void **state)
 {
 	(void)state;
 	assert_int_equal(idea_field_parse("Étape"), IDEA_STAGE);
@@ -187,15 +181,13 @@ test_field_parse(void **state)
 	assert_int_equal(idea_field_parse("Référence"), IDEA_REF);
 	assert_int_equal(idea_field_parse("Créé le"), IDEA_CREATED_AT);
 	assert_int_equal(idea_field_parse("Région"), IDEA_REGION);
-	assert_int_equal(idea_field_parse("Étape précédente"),
-			 IDEA_STAGE_PREV);
+	assert_int_equal(idea_field_parse("Étape précédente"), IDEA_STAGE_PREV);
 	assert_int_equal(idea_field_parse("titles"), -1);
 	assert_int_equal(idea_field_parse("x:title"), -1);
 	assert_int_equal(idea_field_parse("budget"), -1);
 }
 
-static void
-test_set_trim_text(void **state)
+static void test_set_trim_text(void **state)
 {
 	struct idea *idea = idea_new();
 
@@ -215,8 +207,7 @@ test_set_trim_text(void **state)
 	idea_free(idea);
 }
 
-static void
-test_set_refusals(void **state)
+static void test_set_refusals(void **state)
 {
 	struct idea *idea = idea_new();
 	struct fai_err err;
@@ -239,7 +230,10 @@ test_set_refusals(void **state)
 	set_bad(idea, IDEA_TITLE, "a\nb", FAI_WHY_CONTROL);
 	set_bad(idea, IDEA_TITLE, "a\rb", FAI_WHY_CONTROL);
 	set_bad(idea, IDEA_TITLE, "a\x7f", FAI_WHY_CONTROL);
-	set_bad(idea, IDEA_TITLE, "a\xC2\x9B" "2J", FAI_WHY_CONTROL);
+	set_bad(idea, IDEA_TITLE,
+		"a\xC2\x9B"
+		"2J",
+		FAI_WHY_CONTROL);
 	set_bad(idea, IDEA_NEED, "l1\n\x1b]52;c;eA==\x07", FAI_WHY_CONTROL);
 	set_bad(idea, IDEA_TAGS, "a;b\x1b", FAI_WHY_CONTROL);
 	/* Lengths. */
@@ -253,20 +247,19 @@ test_set_refusals(void **state)
 	set_bad(idea, IDEA_SIRET, LEN(69999), FAI_WHY_TOO_LONG);
 #undef LEN
 	/* The value in err is cut to fit. */
-	assert_int_equal(idea_set(idea, IDEA_TITLE, big, 0, &err),
-			 -FAI_EINVAL);
+	assert_int_equal(idea_set(idea, IDEA_TITLE, big, 0, &err), -FAI_EINVAL);
 	assert_int_equal(strlen(err.value), sizeof(err.value) - 1);
 	free(big);
 	idea_free(idea);
 }
 
-static void
-test_set_system(void **state)
+static void test_set_system(void **state)
 {
 	static const enum idea_field sys[] = {
-		IDEA_ID, IDEA_REF, IDEA_STAGE, IDEA_STAGE_REASON,
-		IDEA_CREATED_AT, IDEA_UPDATED_AT, IDEA_STAGE_SINCE,
-		IDEA_UPDATED_BY, IDEA_REVISION, IDEA_STAGE_PREV,
+	    IDEA_ID,	       IDEA_REF,	IDEA_STAGE,
+	    IDEA_STAGE_REASON, IDEA_CREATED_AT, IDEA_UPDATED_AT,
+	    IDEA_STAGE_SINCE,  IDEA_UPDATED_BY, IDEA_REVISION,
+	    IDEA_STAGE_PREV,
 	};
 	struct idea *idea = idea_new();
 	struct fai_err err;
@@ -309,8 +302,7 @@ test_set_system(void **state)
 	idea_free(idea);
 }
 
-static void
-test_set_codes(void **state)
+static void test_set_codes(void **state)
 {
 	struct idea *idea = idea_new();
 
@@ -333,7 +325,10 @@ test_set_codes(void **state)
 	set_ok(idea, IDEA_TERRITORY, " , ", "");
 
 	set_ok(idea, IDEA_SIRET, "732 829 320 00074", "73282932000074");
-	set_ok(idea, IDEA_SIRET, "732\xC2\xA0" "829\xE2\x80\xAF" "320 00074",
+	set_ok(idea, IDEA_SIRET,
+	       "732\xC2\xA0"
+	       "829\xE2\x80\xAF"
+	       "320 00074",
 	       "73282932000074");
 	set_ok(idea, IDEA_SIRET, "35600000049837", "35600000049837");
 	set_bad(idea, IDEA_SIRET, "732 829 320 00075", FAI_WHY_SIRET_CHECK);
@@ -370,11 +365,12 @@ test_set_codes(void **state)
 /* launch_date=0000-01-01 was accepted, and so were the times of an import
  * in year 0 or 9999: every date and time an idea takes from a person or a
  * file is in the years 1900..2100, judged in UTC. */
-static void
-test_launch_date_0000_and_times_out_of_range_refused(void **state)
+static void test_launch_date_0000_and_times_out_of_range_refused(void **state)
 {
 	static const enum idea_field times[] = {
-		IDEA_CREATED_AT, IDEA_UPDATED_AT, IDEA_STAGE_SINCE,
+	    IDEA_CREATED_AT,
+	    IDEA_UPDATED_AT,
+	    IDEA_STAGE_SINCE,
 	};
 	struct idea *idea = idea_new();
 	size_t i;
@@ -423,20 +419,21 @@ test_launch_date_0000_and_times_out_of_range_refused(void **state)
 	idea_free(idea);
 }
 
-static void
-test_set_lists(void **state)
+static void test_set_lists(void **state)
 {
 	struct idea *idea = idea_new();
 	struct fai_err err;
 
 	(void)state;
-	set_ok(idea, IDEA_TAGS, " mobilité ; vélo;;mobilité ; ", "mobilité; vélo");
+	set_ok(idea, IDEA_TAGS, " mobilité ; vélo;;mobilité ; ",
+	       "mobilité; vélo");
 	set_ok(idea, IDEA_TAGS, ";;", "");
 	assert_null(idea->v[IDEA_TAGS]);
 	set_ok(idea, IDEA_PARTNERS, "Métropole de Lyon; CAF;Métropole de Lyon",
 	       "Métropole de Lyon; CAF");
 	/* A prefix of an item is not a duplicate. */
-	set_ok(idea, IDEA_TAGS, "vélo; vélo électrique; vél", "vélo; vélo électrique; vél");
+	set_ok(idea, IDEA_TAGS, "vélo; vélo électrique; vél",
+	       "vélo; vélo électrique; vél");
 
 	assert_int_equal(idea_list_add(idea, IDEA_TAGS, "réemploi; vélo", &err),
 			 0);
@@ -460,8 +457,7 @@ test_set_lists(void **state)
 	idea_free(idea);
 }
 
-static struct idea *
-make_full(void)
+static struct idea *make_full(void)
 {
 	struct idea *idea = idea_new();
 
@@ -483,8 +479,7 @@ make_full(void)
 	return idea;
 }
 
-static void
-test_check(void **state)
+static void test_check(void **state)
 {
 	struct idea *idea = idea_new();
 	struct fai_err err;
@@ -520,8 +515,7 @@ test_check(void **state)
 	idea_free(idea);
 }
 
-static void
-test_typed(void **state)
+static void test_typed(void **state)
 {
 	struct idea *idea = idea_new();
 
@@ -551,8 +545,7 @@ test_typed(void **state)
 	idea_free(idea);
 }
 
-static void
-test_clone(void **state)
+static void test_clone(void **state)
 {
 	struct idea *a = make_full(), *b;
 
@@ -579,8 +572,7 @@ test_clone(void **state)
 	idea_free(b);
 }
 
-static void
-test_diff(void **state)
+static void test_diff(void **state)
 {
 	struct idea *a = make_full(), *b;
 	struct idea_change *c = NULL;
@@ -650,8 +642,7 @@ test_diff(void **state)
 
 /* An owned idea lends itself as a view: the same pointers, nothing
  * copied, and the view's accessors read what the idea's read. */
-static void
-test_view_of_lends(void **state)
+static void test_view_of_lends(void **state)
 {
 	struct idea *idea = make_full();
 	struct idea_view v;
@@ -672,7 +663,7 @@ test_view_of_lends(void **state)
 	assert_null(v.v[IDEA_OWNER]);
 	assert_string_equal(idea_view_get(&v, IDEA_OWNER), "");
 	assert_string_equal(idea_view_get(&v, IDEA_FIELD_COUNT), "");
-	assert_string_equal(idea_view_get(&v, (enum idea_field)-1), "");
+	assert_string_equal(idea_view_get(&v, (enum idea_field) - 1), "");
 	assert_int_equal(v.nextra, idea->nextra);
 	assert_ptr_equal(v.extra, idea->extra);
 	assert_int_equal(idea_view_stage(&v), idea_stage(idea));
@@ -691,8 +682,7 @@ test_view_of_lends(void **state)
 	idea_free(idea);
 }
 
-static void
-test_matches(void **state)
+static void test_matches(void **state)
 {
 	struct idea *idea = make_full();
 	struct idea_view v;
@@ -700,11 +690,11 @@ test_matches(void **state)
 	(void)state;
 	idea_view_of(idea, &v);
 	assert_int_equal(idea_matches(&v, ""), 1);
-	assert_int_equal(idea_matches(&v, "eleve"), 1);     /* need */
+	assert_int_equal(idea_matches(&v, "eleve"), 1);	      /* need */
 	assert_int_equal(idea_matches(&v, "REPAIR CAFE"), 1); /* title */
-	assert_int_equal(idea_matches(&v, "0042"), 1);      /* ref */
-	assert_int_equal(idea_matches(&v, "69123"), 1);     /* territory */
-	assert_int_equal(idea_matches(&v, "Reemploi"), 1);  /* tags */
+	assert_int_equal(idea_matches(&v, "0042"), 1);	      /* ref */
+	assert_int_equal(idea_matches(&v, "69123"), 1);	      /* territory */
+	assert_int_equal(idea_matches(&v, "Reemploi"), 1);    /* tags */
 	assert_int_equal(idea_matches(&v, "agees"), 1);
 	/* Fields outside the search: facilitator, SIRET, extras. */
 	assert_int_equal(idea_matches(&v, "zoe"), 0);
@@ -714,26 +704,25 @@ test_matches(void **state)
 	idea_free(idea);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_degenerate),
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_field_parse),
-		cmocka_unit_test(test_set_trim_text),
-		cmocka_unit_test(test_set_refusals),
-		cmocka_unit_test(test_set_system),
-		cmocka_unit_test(test_set_codes),
-		cmocka_unit_test(
-			test_launch_date_0000_and_times_out_of_range_refused),
-		cmocka_unit_test(test_set_lists),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_typed),
-		cmocka_unit_test(test_clone),
-		cmocka_unit_test(test_diff),
-		cmocka_unit_test(test_matches),
-		cmocka_unit_test(test_view_of_lends),
+	    cmocka_unit_test(test_degenerate),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_field_parse),
+	    cmocka_unit_test(test_set_trim_text),
+	    cmocka_unit_test(test_set_refusals),
+	    cmocka_unit_test(test_set_system),
+	    cmocka_unit_test(test_set_codes),
+	    cmocka_unit_test(
+		test_launch_date_0000_and_times_out_of_range_refused),
+	    cmocka_unit_test(test_set_lists),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_typed),
+	    cmocka_unit_test(test_clone),
+	    cmocka_unit_test(test_diff),
+	    cmocka_unit_test(test_matches),
+	    cmocka_unit_test(test_view_of_lends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

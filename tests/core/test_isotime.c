@@ -12,8 +12,7 @@
 #include "../../core/err.h"
 #include "../../core/isotime.h"
 
-static int64_t
-parse_ok(const char *s)
+static int64_t parse_ok(const char *s)
 {
 	int64_t t = -12345;
 
@@ -21,8 +20,7 @@ parse_ok(const char *s)
 	return t;
 }
 
-static void
-test_parse_degenerate(void **state)
+static void test_parse_degenerate(void **state)
 {
 	int64_t t = 77;
 
@@ -51,8 +49,7 @@ test_parse_degenerate(void **state)
 	assert_int_equal(t, 77);
 }
 
-static void
-test_parse_ranges(void **state)
+static void test_parse_ranges(void **state)
 {
 	int64_t t;
 
@@ -79,8 +76,7 @@ test_parse_ranges(void **state)
 	assert_int_equal(isotime_parse("2024-02-30", &t), -FAI_EINVAL);
 }
 
-static void
-test_parse_values(void **state)
+static void test_parse_values(void **state)
 {
 	(void)state;
 	assert_int_equal(parse_ok("1970-01-01"), 0);
@@ -108,8 +104,7 @@ test_parse_values(void **state)
 	assert_int_equal(parse_ok("9999-12-31T23:59:59Z"), 253402300799LL);
 }
 
-static void
-test_format(void **state)
+static void test_format(void **state)
 {
 	char out[ISOTIME_LEN];
 	char day[ISODATE_LEN];
@@ -138,8 +133,7 @@ test_format(void **state)
 	assert_string_equal(day, "9999-12-31");
 }
 
-static void
-test_round_trip(void **state)
+static void test_round_trip(void **state)
 {
 	char out[ISOTIME_LEN];
 	int64_t t, back;
@@ -153,8 +147,7 @@ test_round_trip(void **state)
 	}
 }
 
-static void
-test_check_date(void **state)
+static void test_check_date(void **state)
 {
 	(void)state;
 	assert_int_equal(isotime_check_date(NULL), -FAI_EINVAL);
@@ -169,8 +162,7 @@ test_check_date(void **state)
 	assert_int_equal(isotime_check_date("27-11-2026"), -FAI_EINVAL);
 }
 
-static void
-test_week(void **state)
+static void test_week(void **state)
 {
 	int64_t t = 5;
 
@@ -197,8 +189,7 @@ test_week(void **state)
 	assert_int_equal(t, parse_ok("1969-12-29"));
 }
 
-static void
-test_days(void **state)
+static void test_days(void **state)
 {
 	(void)state;
 	assert_int_equal(isotime_days(0, 0), 0);
@@ -207,21 +198,19 @@ test_days(void **state)
 	assert_int_equal(isotime_days(0, 30 * 86400 + 5), 30);
 	assert_int_equal(isotime_days(86400, 0), -1);
 	assert_int_equal(isotime_days(1, 0), -1);
-	assert_int_equal(isotime_days(parse_ok("2024-02-01"),
-				      parse_ok("2024-03-01")), 29);
+	assert_int_equal(
+	    isotime_days(parse_ok("2024-02-01"), parse_ok("2024-03-01")), 29);
 }
 
 /* The years a person or a file may give: 1900..2100, both ends in. */
-static void
-test_range_1900_to_2100(void **state)
+static void test_range_1900_to_2100(void **state)
 {
 	(void)state;
 	assert_int_equal(isotime_check_range(parse_ok("1900-01-01")), 0);
 	assert_int_equal(isotime_check_range(parse_ok("2100-12-31T23:59:59Z")),
 			 0);
 	assert_int_equal(isotime_check_range(0), 0);
-	assert_int_equal(isotime_check_range(parse_ok("2026-03-09T09:00Z")),
-			 0);
+	assert_int_equal(isotime_check_range(parse_ok("2026-03-09T09:00Z")), 0);
 	assert_int_equal(isotime_check_range(parse_ok("1899-12-31T23:59:59Z")),
 			 -FAI_EINVAL);
 	assert_int_equal(isotime_check_range(parse_ok("2101-01-01")),
@@ -234,19 +223,18 @@ test_range_1900_to_2100(void **state)
 	assert_true(parse_ok("2100-12-31T23:59:59Z") == ISOTIME_RANGE_MAX);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_degenerate),
-		cmocka_unit_test(test_parse_ranges),
-		cmocka_unit_test(test_parse_values),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_check_date),
-		cmocka_unit_test(test_week),
-		cmocka_unit_test(test_days),
-		cmocka_unit_test(test_range_1900_to_2100),
+	    cmocka_unit_test(test_parse_degenerate),
+	    cmocka_unit_test(test_parse_ranges),
+	    cmocka_unit_test(test_parse_values),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_check_date),
+	    cmocka_unit_test(test_week),
+	    cmocka_unit_test(test_days),
+	    cmocka_unit_test(test_range_1900_to_2100),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,7 @@
 #include "../../core/log.h"
 #include "../../core/xmalloc.h"
 
-static void
-test_kind_code(void **state)
+static void test_kind_code(void **state)
 {
 	(void)state;
 	assert_string_equal(log_kind_code(LOG_CREATE), "create");
@@ -24,17 +23,16 @@ test_kind_code(void **state)
 	assert_string_equal(log_kind_code(LOG_IMPORT), "import");
 	assert_string_equal(log_kind_code(LOG_CONFIG), "config");
 	assert_string_equal(log_kind_code(LOG_KIND_COUNT), "");
-	assert_string_equal(log_kind_code((enum log_kind)-1), "");
+	assert_string_equal(log_kind_code((enum log_kind) - 1), "");
 }
 
-static void
-test_entry(void **state)
+static void test_entry(void **state)
 {
 	struct log_entry e;
 	const struct log_change *c;
 	struct log_change ch[2] = {
-		{ "stage", "need", "concept" },
-		{ "rank", NULL, "5" },
+	    {"stage", "need", "concept"},
+	    {"rank", NULL, "5"},
 	};
 
 	(void)state;
@@ -68,16 +66,15 @@ test_entry(void **state)
 
 /* log_entry_own copies what the entry borrowed into one block of its own;
  * owning again copies from that block. */
-static void
-test_entry_own(void **state)
+static void test_entry_own(void **state)
 {
 	struct log_entry e;
 	const struct log_change *c;
 	char user[] = "camille", text[] = "besoin confirmé";
 	char name[] = "stage", before[] = "need", after[] = "concept";
 	struct log_change ch[2] = {
-		{ name, before, after },
-		{ "rank", NULL, NULL },
+	    {name, before, after},
+	    {"rank", NULL, NULL},
 	};
 
 	(void)state;
@@ -117,11 +114,10 @@ test_entry_own(void **state)
 }
 
 /* Lent changes point at the diff's strings. */
-static void
-test_changes_lend(void **state)
+static void test_changes_lend(void **state)
 {
 	char n0[] = "title", b0[] = "Old", a0[] = "New";
-	struct idea_change ch[1] = { { n0, b0, a0 } };
+	struct idea_change ch[1] = {{n0, b0, a0}};
 	struct log_change *lent;
 
 	(void)state;
@@ -133,14 +129,13 @@ test_changes_lend(void **state)
 	free(log_changes_lend(NULL, 0));
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kind_code),
-		cmocka_unit_test(test_entry),
-		cmocka_unit_test(test_entry_own),
-		cmocka_unit_test(test_changes_lend),
+	    cmocka_unit_test(test_kind_code),
+	    cmocka_unit_test(test_entry),
+	    cmocka_unit_test(test_entry_own),
+	    cmocka_unit_test(test_changes_lend),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,8 +25,7 @@
 #define START "2026-03-02T00:00:00Z"
 #define END "2026-03-09T00:00:00Z"
 
-static int64_t
-T(const char *iso)
+static int64_t T(const char *iso)
 {
 	int64_t t = 0;
 
@@ -34,9 +33,8 @@ T(const char *iso)
 	return t;
 }
 
-static struct review *
-rv_new(const char *start, const char *end, const char *region,
-       const char *facilitator)
+static struct review *rv_new(const char *start, const char *end,
+			     const char *region, const char *facilitator)
 {
 	struct review_params p;
 
@@ -57,8 +55,7 @@ struct cur {
 	const char *structure, *jobs;
 };
 
-static void
-give(struct review *r, struct cur c)
+static void give(struct review *r, struct cur c)
 {
 	struct idea *idea = idea_new();
 
@@ -93,8 +90,7 @@ struct ent {
 
 static uint64_t seq;
 
-static uint64_t
-feed(struct review *r, struct ent x)
+static uint64_t feed(struct review *r, struct ent x)
 {
 	struct log_entry e;
 	struct log_change ch[3];
@@ -131,14 +127,17 @@ feed(struct review *r, struct ent x)
 }
 
 #define CREATE(k, when, st)                                                    \
-	feed(r, (struct ent){ .kind = LOG_CREATE, .key = (k), .at = (when),    \
-			      .to = (st) })
+	feed(r, (struct ent){                                                  \
+		    .kind = LOG_CREATE, .key = (k), .at = (when), .to = (st)})
 #define MOVE(k, when, a, b)                                                    \
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = (k), .at = (when),      \
-			      .from = (a), .to = (b) })
+	feed(r, (struct ent){.kind = LOG_MOVE,                                 \
+			     .key = (k),                                       \
+			     .at = (when),                                     \
+			     .from = (a),                                      \
+			     .to = (b)})
 
-static void
-assert_stat(struct review_stat s, uint64_t n, long median, long p90, long max)
+static void assert_stat(struct review_stat s, uint64_t n, long median, long p90,
+			long max)
 {
 	assert_int_equal(s.n, n);
 	assert_int_equal(s.median, median);
@@ -148,8 +147,7 @@ assert_stat(struct review_stat s, uint64_t n, long median, long p90, long max)
 
 /* ------------------------------------------------------------ degenerate */
 
-static void
-test_empty(void **state)
+static void test_empty(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	struct log_entry e;
@@ -195,8 +193,7 @@ test_empty(void **state)
 	review_free(r);
 }
 
-static void
-test_percent(void **state)
+static void test_percent(void **state)
 {
 	(void)state;
 	assert_int_equal(review_percent(0, 0), -1);
@@ -210,8 +207,7 @@ test_percent(void **state)
 	assert_int_equal(review_percent(1, 201), 0); /* 0.497 */
 }
 
-static void
-test_weeks(void **state)
+static void test_weeks(void **state)
 {
 	char label[REVIEW_WEEK_LEN];
 
@@ -249,42 +245,51 @@ test_weeks(void **state)
 
 /* ------------------------------------------------------------ now */
 
-static void
-test_now_stale_ages(void **state)
+static void test_now_stale_ages(void **state)
 {
 	const char *now = "2026-03-09T09:00:00Z";
 	struct review *r = rv_new(START, END, NULL, NULL);
 
 	(void)state;
 	/* 1: updated 29 days 23 hours ago: 29 whole days, not stale. */
-	give(r, (struct cur){ .key = 1, .ref = "84-0001", .stage = "need",
-			      .updated = "2026-02-07T10:00:00Z",
-			      .since = "2026-03-01T09:00:00Z" });
+	give(r, (struct cur){.key = 1,
+			     .ref = "84-0001",
+			     .stage = "need",
+			     .updated = "2026-02-07T10:00:00Z",
+			     .since = "2026-03-01T09:00:00Z"});
 	/* 2: exactly 30 days: stale, 30 days.  In concept since 01-09
 	 * 09:00: 22 + 28 + 9 = 59 days. */
-	give(r, (struct cur){ .key = 2, .ref = "84-0002", .stage = "concept",
-			      .updated = "2026-02-07T09:00:00Z",
-			      .since = "2026-01-09T09:00:00Z" });
+	give(r, (struct cur){.key = 2,
+			     .ref = "84-0002",
+			     .stage = "concept",
+			     .updated = "2026-02-07T09:00:00Z",
+			     .since = "2026-01-09T09:00:00Z"});
 	/* 3: 2025-12-01 to 2026-03-09 is 30 + 31 + 28 + 8 = 98 days (and 9
 	 * hours): stale, the oldest. */
-	give(r, (struct cur){ .key = 3, .ref = "84-0003",
-			      .stage = "owner_search",
-			      .updated = "2025-12-01T00:00:00Z",
-			      .since = "2025-12-01T00:00:00Z" });
+	give(r, (struct cur){.key = 3,
+			     .ref = "84-0003",
+			     .stage = "owner_search",
+			     .updated = "2025-12-01T00:00:00Z",
+			     .since = "2025-12-01T00:00:00Z"});
 	/* 4, 5, 6: launched, on hold, abandoned are never stale. */
-	give(r, (struct cur){ .key = 4, .stage = "launched",
-			      .updated = "2025-01-01T00:00:00Z",
-			      .since = "2025-01-01T00:00:00Z" });
-	give(r, (struct cur){ .key = 5, .stage = "on_hold",
-			      .updated = "2025-01-01T00:00:00Z",
-			      .since = "2025-01-01T00:00:00Z" });
-	give(r, (struct cur){ .key = 6, .stage = "abandoned",
-			      .updated = "2025-01-01T00:00:00Z",
-			      .since = "2025-01-01T00:00:00Z" });
+	give(r, (struct cur){.key = 4,
+			     .stage = "launched",
+			     .updated = "2025-01-01T00:00:00Z",
+			     .since = "2025-01-01T00:00:00Z"});
+	give(r, (struct cur){.key = 5,
+			     .stage = "on_hold",
+			     .updated = "2025-01-01T00:00:00Z",
+			     .since = "2025-01-01T00:00:00Z"});
+	give(r, (struct cur){.key = 6,
+			     .stage = "abandoned",
+			     .updated = "2025-01-01T00:00:00Z",
+			     .since = "2025-01-01T00:00:00Z"});
 	/* 7: in need since 23:59:59 ago: 0 days. */
-	give(r, (struct cur){ .key = 7, .ref = "84-0007", .stage = "need",
-			      .updated = "2026-03-08T09:00:01Z",
-			      .since = "2026-03-08T09:00:01Z" });
+	give(r, (struct cur){.key = 7,
+			     .ref = "84-0007",
+			     .stage = "need",
+			     .updated = "2026-03-08T09:00:01Z",
+			     .since = "2026-03-08T09:00:01Z"});
 	review_finish(r, T(now));
 
 	assert_int_equal(r->count[STAGE_NEED], 2);
@@ -315,8 +320,7 @@ test_now_stale_ages(void **state)
 
 /* ------------------------------------------------------------ time in stage */
 
-static void
-test_percentiles(void **state)
+static void test_percentiles(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	char when[32];
@@ -325,7 +329,7 @@ test_percentiles(void **state)
 	(void)state;
 	seq = 0;
 	for (k = 1; k <= 15; k++)
-		give(r, (struct cur){ .key = k, .stage = "concept" });
+		give(r, (struct cur){.key = k, .stage = "concept"});
 	/* Ideas 1..10 enter need on 2026-01-01 and leave it i days and 23
 	 * hours later: whole days {1, ..., 10}.  Median: rank ceil(10 *
 	 * 50 / 100) = 5 -> 5; 90th: rank ceil(10 * 90 / 100) = 9 -> 9. */
@@ -347,15 +351,24 @@ test_percentiles(void **state)
 	CREATE(13, "2026-02-01T00:00:00Z", "need");
 	CREATE(14, "2026-02-01T00:00:00Z", "need");
 	CREATE(15, "2026-02-01T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 13,
-			      .at = "2026-02-02T00:00:00Z", .from = "need",
-			      .to = "on_hold", .reason = "r" });
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 14,
-			      .at = "2026-02-02T00:00:00Z", .from = "need",
-			      .to = "on_hold", .reason = "r" });
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 15,
-			      .at = "2026-02-02T00:00:00Z", .from = "need",
-			      .to = "on_hold", .reason = "r" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 13,
+			     .at = "2026-02-02T00:00:00Z",
+			     .from = "need",
+			     .to = "on_hold",
+			     .reason = "r"});
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 14,
+			     .at = "2026-02-02T00:00:00Z",
+			     .from = "need",
+			     .to = "on_hold",
+			     .reason = "r"});
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 15,
+			     .at = "2026-02-02T00:00:00Z",
+			     .from = "need",
+			     .to = "on_hold",
+			     .reason = "r"});
 	MOVE(13, "2026-02-03T00:00:00Z", "on_hold", "need");
 	MOVE(14, "2026-02-11T00:00:00Z", "on_hold", "need");
 	MOVE(15, "2026-02-07T00:00:00Z", "on_hold", "need");
@@ -373,15 +386,14 @@ test_percentiles(void **state)
 	review_free(r);
 }
 
-static void
-test_stay_window(void **state)
+static void test_stay_window(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 
 	(void)state;
 	seq = 0;
 	for (uint64_t k = 1; k <= 4; k++)
-		give(r, (struct cur){ .key = k, .stage = "concept" });
+		give(r, (struct cur){.key = k, .stage = "concept"});
 	/* 1 leaves need exactly at the window's start, after 8 days:
 	 * counted. */
 	CREATE(1, "2025-03-01T00:00:00Z", "need");
@@ -410,37 +422,44 @@ test_stay_window(void **state)
 
 /* An import's stage change enters the stage when the file says, unless
  * that is before the idea's previous change here or after the import. */
-static void
-test_import_since(void **state)
+static void test_import_since(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "owner_search" });
-	give(r, (struct cur){ .key = 2, .stage = "owner_search" });
-	give(r, (struct cur){ .key = 3, .stage = "launched" });
+	give(r, (struct cur){.key = 1, .stage = "owner_search"});
+	give(r, (struct cur){.key = 2, .stage = "owner_search"});
+	give(r, (struct cur){.key = 3, .stage = "launched"});
 	/* 1: the file says concept since 02-10: concept 02-10 -> 03-01 is
 	 * 19 days. */
 	CREATE(1, "2026-02-01T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 1,
-			      .at = "2026-02-20T00:00:00Z", .from = "need",
-			      .to = "concept", .since = "2026-02-10T00:00:00Z" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 1,
+			     .at = "2026-02-20T00:00:00Z",
+			     .from = "need",
+			     .to = "concept",
+			     .since = "2026-02-10T00:00:00Z"});
 	MOVE(1, "2026-03-01T00:00:00Z", "concept", "owner_search");
 	/* 2: the file says 01-15, before it entered need here (02-01): the
 	 * import's own time counts, 02-20 -> 03-01 is 9 days. */
 	CREATE(2, "2026-02-01T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 2,
-			      .at = "2026-02-20T00:00:00Z", .from = "need",
-			      .to = "concept", .since = "2026-01-15T00:00:00Z" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 2,
+			     .at = "2026-02-20T00:00:00Z",
+			     .from = "need",
+			     .to = "concept",
+			     .since = "2026-01-15T00:00:00Z"});
 	MOVE(2, "2026-03-01T00:00:00Z", "concept", "owner_search");
 	/* 3: the file says 2027 (after the import, to owner_search): the
 	 * import's time, 02-20 -> 03-01 is 9 days in owner_search. */
 	CREATE(3, "2026-02-01T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 3,
-			      .at = "2026-02-20T00:00:00Z", .from = "need",
-			      .to = "owner_search",
-			      .since = "2027-01-01T00:00:00Z" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 3,
+			     .at = "2026-02-20T00:00:00Z",
+			     .from = "need",
+			     .to = "owner_search",
+			     .since = "2027-01-01T00:00:00Z"});
 	MOVE(3, "2026-03-01T00:00:00Z", "owner_search", "launched");
 	review_finish(r, T(END));
 
@@ -454,21 +473,20 @@ test_import_since(void **state)
 
 /* ------------------------------------------------------------ funnel */
 
-static void
-test_funnel(void **state)
+static void test_funnel(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "launched" });
-	give(r, (struct cur){ .key = 2, .stage = "concept" });
-	give(r, (struct cur){ .key = 3, .stage = "concept" });
-	give(r, (struct cur){ .key = 4, .stage = "need" });
-	give(r, (struct cur){ .key = 5, .stage = "launched" });
-	give(r, (struct cur){ .key = 6, .stage = "abandoned" });
-	give(r, (struct cur){ .key = 7, .stage = "concept" });
-	give(r, (struct cur){ .key = 8, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "launched"});
+	give(r, (struct cur){.key = 2, .stage = "concept"});
+	give(r, (struct cur){.key = 3, .stage = "concept"});
+	give(r, (struct cur){.key = 4, .stage = "need"});
+	give(r, (struct cur){.key = 5, .stage = "launched"});
+	give(r, (struct cur){.key = 6, .stage = "abandoned"});
+	give(r, (struct cur){.key = 7, .stage = "concept"});
+	give(r, (struct cur){.key = 8, .stage = "need"});
 
 	/* 1 enters need at the window's very start: in the cohort; it goes
 	 * all the way to launched. */
@@ -481,30 +499,42 @@ test_funnel(void **state)
 	MOVE(2, "2025-04-01T00:00:00Z", "need", "concept");
 	/* 3 arrives at concept (imported), is sent back to need on 06-01
 	 * (its first entry into need: in), then reaches concept again. */
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 3,
-			      .at = "2025-05-01T00:00:00Z", .to = "concept" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 3,
+			     .at = "2025-05-01T00:00:00Z",
+			     .to = "concept"});
 	MOVE(3, "2025-06-01T00:00:00Z", "concept", "need");
 	MOVE(3, "2025-07-01T00:00:00Z", "need", "concept");
 	/* 4 is imported in October at need, but the file says it entered
 	 * need in 2024-12: out. */
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 4,
-			      .at = "2025-10-01T00:00:00Z", .to = "need",
-			      .since = "2024-12-01T00:00:00Z" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 4,
+			     .at = "2025-10-01T00:00:00Z",
+			     .to = "need",
+			     .since = "2024-12-01T00:00:00Z"});
 	/* 5: an import takes it from need straight to launched: it counts
 	 * as having reached concept and owner_search too. */
 	CREATE(5, "2025-11-01T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 5,
-			      .at = "2026-01-15T00:00:00Z", .from = "need",
-			      .to = "launched" });
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 5,
+			     .at = "2026-01-15T00:00:00Z",
+			     .from = "need",
+			     .to = "launched"});
 	/* 6: on hold, resumed, abandoned: in both side rows. */
 	CREATE(6, "2026-01-10T00:00:00Z", "need");
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 6,
-			      .at = "2026-01-20T00:00:00Z", .from = "need",
-			      .to = "on_hold", .reason = "attente" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 6,
+			     .at = "2026-01-20T00:00:00Z",
+			     .from = "need",
+			     .to = "on_hold",
+			     .reason = "attente"});
 	MOVE(6, "2026-02-01T00:00:00Z", "on_hold", "need");
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 6,
-			      .at = "2026-02-10T00:00:00Z", .from = "need",
-			      .to = "abandoned", .reason = "doublon" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 6,
+			     .at = "2026-02-10T00:00:00Z",
+			     .from = "need",
+			     .to = "abandoned",
+			     .reason = "doublon"});
 	/* 7 enters need one second before the end (in) and moves on at the
 	 * end itself (after the period: not reached). */
 	CREATE(7, "2026-03-08T23:59:59Z", "need");
@@ -516,10 +546,10 @@ test_funnel(void **state)
 	/* Cohort: 1, 3, 5, 6, 7. */
 	assert_int_equal(r->cohort, 5);
 	assert_int_equal(r->reached[STAGE_NEED], 5);
-	assert_int_equal(r->reached[STAGE_CONCEPT], 3);      /* 1, 3, 5 */
+	assert_int_equal(r->reached[STAGE_CONCEPT], 3);	     /* 1, 3, 5 */
 	assert_int_equal(r->reached[STAGE_OWNER_SEARCH], 2); /* 1, 5 */
 	assert_int_equal(r->reached[STAGE_LAUNCHED], 2);     /* 1, 5 */
-	assert_int_equal(r->reached[STAGE_ON_HOLD], 1);      /* 6 */
+	assert_int_equal(r->reached[STAGE_ON_HOLD], 1);	     /* 6 */
 	assert_int_equal(r->reached[STAGE_ABANDONED], 1);    /* 6 */
 	assert_int_equal(review_percent(r->reached[STAGE_CONCEPT], r->cohort),
 			 60);
@@ -530,23 +560,22 @@ test_funnel(void **state)
 
 /* ------------------------------------------------------------ flow */
 
-static void
-test_flow(void **state)
+static void test_flow(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	/* Expected counts per week end, worked out below. */
-	static const uint64_t need[12] = { 1, 2, 3, 2, 2, 2, 2, 2, 1, 1, 1, 2 };
-	static const uint64_t concept[12] = { 0, 0, 0, 1, 1, 1,
-					      1, 1, 1, 1, 1, 1 };
-	static const uint64_t hold[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 };
+	static const uint64_t need[12] = {1, 2, 3, 2, 2, 2, 2, 2, 1, 1, 1, 2};
+	static const uint64_t concept[12] = {0, 0, 0, 1, 1, 1,
+					     1, 1, 1, 1, 1, 1};
+	static const uint64_t hold[12] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "concept" });
-	give(r, (struct cur){ .key = 2, .stage = "need" });
-	give(r, (struct cur){ .key = 3, .stage = "need" });
-	give(r, (struct cur){ .key = 4, .stage = "need" });
-	give(r, (struct cur){ .key = 5, .stage = "on_hold" });
+	give(r, (struct cur){.key = 1, .stage = "concept"});
+	give(r, (struct cur){.key = 2, .stage = "need"});
+	give(r, (struct cur){.key = 3, .stage = "need"});
+	give(r, (struct cur){.key = 4, .stage = "need"});
+	give(r, (struct cur){.key = 5, .stage = "on_hold"});
 	/* 1: at need before W0, so at need at W0, W1, W2; it moves at W2's
 	 * very instant (Monday 00:00), which belongs to the next week: at
 	 * concept from W3 on. */
@@ -557,9 +586,12 @@ test_flow(void **state)
 	/* 2: created on Sunday 01-04 23:59:59: at need at W2 (01-05). */
 	CREATE(2, "2026-01-04T23:59:59Z", "need");
 	MOVE(1, "2026-01-05T00:00:00Z", "need", "concept");
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 5,
-			      .at = "2026-02-10T00:00:00Z", .from = "need",
-			      .to = "on_hold", .reason = "pause" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 5,
+			     .at = "2026-02-10T00:00:00Z",
+			     .from = "need",
+			     .to = "on_hold",
+			     .reason = "pause"});
 	/* 4: created 03-08, between W10 and W11: only at W11. */
 	CREATE(4, "2026-03-08T12:00:00Z", "need");
 	/* 3: created at the end: not in the flow. */
@@ -582,16 +614,15 @@ test_flow(void **state)
 }
 
 /* A week end that falls before the period's end: --week of the past. */
-static void
-test_flow_past_week(void **state)
+static void test_flow_past_week(void **state)
 {
 	/* The period 2026-W02 ends on 2026-01-12: the last week end. */
-	struct review *r = rv_new("2026-01-05T00:00:00Z",
-				  "2026-01-12T00:00:00Z", NULL, NULL);
+	struct review *r =
+	    rv_new("2026-01-05T00:00:00Z", "2026-01-12T00:00:00Z", NULL, NULL);
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "launched" });
+	give(r, (struct cur){.key = 1, .stage = "launched"});
 	CREATE(1, "2026-01-06T00:00:00Z", "need");
 	MOVE(1, "2026-01-07T00:00:00Z", "need", "concept");
 	/* After the period: no effect on anything historical. */
@@ -614,8 +645,7 @@ test_flow_past_week(void **state)
 
 /* ------------------------------------------------------------ lists */
 
-static void
-test_moves(void **state)
+static void test_moves(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	uint64_t m3, m7;
@@ -623,29 +653,49 @@ test_moves(void **state)
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .ref = "84-0001", .stage = "concept",
-			      .facilitator = "Claire Mercier" });
-	give(r, (struct cur){ .key = 2, .ref = "84-0002", .stage = "need",
-			      .facilitator = "Claire Mercier" });
-	give(r, (struct cur){ .key = 3, .ref = "84-0003", .stage = "concept",
-			      .facilitator = "Yanis Benali" });
-	give(r, (struct cur){ .key = 4, .ref = "84-0004", .stage = "launched",
-			      .facilitator = "Yanis Benali",
-			      .structure = "SCIC Roue Libre", .jobs = "3" });
-	give(r, (struct cur){ .key = 5, .ref = "93-0001",
-			      .stage = "owner_search", .region = "93" });
-	give(r, (struct cur){ .key = 6, .ref = "84-0006", .stage = "need",
-			      .facilitator = "Élodie Durand" });
-	give(r, (struct cur){ .key = 7, .ref = "84-0007", .stage = "need",
-			      .facilitator = "Élodie Durand" });
-	give(r, (struct cur){ .key = 8, .ref = "84-0008", .stage = "launched",
-			      .facilitator = "Élodie Durand" });
+	give(r, (struct cur){.key = 1,
+			     .ref = "84-0001",
+			     .stage = "concept",
+			     .facilitator = "Claire Mercier"});
+	give(r, (struct cur){.key = 2,
+			     .ref = "84-0002",
+			     .stage = "need",
+			     .facilitator = "Claire Mercier"});
+	give(r, (struct cur){.key = 3,
+			     .ref = "84-0003",
+			     .stage = "concept",
+			     .facilitator = "Yanis Benali"});
+	give(r, (struct cur){.key = 4,
+			     .ref = "84-0004",
+			     .stage = "launched",
+			     .facilitator = "Yanis Benali",
+			     .structure = "SCIC Roue Libre",
+			     .jobs = "3"});
+	give(r, (struct cur){.key = 5,
+			     .ref = "93-0001",
+			     .stage = "owner_search",
+			     .region = "93"});
+	give(r, (struct cur){.key = 6,
+			     .ref = "84-0006",
+			     .stage = "need",
+			     .facilitator = "Élodie Durand"});
+	give(r, (struct cur){.key = 7,
+			     .ref = "84-0007",
+			     .stage = "need",
+			     .facilitator = "Élodie Durand"});
+	give(r, (struct cur){.key = 8,
+			     .ref = "84-0008",
+			     .stage = "launched",
+			     .facilitator = "Élodie Durand"});
 
 	/* Before the period. */
 	CREATE(8, "2025-12-01T00:00:00Z", "launched");
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 8,
-			      .at = "2026-01-05T00:00:00Z", .from = "launched",
-			      .to = "on_hold", .reason = "saison" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 8,
+			     .at = "2026-01-05T00:00:00Z",
+			     .from = "launched",
+			     .to = "on_hold",
+			     .reason = "saison"});
 	CREATE(3, "2026-01-10T00:00:00Z", "need");
 	MOVE(3, "2026-01-20T00:00:00Z", "need", "concept");
 	CREATE(1, "2026-02-01T00:00:00Z", "need");
@@ -658,44 +708,64 @@ test_moves(void **state)
 
 	/* The period. */
 	/* M1 forward, gate forced, at the period's very start. */
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 1,
-			      .at = "2026-03-02T00:00:00Z", .from = "need",
-			      .to = "concept", .forced = 1 });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 1,
+			     .at = "2026-03-02T00:00:00Z",
+			     .from = "need",
+			     .to = "concept",
+			     .forced = 1});
 	/* M2 hold. */
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 3,
-			      .at = "2026-03-03T09:00:00Z", .from = "concept",
-			      .to = "on_hold",
-			      .reason = "attente du financement" });
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 3,
+			     .at = "2026-03-03T09:00:00Z",
+			     .from = "concept",
+			     .to = "on_hold",
+			     .reason = "attente du financement"});
 	/* New: 2 (added by yanis), 5 (imported). */
-	feed(r, (struct ent){ .kind = LOG_CREATE, .key = 2,
-			      .at = "2026-03-03T10:00:00Z", .to = "need",
-			      .user = "yanis" });
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 5,
-			      .at = "2026-03-03T10:30:00Z", .to = "concept",
-			      .since = "2026-02-15T00:00:00Z" });
+	feed(r, (struct ent){.kind = LOG_CREATE,
+			     .key = 2,
+			     .at = "2026-03-03T10:00:00Z",
+			     .to = "need",
+			     .user = "yanis"});
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 5,
+			     .at = "2026-03-03T10:30:00Z",
+			     .to = "concept",
+			     .since = "2026-02-15T00:00:00Z"});
 	/* M3 and its undo: the move disappears, the undo is not listed. */
 	m3 = MOVE(6, "2026-03-03T11:00:00Z", "need", "concept");
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 6,
-			      .at = "2026-03-03T11:05:00Z", .from = "concept",
-			      .to = "need", .since = "2026-02-01T00:00:00Z",
-			      .target = m3 });
-	MOVE(2, "2026-03-04T09:00:00Z", "need", "concept");           /* M4 */
-	MOVE(4, "2026-03-04T10:00:00Z", "owner_search", "launched");  /* M5 */
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 6,
+			     .at = "2026-03-03T11:05:00Z",
+			     .from = "concept",
+			     .to = "need",
+			     .since = "2026-02-01T00:00:00Z",
+			     .target = m3});
+	MOVE(2, "2026-03-04T09:00:00Z", "need", "concept");	     /* M4 */
+	MOVE(4, "2026-03-04T10:00:00Z", "owner_search", "launched"); /* M5 */
 	/* M6: the undo of a move made before the period: a setback. */
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 7,
-			      .at = "2026-03-04T11:00:00Z", .from = "concept",
-			      .to = "need", .since = "2026-02-01T00:00:00Z",
-			      .target = m7 });
-	MOVE(2, "2026-03-05T09:00:00Z", "concept", "need");           /* M7 */
-	MOVE(3, "2026-03-05T10:00:00Z", "on_hold", "concept");        /* M8 */
-	MOVE(8, "2026-03-05T11:00:00Z", "on_hold", "launched");       /* M9 */
-	feed(r, (struct ent){ .kind = LOG_MOVE, .key = 3,              /* M10 */
-			      .at = "2026-03-06T09:00:00Z", .from = "concept",
-			      .to = "abandoned", .reason = "doublon" });
-	feed(r, (struct ent){ .kind = LOG_IMPORT, .key = 5,            /* M11 */
-			      .at = "2026-03-06T10:00:00Z", .from = "concept",
-			      .to = "owner_search" });
-	MOVE(3, "2026-03-07T09:00:00Z", "abandoned", "concept");      /* M12 */
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 7,
+			     .at = "2026-03-04T11:00:00Z",
+			     .from = "concept",
+			     .to = "need",
+			     .since = "2026-02-01T00:00:00Z",
+			     .target = m7});
+	MOVE(2, "2026-03-05T09:00:00Z", "concept", "need");	/* M7 */
+	MOVE(3, "2026-03-05T10:00:00Z", "on_hold", "concept");	/* M8 */
+	MOVE(8, "2026-03-05T11:00:00Z", "on_hold", "launched"); /* M9 */
+	feed(r, (struct ent){.kind = LOG_MOVE,
+			     .key = 3, /* M10 */
+			     .at = "2026-03-06T09:00:00Z",
+			     .from = "concept",
+			     .to = "abandoned",
+			     .reason = "doublon"});
+	feed(r, (struct ent){.kind = LOG_IMPORT,
+			     .key = 5, /* M11 */
+			     .at = "2026-03-06T10:00:00Z",
+			     .from = "concept",
+			     .to = "owner_search"});
+	MOVE(3, "2026-03-07T09:00:00Z", "abandoned", "concept"); /* M12 */
 	review_finish(r, T(END));
 
 	/* 11 moves: forward M1 M4 M5 M11; setback M6 M7; hold M2; resume
@@ -791,15 +861,14 @@ test_moves(void **state)
 }
 
 /* Launched twice in the period (sent back, launched again): one line. */
-static void
-test_launched_once(void **state)
+static void test_launched_once(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .ref = "84-0001", .stage = "launched" });
-	give(r, (struct cur){ .key = 2, .ref = "84-0002", .stage = "launched" });
+	give(r, (struct cur){.key = 1, .ref = "84-0001", .stage = "launched"});
+	give(r, (struct cur){.key = 2, .ref = "84-0002", .stage = "launched"});
 	CREATE(1, "2026-01-01T00:00:00Z", "owner_search");
 	CREATE(2, "2026-01-01T00:00:00Z", "owner_search");
 	MOVE(1, "2026-03-03T00:00:00Z", "owner_search", "launched");
@@ -819,47 +888,57 @@ test_launched_once(void **state)
 }
 
 /* An undone move is taken back everywhere: time in stage, funnel, list. */
-static void
-test_take_back(void **state)
+static void test_take_back(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	uint64_t s, u;
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "concept" });
-	give(r, (struct cur){ .key = 2, .stage = "concept" });
-	give(r, (struct cur){ .key = 3, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "concept"});
+	give(r, (struct cur){.key = 2, .stage = "concept"});
+	give(r, (struct cur){.key = 3, .stage = "need"});
 	/* 1: need 01-01, concept 01-11, undone 01-12 (back at need since
 	 * 01-01), concept again 01-21: one stay in need of 20 days; the
 	 * undone day in concept is no stay. */
 	CREATE(1, "2026-01-01T00:00:00Z", "need");
 	s = MOVE(1, "2026-01-11T00:00:00Z", "need", "concept");
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 1,
-			      .at = "2026-01-12T00:00:00Z", .from = "concept",
-			      .to = "need", .since = "2026-01-01T00:00:00Z",
-			      .target = s });
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 1,
+			     .at = "2026-01-12T00:00:00Z",
+			     .from = "concept",
+			     .to = "need",
+			     .since = "2026-01-01T00:00:00Z",
+			     .target = s});
 	MOVE(1, "2026-01-21T00:00:00Z", "need", "concept");
 	/* 2: the same, but the undo is redone on 01-13 (an undo of the
 	 * undo): a real change, leaving need after 12 days. */
 	CREATE(2, "2026-01-01T00:00:00Z", "need");
 	s = MOVE(2, "2026-01-11T00:00:00Z", "need", "concept");
-	u = feed(r, (struct ent){ .kind = LOG_UNDO, .key = 2,
-				  .at = "2026-01-12T00:00:00Z",
-				  .from = "concept", .to = "need",
-				  .since = "2026-01-01T00:00:00Z",
-				  .target = s });
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 2,
-			      .at = "2026-01-13T00:00:00Z", .from = "need",
-			      .to = "concept", .since = "2026-01-11T00:00:00Z",
-			      .target = u });
+	u = feed(r, (struct ent){.kind = LOG_UNDO,
+				 .key = 2,
+				 .at = "2026-01-12T00:00:00Z",
+				 .from = "concept",
+				 .to = "need",
+				 .since = "2026-01-01T00:00:00Z",
+				 .target = s});
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 2,
+			     .at = "2026-01-13T00:00:00Z",
+			     .from = "need",
+			     .to = "concept",
+			     .since = "2026-01-11T00:00:00Z",
+			     .target = u});
 	/* 3: moved to concept then undone: it never reached concept. */
 	CREATE(3, "2026-01-01T00:00:00Z", "need");
 	s = MOVE(3, "2026-01-11T00:00:00Z", "need", "concept");
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 3,
-			      .at = "2026-01-12T00:00:00Z", .from = "concept",
-			      .to = "need", .since = "2026-01-01T00:00:00Z",
-			      .target = s });
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 3,
+			     .at = "2026-01-12T00:00:00Z",
+			     .from = "concept",
+			     .to = "need",
+			     .since = "2026-01-01T00:00:00Z",
+			     .target = s});
 	review_finish(r, T(END));
 
 	/* need stays {12, 20}: median 12, 90th 20. */
@@ -879,22 +958,25 @@ test_take_back(void **state)
 
 /* An idea created before the period, whose creation was undone and redone
  * in the period, is not new. */
-static void
-test_recreated_before(void **state)
+static void test_recreated_before(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	uint64_t c, u;
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "need"});
 	c = CREATE(1, "2026-02-20T00:00:00Z", "need");
-	u = feed(r, (struct ent){ .kind = LOG_UNDO, .key = 1,
-				  .at = "2026-02-21T00:00:00Z", .from = "need",
-				  .target = c });
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 1,
-			      .at = "2026-03-03T00:00:00Z", .to = "need",
-			      .target = u });
+	u = feed(r, (struct ent){.kind = LOG_UNDO,
+				 .key = 1,
+				 .at = "2026-02-21T00:00:00Z",
+				 .from = "need",
+				 .target = c});
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 1,
+			     .at = "2026-03-03T00:00:00Z",
+			     .to = "need",
+			     .target = u});
 	review_finish(r, T(END));
 
 	assert_int_equal(r->new_ideas.n, 0);
@@ -910,24 +992,27 @@ test_recreated_before(void **state)
 }
 
 /* An idea whose creation was undone and redone is new once. */
-static void
-test_recreated(void **state)
+static void test_recreated(void **state)
 {
 	struct review *r = rv_new(START, END, NULL, NULL);
 	uint64_t c, u;
 
 	(void)state;
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "need"});
 	/* 2 was created and its creation undone: not an idea now. */
 	c = CREATE(1, "2026-03-03T00:00:00Z", "need");
 	CREATE(2, "2026-03-03T00:00:00Z", "need");
-	u = feed(r, (struct ent){ .kind = LOG_UNDO, .key = 1,
-				  .at = "2026-03-03T01:00:00Z", .from = "need",
-				  .target = c });
-	feed(r, (struct ent){ .kind = LOG_UNDO, .key = 1,
-			      .at = "2026-03-03T02:00:00Z", .to = "need",
-			      .target = u });
+	u = feed(r, (struct ent){.kind = LOG_UNDO,
+				 .key = 1,
+				 .at = "2026-03-03T01:00:00Z",
+				 .from = "need",
+				 .target = c});
+	feed(r, (struct ent){.kind = LOG_UNDO,
+			     .key = 1,
+			     .at = "2026-03-03T02:00:00Z",
+			     .to = "need",
+			     .target = u});
 	review_finish(r, T(END));
 
 	assert_int_equal(r->new_ideas.n, 1);
@@ -941,15 +1026,21 @@ test_recreated(void **state)
 
 /* ------------------------------------------------------------ filters */
 
-static void
-feed_three(struct review *r)
+static void feed_three(struct review *r)
 {
-	give(r, (struct cur){ .key = 1, .ref = "84-0001", .stage = "concept",
-			      .facilitator = "Claire Mercier" });
-	give(r, (struct cur){ .key = 2, .ref = "84-0002", .stage = "concept",
-			      .facilitator = "Élodie Durand" });
-	give(r, (struct cur){ .key = 3, .ref = "93-0001", .stage = "concept",
-			      .region = "93", .facilitator = "Élodie Durand" });
+	give(r, (struct cur){.key = 1,
+			     .ref = "84-0001",
+			     .stage = "concept",
+			     .facilitator = "Claire Mercier"});
+	give(r, (struct cur){.key = 2,
+			     .ref = "84-0002",
+			     .stage = "concept",
+			     .facilitator = "Élodie Durand"});
+	give(r, (struct cur){.key = 3,
+			     .ref = "93-0001",
+			     .stage = "concept",
+			     .region = "93",
+			     .facilitator = "Élodie Durand"});
 	seq = 0;
 	for (uint64_t k = 1; k <= 3; k++) {
 		CREATE(k, "2026-03-02T10:00:00Z", "need");
@@ -958,8 +1049,7 @@ feed_three(struct review *r)
 	review_finish(r, T(END));
 }
 
-static void
-test_filters(void **state)
+static void test_filters(void **state)
 {
 	struct review *r;
 
@@ -1019,8 +1109,7 @@ struct step {
 	size_t idx;
 };
 
-static int
-step_cmp(const void *a, const void *b)
+static int step_cmp(const void *a, const void *b)
 {
 	const struct step *x = a, *y = b;
 
@@ -1032,8 +1121,7 @@ step_cmp(const void *a, const void *b)
 /* 20000 ideas with random histories before the last week end: the flow
  * at the last week end equals the counts now, the funnel is monotone, and
  * nothing leaks or overflows (run under ASan by make asan). */
-static void
-test_bulk(void **state)
+static void test_bulk(void **state)
 {
 	const size_t n = 20000;
 	struct review *r = rv_new("2026-02-23T00:00:00Z", END, NULL, NULL);
@@ -1054,8 +1142,8 @@ test_bulk(void **state)
 	for (uint64_t k = 1; k <= n; k++) {
 		at[k] = t0 + (int64_t)(RND() * 2u) * (span / 70000);
 		st[k] = STAGE_NONE;
-		steps[nsteps++] = (struct step){ k, at[k], STAGE_NONE,
-						 STAGE_NEED, 0 };
+		steps[nsteps++] =
+		    (struct step){k, at[k], STAGE_NONE, STAGE_NEED, 0};
 		st[k] = STAGE_NEED;
 		int moves = (int)(RND() % 8);
 		for (int i = 0; i < moves; i++) {
@@ -1065,16 +1153,16 @@ test_bulk(void **state)
 			at[k] += (int64_t)(RND() % 20) * REVIEW_DAY;
 			if (at[k] >= T(START))
 				break;
-			steps[nsteps++] = (struct step){ k, at[k], st[k], to,
-							 0 };
+			steps[nsteps++] = (struct step){k, at[k], st[k], to, 0};
 			st[k] = to;
 		}
 	}
 	for (uint64_t k = 1; k <= n; k++) {
 		snprintf(ref, sizeof(ref), "84-%05llu", (unsigned long long)k);
-		give(r, (struct cur){ .key = k, .ref = ref,
-				      .stage = stage_code(st[k]),
-				      .facilitator = k % 3 ? "A" : "B" });
+		give(r, (struct cur){.key = k,
+				     .ref = ref,
+				     .stage = stage_code(st[k]),
+				     .facilitator = k % 3 ? "A" : "B"});
 	}
 	/* Feed the steps in time order (stable: an idea's own order). */
 	for (size_t i = 0; i < nsteps; i++)
@@ -1082,15 +1170,16 @@ test_bulk(void **state)
 	qsort(steps, nsteps, sizeof(*steps), step_cmp);
 	for (size_t i = 0; i < nsteps; i++) {
 		isotime_format(steps[i].at, when);
-		feed(r, (struct ent){ .kind = steps[i].from == STAGE_NONE
-						      ? LOG_CREATE
-						      : LOG_MOVE,
-				      .key = steps[i].key, .at = when,
-				      .from = steps[i].from == STAGE_NONE
-						      ? NULL
-						      : stage_code(steps[i].from),
-				      .to = stage_code(steps[i].to),
-				      .reason = "r" });
+		feed(r, (struct ent){.kind = steps[i].from == STAGE_NONE
+						 ? LOG_CREATE
+						 : LOG_MOVE,
+				     .key = steps[i].key,
+				     .at = when,
+				     .from = steps[i].from == STAGE_NONE
+						 ? NULL
+						 : stage_code(steps[i].from),
+				     .to = stage_code(steps[i].to),
+				     .reason = "r"});
 	}
 	review_finish(r, T(END));
 
@@ -1104,9 +1193,8 @@ test_bulk(void **state)
 		assert_true(r->reached[s] <= r->reached[s - 1]);
 	assert_true(r->cohort > 0 && r->cohort <= n);
 	assert_int_equal(r->nfacilitators, 2);
-	assert_int_equal(r->by_facilitator[0].total +
-				 r->by_facilitator[1].total,
-			 n);
+	assert_int_equal(
+	    r->by_facilitator[0].total + r->by_facilitator[1].total, n);
 	for (int j = 1; j < REVIEW_WEEKS; j++)
 		assert_true(r->weeks[j].total >= r->weeks[j - 1].total);
 	free(steps);
@@ -1119,8 +1207,7 @@ test_bulk(void **state)
  * stamped now (the log counts whole seconds) and the period ends now, so
  * [start, end) left it out.  A period that ends now takes in that second;
  * a period that ends before now still excludes its end. */
-static void
-test_move_in_the_second_of_now_is_in_the_period(void **state)
+static void test_move_in_the_second_of_now_is_in_the_period(void **state)
 {
 	struct review_params p;
 	struct review *r;
@@ -1133,8 +1220,8 @@ test_move_in_the_second_of_now_is_in_the_period(void **state)
 	p.stale_days = 30;
 	r = review_new(&p);
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "concept" });
-	give(r, (struct cur){ .key = 2, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "concept"});
+	give(r, (struct cur){.key = 2, .stage = "need"});
 	CREATE(1, "2026-02-01T10:00:00Z", "need");
 	MOVE(1, END, "need", "concept");
 	CREATE(2, END, "need");
@@ -1155,8 +1242,8 @@ test_move_in_the_second_of_now_is_in_the_period(void **state)
 	p.now = T(END) + 1;
 	r = review_new(&p);
 	seq = 0;
-	give(r, (struct cur){ .key = 1, .stage = "concept" });
-	give(r, (struct cur){ .key = 2, .stage = "need" });
+	give(r, (struct cur){.key = 1, .stage = "concept"});
+	give(r, (struct cur){.key = 2, .stage = "need"});
 	CREATE(1, "2026-02-01T10:00:00Z", "need");
 	MOVE(1, END, "need", "concept");
 	CREATE(2, END, "need");
@@ -1166,28 +1253,27 @@ test_move_in_the_second_of_now_is_in_the_period(void **state)
 	review_free(r);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_percent),
-		cmocka_unit_test(test_weeks),
-		cmocka_unit_test(test_now_stale_ages),
-		cmocka_unit_test(test_percentiles),
-		cmocka_unit_test(test_stay_window),
-		cmocka_unit_test(test_import_since),
-		cmocka_unit_test(test_funnel),
-		cmocka_unit_test(test_flow),
-		cmocka_unit_test(test_flow_past_week),
-		cmocka_unit_test(test_moves),
-		cmocka_unit_test(test_launched_once),
-		cmocka_unit_test(test_take_back),
-		cmocka_unit_test(test_recreated),
-		cmocka_unit_test(test_recreated_before),
-		cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_bulk),
-		cmocka_unit_test(test_move_in_the_second_of_now_is_in_the_period),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_percent),
+	    cmocka_unit_test(test_weeks),
+	    cmocka_unit_test(test_now_stale_ages),
+	    cmocka_unit_test(test_percentiles),
+	    cmocka_unit_test(test_stay_window),
+	    cmocka_unit_test(test_import_since),
+	    cmocka_unit_test(test_funnel),
+	    cmocka_unit_test(test_flow),
+	    cmocka_unit_test(test_flow_past_week),
+	    cmocka_unit_test(test_moves),
+	    cmocka_unit_test(test_launched_once),
+	    cmocka_unit_test(test_take_back),
+	    cmocka_unit_test(test_recreated),
+	    cmocka_unit_test(test_recreated_before),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_bulk),
+	    cmocka_unit_test(test_move_in_the_second_of_now_is_in_the_period),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,7 +146,7 @@ static void test_card(void **state)
 	card_initials("Élodie Ôtré Ünal", out, sizeof(out));
 	assert_string_equal(out, "ÉÔ"); /* a third would not fit in 8 bytes */
 	card_initials("a b c d e f g h", out, 4);
-	assert_string_equal(out, "");   /* never more than fits */
+	assert_string_equal(out, ""); /* never more than fits */
 }
 
 static void test_new_defaults(void **state)
@@ -159,9 +159,12 @@ static void test_new_defaults(void **state)
 	idea_new_defaults(i, now, "claire");
 	assert_int_equal(strlen(idea_get(i, IDEA_ID)), UUID_STR_LEN - 1);
 	assert_string_equal(idea_get(i, IDEA_STAGE), "need");
-	assert_string_equal(idea_get(i, IDEA_CREATED_AT), "2026-12-03T12:00:00Z");
-	assert_string_equal(idea_get(i, IDEA_STAGE_SINCE), "2026-12-03T12:00:00Z");
-	assert_string_equal(idea_get(i, IDEA_UPDATED_AT), "2026-12-03T12:00:00Z");
+	assert_string_equal(idea_get(i, IDEA_CREATED_AT),
+			    "2026-12-03T12:00:00Z");
+	assert_string_equal(idea_get(i, IDEA_STAGE_SINCE),
+			    "2026-12-03T12:00:00Z");
+	assert_string_equal(idea_get(i, IDEA_UPDATED_AT),
+			    "2026-12-03T12:00:00Z");
 	assert_string_equal(idea_get(i, IDEA_UPDATED_BY), "claire");
 	assert_string_equal(idea_get(i, IDEA_REVISION), "1");
 	assert_string_equal(idea_get(i, IDEA_REF), "");
@@ -178,8 +181,10 @@ static void test_new_defaults(void **state)
 	assert_string_equal(idea_get(i, IDEA_ID),
 			    "0b9c2f3e-5d7a-4e8b-9c1d-2e3f4a5b6c7d");
 	assert_string_equal(idea_get(i, IDEA_STAGE), "launched");
-	assert_string_equal(idea_get(i, IDEA_CREATED_AT), "2025-01-02T03:04:05Z");
-	assert_string_equal(idea_get(i, IDEA_STAGE_SINCE), "2026-12-03T12:00:00Z");
+	assert_string_equal(idea_get(i, IDEA_CREATED_AT),
+			    "2025-01-02T03:04:05Z");
+	assert_string_equal(idea_get(i, IDEA_STAGE_SINCE),
+			    "2026-12-03T12:00:00Z");
 	assert_string_equal(idea_get(i, IDEA_UPDATED_BY), "avise");
 	assert_string_equal(idea_get(i, IDEA_REVISION), "1");
 	idea_free(i);
@@ -188,10 +193,10 @@ static void test_new_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filter_criteria),
-		cmocka_unit_test(test_stale_rule),
-		cmocka_unit_test(test_card),
-		cmocka_unit_test(test_new_defaults),
+	    cmocka_unit_test(test_filter_criteria),
+	    cmocka_unit_test(test_stale_rule),
+	    cmocka_unit_test(test_card),
+	    cmocka_unit_test(test_new_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,9 @@ static void test_empty(void **state)
 	char h[SHA256_HEX_LEN];
 	(void)state;
 	hex_of("", 0, h);
-	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(
+	    h,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 static void test_abc(void **state)
@@ -35,10 +37,15 @@ static void test_abc(void **state)
 	char h[SHA256_HEX_LEN];
 	(void)state;
 	hex_of("abc", 3, h);
-	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	assert_string_equal(
+	    h,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	hex_of(two, strlen(two), h);
-	assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(
+	    h,
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void test_million_a_in_pieces(void **state)
@@ -57,7 +64,9 @@ static void test_million_a_in_pieces(void **state)
 	}
 	sha256_final(&c, d);
 	sha256_hex(d, h);
-	assert_string_equal(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(
+	    h,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 /* The tests below run both block functions: the portable C one and the one

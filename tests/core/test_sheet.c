@@ -34,7 +34,7 @@ static void test_repair_codes(void **state)
 	assert_repair(IDEA_REGION, "1", "01");
 	assert_repair(IDEA_REGION, "6", "06");
 	assert_repair(IDEA_REGION, "84", NULL);
-	assert_repair(IDEA_REGION, "5", NULL);   /* 05 is no region */
+	assert_repair(IDEA_REGION, "5", NULL); /* 05 is no region */
 	assert_repair(IDEA_REGION, "7", NULL);
 	assert_repair(IDEA_REGION, "", NULL);
 	assert_repair(IDEA_REGION, "x1", NULL);
@@ -123,7 +123,7 @@ static void test_dates(void **state)
 	assert_string_equal(iso, "2026-12-15T11:00:00Z");
 	assert_int_equal(sheet_serial_time(73415.0, 0, &t), 0); /* 2100-12-31 */
 	assert_int_equal(sheet_serial_time(73416.0, 0, &t), -1);
-	assert_int_equal(sheet_serial_time(60.0, 0, &t), -1);  /* 29/02/1900 */
+	assert_int_equal(sheet_serial_time(60.0, 0, &t), -1); /* 29/02/1900 */
 	assert_int_equal(sheet_serial_time(-1.0, 0, &t), -1);
 	assert_int_equal(sheet_serial_time(1e300, 0, &t), -1);
 	setenv("TZ", "UTC", 1);
@@ -150,10 +150,15 @@ static void test_whole_numbers(void **state)
 	assert_whole("3,0", "3");
 	assert_whole("3.00", "3");
 	assert_whole("1 200", "1200");
-	assert_whole("1\xC2\xA0" "200", "1200");
-	assert_whole("12\xE2\x80\xAF" "345\xE2\x80\xAF" "678,0", "12345678");
-	assert_whole("3", NULL);     /* already plain: nothing to change */
-	assert_whole("3,5", NULL);   /* not whole: refused by the field */
+	assert_whole("1\xC2\xA0"
+		     "200",
+		     "1200");
+	assert_whole("12\xE2\x80\xAF"
+		     "345\xE2\x80\xAF"
+		     "678,0",
+		     "12345678");
+	assert_whole("3", NULL);   /* already plain: nothing to change */
+	assert_whole("3,5", NULL); /* not whole: refused by the field */
 	assert_whole("3,05", NULL);
 	assert_whole("1 20", NULL);
 	assert_whole("1 2000", NULL);
@@ -167,16 +172,16 @@ static void test_cp1252_lossy(void **state)
 {
 	(void)state;
 	/* the emoji and the Greek letter are not in Windows-1252 */
-	assert_true(sheet_cp1252_lossy_equal("Jardin 🌱 partagé",
-					     "Jardin ? partagé"));
-	assert_true(sheet_cp1252_lossy_equal("Jardin 🌱 partagé",
-					     "Jardin ?? partagé"));
+	assert_true(
+	    sheet_cp1252_lossy_equal("Jardin 🌱 partagé", "Jardin ? partagé"));
+	assert_true(
+	    sheet_cp1252_lossy_equal("Jardin 🌱 partagé", "Jardin ?? partagé"));
 	assert_true(sheet_cp1252_lossy_equal("Δ énergie", "? énergie"));
 	assert_true(sheet_cp1252_lossy_equal("🌱🌱?", "???"));   /* 1 + 1 + '?' */
 	assert_true(sheet_cp1252_lossy_equal("🌱🌱?", "?????")); /* 2 + 2 + '?' */
 	/* what Windows-1252 holds must be there as it was */
-	assert_false(sheet_cp1252_lossy_equal("Jardin 🌱 partagé",
-					      "Jardin ? partage"));
+	assert_false(
+	    sheet_cp1252_lossy_equal("Jardin 🌱 partagé", "Jardin ? partage"));
 	assert_false(sheet_cp1252_lossy_equal("Œuvre €", "? ?"));
 	/* no character was lost: an ordinary comparison's business */
 	assert_false(sheet_cp1252_lossy_equal("Café", "Café"));
@@ -191,11 +196,11 @@ static void test_cp1252_lossy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_repair_codes),
-		cmocka_unit_test(test_scientific),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_whole_numbers),
-		cmocka_unit_test(test_cp1252_lossy),
+	    cmocka_unit_test(test_repair_codes),
+	    cmocka_unit_test(test_scientific),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_whole_numbers),
+	    cmocka_unit_test(test_cp1252_lossy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,7 @@
 
 /* An idea at stage `at` (put there from prev when on_hold/abandoned;
  * STAGE_NONE for unknown), with every gated field filled when full. */
-static struct idea *
-make(enum stage at, enum stage prev, int full)
+static struct idea *make(enum stage at, enum stage prev, int full)
 {
 	struct idea *idea = idea_new();
 
@@ -37,12 +36,11 @@ make(enum stage at, enum stage prev, int full)
 	return idea;
 }
 
-static void
-test_codes(void **state)
+static void test_codes(void **state)
 {
-	static const char *const codes[] = { "need", "concept",
-					     "owner_search", "launched",
-					     "on_hold", "abandoned" };
+	static const char *const codes[] = {"need",	    "concept",
+					    "owner_search", "launched",
+					    "on_hold",	    "abandoned"};
 	int s;
 
 	(void)state;
@@ -77,24 +75,51 @@ static const struct {
 	enum stage at, prev;
 	const char *expect; /* need concept owner launched on_hold abandoned */
 } moves[] = {
-	{ STAGE_NEED, STAGE_NONE, "somm" "oo" },
-	{ STAGE_CONCEPT, STAGE_NONE, "osom" "oo" },
-	{ STAGE_OWNER_SEARCH, STAGE_NONE, "ooso" "oo" },
-	{ STAGE_LAUNCHED, STAGE_NONE, "ooos" "oo" },
-	{ STAGE_ON_HOLD, STAGE_NEED, "oomm" "so" },
-	{ STAGE_ON_HOLD, STAGE_CONCEPT, "ooom" "so" },
-	{ STAGE_ON_HOLD, STAGE_OWNER_SEARCH, "oooo" "so" },
-	{ STAGE_ON_HOLD, STAGE_LAUNCHED, "oooo" "so" },
-	{ STAGE_ON_HOLD, STAGE_NONE, "oooo" "so" },
-	{ STAGE_ABANDONED, STAGE_NEED, "ommm" "ms" },
-	{ STAGE_ABANDONED, STAGE_CONCEPT, "momm" "ms" },
-	{ STAGE_ABANDONED, STAGE_OWNER_SEARCH, "mmom" "ms" },
-	{ STAGE_ABANDONED, STAGE_LAUNCHED, "mmmo" "ms" },
-	{ STAGE_ABANDONED, STAGE_NONE, "oooo" "ms" },
+    {STAGE_NEED, STAGE_NONE,
+     "somm"
+     "oo"},
+    {STAGE_CONCEPT, STAGE_NONE,
+     "osom"
+     "oo"},
+    {STAGE_OWNER_SEARCH, STAGE_NONE,
+     "ooso"
+     "oo"},
+    {STAGE_LAUNCHED, STAGE_NONE,
+     "ooos"
+     "oo"},
+    {STAGE_ON_HOLD, STAGE_NEED,
+     "oomm"
+     "so"},
+    {STAGE_ON_HOLD, STAGE_CONCEPT,
+     "ooom"
+     "so"},
+    {STAGE_ON_HOLD, STAGE_OWNER_SEARCH,
+     "oooo"
+     "so"},
+    {STAGE_ON_HOLD, STAGE_LAUNCHED,
+     "oooo"
+     "so"},
+    {STAGE_ON_HOLD, STAGE_NONE,
+     "oooo"
+     "so"},
+    {STAGE_ABANDONED, STAGE_NEED,
+     "ommm"
+     "ms"},
+    {STAGE_ABANDONED, STAGE_CONCEPT,
+     "momm"
+     "ms"},
+    {STAGE_ABANDONED, STAGE_OWNER_SEARCH,
+     "mmom"
+     "ms"},
+    {STAGE_ABANDONED, STAGE_LAUNCHED,
+     "mmmo"
+     "ms"},
+    {STAGE_ABANDONED, STAGE_NONE,
+     "oooo"
+     "ms"},
 };
 
-static void
-test_move_table(void **state)
+static void test_move_table(void **state)
 {
 	struct fai_err err;
 	struct idea *idea;
@@ -114,26 +139,27 @@ test_move_table(void **state)
 				switch (moves[i].expect[to]) {
 				case 'o':
 					if (rc != 0)
-						fail_msg("%s(%s) -> %s: %d %s",
-							 stage_code(moves[i].at),
-							 stage_code(moves[i].prev),
-							 stage_code(to), rc,
-							 fai_why_text(err.why));
+						fail_msg(
+						    "%s(%s) -> %s: %d %s",
+						    stage_code(moves[i].at),
+						    stage_code(moves[i].prev),
+						    stage_code(to), rc,
+						    fai_why_text(err.why));
 					assert_int_equal(gated, 0);
 					break;
 				case 'm':
 				case 's':
 					if (rc != -FAI_ERULE)
-						fail_msg("%s(%s) -> %s: %d",
-							 stage_code(moves[i].at),
-							 stage_code(moves[i].prev),
-							 stage_code(to), rc);
+						fail_msg(
+						    "%s(%s) -> %s: %d",
+						    stage_code(moves[i].at),
+						    stage_code(moves[i].prev),
+						    stage_code(to), rc);
 					assert_int_equal(err.code, FAI_ERULE);
-					assert_int_equal(err.why,
-							 moves[i].expect[to] ==
-									 'm' ?
-								 FAI_WHY_MOVE :
-								 FAI_WHY_SAME_STAGE);
+					assert_int_equal(
+					    err.why, moves[i].expect[to] == 'm'
+							 ? FAI_WHY_MOVE
+							 : FAI_WHY_SAME_STAGE);
 					assert_string_equal(err.field, "stage");
 					assert_string_equal(err.value,
 							    stage_code(to));
@@ -148,8 +174,7 @@ test_move_table(void **state)
 	}
 }
 
-static void
-test_move_degenerate(void **state)
+static void test_move_degenerate(void **state)
 {
 	struct fai_err err;
 	struct idea *idea;
@@ -157,29 +182,32 @@ test_move_degenerate(void **state)
 	(void)state;
 	/* No stage at all: nothing to move from. */
 	idea = idea_new();
-	assert_int_equal(stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL,
-					  &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_MOVE);
 	idea_free(idea);
 	idea = make(STAGE_NEED, STAGE_NONE, 1);
 	/* Not a stage. */
-	assert_int_equal(stage_move_check(idea, STAGE_NONE, NULL, 0, NULL,
-					  &err), -FAI_EINVAL);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_NONE, NULL, 0, NULL, &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_STAGE);
-	assert_int_equal(stage_move_check(idea, STAGE_COUNT, NULL, 1, NULL,
-					  NULL), -FAI_EINVAL);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_COUNT, NULL, 1, NULL, NULL),
+	    -FAI_EINVAL);
 	/* err and gated may be NULL. */
-	assert_int_equal(stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL,
-					  NULL), 0);
-	assert_int_equal(stage_move_check(idea, STAGE_LAUNCHED, NULL, 0, NULL,
-					  NULL), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_LAUNCHED, NULL, 0, NULL, NULL),
+	    -FAI_ERULE);
 	idea_free(idea);
 }
 
-static void
-test_reason_required(void **state)
+static void test_reason_required(void **state)
 {
-	static const char *const none[] = { NULL, "", "   ", "\n\t " };
+	static const char *const none[] = {NULL, "", "   ", "\n\t "};
 	struct fai_err err;
 	struct idea *idea;
 	size_t i;
@@ -195,8 +223,7 @@ test_reason_required(void **state)
 					 -FAI_ERULE);
 			assert_int_equal(err.why, FAI_WHY_REASON);
 			assert_string_equal(err.value, "on_hold");
-			assert_int_equal(stage_move_check(idea,
-							  STAGE_ABANDONED,
+			assert_int_equal(stage_move_check(idea, STAGE_ABANDONED,
 							  none[i], force, NULL,
 							  &err),
 					 -FAI_ERULE);
@@ -205,12 +232,12 @@ test_reason_required(void **state)
 			/* Other moves need no reason. */
 			assert_int_equal(stage_move_check(idea, STAGE_NEED,
 							  none[i], force, NULL,
-							  &err), 0);
+							  &err),
+					 0);
 			idea_free(idea);
 			/* on_hold -> abandoned needs one too. */
 			idea = make(STAGE_ON_HOLD, STAGE_CONCEPT, 1);
-			assert_int_equal(stage_move_check(idea,
-							  STAGE_ABANDONED,
+			assert_int_equal(stage_move_check(idea, STAGE_ABANDONED,
 							  none[i], force, NULL,
 							  &err),
 					 -FAI_ERULE);
@@ -220,12 +247,14 @@ test_reason_required(void **state)
 	}
 	/* A reason must be valid text for stage_reason. */
 	idea = make(STAGE_CONCEPT, STAGE_NONE, 1);
-	assert_int_equal(stage_move_check(idea, STAGE_ON_HOLD, "caf\xE9", 0,
-					  NULL, &err), -FAI_EINVAL);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ON_HOLD, "caf\xE9", 0, NULL, &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_UTF8);
 	assert_string_equal(err.field, "stage_reason");
-	assert_int_equal(stage_move_check(idea, STAGE_NEED, "a\x1b[2J", 0,
-					  NULL, &err), -FAI_EINVAL);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_NEED, "a\x1b[2J", 0, NULL, &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_CONTROL);
 	assert_int_equal(stage_move_check(idea, STAGE_ON_HOLD,
 					  "ligne 1\nligne 2", 0, NULL, &err),
@@ -233,8 +262,9 @@ test_reason_required(void **state)
 	idea_free(idea);
 	/* An illegal move is reported as such before the reason. */
 	idea = make(STAGE_ABANDONED, STAGE_NEED, 1);
-	assert_int_equal(stage_move_check(idea, STAGE_ON_HOLD, NULL, 0, NULL,
-					  &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ON_HOLD, NULL, 0, NULL, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_MOVE);
 	idea_free(idea);
 }
@@ -243,9 +273,8 @@ test_reason_required(void **state)
  * (NULL-terminated field list); checks the gate refuses with the missing
  * fields `want` (their codes, space-separated) as a set, then that force
  * passes it and says so. */
-static void
-check_gate(enum stage at, enum stage prev, enum stage to,
-	   const enum idea_field *fill, const char *want)
+static void check_gate(enum stage at, enum stage prev, enum stage to,
+		       const enum idea_field *fill, const char *want)
 {
 	struct fai_err err;
 	struct idea *idea = make(at, prev, 0);
@@ -276,30 +305,26 @@ check_gate(enum stage at, enum stage prev, enum stage to,
 	assert_int_equal(err.stage, to);
 	assert_int_equal(err.stage_from, at);
 	gated = -1;
-	assert_int_equal(stage_move_check(idea, to, NULL, 1, &gated, &err),
-			 0);
+	assert_int_equal(stage_move_check(idea, to, NULL, 1, &gated, &err), 0);
 	assert_int_equal(gated, 1);
 	/* gated may be NULL with force. */
 	assert_int_equal(stage_move_check(idea, to, NULL, 1, NULL, NULL), 0);
 	idea_free(idea);
 }
 
-static void
-test_gates(void **state)
+static void test_gates(void **state)
 {
-	static const enum idea_field none[] = { (enum idea_field)-1 };
-	static const enum idea_field need[] = { IDEA_NEED,
-						(enum idea_field)-1 };
-	static const enum idea_field terr[] = { IDEA_TERRITORY,
-						(enum idea_field)-1 };
-	static const enum idea_field structure[] = { IDEA_STRUCTURE,
-						     (enum idea_field)-1 };
+	static const enum idea_field none[] = {(enum idea_field) - 1};
+	static const enum idea_field need[] = {IDEA_NEED,
+					       (enum idea_field) - 1};
+	static const enum idea_field terr[] = {IDEA_TERRITORY,
+					       (enum idea_field) - 1};
+	static const enum idea_field structure[] = {IDEA_STRUCTURE,
+						    (enum idea_field) - 1};
 	static const enum idea_field owner_date[] = {
-		IDEA_OWNER, IDEA_LAUNCH_DATE, (enum idea_field)-1
-	};
+	    IDEA_OWNER, IDEA_LAUNCH_DATE, (enum idea_field) - 1};
 	static const enum idea_field owner_struct[] = {
-		IDEA_OWNER, IDEA_STRUCTURE, (enum idea_field)-1
-	};
+	    IDEA_OWNER, IDEA_STRUCTURE, (enum idea_field) - 1};
 
 	(void)state;
 	check_gate(STAGE_NEED, STAGE_NONE, STAGE_CONCEPT, none,
@@ -314,8 +339,8 @@ test_gates(void **state)
 		   "owner launch_date");
 	check_gate(STAGE_OWNER_SEARCH, STAGE_NONE, STAGE_LAUNCHED, owner_date,
 		   "structure");
-	check_gate(STAGE_OWNER_SEARCH, STAGE_NONE, STAGE_LAUNCHED,
-		   owner_struct, "launch_date");
+	check_gate(STAGE_OWNER_SEARCH, STAGE_NONE, STAGE_LAUNCHED, owner_struct,
+		   "launch_date");
 	/* Forward out of on_hold, judged from the stage it was held at. */
 	check_gate(STAGE_ON_HOLD, STAGE_NEED, STAGE_CONCEPT, none,
 		   "need territory");
@@ -330,23 +355,22 @@ test_gates(void **state)
 		   "need concept");
 }
 
-static void
-test_no_gate(void **state)
+static void test_no_gate(void **state)
 {
 	/* Moves that are not forward pass with empty fields and no force. */
 	static const struct {
 		enum stage at, prev, to;
 	} ok[] = {
-		{ STAGE_LAUNCHED, STAGE_NONE, STAGE_NEED },
-		{ STAGE_LAUNCHED, STAGE_NONE, STAGE_OWNER_SEARCH },
-		{ STAGE_CONCEPT, STAGE_NONE, STAGE_NEED },
-		{ STAGE_ON_HOLD, STAGE_LAUNCHED, STAGE_LAUNCHED },
-		{ STAGE_ON_HOLD, STAGE_CONCEPT, STAGE_CONCEPT },
-		{ STAGE_ON_HOLD, STAGE_CONCEPT, STAGE_NEED },
-		{ STAGE_ON_HOLD, STAGE_NONE, STAGE_NEED },
-		{ STAGE_ABANDONED, STAGE_LAUNCHED, STAGE_LAUNCHED },
-		{ STAGE_ABANDONED, STAGE_CONCEPT, STAGE_CONCEPT },
-		{ STAGE_ABANDONED, STAGE_NONE, STAGE_NEED },
+	    {STAGE_LAUNCHED, STAGE_NONE, STAGE_NEED},
+	    {STAGE_LAUNCHED, STAGE_NONE, STAGE_OWNER_SEARCH},
+	    {STAGE_CONCEPT, STAGE_NONE, STAGE_NEED},
+	    {STAGE_ON_HOLD, STAGE_LAUNCHED, STAGE_LAUNCHED},
+	    {STAGE_ON_HOLD, STAGE_CONCEPT, STAGE_CONCEPT},
+	    {STAGE_ON_HOLD, STAGE_CONCEPT, STAGE_NEED},
+	    {STAGE_ON_HOLD, STAGE_NONE, STAGE_NEED},
+	    {STAGE_ABANDONED, STAGE_LAUNCHED, STAGE_LAUNCHED},
+	    {STAGE_ABANDONED, STAGE_CONCEPT, STAGE_CONCEPT},
+	    {STAGE_ABANDONED, STAGE_NONE, STAGE_NEED},
 	};
 	struct fai_err err;
 	struct idea *idea;
@@ -365,15 +389,15 @@ test_no_gate(void **state)
 	}
 	/* on_hold and abandoned have no gate, only a reason. */
 	idea = make(STAGE_NEED, STAGE_NONE, 0);
-	assert_int_equal(stage_move_check(idea, STAGE_ON_HOLD, "attente", 0,
-					  NULL, &err), 0);
-	assert_int_equal(stage_move_check(idea, STAGE_ABANDONED, "doublon", 0,
-					  NULL, &err), 0);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ON_HOLD, "attente", 0, NULL, &err), 0);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ABANDONED, "doublon", 0, NULL, &err),
+	    0);
 	idea_free(idea);
 }
 
-static void
-test_force_limits(void **state)
+static void test_force_limits(void **state)
 {
 	struct fai_err err;
 	struct idea *idea;
@@ -382,27 +406,30 @@ test_force_limits(void **state)
 	(void)state;
 	/* Force passes a gate, never an illegal move... */
 	idea = make(STAGE_NEED, STAGE_NONE, 0);
-	assert_int_equal(stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 1,
-					  &gated, &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 1, &gated, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_MOVE);
 	assert_int_equal(gated, 0);
-	assert_int_equal(stage_move_check(idea, STAGE_NEED, NULL, 1, &gated,
-					  &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_NEED, NULL, 1, &gated, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_SAME_STAGE);
 	/* ... nor a missing reason. */
-	assert_int_equal(stage_move_check(idea, STAGE_ABANDONED, "", 1,
-					  &gated, &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ABANDONED, "", 1, &gated, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_REASON);
 	idea_free(idea);
 	idea = make(STAGE_ABANDONED, STAGE_CONCEPT, 0);
-	assert_int_equal(stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 1,
-					  &gated, &err), -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 1, &gated, &err),
+	    -FAI_ERULE);
 	assert_int_equal(err.why, FAI_WHY_MOVE);
 	idea_free(idea);
 }
 
-static void
-test_apply(void **state)
+static void test_apply(void **state)
 {
 	struct idea *idea = make(STAGE_CONCEPT, STAGE_NONE, 1);
 	char when[ISOTIME_LEN];
@@ -426,17 +453,18 @@ test_apply(void **state)
 			    "en attente du financement");
 	assert_int_equal(idea_time(idea, IDEA_STAGE_SINCE, 0), now + 60);
 	/* From on_hold to abandoned: still the pipeline stage. */
-	assert_int_equal(stage_move_check(idea, STAGE_ABANDONED, "fin", 0,
-					  NULL, NULL), 0);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_ABANDONED, "fin", 0, NULL, NULL), 0);
 	stage_move_apply(idea, STAGE_ABANDONED, "fin", now + 120);
 	assert_string_equal(idea_get(idea, IDEA_STAGE), "abandoned");
 	assert_string_equal(idea_get(idea, IDEA_STAGE_PREV), "owner_search");
 	assert_string_equal(idea_get(idea, IDEA_STAGE_REASON), "fin");
 	/* Reopen: only to owner_search, then stage_prev is cleared. */
-	assert_int_equal(stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL,
-					  NULL), -FAI_ERULE);
-	assert_int_equal(stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 0,
-					  NULL, NULL), 0);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_CONCEPT, NULL, 0, NULL, NULL),
+	    -FAI_ERULE);
+	assert_int_equal(
+	    stage_move_check(idea, STAGE_OWNER_SEARCH, NULL, 0, NULL, NULL), 0);
 	stage_move_apply(idea, STAGE_OWNER_SEARCH, "", now + 180);
 	assert_string_equal(idea_get(idea, IDEA_STAGE), "owner_search");
 	assert_string_equal(idea_get(idea, IDEA_STAGE_PREV), "");
@@ -465,18 +493,17 @@ test_apply(void **state)
 	idea_free(idea);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_move_degenerate),
-		cmocka_unit_test(test_codes),
-		cmocka_unit_test(test_move_table),
-		cmocka_unit_test(test_reason_required),
-		cmocka_unit_test(test_gates),
-		cmocka_unit_test(test_no_gate),
-		cmocka_unit_test(test_force_limits),
-		cmocka_unit_test(test_apply),
+	    cmocka_unit_test(test_move_degenerate),
+	    cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_move_table),
+	    cmocka_unit_test(test_reason_required),
+	    cmocka_unit_test(test_gates),
+	    cmocka_unit_test(test_no_gate),
+	    cmocka_unit_test(test_force_limits),
+	    cmocka_unit_test(test_apply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

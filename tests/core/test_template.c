@@ -12,8 +12,7 @@
 #include "../../core/idea.h"
 #include "../../core/template.h"
 
-static struct idea *
-make_small(void)
+static struct idea *make_small(void)
 {
 	struct idea *idea = idea_new();
 
@@ -27,36 +26,33 @@ make_small(void)
 	return idea;
 }
 
-static const char small_text[] =
-	"# Edit, save, quit.\n"
-	"title: Repair café\n"
-	"region: 84\n"
-	"territory:\n"
-	"theme:\n"
-	"tags:\n"
-	"need: Ligne 1\n"
-	"  \n"
-	"  Ligne 3\n"
-	"concept:\n"
-	"source:\n"
-	"partners:\n"
-	"facilitator:\n"
-	"owner:\n"
-	"structure:\n"
-	"legal_form:\n"
-	"siret:\n"
-	"launch_date:\n"
-	"jobs:\n";
+static const char small_text[] = "# Edit, save, quit.\n"
+				 "title: Repair café\n"
+				 "region: 84\n"
+				 "territory:\n"
+				 "theme:\n"
+				 "tags:\n"
+				 "need: Ligne 1\n"
+				 "  \n"
+				 "  Ligne 3\n"
+				 "concept:\n"
+				 "source:\n"
+				 "partners:\n"
+				 "facilitator:\n"
+				 "owner:\n"
+				 "structure:\n"
+				 "legal_form:\n"
+				 "siret:\n"
+				 "launch_date:\n"
+				 "jobs:\n";
 
-static int
-parse(struct idea *idea, const char *text, struct fai_err *err)
+static int parse(struct idea *idea, const char *text, struct fai_err *err)
 {
 	fai_err_clear(err);
 	return template_parse(idea, text, strlen(text), err);
 }
 
-static void
-test_degenerate(void **state)
+static void test_degenerate(void **state)
 {
 	struct idea *idea = make_small(), *before = idea_clone(idea);
 	struct fai_err err;
@@ -87,8 +83,7 @@ test_degenerate(void **state)
 	idea_free(idea);
 }
 
-static void
-test_render_exact(void **state)
+static void test_render_exact(void **state)
 {
 	struct idea *idea = make_small();
 	struct buf b;
@@ -104,10 +99,12 @@ test_render_exact(void **state)
 	assert_string_equal(b.data, small_text);
 	buf_reset(&b);
 	template_render(&b, idea, NULL);
-	assert_string_equal(b.data, small_text + strlen("# Edit, save, quit.\n"));
+	assert_string_equal(b.data,
+			    small_text + strlen("# Edit, save, quit.\n"));
 	buf_reset(&b);
 	template_render(&b, idea, "");
-	assert_string_equal(b.data, small_text + strlen("# Edit, save, quit.\n"));
+	assert_string_equal(b.data,
+			    small_text + strlen("# Edit, save, quit.\n"));
 	/* No system or internal field is shown. */
 	assert_null(strstr(b.data, "stage"));
 	assert_null(strstr(b.data, "84-0042"));
@@ -118,30 +115,29 @@ test_render_exact(void **state)
 
 /* Sets every editable field through idea_set, renders, parses into a fresh
  * idea and compares. */
-static void
-test_round_trip(void **state)
+static void test_round_trip(void **state)
 {
 	static const struct {
 		enum idea_field f;
 		const char *v;
 	} values[] = {
-		{ IDEA_TITLE, "Repair café « vélo » : l’atelier" },
-		{ IDEA_REGION, "84" },
-		{ IDEA_TERRITORY, "69123, 2A, 971" },
-		{ IDEA_THEME, "Mobilité #1" },
-		{ IDEA_TAGS, "mobilité; réemploi" },
-		{ IDEA_NEED, "Premier paragraphe.\n\n  indenté\n# pas un "
-			     "commentaire\n\n\nfin: avec deux-points" },
-		{ IDEA_CONCEPT, "Une ligne" },
-		{ IDEA_SOURCE, "Mairie\nHabitants" },
-		{ IDEA_PARTNERS, "Métropole; CAF" },
-		{ IDEA_FACILITATOR, "Zoé" },
-		{ IDEA_OWNER, "Camille Martin" },
-		{ IDEA_STRUCTURE, "Vélo Solidaire" },
-		{ IDEA_LEGAL_FORM, "SCIC" },
-		{ IDEA_SIRET, "73282932000074" },
-		{ IDEA_LAUNCH_DATE, "2026-09-01" },
-		{ IDEA_JOBS, "3" },
+	    {IDEA_TITLE, "Repair café « vélo » : l’atelier"},
+	    {IDEA_REGION, "84"},
+	    {IDEA_TERRITORY, "69123, 2A, 971"},
+	    {IDEA_THEME, "Mobilité #1"},
+	    {IDEA_TAGS, "mobilité; réemploi"},
+	    {IDEA_NEED, "Premier paragraphe.\n\n  indenté\n# pas un "
+			"commentaire\n\n\nfin: avec deux-points"},
+	    {IDEA_CONCEPT, "Une ligne"},
+	    {IDEA_SOURCE, "Mairie\nHabitants"},
+	    {IDEA_PARTNERS, "Métropole; CAF"},
+	    {IDEA_FACILITATOR, "Zoé"},
+	    {IDEA_OWNER, "Camille Martin"},
+	    {IDEA_STRUCTURE, "Vélo Solidaire"},
+	    {IDEA_LEGAL_FORM, "SCIC"},
+	    {IDEA_SIRET, "73282932000074"},
+	    {IDEA_LAUNCH_DATE, "2026-09-01"},
+	    {IDEA_JOBS, "3"},
 	};
 	struct idea *a = idea_new(), *b = idea_new();
 	struct idea_change *c;
@@ -151,13 +147,13 @@ test_round_trip(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)
-		assert_int_equal(idea_set(a, values[i].f, values[i].v, 0,
-					  &err), 0);
+		assert_int_equal(idea_set(a, values[i].f, values[i].v, 0, &err),
+				 0);
 	buf_init(&t);
 	template_render(&t, a, "# header\n#\n");
 	assert_non_null(strstr(t.data, "need: Premier paragraphe.\n  \n"
-					"    indenté\n  # pas un commentaire\n"
-					"  \n  \n  fin: avec deux-points\n"));
+				       "    indenté\n  # pas un commentaire\n"
+				       "  \n  \n  fin: avec deux-points\n"));
 	idea_set_raw(b, IDEA_TITLE, "old");
 	idea_set_raw(b, IDEA_REGION, "11");
 	assert_int_equal(template_parse(b, t.data, t.len, &err), 0);
@@ -178,8 +174,7 @@ test_round_trip(void **state)
 	idea_free(b);
 }
 
-static void
-test_parse_rules(void **state)
+static void test_parse_rules(void **state)
 {
 	struct idea *idea = make_small();
 	struct fai_err err;
@@ -190,16 +185,17 @@ test_parse_rules(void **state)
 	 * only when followed by more of it. */
 	idea_set_raw(idea, IDEA_THEME, "Ancien thème");
 	idea_set_raw(idea, IDEA_OWNER, "Ancien porteur");
-	assert_int_equal(parse(idea, "# c\r\n"
-				     "Titre:   Nouveau titre  \r\n"
-				     "owner:\r\n"
-				     "need: a\r\n"
-				     "\r\n"
-				     "# a comment inside is skipped\r\n"
-				     "  b\r\n"
-				     "\r\n"
-				     "\r\n"
-				     "JOBS: 007\r\n",
+	assert_int_equal(parse(idea,
+			       "# c\r\n"
+			       "Titre:   Nouveau titre  \r\n"
+			       "owner:\r\n"
+			       "need: a\r\n"
+			       "\r\n"
+			       "# a comment inside is skipped\r\n"
+			       "  b\r\n"
+			       "\r\n"
+			       "\r\n"
+			       "JOBS: 007\r\n",
 			       &err),
 			 0);
 	assert_string_equal(idea_get(idea, IDEA_TITLE), "Nouveau titre");
@@ -223,8 +219,7 @@ test_parse_rules(void **state)
 	idea_free(idea);
 }
 
-static void
-test_parse_errors(void **state)
+static void test_parse_errors(void **state)
 {
 	struct idea *idea = make_small(), *before = idea_clone(idea);
 	struct idea_change *c;
@@ -239,8 +234,9 @@ test_parse_errors(void **state)
 	assert_int_equal(err.line, 3);
 	assert_string_equal(err.field, "budget");
 	/* A line that is no field at all. */
-	assert_int_equal(parse(idea, "title: x\nsecond line at column 0\n",
-			       &err), -FAI_EINVAL);
+	assert_int_equal(
+	    parse(idea, "title: x\nsecond line at column 0\n", &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_FIELD);
 	assert_int_equal(err.line, 2);
 	/* A continuation before any field. */
@@ -248,8 +244,9 @@ test_parse_errors(void **state)
 	assert_int_equal(err.why, FAI_WHY_FIELD);
 	assert_int_equal(err.line, 1);
 	/* Bad values carry the line of their field. */
-	assert_int_equal(parse(idea, "title: ok\n\nsiret: 732 829 320 00075\n",
-			       &err), -FAI_EINVAL);
+	assert_int_equal(
+	    parse(idea, "title: ok\n\nsiret: 732 829 320 00075\n", &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_SIRET_CHECK);
 	assert_string_equal(err.field, "siret");
 	assert_int_equal(err.line, 3);
@@ -279,8 +276,7 @@ test_parse_errors(void **state)
 	idea_free(idea);
 }
 
-static void
-test_big(void **state)
+static void test_big(void **state)
 {
 	struct idea *idea = make_small(), *back = make_small();
 	struct fai_err err;
@@ -297,7 +293,8 @@ test_big(void **state)
 	buf_init(&b);
 	template_render(&b, idea, NULL);
 	assert_int_equal(template_parse(back, b.data, b.len, &err), 0);
-	assert_string_equal(idea_get(back, IDEA_NEED), idea_get(idea, IDEA_NEED));
+	assert_string_equal(idea_get(back, IDEA_NEED),
+			    idea_get(idea, IDEA_NEED));
 	buf_free(&b);
 	buf_free(&text);
 	idea_free(idea);
@@ -307,8 +304,7 @@ test_big(void **state)
 /* A line of only spaces inside a multi-line field is stored empty, so
  * render then parse gives back exactly the stored value (found by the
  * template fuzzer: "e\n \nj" came back as "e\n\nj"). */
-static void
-test_blank_looking_line(void **state)
+static void test_blank_looking_line(void **state)
 {
 	struct idea *a = idea_new(), *b;
 	struct buf t;
@@ -324,23 +320,23 @@ test_blank_looking_line(void **state)
 	b = idea_clone(a);
 	assert_int_equal(template_parse(b, t.data, t.len, NULL), 0);
 	assert_string_equal(idea_get(b, IDEA_NEED), idea_get(a, IDEA_NEED));
-	assert_string_equal(idea_get(b, IDEA_CONCEPT), idea_get(a, IDEA_CONCEPT));
+	assert_string_equal(idea_get(b, IDEA_CONCEPT),
+			    idea_get(a, IDEA_CONCEPT));
 	buf_free(&t);
 	idea_free(a);
 	idea_free(b);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_degenerate),
-		cmocka_unit_test(test_render_exact),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_parse_rules),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_big),
-		cmocka_unit_test(test_blank_looking_line),
+	    cmocka_unit_test(test_degenerate),
+	    cmocka_unit_test(test_render_exact),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_parse_rules),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_big),
+	    cmocka_unit_test(test_blank_looking_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

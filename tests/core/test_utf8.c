@@ -14,8 +14,7 @@
 #include "../../core/utf8.h"
 
 /* Returns utf8_safe of s[0..n) as a heap string. */
-static char *
-safe(const char *s, size_t n, int flags)
+static char *safe(const char *s, size_t n, int flags)
 {
 	struct buf b;
 
@@ -24,8 +23,7 @@ safe(const char *s, size_t n, int flags)
 	return buf_steal(&b);
 }
 
-static char *
-fold(const char *s)
+static char *fold(const char *s)
 {
 	struct buf b;
 
@@ -34,8 +32,7 @@ fold(const char *s)
 	return buf_steal(&b);
 }
 
-static char *
-fit(const char *s, size_t width, size_t *used)
+static char *fit(const char *s, size_t width, size_t *used)
 {
 	struct buf b;
 
@@ -46,8 +43,7 @@ fit(const char *s, size_t width, size_t *used)
 
 #define CHECK(s) utf8_check((s), sizeof(s) - 1)
 
-static void
-test_check_degenerate(void **state)
+static void test_check_degenerate(void **state)
 {
 	(void)state;
 	assert_int_equal(utf8_check("", 0), 0);
@@ -58,8 +54,7 @@ test_check_degenerate(void **state)
 	assert_int_equal(CHECK("a\0b"), 3);
 }
 
-static void
-test_check_invalid(void **state)
+static void test_check_invalid(void **state)
 {
 	(void)state;
 	/* Overlongs. */
@@ -92,8 +87,7 @@ test_check_invalid(void **state)
 	assert_int_equal(utf8_check("\xC3\xA9", 1), 0);
 }
 
-static void
-test_decode(void **state)
+static void test_decode(void **state)
 {
 	uint32_t cp;
 
@@ -114,12 +108,11 @@ test_decode(void **state)
 	assert_int_equal(cp, 0xFFFD);
 }
 
-static void
-test_encode(void **state)
+static void test_encode(void **state)
 {
-	static const uint32_t cps[] = { 0, 'a', 0x7F, 0x80, 0xE9, 0x7FF,
-					0x800, 0x2026, 0xFFFD, 0xFFFF,
-					0x10000, 0x1F680, 0x10FFFF };
+	static const uint32_t cps[] = {
+	    0,	    'a',    0x7F,   0x80,    0xE9,    0x7FF,   0x800,
+	    0x2026, 0xFFFD, 0xFFFF, 0x10000, 0x1F680, 0x10FFFF};
 	struct buf b;
 	uint32_t cp;
 	size_t i;
@@ -146,8 +139,7 @@ test_encode(void **state)
 	buf_free(&b);
 }
 
-static void
-test_width(void **state)
+static void test_width(void **state)
 {
 	(void)state;
 	assert_int_equal(utf8_width(""), 0);
@@ -158,7 +150,7 @@ test_width(void **state)
 	assert_int_equal(utf8_width("漢字"), 4);
 	assert_int_equal(utf8_width("🚀"), 2);
 	assert_int_equal(utf8_width("한"), 2);
-	assert_int_equal(utf8_width("ｱ"), 1); /* halfwidth katakana */
+	assert_int_equal(utf8_width("ｱ"), 1);  /* halfwidth katakana */
 	assert_int_equal(utf8_width("Ａ"), 2); /* fullwidth A */
 	/* e + COMBINING ACUTE ACCENT is one cell. */
 	assert_int_equal(utf8_width("e\xCC\x81"), 1);
@@ -190,8 +182,7 @@ test_width(void **state)
 	assert_int_equal(utf8_cp_width(0x10FFFF), 1);
 }
 
-static void
-test_fit(void **state)
+static void test_fit(void **state)
 {
 	size_t used;
 	char *s;
@@ -239,23 +230,30 @@ test_fit(void **state)
 	assert_int_equal(used, 1);
 	free(s);
 	/* Combining marks stay with their letter. */
-	s = fit("e\xCC\x81" "e\xCC\x81" "e\xCC\x81", 2, &used);
+	s = fit("e\xCC\x81"
+		"e\xCC\x81"
+		"e\xCC\x81",
+		2, &used);
 	assert_string_equal(s, "e\xCC\x81…");
 	assert_int_equal(used, 2);
 	free(s);
-	s = fit("e\xCC\x81" "e\xCC\x81", 2, &used);
-	assert_string_equal(s, "e\xCC\x81" "e\xCC\x81");
+	s = fit("e\xCC\x81"
+		"e\xCC\x81",
+		2, &used);
+	assert_string_equal(s, "e\xCC\x81"
+			       "e\xCC\x81");
 	assert_int_equal(used, 2);
 	free(s);
 	/* Invalid bytes never reach the output. */
-	s = fit("a\xFF" "bcdef", 3, &used);
+	s = fit("a\xFF"
+		"bcdef",
+		3, &used);
 	assert_string_equal(s, "a\xEF\xBF\xBD…");
 	assert_int_equal(used, 3);
 	free(s);
 }
 
-static void
-test_fold(void **state)
+static void test_fold(void **state)
 {
 	char *s;
 
@@ -295,8 +293,7 @@ test_fold(void **state)
 	free(s);
 }
 
-static void
-test_search(void **state)
+static void test_search(void **state)
 {
 	(void)state;
 	assert_int_equal(utf8_search("", ""), 1);
@@ -316,8 +313,7 @@ test_search(void **state)
 	assert_int_equal(utf8_search("abc", "xyz"), 0);
 }
 
-static void
-test_safe_plain(void **state)
+static void test_safe_plain(void **state)
 {
 	char *s;
 
@@ -334,8 +330,7 @@ test_safe_plain(void **state)
 	free(s);
 }
 
-static void
-test_safe_escapes(void **state)
+static void test_safe_escapes(void **state)
 {
 	static const char osc52[] = "\x1b]52;c;ZWNobyBwd25lZA==\x07";
 	char *s;
@@ -361,25 +356,34 @@ test_safe_escapes(void **state)
 	assert_string_equal(s, "x␡y");
 	free(s);
 	/* C1 control encoded as UTF-8 (U+009B, CSI). */
-	s = safe("a\xC2\x9B" "2J", 5, UTF8_SAFE_ONELINE);
+	s = safe("a\xC2\x9B"
+		 "2J",
+		 5, UTF8_SAFE_ONELINE);
 	assert_string_equal(s, "a<U+009B>2J");
 	free(s);
 	s = safe("\xC2\x85", 2, UTF8_SAFE_ONELINE);
 	assert_string_equal(s, "<U+0085>");
 	free(s);
 	/* A raw 8-bit CSI byte is invalid UTF-8: U+FFFD. */
-	s = safe("a\x9B" "2J", 4, UTF8_SAFE_ONELINE);
-	assert_string_equal(s, "a\xEF\xBF\xBD" "2J");
+	s = safe("a\x9B"
+		 "2J",
+		 4, UTF8_SAFE_ONELINE);
+	assert_string_equal(s, "a\xEF\xBF\xBD"
+			       "2J");
 	free(s);
 	/* Bidi overrides and isolates. */
-	s = safe("abc\xE2\x80\xAE" "cba", 9, UTF8_SAFE_ONELINE);
+	s = safe("abc\xE2\x80\xAE"
+		 "cba",
+		 9, UTF8_SAFE_ONELINE);
 	assert_string_equal(s, "abc<U+202E>cba");
 	free(s);
 	s = safe("\xE2\x80\x8F\xE2\x81\xA6\xD8\x9C", 8, UTF8_SAFE_ONELINE);
 	assert_string_equal(s, "<U+200F><U+2066><U+061C>");
 	free(s);
 	/* Invalid bytes and overlongs. */
-	s = safe("\xFF\xC0\xAF" "ok\xED\xA0\x80", 8, UTF8_SAFE_ONELINE);
+	s = safe("\xFF\xC0\xAF"
+		 "ok\xED\xA0\x80",
+		 8, UTF8_SAFE_ONELINE);
 	assert_string_equal(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
 			       "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	free(s);
@@ -401,8 +405,7 @@ test_safe_escapes(void **state)
 	}
 }
 
-static void
-test_safe_lines(void **state)
+static void test_safe_lines(void **state)
 {
 	char *s;
 
@@ -418,8 +421,7 @@ test_safe_lines(void **state)
 	free(s);
 }
 
-static void
-test_has_control(void **state)
+static void test_has_control(void **state)
 {
 	(void)state;
 	assert_int_equal(utf8_has_control("", 0), 0);
@@ -437,8 +439,7 @@ test_has_control(void **state)
 	assert_int_equal(utf8_has_control("ab\x1b", 2), 0);
 }
 
-static void
-test_huge(void **state)
+static void test_huge(void **state)
 {
 	size_t n = 1 << 20, i;
 	char *big = malloc(n + 1);
@@ -462,8 +463,7 @@ test_huge(void **state)
 /* Checks that the display-safe form of in is want, that its width is
  * width, and that utf8_width agrees with it (and with the sum of its code
  * points' widths): what is printed is as wide as what is counted. */
-static void
-safe_is(const char *in, const char *want, size_t width)
+static void safe_is(const char *in, const char *want, size_t width)
 {
 	char *s = safe(in, strlen(in), UTF8_SAFE_ONELINE), *again;
 	size_t i = 0, n = strlen(s), sum = 0;
@@ -490,8 +490,7 @@ safe_is(const char *in, const char *want, size_t width)
  * board (terminals draw it as one glyph or as its parts), and a title
  * starting with a combining mark drew it on the line above.  The safe form
  * prints nothing terminals disagree on, and its width is utf8_width's. */
-static void
-test_width_of_emoji_sequences_and_orphan_marks(void **state)
+static void test_width_of_emoji_sequences_and_orphan_marks(void **state)
 {
 	char *s;
 
@@ -500,8 +499,8 @@ test_width_of_emoji_sequences_and_orphan_marks(void **state)
 	safe_is("Famille \xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9"
 		"\xE2\x80\x8D\xF0\x9F\x91\xA7",
 		"Famille \xF0\x9F\x91\xA9\xF0\x9F\x91\xA9\xF0\x9F\x91\xA7", 14);
-	/* 🏳️‍🌈: VS16 and the joiner go; the white flag is one cell (text
-	 * presentation), the rainbow two. */
+	/* 🏳️‍🌈: VS16 and the joiner go; the white flag is one cell
+	 * (text presentation), the rainbow two. */
 	safe_is("\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x8C\x88",
 		"\xF0\x9F\x8F\xB3\xF0\x9F\x8C\x88", 3);
 	/* ❤️: VS16 would make it two cells in some terminals. */
@@ -521,8 +520,16 @@ test_width_of_emoji_sequences_and_orphan_marks(void **state)
 	safe_is("1\xEF\xB8\x8F\xE2\x83\xA3", "1", 1);
 	/* A combining acute at the start, after a space, after a dropped
 	 * joiner: on a no-break space. */
-	safe_is("\xCC\x81" "Accent", "\xC2\xA0\xCC\x81" "Accent", 7);
-	safe_is("a \xCC\x81" "b", "a \xC2\xA0\xCC\x81" "b", 4);
+	safe_is("\xCC\x81"
+		"Accent",
+		"\xC2\xA0\xCC\x81"
+		"Accent",
+		7);
+	safe_is("a \xCC\x81"
+		"b",
+		"a \xC2\xA0\xCC\x81"
+		"b",
+		4);
 	safe_is("\xE2\x80\x8D\xCC\x81", "\xC2\xA0\xCC\x81", 1);
 	/* Marks on a letter stay as they are, stacked or not. */
 	safe_is("e\xCC\x81", "e\xCC\x81", 1);
@@ -531,18 +538,23 @@ test_width_of_emoji_sequences_and_orphan_marks(void **state)
 	/* Invisible ones: soft hyphen, zero-width space, BOM, word joiner. */
 	safe_is("co\xC2\xADop\xE2\x80\x8B\xEF\xBB\xBF\xE2\x81\xA0", "coop", 4);
 	/* Line and paragraph separators are shown, not obeyed. */
-	safe_is("a\xE2\x80\xA8" "b", "a<U+2028>b", 10);
+	safe_is("a\xE2\x80\xA8"
+		"b",
+		"a<U+2028>b", 10);
 	/* Unassigned (U+0378) and noncharacters: U+FFFD. */
 	safe_is("\xCD\xB8\xEF\xBF\xBE", "\xEF\xBF\xBD\xEF\xBF\xBD", 2);
 	/* Wide by the C library's table: ✅ and ⭐ (emoji presentation). */
 	safe_is("\xE2\x9C\x85\xE2\xAD\x90", "\xE2\x9C\x85\xE2\xAD\x90", 4);
 	/* Multi-line: a mark at the start of a line gets its base too. */
-	s = safe("a\n\xCC\x81" "b", 5, UTF8_SAFE_MULTILINE);
-	assert_string_equal(s, "a\n\xC2\xA0\xCC\x81" "b");
+	s = safe("a\n\xCC\x81"
+		 "b",
+		 5, UTF8_SAFE_MULTILINE);
+	assert_string_equal(s, "a\n\xC2\xA0\xCC\x81"
+			       "b");
 	free(s);
 	/* KEEP (files): the text as stored, but controls still shown. */
-	s = safe("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7\xCC\x81\x1b",
-		 14, UTF8_SAFE_KEEP);
+	s = safe("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7\xCC\x81\x1b", 14,
+		 UTF8_SAFE_KEEP);
 	assert_string_equal(s, "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7"
 			       "\xCC\x81\xE2\x90\x9B");
 	free(s);
@@ -553,12 +565,16 @@ test_width_of_emoji_sequences_and_orphan_marks(void **state)
 		s = fit("\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80"
 			"\x8D\xF0\x9F\x91\xA7 accueil",
 			6, &used);
-		assert_string_equal(s, "\xF0\x9F\x91\xA9\xF0\x9F\x91\xA9\xE2\x80"
-				       "\xA6");
+		assert_string_equal(s,
+				    "\xF0\x9F\x91\xA9\xF0\x9F\x91\xA9\xE2\x80"
+				    "\xA6");
 		assert_int_equal(used, 5);
 		free(s);
-		s = fit("\xCC\x81" "Accent", 3, &used);
-		assert_string_equal(s, "\xC2\xA0\xCC\x81" "A\xE2\x80\xA6");
+		s = fit("\xCC\x81"
+			"Accent",
+			3, &used);
+		assert_string_equal(s, "\xC2\xA0\xCC\x81"
+				       "A\xE2\x80\xA6");
 		assert_int_equal(used, 3);
 		free(s);
 	}
@@ -568,8 +584,7 @@ test_width_of_emoji_sequences_and_orphan_marks(void **state)
  * C.UTF-8 for every code point the library gives a width (what ncurses
  * and tmux count on this system).  Fails after an upgrade of the C
  * library's Unicode: then run tests/gen-utf8-table.sh. */
-static void
-test_cp_width_is_the_c_library_wcwidth(void **state)
+static void test_cp_width_is_the_c_library_wcwidth(void **state)
 {
 	uint32_t cp;
 	int w;
@@ -588,25 +603,24 @@ test_cp_width_is_the_c_library_wcwidth(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_degenerate),
-		cmocka_unit_test(test_check_invalid),
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_width),
-		cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_fold),
-		cmocka_unit_test(test_search),
-		cmocka_unit_test(test_safe_plain),
-		cmocka_unit_test(test_safe_escapes),
-		cmocka_unit_test(test_safe_lines),
-		cmocka_unit_test(test_has_control),
-		cmocka_unit_test(test_huge),
-		cmocka_unit_test(test_width_of_emoji_sequences_and_orphan_marks),
-		cmocka_unit_test(test_cp_width_is_the_c_library_wcwidth),
+	    cmocka_unit_test(test_check_degenerate),
+	    cmocka_unit_test(test_check_invalid),
+	    cmocka_unit_test(test_decode),
+	    cmocka_unit_test(test_encode),
+	    cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_safe_plain),
+	    cmocka_unit_test(test_safe_escapes),
+	    cmocka_unit_test(test_safe_lines),
+	    cmocka_unit_test(test_has_control),
+	    cmocka_unit_test(test_huge),
+	    cmocka_unit_test(test_width_of_emoji_sequences_and_orphan_marks),
+	    cmocka_unit_test(test_cp_width_is_the_c_library_wcwidth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

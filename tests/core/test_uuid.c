@@ -11,8 +11,7 @@
 #include "../../core/err.h"
 #include "../../core/uuid.h"
 
-static void
-test_parse_degenerate(void **state)
+static void test_parse_degenerate(void **state)
 {
 	unsigned char u[UUID_LEN];
 
@@ -23,8 +22,8 @@ test_parse_degenerate(void **state)
 	assert_int_equal(uuid_parse("0", u), -FAI_EINVAL);
 	assert_int_equal(uuid_parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f", u),
 			 -FAI_EINVAL);
-	assert_int_equal(uuid_parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9a",
-				    u), -FAI_EINVAL);
+	assert_int_equal(uuid_parse("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9a", u),
+			 -FAI_EINVAL);
 	assert_int_equal(uuid_parse("0f1e2d3c4b5a-4978-8695-a4b3c2d1e0f9a", u),
 			 -FAI_EINVAL);
 	assert_int_equal(uuid_parse("0f1e2d3c-4b5a-4978-8695_a4b3c2d1e0f9", u),
@@ -40,12 +39,11 @@ test_parse_degenerate(void **state)
 		assert_int_equal(u[i], 0xAA);
 }
 
-static void
-test_parse_format(void **state)
+static void test_parse_format(void **state)
 {
 	static const unsigned char want[UUID_LEN] = {
-		0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x49, 0x78,
-		0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe0, 0xf9,
+	    0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x49, 0x78,
+	    0x86, 0x95, 0xa4, 0xb3, 0xc2, 0xd1, 0xe0, 0xf9,
 	};
 	unsigned char u[UUID_LEN];
 	char s[UUID_STR_LEN];
@@ -68,8 +66,7 @@ test_parse_format(void **state)
 	assert_string_equal(s, "ffffffff-ffff-ffff-ffff-ffffffffffff");
 }
 
-static void
-test_generate(void **state)
+static void test_generate(void **state)
 {
 	unsigned char a[UUID_LEN], b[UUID_LEN], back[UUID_LEN];
 	char s[UUID_STR_LEN];
@@ -91,13 +88,12 @@ test_generate(void **state)
 	assert_memory_not_equal(a, b, UUID_LEN);
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_degenerate),
-		cmocka_unit_test(test_parse_format),
-		cmocka_unit_test(test_generate),
+	    cmocka_unit_test(test_parse_degenerate),
+	    cmocka_unit_test(test_parse_format),
+	    cmocka_unit_test(test_generate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,7 @@
 
 #include "../../core/validate.h"
 
-static void
-test_degenerate(void **state)
+static void test_degenerate(void **state)
 {
 	struct fai_err err;
 	char big[5000];
@@ -41,35 +40,34 @@ test_degenerate(void **state)
 	assert_int_equal(validate_ref("\xC3\x28-0001", &err), -FAI_EINVAL);
 }
 
-static void
-test_regions(void **state)
+static void test_regions(void **state)
 {
 	static const struct {
 		const char *code, *name;
 	} all[] = {
-		{ "01", "Guadeloupe" },
-		{ "02", "Martinique" },
-		{ "03", "Guyane" },
-		{ "04", "La Réunion" },
-		{ "06", "Mayotte" },
-		{ "11", "Île-de-France" },
-		{ "24", "Centre-Val de Loire" },
-		{ "27", "Bourgogne-Franche-Comté" },
-		{ "28", "Normandie" },
-		{ "32", "Hauts-de-France" },
-		{ "44", "Grand Est" },
-		{ "52", "Pays de la Loire" },
-		{ "53", "Bretagne" },
-		{ "75", "Nouvelle-Aquitaine" },
-		{ "76", "Occitanie" },
-		{ "84", "Auvergne-Rhône-Alpes" },
-		{ "93", "Provence-Alpes-Côte d'Azur" },
-		{ "94", "Corse" },
+	    {"01", "Guadeloupe"},
+	    {"02", "Martinique"},
+	    {"03", "Guyane"},
+	    {"04", "La Réunion"},
+	    {"06", "Mayotte"},
+	    {"11", "Île-de-France"},
+	    {"24", "Centre-Val de Loire"},
+	    {"27", "Bourgogne-Franche-Comté"},
+	    {"28", "Normandie"},
+	    {"32", "Hauts-de-France"},
+	    {"44", "Grand Est"},
+	    {"52", "Pays de la Loire"},
+	    {"53", "Bretagne"},
+	    {"75", "Nouvelle-Aquitaine"},
+	    {"76", "Occitanie"},
+	    {"84", "Auvergne-Rhône-Alpes"},
+	    {"93", "Provence-Alpes-Côte d'Azur"},
+	    {"94", "Corse"},
 	};
 	static const char *const bad[] = {
-		"00", "05", "07", "10", "12", "20", "21", "2A", "31", "42",
-		"54", "72", "73", "74", "82", "83", "91", "95", "99", "84 ",
-		" 84", "8", "084", "84x", "1",
+	    "00", "05",	 "07",	"10", "12",  "20",  "21", "2A", "31",
+	    "42", "54",	 "72",	"73", "74",  "82",  "83", "91", "95",
+	    "99", "84 ", " 84", "8",  "084", "84x", "1",
 	};
 	struct fai_err err;
 	size_t i;
@@ -91,15 +89,14 @@ test_regions(void **state)
 	}
 }
 
-static void
-test_territory_good(void **state)
+static void test_territory_good(void **state)
 {
 	static const char *const good[] = {
-		"01", "09", "19", "21", "69", "75", "95", "2A", "2B", "2a",
-		"971", "972", "973", "974", "975", "976",
-		"69123", "75056", "01001", "95690", "2A004", "2B033",
-		"97411", "97101", "97608",
-		"69123, 2A", "69; 38;01", "971 972", " 75 , 92 ",
+	    "01",    "09",	  "19",	       "21",	  "69",	       "75",
+	    "95",    "2A",	  "2B",	       "2a",	  "971",       "972",
+	    "973",   "974",	  "975",       "976",	  "69123",     "75056",
+	    "01001", "95690",	  "2A004",     "2B033",	  "97411",     "97101",
+	    "97608", "69123, 2A", "69; 38;01", "971 972", " 75 , 92 ",
 	};
 	size_t i;
 
@@ -110,14 +107,13 @@ test_territory_good(void **state)
 	}
 }
 
-static void
-test_territory_bad(void **state)
+static void test_territory_bad(void **state)
 {
 	static const char *const bad[] = {
-		"00", "20", "96", "99", "2C", "2", "0", "970", "977", "978",
-		"979", "971A", "9711", "20123", "00123", "96001", "97712",
-		"97012", "6912A", "691234", "2A04", "2C004", "abc", "6 9",
-		"é",
+	    "00",    "20",    "96",    "99",	"2C",	 "2",	   "0",
+	    "970",   "977",   "978",   "979",	"971A",	 "9711",   "20123",
+	    "00123", "96001", "97712", "97012", "6912A", "691234", "2A04",
+	    "2C004", "abc",   "6 9",   "é",
 	};
 	struct fai_err err;
 	size_t i;
@@ -138,29 +134,27 @@ test_territory_bad(void **state)
 	assert_string_equal(err.value, "977");
 }
 
-static void
-test_siret(void **state)
+static void test_siret(void **state)
 {
 	static const char *const good[] = {
-		"73282932000074", /* Luhn */
-		"44306184100047",
-		"55208131766522",
-		"35600000000048", /* La Poste, Luhn-valid too */
-		"35600000049837", /* La Poste: digit sum 45, not Luhn */
-		"35600000049832", /* La Poste: digit sum 40, not Luhn */
+	    "73282932000074", /* Luhn */
+	    "44306184100047", "55208131766522",
+	    "35600000000048", /* La Poste, Luhn-valid too */
+	    "35600000049837", /* La Poste: digit sum 45, not Luhn */
+	    "35600000049832", /* La Poste: digit sum 40, not Luhn */
 	};
 	static const char *const bad_check[] = {
-		"73282932000075",
-		"73282932000072", /* digit sum 45 but not La Poste */
-		"35600000049838", /* La Poste, sum 46, not Luhn */
-		"35600000000049",
-		"35600000149836", /* SIREN 356000001, sum 45: no exception */
-		"12345678901234",
+	    "73282932000075",
+	    "73282932000072", /* digit sum 45 but not La Poste */
+	    "35600000049838", /* La Poste, sum 46, not Luhn */
+	    "35600000000049",
+	    "35600000149836", /* SIREN 356000001, sum 45: no exception */
+	    "12345678901234",
 	};
 	static const char *const bad_format[] = {
-		"7328293200007", "732829320000740", "73282932000O74",
-		"732 829 320 00074", "7328293200007 ", "-3282932000074",
-		"73282932000074\n", "７3282932000074",
+	    "7328293200007",	 "732829320000740", "73282932000O74",
+	    "732 829 320 00074", "7328293200007 ",  "-3282932000074",
+	    "73282932000074\n",	 "７3282932000074",
 	};
 	struct fai_err err;
 	size_t i;
@@ -187,16 +181,15 @@ test_siret(void **state)
 
 /* 00000000000000 passes Luhn, and so do a SIREN of zeros with some NICs and
  * real SIRENs with the NIC 00000: none is a real establishment. */
-static void
-test_siret_zero_siren_or_nic_refused(void **state)
+static void test_siret_zero_siren_or_nic_refused(void **state)
 {
 	static const char *const zero[] = {
-		"00000000000000", /* both */
-		"00000000000018", /* SIREN 000000000, Luhn-valid */
-		"00000000000026",
-		"73282930500000", /* NIC 00000, Luhn-valid */
-		"73282932900000",
-		"35600000000000", /* La Poste's SIREN, NIC 00000 */
+	    "00000000000000", /* both */
+	    "00000000000018", /* SIREN 000000000, Luhn-valid */
+	    "00000000000026",
+	    "73282930500000", /* NIC 00000, Luhn-valid */
+	    "73282932900000",
+	    "35600000000000", /* La Poste's SIREN, NIC 00000 */
 	};
 	struct fai_err err;
 	size_t i;
@@ -218,12 +211,11 @@ test_siret_zero_siren_or_nic_refused(void **state)
 /* --stale 99999999999999999999 was accepted (strtol saturates): the one
  * number parser of the command line refuses digits beyond the bound,
  * however many, and anything but digits. */
-static void
-test_number_overflow_and_range_refused(void **state)
+static void test_number_overflow_and_range_refused(void **state)
 {
 	static const char *const not_number[] = {
-		"", "-1", "+1", " 1", "1 ", "1.5", "1e3", "0x10", "dix", "１",
-		"12\n", "99999999999999999999x",
+	    "",	   "-1",   "+1",  " 1", "1 ",	"1.5",
+	    "1e3", "0x10", "dix", "１", "12\n", "99999999999999999999x",
 	};
 	struct fai_err err;
 	uint64_t v = 77;
@@ -237,9 +229,9 @@ test_number_overflow_and_range_refused(void **state)
 	assert_int_equal(validate_number("999999999", 0, 999999999, &v, NULL),
 			 0);
 	assert_true(v == 999999999);
-	assert_int_equal(validate_number("18446744073709551615", 1, UINT64_MAX,
-					 &v, NULL),
-			 0);
+	assert_int_equal(
+	    validate_number("18446744073709551615", 1, UINT64_MAX, &v, NULL),
+	    0);
 	assert_true(v == UINT64_MAX);
 
 	v = 77;
@@ -256,16 +248,18 @@ test_number_overflow_and_range_refused(void **state)
 	/* Overflow: 2^64, 20 nines, and a thousand digits. */
 	{
 		static const char *const huge[] = {
-			"18446744073709551616", "99999999999999999999",
-			"000000000000000000000000000000000000000018446744073709551616",
+		    "18446744073709551616",
+		    "99999999999999999999",
+		    "0000000000000000000000000000000000000000184467440737095516"
+		    "16",
 		};
 		char big[1001];
 
 		for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
 			fai_err_clear(&err);
-			assert_int_equal(validate_number(huge[i], 0, UINT64_MAX,
-							 &v, &err),
-					 -FAI_EINVAL);
+			assert_int_equal(
+			    validate_number(huge[i], 0, UINT64_MAX, &v, &err),
+			    -FAI_EINVAL);
 			assert_int_equal(err.why, FAI_WHY_NUMBER_RANGE);
 			assert_true(err.limit == UINT64_MAX);
 		}
@@ -294,17 +288,16 @@ test_number_overflow_and_range_refused(void **state)
 	assert_true(v == 12);
 }
 
-static void
-test_ref(void **state)
+static void test_ref(void **state)
 {
 	static const char *const good[] = {
-		"84-0042", "84-0000", "01-9999", "94-12345", "11-0001",
-		"93-123456789",
+	    "84-0042",	"84-0000", "01-9999",
+	    "94-12345", "11-0001", "93-123456789",
 	};
 	static const char *const bad[] = {
-		"84-042", "84-", "84", "84_0042", "840042", "99-0042",
-		"2A-0001", "84-0042x", " 84-0042", "84-0042 ", "84--0042",
-		"84-00a2", "8-00042", "084-0042", "84-1234567890",
+	    "84-042",	"84-",	   "84",       "84_0042",  "840042",
+	    "99-0042",	"2A-0001", "84-0042x", " 84-0042", "84-0042 ",
+	    "84--0042", "84-00a2", "8-00042",  "084-0042", "84-1234567890",
 	};
 	struct fai_err err;
 	size_t i;
@@ -322,8 +315,7 @@ test_ref(void **state)
 	}
 }
 
-static void
-test_ref_format(void **state)
+static void test_ref_format(void **state)
 {
 	char out[24];
 
@@ -343,19 +335,18 @@ test_ref_format(void **state)
 	assert_string_equal(out, "84-0");
 }
 
-int
-main(void)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_degenerate),
-		cmocka_unit_test(test_regions),
-		cmocka_unit_test(test_territory_good),
-		cmocka_unit_test(test_territory_bad),
-		cmocka_unit_test(test_siret),
-		cmocka_unit_test(test_siret_zero_siren_or_nic_refused),
-		cmocka_unit_test(test_number_overflow_and_range_refused),
-		cmocka_unit_test(test_ref),
-		cmocka_unit_test(test_ref_format),
+	    cmocka_unit_test(test_degenerate),
+	    cmocka_unit_test(test_regions),
+	    cmocka_unit_test(test_territory_good),
+	    cmocka_unit_test(test_territory_bad),
+	    cmocka_unit_test(test_siret),
+	    cmocka_unit_test(test_siret_zero_siren_or_nic_refused),
+	    cmocka_unit_test(test_number_overflow_and_range_refused),
+	    cmocka_unit_test(test_ref),
+	    cmocka_unit_test(test_ref_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

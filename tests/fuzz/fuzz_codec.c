@@ -35,8 +35,7 @@ static void fuzz_idea(const uint8_t *p, size_t n)
 	for (size_t i = 0; i < a->nextra; i++) {
 		FUZZ_CHECK(a->extra[i].pos == b->extra[i].pos, "extra pos");
 		FUZZ_CHECK(fuzz_streq(a->extra[i].name, b->extra[i].name) &&
-				   fuzz_streq(a->extra[i].value,
-					      b->extra[i].value),
+			       fuzz_streq(a->extra[i].value, b->extra[i].value),
 			   "extra %zu", i);
 	}
 	buf_free(&buf);
@@ -52,41 +51,38 @@ static void fuzz_log(const uint8_t *p, size_t n)
 	memset(&b, 0, sizeof(b));
 	if (codec_log_decode(p, n, 9, &a) != 0) {
 		FUZZ_CHECK(a.user == NULL && a.text == NULL &&
-				   a.changes == NULL,
+			       a.changes == NULL,
 			   "a refused record left memory behind");
 		return;
 	}
 	FUZZ_CHECK(a.seq == 9, "seq not kept");
 	FUZZ_CHECK((int)a.kind >= 0 && a.kind < LOG_KIND_COUNT, "kind %d",
 		   (int)a.kind);
-	FUZZ_CHECK(memchr(a.id, 0, sizeof(a.id)) && memchr(a.ref, 0,
-							     sizeof(a.ref)),
+	FUZZ_CHECK(memchr(a.id, 0, sizeof(a.id)) &&
+		       memchr(a.ref, 0, sizeof(a.ref)),
 		   "id or ref unterminated");
 	buf_init(&buf);
 	codec_log_encode(&buf, &a);
 	FUZZ_CHECK(codec_log_decode(buf.data, buf.len, 9, &b) == 0,
 		   "re-encoded log entry does not decode");
 	FUZZ_CHECK(a.at == b.at && a.kind == b.kind &&
-			   a.idea_key == b.idea_key &&
-			   a.revision == b.revision &&
-			   (a.forced != 0) == (b.forced != 0) &&
-			   a.target == b.target,
+		       a.idea_key == b.idea_key && a.revision == b.revision &&
+		       (a.forced != 0) == (b.forced != 0) &&
+		       a.target == b.target,
 		   "log numbers");
 	FUZZ_CHECK(fuzz_streq(a.user, b.user) &&
-			   fuzz_streq(a.client, b.client) &&
-			   strcmp(a.id, b.id) == 0 &&
-			   strcmp(a.ref, b.ref) == 0 &&
-			   fuzz_streq(a.text, b.text),
+		       fuzz_streq(a.client, b.client) &&
+		       strcmp(a.id, b.id) == 0 && strcmp(a.ref, b.ref) == 0 &&
+		       fuzz_streq(a.text, b.text),
 		   "log strings");
 	FUZZ_CHECK(a.nchanges == b.nchanges, "changes %zu -> %zu", a.nchanges,
 		   b.nchanges);
 	for (size_t i = 0; i < a.nchanges; i++)
-		FUZZ_CHECK(fuzz_streq(a.changes[i].name, b.changes[i].name) &&
-				   fuzz_streq(a.changes[i].before,
-					      b.changes[i].before) &&
-				   fuzz_streq(a.changes[i].after,
-					      b.changes[i].after),
-			   "change %zu", i);
+		FUZZ_CHECK(
+		    fuzz_streq(a.changes[i].name, b.changes[i].name) &&
+			fuzz_streq(a.changes[i].before, b.changes[i].before) &&
+			fuzz_streq(a.changes[i].after, b.changes[i].after),
+		    "change %zu", i);
 	buf_free(&buf);
 	log_entry_clear(&a);
 	log_entry_clear(&b);

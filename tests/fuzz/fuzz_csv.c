@@ -71,8 +71,7 @@ static void fuzz_free(struct fres *res)
 	res->n = 0;
 }
 
-static int fuzz_same_row(const struct frow *a, const struct frow *b,
-			 int lines)
+static int fuzz_same_row(const struct frow *a, const struct frow *b, int lines)
 {
 	if (a->n != b->n || (lines && a->line != b->line))
 		return 0;
@@ -91,7 +90,8 @@ static int fuzz_parse(const char *s, size_t n, char delim, size_t chunk,
 	int rc = csv_parse_buffer(s, n, delim, chunk, fuzz_collect, res, &err);
 	*line = rc ? err.line : 0;
 	if (rc) {
-		FUZZ_CHECK(rc == -FAI_EINVAL || rc == -FAI_ETOOBIG, "rc %d", rc);
+		FUZZ_CHECK(rc == -FAI_EINVAL || rc == -FAI_ETOOBIG, "rc %d",
+			   rc);
 		FUZZ_CHECK(err.line >= 1 && err.line <= res->max_line,
 			   "error line %ld outside 1..%ld", err.line,
 			   res->max_line);
@@ -135,8 +135,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   l3);
 		FUZZ_CHECK(cut.n <= bytes.n, "more rows before the error");
 		for (size_t i = 0; i < cut.n; i++)
-			FUZZ_CHECK(fuzz_same_row(&cut.rows[i], &bytes.rows[i], 1),
-				   "row %zu before the error differs", i);
+			FUZZ_CHECK(
+			    fuzz_same_row(&cut.rows[i], &bytes.rows[i], 1),
+			    "row %zu before the error differs", i);
 		fuzz_free(&bytes);
 	}
 
@@ -164,14 +165,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			wl += out[i] == '\n';
 		struct fres back = {NULL, 0, wl};
 		long lb;
-		int rb = fuzz_parse(out + skip, outlen - skip, delim, 0, &back,
-				    &lb);
+		int rb =
+		    fuzz_parse(out + skip, outlen - skip, delim, 0, &back, &lb);
 		/* Only a cap may refuse it: a last cell at the very cap fits
 		 * at the end of the input, not before the CRLF written
 		 * after it. */
 		if (rb == 0) {
-			FUZZ_CHECK(back.n == one.n, "written %zu rows, read %zu",
-				   one.n, back.n);
+			FUZZ_CHECK(back.n == one.n,
+				   "written %zu rows, read %zu", one.n, back.n);
 			for (size_t i = 0; i < one.n; i++)
 				FUZZ_CHECK(fuzz_same_row(&one.rows[i],
 							 &back.rows[i], 0),

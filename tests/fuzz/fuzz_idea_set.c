@@ -50,8 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != 0) {
 		FUZZ_CHECK(rc == -FAI_EINVAL, "rc %d", rc);
 		nch = idea_diff(before, idea, 0, &ch);
-		FUZZ_CHECK(nch == 0,
-			   "a refused %s changed the idea", info->code);
+		FUZZ_CHECK(nch == 0, "a refused %s changed the idea",
+			   info->code);
 		goto out;
 	}
 	const char *v = idea_get(idea, f);
@@ -91,7 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_init(&b);
 		template_render(&b, idea, "# fuzz");
 		rc = template_parse(parsed, b.data, b.len, &err);
-		FUZZ_CHECK(rc == 0, "%s: template of \"%s\" refused: %s line %ld",
+		FUZZ_CHECK(rc == 0,
+			   "%s: template of \"%s\" refused: %s line %ld",
 			   info->code, v, fai_why_text(err.why), err.line);
 		FUZZ_CHECK(fuzz_same_text(idea_get(parsed, f), v),
 			   "%s: template turns \"%s\" into \"%s\"", info->code,

@@ -100,8 +100,7 @@ static void fuzz_store_new(void)
 	fuzz_mapsize = store_mapsize(fuzz_store);
 }
 
-static void fuzz_problem(const struct store_problem_info *pi,
-				    void *arg)
+static void fuzz_problem(const struct store_problem_info *pi, void *arg)
 {
 	(void)arg;
 	fprintf(stderr, "store_check: %s at %s: note %d (%s %s %s %llu %llu)\n",
@@ -213,11 +212,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fuzz_ideas(s) == st.added, "%llu ideas, %llu added",
 		   (unsigned long long)fuzz_ideas(s),
 		   (unsigned long long)st.added);
-	FUZZ_CHECK(st.added + st.updated + st.unchanged + st.conflicts +
-			   st.invalid ==
-		       st.rows,
-		   "counts do not add up to %llu rows",
-		   (unsigned long long)st.rows);
+	FUZZ_CHECK(
+	    st.added + st.updated + st.unchanged + st.conflicts + st.invalid ==
+		st.rows,
+	    "counts do not add up to %llu rows", (unsigned long long)st.rows);
 	FUZZ_CHECK(io.skip_invalid || st.invalid == 0,
 		   "invalid rows imported without skip_invalid");
 	FUZZ_CHECK(!st.bulk || bulk, "bulk %d for an import asked %d", st.bulk,
@@ -229,7 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct export_opts eo;
 	struct exchange_stats xs;
 	memset(&eo, 0, sizeof(eo));
-	eo.dialect = (sel >> 4) & 1 ? CSV_DIALECT_EXCEL_FR : CSV_DIALECT_RFC4180;
+	eo.dialect =
+	    (sel >> 4) & 1 ? CSV_DIALECT_EXCEL_FR : CSV_DIALECT_RFC4180;
 	FILE *m = open_memstream(&out, &outlen);
 	FUZZ_CHECK(m != NULL, "open_memstream");
 	rc = store_export(s, m, &eo, &xs, &err);
@@ -241,8 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = csv_parse_buffer(out + skip, outlen - skip,
 			      eo.dialect == CSV_DIALECT_EXCEL_FR ? ';' : ',', 0,
 			      fuzz_count_row, &records, &err);
-	FUZZ_CHECK(rc == 0, "the export does not parse: line %ld %s",
-		   err.line, err.detail);
+	FUZZ_CHECK(rc == 0, "the export does not parse: line %ld %s", err.line,
+		   err.detail);
 	FUZZ_CHECK(records == xs.rows + 1, "%zu records for %llu ideas",
 		   records, (unsigned long long)xs.rows);
 	free(out);

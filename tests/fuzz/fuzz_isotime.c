@@ -36,7 +36,7 @@ static void fuzz_format(int64_t t)
 			   (long long)back);
 	isotime_format_date(t, date);
 	FUZZ_CHECK(strlen(date) == ISODATE_LEN - 1 &&
-			   memcmp(date, out, ISODATE_LEN - 1) == 0,
+		       memcmp(date, out, ISODATE_LEN - 1) == 0,
 		   "date %s of %s", date, out);
 	FUZZ_CHECK(isotime_check_date(date) == 0, "date %s refused", date);
 }

@@ -20,8 +20,9 @@ static struct idea *fuzz_base(void)
 	idea_set_raw(idea, IDEA_REGION, "84");
 	idea_set_raw(idea, IDEA_STAGE, "concept");
 	idea_set_raw(idea, IDEA_TERRITORY, "15187");
-	idea_set_raw(idea, IDEA_NEED, "Pas de commerce à moins de 30 km.\n\n"
-				      "Les habitants âgés ne conduisent plus.");
+	idea_set_raw(idea, IDEA_NEED,
+		     "Pas de commerce à moins de 30 km.\n\n"
+		     "Les habitants âgés ne conduisent plus.");
 	idea_set_raw(idea, IDEA_TAGS, "alimentation; ESS");
 	idea_set_raw(idea, IDEA_REVISION, "3");
 	return idea;

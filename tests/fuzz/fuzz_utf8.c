@@ -36,7 +36,8 @@ static long fuzz_sum_width(const char *s, size_t n)
 	uint32_t cp;
 	long w = 0;
 	while (i < n) {
-		len = fuzz_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		len =
+		    fuzz_utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (len == 0)
 			return -1;
 		w += utf8_cp_width(cp);
@@ -75,27 +76,27 @@ static void fuzz_terminal(const struct buf *b, int flags)
 		len = fuzz_utf8_decode((const unsigned char *)b->data + i,
 				       b->len - i, &cp);
 		FUZZ_CHECK(cp != 0x200D && !(cp >= 0xFE00 && cp <= 0xFE0F) &&
-				   !(cp >= 0x1F3FB && cp <= 0x1F3FF) &&
-				   !(cp >= 0x1F1E6 && cp <= 0x1F1FF) &&
-				   !(cp >= 0xE0000 && cp <= 0xE01EF),
+			       !(cp >= 0x1F3FB && cp <= 0x1F3FF) &&
+			       !(cp >= 0x1F1E6 && cp <= 0x1F1FF) &&
+			       !(cp >= 0xE0000 && cp <= 0xE01EF),
 			   "terminal form kept U+%04X at %zu", (unsigned)cp, i);
 		if (utf8_cp_width(cp) == 0 && cp != '\n')
 			FUZZ_CHECK(prev != '\n' && prev != ' ',
-				   "U+%04X without a base at %zu",
-				   (unsigned)cp, i);
+				   "U+%04X without a base at %zu", (unsigned)cp,
+				   i);
 		if (utf8_cp_width(cp) > 0 || cp == '\n')
 			prev = cp;
 		i += len;
 	}
 	buf_init(&again);
 	utf8_safe(&again, b->data, b->len, flags);
-	FUZZ_CHECK(again.len == b->len && memcmp(again.data, b->data,
-						 b->len) == 0,
+	FUZZ_CHECK(again.len == b->len &&
+		       memcmp(again.data, b->data, b->len) == 0,
 		   "the terminal form is not its own safe form");
 	buf_free(&again);
 	if (!(flags & UTF8_SAFE_MULTILINE))
 		FUZZ_CHECK(utf8_width(b->data) ==
-				   (size_t)fuzz_sum_width(b->data, b->len),
+			       (size_t)fuzz_sum_width(b->data, b->len),
 			   "utf8_width is not the sum of the safe form's");
 }
 
@@ -176,7 +177,8 @@ static void fuzz_fit(const char *s, size_t width)
 			   used);
 	}
 	if (utf8_width(s) <= width && b.data)
-		FUZZ_CHECK(used == utf8_width(s), "utf8_fit cut a fitting text");
+		FUZZ_CHECK(used == utf8_width(s),
+			   "utf8_fit cut a fitting text");
 	buf_free(&b);
 }
 

@@ -18,8 +18,8 @@
 static void fuzz_err_ok(const struct fai_err *e)
 {
 	FUZZ_CHECK(memchr(e->field, 0, sizeof(e->field)) &&
-			   memchr(e->value, 0, sizeof(e->value)) &&
-			   memchr(e->detail, 0, sizeof(e->detail)),
+		       memchr(e->value, 0, sizeof(e->value)) &&
+		       memchr(e->detail, 0, sizeof(e->detail)),
 		   "fai_err left unterminated");
 }
 
@@ -50,8 +50,7 @@ static int fuzz_luhn(const char *s)
 
 /* Reference for validate_number: digits only, value in [min, max], in
  * 128-bit arithmetic (no overflow below 39 digits). */
-static int fuzz_number(const char *s, uint64_t min, uint64_t max,
-		       uint64_t *out)
+static int fuzz_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned __int128 v = 0;
 	size_t i;
@@ -87,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = validate_region(s, &err);
 	fuzz_err_ok(&err);
-	FUZZ_CHECK((rc == 0) == (validate_region_name(s) != NULL),
-		   "region %s", s);
+	FUZZ_CHECK((rc == 0) == (validate_region_name(s) != NULL), "region %s",
+		   s);
 	FUZZ_CHECK(rc != 0 || strlen(s) == 2, "region %s", s);
 
 	rc = validate_territory(s, &err);
@@ -100,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK((rc == 0) == fuzz_luhn(s), "siret %s: %d", s, rc);
 
 	{
-		uint64_t bounds[] = { 0, 1, 30, 999999999, UINT64_MAX };
+		uint64_t bounds[] = {0, 1, 30, 999999999, UINT64_MAX};
 		uint64_t lo = bounds[size ? data[0] % 3 : 0];
 		uint64_t hi = bounds[size > 1 ? 2 + data[1] % 3 : 4];
 		uint64_t got = 7, want = 7;
@@ -110,11 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK((rc == 0) == (ref_rc == 0), "number %s: %d", s, rc);
 		FUZZ_CHECK(rc != 0 || got == want, "number %s: value", s);
 		FUZZ_CHECK(rc == 0 || got == 7, "number %s: *out touched", s);
-		FUZZ_CHECK(rc == 0 || err.why == (ref_rc == -1
-							 ? FAI_WHY_NUMBER
-						 : ref_rc == -2
-							 ? FAI_WHY_NUMBER_RANGE
-							 : FAI_WHY_NUMBER_SMALL),
+		FUZZ_CHECK(rc == 0 || err.why == (ref_rc == -1 ? FAI_WHY_NUMBER
+						  : ref_rc == -2
+						      ? FAI_WHY_NUMBER_RANGE
+						      : FAI_WHY_NUMBER_SMALL),
 			   "number %s: why %d", s, err.why);
 	}
 
@@ -122,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_err_ok(&err);
 	if (rc == 0) {
 		unsigned long n = strtoul(s + 3, NULL, 10);
-		char region[3] = { s[0], s[1], 0 };
+		char region[3] = {s[0], s[1], 0};
 		FUZZ_CHECK(validate_region_name(region) != NULL, "ref %s", s);
 		validate_ref_format(ref, sizeof(ref), region, n);
 		FUZZ_CHECK(validate_ref(ref, NULL) == 0, "ref %s -> %s", s,

@@ -40,8 +40,8 @@ int main(int argc, char **argv)
 		rc = mdb_cursor_open(txn, dbi, &c);
 	for (rc = rc ? rc : mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (v.mv_size < 4 || (k.mv_size == 6 &&
-				      memcmp(k.mv_data, "schema", 6) == 0))
+		if (v.mv_size < 4 ||
+		    (k.mv_size == 6 && memcmp(k.mv_data, "schema", 6) == 0))
 			continue;
 		buf_reset(&b);
 		buf_add(&b, v.mv_data, v.mv_size - 4);

@@ -317,7 +317,7 @@ static inline void fx_raw_put_text(struct fx_raw *r, const char *k,
 	if (r->meta && strcmp(k, "schema") != 0)
 		codec_seal(&b, 0, k, strlen(k));
 	MDB_val key = {strlen(k), (void *)(uintptr_t)k};
-	MDB_val val = {b.len, b.data ? b.data : (char *)(uintptr_t)""};
+	MDB_val val = {b.len, b.data ? b.data : (char *)(uintptr_t) ""};
 	assert_int_equal(mdb_put(r->txn, r->dbi, &key, &val, 0), 0);
 	buf_free(&b);
 }
@@ -332,9 +332,9 @@ static inline char *fx_raw_get_text(struct fx_raw *r, const char *k)
 		return NULL;
 	n = val.mv_size;
 	if (r->meta && strcmp(k, "schema") != 0)
-		assert_int_equal(codec_unseal(val.mv_data, val.mv_size, k,
-					      strlen(k), &n),
-				 0);
+		assert_int_equal(
+		    codec_unseal(val.mv_data, val.mv_size, k, strlen(k), &n),
+		    0);
 	return xstrndup(val.mv_data, n);
 }
 

@@ -1,8 +1,8 @@
 /* test_codec.c - the store's record codec (store/codec.c): what an idea
  * record and a log record keep through encode and decode (every field,
  * NULL and empty values, unknown columns, changes with a NULL side), the
- * decoded view into its arena, and the seal refusing a flipped byte, a cut record and a
- * record found under another key. */
+ * decoded view into its arena, and the seal refusing a flipped byte, a cut
+ * record and a record found under another key. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,8 +53,7 @@ static struct idea *round_trip(const struct idea *idea)
 	struct idea *back = NULL;
 	buf_init(&b);
 	codec_idea_encode(&b, idea);
-	assert_int_equal(codec_idea_decode(b.data, b.len, idea->key, &back),
-			 0);
+	assert_int_equal(codec_idea_decode(b.data, b.len, idea->key, &back), 0);
 	assert_non_null(back);
 	buf_free(&b);
 	return back;
@@ -104,7 +103,7 @@ static void test_idea_unknown_columns_round_trip(void **state)
 	idea->rank = 7;
 	idea_set_raw(idea, IDEA_TITLE, "Repair café");
 	idea_extra_add(idea, "budget", "12 000 €", 30);
-	idea_extra_add(idea, "", "", 0);          /* nameless, empty */
+	idea_extra_add(idea, "", "", 0);	     /* nameless, empty */
 	idea_extra_add(idea, "budget", "twice", 31); /* a name held twice */
 	idea_extra_add(idea, "note", "a\nb; c", UINT32_MAX - 1);
 	struct idea *back = round_trip(idea);
@@ -181,9 +180,9 @@ static void test_idea_seal_refuses_damage_and_other_key(void **state)
 	for (size_t i = 0; i < b.len; i++) {
 		for (int bit = 0; bit < 8; bit++) {
 			b.data[i] = (char)(b.data[i] ^ (1 << bit));
-			assert_int_equal(codec_idea_decode(b.data, b.len,
-							   12345, &back),
-					 -FAI_ESTORE);
+			assert_int_equal(
+			    codec_idea_decode(b.data, b.len, 12345, &back),
+			    -FAI_ESTORE);
 			assert_null(back);
 			b.data[i] = (char)(b.data[i] ^ (1 << bit));
 		}
@@ -230,12 +229,12 @@ static void assert_same_entry(const struct log_entry *a,
 	assert_true(streq_or_null(a->text, b->text));
 	assert_int_equal(a->nchanges, b->nchanges);
 	for (size_t i = 0; i < a->nchanges; i++) {
-		assert_true(streq_or_null(a->changes[i].name,
-					  b->changes[i].name));
-		assert_true(streq_or_null(a->changes[i].before,
-					  b->changes[i].before));
-		assert_true(streq_or_null(a->changes[i].after,
-					  b->changes[i].after));
+		assert_true(
+		    streq_or_null(a->changes[i].name, b->changes[i].name));
+		assert_true(
+		    streq_or_null(a->changes[i].before, b->changes[i].before));
+		assert_true(
+		    streq_or_null(a->changes[i].after, b->changes[i].after));
 	}
 }
 
@@ -321,10 +320,10 @@ static void test_log_changes_with_null_before_or_after(void **state)
 	char user[] = "marc", n0[] = "need", n1[] = "x:budget", n2[] = "rank";
 	char v0[] = "a need", v1[] = "12 000 €", v2[] = "5";
 	struct log_change ch[4] = {
-		{n0, NULL, v0}, /* created */
-		{n1, v1, NULL}, /* cleared */
-		{n2, NULL, NULL},
-		{NULL, NULL, v2}, /* nameless: kept as it is */
+	    {n0, NULL, v0}, /* created */
+	    {n1, v1, NULL}, /* cleared */
+	    {n2, NULL, NULL},
+	    {NULL, NULL, v2}, /* nameless: kept as it is */
 	};
 	struct log_entry e, back;
 	memset(&e, 0, sizeof(e));
@@ -364,9 +363,9 @@ static void test_log_seal_refuses_damage_and_other_seq(void **state)
 	for (size_t i = 0; i < b.len; i++) {
 		for (int bit = 0; bit < 8; bit++) {
 			b.data[i] = (char)(b.data[i] ^ (1 << bit));
-			assert_int_equal(codec_log_decode(b.data, b.len, 500,
-							  &back),
-					 -FAI_ESTORE);
+			assert_int_equal(
+			    codec_log_decode(b.data, b.len, 500, &back),
+			    -FAI_ESTORE);
 			assert_null(back.user);
 			assert_null(back.changes);
 			b.data[i] = (char)(b.data[i] ^ (1 << bit));
@@ -389,15 +388,15 @@ static void test_log_seal_refuses_damage_and_other_seq(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_idea_null_and_empty_values),
-		cmocka_unit_test(test_idea_every_field_round_trip),
-		cmocka_unit_test(test_idea_unknown_columns_round_trip),
-		cmocka_unit_test(test_idea_view_reads_what_decode_reads),
-		cmocka_unit_test(test_idea_seal_refuses_damage_and_other_key),
-		cmocka_unit_test(test_log_null_strings_and_no_changes),
-		cmocka_unit_test(test_log_every_field_round_trip),
-		cmocka_unit_test(test_log_changes_with_null_before_or_after),
-		cmocka_unit_test(test_log_seal_refuses_damage_and_other_seq),
+	    cmocka_unit_test(test_idea_null_and_empty_values),
+	    cmocka_unit_test(test_idea_every_field_round_trip),
+	    cmocka_unit_test(test_idea_unknown_columns_round_trip),
+	    cmocka_unit_test(test_idea_view_reads_what_decode_reads),
+	    cmocka_unit_test(test_idea_seal_refuses_damage_and_other_key),
+	    cmocka_unit_test(test_log_null_strings_and_no_changes),
+	    cmocka_unit_test(test_log_every_field_round_trip),
+	    cmocka_unit_test(test_log_changes_with_null_before_or_after),
+	    cmocka_unit_test(test_log_seal_refuses_damage_and_other_seq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

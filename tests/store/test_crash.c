@@ -176,8 +176,10 @@ static void test_crash(void **state)
 		if (rc == -FAI_ENOSTORE && total == 0)
 			continue; /* killed before it made the store */
 		if (rc)
-			fail_msg("round %d: open: %s (%s; why %d field %s value %s; seed %u)", round,
-				 fai_strerror(rc), err.detail, err.why, err.field, err.value, seed);
+			fail_msg("round %d: open: %s (%s; why %d field %s "
+				 "value %s; seed %u)",
+				 round, fai_strerror(rc), err.detail, err.why,
+				 err.field, err.value, seed);
 		opened++;
 		rc = store_check(s, fx_print_problem, NULL, &err);
 		if (rc != 0)

@@ -151,7 +151,7 @@ struct jv {
 	char *s; /* J_STR */
 	size_t n;
 	struct jv **items; /* J_ARR, J_OBJ */
-	char **keys;       /* J_OBJ */
+	char **keys;	   /* J_OBJ */
 	size_t len;
 };
 
@@ -220,14 +220,30 @@ static int jp_string(struct jp *j, struct buf *b)
 		char e = *j->p++;
 		uint32_t cp, lo;
 		switch (e) {
-		case '"': buf_addc(b, '"'); break;
-		case '\\': buf_addc(b, '\\'); break;
-		case '/': buf_addc(b, '/'); break;
-		case 'b': buf_addc(b, '\b'); break;
-		case 'f': buf_addc(b, '\f'); break;
-		case 'n': buf_addc(b, '\n'); break;
-		case 'r': buf_addc(b, '\r'); break;
-		case 't': buf_addc(b, '\t'); break;
+		case '"':
+			buf_addc(b, '"');
+			break;
+		case '\\':
+			buf_addc(b, '\\');
+			break;
+		case '/':
+			buf_addc(b, '/');
+			break;
+		case 'b':
+			buf_addc(b, '\b');
+			break;
+		case 'f':
+			buf_addc(b, '\f');
+			break;
+		case 'n':
+			buf_addc(b, '\n');
+			break;
+		case 'r':
+			buf_addc(b, '\r');
+			break;
+		case 't':
+			buf_addc(b, '\t');
+			break;
 		case 'u':
 			if (jp_hex4(j, &cp))
 				return -1;
@@ -424,8 +440,9 @@ static void test_json_reader(void **state)
 	assert_int_equal(jv_get(v, "e")->len, 0);
 	jv_free(v);
 	/* What it refuses. */
-	const char *bad[] = {"[", "\"\\ud83d\"", "\"\\ude0e\"", "[1,]",
-			     "{\"a\" 1}", "\"\\x\"", "[] x", "\"a\nb\""};
+	const char *bad[] = {"[",    "\"\\ud83d\"", "\"\\ude0e\"",
+			     "[1,]", "{\"a\" 1}",   "\"\\x\"",
+			     "[] x", "\"a\nb\""};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		v = json_parse(bad[i], strlen(bad[i]));
 		if (v)
@@ -549,7 +566,8 @@ static void parse_every_chunk(const char *name, const char *data, size_t n,
 		for (size_t i = 0; i < r.n; i++) {
 			if (i >= res->n && res->rc)
 				break; /* one-shot hands no rows on error */
-			if (i >= res->n || !rows_equal(&r.rows[i], &res->rows[i])) {
+			if (i >= res->n ||
+			    !rows_equal(&r.rows[i], &res->rows[i])) {
 				print_row("chunked", &r.rows[i]);
 				if (i < res->n)
 					print_row("one-shot", &res->rows[i]);
@@ -629,8 +647,8 @@ static void test_spectrum(void **state)
 	for (size_t k = 0; k < nn; k++) {
 		char *csv = xasprintf("%s/%s", dir, names[k]);
 		char *base = xstrndup(names[k], strlen(names[k]) - 4);
-		char *json = xasprintf("%s/csv-spectrum/json/%s.json",
-				       cases_dir, base);
+		char *json =
+		    xasprintf("%s/csv-spectrum/json/%s.json", cases_dir, base);
 		size_t n;
 		unsigned char *data = fx_slurp(csv, &n);
 		struct result res;
@@ -704,8 +722,8 @@ static void test_csv_test_data_valid(void **state)
 	assert_int_equal(nn, 18);
 	for (size_t k = 0; k < nn; k++) {
 		char *base = xstrndup(names[k], strlen(names[k]) - 5);
-		char *csv = xasprintf("%s/csv-test-data/csv/%s.csv", cases_dir,
-				      base);
+		char *csv =
+		    xasprintf("%s/csv-test-data/csv/%s.csv", cases_dir, base);
 		char *json = xasprintf("%s/%s", dir, names[k]);
 		size_t n;
 		unsigned char *data = fx_slurp(csv, &n);
@@ -834,12 +852,11 @@ static void test_csv_test_data_bad_import(void **state)
 	struct import_opts io;
 	struct exchange_stats st;
 	struct invalid_log log;
-	const char *files[] = {"bad-header-less-fields.csv",
-			       "bad-header-more-fields.csv",
-			       "bad-header-no-header.csv",
-			       "bad-header-wrong-header.csv"};
-	const uint64_t both = (UINT64_C(1) << IDEA_TITLE) |
-			      (UINT64_C(1) << IDEA_REGION);
+	const char *files[] = {
+	    "bad-header-less-fields.csv", "bad-header-more-fields.csv",
+	    "bad-header-no-header.csv", "bad-header-wrong-header.csv"};
+	const uint64_t both =
+	    (UINT64_C(1) << IDEA_TITLE) | (UINT64_C(1) << IDEA_REGION);
 	const int whys[] = {FAI_WHY_REQUIRED, FAI_WHY_REQUIRED,
 			    FAI_WHY_EMPTY_FILE, FAI_WHY_REQUIRED};
 	const uint64_t missing[] = {both, both, 0, both};
@@ -868,8 +885,8 @@ static void test_csv_test_data_bad_import(void **state)
 		const char *csv;
 		unsigned long long cells;
 	} shaped[] = {
-		{"title,theme,region\nUne idée,Alimentation\n", 2},
-		{"title,theme,region\nUne idée,Alimentation,84,4\n", 4},
+	    {"title,theme,region\nUne idée,Alimentation\n", 2},
+	    {"title,theme,region\nUne idée,Alimentation,84,4\n", 4},
 	};
 	char *path = xasprintf("%s/shaped.csv", f->dir);
 	for (size_t k = 0; k < 2; k++) {
@@ -891,7 +908,8 @@ static void test_csv_test_data_bad_import(void **state)
 	free(snap.bytes);
 }
 
-/* ------------------------------------------------------------ libcsv vectors */
+/* ------------------------------------------------------------ libcsv vectors
+ */
 
 /* Replays a run on bare libcsv: the events, as JSON-like text lines. */
 struct ev_log {
@@ -993,13 +1011,12 @@ static void vec_rows_from(const struct jv *events, struct vec_rows *out)
 		const char *kind = jv_get(e, "event")->s;
 		if (strcmp(kind, "field") == 0) {
 			const struct jv *d = jv_get(e, "data");
-			cur.cells = xrealloc(cur.cells,
-					     (cur.n + 1) * sizeof(char *));
-			cur.lens = xrealloc(cur.lens,
-					    (cur.n + 1) * sizeof(size_t));
-			cur.cells[cur.n] = d->t == J_NULL
-					       ? xstrdup("")
-					       : xstrndup(d->s, d->n);
+			cur.cells =
+			    xrealloc(cur.cells, (cur.n + 1) * sizeof(char *));
+			cur.lens =
+			    xrealloc(cur.lens, (cur.n + 1) * sizeof(size_t));
+			cur.cells[cur.n] =
+			    d->t == J_NULL ? xstrdup("") : xstrndup(d->s, d->n);
 			if (d->t != J_NULL)
 				memcpy(cur.cells[cur.n], d->s, d->n);
 			cur.lens[cur.n++] = d->t == J_NULL ? 0 : d->n;
@@ -1056,39 +1073,81 @@ struct ours {
 };
 
 static const struct ours ours_table[] = {
-	{"test01", "libcsv trims spaces around unquoted cells; RFC 4180 keeps them",
-	 1, {{5, {" 1", "2 ", "  3         ", "4", "5"}, {0}, 1}}, 0},
-	{"test06", "trimming: the unquoted ' a b  c' keeps its leading space",
-	 1, {{3, {" a, b ,c ", " a b  c", ""}, {0}, 1}}, 0},
-	{"test07", "libcsv (non-strict) takes a quote after a closing quote as "
-		   "data; RFC 4180 forbids it (libcsv's own strict run, test07b, "
-		   "agrees)", 0, {{0, {NULL}, {0}, 0}}, 1},
-	{"test08", "text after the closing quote (spaces): RFC 4180 allows "
-		   "nothing between a closing quote and the separator",
-	 0, {{0, {NULL}, {0}, 0}}, 1},
-	{"test11", "trimming: '2 ' keeps its space", 1,
-	 {{4, {"1", "2 ", "3", "4"}, {0}, 1}}, 0},
-	{"test12", "libcsv drops blank lines; RFC 4180 makes each a record of one "
-		   "empty field", 4,
-	 {{1, {""}, {0}, 1}, {1, {""}, {0}, 2}, {1, {""}, {0}, 3},
-	  {1, {""}, {0}, 4}}, 0},
-	{"test12b", "CSV_REPALL_NL reports a row end with no field; RFC 4180: a "
-		    "record of one empty field", 4,
-	 {{1, {""}, {0}, 1}, {1, {""}, {0}, 2}, {1, {""}, {0}, 3},
-	  {1, {""}, {0}, 4}}, 0},
-	{"test14", "spaces are data, so '  \"4\"' has a quote inside an unquoted "
-		   "cell (line 3); the blank line 2 is a record", 2,
-	 {{4, {"1", " 2", " 3", ""}, {0}, 1}, {1, {""}, {0}, 2}}, 3},
-	{"test15", "as test14", 2,
-	 {{4, {"1", " 2", " 3", ""}, {0}, 1}, {1, {""}, {0}, 2}}, 3},
-	{"test16", "a quote never closed is an error (libcsv's CSV_STRICT_FINI, "
-		   "test16b)", 0, {{0, {NULL}, {0}, 0}}, 1},
-	{"test17", "trimming: the spaces around a NUL-holding cell are kept; NUL "
-		   "is data to the reader (the import refuses it)", 1,
-	 {{1, {" a\0b\0c "}, {7}, 1}}, 0},
-	{"test19", "spaces are data, so ' \"\" ' is a quote inside an unquoted "
-		   "cell; libcsv's EMPTY_IS_NULL has no RFC 4180 meaning", 0,
-	 {{0, {NULL}, {0}, 0}}, 1},
+    {"test01",
+     "libcsv trims spaces around unquoted cells; RFC 4180 keeps them",
+     1,
+     {{5, {" 1", "2 ", "  3         ", "4", "5"}, {0}, 1}},
+     0},
+    {"test06",
+     "trimming: the unquoted ' a b  c' keeps its leading space",
+     1,
+     {{3, {" a, b ,c ", " a b  c", ""}, {0}, 1}},
+     0},
+    {"test07",
+     "libcsv (non-strict) takes a quote after a closing quote as "
+     "data; RFC 4180 forbids it (libcsv's own strict run, test07b, "
+     "agrees)",
+     0,
+     {{0, {NULL}, {0}, 0}},
+     1},
+    {"test08",
+     "text after the closing quote (spaces): RFC 4180 allows "
+     "nothing between a closing quote and the separator",
+     0,
+     {{0, {NULL}, {0}, 0}},
+     1},
+    {"test11",
+     "trimming: '2 ' keeps its space",
+     1,
+     {{4, {"1", "2 ", "3", "4"}, {0}, 1}},
+     0},
+    {"test12",
+     "libcsv drops blank lines; RFC 4180 makes each a record of one "
+     "empty field",
+     4,
+     {{1, {""}, {0}, 1},
+      {1, {""}, {0}, 2},
+      {1, {""}, {0}, 3},
+      {1, {""}, {0}, 4}},
+     0},
+    {"test12b",
+     "CSV_REPALL_NL reports a row end with no field; RFC 4180: a "
+     "record of one empty field",
+     4,
+     {{1, {""}, {0}, 1},
+      {1, {""}, {0}, 2},
+      {1, {""}, {0}, 3},
+      {1, {""}, {0}, 4}},
+     0},
+    {"test14",
+     "spaces are data, so '  \"4\"' has a quote inside an unquoted "
+     "cell (line 3); the blank line 2 is a record",
+     2,
+     {{4, {"1", " 2", " 3", ""}, {0}, 1}, {1, {""}, {0}, 2}},
+     3},
+    {"test15",
+     "as test14",
+     2,
+     {{4, {"1", " 2", " 3", ""}, {0}, 1}, {1, {""}, {0}, 2}},
+     3},
+    {"test16",
+     "a quote never closed is an error (libcsv's CSV_STRICT_FINI, "
+     "test16b)",
+     0,
+     {{0, {NULL}, {0}, 0}},
+     1},
+    {"test17",
+     "trimming: the spaces around a NUL-holding cell are kept; NUL "
+     "is data to the reader (the import refuses it)",
+     1,
+     {{1, {" a\0b\0c "}, {7}, 1}},
+     0},
+    {"test19",
+     "spaces are data, so ' \"\" ' is a quote inside an unquoted "
+     "cell; libcsv's EMPTY_IS_NULL has no RFC 4180 meaning",
+     0,
+     {{0, {NULL}, {0}, 0}},
+     1},
 };
 
 static const struct ours *ours_find(const char *name)
@@ -1126,7 +1185,8 @@ static void test_libcsv_vectors(void **state)
 	NEED_CASES();
 	char *jpath = case_path("libcsv-3.0.3-unit-vectors/expected.json");
 	struct jv *doc = json_load(jpath);
-	const struct jv *runs = jv_get(doc, "runs"), *cases = jv_get(doc, "cases");
+	const struct jv *runs = jv_get(doc, "runs"),
+			*cases = jv_get(doc, "cases");
 	size_t nsame = 0, nours = 0, nswapped = 0;
 	assert_non_null(runs);
 	assert_non_null(cases);
@@ -1156,9 +1216,10 @@ static void test_libcsv_vectors(void **state)
 						  (unsigned char)delim,
 						  (unsigned char)quote, chunk);
 			if (strcmp(got, want) != 0)
-				fail_msg("%s (run %zu) chunk %zu: libcsv gave\n%s"
-					 "want\n%s",
-					 name, r, chunk, got, want);
+				fail_msg(
+				    "%s (run %zu) chunk %zu: libcsv gave\n%s"
+				    "want\n%s",
+				    name, r, chunk, got, want);
 			free(got);
 		}
 		free(want);
@@ -1181,9 +1242,10 @@ static void test_libcsv_vectors(void **state)
 		if (swap)
 			for (size_t i = 0; i < lib.n; i++)
 				for (size_t k = 0; k < lib.rows[i].n; k++)
-					for (size_t b = 0; b < lib.rows[i].lens[k];
-					     b++) {
-						char *ch = &lib.rows[i].cells[k][b];
+					for (size_t b = 0;
+					     b < lib.rows[i].lens[k]; b++) {
+						char *ch =
+						    &lib.rows[i].cells[k][b];
 						if (*ch == '\'')
 							*ch = '"';
 						else if (*ch == '"')
@@ -1202,8 +1264,8 @@ static void test_libcsv_vectors(void **state)
 						 name);
 			} else {
 				if (res.rc)
-					fail_msg("%s: refused at line %ld", name,
-						 res.err_line);
+					fail_msg("%s: refused at line %ld",
+						 name, res.err_line);
 				assert_int_equal(res.n, lib.n);
 				for (size_t i = 0; i < lib.n; i++)
 					if (!cells_equal(&res.rows[i],
@@ -1211,7 +1273,8 @@ static void test_libcsv_vectors(void **state)
 						print_row("ours", &res.rows[i]);
 						print_row("libcsv",
 							  &lib.rows[i]);
-						fail_msg("%s: row %zu", name, i);
+						fail_msg("%s: row %zu", name,
+							 i);
 					}
 			}
 		} else {
@@ -1220,8 +1283,9 @@ static void test_libcsv_vectors(void **state)
 			nours++;
 			if (o->err_line) {
 				if (res.rc != -FAI_EINVAL)
-					fail_msg("%s: rc %d, want a refusal (%s)",
-						 name, res.rc, o->why);
+					fail_msg(
+					    "%s: rc %d, want a refusal (%s)",
+					    name, res.rc, o->why);
 				assert_int_equal(res.err_line, o->err_line);
 			} else {
 				if (res.rc)
@@ -1253,8 +1317,7 @@ static void test_libcsv_vectors(void **state)
 					fail_msg("%s: row %zu (%s)", name, i,
 						 o->why);
 				}
-				if (!differs &&
-				    !cells_equal(&w, &lib.rows[i]))
+				if (!differs && !cells_equal(&w, &lib.rows[i]))
 					differs = 1;
 			}
 			if (!differs)
@@ -1283,8 +1346,9 @@ static void test_libcsv_vectors(void **state)
 	free(d18);
 	free(p18);
 
-	fprintf(stderr, "libcsv vectors: %zu runs as libcsv, %zu runs with our "
-			"RFC 4180 result, %zu with quotes swapped\n",
+	fprintf(stderr,
+		"libcsv vectors: %zu runs as libcsv, %zu runs with our "
+		"RFC 4180 result, %zu with quotes swapped\n",
 		nsame, nours, nswapped);
 	assert_true(nsame >= 15);
 	assert_true(nours >= 15);
@@ -1300,8 +1364,9 @@ static void test_dialect_basics(void **state)
 {
 	(void)state;
 	struct result res;
-	static const char crlf[] = "id,text\r\n1,\"line one\r\nline two\r\n"
-				   "\r\nline four\"\r\n2, x ,\r\n\r\n3,\"\"\r\n";
+	static const char crlf[] =
+	    "id,text\r\n1,\"line one\r\nline two\r\n"
+	    "\r\nline four\"\r\n2, x ,\r\n\r\n3,\"\"\r\n";
 	parse_every_chunk("crlf", crlf, sizeof(crlf) - 1, ',', &res);
 	assert_int_equal(res.rc, 0);
 	assert_int_equal(res.n, 5);
@@ -1347,10 +1412,10 @@ static void test_dialect_basics(void **state)
 		const char *csv;
 		long line;
 	} bad[] = {
-	    {"a,b\nc,d\"e\n", 2},               /* quote in an unquoted cell */
-	    {"a,b\n\"x\ny\"z,1\n", 3},          /* text after a closing quote */
-	    {"a\n\n\"x\"\"\"y\"\n", 3},         /* after the quote pair: text */
-	    {"a\r\nb\r\nc \"d\"\r\n", 3},       /* space, then a quote */
+	    {"a,b\nc,d\"e\n", 2},	  /* quote in an unquoted cell */
+	    {"a,b\n\"x\ny\"z,1\n", 3},	  /* text after a closing quote */
+	    {"a\n\n\"x\"\"\"y\"\n", 3},	  /* after the quote pair: text */
+	    {"a\r\nb\r\nc \"d\"\r\n", 3}, /* space, then a quote */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		parse_every_chunk(bad[i].csv, bad[i].csv, strlen(bad[i].csv),
@@ -1585,20 +1650,20 @@ static void test_reader_bom_and_delimiters(void **state)
 		char delim;
 		int bom;
 		const char *first; /* first cell of the first row */
-		size_t ncells;     /* of the first row */
+		size_t ncells;	   /* of the first row */
 	} cases[] = {
 	    {"\xef\xbb\xbfid;titre\r\n1;caf\xc3\xa9\r\n", ';', 1, "id", 2},
 	    {"\xef\xbb\xbfid,titre\r\n1,x\r\n", ',', 1, "id", 2},
 	    {"a,b;c;d\n1,2;3;4\n", ';', 0, "a,b", 3},
 	    {"a\tb\tc,d\n", '\t', 0, "a", 3},
 	    {"a,b,c\n", ',', 0, "a", 3},
-	    {"\"a;b;c\",x\n", ',', 0, "a;b;c", 2},      /* quoted ';' */
+	    {"\"a;b;c\",x\n", ',', 0, "a;b;c", 2},	      /* quoted ';' */
 	    {"\"x\ny;z;w\",q\n1,2\n", ',', 0, "x\ny;z;w", 2}, /* quoted LF */
-	    {"a,b;c\n", ',', 0, "a", 2},                /* a tie: ',' */
-	    {"a;b\tc\n", ';', 0, "a", 2},               /* a tie: ';' */
-	    {"seul\n", ',', 0, "seul", 1},              /* none: ',' */
-	    {"", ',', 0, NULL, 0},                      /* empty file */
-	    {"\xef\xbb\xbf", ',', 1, NULL, 0},          /* a BOM alone */
+	    {"a,b;c\n", ',', 0, "a", 2},		      /* a tie: ',' */
+	    {"a;b\tc\n", ';', 0, "a", 2},		      /* a tie: ';' */
+	    {"seul\n", ',', 0, "seul", 1},		      /* none: ',' */
+	    {"", ',', 0, NULL, 0},			      /* empty file */
+	    {"\xef\xbb\xbf", ',', 1, NULL, 0},		      /* a BOM alone */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		write_file(t->path, cases[i].text, strlen(cases[i].text));
@@ -1690,7 +1755,9 @@ static void test_reader_bad_encoding(void **state)
 		long line, col;
 	} bad[] = {
 	    /* UTF-8 é on line 2, a Windows-1252 é on line 3 column 3 */
-	    {"titre;r\xc3\xa9gion\r\ncaf\xc3\xa9;84\r\nab\xe9" "c;84\r\n", 3, 3},
+	    {"titre;r\xc3\xa9gion\r\ncaf\xc3\xa9;84\r\nab\xe9"
+	     "c;84\r\n",
+	     3, 3},
 	    /* the other way round: the first bad byte is on line 1 */
 	    {"caf\xe9;x\nd\xc3\xa9j\xc3\xa0\n", 1, 4},
 	    /* a byte Windows-1252 does not define, in ASCII text */
@@ -1806,11 +1873,25 @@ static void test_reader_caps(void **state)
 static void test_writer_read_back(void **state)
 {
 	struct tdir *t = *state;
-	static const char *const cells[] = {
-	    "plain", "", " spaced ", "a,b", "a;b", "say \"hi\"", "l1\nl2",
-	    "cr\rlf\r\n", "=1+1", "-2", "+3", "@SUM(A1)", "\tx", "'=x",
-	    "''-y", "'plain", "caf\xc3\xa9 \xf0\x9f\x98\x8e", "\xe2\x80\xae"
-	    "abc"};
+	static const char *const cells[] = {"plain",
+					    "",
+					    " spaced ",
+					    "a,b",
+					    "a;b",
+					    "say \"hi\"",
+					    "l1\nl2",
+					    "cr\rlf\r\n",
+					    "=1+1",
+					    "-2",
+					    "+3",
+					    "@SUM(A1)",
+					    "\tx",
+					    "'=x",
+					    "''-y",
+					    "'plain",
+					    "caf\xc3\xa9 \xf0\x9f\x98\x8e",
+					    "\xe2\x80\xae"
+					    "abc"};
 	size_t n = sizeof(cells) / sizeof(*cells);
 	for (int d = 0; d < 2; d++) {
 		FILE *fp = fopen(t->path, "wb");
@@ -1831,8 +1912,8 @@ static void test_writer_read_back(void **state)
 		size_t len;
 		unsigned char *raw = fx_slurp(t->path, &len);
 		assert_int_equal(len, bytes);
-		assert_int_equal(len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0,
-				 d);
+		assert_int_equal(
+		    len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0, d);
 		free(raw);
 
 		struct result res;
@@ -1848,16 +1929,17 @@ static void test_writer_read_back(void **state)
 				const char *got = res.rows[row].cells[i];
 				size_t gl = res.rows[row].lens[i];
 				/* excel-fr: the guard is one more ' */
-				if (d && exchange_needs_guard(cells[i],
-							      strlen(cells[i]))) {
-					assert_true(exchange_is_guarded(got, gl));
+				if (d && exchange_needs_guard(
+					     cells[i], strlen(cells[i]))) {
+					assert_true(
+					    exchange_is_guarded(got, gl));
 					got++;
 					gl--;
 				}
 				if (gl != strlen(cells[i]) ||
 				    memcmp(got, cells[i], gl) != 0)
-					fail_msg("dialect %d cell %zu: [%.*s]", d,
-						 i, (int)gl, got);
+					fail_msg("dialect %d cell %zu: [%.*s]",
+						 d, i, (int)gl, got);
 			}
 		}
 		assert_string_equal(res.rows[2].cells[0], "-5");
@@ -1865,7 +1947,6 @@ static void test_writer_read_back(void **state)
 		result_free(&res);
 	}
 }
-
 
 /* ------------------------------------------------------------ one reading */
 
@@ -1904,7 +1985,8 @@ static void same_rows(const struct result *a, const struct result *b)
 		assert_int_equal(a->rows[i].n, b->rows[i].n);
 		assert_int_equal(a->rows[i].line, b->rows[i].line);
 		for (size_t k = 0; k < a->rows[i].n; k++) {
-			assert_int_equal(a->rows[i].lens[k], b->rows[i].lens[k]);
+			assert_int_equal(a->rows[i].lens[k],
+					 b->rows[i].lens[k]);
 			assert_memory_equal(a->rows[i].cells[k],
 					    b->rows[i].cells[k],
 					    a->rows[i].lens[k]);
@@ -1921,8 +2003,9 @@ static void sample(struct buf *b)
 		buf_printf(b, ";c%d", i);
 	buf_adds(b, "\r\n");
 	for (int i = 0; i < 2000; i++)
-		buf_printf(b, "Caf\xc3\xa9 %d;84;\"deux\r\nlignes \xe2\x82\xac\"\r\n",
-			   i);
+		buf_printf(
+		    b, "Caf\xc3\xa9 %d;84;\"deux\r\nlignes \xe2\x82\xac\"\r\n",
+		    i);
 }
 
 /* A FIFO used to read as empty (the reader read it twice); now read once,
@@ -1986,7 +2069,8 @@ static void test_reader_stdin(void **state)
 	struct result got;
 	struct fai_err err;
 	unsigned char sha[SHA256_LEN], fed[SHA256_LEN];
-	static const char text[] = "title,region\r\nUne id\xc3\xa9" "e,84\r\n";
+	static const char text[] = "title,region\r\nUne id\xc3\xa9"
+				   "e,84\r\n";
 	int p[2], saved = dup(STDIN_FILENO);
 	assert_true(saved >= 0);
 	assert_int_equal(pipe(p), 0);
@@ -2136,8 +2220,8 @@ int main(void)
 					    tdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_refuses_devices,
 					    tdir_setup, tdir_teardown),
-	    cmocka_unit_test_setup_teardown(test_reader_decides_late, tdir_setup,
-					    tdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_decides_late,
+					    tdir_setup, tdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_read_back, tdir_setup,
 					    tdir_teardown),
 	};

@@ -28,8 +28,7 @@
 				 fai_why_text(se_.why), se_.detail);           \
 	} while (0)
 
-static struct store *open_at(struct fx *f, const char *name,
-			     const char *region)
+static struct store *open_at(struct fx *f, const char *name, const char *region)
 {
 	struct store *s = NULL;
 	char *path = xasprintf("%s/%s", f->dir, name);
@@ -124,8 +123,9 @@ static void same_file(const char *a, const char *b)
 		while (i < na && i < nb && x[i] == y[i])
 			i++;
 		size_t from = i > 60 ? i - 60 : 0;
-		fprintf(stderr, "first difference at byte %zu:\n  %s: %.*s\n"
-				"  %s: %.*s\n",
+		fprintf(stderr,
+			"first difference at byte %zu:\n  %s: %.*s\n"
+			"  %s: %.*s\n",
 			i, a, (int)((na > from + 120 ? from + 120 : na) - from),
 			x + from, b,
 			(int)((nb > from + 120 ? from + 120 : nb) - from),
@@ -274,27 +274,30 @@ static const char *cell_where(const struct rows *rs, const char *key,
 /* A full idea: every exportable field a person can fill. */
 static struct idea *full_idea(unsigned n, const char *region)
 {
-	static const char *const stages[] = {"need", "concept", "owner_search",
-					     "launched", "on_hold",
-					     "abandoned"};
+	static const char *const stages[] = {"need",	     "concept",
+					     "owner_search", "launched",
+					     "on_hold",	     "abandoned"};
 	char buf[128];
 	struct idea *i = idea_new();
 	snprintf(buf, sizeof(buf), "Épicerie solidaire n°%u", n);
 	SET(i, IDEA_TITLE, buf);
 	SET(i, IDEA_REGION, region);
-	SET(i, IDEA_TERRITORY, strcmp(region, "11") == 0 ? "75, 77379" : "69, 42");
+	SET(i, IDEA_TERRITORY,
+	    strcmp(region, "11") == 0 ? "75, 77379" : "69, 42");
 	SET(i, IDEA_THEME, "alimentation");
 	SET(i, IDEA_TAGS, "circuit court; ESS");
-	SET(i, IDEA_NEED, "Pas de commerce à moins de 30 km.\nLes aînés sont "
-			  "isolés.");
+	SET(i, IDEA_NEED,
+	    "Pas de commerce à moins de 30 km.\nLes aînés sont "
+	    "isolés.");
 	SET(i, IDEA_SOURCE, "Réunion publique");
 	SET(i, IDEA_PARTNERS, "Mairie; Département");
 	SET(i, IDEA_FACILITATOR, "Amandine Rousseau");
 	const char *stage = stages[n % 6];
 	SET(i, IDEA_STAGE, stage);
 	if (n % 6 >= 1)
-		SET(i, IDEA_CONCEPT, "Une épicerie \"mobile\", 3 jours par "
-				     "semaine; gérée par les habitants.");
+		SET(i, IDEA_CONCEPT,
+		    "Une épicerie \"mobile\", 3 jours par "
+		    "semaine; gérée par les habitants.");
 	if (n % 6 >= 2)
 		SET(i, IDEA_OWNER, "Association Bien Vivre");
 	if (n % 6 == 3) {
@@ -332,8 +335,9 @@ static void seed(struct fx *f, struct store *s, const char *region,
 	edit(s, &f->bob, refs[0], IDEA_THEME, "mobilité");
 	edit(s, &f->bob, refs[0], IDEA_TAGS, "jeunes; mobilité");
 	if (count > 2)
-		edit(s, &f->alice, refs[2], IDEA_NEED, "Besoin révisé.\n\nDeux "
-						     "paragraphes.");
+		edit(s, &f->alice, refs[2], IDEA_NEED,
+		     "Besoin révisé.\n\nDeux "
+		     "paragraphes.");
 }
 
 /* ------------------------------------------------------------ round trips */
@@ -352,9 +356,8 @@ static void test_roundtrip_same_store(void **state)
 		IMPORT_OK(f->s, &f->alice, one, NULL, &st);
 		assert_int_equal(st.rows, 8);
 		assert_int_equal(st.unchanged, 8);
-		assert_int_equal(st.added + st.updated + st.conflicts +
-				     st.invalid,
-				 0);
+		assert_int_equal(
+		    st.added + st.updated + st.conflicts + st.invalid, 0);
 		char *after = dump(f->s);
 		assert_string_equal(revs, after);
 		export_file(f->s, d, two, NULL);
@@ -460,7 +463,8 @@ static const char *const hostile_line[] = {
     "vir,gule,,",
     "café crème à l’été, Œuvre",
     "\xf0\x9f\x98\x80 emoji \xf0\x9f\x87\xab\xf0\x9f\x87\xb7",
-    "\xe2\x80\xae" "texte inversé",
+    "\xe2\x80\xae"
+    "texte inversé",
     "\xe2\x80\xae",
     "'",
     "\"",
@@ -500,8 +504,8 @@ static struct idea *hostile_idea(unsigned n, uint32_t *seed)
 	static const char *const terr[] = {"69, 69123", "75, 77379", "29, 35",
 					   "13, 2A"};
 	static const enum idea_field line_fields[] = {
-	    IDEA_TITLE, IDEA_THEME, IDEA_FACILITATOR, IDEA_OWNER,
-	    IDEA_STRUCTURE, IDEA_LEGAL_FORM};
+	    IDEA_TITLE, IDEA_THEME,	IDEA_FACILITATOR,
+	    IDEA_OWNER, IDEA_STRUCTURE, IDEA_LEGAL_FORM};
 	static const enum idea_field ml_fields[] = {IDEA_NEED, IDEA_CONCEPT,
 						    IDEA_SOURCE};
 	char buf[1024];
@@ -510,7 +514,8 @@ static struct idea *hostile_idea(unsigned n, uint32_t *seed)
 	SET(i, IDEA_REGION, regions[r]);
 	if (n % 3)
 		SET(i, IDEA_TERRITORY, terr[r]);
-	for (size_t k = 0; k < sizeof(line_fields) / sizeof(*line_fields); k++) {
+	for (size_t k = 0; k < sizeof(line_fields) / sizeof(*line_fields);
+	     k++) {
 		if (k && rnd(seed) % 4 == 0)
 			continue;
 		snprintf(buf, sizeof(buf), "%s %s n°%u",
@@ -524,8 +529,9 @@ static struct idea *hostile_idea(unsigned n, uint32_t *seed)
 			 hostile_ml[rnd(seed) % NHOSTILE_ML], n);
 		SET(i, ml_fields[k], buf);
 	}
-	snprintf(buf, sizeof(buf), "=tag; -moins; +plus %u; @a; 'q; \"g\"; "
-				   "é,virgule",
+	snprintf(buf, sizeof(buf),
+		 "=tag; -moins; +plus %u; @a; 'q; \"g\"; "
+		 "é,virgule",
 		 n % 7);
 	SET(i, IDEA_TAGS, buf);
 	SET(i, IDEA_PARTNERS, "Mairie; « Les Amis »; 'Asso'");
@@ -693,7 +699,8 @@ static void test_merge_new_and_renumbered(void **state)
 		assert_int_equal(strncmp(idea_get(bn, IDEA_REF), "84-", 3), 0);
 		renumbered += strcmp(idea_get(bn, IDEA_REF), refs[n]) != 0;
 		if (n == 0)
-			assert_string_not_equal(idea_get(bn, IDEA_REF), refs[0]);
+			assert_string_not_equal(idea_get(bn, IDEA_REF),
+						refs[0]);
 		idea_free(an);
 		idea_free(bn);
 	}
@@ -877,9 +884,9 @@ static void test_merge_fail(void **state)
 	fx_snapshot(f, &snap);
 	memset(&io, 0, sizeof(io));
 	io.on_conflict = IMPORT_FAIL;
-	assert_int_equal(import_file(f->s, &f->alice, m.file1, &io, &st,
-				     &f->err),
-			 -FAI_ECONFLICT);
+	assert_int_equal(
+	    import_file(f->s, &f->alice, m.file1, &io, &st, &f->err),
+	    -FAI_ECONFLICT);
 	assert_int_equal(f->err.code, FAI_ECONFLICT);
 	assert_int_equal(st.conflicts, 1);
 	assert_int_equal(st.updated, 1);
@@ -948,7 +955,8 @@ static void test_two_regions(void **state)
 	 * data as the region's own, but the local revision. */
 	for (int k = 0; k < 2; k++) {
 		struct store *own = k ? r11 : f->s;
-		char *mine = in_dir(f, "own.csv"), *joint = in_dir(f, "joint.csv");
+		char *mine = in_dir(f, "own.csv"),
+		     *joint = in_dir(f, "joint.csv");
 		struct export_opts eo;
 		memset(&eo, 0, sizeof(eo));
 		eo.filter = k ? region_is_11 : region_is_84;
@@ -1013,18 +1021,17 @@ static void test_unknown_columns(void **state)
 	assert_string_equal(rs.cells[0][3], "Notes perso");
 	assert_string_equal(rs.cells[0][5], "=calc");
 	assert_string_equal(rs.cells[0][1], "id");
-	assert_string_equal(cell_where(&rs, "title", "Recyclerie", "Notes perso"),
-			    "  espaces  ");
-	assert_string_equal(cell_where(&rs, "title", "Garage solidaire",
-				       "Notes perso"),
-			    "deux\r\nlignes \"citées\"");
+	assert_string_equal(
+	    cell_where(&rs, "title", "Recyclerie", "Notes perso"),
+	    "  espaces  ");
+	assert_string_equal(
+	    cell_where(&rs, "title", "Garage solidaire", "Notes perso"),
+	    "deux\r\nlignes \"citées\"");
 	assert_string_equal(cell_where(&rs, "title", "Recyclerie", "=calc"),
 			    "=1+2");
-	assert_string_equal(cell_where(&rs, "title", "Fablab", "=calc"),
-			    "'@x");
-	assert_string_equal(cell_where(&rs, "title", "Fablab",
-				       "code_financeur"),
-			    "");
+	assert_string_equal(cell_where(&rs, "title", "Fablab", "=calc"), "'@x");
+	assert_string_equal(
+	    cell_where(&rs, "title", "Fablab", "code_financeur"), "");
 	/* An idea that never had them: empty. */
 	assert_string_equal(cell_where(&rs, "ref", local, "code_financeur"),
 			    "");
@@ -1046,7 +1053,8 @@ static void test_unknown_columns(void **state)
 	rows_read(out, ';', &rs);
 	const char *id = cell_where(&rs, "title", "Recyclerie", "id");
 	char *upd = xasprintf("id;title;region;code_financeur;Notes perso\r\n"
-			      "%s;Recyclerie;84;F-999;\r\n", id);
+			      "%s;Recyclerie;84;F-999;\r\n",
+			      id);
 	rows_free(&rs);
 	write_text(in, upd);
 	free(upd);
@@ -1054,12 +1062,10 @@ static void test_unknown_columns(void **state)
 	assert_int_equal(st.updated, 1);
 	export_file(f->s, CSV_DIALECT_RFC4180, out, NULL);
 	rows_read(out, ',', &rs);
-	assert_string_equal(cell_where(&rs, "title", "Recyclerie",
-				       "code_financeur"),
-			    "F-999");
-	assert_string_equal(cell_where(&rs, "title", "Recyclerie",
-				       "Notes perso"),
-			    "");
+	assert_string_equal(
+	    cell_where(&rs, "title", "Recyclerie", "code_financeur"), "F-999");
+	assert_string_equal(
+	    cell_where(&rs, "title", "Recyclerie", "Notes perso"), "");
 	assert_string_equal(cell_where(&rs, "title", "Recyclerie", "=calc"),
 			    "=1+2");
 	rows_free(&rs);
@@ -1119,15 +1125,14 @@ static void note_event(const struct import_event *ev, void *arg)
 	e->n++;
 }
 
-static const char invalid_file[] =
-    "title,region,siret,need,jobs\r\n"
-    "Bonne idée,84,,\"sur\r\ndeux lignes\",2\r\n"
-    "Mauvaise région,99,,,\r\n"
-    "Autre bonne,11,73282932000074,,\r\n"
-    "Mauvais SIRET,84,73282932000075,,\r\n"
-    ",84,,sans titre,\r\n"
-    "Emplois,84,,,deux\r\n"
-    "Dernière bonne,53,,,0\r\n";
+static const char invalid_file[] = "title,region,siret,need,jobs\r\n"
+				   "Bonne idée,84,,\"sur\r\ndeux lignes\",2\r\n"
+				   "Mauvaise région,99,,,\r\n"
+				   "Autre bonne,11,73282932000074,,\r\n"
+				   "Mauvais SIRET,84,73282932000075,,\r\n"
+				   ",84,,sans titre,\r\n"
+				   "Emplois,84,,,deux\r\n"
+				   "Dernière bonne,53,,,0\r\n";
 
 static void test_invalid_rows_nothing_written(void **state)
 {
@@ -1191,7 +1196,7 @@ static void test_invalid_rows_skipped(void **state)
 	rows_read(rej, ',', &rs);
 	assert_int_equal(rs.n, 5);
 	static const char *const header[] = {"title", "region", "siret",
-					     "need", "jobs", "reason"};
+					     "need",  "jobs",	"reason"};
 	assert_int_equal(rs.ncells[0], 6);
 	for (int i = 0; i < 6; i++)
 		assert_string_equal(rs.cells[0][i], header[i]);
@@ -1204,8 +1209,8 @@ static void test_invalid_rows_skipped(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(rs.ncells[i + 1], 6);
 		if (strncmp(rs.cells[i + 1][5], starts[i], strlen(starts[i])))
-			fail_msg("reason [%s], want [%s...]", rs.cells[i + 1][5],
-				 starts[i]);
+			fail_msg("reason [%s], want [%s...]",
+				 rs.cells[i + 1][5], starts[i]);
 	}
 	rows_free(&rs);
 	expect_field(f->s, "84-0001", IDEA_NEED, "sur\ndeux lignes");
@@ -1314,7 +1319,8 @@ static void test_windows_1252(void **state)
 	    "Titre;R\xe9gion;Territoire;Besoin;Mots-cl\xe9s;\xc9tape\r\n"
 	    "Caf\xe9 associatif;84;69;Pas de lieu o\xf9 se retrouver \x96 "
 	    "\x9cuvre collective \x80;\"f\xeate; \xe9t\xe9\";need\r\n"
-	    "\xab Cr\xe8" "che \xbb parentale;84;63;\"Ligne 1\r\nLigne 2 "
+	    "\xab Cr\xe8"
+	    "che \xbb parentale;84;63;\"Ligne 1\r\nLigne 2 "
 	    "\x85\";;concept\r\n";
 	write_file(in, file, sizeof(file) - 1);
 	IMPORT_OK(f->s, &f->alice, in, NULL, &st);
@@ -1388,8 +1394,8 @@ static void test_ids(void **state)
 	free(out);
 }
 
-
-/* ------------------------------------------------------------ beside a writer */
+/* ------------------------------------------------------------ beside a writer
+ */
 
 static char helper_writer[PATH_MAX];
 
@@ -1469,8 +1475,8 @@ static void test_import_beside_a_writer(void **state)
 	free(path);
 }
 
-
-/* ------------------------------------------------------------ hostile headers */
+/* ------------------------------------------------------------ hostile headers
+ */
 
 struct events_all {
 	struct import_event ev[16];
@@ -1527,7 +1533,9 @@ static void test_header_name_with_newline_refused(void **state)
 	    {"title,\"a\rb\",region\r\nt,x,84\r\n", 2},
 	    {"title,region,\x1b[31mred\r\nt,84,x\r\n", 3},
 	    {"title,region,\x7f\r\nt,84,x\r\n", 3},
-	    {"title,region,\xc2\x9b" "31m\r\nt,84,x\r\n", 3},
+	    {"title,region,\xc2\x9b"
+	     "31m\r\nt,84,x\r\n",
+	     3},
 	    {"title,region,\r\nt,84,x\r\n", 3},
 	    {"title, - ,region\r\nt,x,84\r\n", 2},
 	};
@@ -1845,11 +1853,12 @@ static void test_gates_on_new_rows(void **state)
 	assert_int_equal(ev.err[0].code, FAI_EGATE);
 	assert_string_equal(ev.err[0].field, "stage");
 	assert_string_equal(ev.err[0].value, "launched");
-	assert_true(ev.err[0].missing ==
-		    ((UINT64_C(1) << IDEA_NEED) | (UINT64_C(1) << IDEA_TERRITORY) |
-		     (UINT64_C(1) << IDEA_CONCEPT) | (UINT64_C(1) << IDEA_OWNER) |
-		     (UINT64_C(1) << IDEA_STRUCTURE) |
-		     (UINT64_C(1) << IDEA_LAUNCH_DATE)));
+	assert_true(ev.err[0].missing == ((UINT64_C(1) << IDEA_NEED) |
+					  (UINT64_C(1) << IDEA_TERRITORY) |
+					  (UINT64_C(1) << IDEA_CONCEPT) |
+					  (UINT64_C(1) << IDEA_OWNER) |
+					  (UINT64_C(1) << IDEA_STRUCTURE) |
+					  (UINT64_C(1) << IDEA_LAUNCH_DATE)));
 	assert_int_equal(ev.err[0].stage, STAGE_LAUNCHED);
 	assert_int_equal(ev.ev[1].line, 3);
 	assert_int_equal(ev.err[1].code, FAI_ERULE);
@@ -1873,8 +1882,8 @@ static void test_gates_on_new_rows(void **state)
 	static const struct {
 		const char *ref;
 		int forced;
-	} want[] = {{"84-0001", 1}, {"84-0002", 0}, {"84-0003", 1},
-		    {"84-0004", 0}};
+	} want[] = {
+	    {"84-0001", 1}, {"84-0002", 0}, {"84-0003", 1}, {"84-0004", 0}};
 	for (int k = 0; k < 4; k++) {
 		struct idea *i = find(f->s, want[k].ref);
 		struct log_entry e;

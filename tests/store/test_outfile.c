@@ -139,7 +139,8 @@ static void test_new_file_gets_umask_mode(void **state)
 	struct fx *f = *state;
 	struct stat st;
 	mode_t old = umask(027);
-	assert_int_equal(write_whole(at(f, "new.csv"), 0, "a,b\r\n", &f->err), 0);
+	assert_int_equal(write_whole(at(f, "new.csv"), 0, "a,b\r\n", &f->err),
+			 0);
 	assert_int_equal(stat(at(f, "new.csv"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 	assert_content(at(f, "new.csv"), "a,b\r\n");
@@ -156,9 +157,8 @@ static void test_private_new_file_is_0600(void **state)
 	struct fx *f = *state;
 	struct stat st;
 	mode_t old = umask(0);
-	assert_int_equal(write_whole(at(f, "mine"), OUTFILE_PRIVATE, "x",
-				     &f->err),
-			 0);
+	assert_int_equal(
+	    write_whole(at(f, "mine"), OUTFILE_PRIVATE, "x", &f->err), 0);
 	umask(old);
 	assert_int_equal(stat(at(f, "mine"), &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
@@ -338,14 +338,14 @@ static void test_link_to_dev_null_written_in_place(void **state)
 	assert_int_equal(stat("/dev/null", &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
 	/* but not when only a regular file will do */
-	assert_int_equal(outfile_open(&o, "/dev/null", OUTFILE_REGULAR,
-				      &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    outfile_open(&o, "/dev/null", OUTFILE_REGULAR, &f->err),
+	    -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
 	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_CHAR_DEVICE);
-	assert_int_equal(outfile_open(&o, at(f, "null"), OUTFILE_REGULAR,
-				      &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    outfile_open(&o, at(f, "null"), OUTFILE_REGULAR, &f->err),
+	    -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_SYMLINK);
 }
 
@@ -360,7 +360,8 @@ static pid_t fifo_reader(const char *path, const char *out)
 		int in = open(path, O_RDONLY);
 		int to = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		ssize_t n;
-		while (in >= 0 && to >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		while (in >= 0 && to >= 0 &&
+		       (n = read(in, buf, sizeof(buf))) > 0)
 			if (write(to, buf, (size_t)n) != n)
 				_exit(1);
 		_exit(0);
@@ -378,7 +379,8 @@ static void test_fifo_written_in_place(void **state)
 	snprintf(got, sizeof(got), "%s", at(f, "got"));
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	pid_t pid = fifo_reader(fifo, got);
-	assert_int_equal(write_whole(fifo, 0, "through the pipe\n", &f->err), 0);
+	assert_int_equal(write_whole(fifo, 0, "through the pipe\n", &f->err),
+			 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_content(got, "through the pipe\n");
 	assert_int_equal(lstat(fifo, &st), 0);
@@ -386,8 +388,8 @@ static void test_fifo_written_in_place(void **state)
 	/* and through a link to it */
 	assert_int_equal(symlink(fifo, at(f, "pipe-link")), 0);
 	pid = fifo_reader(fifo, got);
-	assert_int_equal(write_whole(at(f, "pipe-link"), 0, "linked\n", &f->err),
-			 0);
+	assert_int_equal(
+	    write_whole(at(f, "pipe-link"), 0, "linked\n", &f->err), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_content(got, "linked\n");
 	assert_int_equal(lstat(at(f, "pipe-link"), &st), 0);
@@ -400,9 +402,9 @@ static void test_fifo_refused_when_regular_only(void **state)
 	struct outfile *o;
 	assert_int_equal(mkfifo(at(f, "pipe"), 0600), 0);
 	/* refused at once: no reader is waited for */
-	assert_int_equal(outfile_open(&o, at(f, "pipe"), OUTFILE_REGULAR,
-				      &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    outfile_open(&o, at(f, "pipe"), OUTFILE_REGULAR, &f->err),
+	    -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_NOT_FILE);
 	assert_int_equal(f->err.file_kind, FAI_FILE_KIND_FIFO);
 }
@@ -503,9 +505,9 @@ static void test_store_directory_refused(void **state)
 			 -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_IN_STORE);
 	assert_string_equal(f->err.path, real);
-	assert_int_equal(outfile_open(&o, at(f, "store2/../store/x.csv"), 0,
-				      &f->err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    outfile_open(&o, at(f, "store2/../store/x.csv"), 0, &f->err),
+	    -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_IN_STORE);
 	assert_content(at(f, "store/data.mdb"), "the store\n");
 	assert_int_equal(entries(at(f, "store")), 1);
@@ -517,9 +519,8 @@ static void test_live_store_refused(void **state)
 {
 	struct fx *f = *state;
 	struct outfile *o;
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, "84", 0,
-				    &f->err),
-			 0);
+	assert_int_equal(
+	    store_open(&f->s, f->path, STORE_CREATE, "84", 0, &f->err), 0);
 	assert_int_equal(outfile_open(&o, f->data, 0, &f->err), -FAI_EINVAL);
 	assert_int_equal(f->err.why, FAI_WHY_IN_STORE);
 	store_close(f->s);
@@ -587,8 +588,8 @@ static int write_in_roots_dir(struct fx *f)
 		return 1;
 	}
 	return rc == -FAI_EPERM && strcmp(err.detail, strerror(EACCES)) == 0
-		       ? 0
-		       : 2;
+		   ? 0
+		   : 2;
 }
 
 static void test_unwritable_directory_is_eperm(void **state)
@@ -630,7 +631,8 @@ static void test_full_disk_is_enospace(void **state)
 	ssize_t w = 0;
 	int e = 0;
 	if (rc2 == 0) {
-		for (size_t done = 0; done < sizeof(big) && w >= 0; done += (size_t)w)
+		for (size_t done = 0; done < sizeof(big) && w >= 0;
+		     done += (size_t)w)
 			w = write(outfile_fd(o), big, sizeof(big) - done);
 		e = errno;
 		outfile_abort(o);
@@ -655,31 +657,31 @@ static void test_full_disk_is_enospace(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_path_refused),
+	    cmocka_unit_test(test_empty_path_refused),
 #define T(name) cmocka_unit_test_setup_teardown(name, tdir_setup, fx_teardown)
-		T(test_missing_directory_refused),
-		T(test_new_file_gets_umask_mode),
-		T(test_private_new_file_is_0600),
-		T(test_replaced_file_keeps_its_mode),
-		T(test_replaced_file_keeps_its_group),
-		T(test_reader_never_sees_half_a_file),
-		T(test_abort_leaves_target_and_no_temporary),
-		T(test_write_through_fd),
-		T(test_relative_path),
-		T(test_link_planted_after_open_is_replaced_not_followed),
-		T(test_link_to_file_refused),
-		T(test_dangling_link_refused),
-		T(test_link_to_dev_null_written_in_place),
-		T(test_fifo_written_in_place),
-		T(test_fifo_refused_when_regular_only),
-		T(test_directory_refused),
-		T(test_socket_refused),
-		T(test_block_device_refused),
-		T(test_store_directory_refused),
-		T(test_live_store_refused),
-		T(test_sticky_directory_other_owner_refused),
-		T(test_unwritable_directory_is_eperm),
-		T(test_full_disk_is_enospace),
+	    T(test_missing_directory_refused),
+	    T(test_new_file_gets_umask_mode),
+	    T(test_private_new_file_is_0600),
+	    T(test_replaced_file_keeps_its_mode),
+	    T(test_replaced_file_keeps_its_group),
+	    T(test_reader_never_sees_half_a_file),
+	    T(test_abort_leaves_target_and_no_temporary),
+	    T(test_write_through_fd),
+	    T(test_relative_path),
+	    T(test_link_planted_after_open_is_replaced_not_followed),
+	    T(test_link_to_file_refused),
+	    T(test_dangling_link_refused),
+	    T(test_link_to_dev_null_written_in_place),
+	    T(test_fifo_written_in_place),
+	    T(test_fifo_refused_when_regular_only),
+	    T(test_directory_refused),
+	    T(test_socket_refused),
+	    T(test_block_device_refused),
+	    T(test_store_directory_refused),
+	    T(test_live_store_refused),
+	    T(test_sticky_directory_other_owner_refused),
+	    T(test_unwritable_directory_is_eperm),
+	    T(test_full_disk_is_enospace),
 #undef T
 	};
 	signal(SIGPIPE, SIG_IGN);

@@ -824,8 +824,15 @@ static void test_comment(void **state)
 	/* Refused: empty, blank, NULL, bad UTF-8, stale, missing. */
 	uint64_t last = store_last_txn(f->s);
 	/* ... and control characters: ESC, BEL, DEL, the 8-bit CSI U+009B. */
-	const char *bad[] = {"", "   ", " \n\t ", "\xc3\x28", "a\x1b[2Jb",
-			     "a\x07", "a\x7f", "a\xc2\x9b" "2J"};
+	const char *bad[] = {"",
+			     "   ",
+			     " \n\t ",
+			     "\xc3\x28",
+			     "a\x1b[2Jb",
+			     "a\x07",
+			     "a\x7f",
+			     "a\xc2\x9b"
+			     "2J"};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(*bad); k++) {
 		fai_err_clear(&f->err);
 		assert_int_equal(store_idea_comment(f->s, &f->alice, ref,
