@@ -161,6 +161,28 @@ void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
 	    now, r->params.stale_days);
 }
 
+void rv_title_stale(const struct review *r, struct buf *out)
+{
+	buf_printf(out,
+		   ngettext("Stale: no activity for %ld day or more (%zu)",
+			    "Stale: no activity for %ld days or more (%zu)",
+			    (unsigned long)r->params.stale_days),
+		   r->params.stale_days, r->stale.n);
+}
+
+void rv_title_funnel(const struct review *r, struct buf *out)
+{
+	char a[ISODATE_LEN], b[ISODATE_LEN];
+	rv_day(r->year_start, a);
+	rv_last_day(r, b);
+	buf_printf(
+	    out,
+	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
+		     "Funnel: the %llu ideas that entered need from %s to %s",
+		     (unsigned long)r->cohort),
+	    (unsigned long long)r->cohort, a, b);
+}
+
 /* A whole number, or "-" when v < 0. */
 const char *rv_num(char buf[32], long v)
 {

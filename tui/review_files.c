@@ -183,7 +183,6 @@ static void md_groups(FILE *f, const struct review *r, int by_region)
 
 void review_print_markdown(FILE *f, const struct review *r, int utf8)
 {
-	char a[ISODATE_LEN], b[ISODATE_LEN];
 	char v[8][32];
 	struct buf t;
 	buf_init(&t);
@@ -259,22 +258,12 @@ void review_print_markdown(FILE *f, const struct review *r, int utf8)
 	md_events(f, &r->launched, MD_LAUNCHED, utf8);
 
 	buf_reset(&t);
-	buf_printf(&t,
-		   ngettext("Stale: no activity for %ld day or more (%zu)",
-			    "Stale: no activity for %ld days or more (%zu)",
-			    (unsigned long)r->params.stale_days),
-		   r->params.stale_days, r->stale.n);
+	rv_title_stale(r, &t);
 	md_heading(f, t.data);
 	md_events(f, &r->stale, MD_STALE, utf8);
 
 	buf_reset(&t);
-	rv_day(r->year_start, a);
-	buf_printf(
-	    &t,
-	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
-		     "Funnel: the %llu ideas that entered need from %s to %s",
-		     (unsigned long)r->cohort),
-	    (unsigned long long)r->cohort, a, b);
+	rv_title_funnel(r, &t);
 	md_heading(f, t.data);
 	{
 		const char *h[] = {_("Stage"), _("Ideas"), _("Share")};

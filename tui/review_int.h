@@ -30,6 +30,9 @@ void rv_last_day(const struct review *r, char out[ISODATE_LEN]);
  * when it was made with the stale limit. */
 void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
 		struct buf *asof);
+/* The titles of the stale and funnel sections, appended to out. */
+void rv_title_stale(const struct review *r, struct buf *out);
+void rv_title_funnel(const struct review *r, struct buf *out);
 /* A whole number, or "-" when v < 0. */
 const char *rv_num(char buf[32], long v);
 const char *rv_unum(char buf[32], uint64_t v);

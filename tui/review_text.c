@@ -346,11 +346,7 @@ static void text_stale(struct tw *w, const struct review *r)
 	char n[64];
 	size_t wref = ref_width(&r->stale), wstage = 0;
 	buf_init(&t);
-	buf_printf(&t,
-		   ngettext("Stale: no activity for %ld day or more (%zu)",
-			    "Stale: no activity for %ld days or more (%zu)",
-			    (unsigned long)r->params.stale_days),
-		   r->params.stale_days, r->stale.n);
+	rv_title_stale(r, &t);
 	tw_heading(w, t.data);
 	buf_free(&t);
 	if (!r->stale.n)
@@ -378,21 +374,14 @@ static void text_stale(struct tw *w, const struct review *r)
 static void text_funnel(struct tw *w, const struct review *r)
 {
 	struct buf t;
-	char a[ISODATE_LEN], b[ISODATE_LEN], n[32], p[32];
+	char n[32], p[32];
 	const size_t wlabel = 24;
 	static const char *const side[2] = {
 	    N_("On hold at some point"),
 	    N_("Abandoned at some point"),
 	};
 	buf_init(&t);
-	rv_day(r->year_start, a);
-	rv_last_day(r, b);
-	buf_printf(
-	    &t,
-	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
-		     "Funnel: the %llu ideas that entered need from %s to %s",
-		     (unsigned long)r->cohort),
-	    (unsigned long long)r->cohort, a, b);
+	rv_title_funnel(r, &t);
 	tw_heading(w, t.data);
 	buf_free(&t);
 	for (int s = 0; s < STAGE_COUNT; s++) {

@@ -324,6 +324,12 @@ check_out "| 84-0007 | Ressourcerie des Volcans | La Ressourcerie des Volcans | 
 check_out "| 84-0005 | Garage solidaire de Vénissieux | Need → Concept | 2026-03-05 | $ME | gate forced |" \
 	"markdown: a forced move"
 check_out "| Concept | 8 | 62% |" "markdown: the funnel"
+# The section titles are the text review's, dates and counts included.
+for title in "Funnel: the " "Stale: no activity for " "Pipeline review, "; do
+	want=$(grep -F "$title" "$T/review.txt" | sed 's/^ *//')
+	check "markdown: the title '$title…' is the text review's ($want)" \
+		grep -qF "$want" "$OUT"
+done
 check_out "| 2026-W10 | 5 | 5 | 2 | 2 | 1 | 1 | 16 |" "markdown: the flow"
 check_out "| 93 Provence-Alpes-Côte d'Azur | 1 | 0 | 1 | 0 | 0 | 0 | 2 | 0 | 1 | 0 |" \
 	"markdown: by region"
