@@ -40,13 +40,6 @@ const char *fai_why_text(int why)
 	return why_texts[why];
 }
 
-void fai_err_clear(struct fai_err *err)
-{
-	if (err == NULL)
-		return;
-	memset(err, 0, sizeof(*err));
-	err->stage = err->stage_from = -1;
-}
 
 /* Resets the facts a new failure sets, keeping file and line. */
 static void err_facts_clear(struct fai_err *err)
@@ -63,6 +56,19 @@ static void err_facts_clear(struct fai_err *err)
 	err->sys_errno = 0;
 	err->file_kind = 0;
 	err->path[0] = '\0';
+}
+
+/* Called for every row and cell an import checks: it resets what a
+ * reader looks at (codes, numbers, the first byte of each text), not the
+ * whole 1.5 KiB. */
+void fai_err_clear(struct fai_err *err)
+{
+	if (err == NULL)
+		return;
+	err->code = err->why = 0;
+	err->field[0] = err->value[0] = err->file[0] = '\0';
+	err->line = 0;
+	err_facts_clear(err);
 }
 
 /* Copies s into dst (size bytes), cutting at a UTF-8 boundary. */
