@@ -40,7 +40,6 @@ const char *fai_why_text(int why)
 	return why_texts[why];
 }
 
-
 /* Resets the facts a new failure sets, keeping file and line. */
 static void err_facts_clear(struct fai_err *err)
 {

@@ -292,6 +292,22 @@ end:
 	return rc;
 }
 
+/* Ends a walk of a cursor: fn's own value when it stopped the walk
+ * (whatever its sign), 0 at the end, else LMDB's error as ours; closes
+ * the cursor. */
+static int walk_done(MDB_cursor *c, int rc, int stop, struct fai_err *err,
+		     const char *what)
+{
+	if (stop)
+		rc = stop;
+	else if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = st_fail(NULL, rc, err, what);
+	mdb_cursor_close(c);
+	return rc;
+}
+
 int store_idea_foreach(struct store *s,
 		       int (*fn)(const struct idea *idea, void *arg), void *arg,
 		       struct fai_err *err)
@@ -320,13 +336,7 @@ int store_idea_foreach(struct store *s,
 			break;
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
-	if (stop) /* fn's own value, whatever its sign */
-		rc = stop;
-	else if (rc == MDB_NOTFOUND)
-		rc = 0;
-	else if (rc > 0)
-		rc = st_fail(NULL, rc, err, "order");
-	mdb_cursor_close(c);
+	rc = walk_done(c, rc, stop, err, "order");
 end:
 	st_rd_end(&t);
 	return rc;
@@ -389,13 +399,7 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 			break;
 		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
 	}
-	if (stop) /* fn's own value, whatever its sign */
-		rc = stop;
-	else if (rc == MDB_NOTFOUND)
-		rc = 0;
-	else if (rc > 0)
-		rc = st_fail(NULL, rc, err, "log");
-	mdb_cursor_close(c);
+	rc = walk_done(c, rc, stop, err, "log");
 end:
 	st_rd_end(&t);
 	return rc;
