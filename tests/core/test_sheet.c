@@ -52,10 +52,10 @@ static void test_repair_codes(void **state)
 	assert_repair(IDEA_SIRET, "1234567890123", NULL);  /* Luhn fails */
 	{
 		/* find a 13-digit number whose 0-padded form is a SIRET */
-		char v[15], out[SHEET_CODE_MAX];
+		char v[15] = "123456789012?", out[SHEET_CODE_MAX];
 		int seen = 0;
-		for (int last = 0; last < 10 && !seen; last++) {
-			snprintf(v, sizeof(v), "123456789012%d", last);
+		for (char last = '0'; last <= '9' && !seen; last++) {
+			v[12] = last;
 			if (sheet_repair_code(IDEA_SIRET, v, out)) {
 				assert_int_equal(strlen(out), 14);
 				assert_int_equal(out[0], '0');
