@@ -9,7 +9,8 @@ VERSION := 0.1.0
 
 DEBIAN_PKGS := build-essential pkg-config liblmdb-dev libcsv-dev \
 	libncurses-dev libcmocka-dev gettext tmux locales python3 clang \
-	lmdb-utils openssh-client sqlite3
+	lmdb-utils openssh-client sqlite3 libxlsxwriter-dev libzip-dev \
+	libexpat1-dev libreoffice-calc-nogui python3-openpyxl
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wundef -Wcast-qual
 ifneq ($(CI),)
@@ -26,7 +27,8 @@ PKGS := lmdb ncursesw
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LMDB_LIBS = $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb)
 CURSES_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
-CSV_LIBS := -lcsv
+CSV_LIBS = -lcsv $(XLSX_LIBS)
+XLSX_LIBS = $(shell pkg-config --libs xlsxwriter libzip expat 2>/dev/null || echo -lxlsxwriter -lzip -lexpat)
 CMOCKA_LIBS := -lcmocka
 
 CORE_SRC := $(wildcard core/*.c)
@@ -51,7 +53,7 @@ all: $(DEPS_STAMP) $(FAI) $(MO)
 
 # Installs what is missing (as root, after apt-get update); otherwise says
 # the exact command to run and stops.
-$(DEPS_STAMP):
+$(DEPS_STAMP): Makefile
 	@sh tests/deps.sh $(DEBIAN_PKGS)
 	@mkdir -p $(dir $@) && touch $@
 deps:

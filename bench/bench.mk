@@ -15,7 +15,7 @@ WARN += -Werror
 endif
 BENCH_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE \
 	$(shell pkg-config --cflags lmdb 2>/dev/null)
-LMDB_LIBS := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb) -lcsv
+LMDB_LIBS := $(shell pkg-config --libs lmdb 2>/dev/null || echo -llmdb) -lcsv -lxlsxwriter -lzip -lexpat
 LIBS := $(BUILD)/libfaistore.a $(BUILD)/libfaicore.a
 BENCH := $(BUILD)/bench/bench_store
 
@@ -83,4 +83,4 @@ bench-csv: $(BENCH_CSV)
 
 $(BENCH_CSV): bench/bench_csv.c $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS) -lcsv
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS) -lcsv -lxlsxwriter -lzip -lexpat

@@ -103,7 +103,14 @@ enum fai_error {
 	X(CONFLICTS, N_("conflicts"))                                          \
 	X(SPACE_NEEDED, N_("not enough space for the import"))                 \
 	X(STORE_COLUMNS, N_("too many columns fai does not know in the "       \
-			    "store"))
+			    "store"))                                          \
+	X(XLSX_ZIP, N_("not a readable XLSX workbook"))                        \
+	X(XLSX_XML, N_("a part of the workbook is missing or malformed"))      \
+	X(XLSX_TOO_BIG, N_("the workbook unpacks to more than fai reads"))     \
+	X(XLSX_SHEET, N_("the workbook has no sheet of this name"))            \
+	X(XLSX_STRING, N_("a cell refers to a text the workbook lacks"))       \
+	X(XLSX_CELL, N_("too long for a spreadsheet cell"))                    \
+	X(SCIENTIFIC, N_("a code in scientific notation lost its digits"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

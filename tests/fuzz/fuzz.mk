@@ -81,13 +81,13 @@ $(FUZZ_BUILD)/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
 		$(FUZZ_CSV_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
-	  $(FUZZ_OBJ) $(FUZZ_CSV_OBJ) -lcsv
+	  $(FUZZ_OBJ) $(FUZZ_CSV_OBJ) -lcsv -lxlsxwriter -lzip -lexpat
 
 $(FUZZ_BUILD)/fuzz_import: tests/fuzz/fuzz_import.c tests/fuzz/fuzz.h \
 		$(FUZZ_OBJ) $(FUZZ_STORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
-	  $(FUZZ_OBJ) $(FUZZ_STORE_OBJ) $(FUZZ_LMDB_LIBS) -lcsv
+	  $(FUZZ_OBJ) $(FUZZ_STORE_OBJ) $(FUZZ_LMDB_LIBS) -lcsv -lxlsxwriter -lzip -lexpat
 
 # The objects are shared by every harness: keep them between runs.
 .SECONDARY: $(FUZZ_OBJ)

@@ -1,0 +1,127 @@
+/* xlsx.h - the exchange file as an Office Open XML workbook (.xlsx), the
+ * form a spreadsheet keeps every value as it was: codes stay text, numbers
+ * numbers, dates dates.
+ *
+ * The writer (xlsxw.c) goes through libxlsxwriter in its constant-memory
+ * mode: rows stream to temporary files in a private directory, and the
+ * finished workbook is copied to the export's stream, so memory stays flat
+ * whatever the number of ideas.  The reader (xlsxr.c) opens the zip with
+ * libzip and parses its XML parts with expat as they inflate, under
+ * bounds that hold against hostile files (entry count, inflated sizes, no
+ * DTD), and gives rows as the CSV reader does (csvio.h). */
+#ifndef FAI_STORE_XLSX_H
+#define FAI_STORE_XLSX_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/err.h"
+#include "../core/sha256.h"
+#include "csvio.h"
+
+/* ------------------------------------------------------------ writer */
+
+/* What a column holds, and so the kind of its cells. */
+enum xlsx_kind {
+	XLSX_TEXT,   /* a string cell, whatever it looks like (codes) */
+	XLSX_NUMBER, /* a number cell when the value is a whole number,
+			else a string cell */
+	XLSX_DATE,   /* "YYYY-MM-DD": a date cell shown 15/12/2026 */
+	XLSX_TIME,   /* "YYYY-MM-DDTHH:MM:SSZ": a date-time cell in the
+			person's local time, shown 02/12/2026 15:40 */
+};
+
+struct xlsx_column {
+	const char *title; /* the header cell */
+	const char *code;  /* its code name, for the legend sheet */
+	const char *about; /* what it holds, for the legend sheet */
+	enum xlsx_kind kind;
+	unsigned width; /* in characters; 0: a default */
+	int wrap;	/* long text wrapped in its cell */
+};
+
+/* The longest text a cell holds, in UTF-16 code units (Excel's bound). */
+#define XLSX_CELL_CHARS 32767
+
+struct xlsxw;
+
+/* Starts a workbook: a first sheet whose header row holds the columns'
+ * titles (frozen, bold), and a second sheet, the legend, one row per
+ * column: title, code, about.  sheet and legend are the sheets' names.
+ * Returns NULL with err set (a temporary directory could not be made). */
+struct xlsxw *xlsxw_new(const char *sheet, const char *legend,
+			const struct xlsx_column *cols, size_t n,
+			struct fai_err *err);
+
+/* Adds the next cell of the current row (its column's kind says how). */
+void xlsxw_cell(struct xlsxw *w, const char *s, size_t len);
+
+/* Ends the row.  Returns 0, or a negative error: a text longer than
+ * XLSX_CELL_CHARS (-FAI_EINVAL, why FAI_WHY_XLSX_CELL, err->column the
+ * column, count its length), a write failure (-FAI_EIO, -FAI_ENOSPACE). */
+int xlsxw_row_end(struct xlsxw *w, struct fai_err *err);
+
+/* Puts the autofilter over the rows written, closes the workbook and
+ * copies it to f.  Returns 0 or a negative error (-FAI_EIO,
+ * -FAI_ENOSPACE).  The temporary files are gone either way. */
+int xlsxw_finish(struct xlsxw *w, FILE *f, struct fai_err *err);
+
+/* Frees w and removes its temporary files (NULL: nothing). */
+void xlsxw_free(struct xlsxw *w);
+
+/* ------------------------------------------------------------ reader */
+
+/* What a cell of a row read from a workbook was. */
+enum xlsx_cell {
+	XLSX_CELL_EMPTY = 0,
+	XLSX_CELL_STRING, /* shared, inline or a formula's string */
+	XLSX_CELL_NUMBER, /* the number as written in the file ("3", "46358.5") */
+	XLSX_CELL_BOOL,	  /* "TRUE" or "FALSE" */
+	XLSX_CELL_ERROR,  /* "#N/A"... */
+};
+
+/* Bounds against hostile workbooks. */
+#define XLSX_ENTRIES_MAX 10000			  /* zip entries */
+#define XLSX_PART_MAX ((unsigned long long)4 << 30) /* a part, inflated */
+#define XLSX_STRINGS_MAX ((size_t)256 << 20) /* shared strings, bytes */
+#define XLSX_RATIO_MAX 1000 /* inflated / compressed, parts over 1 MiB */
+#define XLSX_COLUMNS_MAX 16384 /* columns A..XFD */
+
+struct xlsxr;
+
+/* Returns 1 when the first bytes of a source are a zip's ("PK\3\4"). */
+int xlsx_sniff(const void *head, size_t n);
+
+/* Opens path ("-": standard input) as a workbook and chooses its sheet:
+ * the first in the workbook's order when sheet is NULL, else the sheet of
+ * that name (-FAI_EINVAL, why FAI_WHY_XLSX_SHEET, value the name, when
+ * none).  The same sources as csvr_open are read; a pipe or standard
+ * input is copied to a private temporary file first, as its bytes are
+ * hashed.  Errors as csvr_open, and -FAI_EINVAL with why FAI_WHY_XLSX_ZIP
+ * (not a readable zip), FAI_WHY_XLSX_XML (a part missing or malformed),
+ * FAI_WHY_XLSX_TOO_BIG (a bound above: count and limit) naming the file. */
+int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
+	       struct fai_err *err);
+
+/* The next row into *row (valid until the next call): one cell per column
+ * from A to the last cell the row holds (empty cells between), row->line
+ * the row's number in the sheet.  Rows the sheet skips are not returned.
+ * Returns 1, 0 at the end, or a negative error naming file and line
+ * (-FAI_EINVAL: FAI_WHY_XLSX_XML, FAI_WHY_XLSX_STRING (a shared string
+ * the file does not hold), FAI_WHY_CELL_TOO_LONG (over 64 KiB),
+ * FAI_WHY_ROW_TOO_LONG (over 1 MiB), FAI_WHY_TOO_MANY_COLUMNS,
+ * FAI_WHY_XLSX_TOO_BIG; -FAI_EIO). */
+int xlsxr_next(struct xlsxr *r, struct csvr_row **row, struct fai_err *err);
+
+/* The kind of each cell of the last row (row->n entries). */
+const unsigned char *xlsxr_kinds(const struct xlsxr *r);
+
+unsigned long long xlsxr_size(const struct xlsxr *r); /* the file's bytes */
+/* Progress: the bytes of the sheet inflated so far, of xlsxr_total. */
+unsigned long long xlsxr_offset(const struct xlsxr *r);
+unsigned long long xlsxr_total(const struct xlsxr *r);
+/* The SHA-256 of the file's bytes (known once opened). */
+void xlsxr_sha256(const struct xlsxr *r, unsigned char out[SHA256_LEN]);
+void xlsxr_free(struct xlsxr *r);
+
+#endif
