@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "isotime.h"
+#include "sheet.h"
 #include "stage.h"
 #include "utf8.h"
 #include "uuid.h"
@@ -35,44 +36,73 @@
 #define NUM IDEA_FF_NUMERIC
 
 static const struct idea_field_info idea_fields[IDEA_FIELD_COUNT] = {
-    [IDEA_ID] = {"id", N_("ID"), "id", SYS, UUID_STR_LEN - 1},
-    [IDEA_REF] = {"ref", N_("Reference"), "reference", SYS, 23},
-    [IDEA_TITLE] = {"title", N_("Title"), "titre", REQ, IDEA_LINE_MAX},
-    [IDEA_STAGE] = {"stage", N_("Stage"), "etape", SYS | REQ, 16},
+    [IDEA_ID] = {"id", N_("ID"), "id", "Identifiant", SYS, UUID_STR_LEN - 1,
+		 "l’identité de l’idée, la même dans toutes les bases : un "
+		 "UUID en minuscules ; à ne jamais modifier"},
+    [IDEA_REF] = {"ref", N_("Reference"), "reference", "Référence", SYS, 23,
+		  "la référence lisible, région et numéro (84-0042) ; propre à "
+		  "chaque base"},
+    [IDEA_TITLE] = {"title", N_("Title"), "titre", "Titre", REQ, IDEA_LINE_MAX,
+		    "le titre de l’idée, sur une ligne ; obligatoire"},
+    [IDEA_STAGE] = {"stage", N_("Stage"), "etape", "Étape", SYS | REQ, 16,
+		    "l’étape de l’idée, l’une de :"},
     [IDEA_STAGE_REASON] = {"stage_reason", N_("Stage reason"), "motif_etape",
-			   SYS | ML, IDEA_TEXT_MAX},
-    [IDEA_REGION] = {"region", N_("Region"), "region", REQ, 2},
-    [IDEA_TERRITORY] = {"territory", N_("Territory"), "territoire", 0,
-			IDEA_LIST_MAX},
-    [IDEA_THEME] = {"theme", N_("Theme"), "theme", 0, IDEA_LINE_MAX},
-    [IDEA_TAGS] = {"tags", N_("Tags"), "mots_cles", LIST, IDEA_LIST_MAX},
-    [IDEA_NEED] = {"need", N_("Need"), "besoin", ML, IDEA_TEXT_MAX},
-    [IDEA_CONCEPT] = {"concept", N_("Concept"), "concept", ML, IDEA_TEXT_MAX},
-    [IDEA_SOURCE] = {"source", N_("Source"), "origine", ML, IDEA_TEXT_MAX},
-    [IDEA_PARTNERS] = {"partners", N_("Partners"), "partenaires", LIST,
-		       IDEA_LIST_MAX},
-    [IDEA_FACILITATOR] = {"facilitator", N_("Facilitator"), "animateur", 0,
-			  IDEA_LINE_MAX},
-    [IDEA_OWNER] = {"owner", N_("Owner"), "porteur", 0, IDEA_LINE_MAX},
-    [IDEA_STRUCTURE] = {"structure", N_("Structure"), "structure", 0,
-			IDEA_LINE_MAX},
-    [IDEA_LEGAL_FORM] = {"legal_form", N_("Legal form"), "forme_juridique", 0,
-			 IDEA_LINE_MAX},
-    [IDEA_SIRET] = {"siret", N_("SIRET"), "siret", 0, 14},
-    [IDEA_LAUNCH_DATE] = {"launch_date", N_("Launch date"), "date_lancement", 0,
-			  ISODATE_LEN - 1},
-    [IDEA_JOBS] = {"jobs", N_("Jobs"), "emplois", NUM, 9},
-    [IDEA_CREATED_AT] = {"created_at", N_("Created"), "cree_le", SYS,
-			 ISOTIME_LEN - 1},
-    [IDEA_UPDATED_AT] = {"updated_at", N_("Updated"), "modifie_le", SYS,
-			 ISOTIME_LEN - 1},
+			   "Motif de l’étape", SYS | ML, IDEA_TEXT_MAX,
+			   "pourquoi l’idée est en veille ou abandonnée"},
+    [IDEA_REGION] = {"region", N_("Region"), "region", "Région", REQ, 2,
+		     "le code INSEE de la région (84, 11, 01…) ; obligatoire"},
+    [IDEA_TERRITORY] = {"territory", N_("Territory"), "territoire",
+			"Territoire", 0, IDEA_LIST_MAX,
+			"codes INSEE de départements (69, 2A, 971) ou de "
+			"communes (69123), séparés par « , »"},
+    [IDEA_THEME] = {"theme", N_("Theme"), "theme", "Thème", 0, IDEA_LINE_MAX,
+		    "le thème, sur une ligne"},
+    [IDEA_TAGS] = {"tags", N_("Tags"), "mots_cles", "Mots-clés", LIST,
+		   IDEA_LIST_MAX, "une liste : éléments séparés par « ; »"},
+    [IDEA_NEED] = {"need", N_("Need"), "besoin", "Besoin", ML, IDEA_TEXT_MAX,
+		   "le besoin social repéré ; peut tenir sur plusieurs lignes"},
+    [IDEA_CONCEPT] = {"concept", N_("Concept"), "concept", "Concept", ML,
+		      IDEA_TEXT_MAX,
+		      "la réponse imaginée ; peut tenir sur plusieurs lignes"},
+    [IDEA_SOURCE] = {"source", N_("Source"), "origine", "Origine", ML,
+		     IDEA_TEXT_MAX, "qui a repéré le besoin, et d’où il vient"},
+    [IDEA_PARTNERS] = {"partners", N_("Partners"), "partenaires", "Partenaires",
+		       LIST, IDEA_LIST_MAX,
+		       "une liste : éléments séparés par « ; »"},
+    [IDEA_FACILITATOR] = {"facilitator", N_("Facilitator"), "animateur",
+			  "Animateur", 0, IDEA_LINE_MAX,
+			  "l’animateur ou l’animatrice qui suit l’idée"},
+    [IDEA_OWNER] = {"owner", N_("Owner"), "porteur", "Porteur", 0,
+		    IDEA_LINE_MAX, "le porteur de projet, une fois trouvé"},
+    [IDEA_STRUCTURE] = {"structure", N_("Structure"), "structure", "Structure",
+			0, IDEA_LINE_MAX, "la structure qui lance l’activité"},
+    [IDEA_LEGAL_FORM] = {"legal_form", N_("Legal form"), "forme_juridique",
+			 "Forme juridique", 0, IDEA_LINE_MAX,
+			 "la forme juridique de la structure"},
+    [IDEA_SIRET] = {"siret", N_("SIRET"), "siret", "SIRET", 0, 14,
+		    "le SIRET de la structure : 14 chiffres, en texte"},
+    [IDEA_LAUNCH_DATE] = {"launch_date", N_("Launch date"), "date_lancement",
+			  "Date de lancement", 0, ISODATE_LEN - 1,
+			  "la date de lancement de l’activité"},
+    [IDEA_JOBS] = {"jobs", N_("Jobs"), "emplois", "Emplois", NUM, 9,
+		   "le nombre d’emplois créés"},
+    [IDEA_CREATED_AT] = {"created_at", N_("Created"), "cree_le", "Créée le",
+			 SYS, ISOTIME_LEN - 1,
+			 "quand l’idée a été saisie (heure locale)"},
+    [IDEA_UPDATED_AT] = {"updated_at", N_("Updated"), "modifie_le",
+			 "Modifiée le", SYS, ISOTIME_LEN - 1,
+			 "sa dernière modification (heure locale)"},
     [IDEA_STAGE_SINCE] = {"stage_since", N_("In stage since"), "etape_depuis",
-			  SYS, ISOTIME_LEN - 1},
-    [IDEA_UPDATED_BY] = {"updated_by", N_("Updated by"), "modifie_par", SYS,
-			 256},
-    [IDEA_REVISION] = {"revision", N_("Revision"), "revision", SYS | NUM, 20},
+			  "À l’étape depuis", SYS, ISOTIME_LEN - 1,
+			  "depuis quand elle est à son étape (heure locale)"},
+    [IDEA_UPDATED_BY] = {"updated_by", N_("Updated by"), "modifie_par",
+			 "Modifiée par", SYS, 256,
+			 "qui l’a modifiée en dernier"},
+    [IDEA_REVISION] =
+	{"revision", N_("Revision"), "revision", "Révision", SYS | NUM, 20,
+	 "le nombre de ses modifications dans la base qui l’exporte"},
     [IDEA_STAGE_PREV] = {"stage_prev", N_("Previous stage"), "etape_precedente",
-			 SYS | INT, 16},
+			 "Étape précédente", SYS | INT, 16, "interne"},
 };
 
 #undef SYS
@@ -89,33 +119,60 @@ const struct idea_field_info *idea_field_info(enum idea_field f)
 	return &idea_fields[f];
 }
 
-int idea_field_parse(const char *name)
+void idea_name_fold(struct buf *out, const char *name)
 {
 	struct buf b;
-	size_t i, start, end;
-	int f, found = -1;
+	size_t start = 0, end;
 
-	if (name == NULL)
-		return -1;
 	buf_init(&b);
-	utf8_fold(&b, name);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '-' || b.data[i] == ' ')
-			b.data[i] = '_';
-	start = 0;
+	utf8_fold(&b, name ? name : "");
+	/* ’ (U+2019) is an apostrophe as ' is */
+	for (size_t i = 0, j = 0; i <= b.len; i++) {
+		if (i + 2 < b.len &&
+		    memcmp(b.data + i, "\xe2\x80\x99", 3) == 0) {
+			b.data[j++] = '_';
+			i += 2;
+			continue;
+		}
+		char c = i < b.len ? b.data[i] : '\0';
+		if (c == '-' || c == ' ' || c == '\'')
+			c = '_';
+		if (i < b.len)
+			b.data[j++] = c;
+		else
+			b.len = j;
+	}
 	end = b.len;
 	while (start < end && b.data[start] == '_')
 		start++;
 	while (end > start && b.data[end - 1] == '_')
 		end--;
-	b.data[end] = '\0';
-	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
-		if (strcmp(b.data + start, idea_fields[f].code) == 0 ||
-		    strcmp(b.data + start, idea_fields[f].alias_fr) == 0) {
+	buf_reset(out);
+	buf_add(out, b.len ? b.data + start : "", end - start);
+	buf_free(&b);
+}
+
+int idea_field_parse(const char *name)
+{
+	struct buf b, t;
+	int f, found = -1;
+
+	if (name == NULL)
+		return -1;
+	buf_init(&b);
+	buf_init(&t);
+	idea_name_fold(&b, name);
+	for (f = 0; f < IDEA_FIELD_COUNT && found < 0; f++) {
+		if (strcmp(b.data, idea_fields[f].code) == 0 ||
+		    strcmp(b.data, idea_fields[f].alias_fr) == 0) {
 			found = f;
 			break;
 		}
+		idea_name_fold(&t, idea_fields[f].title_fr);
+		if (strcmp(b.data, t.data) == 0)
+			found = f;
 	}
+	buf_free(&t);
 	buf_free(&b);
 	return found;
 }
@@ -549,9 +606,13 @@ static int idea_normalise(enum idea_field f, const char *value, struct buf *out,
 		}
 		rc = validate_siret(out->data, err);
 		if (rc < 0) {
-			/* Show the value as typed, spaces included. */
+			/* Show the value as typed, spaces included; a
+			 * spreadsheet's 7,32829E+13 lost digits for good. */
 			if (err != NULL)
-				fai_err_set(err, err->code, err->why,
+				fai_err_set(err, err->code,
+					    sheet_is_scientific(value)
+						? FAI_WHY_SCIENTIFIC
+						: err->why,
 					    info->code, value);
 			goto out_tmp;
 		}

@@ -18,6 +18,8 @@
 #include "stage.h"
 
 /* Export order.  Append new fields at the end only (codes are stable). */
+struct buf;
+
 enum idea_field {
 	IDEA_ID,
 	IDEA_REF,
@@ -61,8 +63,13 @@ struct idea_field_info {
 	const char *code;  /* stable name in files and --set: "launch_date" */
 	const char *label; /* English label, N_() marked: "Launch date" */
 	const char *alias_fr; /* French header alias: "date_lancement" */
+	/* Its column's title in French exchange files (--headers fr, XLSX):
+	 * "Date de lancement"; fixed, whatever the person's language, as the
+	 * file goes from one person to another. */
+	const char *title_fr;
 	unsigned flags;	      /* enum idea_field_flags */
 	size_t max_len;	      /* longest accepted value in bytes */
+	const char *about_fr; /* what it holds, for an XLSX file's legend */
 };
 
 /* A column the exchange format does not know, carried byte for byte. */
@@ -104,9 +111,14 @@ struct idea_change {
 /* Returns the table entry of f (valid f only). */
 const struct idea_field_info *idea_field_info(enum idea_field f);
 
-/* Returns the field whose code or French alias is name (case-insensitive,
- * accents and '-'/' ' vs '_' folded: "Étape" and "date-lancement" work), or
- * -1. */
+/* Writes into out the folded form of a field or column name, as names are
+ * compared: lower case, Latin accents removed, '-', ' ', "'" and "’" as
+ * '_', no '_' at either end ("Motif de l’étape" -> "motif_de_l_etape"). */
+void idea_name_fold(struct buf *out, const char *name);
+
+/* Returns the field whose code, French alias or French title is name, the
+ * names folded by idea_name_fold ("Étape", "date-lancement", "Date de
+ * lancement" work), or -1. */
 int idea_field_parse(const char *name);
 
 /* Returns a new empty idea; idea_free(NULL) is allowed. */

@@ -21,16 +21,21 @@
 #include "idea.h"
 #include "xmalloc.h"
 
+/* label_fr: the value of a French exchange file (--labels fr, XLSX),
+ * fixed whatever the person's language; the interface's French comes
+ * from po/fr.po (tests/cli/test_reasons.sh checks they agree). */
 static const struct {
 	const char *code;
 	const char *label;
+	const char *label_fr;
 } stage_names[STAGE_COUNT] = {
-    [STAGE_NEED] = {"need", N_("Need identified")},
-    [STAGE_CONCEPT] = {"concept", N_("Concept")},
-    [STAGE_OWNER_SEARCH] = {"owner_search", N_("Owner search")},
-    [STAGE_LAUNCHED] = {"launched", N_("Launched")},
-    [STAGE_ON_HOLD] = {"on_hold", N_("On hold")},
-    [STAGE_ABANDONED] = {"abandoned", N_("Abandoned")},
+    [STAGE_NEED] = {"need", N_("Need identified"), "Besoin identifié"},
+    [STAGE_CONCEPT] = {"concept", N_("Concept"), "Concept"},
+    [STAGE_OWNER_SEARCH] = {"owner_search", N_("Owner search"),
+			    "Recherche de porteur"},
+    [STAGE_LAUNCHED] = {"launched", N_("Launched"), "Activité lancée"},
+    [STAGE_ON_HOLD] = {"on_hold", N_("On hold"), "En veille"},
+    [STAGE_ABANDONED] = {"abandoned", N_("Abandoned"), "Abandonnée"},
 };
 
 /* Fields each pipeline stage needs on entry, in the order they are
@@ -68,6 +73,30 @@ const char *stage_label(enum stage s)
 	return stage_valid(s) ? stage_names[s].label : "";
 }
 
+const char *stage_label_fr(enum stage s)
+{
+	return stage_valid(s) ? stage_names[s].label_fr : "";
+}
+
+/* A French label, folded as names are (idea_name_fold). */
+static enum stage stage_parse_fr(const char *s)
+{
+	struct buf b, t;
+	int st, found = STAGE_NONE;
+
+	buf_init(&b);
+	buf_init(&t);
+	idea_name_fold(&b, s);
+	for (st = 0; st < STAGE_COUNT && found == STAGE_NONE; st++) {
+		idea_name_fold(&t, stage_names[st].label_fr);
+		if (strcmp(b.data, t.data) == 0)
+			found = st;
+	}
+	buf_free(&t);
+	buf_free(&b);
+	return (enum stage)found;
+}
+
 enum stage stage_parse(const char *s)
 {
 	char word[16];
@@ -77,8 +106,10 @@ enum stage stage_parse(const char *s)
 	if (s == NULL)
 		return STAGE_NONE;
 	n = strlen(s);
-	if (n == 0 || n >= sizeof(word))
+	if (n == 0)
 		return STAGE_NONE;
+	if (n >= sizeof(word))
+		return stage_parse_fr(s);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -88,7 +119,7 @@ enum stage stage_parse(const char *s)
 	for (st = 0; st < STAGE_COUNT; st++)
 		if (strcmp(word, stage_names[st].code) == 0)
 			return (enum stage)st;
-	return STAGE_NONE;
+	return stage_parse_fr(s);
 }
 
 int stage_is_pipeline(enum stage s)

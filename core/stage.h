@@ -38,8 +38,13 @@ const char *stage_code(enum stage s);
 /* Returns the English label ("Owner search", marked N_), or "". */
 const char *stage_label(enum stage s);
 
-/* Returns the stage whose code is s; also accepts '-' for '_' and any case.
- * Returns STAGE_NONE when s names no stage. */
+/* Returns the French label of an exchange file ("Recherche de porteur"),
+ * the same in every locale, or "". */
+const char *stage_label_fr(enum stage s);
+
+/* Returns the stage whose code is s ('-' for '_', any case) or whose
+ * French label is s (folded as idea_name_fold folds names: "activite
+ * lancee" works).  Returns STAGE_NONE when s names no stage. */
 enum stage stage_parse(const char *s);
 
 /* Returns 1 for need, concept, owner_search and launched, else 0. */

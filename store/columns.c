@@ -31,23 +31,13 @@
 
 /* ------------------------------------------------------------ names */
 
-/* The folded form of a column name, as idea_field_parse compares names:
- * lower case, Latin accents removed, '-' and ' ' as '_', no '_' at either
- * end.  Heap string. */
+/* The folded form of a column name (idea_name_fold).  Heap string. */
 char *column_fold(const char *name)
 {
 	struct buf b;
 	buf_init(&b);
-	utf8_fold(&b, name);
-	size_t start = 0, end = b.len;
-	for (size_t i = 0; i < b.len; i++)
-		if (b.data[i] == '-' || b.data[i] == ' ')
-			b.data[i] = '_';
-	while (start < end && b.data[start] == '_')
-		start++;
-	while (end > start && b.data[end - 1] == '_')
-		end--;
-	char *out = xstrndup(b.data ? b.data + start : "", end - start);
+	idea_name_fold(&b, name);
+	char *out = xstrndup(b.data ? b.data : "", b.len);
 	buf_free(&b);
 	return out;
 }

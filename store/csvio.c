@@ -432,6 +432,8 @@ struct csvr {
 	char *block;	 /* CSVIO_BLOCK bytes read, after up to 4 carried */
 	struct buf conv;
 	struct csvr_row out;
+	int peeked;   /* the first block was read by csvr_peek... */
+	size_t npeek; /* ...and holds this many bytes, not yet taken */
 };
 
 /* Scans s[0..n) (the carried bytes first): returns how many bytes form
@@ -705,12 +707,55 @@ io:
 }
 
 /* Reads the next block into the parser; 0, or an error. */
-static int csvr_fill(struct csvr *r, struct fai_err *err)
+static ssize_t csvr_read(struct csvr *r)
 {
 	ssize_t got;
 	do
 		got = read(r->fd, r->block + r->ncarry, CSVIO_BLOCK);
 	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+int csvr_peek(struct csvr *r, const unsigned char **head, size_t *n,
+	      struct fai_err *err)
+{
+	if (!r->peeked && r->offset == 0 && !r->done) {
+		/* at least 4 bytes unless the source ends (a pipe's writer
+		 * may give them one at a time) */
+		ssize_t got = 0, more;
+		do {
+			do
+				more = read(r->fd, r->block + got,
+					    CSVIO_BLOCK - (size_t)got);
+			while (more < 0 && errno == EINTR);
+			got = more < 0 ? more : got + more;
+		} while (more > 0 && got < 4);
+		if (got < 0) {
+			int e = errno;
+			fai_err_set_about(err, FAI_EIO, FAI_WHY_NONE,
+					  FAI_ABOUT_FILE, "file", r->name);
+			fai_err_detail(err, "%s", strerror(e));
+			if (err)
+				err->sys_errno = e;
+			return -FAI_EIO;
+		}
+		r->peeked = 1;
+		r->npeek = (size_t)got;
+	}
+	*head = (const unsigned char *)r->block;
+	*n = r->peeked ? r->npeek : 0;
+	return 0;
+}
+
+static int csvr_fill(struct csvr *r, struct fai_err *err)
+{
+	ssize_t got;
+	if (r->peeked) { /* the block csvr_peek read comes first */
+		got = (ssize_t)r->npeek;
+		r->peeked = 0;
+	} else {
+		got = csvr_read(r);
+	}
 	if (got < 0) {
 		int e = errno;
 		fai_err_set_about(err, FAI_EIO, FAI_WHY_NONE, FAI_ABOUT_FILE,
@@ -811,4 +856,9 @@ void csvr_free(struct csvr *r)
 	free(r->block);
 	free(r->name);
 	free(r);
+}
+
+int csvr_fd(const struct csvr *r)
+{
+	return r->fd;
 }

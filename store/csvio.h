@@ -69,6 +69,17 @@ int csvr_open(struct csvr **out, const char *path, struct fai_err *err);
  * it; a later byte that proves it wrong fails the reading at the end. */
 int csvr_next(struct csvr *r, struct csvr_row **row, struct fai_err *err);
 
+/* Reads the source's first block (once; nothing else read yet) without
+ * taking it: csvr_next starts with it.  *head and *n are what it holds
+ * (a short read of a pipe may hold only a few bytes; 0 at once at the
+ * end).  Lets an import tell a workbook from CSV by its first bytes.
+ * Returns 0 or -FAI_EIO. */
+int csvr_peek(struct csvr *r, const unsigned char **head, size_t *n,
+	      struct fai_err *err);
+
+/* The descriptor the reader reads (valid until csvr_free). */
+int csvr_fd(const struct csvr *r);
+
 /* What the reading found: the delimiter (known once a record was returned
  * or the end reached), the encoding and the BOM (final at the end). */
 char csvr_delimiter(const struct csvr *r);

@@ -28,6 +28,10 @@ struct exchange_stats {
 	unsigned long long invalid;
 	unsigned long long renumbered; /* new ideas whose ref was taken */
 	unsigned long long forced; /* rows that passed a stage gate by force */
+	/* Codes whose leading zeros a spreadsheet dropped, restored (in the
+	 * rows imported); cells left as stored because they differed only
+	 * by the '?' of a Windows-1252 save (core/sheet.h). */
+	unsigned long long repaired, protected_cells;
 	int bulk; /* the import was written in bulk (import_opts.bulk_bytes) */
 };
 
@@ -43,8 +47,19 @@ struct exchange_stats {
 typedef void (*exchange_progress)(unsigned long long done,
 				  unsigned long long total, void *arg);
 
+/* The form of an export: CSV in a dialect, or an XLSX workbook. */
+enum export_format {
+	EXPORT_CSV,
+	EXPORT_XLSX,
+};
+
 struct export_opts {
-	enum csv_dialect dialect;
+	enum export_format format;
+	enum csv_dialect dialect; /* of a CSV export */
+	/* Column titles and stage values in French (idea_field_info's
+	 * title_fr, stage_label_fr), as the excel-fr dialect and XLSX have
+	 * them by default; else the code names. */
+	int headers_fr, labels_fr;
 	/* keep an idea when filter is NULL or returns 1; the view lives for
 	 * the call only */
 	int (*filter)(const struct idea_view *idea, void *arg);
@@ -94,6 +109,7 @@ struct import_opts {
 			     each such row is logged as forced */
 	enum import_conflict on_conflict;
 	const char *rejects_path; /* with skip_invalid: the rejected rows */
+	const char *sheet; /* a workbook's sheet to read; NULL: the first */
 	void (*report)(const struct import_event *ev, void *arg);
 	void *report_arg;
 	/* Writes in out the reason column of a row written to the rejects

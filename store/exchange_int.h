@@ -127,9 +127,7 @@ int idset_find(struct idset *s, const unsigned char k[16], int add, int *added,
 /* The 16-byte key of a text (a reference): two keyed hashes. */
 void text_key(const char *s, unsigned char k[16]);
 
-/* The folded form of a column name, as idea_field_parse compares names:
- * lower case, Latin accents removed, '-' and ' ' as '_', no '_' at either
- * end.  Heap string. */
+/* The folded form of a column name (idea_name_fold).  Heap string. */
 char *column_fold(const char *name);
 
 /* 1 when s[0..n) may name a column: at most IMPORT_NAME_MAX bytes of

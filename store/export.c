@@ -1,5 +1,5 @@
 /* export.c - `fai export`: every idea (or those a filter keeps) as one
- * CSV row, sorted by id, in one read transaction; what was sent is
+ * row of a CSV file or an XLSX workbook, sorted by id, in one read transaction; what was sent is
  * remembered (the exchange bases) once the file is in place. */
 #include "exchange.h"
 
@@ -23,8 +23,99 @@
 #include "exchange_int.h"
 #include "internal.h"
 #include "outfile.h"
+#include "xlsx.h"
 
 /* ------------------------------------------------------------ export */
+
+/* Where the rows go: a CSV writer or a workbook. */
+struct sink {
+	struct csvw *csv;
+	struct xlsxw *xlsx;
+};
+
+static void sink_cell(struct sink *k, const char *v, int text)
+{
+	if (k->xlsx)
+		xlsxw_cell(k->xlsx, v, strlen(v));
+	else
+		csvw_cell(k->csv, v, strlen(v), text);
+}
+
+/* Ends a row: 0, or a negative error with errno (CSV) or err (XLSX). */
+static int sink_row_end(struct sink *k, struct fai_err *err)
+{
+	return k->xlsx ? xlsxw_row_end(k->xlsx, err) : csvw_row_end(k->csv);
+}
+
+/* A column's title in the file: its code name, or its French title. */
+static const char *column_title(const struct export_opts *o,
+				const struct column *c)
+{
+	return c->field >= 0 && o->headers_fr ? idea_field_info(c->field)->title_fr
+					      : c->name;
+}
+
+/* What a workbook's column holds, and how it shows it. */
+static void xlsx_column_of(const struct column *c, const char *title,
+			   struct xlsx_column *x, struct buf *about)
+{
+	static const struct {
+		int field;
+		enum xlsx_kind kind;
+		unsigned width;
+	} kinds[] = {
+	    {IDEA_ID, XLSX_TEXT, 37},	    {IDEA_REF, XLSX_TEXT, 10},
+	    {IDEA_TITLE, XLSX_TEXT, 40},    {IDEA_STAGE, XLSX_TEXT, 20},
+	    {IDEA_REGION, XLSX_TEXT, 7},    {IDEA_TERRITORY, XLSX_TEXT, 12},
+	    {IDEA_SIRET, XLSX_TEXT, 16},    {IDEA_LAUNCH_DATE, XLSX_DATE, 12},
+	    {IDEA_JOBS, XLSX_NUMBER, 8},    {IDEA_REVISION, XLSX_NUMBER, 8},
+	    {IDEA_CREATED_AT, XLSX_TIME, 17}, {IDEA_UPDATED_AT, XLSX_TIME, 17},
+	    {IDEA_STAGE_SINCE, XLSX_TIME, 17},
+	};
+	memset(x, 0, sizeof(*x));
+	x->title = title;
+	x->code = c->name;
+	x->kind = XLSX_TEXT;
+	buf_reset(about);
+	if (c->field < 0) {
+		buf_adds(about, "une colonne venue d’un autre outil, "
+				"transmise telle quelle");
+	} else {
+		const struct idea_field_info *fi = idea_field_info(c->field);
+		buf_adds(about, fi->about_fr);
+		/* the stage's values, from the one table of labels */
+		for (int s = 0; c->field == IDEA_STAGE && s < STAGE_COUNT; s++)
+			buf_printf(about, "%s%s", s ? ", " : " ",
+				   stage_label_fr((enum stage)s));
+		x->wrap = (fi->flags & IDEA_FF_MULTILINE) != 0;
+		x->width = x->wrap ? 50 : 20;
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (kinds[i].field == c->field) {
+				x->kind = kinds[i].kind;
+				x->width = kinds[i].width;
+			}
+	}
+}
+
+/* Starts the workbook of an export: its columns and their legend. */
+static struct xlsxw *xlsx_start(const struct export_opts *o,
+				const struct columns *cs, struct fai_err *err)
+{
+	struct xlsx_column *x = xcalloc(cs->n + 1, sizeof(*x));
+	struct buf *about = xcalloc(cs->n + 1, sizeof(*about));
+	for (size_t i = 0; i < cs->n; i++) {
+		buf_init(&about[i]);
+		xlsx_column_of(&cs->c[i], column_title(o, &cs->c[i]), &x[i],
+			       &about[i]);
+		x[i].about = about[i].data;
+	}
+	struct xlsxw *w = xlsxw_new("Idées", "Colonnes", x, cs->n, err);
+	for (size_t i = 0; i < cs->n; i++)
+		buf_free(&about[i]);
+	free(about);
+	free(x);
+	return w;
+}
 
 /* The output could not be written (errno e): a full disk says so. */
 static int export_write_failed(int e, struct fai_err *err)
@@ -47,7 +138,7 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	const char **extra = NULL; /* each idea's value of each column */
 	MDB_cursor *c = NULL;
 	MDB_val key, val;
-	struct csvw *w = csvw_new(f, o->dialect);
+	struct sink w = {NULL, NULL};
 	FILE *spool = (s->flags & STORE_READONLY) ? NULL : exchange_tmpfile();
 	uint64_t counts[STAGE_COUNT] = {0}, total = 0;
 	struct idea_view view; /* each idea, decoded into arena */
@@ -76,12 +167,21 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 	for (size_t i = 0; i < cs.n; i++)
 		if (cs.c[i].field < 0)
 			strmap_add(&byname, cs.c[i].name, i, NULL);
-	for (size_t i = 0; i < cs.n; i++)
-		csvw_cell(w, cs.c[i].name, strlen(cs.c[i].name), 1);
-	rc = csvw_row_end(w);
-	if (rc) {
-		e = errno;
-		goto io;
+	if (o->format == EXPORT_XLSX) {
+		w.xlsx = xlsx_start(o, &cs, err);
+		if (!w.xlsx) {
+			rc = -FAI_EIO;
+			goto end;
+		}
+	} else {
+		w.csv = csvw_new(f, o->dialect);
+		for (size_t i = 0; i < cs.n; i++)
+			sink_cell(&w, column_title(o, &cs.c[i]), 1);
+		rc = sink_row_end(&w, err);
+		if (rc) {
+			e = errno;
+			goto io;
+		}
 	}
 	rc = mdb_cursor_open(t.txn, s->dbi[DB_BY_ID], &c);
 	if (rc) {
@@ -131,12 +231,22 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 						   : "";
 			int text = fld < 0 || !(idea_field_info(fld)->flags &
 						IDEA_FF_NUMERIC);
-			csvw_cell(w, v, strlen(v), text);
+			if (fld == IDEA_STAGE && o->labels_fr && *v)
+				v = stage_label_fr(stage_parse(v));
+			sink_cell(&w, v, text);
 			extra[i] = NULL;
 		}
-		int wrc = csvw_row_end(w);
-		if (wrc)
+		int wrc = sink_row_end(&w, err);
+		if (wrc && !w.xlsx)
 			e = errno;
+		if (wrc && w.xlsx && err && err->why == FAI_WHY_XLSX_CELL) {
+			/* name the idea whose cell is too long */
+			fai_err_about(err, FAI_ABOUT_CELL);
+			snprintf(err->value, sizeof(err->value), "%s",
+				 idea_view_get(idea, IDEA_REF));
+			snprintf(err->field, sizeof(err->field), "%s",
+				 cs.c[err->column - 1].name);
+		}
 		st->rows++;
 		if (spool && !wrc) {
 			struct spool_rec r;
@@ -156,6 +266,8 @@ int store_export(struct store *s, FILE *f, const struct export_opts *o,
 		}
 		if (wrc) {
 			rc = wrc;
+			if (w.xlsx)
+				goto end;
 			goto io;
 		}
 	}
@@ -172,6 +284,8 @@ end:
 	if (c)
 		mdb_cursor_close(c);
 	st_rd_end(&t);
+	if (!rc && w.xlsx)
+		rc = xlsxw_finish(w.xlsx, f, err);
 	if (!rc && fflush(f) != 0)
 		rc = export_write_failed(errno, err);
 	if (!rc && o->publish)
@@ -189,6 +303,7 @@ out:
 	strmap_free(&byname);
 	free(extra);
 	columns_free(&cs);
-	csvw_free(w);
+	csvw_free(w.csv);
+	xlsxw_free(w.xlsx);
 	return rc;
 }

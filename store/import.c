@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "../core/exchange.h"
+#include "../core/sheet.h"
 #include "../core/newidea.h"
 #include "../core/utf8.h"
 #include "../core/uuid.h"
@@ -161,6 +162,22 @@ int import_row(struct import *im, const struct csvr_row *row,
 	}
 	/* A new idea is checked by st_create, once its defaults are in. */
 	return is_new ? 0 : idea_check(theirs, err);
+}
+
+/* Keeps local's text where theirs differs from it only by the '?' a
+ * Windows-1252 save put for each character that code page lacks: that is
+ * no change someone made.  Returns how many fields it kept. */
+static unsigned import_protect(const struct idea *local, struct idea *theirs)
+{
+	unsigned kept = 0;
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		const char *l = idea_get(local, f), *t = idea_get(theirs, f);
+		if (strcmp(l, t) != 0 && sheet_cp1252_lossy_equal(l, t)) {
+			idea_set_raw(theirs, f, l);
+			kept++;
+		}
+	}
+	return kept;
 }
 
 /* 1 when reason holds something other than white space. */
@@ -326,7 +343,8 @@ static int reject(struct import *im, const struct csvr_row *row,
 		if (rc)
 			return rc;
 		im->rw = csvw_new(outfile_stream(im->rejects),
-				  im->delim == ';' ? CSV_DIALECT_EXCEL_FR
+				  im->delim == ';' || im->workbook
+				      ? CSV_DIALECT_EXCEL_FR
 						   : CSV_DIALECT_RFC4180);
 		for (size_t i = 0; i < header->n; i++)
 			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);
@@ -561,6 +579,8 @@ static int import_one(struct import *im, struct store_txn *t,
 	}
 	if (import_row(im, row, theirs, !found, &rerr) < 0)
 		goto invalid;
+	if (found)
+		im->st.protected_cells += import_protect(local, theirs);
 
 	if (!found) {
 		if (import_gate(theirs, NULL, im->o->force, &gated, &rerr) < 0)
@@ -728,6 +748,7 @@ static int import_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	int rc;
 
 	memset(&im->st, 0, sizeof(im->st));
+	im->st.repaired = im->repaired1;
 	rewind(im->spool);
 	if (im->rejects) {
 		csvw_free(im->rw);

@@ -14,6 +14,7 @@
 #include "exchange_int.h"
 #include "internal.h"
 #include "outfile.h"
+#include "xlsx.h"
 
 /* Imports that would grow the store by at least this much are written
  * through a writable map (import_opts.bulk_bytes). */
@@ -28,6 +29,19 @@
 struct region_seq {
 	char region[4];
 	uint64_t n;
+};
+
+/* What import_sheet_row repaired in a row (reused from row to row). */
+struct import_fix {
+	struct csvr_row row; /* the row as repaired */
+	char **cells;
+	size_t *lens, ncells;
+	struct buf text, one; /* the repaired cells' text */
+	struct {
+		size_t col, off, len;
+	} *at;
+	size_t cap;
+	unsigned codes; /* of them, codes whose leading zeros came back */
 };
 
 struct import {
@@ -49,6 +63,10 @@ struct import {
 	unsigned long long invalid1;	 /* of them invalid on their own */
 	unsigned long long suspect1;	 /* of them refused were they new */
 	struct csvr *r;
+	struct xlsxr *x;	/* a workbook, read through r's descriptor */
+	int workbook;		/* the source is one (x lives in the reading) */
+	unsigned long long repaired1; /* codes repaired in valid rows */
+	struct import_fix fix;	/* the last row's repairs */
 	struct outfile *rejects; /* never through a link: outfile.h */
 	struct csvw *rw;
 	char *text; /* the log text of each change: "import FILE" */
@@ -68,6 +86,17 @@ struct import {
 	struct region_seq *seqs;
 	size_t nseqs;
 };
+
+/* import_sheet.c */
+/* Undoes what a spreadsheet did to row's known cells (core/sheet.c's
+ * rules; kinds: the cells' kinds in a workbook, NULL for CSV): returns
+ * row when nothing changed, else a repaired copy valid until the next
+ * call.  fix starts zeroed and ends with import_fix_free. */
+const struct csvr_row *import_sheet_row(struct import *im,
+					const struct csvr_row *row,
+					const unsigned char *kinds,
+					struct import_fix *fix);
+void import_fix_free(struct import_fix *fix);
 
 /* import.c */
 void import_progress(struct import *im, unsigned long long done,

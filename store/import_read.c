@@ -145,6 +145,42 @@ void row_copy_free(struct csvr_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* ------------------------------------------------------------ source */
+
+/* Opens the source: CSV, or a workbook when its first bytes are a zip's
+ * (read through the same descriptor, so what is judged is what was
+ * opened). */
+static int source_open(struct import *im, struct fai_err *err)
+{
+	const unsigned char *head;
+	size_t n;
+	int rc = csvr_open(&im->r, im->path, err);
+	if (!rc)
+		rc = csvr_peek(im->r, &head, &n, err);
+	if (rc || !xlsx_sniff(head, n))
+		return rc;
+	im->workbook = 1;
+	return xlsxr_open_fd(&im->x, csvr_fd(im->r), im->path, head, n,
+			     im->o->sheet, err);
+}
+
+static int source_next(struct import *im, struct csvr_row **row,
+		       struct fai_err *err)
+{
+	return im->x ? xlsxr_next(im->x, row, err) : csvr_next(im->r, row, err);
+}
+
+/* Bytes read so far, and of how many (0: unknown), for the progress. */
+static unsigned long long source_done(const struct import *im)
+{
+	return im->x ? xlsxr_offset(im->x) : csvr_offset(im->r);
+}
+
+static unsigned long long source_total(const struct import *im)
+{
+	return im->x ? xlsxr_total(im->x) : im->source_size;
+}
+
 /* The first pass: reads the source once, checks the header and each row
  * as far as the store is not needed (as import_one checks a new idea:
  * cells, required fields, the same id twice) and spools every row:
@@ -167,11 +203,11 @@ int import_read(struct import *im, struct fai_err *err)
 	im->spool = exchange_tmpfile();
 	if (!im->spool)
 		return write_fail(err, errno, "(temporary file)");
-	rc = csvr_open(&im->r, im->path, err);
+	rc = source_open(im, err);
 	if (rc)
 		goto end;
 	im->source_size = csvr_size(im->r);
-	rc = csvr_next(im->r, &row, err);
+	rc = source_next(im, &row, err);
 	if (rc == 0) {
 		header_fail(im, &im->header, FAI_WHY_EMPTY_FILE, NULL, err);
 		if (err)
@@ -180,7 +216,8 @@ int import_read(struct import *im, struct fai_err *err)
 	}
 	if (rc < 0)
 		goto end;
-	im->delim = csvr_delimiter(im->r);
+	/* a workbook's cells carry no formula guard */
+	im->delim = im->x ? 0 : csvr_delimiter(im->r);
 	row_copy(&im->header, row);
 	rc = import_header(im, &im->header, err);
 	if (!rc)
@@ -196,12 +233,15 @@ int import_read(struct import *im, struct fai_err *err)
 		ids = idset_new(0);
 	cells = xcalloc(im->cs.n + 1, sizeof(*cells));
 	lens = xcalloc(im->cs.n + 1, sizeof(*lens));
-	while ((rc = csvr_next(im->r, &row, err)) == 1) {
+	while ((rc = source_next(im, &row, err)) == 1) {
 		int blank = 1;
 		for (size_t i = 0; i < row->n && blank; i++)
 			blank = row->lens[i] == 0;
 		if (blank)
 			continue;
+		/* what a spreadsheet did, undone before any check */
+		row = (struct csvr_row *)import_sheet_row(
+		    im, row, im->x ? xlsxr_kinds(im->x) : NULL, &im->fix);
 		unsigned flags = 0;
 		struct idea *theirs = idea_new();
 		int ok = row->n == im->cs.n &&
@@ -260,6 +300,7 @@ int import_read(struct import *im, struct fai_err *err)
 			im->suspect1++;
 		im->rows1++;
 		if (ok) {
+			im->repaired1 += im->fix.codes;
 			rc = prepared_put(im->spool, &out, row->line,
 					  flags | SPOOL_PREPARED, row->n, cells,
 					  lens);
@@ -275,8 +316,7 @@ int import_read(struct import *im, struct fai_err *err)
 			break;
 		}
 		if ((im->rows1 & 1023) == 0)
-			import_progress(im, csvr_offset(im->r),
-					im->source_size);
+			import_progress(im, source_done(im), source_total(im));
 	}
 	if (rc < 0)
 		goto end;
@@ -286,8 +326,13 @@ int import_read(struct import *im, struct fai_err *err)
 	}
 	long size = ftell(im->spool);
 	im->spool_size = size > 0 ? (unsigned long long)size : 0;
-	im->source_bytes = csvr_offset(im->r);
-	csvr_sha256(im->r, im->sha);
+	if (im->x) {
+		im->source_bytes = xlsxr_size(im->x);
+		xlsxr_sha256(im->x, im->sha);
+	} else {
+		im->source_bytes = csvr_offset(im->r);
+		csvr_sha256(im->r, im->sha);
+	}
 	import_progress(im, im->source_bytes, im->source_bytes);
 end:
 	im->reading = 0;
@@ -295,6 +340,9 @@ end:
 	free(lens);
 	buf_free(&out);
 	idset_free(ids);
+	import_fix_free(&im->fix);
+	xlsxr_free(im->x);
+	im->x = NULL;
 	csvr_free(im->r);
 	im->r = NULL;
 	return rc;

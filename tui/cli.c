@@ -405,15 +405,23 @@ static const struct command commands[] = {
      N_("Verifies every index, the stage counts, the log and the comments; "
 	"exit status 0 only when all is consistent.")},
     {"export", cmd_export,
-     N_("export [-o FILE] [--dialect rfc4180|excel-fr] [the filters of list]"),
-     N_("Writes the ideas as CSV for the national network, sorted by id (see "
-	"docs/csv-format.md).  excel-fr: ';', UTF-8 with BOM, formulas "
-	"guarded.  -o writes atomically.")},
+     N_("export [-o FILE] [--format csv|xlsx] [--dialect rfc4180|excel-fr] "
+	"[--headers code|fr] [--labels code|fr] [the filters of list]"),
+     N_("Writes the ideas for the national network, sorted by id (see "
+	"docs/csv-format.md): CSV, or an XLSX workbook with --format xlsx or "
+	"a FILE ending in .xlsx (codes kept as text, dates as dates, a second "
+	"sheet explaining the columns).  excel-fr: ';', UTF-8 with BOM, "
+	"formulas guarded.  excel-fr and XLSX have French column titles and "
+	"stage labels (--headers and --labels choose).  -o writes "
+	"atomically.")},
     {"import", cmd_import,
      N_("import FILE|- [--dry-run] [--skip-invalid] [--on-conflict "
-	"keep-local|take-theirs|fail] [--force] [--verbose]"),
-     N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252; a file, a "
-	"pipe, or - for the standard input) and merges it by id, in one "
+	"keep-local|take-theirs|fail] [--force] [--sheet NAME] [--verbose]"),
+     N_("Reads a CSV export (',' ';' or TAB, UTF-8 or Windows-1252) or an "
+	"XLSX workbook (its first sheet, or --sheet NAME; a file, a pipe, or "
+	"- for the standard input), repairs what a spreadsheet did to it "
+	"(codes that lost their leading zeros, French dates), and merges it "
+	"by id, in one "
 	"transaction: invalid rows (the same id twice, a stage whose gate is "
 	"not met) stop it unless --skip-invalid (they go to FILE.rejects.csv); "
 	"--force passes the stage gates and is logged.")},

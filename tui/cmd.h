@@ -36,6 +36,10 @@ enum {
 	OPT_LIMIT,
 	OPT_SHARED,
 	OPT_USER,
+	OPT_XFORMAT, /* export --format csv|xlsx */
+	OPT_HEADERS,
+	OPT_LABELS,
+	OPT_SHEET,
 };
 /* The filter options list and export share (handled by cli_filter_option). */
 #define FILTER_OPTIONS                                                         \

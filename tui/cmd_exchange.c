@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -101,6 +102,13 @@ static void progress_start(struct progress *p, const char *what)
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
 
+/* 1 when path ends in ".xlsx", in any case. */
+static int export_path_is_xlsx(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
 static int export_filter(const struct idea_view *idea, void *arg)
 {
 	return idea_filter_match_view(arg, idea);
@@ -121,6 +129,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"dialect", required_argument, NULL, OPT_FORMAT},
+	    {"format", required_argument, NULL, OPT_XFORMAT},
+	    {"headers", required_argument, NULL, OPT_HEADERS},
+	    {"labels", required_argument, NULL, OPT_LABELS},
 	    FILTER_OPTIONS{"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -132,7 +143,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	const char *out = NULL;
 	struct outfile *of = NULL;
 	FILE *f = stdout;
-	int c, exit;
+	int c, exit, format = -1, headers = -1, labels = -1;
 
 	idea_filter_init(&lf, cli->actor.now);
 	memset(&eo, 0, sizeof(eo));
@@ -154,6 +165,24 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 				return cli_usage_error(
 				    cli, "export",
 				    _("--dialect is rfc4180 or excel-fr"));
+		} else if (c == OPT_XFORMAT) {
+			if (strcmp(optarg, "csv") == 0)
+				format = EXPORT_CSV;
+			else if (strcmp(optarg, "xlsx") == 0)
+				format = EXPORT_XLSX;
+			else
+				return cli_usage_error(
+				    cli, "export",
+				    _("--format is csv or xlsx"));
+		} else if (c == OPT_HEADERS || c == OPT_LABELS) {
+			int fr = strcmp(optarg, "fr") == 0;
+			if (!fr && strcmp(optarg, "code") != 0)
+				return cli_usage_error(
+				    cli, "export",
+				    c == OPT_HEADERS
+					? _("--headers is code or fr")
+					: _("--labels is code or fr"));
+			*(c == OPT_HEADERS ? &headers : &labels) = fr;
 		} else if (c == OPT_HELP) {
 			return cli_help_for("export");
 		} else {
@@ -164,6 +193,22 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(
 		    cli, "export",
 		    _("too many arguments (the file goes after -o)"));
+	/* XLSX when asked, or when the file is named so */
+	if (format < 0)
+		format =
+		    out && export_path_is_xlsx(out) ? EXPORT_XLSX : EXPORT_CSV;
+	eo.format = (enum export_format)format;
+	/* French titles and labels: XLSX and excel-fr, unless told */
+	int fr_default =
+	    eo.format == EXPORT_XLSX || eo.dialect == CSV_DIALECT_EXCEL_FR;
+	eo.headers_fr = headers >= 0 ? headers : fr_default;
+	eo.labels_fr = labels >= 0 ? labels : fr_default;
+	if (eo.format == EXPORT_XLSX && (!out || strcmp(out, "-") == 0) &&
+	    isatty(STDOUT_FILENO))
+		return cli_usage_error(
+		    cli, "export",
+		    _("a workbook is no text for a terminal: give the file "
+		      "with -o FILE.xlsx, or redirect the output"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
@@ -330,6 +375,65 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 	}
 }
 
+/* "FILE: 3 rows: 1 new, 2 updated, ...", each count with its plural. */
+static void import_summary(struct cli *cli, const char *path,
+			   const struct exchange_stats *st)
+{
+	/* TRANSLATORS: a file's name, then the counts of its import */
+	fprintf(cli->out, C_("import summary", "%s: "), out_shown(path));
+	fprintf(cli->out,
+		ngettext("%llu row", "%llu rows", (unsigned long)(st->rows)),
+		(unsigned long long)(st->rows));
+	/* TRANSLATORS: between the rows read and what became of them */
+	fputs(C_("import summary", ": "), cli->out);
+	/* TRANSLATORS: the counts of an import's summary, after "N rows: " */
+	fprintf(cli->out,
+		ngettext("%llu new", "%llu new", (unsigned long)(st->added)),
+		(unsigned long long)(st->added));
+	fputs(", ", cli->out);
+	fprintf(cli->out,
+		ngettext("%llu updated", "%llu updated",
+			 (unsigned long)(st->updated)),
+		(unsigned long long)(st->updated));
+	fputs(", ", cli->out);
+	fprintf(cli->out,
+		ngettext("%llu unchanged", "%llu unchanged",
+			 (unsigned long)(st->unchanged)),
+		(unsigned long long)(st->unchanged));
+	fputs(", ", cli->out);
+	fprintf(cli->out,
+		ngettext("%llu conflict", "%llu conflicts",
+			 (unsigned long)(st->conflicts)),
+		(unsigned long long)(st->conflicts));
+	fputs(", ", cli->out);
+	fprintf(cli->out,
+		ngettext("%llu invalid", "%llu invalid",
+			 (unsigned long)(st->invalid)),
+		(unsigned long long)(st->invalid));
+	fputs(".\n", cli->out);
+	if (st->repaired)
+		fprintf(cli->out,
+			ngettext("%llu code got back the leading zeros a "
+				 "spreadsheet had dropped (region, territory, "
+				 "SIRET).\n",
+				 "%llu codes got back the leading zeros a "
+				 "spreadsheet had dropped (region, territory, "
+				 "SIRET).\n",
+				 (unsigned long)(st->repaired)),
+			(unsigned long long)(st->repaired));
+	if (st->protected_cells)
+		fprintf(
+		    cli->out,
+		    ngettext("%llu cell kept as stored: it differed only by "
+			     "a '?' where a Windows-1252 save lost a "
+			     "character.\n",
+			     "%llu cells kept as stored: they differed only "
+			     "by a '?' where a Windows-1252 save lost a "
+			     "character.\n",
+			     (unsigned long)(st->protected_cells)),
+		    (unsigned long long)(st->protected_cells));
+}
+
 int cmd_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -338,6 +442,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	    {"on-conflict", required_argument, NULL, 'c'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"force", no_argument, NULL, 'f'},
+	    {"sheet", required_argument, NULL, OPT_SHEET},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -366,6 +471,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 			break;
 		case 'f':
 			io.force = 1;
+			break;
+		case OPT_SHEET:
+			io.sheet = optarg;
 			break;
 		case 'c':
 			if (strcmp(optarg, "keep-local") == 0)
@@ -440,14 +548,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 		exit = cli_fail(cli, rc, &err);
 		goto out;
 	}
-	fprintf(cli->out,
-		_("%s: %llu rows: %llu new, %llu updated, %llu unchanged, %llu "
-		  "conflicts, %llu invalid.\n"),
-		out_shown(path), (unsigned long long)st.rows,
-		(unsigned long long)st.added, (unsigned long long)st.updated,
-		(unsigned long long)st.unchanged,
-		(unsigned long long)st.conflicts,
-		(unsigned long long)st.invalid);
+	import_summary(cli, path, &st);
 	if (rep.nconflicts) {
 		fprintf(cli->out, "%s",
 			io.on_conflict == IMPORT_TAKE_THEIRS

@@ -365,7 +365,7 @@ static void header_message(const struct fai_err *err, const char *value,
 /* The sentences of refused CSV data: a cell, a row, the rows of a file;
  * returns 0 when it has none for this reason. */
 static int csv_message(const struct fai_err *err, const char *value,
-		       struct buf *msg)
+		       const char *field, struct buf *msg)
 {
 	switch (err->why) {
 	case FAI_WHY_ENCODING:
@@ -404,6 +404,31 @@ static int csv_message(const struct fai_err *err, const char *value,
 	case FAI_WHY_ROW_TOO_LONG:
 		buf_printf(msg, _("too large: a row over %llu KiB"),
 			   (unsigned long long)err->limit);
+		return 1;
+	case FAI_WHY_SCIENTIFIC:
+		buf_printf(msg,
+			   _("invalid %s \"%s\": a spreadsheet wrote this code "
+			     "in scientific notation and lost its last digits; "
+			     "type it again as text, and exchange the file as "
+			     "XLSX (fai export --format xlsx), which keeps "
+			     "codes as text"),
+			   field, value);
+		return 1;
+	case FAI_WHY_XLSX_CELL:
+		buf_printf(msg,
+			   _("idea %s: its %s holds %llu characters, more "
+			     "than a spreadsheet cell holds (%llu): export it "
+			     "as CSV"),
+			   value, field, (unsigned long long)err->count,
+			   (unsigned long long)err->limit);
+		return 1;
+	case FAI_WHY_XLSX_SHEET:
+		buf_printf(msg, _("the workbook has no sheet \"%s\""), value);
+		return 1;
+	case FAI_WHY_XLSX_TOO_BIG:
+		buf_adds(msg, _("the workbook unpacks to more than fai reads "
+				"(a damaged or hostile file?); nothing was "
+				"imported"));
 		return 1;
 	}
 	return 0;
@@ -446,7 +471,7 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		goto out;
 	}
 	if ((code == FAI_EINVAL || code == FAI_ETOOBIG) &&
-	    csv_message(err, value, msg))
+	    csv_message(err, value, shown_field, msg))
 		goto out;
 	switch (code) {
 	case FAI_EINVAL:

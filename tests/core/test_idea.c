@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "../../core/idea.h"
+#include "../../core/xmalloc.h"
 #include "../../core/isotime.h"
 
 /* Sets f to in and checks the stored value is out. */
@@ -185,6 +186,41 @@ static void test_field_parse(void **state)
 	assert_int_equal(idea_field_parse("titles"), -1);
 	assert_int_equal(idea_field_parse("x:title"), -1);
 	assert_int_equal(idea_field_parse("budget"), -1);
+	/* French titles of a French file, and how a person retypes them */
+	assert_int_equal(idea_field_parse("Motif de l’étape"),
+			 IDEA_STAGE_REASON);
+	assert_int_equal(idea_field_parse("MOTIF DE L'ETAPE"),
+			 IDEA_STAGE_REASON);
+	assert_int_equal(idea_field_parse("À l’étape depuis"),
+			 IDEA_STAGE_SINCE);
+	assert_int_equal(idea_field_parse("Date de lancement"),
+			 IDEA_LAUNCH_DATE);
+	assert_int_equal(idea_field_parse("Identifiant"), IDEA_ID);
+	assert_int_equal(idea_field_parse("Modifiée par"), IDEA_UPDATED_BY);
+	assert_int_equal(idea_field_parse("Révision"), IDEA_REVISION);
+	/* every title names its own field, and only it */
+	struct buf a, b;
+	buf_init(&a);
+	buf_init(&b);
+	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
+		const struct idea_field_info *fi = idea_field_info(f);
+		assert_true(strlen(fi->title_fr) > 0);
+		assert_true(strlen(fi->about_fr) > 0);
+		assert_int_equal(idea_field_parse(fi->title_fr), f);
+		idea_name_fold(&a, fi->title_fr);
+		for (int g = 0; g < IDEA_FIELD_COUNT; g++) {
+			idea_name_fold(&b, idea_field_info(g)->title_fr);
+			assert_true(f == g || strcmp(a.data, b.data) != 0);
+			assert_true(f == g ||
+				    strcmp(a.data, idea_field_info(g)->code));
+		}
+	}
+	idea_name_fold(&a, "  Motif de l’étape__ ");
+	assert_string_equal(a.data, "motif_de_l_etape");
+	idea_name_fold(&a, "");
+	assert_string_equal(a.data, "");
+	buf_free(&a);
+	buf_free(&b);
 }
 
 static void test_set_trim_text(void **state)

@@ -68,6 +68,28 @@ static void test_codes(void **state)
 	assert_int_equal(stage_parse("Launched"), STAGE_LAUNCHED);
 }
 
+/* A French file's stage values: each label reads back as its stage, in
+ * any case and with or without accents; labels are distinct. */
+static void test_stage_labels_fr(void **state)
+{
+	(void)state;
+	for (int s = 0; s < STAGE_COUNT; s++) {
+		assert_true(strlen(stage_label_fr((enum stage)s)) > 0);
+		assert_int_equal(stage_parse(stage_label_fr((enum stage)s)), s);
+	}
+	assert_string_equal(stage_label_fr(STAGE_OWNER_SEARCH),
+			    "Recherche de porteur");
+	assert_string_equal(stage_label_fr(STAGE_NONE), "");
+	assert_int_equal(stage_parse("recherche de porteur"),
+			 STAGE_OWNER_SEARCH);
+	assert_int_equal(stage_parse("ACTIVITE LANCEE"), STAGE_LAUNCHED);
+	assert_int_equal(stage_parse("Activité  lancée"), STAGE_NONE);
+	assert_int_equal(stage_parse("abandonnee"), STAGE_ABANDONED);
+	assert_int_equal(stage_parse("En-veille"), STAGE_ON_HOLD);
+	assert_int_equal(stage_parse("besoin identifié"), STAGE_NEED);
+	assert_int_equal(stage_parse("Recherche"), STAGE_NONE);
+}
+
 /* One row per starting point; per target stage: 'o' allowed, 'm' refused
  * as MOVE, 's' refused as SAME_STAGE.  Gated fields are all present and a
  * reason is always given, so only the move rules decide. */
@@ -498,6 +520,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_move_degenerate),
 	    cmocka_unit_test(test_codes),
+	    cmocka_unit_test(test_stage_labels_fr),
 	    cmocka_unit_test(test_move_table),
 	    cmocka_unit_test(test_reason_required),
 	    cmocka_unit_test(test_gates),
