@@ -132,36 +132,41 @@ static int xlsxw_escape(struct xlsxw *w, const char *s, size_t n,
 	if (utf8_check(s, n) != n)
 		return -1;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		uint32_t cp;
-		int len;
+		size_t run = i;
+		unsigned char c;
 
+		/* The bytes kept as they are, counted, then copied at once. */
+		for (; run < n; run++) {
+			c = (unsigned char)s[run];
+			if (c == '_' || c == 0 || c == 0xEF)
+				break;
+			if ((c & 0xC0) != 0x80) {
+				p++;
+				u += c >= 0xF0 ? 2 : 1;
+			}
+		}
+		buf_add(&w->esc, s + i, run - i);
+		i = run;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c == '_' && xlsxw_is_escape(s + i, n - i)) {
 			buf_add(&w->esc, "_x005F_", 7);
 			i++, u++, p += 7;
-			continue;
-		}
-		if (c == 0) {
+		} else if (c == 0) {
 			buf_add(&w->esc, "_x0000_", 7);
 			i++, u++, p += 7;
-			continue;
-		}
-		if (c < 0x80) {
-			buf_addc(&w->esc, (char)c);
-			i++, u++, p++;
-			continue;
-		}
-		len = utf8_decode(s + i, n - i, &cp);
-		if (cp == 0xFFFE || cp == 0xFFFF) {
-			buf_add(&w->esc, cp == 0xFFFE ? "_xFFFE_" : "_xFFFF_",
-				7);
-			p += 7;
+		} else if (c == 0xEF && n - i >= 3 &&
+			   (unsigned char)s[i + 1] == 0xBF &&
+			   (unsigned char)s[i + 2] >= 0xBE) {
+			/* U+FFFE, U+FFFF: (valid UTF-8, checked above) */
+			buf_add(&w->esc,
+				s[i + 2] == '\xBE' ? "_xFFFE_" : "_xFFFF_", 7);
+			i += 3, u++, p += 7;
 		} else {
-			buf_add(&w->esc, s + i, (size_t)len);
-			p++;
+			buf_addc(&w->esc, (char)c); /* '_', or EF of another */
+			i++, u++, p++;
 		}
-		u += cp >= 0x10000 ? 2 : 1;
-		i += (size_t)len;
 	}
 	buf_addc(&w->esc, '\0');
 	*units = u;
