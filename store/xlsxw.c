@@ -62,8 +62,8 @@
 #define XLSXW_LXW_STR_MAX 32767
 
 struct xlsxw {
-	char *dir;  /* the private directory, NULL once removed */
-	char *file; /* the workbook in it */
+	char *dir;	  /* the private directory, NULL once removed */
+	char *file;	  /* the workbook in it */
 	lxw_workbook *wb; /* NULL once closed */
 	lxw_worksheet *ws;
 	lxw_format *bold, *date, *time, *wrap;
@@ -123,8 +123,8 @@ static int xlsxw_is_escape(const char *s, size_t n)
  * NUL-terminated; *units gets its length in UTF-16 units, *points the
  * escaped text's length in code points (libxlsxwriter's count).  Returns
  * 0, or -1 when s is not valid UTF-8. */
-static int xlsxw_escape(struct xlsxw *w, const char *s, size_t n,
-			size_t *units, size_t *points)
+static int xlsxw_escape(struct xlsxw *w, const char *s, size_t n, size_t *units,
+			size_t *points)
 {
 	size_t i = 0, u = 0, p = 0;
 
@@ -386,10 +386,9 @@ struct xlsxw *xlsxw_new(const char *sheet, const char *legend,
 	w->dir = xasprintf("%s/fai-xlsx-XXXXXX", tmp);
 	if (!mkdtemp(w->dir)) {
 		int se = errno;
-		fai_err_set_about(err, se == ENOSPC || se == EDQUOT
-					   ? FAI_ENOSPACE
-					   : FAI_EIO,
-				  FAI_WHY_NONE, FAI_ABOUT_FILE, NULL, tmp);
+		fai_err_set_about(
+		    err, se == ENOSPC || se == EDQUOT ? FAI_ENOSPACE : FAI_EIO,
+		    FAI_WHY_NONE, FAI_ABOUT_FILE, NULL, tmp);
 		fai_err_detail(err, "%s", strerror(se));
 		if (err)
 			err->sys_errno = se;
@@ -434,9 +433,9 @@ struct xlsxw *xlsxw_new(const char *sheet, const char *legend,
 					 xlsxw_width(&cols[i]),
 					 w->wrapped[i] ? w->wrap : NULL);
 		if (!e)
-			e = worksheet_write_string(w->ws, 0, (lxw_col_t)i,
-						   xlsxw_label(w, cols[i].title),
-						   w->bold);
+			e = worksheet_write_string(
+			    w->ws, 0, (lxw_col_t)i,
+			    xlsxw_label(w, cols[i].title), w->bold);
 	}
 	if (e || xlsxw_legend(w, legend, cols, n) != 0)
 		goto lxw_failed;
@@ -483,11 +482,10 @@ static void xlsxw_put(struct xlsxw *w, size_t i, const char *s, size_t n)
 		goto cell_failed;
 	}
 	if (units > XLSX_CELL_CHARS || points > XLSXW_LXW_STR_MAX) {
-		xlsxw_fail(w, fai_err_set_about(&w->ferr, FAI_EINVAL,
-						FAI_WHY_XLSX_CELL,
-						FAI_ABOUT_CELL,
-						i < w->n ? w->code[i] : NULL,
-						NULL));
+		xlsxw_fail(
+		    w, fai_err_set_about(&w->ferr, FAI_EINVAL,
+					 FAI_WHY_XLSX_CELL, FAI_ABOUT_CELL,
+					 i < w->n ? w->code[i] : NULL, NULL));
 		w->ferr.count = units > XLSX_CELL_CHARS ? units : points;
 		w->ferr.limit = XLSX_CELL_CHARS;
 		goto cell_failed;
@@ -496,12 +494,11 @@ static void xlsxw_put(struct xlsxw *w, size_t i, const char *s, size_t n)
 				   i < w->n && w->wrapped[i] ? w->wrap : NULL);
 written:
 	if (e) {
-		xlsxw_fail(w, fai_err_set_about(&w->ferr, FAI_EIO,
-						FAI_WHY_NONE, FAI_ABOUT_CELL,
+		xlsxw_fail(w, fai_err_set_about(&w->ferr, FAI_EIO, FAI_WHY_NONE,
+						FAI_ABOUT_CELL,
 						i < w->n ? w->code[i] : NULL,
 						NULL));
-		fai_err_detail(&w->ferr, "libxlsxwriter: %s",
-			       lxw_strerror(e));
+		fai_err_detail(&w->ferr, "libxlsxwriter: %s", lxw_strerror(e));
 		goto cell_failed;
 	}
 	return;
@@ -522,8 +519,8 @@ void xlsxw_cell(struct xlsxw *w, const char *s, size_t len)
 						FAI_WHY_NONE, FAI_ABOUT_OUTPUT,
 						"output", NULL));
 		w->ferr.count = w->row > XLSXW_ROW_LAST ? w->row : i + 1;
-		w->ferr.limit = w->row > XLSXW_ROW_LAST ? XLSXW_ROW_LAST
-							: XLSXW_COL_COUNT;
+		w->ferr.limit =
+		    w->row > XLSXW_ROW_LAST ? XLSXW_ROW_LAST : XLSXW_COL_COUNT;
 		return;
 	}
 	xlsxw_put(w, i, s, len);

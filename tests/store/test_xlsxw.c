@@ -23,9 +23,9 @@
 
 struct tx {
 	struct fx *f;
-	char tmp[PATH_MAX + 8];	 /* TMPDIR of the writer */
+	char tmp[PATH_MAX + 8];	  /* TMPDIR of the writer */
 	char book[PATH_MAX + 16]; /* the workbook read back */
-	char mnt[PATH_MAX + 8];	 /* a tmpfs mounted there, "" when none */
+	char mnt[PATH_MAX + 8];	  /* a tmpfs mounted there, "" when none */
 };
 
 /* TMPDIR as the test started, for the tests' own directories. */
@@ -83,8 +83,7 @@ static const struct xlsx_column tx_cols[] = {
     {"Emplois", "jobs", "Les emplois prévus", XLSX_NUMBER, 0, 0},
     {"Échéance", "due", "La date prévue", XLSX_DATE, 0, 0},
     {"Depuis", "stage_since", "L'entrée dans l'étape", XLSX_TIME, 0, 0},
-    {"Description", "description", "Le texte _x0041_ libre", XLSX_TEXT, 60,
-     1},
+    {"Description", "description", "Le texte _x0041_ libre", XLSX_TEXT, 60, 1},
 };
 #define TX_NCOLS (sizeof(tx_cols) / sizeof(tx_cols[0]))
 
@@ -94,11 +93,11 @@ static const char *const tx_rows[][TX_NCOLS] = {
      "2026-12-02T14:40:00Z",
      "Deux lignes\net un \xf0\x9f\x9a\x80 _x0041_ et \\_x005F_\ttab\r"},
     {"11-0001", "84", "2A004", "00000000000000", "007", "2026-02-30",
-     "2026-06-14T09:20:00Z", "\xef\xbf\xbe\xef\xbf\xbf and _X00a0_ _x12_ \xef\xbc\xa1_"},
-    {"93-0003", "93", "13055", "", "1234567890123456", "", "hier",
-     ""},
-    {"75-0004", "11", "75056", "", "-12", "1899-12-31",
-     "2026-03-29T01:30:00Z", "_x0000_"},
+     "2026-06-14T09:20:00Z",
+     "\xef\xbf\xbe\xef\xbf\xbf and _X00a0_ _x12_ \xef\xbc\xa1_"},
+    {"93-0003", "93", "13055", "", "1234567890123456", "", "hier", ""},
+    {"75-0004", "11", "75056", "", "-12", "1899-12-31", "2026-03-29T01:30:00Z",
+     "_x0000_"},
 };
 #define TX_NROWS (sizeof(tx_rows) / sizeof(tx_rows[0]))
 
@@ -401,8 +400,8 @@ int main(void)
 	if (getenv("TMPDIR"))
 		tx_tmpdir = xstrdup(getenv("TMPDIR"));
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_xlsxw_kinds_read_back_by_openpyxl,
-					    tx_setup, tx_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_xlsxw_kinds_read_back_by_openpyxl, tx_setup, tx_teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxw_cell_too_long, tx_setup,
 					    tx_teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxw_cell_longest_fits,
@@ -413,8 +412,8 @@ int main(void)
 					    tx_teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxw_free_unfinished,
 					    tx_setup, tx_teardown),
-	    cmocka_unit_test_setup_teardown(test_xlsxw_tmpdir_missing,
-					    tx_setup, tx_teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsxw_tmpdir_missing, tx_setup,
+					    tx_teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxw_tmpdir_full, tx_setup,
 					    tx_teardown),
 	};
