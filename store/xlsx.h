@@ -28,8 +28,13 @@ enum xlsx_kind {
 			else a string cell */
 	XLSX_DATE,   /* "YYYY-MM-DD": a date cell shown 15/12/2026 */
 	XLSX_TIME,   /* "YYYY-MM-DDTHH:MM:SSZ": a date-time cell in the
-			person's local time, shown 02/12/2026 15:40 */
+			person's local time (TZ), shown 02/12/2026 15:40:07:
+			the seconds are shown because a spreadsheet saving
+			CSV writes what it shows */
 };
+/* A value its kind cannot hold (a number with a leading zero or over 15
+ * digits, a date before 1900 or that does not parse) is a string cell:
+ * never dropped, never changed.  An empty value is no cell. */
 
 struct xlsx_column {
 	const char *title; /* the header cell */
@@ -47,23 +52,36 @@ struct xlsxw;
 
 /* Starts a workbook: a first sheet whose header row holds the columns'
  * titles (frozen, bold), and a second sheet, the legend, one row per
- * column: title, code, about.  sheet and legend are the sheets' names.
- * Returns NULL with err set (a temporary directory could not be made). */
+ * column: title, code, about.  sheet and legend are the sheets' names
+ * (at most 31 characters, none of []:*?/\).  The workbook is built in a
+ * private directory made under $TMPDIR (or /tmp).  Returns NULL with err
+ * set: the directory could not be made (-FAI_EIO or -FAI_ENOSPACE, value
+ * the parent directory, sys_errno), no column or more than 16384
+ * (FAI_ETOOBIG, count and limit), libxlsxwriter refused (FAI_EIO). */
 struct xlsxw *xlsxw_new(const char *sheet, const char *legend,
 			const struct xlsx_column *cols, size_t n,
 			struct fai_err *err);
 
-/* Adds the next cell of the current row (its column's kind says how). */
+/* Adds the next cell of the current row (its column's kind says how);
+ * s need not be NUL-terminated and may hold NUL.  A failure is kept for
+ * xlsxw_row_end. */
 void xlsxw_cell(struct xlsxw *w, const char *s, size_t len);
 
 /* Ends the row.  Returns 0, or a negative error: a text longer than
- * XLSX_CELL_CHARS (-FAI_EINVAL, why FAI_WHY_XLSX_CELL, err->column the
- * column, count its length), a write failure (-FAI_EIO, -FAI_ENOSPACE). */
+ * XLSX_CELL_CHARS (-FAI_EINVAL, why FAI_WHY_XLSX_CELL, about
+ * FAI_ABOUT_CELL, field the column's code, err->column the column
+ * (1-based), count its length, limit the bound, line the sheet's row),
+ * a text that is not UTF-8 (-FAI_EINVAL, FAI_WHY_UTF8, the same facts),
+ * more rows than a sheet holds (-FAI_ETOOBIG, count and limit), a write
+ * failure (-FAI_EIO, -FAI_ENOSPACE, sys_errno).  Once a row failed, every
+ * later call fails the same way. */
 int xlsxw_row_end(struct xlsxw *w, struct fai_err *err);
 
 /* Puts the autofilter over the rows written, closes the workbook and
- * copies it to f.  Returns 0 or a negative error (-FAI_EIO,
- * -FAI_ENOSPACE).  The temporary files are gone either way. */
+ * copies it to f (flushed, not closed).  Returns 0 or a negative error
+ * (-FAI_EIO, -FAI_ENOSPACE with sys_errno, about FAI_ABOUT_OUTPUT; or a
+ * row's earlier failure).  The temporary files are gone either way; w is
+ * still the caller's to free. */
 int xlsxw_finish(struct xlsxw *w, FILE *f, struct fai_err *err);
 
 /* Frees w and removes its temporary files (NULL: nothing). */
