@@ -1129,9 +1129,9 @@ fail:
 
 int xlsxr_next(struct xlsxr *r, struct csvr_row **row, struct fai_err *err)
 {
-	if (r->rc) {
-		fai_err_set_about(err, -r->rc, FAI_WHY_NONE, FAI_ABOUT_FILE,
-				  "file", r->name);
+	if (r->rc) { /* the same error again */
+		if (err)
+			*err = r->cerr;
 		return r->rc;
 	}
 	r->row_ready = 0;
@@ -1144,6 +1144,8 @@ int xlsxr_next(struct xlsxr *r, struct csvr_row **row, struct fai_err *err)
 		r->sheet_offset = r->inflated;
 		if (rc) {
 			r->rc = rc;
+			if (err)
+				r->cerr = *err;
 			return rc;
 		}
 		if (part_finished(r))

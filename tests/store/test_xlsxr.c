@@ -188,6 +188,15 @@ static int read_rows(const char *path, const char *sheet, struct buf *out,
 	if (rc == 0) {
 		assert_int_equal(xlsxr_next(r, &row, err), 0);
 		rc = 1;
+	} else {
+		/* Asked again, the same error. */
+		struct fai_err again;
+		fai_err_clear(&again);
+		assert_int_equal(xlsxr_next(r, &row, &again), rc);
+		assert_int_equal(again.why, err->why);
+		assert_int_equal(again.line, err->line);
+		assert_int_equal(again.column, err->column);
+		assert_string_equal(again.file, err->file);
 	}
 	xlsxr_free(r);
 	return rc;
