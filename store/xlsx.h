@@ -134,6 +134,11 @@ int xlsxr_next(struct xlsxr *r, struct csvr_row **row, struct fai_err *err);
  * xlsx_cell). */
 const unsigned char *xlsxr_kinds(const struct xlsxr *r);
 
+/* 1 when the workbook counts dates in days from 1904-01-01 (its
+ * workbookPr says date1904: old Excel for the Mac), so a date's serial
+ * number is 1462 less than in the usual 1900 system; 0 otherwise. */
+int xlsxr_date1904(const struct xlsxr *r);
+
 unsigned long long xlsxr_size(const struct xlsxr *r); /* the file's bytes */
 /* Progress: the bytes of the sheet inflated so far, of xlsxr_total. */
 unsigned long long xlsxr_offset(const struct xlsxr *r);

@@ -75,6 +75,7 @@ struct xlsxr {
 	char *sheet_rid_ci;   /* a name matching but for ASCII case */
 	char *sheet_target;   /* its part, resolved */
 	char *strings_target; /* the shared strings' part, resolved */
+	int date1904;	      /* dates count days from 1904-01-01 */
 
 	/* Shared strings: string i is sst.data + soff[i], soff[i + 1] - 1 -
 	 * soff[i] bytes long (a NUL after each). */
@@ -480,7 +481,15 @@ static void XMLCALL wb_start(void *arg, const XML_Char *name,
 			     const XML_Char **atts)
 {
 	struct xlsxr *r = arg;
-	if (r->crc || strcmp(local(name), "sheet") != 0 || r->sheet_rid)
+	if (r->crc)
+		return;
+	if (strcmp(local(name), "workbookPr") == 0) {
+		const char *d = attr(atts, "date1904");
+		r->date1904 =
+		    d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+		return;
+	}
+	if (strcmp(local(name), "sheet") != 0 || r->sheet_rid)
 		return;
 	const char *sn = attr(atts, "name"), *id = attr(atts, "id");
 	if (!sn || !id)
@@ -1219,6 +1228,11 @@ int xlsxr_next(struct xlsxr *r, struct csvr_row **row, struct fai_err *err)
 const unsigned char *xlsxr_kinds(const struct xlsxr *r)
 {
 	return r->kinds;
+}
+
+int xlsxr_date1904(const struct xlsxr *r)
+{
+	return r->date1904;
 }
 
 unsigned long long xlsxr_size(const struct xlsxr *r)

@@ -411,6 +411,33 @@ static void test_xlsxr_no_shared_strings_part(void **state)
 	expect_rows(t->path, NULL, "");
 }
 
+/* A workbook whose dates count from 1904 says so; the usual ones not. */
+static void test_xlsxr_date1904(void **state)
+{
+	struct tx *t = *state;
+	struct xlsxr *r;
+	mkbook(t->path, SHEET_OPEN SHEET_CLOSE, NULL);
+	assert_int_equal(xlsxr_open(&r, t->path, NULL, &t->err), 0);
+	assert_int_equal(xlsxr_date1904(r), 0);
+	xlsxr_free(r);
+	struct part p[] = {
+	    {"xl/workbook.xml",
+	     "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"http://schemas."
+	     "openxmlformats.org/officeDocument/2006/relationships\">"
+	     "<workbookPr date1904=\"1\"/><sheets><sheet name=\"A\" "
+	     "sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+	     0},
+	    {"xl/_rels/workbook.xml.rels", RELS, 0},
+	    {"xl/worksheets/sheet1.xml",
+	     SHEET_OPEN "<row><c><v>44900</v></c></row>" SHEET_CLOSE, 0},
+	};
+	mkzip_m(t->path, p, 3, ZIP_CM_DEFLATE);
+	assert_int_equal(xlsxr_open(&r, t->path, NULL, &t->err), 0);
+	assert_int_equal(xlsxr_date1904(r), 1);
+	xlsxr_free(r);
+	expect_rows(t->path, NULL, "L1:N44900");
+}
+
 static void test_xlsxr_missing_sheet(void **state)
 {
 	struct tx *t = *state;
@@ -933,6 +960,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_no_shared_strings_part,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsxr_date1904, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_missing_sheet, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_missing_part, setup,
