@@ -9,6 +9,7 @@
 # however long it takes: FUZZ_RUNS, when set, replaces FUZZ_SECONDS.  Needs
 # no LMDB: core/*.c and store/codec.c are compiled here directly.  Except
 # the CSV harnesses: fuzz_csv also links store/csvio.c and libcsv,
+# fuzz_xlsx store/xlsxr.c, libzip and expat,
 # fuzz_import the whole store, LMDB and libcsv (its stores go to
 # fai-fuzz-import-* under $TMPDIR when set, else /dev/shm, else /tmp, and
 # are removed at a clean exit).
@@ -17,7 +18,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_BUILD ?= build-fuzz
-FUZZERS ?= utf8 template isotime validate idea_set codec csv import
+FUZZERS ?= utf8 template isotime validate idea_set codec csv import xlsx
 # FUZZ_DEFS=-DFUZZ_KNOWN_BLANK_LINES tolerates a known template fault (see
 # fuzz.h) to look for others; rebuild the harnesses after changing it.
 FUZZ_DEFS ?=
@@ -82,6 +83,14 @@ $(FUZZ_BUILD)/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
 	  $(FUZZ_OBJ) $(FUZZ_CSV_OBJ) -lcsv -lxlsxwriter -lzip -lexpat
+
+# The XLSX reader: store/xlsxr.c with libzip and expat.
+FUZZ_XLSX_OBJ := $(FUZZ_BUILD)/obj/store/xlsxr.o
+$(FUZZ_BUILD)/fuzz_xlsx: tests/fuzz/fuzz_xlsx.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
+		$(FUZZ_XLSX_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
+	  $(FUZZ_OBJ) $(FUZZ_XLSX_OBJ) -lzip -lexpat
 
 $(FUZZ_BUILD)/fuzz_import: tests/fuzz/fuzz_import.c tests/fuzz/fuzz.h \
 		$(FUZZ_OBJ) $(FUZZ_STORE_OBJ)
