@@ -1,6 +1,7 @@
 /* export.c - `fai export`: every idea (or those a filter keeps) as one
- * row of a CSV file or an XLSX workbook, sorted by id, in one read transaction; what was sent is
- * remembered (the exchange bases) once the file is in place. */
+ * row of a CSV file or an XLSX workbook, sorted by id, in one read transaction;
+ * what was sent is remembered (the exchange bases) once the file is in place.
+ */
 #include "exchange.h"
 
 #include <errno.h>
@@ -51,8 +52,9 @@ static int sink_row_end(struct sink *k, struct fai_err *err)
 static const char *column_title(const struct export_opts *o,
 				const struct column *c)
 {
-	return c->field >= 0 && o->headers_fr ? idea_field_info(c->field)->title_fr
-					      : c->name;
+	return c->field >= 0 && o->headers_fr
+		   ? idea_field_info(c->field)->title_fr
+		   : c->name;
 }
 
 /* What a workbook's column holds, and how it shows it. */
@@ -64,12 +66,18 @@ static void xlsx_column_of(const struct column *c, const char *title,
 		enum xlsx_kind kind;
 		unsigned width;
 	} kinds[] = {
-	    {IDEA_ID, XLSX_TEXT, 37},	    {IDEA_REF, XLSX_TEXT, 10},
-	    {IDEA_TITLE, XLSX_TEXT, 40},    {IDEA_STAGE, XLSX_TEXT, 20},
-	    {IDEA_REGION, XLSX_TEXT, 7},    {IDEA_TERRITORY, XLSX_TEXT, 12},
-	    {IDEA_SIRET, XLSX_TEXT, 16},    {IDEA_LAUNCH_DATE, XLSX_DATE, 12},
-	    {IDEA_JOBS, XLSX_NUMBER, 8},    {IDEA_REVISION, XLSX_NUMBER, 8},
-	    {IDEA_CREATED_AT, XLSX_TIME, 17}, {IDEA_UPDATED_AT, XLSX_TIME, 17},
+	    {IDEA_ID, XLSX_TEXT, 37},
+	    {IDEA_REF, XLSX_TEXT, 10},
+	    {IDEA_TITLE, XLSX_TEXT, 40},
+	    {IDEA_STAGE, XLSX_TEXT, 20},
+	    {IDEA_REGION, XLSX_TEXT, 7},
+	    {IDEA_TERRITORY, XLSX_TEXT, 12},
+	    {IDEA_SIRET, XLSX_TEXT, 16},
+	    {IDEA_LAUNCH_DATE, XLSX_DATE, 12},
+	    {IDEA_JOBS, XLSX_NUMBER, 8},
+	    {IDEA_REVISION, XLSX_NUMBER, 8},
+	    {IDEA_CREATED_AT, XLSX_TIME, 17},
+	    {IDEA_UPDATED_AT, XLSX_TIME, 17},
 	    {IDEA_STAGE_SINCE, XLSX_TIME, 17},
 	};
 	memset(x, 0, sizeof(*x));

@@ -39,7 +39,7 @@ struct import_fix {
 	struct buf text, one; /* the repaired cells' text */
 	struct {
 		size_t col, off, len;
-	} *at;
+	} * at;
 	size_t cap;
 	unsigned codes; /* of them, codes whose leading zeros came back */
 };
@@ -63,11 +63,11 @@ struct import {
 	unsigned long long invalid1;	 /* of them invalid on their own */
 	unsigned long long suspect1;	 /* of them refused were they new */
 	struct csvr *r;
-	struct xlsxr *x;	/* a workbook, read through r's descriptor */
-	int workbook;		/* the source is one (x lives in the reading) */
+	struct xlsxr *x; /* a workbook, read through r's descriptor */
+	int workbook;	 /* the source is one (x lives in the reading) */
 	unsigned long long repaired1; /* codes repaired in valid rows */
-	struct import_fix fix;	/* the last row's repairs */
-	struct outfile *rejects; /* never through a link: outfile.h */
+	struct import_fix fix;	      /* the last row's repairs */
+	struct outfile *rejects;      /* never through a link: outfile.h */
 	struct csvw *rw;
 	char *text; /* the log text of each change: "import FILE" */
 	/* Progress over the whole job: the reading, then each pass over the
@@ -92,10 +92,9 @@ struct import {
  * rules; kinds: the cells' kinds in a workbook, NULL for CSV): returns
  * row when nothing changed, else a repaired copy valid until the next
  * call.  fix starts zeroed and ends with import_fix_free. */
-const struct csvr_row *import_sheet_row(struct import *im,
-					const struct csvr_row *row,
-					const unsigned char *kinds,
-					struct import_fix *fix);
+struct csvr_row *import_sheet_row(struct import *im, struct csvr_row *row,
+				  const unsigned char *kinds,
+				  struct import_fix *fix);
 void import_fix_free(struct import_fix *fix);
 
 /* import.c */

@@ -240,7 +240,7 @@ int import_read(struct import *im, struct fai_err *err)
 		if (blank)
 			continue;
 		/* what a spreadsheet did, undone before any check */
-		row = (struct csvr_row *)import_sheet_row(
+		row = import_sheet_row(
 		    im, row, im->x ? xlsxr_kinds(im->x) : NULL, &im->fix);
 		unsigned flags = 0;
 		struct idea *theirs = idea_new();

@@ -32,8 +32,8 @@ static int number_digits(const char *v, char *out, size_t size)
 /* The repaired text of one cell of field f ("" when none applies):
  * returns 1 and fills out, 0 to keep v.  *code is set when it restored a
  * code's leading zeros. */
-static int repair_cell(int f, const char *v, int kind, struct buf *out,
-		       int *code)
+static int repair_cell(int f, const char *v, int kind, int date1904,
+		       struct buf *out, int *code)
 {
 	char tmp[64], iso[ISOTIME_LEN];
 	int64_t t;
@@ -46,6 +46,9 @@ static int repair_cell(int f, const char *v, int kind, struct buf *out,
 		char *end;
 		double serial = strtod(v, &end);
 		int date = f == IDEA_LAUNCH_DATE;
+		/* a workbook counting from 1904 (old Excel for the Mac) */
+		if (date1904)
+			serial += 1462;
 		if (end == v || *end || sheet_serial_time(serial, !date, &t))
 			return 0;
 		if (date)
@@ -101,10 +104,9 @@ static int repair_cell(int f, const char *v, int kind, struct buf *out,
 	return 0;
 }
 
-const struct csvr_row *import_sheet_row(struct import *im,
-					const struct csvr_row *row,
-					const unsigned char *kinds,
-					struct import_fix *fix)
+struct csvr_row *import_sheet_row(struct import *im, struct csvr_row *row,
+				  const unsigned char *kinds,
+				  struct import_fix *fix)
 {
 	size_t n = row->n < im->cs.n ? row->n : im->cs.n;
 	size_t nfix = 0;
@@ -117,12 +119,15 @@ const struct csvr_row *import_sheet_row(struct import *im,
 		if (f < 0 || row->lens[i] == 0 ||
 		    strlen(row->cells[i]) != row->lens[i])
 			continue;
-		if (!repair_cell(f, row->cells[i], kind, &fix->one, &code))
+		if (!repair_cell(f, row->cells[i], kind,
+				 im->x && xlsxr_date1904(im->x), &fix->one,
+				 &code))
 			continue;
 		fix->codes += (unsigned)code;
 		if (nfix == fix->cap) {
 			fix->cap = fix->cap ? 2 * fix->cap : 8;
-			fix->at = xrealloc(fix->at, fix->cap * sizeof(*fix->at));
+			fix->at =
+			    xrealloc(fix->at, fix->cap * sizeof(*fix->at));
 		}
 		fix->at[nfix].col = i;
 		fix->at[nfix].off = fix->text.len;

@@ -133,6 +133,14 @@ int xlsx_sniff(const void *head, size_t n);
 int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
 	       struct fai_err *err);
 
+/* xlsxr_open on a source its caller opened and began to read: fd (a
+ * copy is taken; fd stays the caller's), whose first nhead bytes head
+ * were read already (a pipe's; a regular file is read again from its
+ * start).  path names it in errors. */
+int xlsxr_open_fd(struct xlsxr **out, int fd, const char *path,
+		  const void *head, size_t nhead, const char *sheet,
+		  struct fai_err *err);
+
 /* The next row into *row (valid until the next call): one cell per column
  * from A to the last cell of the row that holds a value (empty cells
  * between; blank cells after it are dropped), row->line the row's number

@@ -17,10 +17,10 @@
  * Names are matched by their local part, past any prefix: Excel,
  * LibreOffice, libxlsxwriter and openpyxl write different prefixes (a
  * parser without namespace processing: 12 % faster than expat's
- * namespace-aware one on a sheet of 10^5 rows).  A document type declaration is refused outright, so
- * no entity is ever declared and none expands.  Every part counts the
- * bytes it really inflated (never trusting the declared size) against
- * XLSX_PART_MAX and, past 1 MiB, against XLSX_RATIO_MAX times its
+ * namespace-aware one on a sheet of 10^5 rows).  A document type declaration is
+ * refused outright, so no entity is ever declared and none expands.  Every part
+ * counts the bytes it really inflated (never trusting the declared size)
+ * against XLSX_PART_MAX and, past 1 MiB, against XLSX_RATIO_MAX times its
  * compressed size; only stored and deflated entries, unencrypted, are
  * read. */
 #include "xlsx.h"
@@ -77,6 +77,9 @@ struct xlsxr {
 	char *sheet_target;   /* its part, resolved */
 	char *strings_target; /* the shared strings' part, resolved */
 	int date1904;	      /* dates count days from 1904-01-01 */
+	/* xlsxr_open_fd: the bytes its caller read already from a pipe */
+	const unsigned char *head;
+	size_t nhead;
 
 	/* Shared strings: string i is sst.data + soff[i], soff[i + 1] - 1 -
 	 * soff[i] bytes long (a NUL after each). */
@@ -962,6 +965,14 @@ static int source_read(struct xlsxr *r, int seekable, struct fai_err *err)
 		goto out;
 	}
 	r->size = 0;
+	if (tmp >= 0 && r->nhead) { /* what the caller read first */
+		sha256_update(&ctx, r->head, r->nhead);
+		r->size = r->nhead;
+		if (write_all(tmp, (const char *)r->head, r->nhead) != 0) {
+			rc = fail_io(r, errno, err);
+			goto out;
+		}
+	}
 	for (;;) {
 		ssize_t got = read(r->fd, blk, XLSXR_BLOCK);
 		if (got < 0 && errno == EINTR)
@@ -1098,14 +1109,9 @@ int xlsx_sniff(const void *head, size_t n)
 	return n >= 4 && memcmp(head, "PK\3\4", 4) == 0;
 }
 
-int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
-	       struct fai_err *err)
+static struct xlsxr *xlsxr_new(const char *path, const char *sheet)
 {
-	struct xlsxr *r;
-	int seekable = 0, zerr = 0, rc;
-
-	*out = NULL;
-	r = xcalloc(1, sizeof(*r));
+	struct xlsxr *r = xcalloc(1, sizeof(*r));
 	r->name = xstrdup(path);
 	r->fd = -1;
 	r->want = sheet;
@@ -1114,10 +1120,75 @@ int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
 	buf_init(&r->data);
 	buf_init(&r->dec);
 	fai_err_clear(&r->cerr);
+	return r;
+}
 
+static int xlsxr_start(struct xlsxr *r, int seekable, const char *sheet,
+		       struct fai_err *err);
+
+int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
+	       struct fai_err *err)
+{
+	struct xlsxr *r;
+	int seekable = 0, rc;
+
+	*out = NULL;
+	r = xlsxr_new(path, sheet);
 	rc = source_open(r, path, &seekable, err);
+	if (!rc)
+		rc = xlsxr_start(r, seekable, sheet, err);
+	if (rc) {
+		xlsxr_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int xlsxr_open_fd(struct xlsxr **out, int fd, const char *path,
+		  const void *head, size_t nhead, const char *sheet,
+		  struct fai_err *err)
+{
+	struct xlsxr *r;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
+	r = xlsxr_new(path, sheet);
+	r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
+		rc = fail_io(r, errno, err);
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* a file is read again from its start (a copy of the
+		 * descriptor shares the offset: it is ours now) */
+		if (lseek(r->fd, 0, SEEK_SET) != 0) {
+			rc = fail_io(r, errno, err);
+			goto fail;
+		}
+	} else {
+		r->head = head;
+		r->nhead = nhead;
+	}
+	rc = xlsxr_start(r, S_ISREG(st.st_mode), sheet, err);
+	r->head = NULL;
+	r->nhead = 0;
 	if (rc)
 		goto fail;
+	*out = r;
+	return 0;
+fail:
+	xlsxr_free(r);
+	return rc;
+}
+
+/* Reads the opened source, then the workbook's parts up to the sheet. */
+static int xlsxr_start(struct xlsxr *r, int seekable, const char *sheet,
+		       struct fai_err *err)
+{
+	int zerr = 0, rc;
+
 	rc = source_read(r, seekable, err);
 	if (rc)
 		goto fail;
@@ -1183,10 +1254,8 @@ int xlsxr_open(struct xlsxr **out, const char *path, const char *sheet,
 	if (rc)
 		goto fail;
 	r->sheet_total = r->declared;
-	*out = r;
 	return 0;
 fail:
-	xlsxr_free(r);
 	return rc;
 }
 

@@ -402,7 +402,11 @@ struct xlsxw *xlsxw_new(const char *sheet, const char *legend,
 	memset(&opt, 0, sizeof(opt));
 	opt.constant_memory = LXW_TRUE;
 	opt.tmpdir = w->dir;
-	opt.use_zip64 = LXW_TRUE; /* parts over 4 GiB: 10^6 long ideas */
+	/* No ZIP64 records: a reader (ours, through libzip's consistency
+	 * check) refuses the ZIP64 extra fields libxlsxwriter then puts in
+	 * every local header, and no part of ours reaches 4 GiB, the most
+	 * fai reads of a part (XLSX_PART_MAX). */
+	opt.use_zip64 = LXW_FALSE;
 	w->wb = workbook_new_opt(w->file, &opt);
 	if (!w->wb)
 		goto lxw_failed;

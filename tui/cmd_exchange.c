@@ -379,12 +379,13 @@ static void import_report_cb(const struct import_event *ev, void *arg)
 static void import_summary(struct cli *cli, const char *path,
 			   const struct exchange_stats *st)
 {
-	/* TRANSLATORS: a file's name, then the counts of its import */
-	fprintf(cli->out, C_("import summary", "%s: "), out_shown(path));
+	fputs(out_shown(path), cli->out);
+	/* TRANSLATORS: after a file's name, and between the rows read and
+	 * what became of them */
+	fputs(C_("import summary", ": "), cli->out);
 	fprintf(cli->out,
 		ngettext("%llu row", "%llu rows", (unsigned long)(st->rows)),
 		(unsigned long long)(st->rows));
-	/* TRANSLATORS: between the rows read and what became of them */
 	fputs(C_("import summary", ": "), cli->out);
 	/* TRANSLATORS: the counts of an import's summary, after "N rows: " */
 	fprintf(cli->out,

@@ -19,34 +19,58 @@ at() { _t=$1; shift; env FAI_NOW="$_t" "$FAI" --db "$db" "$@"; }
 at $NOW add --title "Épicerie solidaire de l’Ain" --set territory=01 \
 	--set need="Pas de commerce 🛒 à moins de 10 km" > /dev/null
 at $NOW add --title "Garage solidaire → Bourg" --set territory=01053 \
-	--set siret=05328293200127 --set jobs=3 > /dev/null
+	--set siret=05328293200127 --set jobs=3 --set need="Pas de garage" \
+	--set concept="Un garage associatif" > /dev/null
 at $NOW add --title "Recyclerie œuvre « commune »" --set territory=69 \
 	--set need="Déchets" > /dev/null
 at $NOW move 84-0001 concept --force > /dev/null
 at $NOW edit 84-0002 --set owner="Camille" --set structure="SCIC Garage" \
 	--set launch_date=2026-06-14 > /dev/null
-at $NOW move 84-0002 launched --force > /dev/null
+for st in concept owner_search launched; do
+	at $NOW move 84-0002 $st --force > /dev/null
+done
 run at $NOW export --dialect rfc4180 -o "$T/orig.csv"
 check_rc 0 "the reference export"
+
+# same_values A B: two rfc4180 exports hold the same ideas with the same
+# values, revision aside (it counts each store's own changes).
+cat > "$T/same.py" << 'EOF'
+import csv, sys
+def load(p):
+    rows = list(csv.DictReader(open(p, encoding="utf-8", newline="")))
+    for r in rows:
+        r.pop("revision")
+    return rows
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if a != b:
+    for x, y in zip(a, b):
+        for k in x:
+            if x[k] != y.get(k):
+                print("%s: %r != %r" % (k, x[k], y.get(k)), file=sys.stderr)
+    sys.exit(1)
+EOF
+same_values() { python3 "$T/same.py" "$1" "$2"; }
 
 # ---------------------------------------------------------------- export
 run at $NOW export --dialect excel-fr -o "$T/fr.csv"
 check_rc 0 "excel-fr export"
 head -c 200 "$T/fr.csv" > "$T/head"
-check "grep -q 'Identifiant;Référence;Titre;Étape;Motif de l’étape;Région' '$T/head'" \
-	"excel-fr writes the French column titles"
-check "grep -q ';Activité lancée;' '$T/fr.csv' && grep -q ';Concept;' '$T/fr.csv'" \
-	"... and the French stage labels"
-check "! grep -q ';launched;' '$T/fr.csv'" "... not the stage codes"
+check "excel-fr writes the French column titles" \
+	sh -c "grep -q 'Identifiant;Référence;Titre;Étape;Motif de l’étape;Région' '$T/head'"
+check "... and the French stage labels" \
+	sh -c "grep -q ';Activité lancée;' '$T/fr.csv' && grep -q ';Concept;' '$T/fr.csv'"
+check "... not the stage codes" \
+	sh -c "! grep -q ';launched;' '$T/fr.csv'"
 run at $NOW export --dialect excel-fr --headers code --labels code
-check "head -c 30 '$OUT' | grep -q 'id;ref;title;stage'" \
-	"--headers code gives the code names in excel-fr"
-check "grep -q ';launched;' '$OUT'" "--labels code gives the stage codes"
+check "--headers code gives the code names in excel-fr" \
+	sh -c "head -c 30 '$OUT' | grep -q 'id;ref;title;stage'"
+check "--labels code gives the stage codes" \
+	sh -c "grep -q ';launched;' '$OUT'"
 run at $NOW export --headers fr --labels fr
-check "head -c 40 '$OUT' | grep -q '^Identifiant,Référence,Titre'" \
-	"--headers fr in rfc4180"
+check "--headers fr in rfc4180" \
+	sh -c "head -c 40 '$OUT' | grep -q '^Identifiant,Référence,Titre'"
 run at $NOW export --headers french
-check_rc 2 "--headers takes code or fr"
+check_rc 1 "--headers takes code or fr (a usage error)"
 check_err "--headers is code or fr" "... and says so"
 
 # The French file imports back unchanged, and equal into an empty store.
@@ -57,7 +81,7 @@ e=$(mkstore e 84)
 run env FAI_NOW=$NOW "$FAI" --db "$e" import "$T/fr.csv"
 check_rc 0 "... and into an empty store"
 "$FAI" --db "$e" export -o "$T/e.csv" > /dev/null
-check "cmp -s '$T/orig.csv' '$T/e.csv'" "... with every value equal"
+check "... with every value equal" same_values "$T/orig.csv" "$T/e.csv"
 
 # Titles and labels as a person retypes them: any case, no accents.
 cat > "$T/typed.csv" << 'EOF'
@@ -103,10 +127,10 @@ w = csv.writer(out, delimiter=";", lineterminator="\r\n")
 w.writerows(rows)
 EOF
 python3 "$T/calc.py" "$T/fr.csv" "$T/calc.csv" utf-8
-check "grep -q ';1;' '$T/calc.csv' && grep -q ';1053;' '$T/calc.csv'" \
-	"(the spreadsheet's file lost the zeros)"
-check "grep -q '14/06/2026' '$T/calc.csv' && grep -q '10/03/2026 10:20' '$T/calc.csv'" \
-	"(... and has French dates, times in Paris time)"
+check "(the spreadsheet's file lost the zeros)" \
+	sh -c "grep -q ';1;' '$T/calc.csv' && grep -q ';1053;' '$T/calc.csv'"
+check "(... and has French dates, times in Paris time)" \
+	sh -c "grep -q '14/06/2026' '$T/calc.csv' && grep -q '10/03/2026 10:20' '$T/calc.csv'"
 snap "$db"
 run at $NOW import --dry-run "$T/calc.csv"
 check_out "3 rows: 0 new, 0 updated, 3 unchanged, 0 conflicts, 0 invalid." \
@@ -119,13 +143,14 @@ e2=$(mkstore e2 84)
 run env FAI_NOW=$NOW "$FAI" --db "$e2" import "$T/calc.csv"
 check_rc 0 "the spreadsheet's save imports into an empty store"
 "$FAI" --db "$e2" export -o "$T/e2.csv" > /dev/null
-check "cmp -s '$T/orig.csv' '$T/e2.csv'" \
-	"... with every value equal to the original (zeros, dates, times, jobs)"
+check "... with every value equal to the original (zeros, dates, times, jobs)" \
+	same_values "$T/orig.csv" "$T/e2.csv"
 
 # A Windows-1252 save: '?' for 🛒 and →, œ and « » kept (the code page has
 # them).  Unchanged in the store it came from; the '?' are not an update.
 python3 "$T/calc.py" "$T/fr.csv" "$T/cp.csv" cp1252
-check "grep -q 'Pas de commerce ? à moins' '$T/cp.csv'" "(the save lost the emoji)"
+check "(the save lost the emoji)" \
+	sh -c "grep -q 'Pas de commerce ? ' '$T/cp.csv'"
 run at $NOW import --dry-run "$T/cp.csv"
 check_out "3 rows: 0 new, 0 updated, 3 unchanged, 0 conflicts, 0 invalid." \
 	"a Windows-1252 save is no update of the texts it could not hold"
@@ -134,7 +159,7 @@ run at $NOW import "$T/cp.csv"
 check_eq "Pas de commerce 🛒 à moins de 10 km" "$(field 84-0001 need "$db")" \
 	"... the emoji is still there after the real import"
 # A real change in the same cell is still an update.
-sed 's/Pas de commerce ? à moins de 10 km/Pas de commerce à 12 km/' \
+LC_ALL=C sed 's/Pas de commerce ? /Pas de commerce bio /' \
 	"$T/cp.csv" > "$T/cp2.csv"
 run at $NOW import "$T/cp2.csv"
 check_out "0 new, 1 updated" "a real change beside a lost character is applied"
@@ -142,14 +167,16 @@ check_out "0 new, 1 updated" "a real change beside a lost character is applied"
 # ------------------------------------------------------ beyond repair
 # Excel writes a long code in scientific notation: its digits are gone.
 sed 's/;5328293200127;/;5,32829E+12;/' "$T/calc.csv" > "$T/sci.csv"
-check "grep -q '5,32829E+12' '$T/sci.csv'" "(the SIRET in scientific notation)"
+check "(the SIRET in scientific notation)" \
+	sh -c "grep -q '5,32829E+12' '$T/sci.csv'"
 snap "$db"
 run at $NOW import "$T/sci.csv"
 check_rc 2 "a SIRET in scientific notation is refused"
-check_err "sci.csv:3: invalid SIRET \"5,32829E+12\": a spreadsheet wrote this code in scientific notation" \
+line=$(grep -n '5,32829E+12' "$T/sci.csv" | cut -d: -f1)
+check_err "sci.csv:$line: invalid SIRET \"5,32829E+12\": a spreadsheet wrote this code in scientific notation" \
 	"... naming the file, the line and the column"
 check_err "exchange the file as XLSX" "... and suggesting XLSX"
-check "same_as_snap '$db'" "... and the store is as it was"
+check "... and the store is as it was" same_as_snap "$db"
 
 # A code no reading with zeros makes valid: left as it is, refused as usual.
 printf 'titre;region;territoire\r\nA;84;123\r\n' > "$T/amb.csv"
