@@ -178,8 +178,9 @@ nrows() {
 	python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig"))) - 1)' "$1"
 }
 
-# summary_is FILE-OUTPUT NEW UPDATED UNCHANGED: the import's summary line.
-summary() { sed -n 's/.*: \([0-9]*\) rows: \([0-9]*\) new, \([0-9]*\) updated, \([0-9]*\) unchanged, \([0-9]*\) conflicts, \([0-9]*\) invalid\./\1 \2 \3 \4 \5 \6/p' "$OUT" | tail -n 1; }
+# summary: the counts of the import's summary line in $OUT (rows new
+# updated unchanged conflicts invalid; what may follow "invalid" is left).
+summary() { sed -n 's/.*: \([0-9]*\) rows: \([0-9]*\) new, \([0-9]*\) updated, \([0-9]*\) unchanged, \([0-9]*\) conflicts, \([0-9]*\) invalid[.,].*/\1 \2 \3 \4 \5 \6/p' "$OUT" | tail -n 1; }
 
 # ---------------------------------------------------------------- the regions
 n=24
