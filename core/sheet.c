@@ -321,3 +321,14 @@ int sheet_cp1252_lossy_equal(const char *stored, const char *incoming)
 	free(next.at);
 	return ok && lost;
 }
+
+int sheet_same_local_time(int64_t a, int64_t b)
+{
+	struct tm ta, tb;
+	time_t xa = (time_t)a, xb = (time_t)b;
+	if (!localtime_r(&xa, &ta) || !localtime_r(&xb, &tb))
+		return 0;
+	return ta.tm_year == tb.tm_year && ta.tm_mon == tb.tm_mon &&
+	       ta.tm_mday == tb.tm_mday && ta.tm_hour == tb.tm_hour &&
+	       ta.tm_min == tb.tm_min && ta.tm_sec == tb.tm_sec;
+}

@@ -46,6 +46,13 @@ int sheet_time_fr(const char *v, int64_t *t);
  * (before 1900-03-01, after 2100). */
 int sheet_serial_time(double serial, int local, int64_t *t);
 
+/* Returns 1 when the instants a and b (seconds, UTC) show the same local
+ * date and time in the person's time zone: the two readings of a time in
+ * the hour that repeats when clocks go back (02:30 on the last Sunday of
+ * October, in Paris) that a local time written by a spreadsheet cannot
+ * tell apart.  0 otherwise. */
+int sheet_same_local_time(int64_t a, int64_t b);
+
 /* Reads a whole number a spreadsheet may have written with a decimal
  * comma or point and zero decimals ("3,0", "3.00") or with spaces
  * between thousands ("1 200", no-break spaces too) into out as digits.

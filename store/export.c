@@ -36,10 +36,18 @@ struct sink {
 
 static void sink_cell(struct sink *k, const char *v, int text)
 {
-	if (k->xlsx)
-		xlsxw_cell(k->xlsx, v, strlen(v));
-	else
-		csvw_cell(k->csv, v, strlen(v), text);
+	size_t n = strlen(v);
+	if (!k->xlsx) {
+		csvw_cell(k->csv, v, n, text);
+	} else if (text && exchange_is_guarded(v, n)) {
+		/* '=x would lose its quote on import, which unguards a
+		 * workbook's cells as excel-fr's: one more, as in CSV */
+		char *q = xasprintf("'%s", v);
+		xlsxw_cell(k->xlsx, q, n + 1);
+		free(q);
+	} else {
+		xlsxw_cell(k->xlsx, v, n);
+	}
 }
 
 /* Ends a row: 0, or a negative error with errno (CSV) or err (XLSX). */

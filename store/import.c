@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "../core/exchange.h"
+#include "../core/isotime.h"
 #include "../core/sheet.h"
 #include "../core/newidea.h"
 #include "../core/utf8.h"
@@ -164,17 +165,29 @@ int import_row(struct import *im, const struct csvr_row *row,
 	return is_new ? 0 : idea_check(theirs, err);
 }
 
-/* Keeps local's text where theirs differs from it only by the '?' a
- * Windows-1252 save put for each character that code page lacks: that is
- * no change someone made.  Returns how many fields it kept. */
+/* Keeps local's value where theirs differs from it only as a spreadsheet
+ * made it differ, no change someone made: a text by the '?' a
+ * Windows-1252 save put for each character that code page lacks
+ * (counted: the summary says how many), a time by the hour that repeats
+ * when clocks go back (its local time, all a spreadsheet wrote, is the
+ * same).  Returns how many texts it kept. */
 static unsigned import_protect(const struct idea *local, struct idea *theirs)
 {
 	unsigned kept = 0;
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
 		const char *l = idea_get(local, f), *t = idea_get(theirs, f);
-		if (strcmp(l, t) != 0 && sheet_cp1252_lossy_equal(l, t)) {
+		int64_t tl, tt;
+		if (strcmp(l, t) == 0)
+			continue;
+		if (sheet_cp1252_lossy_equal(l, t)) {
 			idea_set_raw(theirs, f, l);
 			kept++;
+		} else if ((f == IDEA_CREATED_AT || f == IDEA_UPDATED_AT ||
+			    f == IDEA_STAGE_SINCE) &&
+			   isotime_parse(l, &tl) == 0 &&
+			   isotime_parse(t, &tt) == 0 &&
+			   sheet_same_local_time(tl, tt)) {
+			idea_set_raw(theirs, f, l);
 		}
 	}
 	return kept;
@@ -343,8 +356,7 @@ static int reject(struct import *im, const struct csvr_row *row,
 		if (rc)
 			return rc;
 		im->rw = csvw_new(outfile_stream(im->rejects),
-				  im->delim == ';' || im->workbook
-				      ? CSV_DIALECT_EXCEL_FR
+				  im->delim == ';' ? CSV_DIALECT_EXCEL_FR
 				      : CSV_DIALECT_RFC4180);
 		for (size_t i = 0; i < header->n; i++)
 			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);

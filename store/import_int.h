@@ -64,7 +64,6 @@ struct import {
 	unsigned long long suspect1;	 /* of them refused were they new */
 	struct csvr *r;
 	struct xlsxr *x; /* a workbook, read through r's descriptor */
-	int workbook;	 /* the source is one (x lives in the reading) */
 	unsigned long long repaired1; /* codes repaired in valid rows */
 	struct import_fix fix;	      /* the last row's repairs */
 	struct outfile *rejects;      /* never through a link: outfile.h */

@@ -159,7 +159,6 @@ static int source_open(struct import *im, struct fai_err *err)
 		rc = csvr_peek(im->r, &head, &n, err);
 	if (rc || !xlsx_sniff(head, n))
 		return rc;
-	im->workbook = 1;
 	return xlsxr_open_fd(&im->x, csvr_fd(im->r), im->path, head, n,
 			     im->o->sheet, err);
 }
@@ -216,8 +215,11 @@ int import_read(struct import *im, struct fai_err *err)
 	}
 	if (rc < 0)
 		goto end;
-	/* a workbook's cells carry no formula guard */
-	im->delim = im->x ? 0 : csvr_delimiter(im->r);
+	/* A workbook's text cells are unguarded as excel-fr's are: one made
+	 * by a spreadsheet from our excel-fr CSV keeps the guard's quote
+	 * (Calc does), and ours double a quote before = + - @ as CSV does;
+	 * its rejects are excel-fr CSV. */
+	im->delim = im->x ? ';' : csvr_delimiter(im->r);
 	row_copy(&im->header, row);
 	rc = import_header(im, &im->header, err);
 	if (!rc)

@@ -126,6 +126,19 @@ static void test_dates(void **state)
 	assert_int_equal(sheet_serial_time(60.0, 0, &t), -1); /* 29/02/1900 */
 	assert_int_equal(sheet_serial_time(-1.0, 0, &t), -1);
 	assert_int_equal(sheet_serial_time(1e300, 0, &t), -1);
+
+	/* 02:30 on 2025-10-26 happened twice in Paris: 00:30Z and 01:30Z
+	 * show the same local time; an hour apart elsewhere they do not */
+	int64_t a, b;
+	assert_int_equal(isotime_parse("2025-10-26T00:30:00Z", &a), 0);
+	assert_int_equal(isotime_parse("2025-10-26T01:30:00Z", &b), 0);
+	assert_int_equal(sheet_same_local_time(a, b), 1);
+	assert_int_equal(sheet_same_local_time(a, a), 1);
+	assert_int_equal(isotime_parse("2025-10-26T02:30:00Z", &b), 0);
+	assert_int_equal(sheet_same_local_time(a, b), 0);
+	assert_int_equal(isotime_parse("2025-03-30T00:30:00Z", &a), 0);
+	assert_int_equal(isotime_parse("2025-03-30T01:30:00Z", &b), 0);
+	assert_int_equal(sheet_same_local_time(a, b), 0);
 	setenv("TZ", "UTC", 1);
 	tzset();
 }
