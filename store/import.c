@@ -357,7 +357,7 @@ static int reject(struct import *im, const struct csvr_row *row,
 			return rc;
 		im->rw = csvw_new(outfile_stream(im->rejects),
 				  im->delim == ';' ? CSV_DIALECT_EXCEL_FR
-				      : CSV_DIALECT_RFC4180);
+						   : CSV_DIALECT_RFC4180);
 		for (size_t i = 0; i < header->n; i++)
 			csvw_cell(im->rw, header->cells[i], header->lens[i], 0);
 		csvw_cell(im->rw, "reason", 6, 0);

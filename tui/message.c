@@ -422,6 +422,30 @@ static int csv_message(const struct fai_err *err, const char *value,
 			   value, field, (unsigned long long)err->count,
 			   (unsigned long long)err->limit);
 		return 1;
+	case FAI_WHY_XLSX_ZIP:
+		buf_adds(msg, _("not a readable XLSX workbook: a damaged or "
+				"cut file, or no workbook at all"));
+		if (err->detail[0])
+			buf_printf(msg, " (%s)", out_shown(err->detail));
+		return 1;
+	case FAI_WHY_XLSX_XML:
+		if (err->path[0])
+			buf_printf(msg,
+				   _("the workbook's part %s is missing or "
+				     "malformed"),
+				   out_shown(err->path));
+		else
+			buf_adds(msg, _("a part of the workbook is missing or "
+					"malformed"));
+		if (err->detail[0])
+			buf_printf(msg, " (%s)", out_shown(err->detail));
+		return 1;
+	case FAI_WHY_XLSX_STRING:
+		buf_printf(msg,
+			   _("column %ld refers to shared text number %s, "
+			     "which the workbook lacks"),
+			   err->column, value);
+		return 1;
 	case FAI_WHY_XLSX_SHEET:
 		buf_printf(msg, _("the workbook has no sheet \"%s\""), value);
 		return 1;
