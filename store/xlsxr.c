@@ -49,6 +49,13 @@
 #define XLSXR_RAW_MAX (7 * (size_t)EXCHANGE_FIELD_MAX)
 #define XLSXR_RATIO_FROM ((unsigned long long)1 << 20)
 #define XLSXR_PATH_MAX 512
+/* What expat may hold at once (its buffer, which grows to the longest tag
+ * or comment, its stack, its attributes): a real workbook needs about
+ * 200 KiB, a hostile one would take a gigabyte for one long tag.  And
+ * expat 2.5 scans an unfinished tag again from its start at each block,
+ * so the time grows as the square of the bound: a tag of 20 MiB took
+ * 3 min; 4 MiB takes 0.3 s. */
+#define XLSXR_EXPAT_MAX ((size_t)4 << 20)
 
 /* Where the parse of a part stands: which part, and what it looks for. */
 enum part_kind { PART_WORKBOOK, PART_RELS, PART_STRINGS, PART_SHEET };
@@ -313,6 +320,59 @@ static void unescape(struct buf *b, const char *s, size_t n)
 	buf_add(b, s + from, n - from);
 }
 
+/* ------------------------------------------------------------ memory */
+
+/* expat's allocations, counted against XLSXR_EXPAT_MAX: past it expat is
+ * told there is no memory and stops with XML_ERROR_NO_MEMORY (refused as
+ * too big); a real shortage aborts, as xmalloc does.  One count per
+ * thread: a thread reads one part at a time. */
+static _Thread_local size_t expat_held;
+
+#define XLSXR_HEAD 16 /* the size, before each block (keeps alignment) */
+
+static void *em_malloc(size_t n)
+{
+	if (n > XLSXR_EXPAT_MAX - expat_held)
+		return NULL;
+	char *p = malloc(n + XLSXR_HEAD);
+	if (!p)
+		abort();
+	memcpy(p, &n, sizeof(n));
+	expat_held += n;
+	return p + XLSXR_HEAD;
+}
+
+static void *em_realloc(void *ptr, size_t n)
+{
+	size_t old;
+	if (!ptr)
+		return em_malloc(n);
+	char *base = (char *)ptr - XLSXR_HEAD;
+	memcpy(&old, base, sizeof(old));
+	if (n > old && n - old > XLSXR_EXPAT_MAX - expat_held)
+		return NULL;
+	char *p = realloc(base, n + XLSXR_HEAD);
+	if (!p)
+		abort();
+	memcpy(p, &n, sizeof(n));
+	expat_held = expat_held - old + n;
+	return p + XLSXR_HEAD;
+}
+
+static void em_free(void *ptr)
+{
+	size_t old;
+	if (!ptr)
+		return;
+	char *base = (char *)ptr - XLSXR_HEAD;
+	memcpy(&old, base, sizeof(old));
+	expat_held -= old;
+	free(base);
+}
+
+static const XML_Memory_Handling_Suite expat_memory = {em_malloc, em_realloc,
+						       em_free};
+
 /* ------------------------------------------------------------ parts */
 
 static void XMLCALL on_doctype(void *arg, const XML_Char *name,
@@ -397,7 +457,7 @@ static int part_open(struct xlsxr *r, enum part_kind kind, const char *path,
 		fai_err_detail(err, "%s", zip_strerror(r->za));
 		return -FAI_EINVAL;
 	}
-	r->p = XML_ParserCreate(NULL);
+	r->p = XML_ParserCreate_MM(NULL, &expat_memory, NULL);
 	if (!r->p)
 		abort(); /* out of memory, as xmalloc */
 	XML_SetUserData(r->p, r);
@@ -418,8 +478,11 @@ static int part_xml_error(struct xlsxr *r, struct fai_err *err)
 			*err = r->cerr;
 		return r->crc;
 	}
+	enum XML_Error code = XML_GetErrorCode(r->p);
+	if (code == XML_ERROR_NO_MEMORY) /* our bound, not the machine's */
+		return fail_big(r, err, r->part, expat_held, XLSXR_EXPAT_MAX);
 	int rc = fail_file(r, err, FAI_WHY_XLSX_XML, r->part, NULL);
-	fai_err_detail(err, "%s", XML_ErrorString(XML_GetErrorCode(r->p)));
+	fai_err_detail(err, "%s", XML_ErrorString(code));
 	return rc;
 }
 
@@ -434,8 +497,10 @@ static int part_step(struct xlsxr *r, struct fai_err *err)
 		st = XML_ResumeParser(r->p);
 	} else {
 		void *b = XML_GetBuffer(r->p, XLSXR_BLOCK);
-		if (!b)
-			abort(); /* out of memory, as xmalloc */
+		if (!b) /* our bound: a shortage aborts in em_realloc */
+			return fail_big(r, err, r->part,
+					expat_held + XLSXR_BLOCK,
+					XLSXR_EXPAT_MAX);
 		zip_int64_t got = zip_fread(r->zf, b, XLSXR_BLOCK);
 		if (got < 0) {
 			fail_file(r, err, FAI_WHY_XLSX_ZIP, r->part, NULL);

@@ -59,9 +59,10 @@ static void fuzz_setup(void)
 		return;
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || *tmp != '/' || strlen(tmp) >= 200)
-		tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(fuzz_path, sizeof(fuzz_path), "%s/fai-fuzz-xlsx-%ld.xlsx",
-		 tmp, (long)getpid());
+		tmp =
+		    access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(fuzz_path, sizeof(fuzz_path), "%s/fai-fuzz-xlsx-%ld.xlsx", tmp,
+		 (long)getpid());
 	atexit(fuzz_cleanup);
 }
 
@@ -77,14 +78,15 @@ static void fuzz_write_raw(const uint8_t *data, size_t size)
 static void fuzz_write_parts(const uint8_t *data, size_t size, unsigned opt)
 {
 	static const char sep[] = "\n--part--\n";
-	static const char *names[] = {
-	    "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
-	    "xl/workbook.xml", "xl/_rels/workbook.xml.rels"};
+	static const char *names[] = {"xl/worksheets/sheet1.xml",
+				      "xl/sharedStrings.xml", "xl/workbook.xml",
+				      "xl/_rels/workbook.xml.rels"};
 	const char *s = (const char *)data, *end = s + size;
 	const char *part[4] = {NULL, NULL, fuzz_wb, fuzz_rels};
 	size_t len[4] = {0, 0, strlen(fuzz_wb), strlen(fuzz_rels)};
 	for (int i = 0; i < 4 && s <= end; i++) {
-		const char *cut = memmem(s, (size_t)(end - s), sep, strlen(sep));
+		const char *cut =
+		    memmem(s, (size_t)(end - s), sep, strlen(sep));
 		const char *e = cut ? cut : end;
 		part[i] = s;
 		len[i] = (size_t)(e - s);
@@ -103,10 +105,9 @@ static void fuzz_write_parts(const uint8_t *data, size_t size, unsigned opt)
 		FUZZ_CHECK(src != NULL, "zip_source_buffer");
 		zip_int64_t k = zip_file_add(za, names[i], src, 0);
 		FUZZ_CHECK(k >= 0, "zip_file_add");
-		zip_set_file_compression(za, (zip_uint64_t)k,
-					 opt & 1 ? ZIP_CM_DEFLATE
-						 : ZIP_CM_STORE,
-					 1);
+		zip_set_file_compression(
+		    za, (zip_uint64_t)k,
+		    opt & 1 ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 1);
 	}
 	FUZZ_CHECK(zip_close(za) == 0, "zip_close");
 }
@@ -116,8 +117,7 @@ static void fuzz_check_error(int rc, const struct fai_err *err)
 	FUZZ_CHECK(rc == -FAI_EINVAL || rc == -FAI_ETOOBIG, "rc %d", rc);
 	FUZZ_CHECK(err->code == -rc, "code %d for rc %d", err->code, rc);
 	FUZZ_CHECK(err->why != FAI_WHY_NONE, "an error without a reason");
-	FUZZ_CHECK(strcmp(err->file, fuzz_path) == 0, "file \"%s\"",
-		   err->file);
+	FUZZ_CHECK(strcmp(err->file, fuzz_path) == 0, "file \"%s\"", err->file);
 	FUZZ_CHECK(err->line >= 0 && err->line <= 1048576, "line %ld",
 		   err->line);
 }
@@ -165,7 +165,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   "an empty cell of %zu bytes", row->lens[i]);
 			bytes += row->lens[i] + 1;
 		}
-		FUZZ_CHECK(bytes <= EXCHANGE_ROW_MAX, "row of %zu bytes", bytes);
+		FUZZ_CHECK(bytes <= EXCHANGE_ROW_MAX, "row of %zu bytes",
+			   bytes);
 		FUZZ_CHECK(xlsxr_offset(r) <= xlsxr_total(r), "progress");
 	}
 	if (rc) {
@@ -174,7 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fai_err_clear(&again);
 		FUZZ_CHECK(xlsxr_next(r, &row, &again) == rc, "error not kept");
 	} else {
-		FUZZ_CHECK(xlsxr_next(r, &row, &err) == 0, "rows after the end");
+		FUZZ_CHECK(xlsxr_next(r, &row, &err) == 0,
+			   "rows after the end");
 	}
 	xlsxr_free(r);
 	return 0;

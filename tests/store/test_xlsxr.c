@@ -690,6 +690,32 @@ static void test_xlsxr_zip_bomb(void **state)
 	assert_string_equal(e.path, "xl/sharedStrings.xml");
 }
 
+/* One tag of 6 MiB (a sheet that deflate cannot squeeze a hundred
+ * times): expat would hold it whole; refused past 4 MiB. */
+static void test_xlsxr_huge_tag(void **state)
+{
+	struct tx *t = *state;
+	size_t big = (size_t)6 << 20;
+	struct buf s;
+	buf_init(&s);
+	buf_reserve(&s, big + 256);
+	buf_adds(&s, SHEET_OPEN "<row r=\"1\"><c><v>1</v></c></row>"
+				"<row r=\"2\" x=\"");
+	uint32_t seed = 7;
+	for (size_t i = 0; i < big; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf_addc(&s, (char)('a' + (seed >> 16) % 16));
+	}
+	buf_adds(&s, "\"/>" SHEET_CLOSE);
+	mkbook(t->path, s.data, NULL);
+	buf_free(&s);
+	struct fai_err e =
+	    expect_fail(t->path, NULL, -FAI_EINVAL, FAI_WHY_XLSX_TOO_BIG);
+	assert_string_equal(e.path, "xl/worksheets/sheet1.xml");
+	assert_int_equal(e.limit, (size_t)4 << 20);
+	assert_int_equal(e.line, 1);
+}
+
 /* Any document type declaration is refused, so no entity expands. */
 static void test_xlsxr_doctype_entities(void **state)
 {
@@ -977,6 +1003,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_xlsxr_truncated_zip, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_zip_bomb, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsxr_huge_tag, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_doctype_entities, setup,
 					    teardown),
