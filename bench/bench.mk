@@ -94,7 +94,7 @@ $(BENCH_CSV): bench/bench_csv.c $(LIBS)
 # command fails or an imported store does not export back to the source's
 # CSV.  Run by `make bench` after bench-csv; `make -f bench/bench.mk
 # bench-xlsx` alone (about 80 s on 2 cores).  BENCH_XLSX_IDEAS=10000 for a
-# short run (under callgrind, for instance); 1 GiB free needed in TMPDIR.
+# short run; 2 GiB free needed in TMPDIR.
 BENCH_XLSX_IDEAS ?= 100000
 BENCH_XLSX := $(BUILD)/bench/bench_xlsx
 
