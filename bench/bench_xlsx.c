@@ -52,8 +52,8 @@
 #include <unistd.h>
 
 #define BENCH_REPS 3
-#define BENCH_GOAL_EXPORT 3.0  /* XLSX export / CSV export */
-#define BENCH_GOAL_IMPORT 2.0  /* XLSX import / CSV import */
+#define BENCH_GOAL_EXPORT 3.0	/* XLSX export / CSV export */
+#define BENCH_GOAL_IMPORT 2.0	/* XLSX import / CSV import */
 #define BENCH_GOAL_MEM_MIB 64.0 /* peak private memory */
 #define BENCH_SAMPLE_MS 5
 /* Free space: the source store and a fresh one (about 2.3 KiB an idea
@@ -359,9 +359,8 @@ int main(int argc, char **argv)
 	char *c_import_src[] = {fai, a_db, src, a_import, gen, NULL};
 	char *c_init[] = {fai, a_db, fresh, a_init, a_region, a_84, NULL};
 	char *c_exp_csv[] = {fai, a_db, src, a_export, a_o, ocsv, NULL};
-	char *c_exp_xlsx[] = {fai,	a_db,	src,   a_export,
-			      a_format, a_xlsx, a_o,   oxlsx,
-			      NULL};
+	char *c_exp_xlsx[] = {fai,    a_db, src,   a_export, a_format,
+			      a_xlsx, a_o,  oxlsx, NULL};
 	char *c_imp_csv[] = {fai, a_db, fresh, a_import, ocsv, NULL};
 	char *c_imp_xlsx[] = {fai, a_db, fresh, a_import, oxlsx, NULL};
 	char *c_back[] = {fai, a_db, fresh, a_export, a_o, back, NULL};
@@ -390,8 +389,7 @@ int main(int argc, char **argv)
 			goto fail;
 		figure_add(&exp_xlsx, i, &r);
 	}
-	printf("exports: CSV %.0f MiB, XLSX %.0f MiB\n", mib(ocsv),
-	       mib(oxlsx));
+	printf("exports: CSV %.0f MiB, XLSX %.0f MiB\n", mib(ocsv), mib(oxlsx));
 	fflush(stdout);
 	/* Each import into an empty store; after the last of each kind,
 	 * the store exported again must be the source's export. */
