@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -25,6 +26,17 @@ static void fds_ensure(void)
 			abort();
 }
 
+/* Without TZ, glibc reads the system's zone from /etc/localtime and
+ * checks that file again at every local-time conversion (an import of
+ * 10^5 workbook rows spent 15% of its time there); naming the same file
+ * once keeps the zone and drops the checks. */
+static void tz_pin(void)
+{
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 0);
+	tzset();
+}
+
 int main(int argc, char **argv)
 {
 	const char *db = NULL;
@@ -32,6 +44,7 @@ int main(int argc, char **argv)
 	int i, rc, readonly = 0;
 
 	fds_ensure();
+	tz_pin();
 	i18n_init();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
