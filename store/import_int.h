@@ -42,6 +42,7 @@ struct import_fix {
 	} * at;
 	size_t cap;
 	unsigned codes; /* of them, codes whose leading zeros came back */
+	char empty[1];	/* the cells a workbook's row leaves out */
 };
 
 struct import {
@@ -88,9 +89,11 @@ struct import {
 
 /* import_sheet.c */
 /* Undoes what a spreadsheet did to row's known cells (core/sheet.c's
- * rules; kinds: the cells' kinds in a workbook, NULL for CSV): returns
- * row when nothing changed, else a repaired copy valid until the next
- * call.  fix starts zeroed and ends with import_fix_free. */
+ * rules; kinds: the cells' kinds in a workbook, NULL for CSV), and
+ * gives a workbook's row the header's width (a sheet leaves out the blank
+ * cells after a row's last value): returns row when nothing changed,
+ * else a repaired copy valid until the next call.  fix starts zeroed and ends
+ * with import_fix_free. */
 struct csvr_row *import_sheet_row(struct import *im, struct csvr_row *row,
 				  const unsigned char *kinds,
 				  struct import_fix *fix);

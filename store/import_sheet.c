@@ -136,24 +136,31 @@ struct csvr_row *import_sheet_row(struct import *im, struct csvr_row *row,
 		/* with its NUL */
 		buf_add(&fix->text, fix->one.data, fix->one.len + 1);
 	}
-	if (!nfix)
+	/* A workbook leaves out a row's blank cells after its last value:
+	 * they are empty cells of the header's columns. */
+	size_t width = kinds && row->n < im->cs.n ? im->cs.n : row->n;
+	if (!nfix && width == row->n)
 		return row;
 	/* a copy of the row's pointers, the repaired cells pointing into
 	 * fix's text once it no longer moves */
-	if (row->n > fix->ncells) {
-		fix->ncells = row->n;
-		fix->cells = xrealloc(fix->cells, row->n * sizeof(char *));
-		fix->lens = xrealloc(fix->lens, row->n * sizeof(size_t));
+	if (width > fix->ncells) {
+		fix->ncells = width;
+		fix->cells = xrealloc(fix->cells, width * sizeof(char *));
+		fix->lens = xrealloc(fix->lens, width * sizeof(size_t));
 	}
 	memcpy(fix->cells, row->cells, row->n * sizeof(char *));
 	memcpy(fix->lens, row->lens, row->n * sizeof(size_t));
+	for (size_t i = row->n; i < width; i++) {
+		fix->cells[i] = (char *)fix->empty;
+		fix->lens[i] = 0;
+	}
 	for (size_t k = 0; k < nfix; k++) {
 		fix->cells[fix->at[k].col] = fix->text.data + fix->at[k].off;
 		fix->lens[fix->at[k].col] = fix->at[k].len;
 	}
 	fix->row.cells = fix->cells;
 	fix->row.lens = fix->lens;
-	fix->row.n = row->n;
+	fix->row.n = width;
 	fix->row.line = row->line;
 	return &fix->row;
 }

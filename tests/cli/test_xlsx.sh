@@ -78,6 +78,33 @@ run at $NOW import --sheet Colonnes "$T/a.xlsx"
 check_rc 2 "--sheet reads the sheet named (the legend has no title column)"
 check_err "the header lacks required columns" "... so its header is refused"
 
+# ------------------------------------- a workbook a person made by hand
+# openpyxl writes what a person types: numbers in code columns, dates as
+# date cells, 2.0 in jobs, and no cell after a row's last value.
+cat > "$T/hand.py" << 'EOF'
+import sys, datetime, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "Retour"
+ws.append(["Titre", "Région", "Territoire", "Étape", "SIRET", "Emplois", "Date de lancement"])
+ws.append(["Bonne idée", 84, 1053, "Besoin identifié"])
+ws.append(["Mauvaise région", 99, None, "Besoin identifié"])
+ws.append(["Datée", 1, "01", "besoin identifie", None, 2.0, datetime.date(2026, 12, 15)])
+wb.save(sys.argv[1])
+EOF
+$PY "$T/hand.py" "$T/hand.xlsx"
+h=$(mkstore h 84)
+run env FAI_NOW=$NOW "$FAI" --db "$h" import --skip-invalid "$T/hand.xlsx"
+check_out "3 rows: 2 new, 0 updated, 0 unchanged, 0 conflicts, 1 invalid." \
+	"a row without its trailing blank cells is whole (the sheet leaves them out)"
+check_out "2 codes got back the leading zeros" "... number cells in code columns repaired"
+check_err "hand.xlsx:3: invalid Région \"99\"" "... the bad row named by its line"
+check "... and written to the rejects, as excel-fr CSV" \
+	grep -q "^Mauvaise région;99;;Besoin identifié;;;;" "$T/hand.xlsx.rejects.csv"
+check_eq "01053" "$(field 84-0001 territory "$h")" "... 1053 read as 01053"
+check_eq "2026-12-15" "$(field 01-0001 launch_date "$h")" "... a date cell read"
+check_eq "2" "$(field 01-0001 jobs "$h")" "... 2.0 in jobs read as 2"
+
 # ------------------------------------------------- a text too long for a cell
 big=$(mkstore big 84)
 long=$($PY -c 'print("x" * 40000)')
