@@ -446,6 +446,16 @@ static int csv_message(const struct fai_err *err, const char *value,
 			     "which the workbook lacks"),
 			   err->column, value);
 		return 1;
+	case FAI_WHY_TOO_MANY_COLUMNS: /* a workbook's row; a header's
+					  is header_message's */
+		if (!err->limit)
+			return 0;
+		buf_printf(msg,
+			   _("a row has a cell in column %llu, past the last "
+			     "column a spreadsheet has (%llu)"),
+			   (unsigned long long)err->count,
+			   (unsigned long long)err->limit);
+		return 1;
 	case FAI_WHY_XLSX_SHEET:
 		buf_printf(msg, _("the workbook has no sheet \"%s\""), value);
 		return 1;
