@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
@@ -56,6 +57,8 @@
  * so the time grows as the square of the bound: a tag of 20 MiB took
  * 3 min; 4 MiB takes 0.3 s. */
 #define XLSXR_EXPAT_MAX ((size_t)4 << 20)
+/* Shared strings' text past this goes to a temporary file (sst_spill). */
+#define XLSXR_SST_SPILL ((size_t)1 << 20)
 
 /* Where the parse of a part stands: which part, and what it looks for. */
 enum part_kind { PART_WORKBOOK, PART_RELS, PART_STRINGS, PART_SHEET };
@@ -88,11 +91,20 @@ struct xlsxr {
 	const unsigned char *head;
 	size_t nhead;
 
-	/* Shared strings: string i is sst.data + soff[i], soff[i + 1] - 1 -
-	 * soff[i] bytes long (a NUL after each). */
+	/* Shared strings: string i is at soff[i] of their text, soff[i + 1]
+	 * - 1 - soff[i] bytes long (a NUL after each).  The text gathers in
+	 * sst; past XLSXR_SST_SPILL bytes it goes on to an unlinked
+	 * temporary file (sst_fd, sst_spilled bytes), mapped once the part
+	 * is read (sst_map): a workbook saved by a spreadsheet keeps all its
+	 * text there (1.5 million strings at 10^5 ideas), which then weighs
+	 * on the page cache, not on the process's own memory. */
 	struct buf sst;
 	size_t *soff;
 	size_t nsst, capsst;
+	int sst_fd;
+	size_t sst_spilled;
+	char *sst_map;
+	size_t sst_maplen;
 	int in_si, rph; /* inside <si>; depth inside <rPh> */
 
 	/* The text of the element being captured (<t>, <v>), raw. */
@@ -384,15 +396,55 @@ static void XMLCALL on_doctype(void *arg, const XML_Char *name,
 	cb_stop(r, fail_file(r, &r->cerr, FAI_WHY_XLSX_XML, r->part, NULL));
 }
 
+/* The bytes of shared strings' text so far, spilled or not. */
+static size_t sst_bytes(const struct xlsxr *r)
+{
+	return r->sst_spilled + r->sst.len;
+}
+
+static int temp_fd(void);
+static int fail_io(struct xlsxr *r, int e, struct fai_err *err);
+static int write_all(int fd, const char *s, size_t n);
+
+/* Moves the gathered text to the temporary file.  0, or -1 (errno). */
+static int sst_spill(struct xlsxr *r)
+{
+	if (r->sst_fd < 0 && (r->sst_fd = temp_fd()) < 0)
+		return -1;
+	if (r->sst.len && write_all(r->sst_fd, r->sst.data, r->sst.len) != 0)
+		return -1;
+	r->sst_spilled += r->sst.len;
+	buf_reset(&r->sst);
+	return 0;
+}
+
+/* The shared strings' text, once the part is read: mapped when it was
+ * spilled.  Returns 0 or a negative error. */
+static int sst_finish(struct xlsxr *r, struct fai_err *err)
+{
+	if (r->sst_fd < 0)
+		return 0; /* small: it stays in sst */
+	if (sst_spill(r) != 0)
+		return fail_io(r, errno, err);
+	r->sst_map =
+	    mmap(NULL, r->sst_spilled, PROT_READ, MAP_PRIVATE, r->sst_fd, 0);
+	if (r->sst_map == MAP_FAILED) {
+		r->sst_map = NULL;
+		return fail_io(r, errno, err);
+	}
+	r->sst_maplen = r->sst_spilled;
+	return 0;
+}
+
 static void XMLCALL on_text(void *arg, const XML_Char *s, int len)
 {
 	struct xlsxr *r = arg;
 	if (!r->capture || r->crc)
 		return;
 	if (r->kind == PART_STRINGS &&
-	    r->sst.len + r->text.len + (size_t)len >= XLSX_STRINGS_MAX) {
+	    sst_bytes(r) + r->text.len + (size_t)len >= XLSX_STRINGS_MAX) {
 		cb_stop(r, fail_big(r, &r->cerr, r->part,
-				    r->sst.len + r->text.len + (size_t)len,
+				    sst_bytes(r) + r->text.len + (size_t)len,
 				    XLSX_STRINGS_MAX));
 		return;
 	}
@@ -633,7 +685,7 @@ static void XMLCALL sst_end(void *arg, const XML_Char *name)
 	} else if (strcmp(l, "rPh") == 0 && r->rph) {
 		r->rph--;
 	} else if (strcmp(l, "si") == 0 && r->in_si) {
-		size_t held = r->sst.len + r->text.len + 1 +
+		size_t held = sst_bytes(r) + r->text.len + 1 +
 			      (r->nsst + 1) * sizeof(*r->soff);
 		if (held > XLSX_STRINGS_MAX) {
 			cb_stop(r, fail_big(r, &r->cerr, r->part, held,
@@ -645,13 +697,15 @@ static void XMLCALL sst_end(void *arg, const XML_Char *name)
 			r->soff =
 			    xrealloc(r->soff, r->capsst * sizeof(*r->soff));
 		}
-		r->soff[r->nsst++] = r->sst.len;
+		r->soff[r->nsst++] = sst_bytes(r);
 		unescape(&r->sst, r->text.data ? r->text.data : "",
 			 r->text.len);
 		buf_add(&r->sst, "", 1);
-		r->soff[r->nsst] = r->sst.len;
+		r->soff[r->nsst] = sst_bytes(r);
 		buf_reset(&r->text);
 		r->in_si = 0;
+		if (r->sst.len >= XLSXR_SST_SPILL && sst_spill(r) != 0)
+			cb_stop(r, fail_io(r, errno, &r->cerr));
 	}
 }
 
@@ -854,7 +908,8 @@ static int cell_end(struct xlsxr *r)
 			return fail_cell(r, &r->cerr, FAI_EINVAL,
 					 FAI_WHY_XLSX_STRING, tn ? ts : "");
 		size_t from = r->soff[i];
-		return row_add(r, r->sst.data + from, r->soff[i + 1] - 1 - from,
+		const char *text = r->sst_map ? r->sst_map : r->sst.data;
+		return row_add(r, text + from, r->soff[i + 1] - 1 - from,
 			       XLSX_CELL_STRING);
 	}
 	case 'i':
@@ -1181,6 +1236,7 @@ static struct xlsxr *xlsxr_new(const char *path, const char *sheet)
 	r->fd = -1;
 	r->want = sheet;
 	buf_init(&r->sst);
+	r->sst_fd = -1;
 	buf_init(&r->text);
 	buf_init(&r->data);
 	buf_init(&r->dec);
@@ -1312,6 +1368,8 @@ static int xlsxr_start(struct xlsxr *r, int seekable, const char *sheet,
 			r->strings_target ? r->strings_target
 					  : "xl/sharedStrings.xml",
 			sst_start, sst_end, 1, err);
+	if (rc >= 0)
+		rc = sst_finish(r, err);
 	if (rc < 0)
 		goto fail;
 	rc = part_open(r, PART_SHEET, r->sheet_target, sheet_start, sheet_end,
@@ -1406,6 +1464,10 @@ void xlsxr_free(struct xlsxr *r)
 	free(r->strings_target);
 	buf_free(&r->sst);
 	free(r->soff);
+	if (r->sst_map)
+		munmap(r->sst_map, r->sst_maplen);
+	if (r->sst_fd >= 0)
+		close(r->sst_fd);
 	buf_free(&r->text);
 	buf_free(&r->data);
 	buf_free(&r->dec);

@@ -309,6 +309,47 @@ static void test_xlsxr_libxlsxwriter_inline_strings(void **state)
 	expect_rows(t->path, "Légende", LXW_LEGEND);
 }
 
+/* Shared strings past 1 MiB of text go to a temporary file, mapped: a
+ * spreadsheet's save of a whole pipeline keeps its text out of the
+ * process's memory, and every string still reads back, the last one too. */
+static void test_xlsxr_shared_strings_spilled(void **state)
+{
+	struct tx *t = *state;
+	enum { ROWS = 30000 };
+	lxw_workbook_options o = {.constant_memory = 0};
+	lxw_workbook *wb = workbook_new_opt(t->path, &o);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "Idées");
+	char text[128];
+	for (int i = 0; i < ROWS; i++) {
+		snprintf(text, sizeof(text),
+			 "Besoin n°%d : une crèche aux horaires décalés", i);
+		worksheet_write_string(ws, (lxw_row_t)i, 0, text, NULL);
+		snprintf(text, sizeof(text), "Porteur %d", i);
+		worksheet_write_string(ws, (lxw_row_t)i, 1, text, NULL);
+	}
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	struct xlsxr *r;
+	struct csvr_row *row;
+	struct fai_err err;
+	fai_err_clear(&err);
+	assert_int_equal(xlsxr_open(&r, t->path, NULL, &err), 0);
+	int n = 0, rc;
+	while ((rc = xlsxr_next(r, &row, &err)) == 1) {
+		snprintf(text, sizeof(text),
+			 "Besoin n°%d : une crèche aux horaires décalés", n);
+		assert_int_equal(row->n, 2);
+		assert_string_equal(row->cells[0], text);
+		snprintf(text, sizeof(text), "Porteur %d", n);
+		assert_string_equal(row->cells[1], text);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, ROWS);
+	xlsxr_free(r);
+}
+
 /* What the reader tells besides rows: size, hash, progress. */
 static void test_xlsxr_size_hash_progress(void **state)
 {
@@ -984,6 +1025,8 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_hand_made_cells, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsxr_shared_strings_spilled,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_no_shared_strings_part,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xlsxr_date1904, setup,
