@@ -19,6 +19,14 @@ static int guard_char(char c)
 	       c == '\r';
 }
 
+const struct exchange_words exchange_fr = {
+    .sheet = "Idées",
+    .legend = "Colonnes",
+    .legend_head = {"Colonne", "Nom de code", "Contenu"},
+    .extra_about = "une colonne venue d’un autre outil, transmise telle "
+		   "quelle",
+};
+
 int exchange_needs_guard(const char *s, size_t n)
 {
 	/* "'=x" is guarded too, so that stripping one quote on import gives

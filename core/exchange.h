@@ -16,6 +16,17 @@
 #define EXCHANGE_FIELD_MAX (64 * 1024) /* bytes in one cell */
 #define EXCHANGE_ROW_MAX (1024 * 1024) /* bytes in one row */
 
+/* The words of a French exchange file (an XLSX workbook) that a person
+ * reads besides its columns' titles (idea.c) and stage labels (stage.c):
+ * fixed whatever the person's language, as the file travels. */
+struct exchange_words {
+	const char *sheet;	    /* the ideas' sheet */
+	const char *legend;	    /* the sheet explaining the columns */
+	const char *legend_head[3]; /* its header: title, code, content */
+	const char *extra_about;    /* what a column fai does not know is */
+};
+extern const struct exchange_words exchange_fr;
+
 /* Returns 1 when field f is a column of the exchange format (every field
  * but the internal ones), else 0. */
 int exchange_field_exported(enum idea_field f);

@@ -94,8 +94,7 @@ static void xlsx_column_of(const struct column *c, const char *title,
 	x->kind = XLSX_TEXT;
 	buf_reset(about);
 	if (c->field < 0) {
-		buf_adds(about, "une colonne venue d’un autre outil, "
-				"transmise telle quelle");
+		buf_adds(about, exchange_fr.extra_about);
 	} else {
 		const struct idea_field_info *fi = idea_field_info(c->field);
 		buf_adds(about, fi->about_fr);
@@ -125,7 +124,8 @@ static struct xlsxw *xlsx_start(const struct export_opts *o,
 			       &about[i]);
 		x[i].about = about[i].data;
 	}
-	struct xlsxw *w = xlsxw_new("Idées", "Colonnes", x, cs->n, err);
+	struct xlsxw *w =
+	    xlsxw_new(exchange_fr.sheet, exchange_fr.legend, x, cs->n, err);
 	for (size_t i = 0; i < cs->n; i++)
 		buf_free(&about[i]);
 	free(about);

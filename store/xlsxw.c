@@ -50,6 +50,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "../core/exchange.h"
 #include "../core/utf8.h"
 #include "../core/xmalloc.h"
 
@@ -333,8 +334,7 @@ static int xlsxw_legend(struct xlsxw *w, const char *name,
 {
 	/* The legend's own header, in the file's language (French, as the
 	 * columns' titles the caller gives). */
-	static const char *const head[3] = {"Colonne", "Nom de code",
-					    "Contenu"};
+	const char *const *head = exchange_fr.legend_head;
 	lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
 	lxw_error e = LXW_NO_ERROR;
 
