@@ -29,4 +29,23 @@ if [ -z "$untranslated" ]; then
 else
 	fail "every reason has its French" "untranslated:$untranslated"
 fi
+# The French stage labels of exchange files (core/stage.c's label_fr) are
+# the words the French interface shows (po/fr.po): one vocabulary.
+pairs=$(python3 - "$(dirname "$0")/../../core/stage.c" << 'EOF'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+for en, fr in re.findall(r'N_\("([^"]*)"\),\s*"([^"]*)"\}', src):
+    print(en + "\t" + fr)
+EOF
+)
+n=$(printf '%s\n' "$pairs" | grep -c .)
+check_eq 6 "$n" "core/stage.c has six stages with a French file label"
+while IFS='	' read -r en fr; do
+	[ -n "$en" ] || continue
+	ui=$(TEXTDOMAINDIR="$BUILD/locale" LANGUAGE=fr LANG=fr_FR.UTF-8 \
+		gettext -d fai -- "$en")
+	check_eq "$fr" "$ui" "the file's label of \"$en\" is the interface's French"
+done <<EOT
+$pairs
+EOT
 finish
