@@ -98,8 +98,7 @@ static int datefr_month(const char **p)
 	buf_add(&word, *p, (size_t)(s - *p));
 	utf8_fold(&folded, word.data);
 	for (int i = 0; i < 12 && !m; i++)
-		for (int j = 0; j < DATEFR_NAMES && datefr_months[i][j];
-		     j++)
+		for (int j = 0; j < DATEFR_NAMES && datefr_months[i][j]; j++)
 			if (strcmp(folded.data, datefr_months[i][j]) == 0)
 				m = i + 1;
 	buf_free(&word);

@@ -697,8 +697,8 @@ static const char *idea_typed_date(const char *value, char iso[ISODATE_LEN])
 	return datefr_parse(tmp, DATEFR_TYPED, iso) == 0 ? iso : value;
 }
 
-int idea_set(struct idea *idea, enum idea_field f, const char *value,
-	     int flags, struct fai_err *err)
+int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
+	     struct fai_err *err)
 {
 	const struct idea_field_info *info;
 	const char *typed;
@@ -725,8 +725,9 @@ int idea_set(struct idea *idea, enum idea_field f, const char *value,
 		if (err != NULL && f == IDEA_LAUNCH_DATE &&
 		    (flags & IDEA_SET_TYPED))
 			fai_err_set(err, err->code,
-				    err->why == FAI_WHY_DATE ? FAI_WHY_DATE_TYPED
-							     : err->why,
+				    err->why == FAI_WHY_DATE
+					? FAI_WHY_DATE_TYPED
+					: err->why,
 				    info->code, typed);
 		goto out_buf;
 	}

@@ -156,8 +156,8 @@ void idea_set_raw(struct idea *idea, enum idea_field f, const char *value);
  * a person types it (15/12/2026, 15/12/26, 15 déc. 2026: datefr_parse);
  * it is stored as ISO.  Returns 0, or -FAI_EINVAL with err naming the
  * field and the value. */
-int idea_set(struct idea *idea, enum idea_field f, const char *value,
-	     int flags, struct fai_err *err);
+int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
+	     struct fai_err *err);
 
 /* Adds list items from value (split on ';') to a list field, keeping order
  * and dropping duplicates.  Returns as idea_set. */

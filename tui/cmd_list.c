@@ -475,8 +475,9 @@ static void show_text(struct cli *cli, const struct idea *idea)
 			fputc('\n', f);
 		} else if (i == IDEA_REGION && validate_region_name(v)) {
 			fprintf(f, "%s %s\n", v, validate_region_name(v));
-		} else if (*v && (i == IDEA_CREATED_AT || i == IDEA_UPDATED_AT ||
-				  i == IDEA_STAGE_SINCE)) {
+		} else if (*v &&
+			   (i == IDEA_CREATED_AT || i == IDEA_UPDATED_AT ||
+			    i == IDEA_STAGE_SINCE)) {
 			out_safe(f, out_time(idea_time(idea, i, 0)),
 				 UTF8_SAFE_ONELINE);
 			fputc('\n', f);

@@ -172,7 +172,7 @@ static void form_save_new(struct app *app, struct form *f)
 		const char *v = f->lines[i].text.data;
 		if (v && *v)
 			rc = idea_set(idea, form_fields[i], v, IDEA_SET_TYPED,
-				     &err);
+				      &err);
 	}
 	if (!rc && !idea_get(idea, IDEA_REGION)[0]) {
 		store_meta_get(app->cli->store, "region", &region, NULL);

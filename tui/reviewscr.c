@@ -88,10 +88,10 @@ static void rs_draw(struct app *app, void *st)
 		ui_text(app, i, 0, app->cols, r->lines[k].text, a, k == r->sel);
 	}
 	/* The period's bounds are UTC days, shown as days. */
-	char *status = xasprintf(_(" review %s → %s%s%s  %zu/%zu"),
-				 out_day_of(r->p.start), out_day_of(r->p.end - 1),
-				 r->region ? " · " : "",
-				 r->region ? r->region : "", r->sel + 1, r->n);
+	char *status =
+	    xasprintf(_(" review %s → %s%s%s  %zu/%zu"), out_day_of(r->p.start),
+		      out_day_of(r->p.end - 1), r->region ? " · " : "",
+		      r->region ? r->region : "", r->sel + 1, r->n);
 	ui_text(app, app->rows - 2, 0, app->cols,
 		app->msg[0] ? app->msg : status, ui_attr(app, UI_STATUS), 1);
 	free(status);

@@ -107,11 +107,14 @@ static void test_month_names_accepted(void **state)
 	accepts("15 AOÛT 2026", "2026-08-15");
 	accepts("2 sept. 2026", "2026-09-02");
 	accepts("2 janv. 2026", "2026-01-02");
-	accepts("15\xc2\xa0" "déc.\xc2\xa0" "2026", "2026-12-15"); /* no-break */
+	accepts("15\xc2\xa0"
+		"déc.\xc2\xa0"
+		"2026",
+		"2026-12-15"); /* no-break */
 	accepts("15  déc.  2026", "2026-12-15");
 	accepts("15 Dec 2026", "2026-12-15"); /* the C locale's */
 	accepts("15 December 2026", "2026-12-15");
-	refuses("15 ju 2026");	/* juin or juillet? */
+	refuses("15 ju 2026"); /* juin or juillet? */
 	refuses("15 jui 2026");
 	refuses("15 décembr 2026");
 	refuses("15 déc. 26"); /* a year in words is written in full */
@@ -192,9 +195,9 @@ static void test_launch_date_typed_stored_as_iso(void **state)
 				  IDEA_SET_TYPED, &err),
 			 0);
 	assert_string_equal(idea_get(idea, IDEA_LAUNCH_DATE), "2026-12-15");
-	assert_int_equal(idea_set(idea, IDEA_LAUNCH_DATE, "1 mars 27",
-				  IDEA_SET_TYPED, &err),
-			 -FAI_EINVAL);
+	assert_int_equal(
+	    idea_set(idea, IDEA_LAUNCH_DATE, "1 mars 27", IDEA_SET_TYPED, &err),
+	    -FAI_EINVAL);
 	assert_int_equal(err.why, FAI_WHY_DATE_TYPED);
 	assert_string_equal(err.value, "1 mars 27");
 	assert_int_equal(idea_set(idea, IDEA_LAUNCH_DATE, "15/12/1850",
