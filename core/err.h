@@ -110,7 +110,9 @@ enum fai_error {
 	X(XLSX_SHEET, N_("the workbook has no sheet of this name"))            \
 	X(XLSX_STRING, N_("a cell refers to a text the workbook lacks"))       \
 	X(XLSX_CELL, N_("too long for a spreadsheet cell"))                    \
-	X(SCIENTIFIC, N_("a code in scientific notation lost its digits"))
+	X(SCIENTIFIC, N_("a code in scientific notation lost its digits"))     \
+	X(DATE_TYPED, N_("not a date such as 15/12/2026, 15/12/26, 15 Dec. "   \
+			 "2026 or 2026-12-15"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datefr.h"
 #include "isotime.h"
 #include "sheet.h"
 #include "stage.h"
@@ -677,10 +678,31 @@ out_tmp:
 	return rc;
 }
 
-int idea_set(struct idea *idea, enum idea_field f, const char *value,
-	     int allow_system, struct fai_err *err)
+/* The ISO form of a date a person typed in one of the French forms (the
+ * value trimmed of spaces, as one-line fields are), or value itself. */
+static const char *idea_typed_date(const char *value, char iso[ISODATE_LEN])
+{
+	char tmp[64];
+	size_t n;
+
+	while (*value == ' ' || *value == '\t')
+		value++;
+	n = strlen(value);
+	while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof(tmp))
+		return value;
+	memcpy(tmp, value, n);
+	tmp[n] = '\0';
+	return datefr_parse(tmp, DATEFR_TYPED, iso) == 0 ? iso : value;
+}
+
+int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
+	     struct fai_err *err)
 {
 	const struct idea_field_info *info;
+	const char *typed;
+	char iso[ISODATE_LEN];
 	struct buf out;
 	int rc;
 
@@ -689,13 +711,26 @@ int idea_set(struct idea *idea, enum idea_field f, const char *value,
 	info = &idea_fields[f];
 	if (value == NULL)
 		value = "";
-	if ((info->flags & IDEA_FF_SYSTEM) && !allow_system)
+	if ((info->flags & IDEA_FF_SYSTEM) && !(flags & IDEA_SET_SYSTEM))
 		return fai_err_set(err, FAI_EINVAL, FAI_WHY_READONLY,
 				   info->code, value);
+	typed = value;
+	if (f == IDEA_LAUNCH_DATE && (flags & IDEA_SET_TYPED))
+		value = idea_typed_date(value, iso);
 	buf_init(&out);
 	rc = idea_normalise(f, value, &out, err);
-	if (rc < 0)
+	if (rc < 0) {
+		/* A typed date is named as typed, with the forms it may
+		 * take. */
+		if (err != NULL && f == IDEA_LAUNCH_DATE &&
+		    (flags & IDEA_SET_TYPED))
+			fai_err_set(err, err->code,
+				    err->why == FAI_WHY_DATE
+					? FAI_WHY_DATE_TYPED
+					: err->why,
+				    info->code, typed);
 		goto out_buf;
+	}
 	if (out.len == 0 && (info->flags & IDEA_FF_REQUIRED)) {
 		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, info->code,
 				 value);

@@ -137,6 +137,12 @@ void idea_view_of(const struct idea *idea, struct idea_view *view);
 /* Returns the value of f in view, "" when empty (never NULL). */
 const char *idea_view_get(const struct idea_view *view, enum idea_field f);
 
+/* Flags of idea_set: where a value comes from. */
+enum idea_set_flags {
+	IDEA_SET_SYSTEM = 1, /* a file or the program: system fields too */
+	IDEA_SET_TYPED = 2,  /* a person typed it: dates in French forms */
+};
+
 /* Stores a copy of value (NULL or "" clears it) without any check. */
 void idea_set_raw(struct idea *idea, enum idea_field f, const char *value);
 
@@ -145,10 +151,13 @@ void idea_set_raw(struct idea *idea, enum idea_field f, const char *value);
  * joins list items with "; ", refuses invalid UTF-8, control characters in
  * one-line fields, values over max_len, bad codes, bad SIRET, bad dates,
  * dates and times outside the years 1900..2100 (why DATE_RANGE) and bad
- * numbers, and (unless allow_system) fields flagged IDEA_FF_SYSTEM.
- * Returns 0, or -FAI_EINVAL with err naming the field and the value. */
-int idea_set(struct idea *idea, enum idea_field f, const char *value,
-	     int allow_system, struct fai_err *err);
+ * numbers, and (unless flags has IDEA_SET_SYSTEM) fields flagged
+ * IDEA_FF_SYSTEM.  With IDEA_SET_TYPED a launch date may also be written as
+ * a person types it (15/12/2026, 15/12/26, 15 déc. 2026: datefr_parse);
+ * it is stored as ISO.  Returns 0, or -FAI_EINVAL with err naming the
+ * field and the value. */
+int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
+	     struct fai_err *err);
 
 /* Adds list items from value (split on ';') to a list field, keeping order
  * and dropping duplicates.  Returns as idea_set. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "datefr.h"
 #include "exchange.h"
 #include "utf8.h"
 #include "validate.h"
@@ -109,25 +110,19 @@ static long read_num(const char **p, int max)
 	return k ? n : -1;
 }
 
-/* Reads "D/M/YYYY" at *p into y, m, d (checked as a real date). */
+/* Reads "D/M/YYYY" at *p into y, m, d (a real date, years 1900..2100):
+ * the French form of datefr_read, the one rule for dates people write. */
 static int read_date(const char **p, long *y, long *m, long *d)
 {
-	char iso[ISODATE_LEN];
-	*d = read_num(p, 2);
-	if (*d < 0 || *(*p)++ != '/')
+	int yy, mm, dd;
+	if (datefr_read(p, DATEFR_SLASH, &yy, &mm, &dd) < 0)
 		return -1;
-	*m = read_num(p, 2);
-	if (*m < 0 || *(*p)++ != '/')
+	if (yy < ISOTIME_YEAR_MIN || yy > ISOTIME_YEAR_MAX)
 		return -1;
-	const char *start = *p;
-	*y = read_num(p, 4);
-	if (*p - start != 4)
-		return -1;
-	if (*y < ISOTIME_YEAR_MIN || *y > ISOTIME_YEAR_MAX || *m > 12 ||
-	    *d > 31)
-		return -1;
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", (int)*y, (int)*m, (int)*d);
-	return isotime_check_date(iso) == 0 ? 0 : -1;
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return 0;
 }
 
 int sheet_date_fr(const char *v, char out[ISODATE_LEN])

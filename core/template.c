@@ -64,7 +64,8 @@ static int template_flush(struct idea *idea, struct template_field *cur,
 	if (cur->f < 0)
 		return 0;
 	buf_add(&cur->value, "", 0);
-	rc = idea_set(idea, (enum idea_field)cur->f, cur->value.data, 0, err);
+	rc = idea_set(idea, (enum idea_field)cur->f, cur->value.data,
+		      IDEA_SET_TYPED, err);
 	if (rc < 0 && err != NULL)
 		err->line = cur->line;
 	cur->f = -1;

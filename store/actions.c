@@ -327,8 +327,8 @@ static int edit_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (a->edited)
 		editable_copy(after, a->edited);
 	for (size_t i = 0; i < a->nsets; i++) {
-		rc =
-		    idea_set(after, a->sets[i].field, a->sets[i].value, 0, err);
+		rc = idea_set(after, a->sets[i].field, a->sets[i].value,
+			      IDEA_SET_TYPED, err);
 		if (rc)
 			goto out;
 	}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../core/config.h"
+#include "../core/datefr.h"
 #include "../core/isotime.h"
 #include "../core/template.h"
 #include "../core/utf8.h"
@@ -264,9 +265,13 @@ int cli_arg_number(struct cli *cli, const char *cmd, const char *opt,
 int cli_arg_time(struct cli *cli, const char *cmd, const char *opt,
 		 const char *arg, int64_t *out)
 {
-	char msg[768];
+	char msg[768], iso[ISODATE_LEN];
 	int64_t t;
-	if (isotime_parse(arg, &t) < 0) {
+	/* A time in ISO 8601, or a date as a person writes it (15/12/2026,
+	 * 15 déc. 2026): a date alone is its midnight UTC. */
+	if (isotime_parse(arg, &t) < 0 &&
+	    (datefr_parse(arg, DATEFR_TYPED, iso) < 0 ||
+	     isotime_parse(iso, &t) < 0)) {
 		snprintf(
 		    msg, sizeof(msg),
 		    _("%s wants a date such as 2026-11-01, not \"%.256s\""),

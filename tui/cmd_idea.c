@@ -54,9 +54,10 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 						      "with a known field"));
 				goto out;
 			}
-			rc = idea_set(idea, f, value, 0, &err);
+			rc = idea_set(idea, f, value, IDEA_SET_TYPED, &err);
 		} else if (c >= OPT_FIELD && c < OPT_FIELD + IDEA_FIELD_COUNT) {
-			rc = idea_set(idea, c - OPT_FIELD, value, 0, &err);
+			rc = idea_set(idea, c - OPT_FIELD, value,
+				      IDEA_SET_TYPED, &err);
 		} else {
 			exit = cli_bad_option(cli, "add", argv);
 			goto out;

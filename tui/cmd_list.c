@@ -361,13 +361,10 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 /* Prints a log entry as one display-safe line. */
 void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref)
 {
-	char when[ISOTIME_LEN];
 	struct buf b;
 	buf_init(&b);
-	isotime_format(e->at, when);
-	when[16] = '\0'; /* minutes are enough: "2026-11-27T09:52" */
-	when[10] = ' ';
-	buf_printf(&b, "%s  %-10s ", when, e->user ? e->user : "?");
+	/* Local time, minutes are enough: "14/06/2026 à 11:20". */
+	buf_printf(&b, "%s  %-10s ", out_time(e->at), e->user ? e->user : "?");
 	if (with_ref)
 		buf_printf(&b, "%-8s ", e->ref[0] ? e->ref : "-");
 	entry_describe(&b, e);
@@ -478,6 +475,15 @@ static void show_text(struct cli *cli, const struct idea *idea)
 			fputc('\n', f);
 		} else if (i == IDEA_REGION && validate_region_name(v)) {
 			fprintf(f, "%s %s\n", v, validate_region_name(v));
+		} else if (*v &&
+			   (i == IDEA_CREATED_AT || i == IDEA_UPDATED_AT ||
+			    i == IDEA_STAGE_SINCE)) {
+			out_safe(f, out_time(idea_time(idea, i, 0)),
+				 UTF8_SAFE_ONELINE);
+			fputc('\n', f);
+		} else if (*v && i == IDEA_LAUNCH_DATE) {
+			out_safe(f, out_day(v), UTF8_SAFE_ONELINE);
+			fputc('\n', f);
 		} else if ((fi->flags & IDEA_FF_MULTILINE) && strchr(v, '\n')) {
 			fputc('\n', f);
 			print_block(f, v, 2);

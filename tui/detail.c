@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
 #include "i18n.h"
@@ -94,13 +93,9 @@ struct hist {
 static int add_history(const struct log_entry *e, void *arg)
 {
 	struct hist *h = arg;
-	char when[ISOTIME_LEN];
 	struct buf b;
 	buf_init(&b);
-	isotime_format(e->at, when);
-	when[16] = '\0';
-	when[10] = ' ';
-	buf_printf(&b, "%s  %s  ", when, e->user ? e->user : "?");
+	buf_printf(&b, "%s  %s  ", out_time(e->at), e->user ? e->user : "?");
 	const struct log_change *st = log_entry_change(e, "stage");
 	switch (e->kind) {
 	case LOG_CREATE:
@@ -185,6 +180,11 @@ static void detail_build(struct app *app, struct detail *d)
 			value = xstrdup(out_stage_label(idea_stage(idea)));
 		else if (f == IDEA_REGION && validate_region_name(v))
 			value = xasprintf("%s %s", v, validate_region_name(v));
+		else if (*v && (f == IDEA_CREATED_AT || f == IDEA_UPDATED_AT ||
+				f == IDEA_STAGE_SINCE))
+			value = xstrdup(out_time(idea_time(idea, f, 0)));
+		else if (*v && f == IDEA_LAUNCH_DATE)
+			value = xstrdup(out_day(v));
 		else
 			value = xstrdup(v);
 		add_wrapped(d, prefix, value, UI_NORMAL, width, (int)wl + 2);

@@ -171,7 +171,8 @@ static void form_save_new(struct app *app, struct form *f)
 	for (size_t i = 0; i < FORM_N && !rc; i++) {
 		const char *v = f->lines[i].text.data;
 		if (v && *v)
-			rc = idea_set(idea, form_fields[i], v, 0, &err);
+			rc = idea_set(idea, form_fields[i], v, IDEA_SET_TYPED,
+				      &err);
 	}
 	if (!rc && !idea_get(idea, IDEA_REGION)[0]) {
 		store_meta_get(app->cli->store, "region", &region, NULL);

@@ -3,15 +3,22 @@
  * Nothing read from the store reaches the terminal raw: text goes through
  * utf8_safe (controls and bidi overrides become visible placeholders), JSON
  * and TSV escape every control character.  JSON is valid UTF-8 whatever the
- * bytes held: an invalid byte becomes \ufffd (in TSV, \xNN). */
+ * bytes held: an invalid byte becomes \ufffd (in TSV, \xNN).
+ *
+ * Times a person reads are shown here, in one rule: local time of the
+ * person's zone (TZ), in the form the catalogue gives ("14/06/2026 à
+ * 11:20" in French; "2026-06-14 11:20", ISO 8601's order, otherwise).
+ * Files and scripts (CSV, TSV, JSON) keep ISO 8601 UTC. */
 #include "out.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
 #include "i18n.h"
@@ -144,4 +151,118 @@ size_t out_term_width(void)
 	if (c && validate_number(c, 1, OUT_COLUMNS_MAX, &n, NULL) == 0)
 		return (size_t)n;
 	return 80;
+}
+
+/* Fills tm with the local time of t; 0, or -1 when the C library cannot. */
+static int out_local(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	if ((int64_t)tt != t || localtime_r(&tt, tm) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Writes tm into b after fmt, which knows %d %m %Y %H %M and %%: a format
+ * from the catalogue, so nothing else of it is trusted (no strftime). */
+static void out_put_tm(struct buf *b, const char *fmt, const struct tm *tm)
+{
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%' || !p[1]) {
+			buf_addc(b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'd':
+			buf_printf(b, "%02d", tm->tm_mday);
+			break;
+		case 'm':
+			buf_printf(b, "%02d", tm->tm_mon + 1);
+			break;
+		case 'Y':
+			buf_printf(b, "%04d", tm->tm_year + 1900);
+			break;
+		case 'H':
+			buf_printf(b, "%02d", tm->tm_hour);
+			break;
+		case 'M':
+			buf_printf(b, "%02d", tm->tm_min);
+			break;
+		case '%':
+			buf_addc(b, '%');
+			break;
+		default:
+			buf_addc(b, '%');
+			buf_addc(b, *p);
+		}
+	}
+}
+
+/* One of four rotating buffers, emptied. */
+static struct buf *out_ring(void)
+{
+	static struct buf ring[4];
+	static unsigned next;
+	struct buf *b = &ring[next++ % 4];
+	buf_reset(b);
+	return b;
+}
+
+/* TRANSLATORS: how a person reads a date and time (local time): %d day,
+ * %m month, %Y year, %H hours, %M minutes; nothing else is known. */
+#define OUT_TIME_FMT NC_("time", "%Y-%m-%d %H:%M")
+/* TRANSLATORS: how a person reads a date, as for the time above. */
+#define OUT_DATE_FMT NC_("date", "%Y-%m-%d")
+
+const char *out_time(int64_t t)
+{
+	struct buf *b = out_ring();
+	struct tm tm;
+	if (out_local(t, &tm) < 0) {
+		char iso[ISOTIME_LEN];
+		isotime_format(t, iso);
+		buf_adds(b, iso);
+	} else {
+		out_put_tm(b, i18n_pgettext(OUT_TIME_FMT), &tm);
+	}
+	return b->data ? b->data : "";
+}
+
+const char *out_date(int64_t t)
+{
+	struct buf *b = out_ring();
+	struct tm tm;
+	if (out_local(t, &tm) < 0) {
+		char iso[ISODATE_LEN];
+		isotime_format_date(t, iso);
+		buf_adds(b, iso);
+	} else {
+		out_put_tm(b, i18n_pgettext(OUT_DATE_FMT), &tm);
+	}
+	return b->data ? b->data : "";
+}
+
+const char *out_day(const char *iso)
+{
+	struct buf *b = out_ring();
+	struct tm tm;
+	int64_t t;
+	if (iso == NULL || isotime_check_date(iso) < 0 ||
+	    isotime_parse(iso, &t) < 0) {
+		buf_adds(b, iso ? iso : "");
+		return b->data ? b->data : "";
+	}
+	/* A calendar date, the same everywhere: no zone to convert. */
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(iso) - 1900;
+	tm.tm_mon = atoi(iso + 5) - 1;
+	tm.tm_mday = atoi(iso + 8);
+	out_put_tm(b, i18n_pgettext(OUT_DATE_FMT), &tm);
+	return b->data ? b->data : "";
+}
+
+const char *out_day_of(int64_t t)
+{
+	char iso[ISODATE_LEN];
+	isotime_format_date(t, iso);
+	return out_day(iso);
 }

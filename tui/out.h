@@ -4,6 +4,7 @@
 #ifndef FAI_OUT_H
 #define FAI_OUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/idea.h"
@@ -35,6 +36,25 @@ const char *out_stage_label(enum stage s);
 
 /* Returns the short translated label of a stage, for narrow columns. */
 const char *out_stage_short(enum stage s);
+
+/* Returns t (seconds since the epoch) as a person reads it: local time of
+ * TZ, "14/06/2026 à 11:20" under a French locale, "2026-06-14 11:20"
+ * otherwise (the catalogue's "time" format).  The text lives in one of four
+ * rotating buffers, valid until the fourth next out_time/out_date/out_day
+ * call. */
+const char *out_time(int64_t t);
+
+/* Returns the local date of t as a person reads it ("14/06/2026",
+ * "2026-06-14"); buffers as out_time. */
+const char *out_date(int64_t t);
+
+/* Returns a calendar date "YYYY-MM-DD" (a launch date, a review period's
+ * UTC day) as a person reads it, without any zone; other text as it is.
+ * Buffers as out_time. */
+const char *out_day(const char *iso);
+
+/* Returns the UTC day of t as out_day shows it (a review period's bound). */
+const char *out_day_of(int64_t t);
 
 /* Returns the width of the terminal on stdout, else $COLUMNS, else 80. */
 size_t out_term_width(void);

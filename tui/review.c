@@ -135,10 +135,12 @@ void rv_last_day(const struct review *r, char out[ISODATE_LEN])
 void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
 		struct buf *asof)
 {
-	char a[ISODATE_LEN], b[ISODATE_LEN], now[ISOTIME_LEN];
-	rv_day(r->params.start, a);
+	char b[ISODATE_LEN];
 	rv_last_day(r, b);
-	buf_printf(title, _("Pipeline review, %s to %s"), a, b);
+	/* The period's bounds are UTC days, shown as days (no zone); "now"
+	 * is a time, in the person's zone. */
+	buf_printf(title, _("Pipeline review, %s to %s"),
+		   out_day_of(r->params.start), out_day(b));
 	if (r->params.region) {
 		const char *name = validate_region_name(r->params.region);
 		buf_printf(scope, _("Region %s (%s)."), r->params.region,
@@ -150,15 +152,11 @@ void rv_heading(const struct review *r, struct buf *title, struct buf *scope,
 		buf_printf(scope, _("Facilitator matching \"%s\"."),
 			   r->params.facilitator);
 	}
-	isotime_format(r->now, now);
-	now[10] = ' ';
-	now[16] = '\0';
-	buf_printf(
-	    asof,
-	    ngettext("As of %s UTC; stale after %ld day without activity.",
-		     "As of %s UTC; stale after %ld days without activity.",
-		     (unsigned long)r->params.stale_days),
-	    now, r->params.stale_days);
+	buf_printf(asof,
+		   ngettext("As of %s; stale after %ld day without activity.",
+			    "As of %s; stale after %ld days without activity.",
+			    (unsigned long)r->params.stale_days),
+		   out_time(r->now), r->params.stale_days);
 }
 
 void rv_title_stale(const struct review *r, struct buf *out)
@@ -172,15 +170,15 @@ void rv_title_stale(const struct review *r, struct buf *out)
 
 void rv_title_funnel(const struct review *r, struct buf *out)
 {
-	char a[ISODATE_LEN], b[ISODATE_LEN];
-	rv_day(r->year_start, a);
+	char b[ISODATE_LEN];
 	rv_last_day(r, b);
 	buf_printf(
 	    out,
 	    ngettext("Funnel: the %llu idea that entered need from %s to %s",
 		     "Funnel: the %llu ideas that entered need from %s to %s",
 		     (unsigned long)r->cohort),
-	    (unsigned long long)r->cohort, a, b);
+	    (unsigned long long)r->cohort, out_day_of(r->year_start),
+	    out_day(b));
 }
 
 /* A whole number, or "-" when v < 0. */

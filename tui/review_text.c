@@ -227,7 +227,6 @@ static void text_pipeline(struct tw *w, const struct review *r)
 static void text_new(struct tw *w, const struct review *r)
 {
 	struct buf t;
-	char d[ISODATE_LEN];
 	size_t wref = ref_width(&r->new_ideas);
 	const size_t wuser = 12;
 	buf_init(&t);
@@ -242,8 +241,7 @@ static void text_new(struct tw *w, const struct review *r)
 		w->ev = ev;
 		tw_ref_title(w, ev, 2, wref, title);
 		tw_pad(w, 2);
-		rv_day(ev->at, d);
-		tw_cell(w, d, 10);
+		tw_cell(w, out_date(ev->at), 10);
 		tw_pad(w, 2);
 		tw_cell(w, ev->kind == LOG_IMPORT ? _("(imported)") : ev->user,
 			wuser);
@@ -255,7 +253,6 @@ static void text_new(struct tw *w, const struct review *r)
 static void text_moves(struct tw *w, const struct review *r)
 {
 	struct buf t;
-	char d[ISODATE_LEN];
 	size_t wref = ref_width(&r->moves);
 	buf_init(&t);
 	buf_printf(&t, _("Moves (%zu)"), r->moves.n);
@@ -283,8 +280,7 @@ static void text_moves(struct tw *w, const struct review *r)
 			buf_reset(&t);
 			buf_printf(&t, "%s%s%s, ", out_stage_short(ev->from),
 				   arrow(w), out_stage_short(ev->to));
-			rv_day(ev->at, d);
-			buf_printf(&t, "%s, %s", d, ev->user);
+			buf_printf(&t, "%s, %s", out_date(ev->at), ev->user);
 			if (ev->forced)
 				buf_printf(&t, ", %s", _("gate forced"));
 			if (rv_move_how(ev->kind)[0])
@@ -308,7 +304,6 @@ static void text_moves(struct tw *w, const struct review *r)
 static void text_launched(struct tw *w, const struct review *r)
 {
 	struct buf t;
-	char d[ISODATE_LEN];
 	size_t wref = ref_width(&r->launched);
 	buf_init(&t);
 	buf_printf(&t, _("Launched (%zu)"), r->launched.n);
@@ -330,8 +325,7 @@ static void text_launched(struct tw *w, const struct review *r)
 					    (unsigned long)ev->jobs),
 				   ev->jobs);
 		}
-		rv_day(ev->at, d);
-		buf_printf(&t, ", %s, %s", d, ev->user);
+		buf_printf(&t, ", %s, %s", out_date(ev->at), ev->user);
 		tw_pad(w, 2 + wref + 2);
 		tw_rest(w, t.data);
 		tw_end(w);

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/isotime.h"
 #include "i18n.h"
+#include "out.h"
 #include "review.h"
 
 #define WEEK (7 * 86400)
@@ -87,12 +87,11 @@ static void rs_draw(struct app *app, void *st)
 		attr_t a = k == r->sel ? ui_attr(app, UI_SELECTED) : A_NORMAL;
 		ui_text(app, i, 0, app->cols, r->lines[k].text, a, k == r->sel);
 	}
-	char from[ISODATE_LEN], to[ISODATE_LEN];
-	isotime_format_date(r->p.start, from);
-	isotime_format_date(r->p.end - 1, to);
-	char *status = xasprintf(_(" review %s → %s%s%s  %zu/%zu"), from, to,
-				 r->region ? " · " : "",
-				 r->region ? r->region : "", r->sel + 1, r->n);
+	/* The period's bounds are UTC days, shown as days. */
+	char *status =
+	    xasprintf(_(" review %s → %s%s%s  %zu/%zu"), out_day_of(r->p.start),
+		      out_day_of(r->p.end - 1), r->region ? " · " : "",
+		      r->region ? r->region : "", r->sel + 1, r->n);
 	ui_text(app, app->rows - 2, 0, app->cols,
 		app->msg[0] ? app->msg : status, ui_attr(app, UI_STATUS), 1);
 	free(status);

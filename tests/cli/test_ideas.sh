@@ -66,7 +66,10 @@ bad region 99 --region
 bad region XX --region
 bad territory ZZZ --territory
 bad launch_date 2026-13-01 --launch-date
-bad launch_date 01/02/2026 --launch-date
+# 01/02/2026 is accepted since issue 12 (bug 10): French forms that name
+# no real day are still refused.
+bad launch_date 31/02/2026 --launch-date
+bad launch_date 01/13/2026 --launch-date
 bad jobs abc --jobs
 bad jobs -3 --jobs
 run fai add --title "Invalide" --siret 12345678901234
