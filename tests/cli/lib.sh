@@ -36,13 +36,16 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/fai-cli.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT HUP TERM
 
-# A clean, predictable environment: English messages, UTF-8, no store, no
+# A clean, predictable environment: English messages, UTF-8, UTC, no store, no
 # editor, no fixed time, no terminal width.
 mkdir -p "$T/home" "$T/tmp"
 HOME=$T/home
 TMPDIR=$T/tmp
 LANG=C.UTF-8
-export HOME TMPDIR LANG
+# Times a person reads are local (TZ): the tests read them in UTC unless
+# they set a zone of their own.
+TZ=UTC
+export HOME TMPDIR LANG TZ
 unset LC_ALL LC_MESSAGES LC_CTYPE LANGUAGE FAI_DB FAI_NOW FAI_LOCALEDIR \
 	XDG_DATA_HOME VISUAL EDITOR COLUMNS SSH_CONNECTION
 ME=$(id -un)
