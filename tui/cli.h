@@ -123,6 +123,11 @@ void cli_undo_describe(struct buf *b, const struct log_entry *e, int redo);
  * message on stderr and returns the exit code for rc. */
 int cli_fail(struct cli *cli, int rc, const struct fai_err *err);
 
+/* The names of the fields in a $EDITOR text: the translated labels when
+ * the person's language is not English ("Titre:"), else NULL (the codes,
+ * as files and --set spell them). */
+const char *(*cli_template_names(void))(enum idea_field f);
+
 /* Edits an idea in $VISUAL/$EDITOR and saves it if still at expect (0: the
  * revision read now).  Messages go into note when not NULL (the board shows
  * them), else to stdout/stderr.  Returns an exit code. */

@@ -138,6 +138,37 @@ english_file "$OUT" "fai log after undo and redo"
 run frfai show 75-0006
 english_file "$OUT" "fai show's history"
 
+# ---------------------------------------------------------------- $EDITOR
+# The text given to $EDITOR names the fields by their French labels under
+# a French locale; both the labels and the codes are read back.
+cat > "$T/ed-fr" << EOF
+#!/bin/sh
+cp "\$1" "$T/tpl.fr"
+sed 's/^Emplois:.*/Emplois: 4/' "$T/tpl.fr" > "\$1"
+EOF
+cat > "$T/ed-codes" << EOF
+#!/bin/sh
+printf 'title: Titre écrit avec les codes\\nowner: Jeanne\\n' > "\$1"
+EOF
+cat > "$T/ed-c" << EOF
+#!/bin/sh
+cp "\$1" "$T/tpl.c"
+EOF
+chmod +x "$T/ed-fr" "$T/ed-codes" "$T/ed-c"
+run env LANG=$FR VISUAL="$T/ed-fr" "$FAI" --db "$db" edit 84-0002
+check_rc 0 "fai edit in French through \$EDITOR"
+check "the \$EDITOR text names the fields in French (Titre:, Porteur:, Date de lancement:)" \
+	sh -c 'grep -q "^Titre: " "$1" && grep -q "^Porteur:" "$1" && grep -q "^Forme juridique:" "$1" && grep -q "^Date de lancement:" "$1"' sh "$T/tpl.fr"
+check "the French \$EDITOR text holds no field code as a key" \
+	sh -c '! grep -qE "^(title|owner|legal_form|launch_date|jobs|region|need):" "$1"' sh "$T/tpl.fr"
+english_file "$T/tpl.fr" "the \$EDITOR text"
+check_eq "$(field 84-0002 jobs "$db")" "4" "the French text is read back (Emplois: 4)"
+run env LANG=$FR VISUAL="$T/ed-codes" "$FAI" --db "$db" edit 84-0002
+check_rc 0 "a text with the codes as keys is accepted too"
+check_eq "$(field 84-0002 owner "$db")" "Jeanne" "owner: read back"
+run env LANG=C.UTF-8 VISUAL="$T/ed-c" "$FAI" --db "$db" edit 84-0002
+check "under LANG=C the \$EDITOR keys stay the codes" grep -q "^title: " "$T/tpl.c"
+
 tmx_keys $S q
 tmx_expect $S "[fai exited]" "the board quits"
 finish
