@@ -595,7 +595,20 @@ static int log_print(const struct log_entry *e, void *arg)
 		out_tsv(f, e->user);
 		fprintf(f, "\t%s\t%s\t%llu\t", e->ref, log_kind_code(e->kind),
 			(unsigned long long)e->revision);
-		entry_describe(&b, e, redo);
+		if (e->kind == LOG_UNDO) {
+			/* The TSV's words for an undo are the ones scripts
+			 * have read since the first release. */
+			const struct log_change *st =
+			    log_entry_change(e, "stage");
+			buf_printf(&b, _("undid action #%llu"),
+				   (unsigned long long)e->target);
+			if (st)
+				buf_printf(&b, _(" (back to %s)"),
+					   out_stage_label(stage_parse(
+					       st->after ? st->after : "")));
+		} else {
+			entry_describe(&b, e, redo);
+		}
 		out_tsv(f, b.data);
 		fputc('\n', f);
 		buf_free(&b);
