@@ -1,7 +1,8 @@
 /* template.c - the text form of an idea for $EDITOR, in the manner of a
  * `git commit` message: '#' comment lines, then one "code: value" line per
- * editable field, multi-line values continued on lines indented by two
- * spaces.
+ * editable field (the codes, or the fields' labels as the caller gives
+ * them when idea_field_parse reads each back: "Titre:"), multi-line values
+ * continued on lines indented by two spaces.
  *
  * Rendering and parsing are exact inverses for values stored through
  * idea_set (which trims them).  Parsing works on a copy of the idea and
@@ -18,10 +19,22 @@ static int template_editable(enum idea_field f)
 		 (IDEA_FF_SYSTEM | IDEA_FF_INTERNAL));
 }
 
-void template_render(struct buf *b, const struct idea *idea, const char *header)
+void template_render(struct buf *b, const struct idea *idea, const char *header,
+		     const char *(*name)(enum idea_field f))
 {
 	const char *v, *nl;
-	int f;
+	int f, names = name != NULL;
+
+	/* The caller's names (the labels in the person's language) when
+	 * every one reads back as its field, else the codes: the text
+	 * always parses again, and never mixes the two. */
+	for (f = 0; f < IDEA_FIELD_COUNT && names; f++) {
+		const char *key = name((enum idea_field)f);
+		if (template_editable((enum idea_field)f) &&
+		    (key == NULL || strchr(key, ':') != NULL ||
+		     idea_field_parse(key) != f))
+			names = 0;
+	}
 
 	buf_add(b, "", 0);
 	if (header != NULL && header[0] != '\0') {
@@ -32,7 +45,8 @@ void template_render(struct buf *b, const struct idea *idea, const char *header)
 	for (f = 0; f < IDEA_FIELD_COUNT; f++) {
 		if (!template_editable((enum idea_field)f))
 			continue;
-		buf_adds(b, idea_field_info((enum idea_field)f)->code);
+		buf_adds(b, names ? name((enum idea_field)f)
+				  : idea_field_info((enum idea_field)f)->code);
 		buf_addc(b, ':');
 		v = idea_get(idea, (enum idea_field)f);
 		if (*v != '\0')

@@ -870,8 +870,12 @@ static void undo_key(struct app *app, struct board *b, int redo)
 	size_t *nother = redo ? &app->nundo : &app->nredo;
 	if (*nother < UI_UNDO_MAX)
 		other[(*nother)++] = seq;
-	ui_message(app, 0, redo ? _("redone: %s %s") : _("undone: %s %s"),
-		   log_kind_code(done.kind), done.ref);
+	struct buf what;
+	buf_init(&what);
+	cli_action_name(&what, &done, redo);
+	ui_message(app, 0, redo ? _("redone: %s") : _("undone: %s"),
+		   what.data ? what.data : "");
+	buf_free(&what);
 	uint64_t key = done.idea_key;
 	log_entry_clear(&done);
 	ui_changed(app);

@@ -93,9 +93,40 @@ int cli_store_open(struct cli *cli);
 int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		struct buf *msg);
 
+/* Appends the translated labels of the idea fields e changes, separated by
+ * commas (b is expected empty). */
+void cli_changed_labels(struct buf *b, const struct log_entry *e);
+
+/* Appends what the log entry e did as a translated noun phrase ("move of
+ * 84-0006 to Concept", no final stop).  backwards reads an UNDO entry as
+ * the action it undid (its changes' before values): how an undo is named,
+ * and how a redo names what it brings back. */
+void cli_action_name(struct buf *b, const struct log_entry *e, int backwards);
+
+/* The UNDO entries of a log read oldest first, to tell undos from redos
+ * (an UNDO of an undo is a redo; of a redo, an undo again).  Zero it
+ * before use; cli_undos_free frees it. */
+struct cli_undos {
+	uint64_t *seq;
+	unsigned char *redo;
+	size_t n;
+};
+/* Notes e (any kind) and returns 1 when e is a redo.  An UNDO whose target
+ * was not noted (before a --since) counts as an undo. */
+int cli_undos_note(struct cli_undos *u, const struct log_entry *e);
+void cli_undos_free(struct cli_undos *u);
+/* Appends the translated account of the UNDO entry e, for a history:
+ * "undid action #12: move of 84-0006 to Concept", or "redid: ...". */
+void cli_undo_describe(struct buf *b, const struct log_entry *e, int redo);
+
 /* Prints err (what rc says, with field, value, file and line) as one clear
  * message on stderr and returns the exit code for rc. */
 int cli_fail(struct cli *cli, int rc, const struct fai_err *err);
+
+/* The names of the fields in a $EDITOR text: the translated labels when
+ * the person's language is not English ("Titre:"), else NULL (the codes,
+ * as files and --set spell them). */
+const char *(*cli_template_names(void))(enum idea_field f);
 
 /* Edits an idea in $VISUAL/$EDITOR and saves it if still at expect (0: the
  * revision read now).  Messages go into note when not NULL (the board shows

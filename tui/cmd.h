@@ -83,8 +83,10 @@ int cmd_list(struct cli *cli, int argc, char **argv);
  * 1 when c is no filter option, or a usage exit code (negative). */
 int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
 		      struct idea_filter *lf);
-/* Prints a log entry as one display-safe line. */
-void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref);
+/* Prints a log entry as one display-safe line; redo: e is an UNDO entry
+ * that redoes (cli_undos_note). */
+void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref,
+		     int redo);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
 

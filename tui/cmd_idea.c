@@ -305,7 +305,7 @@ int cmd_undo(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return cli_fail(cli, rc, &err);
 	fputs(_("Undone: "), cli->out);
-	cli_entry_print(cli->out, &undone, 1);
+	cli_entry_print(cli->out, &undone, 1, 0);
 	log_entry_clear(&undone);
 	return CLI_OK;
 }

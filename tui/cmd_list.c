@@ -295,7 +295,8 @@ int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
 
 /* Appends a one-line, translated account of a log entry (not yet made
  * display-safe). */
-static void entry_describe(struct buf *b, const struct log_entry *e)
+static void entry_describe(struct buf *b, const struct log_entry *e,
+			   int redo)
 {
 	const struct log_change *st = log_entry_change(e, "stage");
 	switch (e->kind) {
@@ -333,12 +334,7 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 		buf_adds(b, _("reordered in its column"));
 		break;
 	case LOG_UNDO:
-		buf_printf(b, _("undid action #%llu"),
-			   (unsigned long long)e->target);
-		if (st)
-			buf_printf(b, _(" (back to %s)"),
-				   out_stage_label(stage_parse(
-				       st->after ? st->after : "")));
+		cli_undo_describe(b, e, redo);
 		break;
 	case LOG_IMPORT:
 		buf_printf(b, _("imported: %s"), e->text ? e->text : "");
@@ -358,8 +354,10 @@ static void entry_describe(struct buf *b, const struct log_entry *e)
 	}
 }
 
-/* Prints a log entry as one display-safe line. */
-void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref)
+/* Prints a log entry as one display-safe line; redo: e is an UNDO entry
+ * that redoes (cli_undos_note). */
+void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref,
+		     int redo)
 {
 	struct buf b;
 	buf_init(&b);
@@ -367,7 +365,7 @@ void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref)
 	buf_printf(&b, "%s  %-10s ", out_time(e->at), e->user ? e->user : "?");
 	if (with_ref)
 		buf_printf(&b, "%-8s ", e->ref[0] ? e->ref : "-");
-	entry_describe(&b, e);
+	entry_describe(&b, e, redo);
 	out_safe(f, b.data, UTF8_SAFE_ONELINE);
 	fputc('\n', f);
 	buf_free(&b);
@@ -375,9 +373,15 @@ void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref)
 
 /* ------------------------------------------------------------ show */
 
+struct show_hist {
+	FILE *f;
+	struct cli_undos undos;
+};
+
 static int show_entry(const struct log_entry *e, void *arg)
 {
-	cli_entry_print(arg, e, 0);
+	struct show_hist *h = arg;
+	cli_entry_print(h->f, e, 0, cli_undos_note(&h->undos, e));
 	return 0;
 }
 
@@ -501,7 +505,9 @@ static void show_text(struct cli *cli, const struct idea *idea)
 	fprintf(f, "\n%s\n",
 		_("History (moves, edits and comments, oldest first):"));
 	fai_err_clear(&err);
-	store_log_foreach(cli->store, idea->key, 0, show_entry, f, &err);
+	struct show_hist h = {.f = f};
+	store_log_foreach(cli->store, idea->key, 0, show_entry, &h, &err);
+	cli_undos_free(&h.undos);
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -576,11 +582,13 @@ struct log_run {
 	int format;
 	int n;
 	struct json_log j;
+	struct cli_undos undos;
 };
 
 static int log_print(const struct log_entry *e, void *arg)
 {
 	struct log_run *r = arg;
+	int redo = cli_undos_note(&r->undos, e);
 	if (r->format == FORMAT_JSON)
 		return show_entry_json(e, &r->j);
 	if (r->format == FORMAT_TSV) {
@@ -593,13 +601,26 @@ static int log_print(const struct log_entry *e, void *arg)
 		out_tsv(f, e->user);
 		fprintf(f, "\t%s\t%s\t%llu\t", e->ref, log_kind_code(e->kind),
 			(unsigned long long)e->revision);
-		entry_describe(&b, e);
+		if (e->kind == LOG_UNDO) {
+			/* The TSV's words for an undo are the ones scripts
+			 * have read since the first release. */
+			const struct log_change *st =
+			    log_entry_change(e, "stage");
+			buf_printf(&b, _("undid action #%llu"),
+				   (unsigned long long)e->target);
+			if (st)
+				buf_printf(&b, _(" (back to %s)"),
+					   out_stage_label(stage_parse(
+					       st->after ? st->after : "")));
+		} else {
+			entry_describe(&b, e, redo);
+		}
 		out_tsv(f, b.data);
 		fputc('\n', f);
 		buf_free(&b);
 		return 0;
 	}
-	cli_entry_print(r->cli->out, e, 1);
+	cli_entry_print(r->cli->out, e, 1, redo);
 	return 0;
 }
 
@@ -654,6 +675,7 @@ int cmd_log(struct cli *cli, int argc, char **argv)
 	if (r.format == FORMAT_JSON)
 		fputc('[', cli->out);
 	int rc = store_log_foreach(cli->store, key, since, log_print, &r, &err);
+	cli_undos_free(&r.undos);
 	if (r.format == FORMAT_JSON)
 		fputs("\n]\n", cli->out);
 	if (rc)

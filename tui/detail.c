@@ -88,6 +88,7 @@ static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 struct hist {
 	struct detail *d;
 	int width;
+	struct cli_undos undos; /* to tell a redo from an undo */
 };
 
 static int add_history(const struct log_entry *e, void *arg)
@@ -129,11 +130,15 @@ static int add_history(const struct log_entry *e, void *arg)
 		buf_adds(&b, _("reordered in its column"));
 		break;
 	case LOG_UNDO:
-		buf_printf(&b, _("undid action #%llu"),
-			   (unsigned long long)e->target);
+		cli_undo_describe(&b, e, cli_undos_note(&h->undos, e));
+		break;
+	case LOG_IMPORT:
+		buf_printf(&b, _("imported: %s"), e->text ? e->text : "");
+		if (e->forced)
+			buf_printf(&b, " %s", _("(gate forced)"));
 		break;
 	default:
-		buf_adds(&b, log_kind_code(e->kind));
+		cli_action_name(&b, e, 0);
 	}
 	add_wrapped(h->d, "", b.data,
 		    e->kind == LOG_COMMENT ? UI_NORMAL : UI_DIM, h->width, 19);
@@ -194,8 +199,9 @@ static void detail_build(struct app *app, struct detail *d)
 	add_line(d, "", 0, UI_NORMAL);
 	const char *h = _("History and comments");
 	add_line(d, h, strlen(h), UI_HEADER);
-	struct hist hs = {d, width};
+	struct hist hs = {.d = d, .width = width};
 	store_log_foreach(app->cli->store, d->key, 0, add_history, &hs, &err);
+	cli_undos_free(&hs.undos);
 	idea_free(idea);
 }
 

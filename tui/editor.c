@@ -161,6 +161,12 @@ static int edit_fail(struct cli *cli, struct buf *note, int rc,
 	return cli_message(cli, rc, err, note);
 }
 
+const char *(*cli_template_names(void))(enum idea_field f)
+{
+	const char *title = idea_field_info(IDEA_TITLE)->label;
+	return strcmp(_(title), title) != 0 ? out_field_label : NULL;
+}
+
 int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		       struct buf *note)
 {
@@ -196,7 +202,7 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		     "# Save and quit to apply; empty the file to cancel.\n"),
 		   idea_get(idea, IDEA_REF),
 		   (unsigned long long)idea_revision(idea));
-	template_render(&text, idea, header.data);
+	template_render(&text, idea, header.data, cli_template_names());
 	buf_free(&header);
 	path =
 	    cli_keep_text(idea_get(idea, IDEA_REF), NULL, text.data, text.len);

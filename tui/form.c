@@ -298,7 +298,8 @@ static void form_keep_file(struct app *app, struct form *f)
 	buf_init(&text);
 	template_render(
 	    &text, mine,
-	    _("# Your version, kept when a colleague changed the idea.\n"));
+	    _("# Your version, kept when a colleague changed the idea.\n"),
+	    cli_template_names());
 	/* A new private file, never through a link (see cli_keep_text). */
 	char *path = cli_keep_text(idea_get(f->orig, IDEA_REF), "-mine",
 				   text.data, text.len);

@@ -99,6 +99,138 @@ static void print_columns(struct buf *msg, uint64_t set)
 				   idea_field_info(f)->code);
 }
 
+/* ------------------------------------------------------------ actions */
+
+/* The value a change leaves when its entry is read forwards, or the one
+ * it had before when read backwards (an UNDO entry told as what it
+ * undid). */
+static const char *change_side(const struct log_change *c, int backwards)
+{
+	return backwards ? c->before : c->after;
+}
+
+/* The kind of action an UNDO entry's changes amount to, read in the
+ * given direction: an UNDO entry does not name the kind of what it
+ * undid, its changes show it (the title appearing: a creation; the stage:
+ * a move; the rank alone: a reorder; nothing but a text: a comment). */
+static enum log_kind undo_shape(const struct log_entry *e, int backwards)
+{
+	const struct log_change *ti = log_entry_change(e, "title");
+	int fields = 0, rank = 0;
+	if (!e->idea_key)
+		return LOG_CONFIG;
+	if (ti && change_side(ti, !backwards) == NULL)
+		return LOG_CREATE;
+	if (log_entry_change(e, "stage"))
+		return LOG_MOVE;
+	for (size_t i = 0; i < e->nchanges; i++) {
+		const char *n = e->changes[i].name;
+		if (n && strcmp(n, "rank") == 0)
+			rank = 1;
+		else if (n && idea_field_parse(n) >= 0)
+			fields = 1;
+	}
+	if (fields)
+		return LOG_EDIT;
+	if (rank)
+		return LOG_REORDER;
+	return e->text ? LOG_COMMENT : LOG_EDIT;
+}
+
+void cli_changed_labels(struct buf *b, const struct log_entry *e)
+{
+	for (size_t i = 0; i < e->nchanges; i++) {
+		int f = e->changes[i].name
+			    ? idea_field_parse(e->changes[i].name)
+			    : -1;
+		if (f >= 0)
+			buf_printf(b, "%s%s", b->len ? ", " : "",
+				   out_field_label(f));
+	}
+}
+
+void cli_action_name(struct buf *b, const struct log_entry *e, int backwards)
+{
+	const char *ref = e->ref[0] ? e->ref : "-";
+	enum log_kind kind = e->kind;
+	if (kind == LOG_UNDO || backwards)
+		kind = undo_shape(e, backwards);
+	switch (kind) {
+	case LOG_CREATE:
+		buf_printf(b, _("creation of %s"), ref);
+		break;
+	case LOG_MOVE: {
+		const struct log_change *st = log_entry_change(e, "stage");
+		const char *to = st ? change_side(st, backwards) : NULL;
+		buf_printf(b, _("move of %s to %s"), ref,
+			   out_stage_label(stage_parse(to ? to : "")));
+		break;
+	}
+	case LOG_EDIT: {
+		struct buf names;
+		buf_init(&names);
+		cli_changed_labels(&names, e);
+		if (names.len)
+			buf_printf(b, _("change of %s (%s)"), ref, names.data);
+		else
+			buf_printf(b, _("change of %s"), ref);
+		buf_free(&names);
+		break;
+	}
+	case LOG_COMMENT:
+		buf_printf(b, _("comment on %s"), ref);
+		break;
+	case LOG_REORDER:
+		buf_printf(b, _("new place of %s in its column"), ref);
+		break;
+	case LOG_CONFIG:
+		buf_adds(b, _("change of a setting"));
+		if (e->nchanges && e->changes[0].name &&
+		    strncmp(e->changes[0].name, "config:", 7) == 0)
+			buf_printf(b, " (%s)", e->changes[0].name + 7);
+		break;
+	default:
+		buf_printf(b, _("change of %s"), ref);
+		break;
+	}
+}
+
+int cli_undos_note(struct cli_undos *u, const struct log_entry *e)
+{
+	int redo = 0;
+	if (e->kind != LOG_UNDO)
+		return 0;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->seq[i] == e->target)
+			redo = !u->redo[i];
+	u->seq = xrealloc(u->seq, (u->n + 1) * sizeof(*u->seq));
+	u->redo = xrealloc(u->redo, (u->n + 1) * sizeof(*u->redo));
+	u->seq[u->n] = e->seq;
+	u->redo[u->n++] = (unsigned char)redo;
+	return redo;
+}
+
+void cli_undos_free(struct cli_undos *u)
+{
+	free(u->seq);
+	free(u->redo);
+	memset(u, 0, sizeof(*u));
+}
+
+void cli_undo_describe(struct buf *b, const struct log_entry *e, int redo)
+{
+	struct buf what;
+	buf_init(&what);
+	cli_action_name(&what, e, !redo);
+	if (redo)
+		buf_printf(b, _("redid: %s"), what.data ? what.data : "");
+	else
+		buf_printf(b, _("undid action #%llu: %s"),
+			   (unsigned long long)e->target,
+			   what.data ? what.data : "");
+	buf_free(&what);
+}
+
 /* The stage a refused move or gate aims at, as a person reads it. */
 static const char *target_label(const struct fai_err *err)
 {
@@ -489,6 +621,13 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 	buf_init(&safe_field);
 	utf8_safe(&safe_field, field, strlen(field), UTF8_SAFE_ONELINE);
 	const char *shown_field = safe_field.data ? safe_field.data : "";
+	/* On the board a field is named by its label, as the form and the
+	 * $EDITOR text show it; the command line keeps the code it was
+	 * given (--set launch_date=..., a CSV column). */
+	if (cli->board &&
+	    (err->about == FAI_ABOUT_NONE || err->about == FAI_ABOUT_FIELD) &&
+	    idea_field_parse(field) >= 0)
+		shown_field = out_field_label(idea_field_parse(field));
 	if (err->why == FAI_WHY_SYNC_FAILED) {
 		buf_printf(msg,
 			   _("the change was made in the store at %s, but the "

@@ -174,6 +174,25 @@ static void ui_other_note(struct app *app)
 		snprintf(app->other, sizeof(app->other),
 			 _("%s undid a change to %s"), who, e.ref);
 		break;
+	case LOG_REORDER:
+		snprintf(app->other, sizeof(app->other),
+			 _("%s changed the place of %s in its column"), who,
+			 e.ref);
+		break;
+	case LOG_EDIT: {
+		struct buf names;
+		buf_init(&names);
+		cli_changed_labels(&names, &e);
+		if (names.len)
+			snprintf(app->other, sizeof(app->other),
+				 _("%s changed %s (%s)"), who, e.ref,
+				 names.data);
+		else
+			snprintf(app->other, sizeof(app->other),
+				 _("%s changed %s"), who, e.ref);
+		buf_free(&names);
+		break;
+	}
 	default:
 		snprintf(app->other, sizeof(app->other), _("%s changed %s"),
 			 who, e.ref[0] ? e.ref : "-");

@@ -336,12 +336,12 @@ ok "fai show: the reason is stored" "no 'Stage reason: Pas de porteur trouvé'" 
 
 # ---------------------------------------------------------------- undo / redo
 key u
-expect "undone: move $r2" "u undoes the last action"
+expect "undone: move of $r2 to Abandoned" "u undoes the last action, saying it in words"
 ok "fai show: u restored the stage (Need identified)" "fai show $r2 is not back at need" \
 	shows_field "$db" "$r2" "Stage:          Need identified"
 expect_sel "$r2" "after u the restored card is selected"
 key C-r
-expect "redone: " "Ctrl-R redoes it"
+expect "redone: move of $r2 to Abandoned" "Ctrl-R redoes it, saying it in words"
 ok "fai show: Ctrl-R abandoned the card again" "fai show $r2 does not say Abandoned" \
 	shows_field "$db" "$r2" "Stage:          Abandoned"
 ok "the redone move keeps its reason" "no 'Stage reason: Pas de porteur trouvé'" \

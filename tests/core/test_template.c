@@ -90,19 +90,19 @@ static void test_render_exact(void **state)
 
 	(void)state;
 	buf_init(&b);
-	template_render(&b, idea, "# Edit, save, quit.");
+	template_render(&b, idea, "# Edit, save, quit.", NULL);
 	assert_string_equal(b.data, small_text);
 	/* A header already ending in a newline is not doubled; NULL and ""
 	 * give none. */
 	buf_reset(&b);
-	template_render(&b, idea, "# Edit, save, quit.\n");
+	template_render(&b, idea, "# Edit, save, quit.\n", NULL);
 	assert_string_equal(b.data, small_text);
 	buf_reset(&b);
-	template_render(&b, idea, NULL);
+	template_render(&b, idea, NULL, NULL);
 	assert_string_equal(b.data,
 			    small_text + strlen("# Edit, save, quit.\n"));
 	buf_reset(&b);
-	template_render(&b, idea, "");
+	template_render(&b, idea, "", NULL);
 	assert_string_equal(b.data,
 			    small_text + strlen("# Edit, save, quit.\n"));
 	/* No system or internal field is shown. */
@@ -150,7 +150,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(idea_set(a, values[i].f, values[i].v, 0, &err),
 				 0);
 	buf_init(&t);
-	template_render(&t, a, "# header\n#\n");
+	template_render(&t, a, "# header\n#\n", NULL);
 	assert_non_null(strstr(t.data, "need: Premier paragraphe.\n  \n"
 				       "    indenté\n  # pas un commentaire\n"
 				       "  \n  \n  fin: avec deux-points\n"));
@@ -166,10 +166,71 @@ static void test_round_trip(void **state)
 	idea_changes_free(c, n);
 	/* Rendering the parsed idea gives the same text. */
 	buf_init(&t2);
-	template_render(&t2, b, "# header\n#\n");
+	template_render(&t2, b, "# header\n#\n", NULL);
 	assert_string_equal(t.data, t2.data);
 	buf_free(&t);
 	buf_free(&t2);
+	idea_free(a);
+	idea_free(b);
+}
+
+/* French labels as the board gives them (out_field_label under fr_FR are
+ * the French titles); a label that does not read back ("Number of
+ * jobs"), a label with a colon: the codes then, for every field. */
+static const char *french_name(enum idea_field f)
+{
+	return idea_field_info(f)->title_fr;
+}
+
+static const char *partial_name(enum idea_field f)
+{
+	return f == IDEA_JOBS ? "Number of jobs" : idea_field_info(f)->title_fr;
+}
+
+static const char *colon_name(enum idea_field f)
+{
+	return f == IDEA_CONCEPT ? "Con:cept" : idea_field_info(f)->title_fr;
+}
+
+static void test_render_labels(void **state)
+{
+	struct idea *a = make_small(), *b = idea_new();
+	struct fai_err err;
+	struct buf t;
+
+	(void)state;
+	assert_int_equal(idea_set(a, IDEA_OWNER, "Léa", 0, &err), 0);
+	assert_int_equal(idea_set(a, IDEA_LAUNCH_DATE, "2026-05-01", 0, &err),
+			 0);
+	buf_init(&t);
+	template_render(&t, a, NULL, french_name);
+	assert_non_null(strstr(t.data, "Titre: "));
+	assert_non_null(strstr(t.data, "\nPorteur: Léa\n"));
+	assert_non_null(strstr(t.data, "\nDate de lancement: 2026-05-01\n"));
+	assert_non_null(strstr(t.data, "\nForme juridique:\n"));
+	assert_null(strstr(t.data, "\ntitle:"));
+	assert_null(strstr(t.data, "\nowner:"));
+	assert_null(strstr(t.data, "\nneed:"));
+	/* The French text parses back to the same idea. */
+	idea_set_raw(b, IDEA_TITLE, "old");
+	assert_int_equal(template_parse(b, t.data, t.len, &err), 0);
+	assert_string_equal(idea_get(b, IDEA_OWNER), "Léa");
+	assert_string_equal(idea_get(b, IDEA_LAUNCH_DATE), "2026-05-01");
+	assert_string_equal(idea_get(b, IDEA_TITLE), idea_get(a, IDEA_TITLE));
+	/* A name that does not read back, or holds a colon: the codes, for
+	 * every field (never a mix). */
+	buf_free(&t);
+	buf_init(&t);
+	template_render(&t, a, NULL, partial_name);
+	assert_non_null(strstr(t.data, "title: "));
+	assert_non_null(strstr(t.data, "\nlaunch_date: 2026-05-01\n"));
+	buf_free(&t);
+	buf_init(&t);
+	template_render(&t, a, NULL, colon_name);
+	assert_non_null(strstr(t.data, "title: "));
+	assert_non_null(strstr(t.data, "\nconcept:"));
+	assert_null(strstr(t.data, "Con:cept"));
+	buf_free(&t);
 	idea_free(a);
 	idea_free(b);
 }
@@ -291,7 +352,7 @@ static void test_big(void **state)
 			   i % 7 == 0 ? "\n" : "");
 	assert_int_equal(idea_set(idea, IDEA_NEED, text.data, 0, &err), 0);
 	buf_init(&b);
-	template_render(&b, idea, NULL);
+	template_render(&b, idea, NULL, NULL);
 	assert_int_equal(template_parse(back, b.data, b.len, &err), 0);
 	assert_string_equal(idea_get(back, IDEA_NEED),
 			    idea_get(idea, IDEA_NEED));
@@ -316,7 +377,7 @@ static void test_blank_looking_line(void **state)
 	assert_int_equal(idea_set(a, IDEA_CONCEPT, "x\n \t \ny", 0, NULL), 0);
 	assert_string_equal(idea_get(a, IDEA_CONCEPT), "x\n\ny");
 	buf_init(&t);
-	template_render(&t, a, NULL);
+	template_render(&t, a, NULL, NULL);
 	b = idea_clone(a);
 	assert_int_equal(template_parse(b, t.data, t.len, NULL), 0);
 	assert_string_equal(idea_get(b, IDEA_NEED), idea_get(a, IDEA_NEED));
@@ -337,6 +398,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_big),
 	    cmocka_unit_test(test_blank_looking_line),
+	    cmocka_unit_test(test_render_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
