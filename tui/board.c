@@ -65,7 +65,6 @@ struct board {
 	uint64_t pending_rev;
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
-	int stay;	     /* keep the selection's place on the next reload */
 	char *search_before; /* restored when the search prompt is left */
 };
 
@@ -687,9 +686,9 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		return rc;
 	}
 	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref, out_stage_label(to));
-	if (!rc)
-		b->stay = 1;
-	action_done(app, b, rc, &err, 0, ok);
+	/* The selection follows the card: a repeated > never acts on
+	 * another idea of a shared pipeline. */
+	action_done(app, b, rc, &err, key, ok);
 	return rc;
 }
 
@@ -983,16 +982,17 @@ static const struct ui_keyrow board_keys[] = {
       {FN(END), BC_BOTTOM, 1}}},
     {N_("the card's detail"),
      {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
-    {N_("move to the next / previous stage"),
+    {N_("next / previous stage; the selection follows"),
      {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
-    {N_("move to any stage"), {{'m', BC_MOVE, 0}}},
+    {N_("move to any stage; the selection follows"),
+     {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
     {N_("new idea"), {{'n', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},
-    {N_("put on hold / abandon, with a reason"),
+    {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
     {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
@@ -1191,13 +1191,8 @@ static void board_refresh(struct app *app, void *st)
 	struct idea *card = cur_card(b);
 	uint64_t key = card ? card->key : 0;
 	board_load(app, b);
-	/* After the person's own move the selection stays where it was (the
-	 * next card comes under it: triage goes on down the column); after
-	 * anything else it stays on the same card, wherever it went. */
-	if (b->stay) {
-		b->stay = 0;
-		return;
-	}
+	/* The selection stays on the same card, wherever it went (after the
+	 * person's own moves too: action_done follows the card). */
 	if (key)
 		board_follow(app, b, key);
 }

@@ -1,0 +1,180 @@
+#!/bin/sh
+# test_flow.sh - the board's daily flow as a French facilitator lives it
+# (issue 12): the selection after a move, filters set, changed and
+# cancelled, the scroll after a filter, J then K.  Each scenario is the
+# real binary in a detached tmux session of 80x24 under LANG=fr_FR.UTF-8 on
+# a copy of the demo store; keys sent with send-keys, the screen read with
+# capture-pane and compared with what a person should see; what the board
+# wrote is checked with `fai list`.  Every wait polls the screen.
+. "${LIBDIR:-$(dirname "$0")}/lib.sh"
+
+NOW=2026-01-10T10:00:00Z
+tmx_init
+E=$(printf '\033')
+
+cat > "$T/run-board" << 'EOS'
+#!/bin/sh
+"$@"
+echo "[fai exited $?]"
+exec sleep 600
+EOS
+
+S=
+SCR=$T/screen
+
+# start NAME DB: the board on DB, in French, at 80x24.
+start() {
+	S=$1
+	tmx new-session -d -s "$1" -x 80 -y 24 \
+		"env LANG=fr_FR.UTF-8 TERM=xterm-256color FAI_NOW=$NOW sh '$T/run-board' '$FAI' --db '$2'"
+}
+
+shot() { tmx capture-pane -p -t "$S" > "$SCR" 2> /dev/null; }
+shot_e() { tmx capture-pane -p -e -t "$S" > "$SCR.e" 2> /dev/null; }
+key() { tmx send-keys -t "$S" "$@"; }
+typ() { tmx send-keys -t "$S" -l "$1"; }
+
+wait_until() {
+	_n=0
+	while [ "$_n" -lt $((WAIT * 10)) ]; do
+		"$@" && return 0
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	"$@"
+}
+
+shows() { shot && grep -qF -e "$1" "$SCR"; }
+lacks() { shot && ! grep -qF -e "$1" "$SCR"; }
+shows_re() { shot && grep -qE -e "$1" "$SCR"; }
+line() { sed -n "${1}p" "$SCR"; }
+
+sfail() {
+	LAST="(the board in tmux session $S)"
+	RC=0
+	: > "$OUT"
+	: > "$ERR"
+	fail "$1" "$2"
+	shot
+	echo "       screen ($S):"
+	sed 's/^/         |/' "$SCR"
+}
+
+expect() {
+	if wait_until shows "$1"; then
+		pass "$2"
+	else
+		sfail "$2" "the screen never showed \"$1\""
+	fi
+}
+
+ok() {
+	_okname=$1 _why=$2
+	shift 2
+	if wait_until "$@"; then
+		pass "$_okname"
+	else
+		sfail "$_okname" "$_why"
+	fi
+}
+
+# selref: the reference of the selected card (in reverse video).
+selref() {
+	shot_e
+	LC_ALL=C grep -oE "$E\\[([0-9;]*;)?7m($E\\[[0-9;]*m)*[0-9]{2}-[0-9]{4}" "$SCR.e" |
+		grep -oE '[0-9]{2}-[0-9]{4}$' | head -n 1
+}
+sel_is() { [ "$(selref)" = "$1" ]; }
+expect_sel() {
+	if wait_until sel_is "$1"; then
+		pass "$2"
+	else
+		sfail "$2" "the selected card is \"$(selref)\", wanted \"$1\""
+	fi
+}
+
+quit_ok() {
+	key q
+	expect "[fai exited 0]" "$1"
+}
+
+# refs STAGE DB [OPTION...]: the references of a stage, in board order.
+refs() {
+	_st=$1 _db=$2
+	shift 2
+	"$FAI" --db "$_db" list --stage "$_st" "$@" --format tsv 2> /dev/null | awk -F '\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ print $col["ref"] }'
+}
+nth() { echo "$2" | sed -n "${1}p"; }
+count() { echo "$1" | grep -c .; }
+
+fresh() {
+	rm -rf "${T:?}/$1"
+	cp -R "$T/demo" "$T/$1"
+	echo "$T/$1"
+}
+
+if ! FAI_NOW=$NOW "$FAI" --db "$T/demo" demo > "$T/demo.out" 2>&1; then
+	echo "test_flow.sh: fai demo failed:" >&2
+	cat "$T/demo.out" >&2
+	exit 2
+fi
+NEED=$(refs need "$T/demo")
+# stage REF DB: the stage code of an idea (need, concept...).
+stage() {
+	"$FAI" --db "$2" list --format tsv 2> /dev/null | awk -F '\t' -v ref="$1" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["ref"] == ref { print $col["stage"] }'
+}
+stage_is() { [ "$(stage "$1" "$3")" = "$2" ]; }
+
+# ================================================ 1. the selection follows
+# After > < m H a the selection follows the moved card: a repeated key
+# never acts on another idea (> > advances one idea until a gate stops it).
+db=$(fresh follow)
+r1=$(nth 1 "$NEED")
+r2=$(nth 2 "$NEED")
+start follow "$db"
+expect_sel "$r1" "follow: the board opens on the first card of Besoin"
+key '>'
+expect "$r1 passe à l’étape « Concept »" "follow: > moves the card to Concept"
+expect_sel "$r1" "follow: after > the selection is on the moved card, in Concept"
+key '>'
+expect "Des champs obligatoires sont vides" "follow: a second > moves the same card, up to the gate of Recherche"
+check "follow: the second > never touched the next card of Besoin ($r2)" \
+	stage_is "$r2" need "$db"
+check "follow: the first card waits at Concept behind the gate" \
+	stage_is "$r1" concept "$db"
+key Escape
+expect_sel "$r1" "follow: the gate cancelled, the selection is still on the card"
+key '<'
+expect "$r1 passe à l’étape « Besoin identifié »" "follow: < moves the card back"
+expect_sel "$r1" "follow: after < the selection follows the card back to Besoin"
+key m
+expect "Déplacer vers" "follow: m asks for a stage"
+key j Enter
+ok "follow: m moved the card to Concept" "$r1 is not at concept" stage_is "$r1" concept "$db"
+expect_sel "$r1" "follow: after m the selection follows the card"
+key H
+expect "Motif ($r1 → En veille)" "follow: H asks for the reason"
+typ "Attente du financement"
+key Enter
+ok "follow: H put the card on hold" "$r1 is not on hold" stage_is "$r1" on_hold "$db"
+expect_sel "$r1" "follow: after H the selection follows the card to En veille"
+key a
+expect "Motif ($r1 → Abandonnée)" "follow: a asks for the reason"
+typ "Plus de porteur"
+key Enter
+ok "follow: a abandoned the card" "$r1 is not abandoned" stage_is "$r1" abandoned "$db"
+expect_sel "$r1" "follow: after a the selection follows the card to Abandonnée"
+check "follow: no other idea moved ($r2 still at need)" stage_is "$r2" need "$db"
+key '?'
+expect "Touches" "follow: ? opens the help"
+ok "follow: the help says the selection follows the card for > < m H a" \
+	"no 'la sélection suit' on the rows of > <, m and H a" \
+	eval 'shows_re "> < +[^│]*la sélection suit" && shows_re "[│ ]m +[^│]*la sélection suit" && shows_re "H a +[^│]*la sélection suit"'
+key x
+quit_ok "follow: the board quits"
+
+finish
