@@ -57,6 +57,7 @@ struct board {
 	char *search; /* / */
 	enum filter_kind fkind;
 	char *fvalue;		 /* f */
+	enum filter_kind fasked; /* the kind whose value is being typed */
 	struct fai_settings set; /* WIP limits and stale days */
 	char store_name[64];
 	/* a move waiting for its reason (a, H, m) */
@@ -805,10 +806,13 @@ static void search_done(struct app *app, void *ctx, const char *text)
 static void filter_value_done(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	if (text && *text) {
-		free(b->fvalue);
-		b->fvalue = xstrdup(text);
-	}
+	/* Esc or an empty value: the filter stays as it was, kind and
+	 * value together. */
+	if (!text || !*text)
+		return;
+	b->fkind = b->fasked;
+	free(b->fvalue);
+	b->fvalue = xstrdup(text);
 	board_load(app, b);
 }
 
@@ -825,8 +829,8 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 		board_load(app, b);
 		return;
 	}
-	b->fkind = (enum filter_kind)index;
 	if (index == FILTER_STALE) {
+		b->fkind = FILTER_STALE;
 		free(b->fvalue);
 		b->fvalue = xstrdup(_("stale"));
 		board_load(app, b);
@@ -838,6 +842,7 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 	    N_("Facilitator (part of the name):"),
 	    N_("Tag:"),
 	};
+	b->fasked = (enum filter_kind)index;
 	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
 }
 

@@ -177,4 +177,53 @@ ok "follow: the help says the selection follows the card for > < m H a" \
 key x
 quit_ok "follow: the board quits"
 
+# board_counts: the counts of the header line, e.g. "5 5 3 3 ".
+board_counts() {
+	shot
+	line 1 | sed 's/│/\n/g' | sed -n 's/.* \([0-9][0-9]*\)$/\1/p' | tr '\n' ' '
+}
+counts_are() { [ "$(board_counts)" = "$1" ]; }
+# region_counts REGION: what `fai list --region` counts per pipeline stage.
+region_counts() {
+	for _st in need concept owner_search launched; do
+		refs "$_st" "$T/demo" --region "$1" | grep -c .
+	done | tr '\n' ' '
+}
+R84=$(region_counts 84)
+
+# ================================ 4. cancelling a second filter prompt
+# f région 84, then f Animateur and Esc: the filter stays région 84.
+db=$(fresh cancel)
+start cancel "$db"
+expect "Activité lancée" "cancel: the board opens"
+key f
+expect "Filtrer par" "cancel: f offers the filters"
+key Enter
+expect "Code région" "cancel: Région asks for the code"
+typ 84
+key Enter
+ok "cancel: the région 84 filter shows fai list --region 84's counts ($R84)" \
+	"the header counts are not $R84" counts_are "$R84"
+ok "cancel: the status line says · 84" "no '· 84' on the status line" shows "· 84"
+key f
+expect "Filtrer par" "cancel: f again offers the filters"
+key j j Enter
+expect "Animateur (une partie du nom)" "cancel: Animateur asks for a name"
+key Escape
+ok "cancel: Esc closes the prompt" "the prompt is still there" lacks "Animateur (une partie"
+ok "cancel: Esc leaves the région 84 filter as it was (counts $R84)" \
+	"the header counts are not $R84" counts_are "$R84"
+ok "cancel: no column reads (vide) after Esc" "a column says (vide)" lacks "(vide)"
+ok "cancel: the status line still says · 84" "no '· 84' on the status line" shows "· 84"
+key f
+expect "Filtrer par" "cancel: f once more"
+key j j Enter
+expect "Animateur (une partie du nom)" "cancel: Animateur asks again"
+key Enter
+ok "cancel: Enter on an empty name closes the prompt" "the prompt is still there" \
+	lacks "Animateur (une partie"
+ok "cancel: an empty name leaves the région 84 filter as it was" \
+	"the header counts are not $R84" counts_are "$R84"
+quit_ok "cancel: the board quits"
+
 finish
