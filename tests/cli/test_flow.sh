@@ -226,4 +226,65 @@ ok "cancel: an empty name leaves the région 84 filter as it was" \
 	"the header counts are not $R84" counts_are "$R84"
 quit_ok "cancel: the board quits"
 
+# ======================================= 5. the scroll after a filter
+# In Activité lancée G, then région 84: the column shows its first cards
+# from the top (no "↑ encore"), the selection on its first card since the
+# one selected is filtered out; Besoin keeps its selected card, still shown.
+db=$(fresh scroll)
+LAUNCHED=$(refs launched "$T/demo")
+L84=$(refs launched "$T/demo" --region 84)
+N84=$(refs need "$T/demo" --region 84)
+lastneed=$(nth "$(count "$NEED")" "$NEED")
+start scroll "$db"
+expect "Activité lancée" "scroll: the board opens"
+check "scroll: the last card of Besoin ($lastneed) is in région 84 (the checks count on it)" \
+	eval 'echo "$N84" | grep -qx "$lastneed"'
+check "scroll: the last card of Activité lancée is not in région 84 (the checks count on it)" \
+	eval '! echo "$L84" | grep -qx "$(nth "$(count "$LAUNCHED")" "$LAUNCHED")"'
+key G
+expect_sel "$lastneed" "scroll: G selects the last card of Besoin"
+key l l l G
+expect_sel "$(nth "$(count "$LAUNCHED")" "$LAUNCHED")" "scroll: G selects the last card of Activité lancée"
+ok "scroll: Activité lancée is scrolled ('↑ encore' on line 2)" "no ↑ on line 2" \
+	eval 'shot && line 2 | grep -q "↑ encore"'
+key f
+expect "Filtrer par" "scroll: f offers the filters"
+key Enter
+expect "Code région" "scroll: Région asks for the code"
+typ 84
+key Enter
+ok "scroll: the région 84 filter is on" "the header counts are not $R84" \
+	eval 'lacks "Code région" && counts_are "$R84"'
+ok "scroll: after the filter no column says '↑ encore' (they all fit)" \
+	"line 2 still has an ↑" eval 'shot && ! line 2 | grep -q "↑"'
+for _r in $L84; do
+	ok "scroll: Activité lancée shows $_r" "$_r is not on the screen" shows "$_r"
+done
+expect_sel "$(nth 1 "$L84")" "scroll: the selection is on the first card of Activité lancée"
+key h h h
+expect_sel "$lastneed" "scroll: Besoin kept its selected card, still shown"
+typ /
+expect "Échap : annuler" "scroll: / opens the search"
+typ "zzz"
+ok "scroll: a search that matches nothing empties the columns" \
+	"the header counts are not 0 0 0 0" counts_are "0 0 0 0 "
+key C-u
+ok "scroll: the search erased, the région 84 cards are back" \
+	"the header counts are not $R84" counts_are "$R84"
+key Escape
+ok "scroll: the search prompt closes" "the prompt is still there" lacks "Échap : annuler"
+expect_sel "$(nth 1 "$N84")" "scroll: the card lost to the search, Besoin selects its first card"
+key G
+expect_sel "$lastneed" "scroll: G selects the last card of Besoin again"
+key f
+expect "Filtrer par" "scroll: f once more"
+key j j j j j Enter
+ok "scroll: the filter cleared, every card is back" \
+	"the header counts are not 18 16 10 9" counts_are "18 16 10 9 "
+expect_sel "$lastneed" "scroll: Besoin kept its selected card after the filter went"
+ok "scroll: Besoin is scrolled to show it ('↑ encore 12', no ↓ at its foot)" \
+	"the first column's markers are not ↑ 12 without ↓" \
+	eval 'shot && line 2 | grep -q "^↑ encore 12 " && ! line 22 | grep -q "^↓"'
+quit_ok "scroll: the board quits"
+
 finish
