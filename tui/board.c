@@ -430,7 +430,15 @@ static int col_show(struct app *app, struct board *b, struct column *c,
 	store_stage_count_after(app->cli->store, c->stage, &p, &nrest, NULL);
 	col_load_before(app, c, &after, (size_t)b->vis);
 	size_t index = c->count > nrest ? (size_t)c->count - nrest - 1 : 0;
-	c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
+	if (c->nwin < (size_t)b->vis) {
+		/* It is among the column's first cards (a card moved up with K
+		 * to the top): the window ending with it is short, show the
+		 * column from its top instead. */
+		col_load_after(app, b, c, NULL);
+		c->offset = 0;
+	} else {
+		c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
+	}
 	c->sel = index;
 	return 0;
 }

@@ -287,4 +287,39 @@ ok "scroll: Besoin is scrolled to show it ('↑ encore 12', no ↓ at its foot)"
 	eval 'shot && line 2 | grep -q "^↑ encore 12 " && ! line 22 | grep -q "^↓"'
 quit_ok "scroll: the board quits"
 
+# ============================================= 3. J then K, at the top
+# J then K on the first card of Besoin: the column shows its six first
+# cards again, the moved one selected (not the moved card alone over
+# blank lines and "↓ encore 17").
+db=$(fresh jk)
+start jk "$db"
+expect_sel "$(nth 1 "$NEED")" "jk: the board opens on the first card of Besoin"
+key J
+expect "carte descendue" "jk: J moves the card down"
+expect_sel "$(nth 1 "$NEED")" "jk: the selection follows the card moved down"
+key K
+expect "carte remontée" "jk: K moves it back up"
+ok "jk: the store's order of Besoin is back as it was" "fai list --stage need differs" \
+	eval '[ "$(refs need "$db")" = "$NEED" ]'
+expect_sel "$(nth 1 "$NEED")" "jk: the selection is on the card moved up"
+for _i in 2 3 4 5 6; do
+	ok "jk: Besoin shows its card n° $_i ($(nth $_i "$NEED")) under it" \
+		"$(nth $_i "$NEED") is not on the screen" shows "$(nth $_i "$NEED")"
+done
+ok "jk: the foot of Besoin says '↓ encore 12'" "line 22 does not start with ↓ encore 12" \
+	eval 'shot && line 22 | grep -q "^↓ encore 12 "'
+key C-l
+ok "jk: Ctrl-L redraws the same column" "a card or the marker is gone after Ctrl-L" \
+	eval 'shows "$(nth 6 "$NEED")" && line 22 | grep -q "^↓ encore 12 "'
+# The same pair further down keeps a full window too.
+key j j j j j j j J
+expect "carte descendue" "jk: J on the 8th card"
+key K
+expect "carte remontée" "jk: K brings it back"
+expect_sel "$(nth 8 "$NEED")" "jk: the 8th card is selected"
+ok "jk: Besoin shows six cards around it, '↓ encore' at its foot" \
+	"the column is not full" \
+	eval 'shows "$(nth 8 "$NEED")" && shows "$(nth 7 "$NEED")" && line 22 | grep -q "^↓ encore "'
+quit_ok "jk: the board quits"
+
 finish
