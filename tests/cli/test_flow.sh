@@ -6,7 +6,7 @@
 # a copy of the demo store; keys sent with send-keys, the screen read with
 # capture-pane and compared with what a person should see; what the board
 # wrote is checked with `fai list`.  Every wait polls the screen.
-. "${LIBDIR:-$(dirname "$0")}/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 NOW=2026-01-10T10:00:00Z
 tmx_init
