@@ -57,6 +57,7 @@ struct board {
 	char *search; /* / */
 	enum filter_kind fkind;
 	char *fvalue;		 /* f */
+	enum filter_kind fasked; /* the kind whose value is being typed */
 	struct fai_settings set; /* WIP limits and stale days */
 	char store_name[64];
 	/* a move waiting for its reason (a, H, m) */
@@ -65,7 +66,6 @@ struct board {
 	uint64_t pending_rev;
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
-	int stay;	     /* keep the selection's place on the next reload */
 	char *search_before; /* restored when the search prompt is left */
 };
 
@@ -184,10 +184,16 @@ static void col_clamp(struct board *b, struct column *c)
 	if (c->sel >= c->count)
 		c->sel = (size_t)c->count - 1;
 	if (c->all) {
+		size_t vis = (size_t)b->vis;
+		/* no empty room under the last card while cards hide above */
+		if (c->count > vis && c->offset > c->count - vis)
+			c->offset = (size_t)c->count - vis;
+		if (c->count <= vis)
+			c->offset = 0;
 		if (c->sel < c->offset)
 			c->offset = c->sel;
-		if (c->sel >= c->offset + (size_t)b->vis)
-			c->offset = c->sel - (size_t)b->vis + 1;
+		if (c->sel >= c->offset + vis)
+			c->offset = c->sel - vis + 1;
 	}
 }
 
@@ -396,6 +402,81 @@ static void select_at(struct app *app, struct board *b, size_t to)
 	c->sel = to;
 }
 
+/* Selects idea in column c (its stage's), scrolling the column to show
+ * it; returns 0, or -1 when the column does not hold it (a search or
+ * filter hides it). */
+static int col_show(struct app *app, struct board *b, struct column *c,
+		    const struct idea *idea)
+{
+	if (c->all) {
+		for (size_t i = 0; i < c->nall; i++)
+			if (c->all[i]->key == idea->key) {
+				c->sel = i;
+				col_clamp(b, c);
+				return 0;
+			}
+		return -1;
+	}
+	for (size_t i = 0; i < c->nwin; i++)
+		if (c->win[i]->key == idea->key) {
+			c->sel = c->offset + i;
+			return 0;
+		}
+	/* Not in view: show the window that ends with it, and count the
+	 * cards after it to know its index. */
+	struct store_pos after = {idea->rank, idea->key + 1};
+	struct store_pos p = pos_of(idea);
+	uint64_t nrest = 0;
+	store_stage_count_after(app->cli->store, c->stage, &p, &nrest, NULL);
+	col_load_before(app, c, &after, (size_t)b->vis);
+	size_t index = c->count > nrest ? (size_t)c->count - nrest - 1 : 0;
+	if (c->nwin < (size_t)b->vis) {
+		/* It is among the column's first cards (a card moved up with K
+		 * to the top): the window ending with it is short, show the
+		 * column from its top instead. */
+		col_load_after(app, b, c, NULL);
+		c->offset = 0;
+	} else {
+		c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
+	}
+	c->sel = index;
+	return 0;
+}
+
+/* Reloads the board after a change of search or filter: each column keeps
+ * its selected card when the new view still shows it, else goes to its
+ * first card, and its scroll is made valid for the new count. */
+static void board_refilter(struct app *app, struct board *b)
+{
+	uint64_t keys[STAGE_COUNT] = {0};
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		struct idea *card = c->count ? col_card(c, c->sel) : NULL;
+		keys[i] = card ? card->key : 0;
+	}
+	board_load(app, b);
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		struct idea *idea = NULL;
+		int shown = -1;
+		if (keys[i] && store_idea_get(app->cli->store, keys[i], &idea,
+					      NULL) == 0) {
+			if (idea_stage(idea) == c->stage)
+				shown = col_show(app, b, c, idea);
+			idea_free(idea);
+		}
+		if (shown == 0)
+			continue;
+		c->sel = 0;
+		if (c->all) {
+			c->offset = 0;
+		} else if (c->offset > 0) {
+			col_load_after(app, b, c, NULL);
+			c->offset = 0;
+		}
+	}
+}
+
 /* Selects the card key wherever it is, showing on hold and abandoned when
  * it went there; an idea gone leaves the selection alone. */
 static void board_follow(struct app *app, struct board *b, uint64_t key)
@@ -420,31 +501,7 @@ static void board_follow(struct app *app, struct board *b, uint64_t key)
 		return;
 	}
 	b->cur = ci;
-	struct column *c = &b->cols[ci];
-	if (c->all) {
-		for (size_t i = 0; i < c->nall; i++)
-			if (c->all[i]->key == key)
-				c->sel = i;
-		col_clamp(b, c);
-		idea_free(idea);
-		return;
-	}
-	for (size_t i = 0; i < c->nwin; i++)
-		if (c->win[i]->key == key) {
-			c->sel = c->offset + i;
-			idea_free(idea);
-			return;
-		}
-	/* Not in view: show the window that ends with it, and count the
-	 * cards after it to know its index. */
-	struct store_pos after = {idea->rank, idea->key + 1};
-	struct store_pos p = pos_of(idea);
-	uint64_t nrest = 0;
-	store_stage_count_after(app->cli->store, st, &p, &nrest, NULL);
-	col_load_before(app, c, &after, (size_t)b->vis);
-	size_t index = c->count > nrest ? (size_t)c->count - nrest - 1 : 0;
-	c->offset = index + 1 > c->nwin ? index + 1 - c->nwin : 0;
-	c->sel = index;
+	col_show(app, b, &b->cols[ci], idea);
 	idea_free(idea);
 }
 
@@ -687,9 +744,9 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		return rc;
 	}
 	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref, out_stage_label(to));
-	if (!rc)
-		b->stay = 1;
-	action_done(app, b, rc, &err, 0, ok);
+	/* The selection follows the card: a repeated > never acts on
+	 * another idea of a shared pipeline. */
+	action_done(app, b, rc, &err, key, ok);
 	return rc;
 }
 
@@ -786,7 +843,7 @@ static void search_changed(struct app *app, void *ctx, const char *text)
 	struct board *b = ctx;
 	free(b->search);
 	b->search = xstrdup(text);
-	board_load(app, b);
+	board_refilter(app, b);
 }
 
 static void search_done(struct app *app, void *ctx, const char *text)
@@ -800,17 +857,20 @@ static void search_done(struct app *app, void *ctx, const char *text)
 		free(b->search_before);
 		b->search_before = NULL;
 	}
-	board_load(app, b);
+	board_refilter(app, b);
 }
 
 static void filter_value_done(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	if (text && *text) {
-		free(b->fvalue);
-		b->fvalue = xstrdup(text);
-	}
-	board_load(app, b);
+	/* Esc or an empty value: the filter stays as it was, kind and
+	 * value together. */
+	if (!text || !*text)
+		return;
+	b->fkind = b->fasked;
+	free(b->fvalue);
+	b->fvalue = xstrdup(text);
+	board_refilter(app, b);
 }
 
 static void filter_pick_done(struct app *app, void *ctx, int index)
@@ -823,14 +883,14 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 		b->fvalue = NULL;
 		free(b->search);
 		b->search = NULL;
-		board_load(app, b);
+		board_refilter(app, b);
 		return;
 	}
-	b->fkind = (enum filter_kind)index;
 	if (index == FILTER_STALE) {
+		b->fkind = FILTER_STALE;
 		free(b->fvalue);
 		b->fvalue = xstrdup(_("stale"));
-		board_load(app, b);
+		board_refilter(app, b);
 		return;
 	}
 	static const char *const asks[] = {
@@ -839,6 +899,7 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 	    N_("Facilitator (part of the name):"),
 	    N_("Tag:"),
 	};
+	b->fasked = (enum filter_kind)index;
 	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
 }
 
@@ -987,16 +1048,17 @@ static const struct ui_keyrow board_keys[] = {
       {FN(END), BC_BOTTOM, 1}}},
     {N_("the card's detail"),
      {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
-    {N_("move to the next / previous stage"),
+    {N_("next / previous stage; the selection follows"),
      {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
-    {N_("move to any stage"), {{'m', BC_MOVE, 0}}},
+    {N_("move to any stage; the selection follows"),
+     {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
     {N_("new idea"), {{'n', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},
-    {N_("put on hold / abandon, with a reason"),
+    {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
     {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
@@ -1195,13 +1257,8 @@ static void board_refresh(struct app *app, void *st)
 	struct idea *card = cur_card(b);
 	uint64_t key = card ? card->key : 0;
 	board_load(app, b);
-	/* After the person's own move the selection stays where it was (the
-	 * next card comes under it: triage goes on down the column); after
-	 * anything else it stays on the same card, wherever it went. */
-	if (b->stay) {
-		b->stay = 0;
-		return;
-	}
+	/* The selection stays on the same card, wherever it went (after the
+	 * person's own moves too: action_done follows the card). */
 	if (key)
 		board_follow(app, b, key);
 }

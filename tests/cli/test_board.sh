@@ -310,9 +310,11 @@ check "fai log records the move Need identified → Concept" \
 	grep -qE "$r1 +moved Need identified → Concept" "$OUT"
 ok "the board counts 17 at Need and 17 at Concept" "header not 'Need 17 │ Concept 17'" \
 	shows_re '^Need +17│Concept +17│'
-# After one's own move the selection keeps its place: the next card of
-# the column comes under it (triage goes on down the column).
-expect_sel "$r2" "after > the selection stays in the column, on the next card"
+# After one's own move the selection follows the card (issue 12: a
+# repeated > must never act on another idea of a shared pipeline).
+expect_sel "$r1" "after > the selection follows the card to Concept"
+key h
+expect_sel "$r2" "back in Need, the card that came up under the moved one is selected"
 
 # ---------------------------------------------------------------- comment
 key c
@@ -622,7 +624,8 @@ ok "French (120 columns): 'Besoin identifié' and 'Recherche de porteur' in full
 key '>'
 expect "passe à l’étape « Concept »" "French: the move message is French"
 tmx resize-window -t "$S" -x 60 -y 20
-expect "colonne 1/4" "French (60 columns): the marker says 'colonne 1/4'"
+# the selection followed the moved card into Concept, the second column
+expect "colonne 2/4" "French (60 columns): the marker says 'colonne 2/4'"
 quit_ok "the French board quits"
 
 # ================================================================ hostile text

@@ -142,8 +142,7 @@ else
 fi
 tmx_keys W '>'
 tmx_expect W "84-0001 moved to Concept" "> now moves the card"
-# the need column is empty now: on to the cards at Concept
-tmx_keys W l
+# the selection followed the card to Concept
 tmx_keys W c
 tmx_expect W "Comment:" "c now asks for the comment"
 tmx_keys W Escape

@@ -303,9 +303,8 @@ else
 	tmx_fail B "... on the status line (line 23)" "line 23 is '$(tmx_line B 23)'"
 fi
 
-# The edit conflict.  After one's own move the selection stays in the
-# column: A steps right to the moved card first.
-tmx_keys A l
+# The edit conflict.  After one's own move the selection follows the
+# card: A is on 84-0001 in Concept already.
 tmx_keys A e
 tmx_expect A "Edit 84-0001 (revision 2)" "A opens the form on 84-0001"
 tmx_keys B e
