@@ -19,8 +19,7 @@
  * may be NULL) then every field that is not system nor internal, named by
  * name(f) (a translated label, say) when idea_field_parse reads every such
  * name back as its field, else by their codes (name NULL: codes). */
-void template_render(struct buf *b, const struct idea *idea,
-		     const char *header,
+void template_render(struct buf *b, const struct idea *idea, const char *header,
 		     const char *(*name)(enum idea_field f));
 
 /* Applies text (n bytes) to idea through idea_set.  Returns 0;

@@ -295,8 +295,7 @@ int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
 
 /* Appends a one-line, translated account of a log entry (not yet made
  * display-safe). */
-static void entry_describe(struct buf *b, const struct log_entry *e,
-			   int redo)
+static void entry_describe(struct buf *b, const struct log_entry *e, int redo)
 {
 	const struct log_change *st = log_entry_change(e, "stage");
 	switch (e->kind) {
@@ -356,8 +355,7 @@ static void entry_describe(struct buf *b, const struct log_entry *e,
 
 /* Prints a log entry as one display-safe line; redo: e is an UNDO entry
  * that redoes (cli_undos_note). */
-void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref,
-		     int redo)
+void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref, int redo)
 {
 	struct buf b;
 	buf_init(&b);
