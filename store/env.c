@@ -649,10 +649,21 @@ int st_reopen(struct store *s, int writemap, struct fai_err *err)
 	if (!s->env)
 		return rc;
 	struct open_arg a = {NULL};
-	int orc = store_write(s, open_txn, &a, rc ? NULL : err);
-	if (!orc && !writemap)
+	struct fai_err oerr;
+	fai_err_clear(&oerr);
+	int orc = store_write(s, open_txn, &a, &oerr);
+	if (orc) {
+		/* The environment is open but its databases are not (the lock
+		 * file went meanwhile, say): no transaction may use it. */
+		if (err)
+			*err = oerr;
+		mdb_env_close(s->env);
+		s->env = NULL;
+		return orc;
+	}
+	if (!writemap)
 		store_write(s, trim_txn, NULL, NULL);
-	return rc ? rc : orc;
+	return rc;
 }
 
 /* Writes a compacted copy of s into the new file p (O_EXCL); *exists is

@@ -149,8 +149,10 @@ int st_log_read(struct store_txn *t, uint64_t seq, struct log_entry *e,
 void st_log_start(struct log_entry *e, const struct store_actor *actor,
 		  enum log_kind kind, const struct idea *idea);
 /* Closes and opens again the environment of s, with MDB_WRITEMAP or
- * without (no transaction may be active).  On failure the store is open
- * without it if possible (s->env NULL when not even that worked). */
+ * without (no transaction may be active).  When the writable map cannot
+ * be had, the store is open without it and the error returned; when the
+ * store cannot be opened again, or its databases not (the lock file was
+ * deleted or replaced meanwhile), s->env is NULL: nothing may use it. */
 int st_reopen(struct store *s, int writemap, struct fai_err *err);
 /* Begins a read transaction (adopting a map grown elsewhere). */
 int st_rd_begin(struct store *s, struct store_txn *t, struct fai_err *err);
