@@ -486,3 +486,14 @@ int utf8_has_control(const char *s, size_t n)
 	}
 	return 0;
 }
+
+int utf8_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

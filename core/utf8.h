@@ -74,4 +74,7 @@ void utf8_safe(struct buf *b, const char *s, size_t n, int flags);
  * C1 control, else 0.  Used to refuse such bytes in one-line fields. */
 int utf8_has_control(const char *s, size_t n);
 
+/* Returns the value of the hexadecimal digit c (either case), or -1. */
+int utf8_hex_digit(char c);
+
 #endif

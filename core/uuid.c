@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "err.h"
+#include "utf8.h"
 
 void uuid_generate(unsigned char u[UUID_LEN])
 {
@@ -42,17 +43,6 @@ void uuid_format(const unsigned char u[UUID_LEN], char out[UUID_STR_LEN])
 	out[j] = '\0';
 }
 
-static int uuid_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int uuid_parse(const char *s, unsigned char u[UUID_LEN])
 {
 	unsigned char tmp[UUID_LEN];
@@ -68,7 +58,8 @@ int uuid_parse(const char *s, unsigned char u[UUID_LEN])
 			continue;
 		}
 		/* s[i + 1] is only read when s[i] is a hex digit, not NUL. */
-		if ((hi = uuid_hex(s[i])) < 0 || (lo = uuid_hex(s[i + 1])) < 0)
+		if ((hi = utf8_hex_digit(s[i])) < 0 ||
+		    (lo = utf8_hex_digit(s[i + 1])) < 0)
 			return -FAI_EINVAL;
 		tmp[k++] = (unsigned char)(hi << 4 | lo);
 		i += 2;

@@ -243,17 +243,6 @@ static int resolve(const char *target, char *out, size_t size)
 
 /* ------------------------------------------------------------ text */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The code unit of an escape _xHHHH_ at s (n bytes left), or -1. */
 static long escape_at(const char *s, size_t n)
 {
@@ -261,7 +250,7 @@ static long escape_at(const char *s, size_t n)
 	if (n < 7 || s[0] != '_' || (s[1] != 'x' && s[1] != 'X') || s[6] != '_')
 		return -1;
 	for (int i = 2; i < 6; i++) {
-		int h = hexval(s[i]);
+		int h = utf8_hex_digit(s[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
