@@ -81,7 +81,7 @@ BENCH_CSV := $(BUILD)/bench/bench_csv
 bench-csv: $(BENCH_CSV)
 	./$(BENCH_CSV) $(BENCH_CSV_MAX)
 
-$(BENCH_CSV): bench/bench_csv.c $(LIBS)
+$(BENCH_CSV): bench/bench_csv.c bench/bench_util.h $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< $(LIBS) $(LMDB_LIBS) -lcsv -lxlsxwriter -lzip -lexpat
 
@@ -102,7 +102,7 @@ BENCH_XLSX := $(BUILD)/bench/bench_xlsx
 bench-xlsx: $(BENCH_XLSX) $(BENCH_CSV) $(BUILD)/fai
 	./$(BENCH_XLSX) $(BUILD)/fai $(BENCH_CSV) $(BENCH_XLSX_IDEAS)
 
-$(BENCH_XLSX): bench/bench_xlsx.c
+$(BENCH_XLSX): bench/bench_xlsx.c bench/bench_util.h
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 

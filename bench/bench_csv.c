@@ -71,6 +71,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #include "../core/err.h"
 #include "../core/idea.h"
 #include "../core/isotime.h"
@@ -341,25 +343,6 @@ static int generate_short(const char *path, size_t n)
 
 /* ------------------------------------------------------------ measuring */
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return v[n / 2];
-}
-
 static void fields_cb(void *s, size_t n, void *arg)
 {
 	(void)s;
@@ -411,20 +394,6 @@ static uint64_t reader_pass(const char *path)
 	}
 	csvr_free(r);
 	return fields;
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void rmtree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static const struct store_actor bench_actor = {"bench", NULL, BENCH_T0};

@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #define BENCH_REPS 3
 #define BENCH_GOAL_EXPORT 3.0	/* XLSX export / CSV export */
 #define BENCH_GOAL_IMPORT 2.0	/* XLSX import / CSV import */
@@ -60,39 +62,6 @@
  * each), the files, the import's spool and libxlsxwriter's temporary
  * sheet (2.7 KiB an idea), with room to spare: 2 GiB at 10^5. */
 #define BENCH_FREE_PER_IDEA ((uint64_t)20 << 10)
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return v[n / 2];
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void rmtree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static long status_kib(pid_t pid, const char *key)
 {
