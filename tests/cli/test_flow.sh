@@ -10,7 +10,6 @@
 
 NOW=2026-01-10T10:00:00Z
 tmx_init
-E=$(printf '\033')
 
 cat > "$T/run-board" << 'EOS'
 #!/bin/sh
@@ -21,81 +20,13 @@ EOS
 
 S=
 SCR=$T/screen
+. "$(dirname "$0")/lib_board.sh"
 
 # start NAME DB: the board on DB, in French, at 80x24.
 start() {
 	S=$1
 	tmx new-session -d -s "$1" -x 80 -y 24 \
 		"env LANG=fr_FR.UTF-8 TERM=xterm-256color FAI_NOW=$NOW sh '$T/run-board' '$FAI' --db '$2'"
-}
-
-shot() { tmx capture-pane -p -t "$S" > "$SCR" 2> /dev/null; }
-shot_e() { tmx capture-pane -p -e -t "$S" > "$SCR.e" 2> /dev/null; }
-key() { tmx send-keys -t "$S" "$@"; }
-typ() { tmx send-keys -t "$S" -l "$1"; }
-
-wait_until() {
-	_n=0
-	while [ "$_n" -lt $((WAIT * 10)) ]; do
-		"$@" && return 0
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	"$@"
-}
-
-shows() { shot && grep -qF -e "$1" "$SCR"; }
-lacks() { shot && ! grep -qF -e "$1" "$SCR"; }
-shows_re() { shot && grep -qE -e "$1" "$SCR"; }
-line() { sed -n "${1}p" "$SCR"; }
-
-sfail() {
-	LAST="(the board in tmux session $S)"
-	RC=0
-	: > "$OUT"
-	: > "$ERR"
-	fail "$1" "$2"
-	shot
-	echo "       screen ($S):"
-	sed 's/^/         |/' "$SCR"
-}
-
-expect() {
-	if wait_until shows "$1"; then
-		pass "$2"
-	else
-		sfail "$2" "the screen never showed \"$1\""
-	fi
-}
-
-ok() {
-	_okname=$1 _why=$2
-	shift 2
-	if wait_until "$@"; then
-		pass "$_okname"
-	else
-		sfail "$_okname" "$_why"
-	fi
-}
-
-# selref: the reference of the selected card (in reverse video).
-selref() {
-	shot_e
-	LC_ALL=C grep -oE "$E\\[([0-9;]*;)?7m($E\\[[0-9;]*m)*[0-9]{2}-[0-9]{4}" "$SCR.e" |
-		grep -oE '[0-9]{2}-[0-9]{4}$' | head -n 1
-}
-sel_is() { [ "$(selref)" = "$1" ]; }
-expect_sel() {
-	if wait_until sel_is "$1"; then
-		pass "$2"
-	else
-		sfail "$2" "the selected card is \"$(selref)\", wanted \"$1\""
-	fi
-}
-
-quit_ok() {
-	key q
-	expect "[fai exited 0]" "$1"
 }
 
 # refs STAGE DB [OPTION...]: the references of a stage, in board order.
