@@ -490,24 +490,6 @@ struct run {
 	int ok;
 };
 
-static long status_kib(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	size_t kl = strlen(key);
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 static int child(const char *mode, const char *csv, const char *db)
 {
 	double t;

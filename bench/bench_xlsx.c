@@ -63,24 +63,6 @@
  * sheet (2.7 KiB an idea), with room to spare: 2 GiB at 10^5. */
 #define BENCH_FREE_PER_IDEA ((uint64_t)20 << 10)
 
-static long status_kib(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	size_t kl = strlen(key);
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 /* ------------------------------------------------------------ children */
 
 /* One command: its wall time and peaks. */
