@@ -49,6 +49,7 @@ static void err_facts_clear(struct fai_err *err)
 	err->column = err->column2 = 0;
 	err->rev_had = err->rev_found = 0;
 	err->by[0] = '\0';
+	err->at = 0;
 	err->stage = err->stage_from = -1;
 	err->missing = 0;
 	err->count = err->limit = 0;

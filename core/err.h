@@ -112,7 +112,8 @@ enum fai_error {
 	X(XLSX_CELL, N_("too long for a spreadsheet cell"))                    \
 	X(SCIENTIFIC, N_("a code in scientific notation lost its digits"))     \
 	X(DATE_TYPED, N_("not a date such as 15/12/2026, 15/12/26, 15 Dec. "   \
-			 "2026 or 2026-12-15"))
+			 "2026 or 2026-12-15"))                                \
+	X(UNDO_BLOCKED, N_("changed by someone since"))
 
 enum fai_why {
 #define FAI_X_ENUM(name, text) FAI_WHY_##name,
@@ -174,6 +175,7 @@ struct fai_err {
 	uint64_t rev_had;   /* a conflict: the revision the writer had */
 	uint64_t rev_found; /* ... and the one found in the store */
 	char by[64];	    /* ... and who made it, "" when unknown */
+	int64_t at;	    /* ... and when (Unix time), 0 when unknown */
 	int stage;	  /* the target stage of a move or gate, -1 when none */
 	int stage_from;	  /* the stage it was refused from, -1 when none */
 	uint64_t missing; /* missing idea fields, bit (1 << field) set */

@@ -178,8 +178,7 @@ int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 
 /* --- writing --- */
 
-/* The seq of the last log entry (0 when empty): the board's undo stack
- * records it after each of its own actions. */
+/* The seq of the last log entry (0 when empty). */
 int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err);
 
 /* Reads log entry seq into e (clear it with log_entry_clear); -FAI_ENOTFOUND
@@ -188,7 +187,7 @@ int store_log_get(struct store *s, uint64_t seq, struct log_entry *e,
 		  struct fai_err *err);
 
 /* The seq of the last log entry this process committed (0: none yet):
- * what the board's undo stack records after each of its own actions. */
+ * the board tells its own writes from others' by it. */
 uint64_t store_my_last_seq(const struct store *s);
 
 /* Runs fn inside one write transaction and commits when it returns 0; any
@@ -248,11 +247,24 @@ int store_idea_reorder(struct store *s, const struct store_actor *actor,
 		       uint64_t *rev, struct fai_err *err);
 
 /* Undoes the last action of user that is not already undone (seq 0), or the
- * entry seq; undoing an UNDO entry (by its seq) redoes what it undid.  Refused
- * with -FAI_ECONFLICT when the idea changed since, with -FAI_ENOTHING when
- * there is nothing to undo.  The undone entry is copied into *undone (may be
- * NULL; clear it with log_entry_clear). */
+ * entry seq; undoing an UNDO entry (by its seq) redoes what it undid.  The
+ * user's history is the log: actions from the board, the command line or
+ * another session count alike; imports are not undone and are passed over.
+ * An undo touches only the fields it puts back, on the idea as it is now;
+ * refused with -FAI_ECONFLICT (why UNDO_BLOCKED: field, by, at, rev_found;
+ * field "" when the undo would remove an idea someone changed since) when a
+ * later change still in effect touched one of them (a move, for the undo of
+ * a move), with -FAI_ENOTHING when there is nothing to undo.  The undone
+ * entry is copied into *undone (may be NULL; clear it with
+ * log_entry_clear). */
 int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
+	       struct log_entry *undone, struct fai_err *err);
+
+/* Redoes the user's last undo that is still live, unless an action of the
+ * user came after it (-FAI_ENOTHING); successive redos bring back
+ * successive undos.  Same conflict rule and *undone (the UNDO entry
+ * undone) as store_undo. */
+int store_redo(struct store *s, const struct store_actor *actor,
 	       struct log_entry *undone, struct fai_err *err);
 
 /* Reads the comments of an idea, oldest first, as log entries of kind

@@ -188,20 +188,38 @@ out:
 	return rc;
 }
 
-/* Says whether the idea's log entries after e cancel out: each was undone
- * since, or is a live undo of one of them.  The idea is then as e left it
- * although its revision moved on (a user walking back through their own
- * actions).  Returns 1, 0 (something after e is still in effect: a
- * conflict), or a negative error. */
-static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
-			     struct fai_err *err)
+/* Says whether a change named name in a later entry blocks undoing e: it
+ * touches a field e's undo would put back.  A move's undo puts the card
+ * back in its old column; a later change of its place in the new column
+ * (rank alone) does not block it. */
+static int undo_overlaps(const struct log_entry *e, const char *name)
+{
+	if (!name)
+		return 0;
+	int moved = log_entry_change(e, "stage") != NULL;
+	if (moved && strcmp(name, "rank") == 0)
+		return 0;
+	return log_entry_change(e, name) != NULL;
+}
+
+/* Finds the change after e that blocks undoing it: the idea's later log
+ * entries (through log_idea) that are still in effect, that is neither
+ * undone since nor a live undo of another later entry, and that changed a
+ * field e's undo puts back (any of them when whole: the undo removes the
+ * idea).  A colleague's comment, or an edit of other fields, does not
+ * block.  Returns 1 with *by (the blocking entry; clear it) and *field
+ * (its first shared change's name, borrowed from *by; NULL when whole),
+ * 0 when nothing blocks, or a negative error. */
+static int undo_blocker(struct store_txn *t, const struct log_entry *e,
+			int whole, struct log_entry *by, const char **field,
+			struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
 	uint64_t *seqs = NULL, *undone;
 	size_t n = 0, nundone = 0;
-	int ok = 1;
+	int found = 0;
 	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG_IDEA], &c);
 	if (rc)
 		return st_fail(t, rc, err, "log_idea");
@@ -221,9 +239,10 @@ static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
 		return st_fail(t, rc, err, "log_idea");
 	}
 	rc = 0;
+	*field = NULL;
 	/* Newest first, as undo_find: a live UNDO marks its target undone. */
 	undone = xcalloc(n ? n : 1, sizeof(*undone));
-	for (size_t i = n; i-- > 0 && ok && !rc;) {
+	for (size_t i = n; i-- > 0 && !found && !rc;) {
 		struct log_entry l;
 		int done = 0;
 		rc = st_log_read(t, seqs[i], &l, err);
@@ -231,15 +250,42 @@ static int undo_later_cancel(struct store_txn *t, const struct log_entry *e,
 			break;
 		for (size_t j = 0; j < nundone; j++)
 			done |= undone[j] == seqs[i];
-		if (!done && l.kind == LOG_UNDO && l.target > e->seq)
+		if (!done && l.kind == LOG_UNDO && l.target > e->seq) {
 			undone[nundone++] = l.target;
-		else if (!done)
-			ok = 0;
-		log_entry_clear(&l);
+		} else if (!done && whole) {
+			found = 1;
+		} else if (!done) {
+			for (size_t j = 0; j < l.nchanges && !found; j++)
+				if (undo_overlaps(e, l.changes[j].name)) {
+					*field = l.changes[j].name;
+					found = 1;
+				}
+		}
+		if (found)
+			*by = l;
+		else
+			log_entry_clear(&l);
 	}
 	free(seqs);
 	free(undone);
-	return rc ? rc : ok;
+	return rc ? rc : found;
+}
+
+/* Fills err with the facts of a refused undo: who changed what (field,
+ * NULL when the whole idea counts) of e's idea, when, and the revisions. */
+static int undo_refused(const struct log_entry *e, const struct idea *now,
+			const struct log_entry *by, const char *field,
+			struct fai_err *err)
+{
+	fai_err_set(err, FAI_ECONFLICT, FAI_WHY_UNDO_BLOCKED, field, e->ref);
+	fai_err_conflict(err, e->revision, idea_revision(now), by->user);
+	if (err) {
+		err->at = by->at;
+		const struct log_change *st = log_entry_change(by, "stage");
+		if (field && strcmp(field, "stage") == 0 && st && st->after)
+			fai_err_stage(err, (int)stage_parse(st->after), -1);
+	}
+	return -FAI_ECONFLICT;
 }
 
 /* Follows e's UNDO targets down to the action at the root of the chain;
@@ -269,9 +315,74 @@ static int undo_root(struct store_txn *t, const struct log_entry *e,
 	return 0;
 }
 
+/* Finds the UNDO entry a redo undoes: walking the log back from its end,
+ * the user's most recent live undo (an UNDO whose chain undoes, not a
+ * redo), provided no action of the user still in effect came after it (a
+ * new action, an import included, ends what can be redone).  Redos on the
+ * way are passed, so successive redos bring back successive undos. */
+static int redo_find(struct store_txn *t, const char *user,
+		     struct log_entry *out, struct fai_err *err)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	uint64_t *undone = NULL;
+	size_t nundone = 0;
+	int found = 0, stop = 0;
+	int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LOG], &c);
+	if (rc)
+		return st_fail(t, rc, err, "log");
+	rc = mdb_cursor_get(c, &key, &val, MDB_LAST);
+	while (rc == 0 && !found && !stop) {
+		struct log_entry e;
+		uint64_t s = codec_get_u64(key.mv_data);
+		if (codec_log_decode(val.mv_data, val.mv_size, s, &e) < 0) {
+			rc = fai_err_set(err, FAI_ESTORE, FAI_WHY_NONE, NULL,
+					 "log");
+			break;
+		}
+		int done = 0, mine = e.user && strcmp(e.user, user) == 0;
+		for (size_t i = 0; i < nundone; i++)
+			done |= undone[i] == s;
+		if (!done && e.kind == LOG_UNDO) {
+			undone = xrealloc(undone,
+					  (nundone + 1) * sizeof(*undone));
+			undone[nundone++] = e.target;
+			if (mine) {
+				enum log_kind root;
+				uint64_t root_seq;
+				unsigned depth;
+				rc = undo_root(t, &e, &root, &root_seq, &depth,
+					       err);
+				if (rc) {
+					log_entry_clear(&e);
+					break;
+				}
+				found = depth % 2 == 1;
+			}
+		} else if (!done && mine) {
+			stop = 1;
+		}
+		if (found) {
+			*out = e;
+			break;
+		}
+		log_entry_clear(&e);
+		if (!stop)
+			rc = mdb_cursor_get(c, &key, &val, MDB_PREV);
+	}
+	mdb_cursor_close(c);
+	free(undone);
+	if (found)
+		return 0;
+	if (rc && rc != MDB_NOTFOUND)
+		return rc < 0 ? rc : st_fail(t, rc, err, "log");
+	return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, "user", user);
+}
+
 struct undo_arg {
 	const struct store_actor *actor;
 	uint64_t seq;
+	int redo; /* seq 0: redo the user's last undo rather than undo */
 	struct log_entry target;
 };
 
@@ -288,7 +399,8 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 
 	log_entry_clear(e);
 	memset(e, 0, sizeof(*e));
-	rc = undo_find(t, a->actor->user, a->seq, e, err);
+	rc = a->redo ? redo_find(t, a->actor->user, e, err)
+		     : undo_find(t, a->actor->user, a->seq, e, err);
 	if (rc)
 		return rc;
 	if (e->kind == LOG_CONFIG || (e->kind == LOG_UNDO && !e->idea_key))
@@ -302,24 +414,23 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		fai_err_set(err, FAI_ENOTFOUND, FAI_WHY_NONE, "ref", e->ref);
 	if (rc)
 		return rc;
-	if (idea_revision(before) != e->revision) {
-		rc = undo_later_cancel(t, e, err);
-		if (rc < 0)
-			goto out;
-	}
-	if (idea_revision(before) != e->revision && rc == 0) {
-		fai_err_set(err, FAI_ECONFLICT, FAI_WHY_NONE, "revision",
-			    e->ref);
-		fai_err_conflict(err, e->revision, idea_revision(before),
-				 idea_get(before, IDEA_UPDATED_BY));
-		rc = -FAI_ECONFLICT;
-		goto out;
-	}
 	/* Undoing a redo of a create removes the idea again; undoing the
 	 * undo of a comment (a redo) puts the comment back. */
 	rc = undo_root(t, e, &root, &root_seq, &depth, err);
 	if (rc)
 		goto out;
+	if (idea_revision(before) != e->revision) {
+		struct log_entry by;
+		const char *field = NULL;
+		rc = undo_blocker(t, e, root == LOG_CREATE && depth % 2 == 0,
+				  &by, &field, err);
+		if (rc == 1) {
+			rc = undo_refused(e, before, &by, field, err);
+			log_entry_clear(&by);
+		}
+		if (rc)
+			goto out;
+	}
 	if (root == LOG_CREATE && depth % 2 == 0) {
 		rc = undo_create(t, a->actor, before, e->seq, err);
 		goto out;
@@ -355,17 +466,31 @@ out:
 	return rc;
 }
 
-int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
-	       struct log_entry *undone, struct fai_err *err)
+static int undo_run(struct store *s, const struct store_actor *actor,
+		    uint64_t seq, int redo, struct log_entry *undone,
+		    struct fai_err *err)
 {
 	struct undo_arg a;
 	memset(&a, 0, sizeof(a));
 	a.actor = actor;
 	a.seq = seq;
+	a.redo = redo;
 	int rc = store_write(s, undo_txn, &a, err);
 	if (!rc && undone)
 		*undone = a.target;
 	else
 		log_entry_clear(&a.target);
 	return rc;
+}
+
+int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
+	       struct log_entry *undone, struct fai_err *err)
+{
+	return undo_run(s, actor, seq, 0, undone, err);
+}
+
+int store_redo(struct store *s, const struct store_actor *actor,
+	       struct log_entry *undone, struct fai_err *err)
+{
+	return undo_run(s, actor, 0, 1, undone, err);
 }

@@ -34,17 +34,18 @@ static void test_refused_actions_write_nothing(void **state)
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), y, &t, 1, 0,
 					 NULL, &f->err),
 			 0); /* y at revision 2 */
-	struct store_set th = {IDEA_THEME, "Culture"};
+	struct store_set th = {IDEA_TITLE, "Complète, revue par Bob"};
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), y, &th, 1, 0,
 					 NULL, &f->err),
-			 0); /* y at 3: alice's undo of her edit conflicts */
+			 0); /* y at 3: bob changed the title alice's undo of
+				her edit puts back: it conflicts */
 	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), z, "Vu", 0,
 					    NULL, &f->err),
 			 0);
 	fx_snapshot(f, &snap);
 
 	struct store_set bad_siret = {IDEA_SIRET, "73282932000075"};
-	struct store_set same = {IDEA_TITLE, "Complète, modifiée"};
+	struct store_set same = {IDEA_TITLE, "Complète, revue par Bob"};
 	struct store_set sys = {IDEA_REVISION, "10"};
 	struct store_set newt = {IDEA_TITLE, "Nouveau"};
 	const struct store_actor *a = &f->alice;

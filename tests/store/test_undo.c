@@ -75,7 +75,7 @@ static void test_undo_move(void **state)
 	struct idea *ib0 = fx_find(f, b);
 
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), b,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 STAGE_CONCEPT, NULL, 1, 0, NULL,
 					 &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), c,
@@ -239,7 +239,7 @@ static void test_undo_walks_back(void **state)
 					 NULL, &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), x,
-					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 STAGE_CONCEPT, NULL, 1, 0, NULL,
 					 &f->err),
 			 0);
 	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), z, "Bob", 0,
@@ -326,10 +326,12 @@ static void test_undo_conflict(void **state)
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
 					 NULL, &f->err),
 			 0);
-	struct store_set th = {IDEA_THEME, "Thème de Bob"};
+	/* Bob changes the field Alice's undo would put back. */
+	struct store_set th = {IDEA_TITLE, "X de Bob"};
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), x, &th, 1, 0,
 					 NULL, &f->err),
 			 0);
+	int64_t bob_at = f->bob.now;
 
 	fx_snapshot(f, &snap);
 	uint64_t last = store_last_txn(f->s);
@@ -342,6 +344,10 @@ static void test_undo_conflict(void **state)
 	assert_true(f->err.rev_found == 3);
 	assert_string_equal(f->err.by, "bob");
 	assert_string_equal(f->err.value, x);
+	/* ... what he changed and when */
+	assert_int_equal(f->err.why, FAI_WHY_UNDO_BLOCKED);
+	assert_string_equal(f->err.field, "title");
+	assert_true(f->err.at == bob_at);
 	/* Undoing a given entry that is not the idea's last: a conflict too. */
 	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 2, NULL, &f->err),
 			 -FAI_ECONFLICT);
@@ -349,7 +355,7 @@ static void test_undo_conflict(void **state)
 	fx_unchanged(f, &snap, "refused undo");
 	free(snap.bytes);
 	struct idea *i = fx_find(f, x);
-	assert_string_equal(idea_get(i, IDEA_TITLE), "X d'Alice");
+	assert_string_equal(idea_get(i, IDEA_TITLE), "X de Bob");
 	assert_int_equal(idea_revision(i), 3);
 	idea_free(i);
 	fx_check_ok(f->s);
@@ -360,9 +366,185 @@ static void test_undo_conflict(void **state)
 	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
 	i = fx_find(f, x);
 	assert_string_equal(idea_get(i, IDEA_TITLE), "X");
-	assert_string_equal(idea_get(i, IDEA_THEME), "");
 	idea_free(i);
 	undo_ok(f, &f->alice, 0, LOG_CREATE, x);
+}
+
+/* Bug 8: a colleague's comment since my edit does not block its undo; the
+ * undo applies to the current revision and leaves the comment. */
+static void test_undo_edit_after_colleague_comment(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	struct log_entry *cs = NULL;
+	size_t n = 0;
+	fx_create(f, fx_tick(&f->alice), "Avant", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "Après"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), x,
+					    "Vu avec la mairie", 0, NULL,
+					    &f->err),
+			 0);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Avant");
+	assert_int_equal(idea_revision(i), 4);
+	assert_int_equal(store_comments(f->s, i->key, &cs, &n, &f->err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(cs[0].text, "Vu avec la mairie");
+	log_entry_clear(&cs[0]);
+	free(cs);
+	idea_free(i);
+}
+
+/* A colleague's edit of other fields does not block; theirs stays. */
+static void test_undo_edit_after_colleague_other_field(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	fx_create(f, fx_tick(&f->alice), "Avant", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "Après"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	struct store_set th = {IDEA_THEME, "Mobilité"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), x, &th, 1, 0,
+					 NULL, &f->err),
+			 0);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "Avant");
+	assert_string_equal(idea_get(i, IDEA_THEME), "Mobilité");
+	idea_free(i);
+	/* The removal of an idea someone changed since is still refused. */
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_string_equal(f->err.by, "bob");
+	assert_string_equal(f->err.field, "");
+}
+
+/* The undo of a move is blocked by a colleague's move since, not by an
+ * edit of a field. */
+static void test_undo_move_blocked_by_move(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	fx_create(f, fx_tick(&f->alice), "X", "Besoin", NULL, x);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->alice), x,
+					 STAGE_CONCEPT, NULL, 1, 0, NULL,
+					 &f->err),
+			 0);
+	struct store_set th = {IDEA_THEME, "Mobilité"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), x, &th, 1, 0,
+					 NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->bob), x,
+					 STAGE_ON_HOLD, "Attente", 0, 0, NULL,
+					 &f->err),
+			 0);
+	fai_err_clear(&f->err);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_string_equal(f->err.field, "stage");
+	assert_string_equal(f->err.by, "bob");
+	assert_int_equal(f->err.stage, STAGE_ON_HOLD);
+	assert_true(f->err.at == f->bob.now);
+	/* Bob takes his move back: Alice's undo goes through, his theme
+	 * stays. */
+	undo_ok(f, &f->bob, 0, LOG_MOVE, x);
+	undo_ok(f, &f->alice, 0, LOG_MOVE, x);
+	struct idea *i = fx_find(f, x);
+	assert_int_equal(idea_stage(i), STAGE_NEED);
+	assert_string_equal(idea_get(i, IDEA_THEME), "Mobilité");
+	idea_free(i);
+}
+
+/* store_redo: the last undo comes back; successive redos bring back
+ * successive undos; an undo after them takes back the last redone; a new
+ * action ends what can be redone. */
+static void test_redo_chain(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	struct log_entry e;
+	fx_create(f, fx_tick(&f->alice), "T0", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "T1"};
+	struct store_set th = {IDEA_THEME, "Thème"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &th, 1,
+					 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
+			 -FAI_ENOTHING);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x); /* theme */
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x); /* title */
+	/* Bob's actions do not end Alice's redos. */
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), x, "Bien",
+					    0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->bob), NULL, &f->err),
+			 -FAI_ENOTHING);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), &e, &f->err), 0);
+	assert_int_equal(e.kind, LOG_UNDO);
+	assert_non_null(log_entry_change(&e, "title"));
+	log_entry_clear(&e);
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "T1");
+	assert_string_equal(idea_get(i, IDEA_THEME), "");
+	idea_free(i);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), &e, &f->err), 0);
+	assert_non_null(log_entry_change(&e, "theme"));
+	log_entry_clear(&e);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
+			 -FAI_ENOTHING);
+	fx_check_ok(f->s);
+	/* Undo after the redos: the theme, redone last. */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, &e, &f->err),
+			 0);
+	assert_non_null(log_entry_change(&e, "theme"));
+	log_entry_clear(&e);
+	/* A new action of Alice's: nothing to redo any more. */
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x, "Suite",
+					    0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
+			 -FAI_ENOTHING);
+	i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_THEME), "");
+	idea_free(i);
+	fx_check_ok(f->s);
+}
+
+/* A redo follows the same rule: refused when someone changed the field
+ * since the undo. */
+static void test_redo_blocked(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	fx_create(f, fx_tick(&f->alice), "T0", NULL, NULL, x);
+	struct store_set t = {IDEA_TITLE, "T1"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
+					 NULL, &f->err),
+			 0);
+	undo_ok(f, &f->alice, 0, LOG_EDIT, x);
+	struct store_set tb = {IDEA_TITLE, "T de Bob"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->bob), x, &tb, 1, 0,
+					 NULL, &f->err),
+			 0);
+	fai_err_clear(&f->err);
+	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_string_equal(f->err.field, "title");
+	assert_string_equal(f->err.by, "bob");
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TITLE), "T de Bob");
+	idea_free(i);
 }
 
 static void test_undo_nothing(void **state)
@@ -574,6 +756,17 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_undo_other_user_not_picked,
 					    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_conflict, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_undo_edit_after_colleague_comment, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_undo_edit_after_colleague_other_field, fx_setup,
+		fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_move_blocked_by_move,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_redo_chain, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_redo_blocked, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_nothing, fx_setup,
 					    fx_teardown),
