@@ -657,7 +657,7 @@ static void board_draw(struct app *app, void *st)
 
 /* ------------------------------------------------------------ actions */
 
-/* Shows the result of an action; records it for undo and follows the card. */
+/* Shows the result of an action and follows the card. */
 static void action_done(struct app *app, struct board *b, int rc,
 			struct fai_err *err, uint64_t key, const char *ok)
 {
@@ -666,7 +666,6 @@ static void action_done(struct app *app, struct board *b, int rc,
 		ui_changed(app);
 		return;
 	}
-	ui_undo_record(app);
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
 	if (key)
@@ -903,34 +902,31 @@ static void filter_pick_done(struct app *app, void *ctx, int index)
 	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
 }
 
+/* u and Ctrl-R: the person's own history, kept in the store's log, so
+ * the board undoes what they did anywhere (another board, fai comment,
+ * fai edit...) exactly as fai undo and fai redo do. */
 static void undo_key(struct app *app, struct board *b, int redo)
 {
 	struct log_entry done;
 	struct fai_err err;
-	uint64_t *stack = redo ? app->redo : app->undo;
-	size_t *n = redo ? &app->nredo : &app->nundo;
 	if (!board_writable(app))
 		return;
-	if (*n == 0) {
+	fai_err_clear(&err);
+	memset(&done, 0, sizeof(done));
+	int rc = redo ? store_redo(app->cli->store, &app->cli->actor, &done,
+				   &err)
+		      : store_undo(app->cli->store, &app->cli->actor, 0,
+				   &done, &err);
+	if (rc == -FAI_ENOTHING) {
 		ui_message(app, 0, "%s",
 			   redo ? _("nothing to redo") : _("nothing to undo"));
 		return;
 	}
-	fai_err_clear(&err);
-	memset(&done, 0, sizeof(done));
-	int rc = store_undo(app->cli->store, &app->cli->actor, stack[*n - 1],
-			    &done, &err);
 	if (rc) {
 		msg_store_error(app, rc, &err);
 		ui_changed(app);
 		return;
 	}
-	(*n)--;
-	uint64_t seq = store_my_last_seq(app->cli->store);
-	uint64_t *other = redo ? app->undo : app->redo;
-	size_t *nother = redo ? &app->nundo : &app->nredo;
-	if (*nother < UI_UNDO_MAX)
-		other[(*nother)++] = seq;
 	struct buf what;
 	buf_init(&what);
 	cli_action_name(&what, &done, redo);
@@ -956,8 +952,6 @@ static void editor_key(struct app *app, struct board *b, struct idea *card)
 	ui_suspend(app);
 	int rc = cli_edit_in_editor(app->cli, ref, rev, &note);
 	ui_resume(app);
-	if (rc == CLI_OK && store_my_last_seq(app->cli->store))
-		ui_undo_record(app);
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);

@@ -399,8 +399,10 @@ static const struct command commands[] = {
     {"log", cmd_log, N_("log [REF] [--since DATE] [--format text|tsv|json]"),
      N_("Shows the activity log, of the whole store or of one idea.")},
     {"undo", cmd_undo, N_("undo"),
-     N_("Undoes your last action that is not undone yet (refused if someone "
-	"changed the idea since).")},
+     N_("Undoes your last action that is not undone yet, made on the board "
+	"or here (refused if someone changed the same fields since).")},
+    {"redo", cmd_redo, N_("redo"),
+     N_("Redoes your last undo, unless you did something else since.")},
     {"config", cmd_config,
      N_("config [KEY [VALUE]] | config --user read-only [yes|no]"),
      N_("Shows or sets a setting: wip.need, wip.concept, wip.owner_search, "

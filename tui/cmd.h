@@ -96,6 +96,7 @@ int cmd_edit(struct cli *cli, int argc, char **argv);
 int cmd_move(struct cli *cli, int argc, char **argv);
 int cmd_comment(struct cli *cli, int argc, char **argv);
 int cmd_undo(struct cli *cli, int argc, char **argv);
+int cmd_redo(struct cli *cli, int argc, char **argv);
 
 /* cmd_exchange.c */
 int cmd_export(struct cli *cli, int argc, char **argv);

@@ -1,5 +1,5 @@
 /* cmd_idea.c - changing an idea: `fai add`, `fai edit`, `fai move`,
- * `fai comment`, `fai undo`. */
+ * `fai comment`, `fai undo`, `fai redo`. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -275,37 +275,64 @@ int cmd_comment(struct cli *cli, int argc, char **argv)
 
 /* ------------------------------------------------------------ undo */
 
-int cmd_undo(struct cli *cli, int argc, char **argv)
+/* fai undo and fai redo: the person's history in the store's log, the
+ * same as the board's u and Ctrl-R. */
+static int undo_cmd(struct cli *cli, int argc, char **argv, int redo)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *name = redo ? "redo" : "undo";
 	struct log_entry undone;
 	struct fai_err err;
 	int c, exit;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP)
-			return cli_help_for("undo");
-		return cli_bad_option(cli, "undo", argv);
+			return cli_help_for(name);
+		return cli_bad_option(cli, name, argv);
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "undo", _("too many arguments"));
+		return cli_usage_error(cli, name, _("too many arguments"));
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
 	fai_err_clear(&err);
 	memset(&undone, 0, sizeof(undone));
-	int rc = store_undo(cli->store, &cli->actor, 0, &undone, &err);
+	int rc = redo ? store_redo(cli->store, &cli->actor, &undone, &err)
+		      : store_undo(cli->store, &cli->actor, 0, &undone, &err);
 	if (rc == -FAI_ENOTHING) {
-		fprintf(stderr, _("fai: nothing to undo for %s\n"), cli->user);
+		fprintf(stderr,
+			redo ? _("fai: nothing to redo for %s\n")
+			     : _("fai: nothing to undo for %s\n"),
+			cli->user);
 		return CLI_NOTFOUND;
 	}
 	if (rc)
 		return cli_fail(cli, rc, &err);
-	fputs(_("Undone: "), cli->out);
-	cli_entry_print(cli->out, &undone, 1, 0);
+	if (redo) {
+		/* The undo undone, told as the action it brings back, as the
+		 * board's Ctrl-R says it. */
+		struct buf what;
+		buf_init(&what);
+		cli_action_name(&what, &undone, 1);
+		fprintf(cli->out, _("Redone: %s\n"), out_shown(what.data));
+		buf_free(&what);
+	} else {
+		fputs(_("Undone: "), cli->out);
+		cli_entry_print(cli->out, &undone, 1, 0);
+	}
 	log_entry_clear(&undone);
 	return CLI_OK;
+}
+
+int cmd_undo(struct cli *cli, int argc, char **argv)
+{
+	return undo_cmd(cli, argc, argv, 0);
+}
+
+int cmd_redo(struct cli *cli, int argc, char **argv)
+{
+	return undo_cmd(cli, argc, argv, 1);
 }

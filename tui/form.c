@@ -198,7 +198,6 @@ static void form_save_new(struct app *app, struct form *f)
 	char ok[120];
 	snprintf(ok, sizeof(ok), _("%s created"), idea_get(idea, IDEA_REF));
 	idea_free(idea);
-	ui_undo_record(app);
 	ui_pop(app);
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
@@ -280,7 +279,6 @@ static void form_save_edit(struct app *app, struct form *f)
 	char ok[160];
 	snprintf(ok, sizeof(ok), _("%s saved (revision %llu)"),
 		 idea_get(f->orig, IDEA_REF), (unsigned long long)rev);
-	ui_undo_record(app);
 	ui_pop(app);
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);

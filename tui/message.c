@@ -600,6 +600,36 @@ static int csv_message(const struct fai_err *err, const char *value,
 	return 0;
 }
 
+/* An undo refused because someone changed the same fields since: who
+ * changed what of ref, when; nothing was undone. */
+static void undo_blocked_message(struct buf *msg, const struct fai_err *err,
+				 const char *ref)
+{
+	const char *who = out_shown(err->by[0] ? err->by : "?");
+	const char *when = out_time(err->at);
+	int f = idea_field_parse(err->field);
+	if (strcmp(err->field, "stage") == 0 && err->stage >= 0)
+		buf_printf(msg,
+			   _("not undone: %s has since moved %s to %s (%s)"),
+			   who, ref, out_stage_label((enum stage)err->stage),
+			   when);
+	else if (strcmp(err->field, "rank") == 0)
+		buf_printf(msg,
+			   _("not undone: %s has since changed the place of "
+			     "%s in its column (%s)"),
+			   who, ref, when);
+	else if (f >= 0 || strncmp(err->field, "x:", 2) == 0)
+		buf_printf(msg,
+			   _("not undone: %s has since changed %s of %s (%s)"),
+			   who,
+			   f >= 0 ? out_field_label((enum idea_field)f)
+				  : out_shown(err->field + 2),
+			   ref, when);
+	else
+		buf_printf(msg, _("not undone: %s has since changed %s (%s)"),
+			   who, ref, when);
+}
+
 int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 		struct buf *msg)
 {
@@ -678,6 +708,10 @@ int cli_message(struct cli *cli, int rc, const struct fai_err *err,
 				     "%llu conflicts: nothing was imported",
 				     (unsigned long)err->count),
 			    (unsigned long long)err->count);
+			break;
+		}
+		if (err->why == FAI_WHY_UNDO_BLOCKED) {
+			undo_blocked_message(msg, err, value);
 			break;
 		}
 		buf_printf(

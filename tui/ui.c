@@ -128,20 +128,6 @@ int ui_request_key(struct app *app, enum ui_req req, uint64_t key)
 
 /* ------------------------------------------------------------ undo, others */
 
-void ui_undo_record(struct app *app)
-{
-	uint64_t seq = store_my_last_seq(app->cli->store);
-	if (!seq)
-		return;
-	if (app->nundo == UI_UNDO_MAX) {
-		memmove(app->undo, app->undo + 1,
-			(UI_UNDO_MAX - 1) * sizeof(app->undo[0]));
-		app->nundo--;
-	}
-	app->undo[app->nundo++] = seq;
-	app->nredo = 0;
-}
-
 /* Remembers the last change written by another process, for the status
  * line: the person sees who moved what, live. */
 static void ui_other_note(struct app *app)
@@ -911,7 +897,6 @@ static void ui_store_lost(struct app *app)
 		return;
 	}
 	app->txn = store_last_txn(cli->store);
-	app->nundo = app->nredo = 0;
 	ui_message(app, 1, "%s",
 		   _("lock file deleted or replaced: the board reopened the "
 		     "store"));

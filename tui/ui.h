@@ -28,8 +28,6 @@
 #define UI_CTRL(c) ((c)&0x1f)
 #define UI_ESC 27
 
-#define UI_UNDO_MAX 256
-
 struct app;
 
 /* What a screen may ask of the loop (ui_request).  The UI_REQ_OPEN_* and
@@ -116,10 +114,6 @@ struct app {
 	char msg[512];
 	int msg_error;
 	uint64_t txn; /* last transaction seen: polled for others' changes */
-	uint64_t undo[UI_UNDO_MAX];
-	size_t nundo;
-	uint64_t redo[UI_UNDO_MAX];
-	size_t nredo;
 	char other[256]; /* the last change made by someone else */
 	int64_t other_at;
 	int lost_rc; /* the store could not be opened again (ui_store_lost) */
@@ -185,9 +179,6 @@ void ui_resume(struct app *app);
 /* Appends "claire moved 84-0042 → Concept, 12 s ago" when someone else
  * changed the store while the board was open. */
 void ui_other_text(struct app *app, struct buf *b);
-
-/* Records the action this process just committed, for u / Ctrl-R. */
-void ui_undo_record(struct app *app);
 
 /* A line editor on a UTF-8 buffer (the prompt and the form share it). */
 struct ui_line {

@@ -3,7 +3,7 @@
 # the store is looked for.
 . "$(dirname "$0")/lib.sh"
 
-COMMANDS="init demo add list show edit move comment log undo config check help"
+COMMANDS="init demo add list show edit move comment log undo redo config check help"
 
 # ---------------------------------------------------------------- help
 run "$FAI" --help
@@ -119,7 +119,7 @@ check_out "(0 " "check on a fresh store counts no idea"
 
 # ---------------------------------------------------------------- missing store
 for c in "add --title X" "list" "show 84-0001" "edit 84-0001 --set theme=x" \
-	"move 84-0001 concept" "comment 84-0001 hello" "log" "undo" \
+	"move 84-0001 concept" "comment 84-0001 hello" "log" "undo" "redo" \
 	"config" "check"; do
 	# shellcheck disable=SC2086 # word splitting of $c is wanted
 	run "$FAI" --db "$T/missing/store" $c
