@@ -202,17 +202,23 @@ static int undo_overlaps(const struct log_entry *e, const char *name)
 	return log_entry_change(e, name) != NULL;
 }
 
-/* Finds the change after e that blocks undoing it: the idea's later log
- * entries (through log_idea) that are still in effect, that is neither
- * undone since nor a live undo of another later entry, and that changed a
- * field e's undo puts back (any of them when whole: the undo removes the
- * idea).  A colleague's comment, or an edit of other fields, does not
- * block.  Returns 1 with *by (the blocking entry; clear it) and *field
- * (its first shared change's name, borrowed from *by; NULL when whole),
- * 0 when nothing blocks, or a negative error. */
+/* What undo_blocker looks for among the later entries in effect. */
+enum undo_block {
+	UNDO_BLOCK_FIELDS, /* a change to a field e's undo puts back */
+	UNDO_BLOCK_ANY,	   /* any entry: the undo removes the idea */
+	UNDO_BLOCK_MOVE,   /* a move: its gate needs a field the undo empties */
+};
+
+/* Finds the change after e that blocks undoing it: the newest of the
+ * idea's later log entries (through log_idea) that is still in effect,
+ * that is neither undone since nor a live undo of another later entry, and
+ * that is what mode looks for.  A colleague's comment, or an edit of other
+ * fields, does not block.  Returns 1 with *by (the blocking entry; clear
+ * it) and *field (the change's name, borrowed from *by; NULL for
+ * UNDO_BLOCK_ANY), 0 when nothing blocks, or a negative error. */
 static int undo_blocker(struct store_txn *t, const struct log_entry *e,
-			int whole, struct log_entry *by, const char **field,
-			struct fai_err *err)
+			enum undo_block mode, struct log_entry *by,
+			const char **field, struct fai_err *err)
 {
 	MDB_cursor *c;
 	MDB_val key, val;
@@ -252,8 +258,13 @@ static int undo_blocker(struct store_txn *t, const struct log_entry *e,
 			done |= undone[j] == seqs[i];
 		if (!done && l.kind == LOG_UNDO && l.target > e->seq) {
 			undone[nundone++] = l.target;
-		} else if (!done && whole) {
+		} else if (!done && mode == UNDO_BLOCK_ANY) {
 			found = 1;
+		} else if (!done && mode == UNDO_BLOCK_MOVE) {
+			if (log_entry_change(&l, "stage")) {
+				*field = "stage";
+				found = 1;
+			}
 		} else if (!done) {
 			for (size_t j = 0; j < l.nchanges && !found; j++)
 				if (undo_overlaps(e, l.changes[j].name)) {
@@ -379,6 +390,27 @@ static int redo_find(struct store_txn *t, const char *user,
 	return fai_err_set(err, FAI_ENOTHING, FAI_WHY_NONE, "user", user);
 }
 
+/* Returns a field the gates of the idea's stage (every pipeline stage up
+ * to it, or up to the stage it left for on_hold or abandoned) need that is
+ * filled in before and empty in after, or -1. */
+static int undo_gate_loss(const struct idea *before, const struct idea *after)
+{
+	enum stage s = idea_stage(before);
+	if (!stage_is_pipeline(s))
+		s = stage_parse(idea_get(before, IDEA_STAGE_PREV));
+	if ((int)s < 0 || !stage_is_pipeline(s))
+		return -1;
+	for (int st = 0; st <= (int)s; st++) {
+		int f;
+		for (size_t i = 0; (f = stage_gate_field((enum stage)st, i)) >= 0;
+		     i++)
+			if (idea_get(before, (enum idea_field)f)[0] &&
+			    !idea_get(after, (enum idea_field)f)[0])
+				return f;
+	}
+	return -1;
+}
+
 struct undo_arg {
 	const struct store_actor *actor;
 	uint64_t seq;
@@ -422,7 +454,10 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 	if (idea_revision(before) != e->revision) {
 		struct log_entry by;
 		const char *field = NULL;
-		rc = undo_blocker(t, e, root == LOG_CREATE && depth % 2 == 0,
+		rc = undo_blocker(t, e,
+				  root == LOG_CREATE && depth % 2 == 0
+				      ? UNDO_BLOCK_ANY
+				      : UNDO_BLOCK_FIELDS,
 				  &by, &field, err);
 		if (rc == 1) {
 			rc = undo_refused(e, before, &by, field, err);
@@ -456,6 +491,23 @@ static int undo_txn(struct store_txn *t, void *arg, struct fai_err *err)
 		int f = idea_field_parse(c->name);
 		if (f >= 0)
 			idea_set_raw(after, f, c->before);
+	}
+	/* An edit undone after someone moved the idea on must not empty a
+	 * field the gate of that move asked for. */
+	int lost = undo_gate_loss(before, after);
+	if (lost >= 0 && !log_entry_change(e, "stage") &&
+	    idea_revision(before) != e->revision) {
+		struct log_entry by;
+		const char *field = NULL;
+		rc = undo_blocker(t, e, UNDO_BLOCK_MOVE, &by, &field, err);
+		if (rc == 1) {
+			rc = undo_refused(e, before, &by, field, err);
+			if (err)
+				err->missing = UINT64_C(1) << lost;
+			log_entry_clear(&by);
+		}
+		if (rc)
+			goto out;
 	}
 	rc = st_idea_update(t, a->actor, before, after, LOG_UNDO,
 			    e->kind == LOG_COMMENT ? e->text : NULL, 0, e->seq,

@@ -608,7 +608,17 @@ static void undo_blocked_message(struct buf *msg, const struct fai_err *err,
 	const char *who = out_shown(err->by[0] ? err->by : "?");
 	const char *when = out_time(err->at);
 	int f = idea_field_parse(err->field);
-	if (strcmp(err->field, "stage") == 0 && err->stage >= 0)
+	int needed = -1;
+	for (int i = 0; i < IDEA_FIELD_COUNT && needed < 0; i++)
+		if (err->missing & (UINT64_C(1) << i))
+			needed = i;
+	if (strcmp(err->field, "stage") == 0 && err->stage >= 0 && needed >= 0)
+		buf_printf(msg,
+			   _("not undone: %s has since moved %s to %s, which "
+			     "needs %s (%s)"),
+			   who, ref, out_stage_label((enum stage)err->stage),
+			   out_field_label((enum idea_field)needed), when);
+	else if (strcmp(err->field, "stage") == 0 && err->stage >= 0)
 		buf_printf(msg,
 			   _("not undone: %s has since moved %s to %s (%s)"),
 			   who, ref, out_stage_label((enum stage)err->stage),

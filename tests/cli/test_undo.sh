@@ -225,6 +225,16 @@ fr undo
 check_rc_err 3 "annulation refusée : claire a depuis déplacé 84-0001 vers « En veille »" \
 	"the undo of my move after claire moved the idea is refused"
 check_eq "$(fld 84-0001 stage)" on_hold "claire's move stays"
+# My edit of the territory, claire's move to Concept (whose gate needs
+# it): undoing my edit would leave a concept without territory.
+fr edit 84-0002 --set "need=Pas de garage à Brive"
+fr edit 84-0002 --set territory=19031
+claire move 84-0002 concept
+check_rc 0 "claire moves 84-0002 to Concept"
+fr undo
+check_rc_err 3 "annulation refusée : claire a depuis déplacé 84-0002 vers « Concept », qui demande « Territoire » (le 10/01/2026 à 11:30)" \
+	"the undo of an edit a colleague's move needed is refused, naming the field"
+check_eq "$(fld 84-0002 territory)" 19031 "the territory stays"
 run "$FAI" --db "$db" check
 check_rc 0 "the shared store is consistent"
 

@@ -461,6 +461,34 @@ static void test_undo_move_blocked_by_move(void **state)
 	idea_free(i);
 }
 
+/* An edit undone after a colleague moved the idea on must not empty a
+ * field that move's gate needed: refused, naming the move and the field. */
+static void test_undo_edit_blocked_by_gate(void **state)
+{
+	struct fx *f = *state;
+	char x[24];
+	fx_create(f, fx_tick(&f->alice), "X", "Un besoin", NULL, x);
+	struct store_set te = {IDEA_TERRITORY, "69"};
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &te, 1,
+					 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->bob), x,
+					 STAGE_CONCEPT, NULL, 0, 0, NULL,
+					 &f->err),
+			 0);
+	fai_err_clear(&f->err);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_string_equal(f->err.field, "stage");
+	assert_string_equal(f->err.by, "bob");
+	assert_int_equal(f->err.stage, STAGE_CONCEPT);
+	assert_true(f->err.missing == (UINT64_C(1) << IDEA_TERRITORY));
+	struct idea *i = fx_find(f, x);
+	assert_string_equal(idea_get(i, IDEA_TERRITORY), "69");
+	idea_free(i);
+	fx_check_ok(f->s);
+}
+
 /* store_redo: the last undo comes back; successive redos bring back
  * successive undos; an undo after them takes back the last redone; a new
  * action ends what can be redone. */
@@ -763,6 +791,8 @@ int main(void)
 		test_undo_edit_after_colleague_other_field, fx_setup,
 		fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_move_blocked_by_move,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_edit_blocked_by_gate,
 					    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_redo_chain, fx_setup,
 					    fx_teardown),
