@@ -271,6 +271,10 @@ static int undo_blocker(struct store_txn *t, const struct log_entry *e,
 					*field = l.changes[j].name;
 					found = 1;
 				}
+			/* A new place that came with a move: say the move. */
+			if (found && strcmp(*field, "rank") == 0 &&
+			    log_entry_change(&l, "stage"))
+				*field = "stage";
 		}
 		if (found)
 			*by = l;

@@ -461,6 +461,30 @@ static void test_undo_move_blocked_by_move(void **state)
 	idea_free(i);
 }
 
+/* The undo of a reorder is blocked by a colleague's move since (the card
+ * left the column), and the refusal names the move, not the place. */
+static void test_undo_reorder_blocked_by_move(void **state)
+{
+	struct fx *f = *state;
+	char x[24], y[24];
+	fx_create(f, fx_tick(&f->alice), "X", "Besoin", NULL, x);
+	fx_create(f, fx_tick(&f->alice), "Y", "Besoin", NULL, y);
+	assert_int_equal(store_idea_reorder(f->s, fx_tick(&f->alice), x, 1, 0,
+					    NULL, &f->err),
+			 0);
+	assert_int_equal(store_idea_move(f->s, fx_tick(&f->bob), x,
+					 STAGE_ON_HOLD, "Attente", 0, 0, NULL,
+					 &f->err),
+			 0);
+	fai_err_clear(&f->err);
+	assert_int_equal(store_undo(f->s, fx_tick(&f->alice), 0, NULL, &f->err),
+			 -FAI_ECONFLICT);
+	assert_string_equal(f->err.field, "stage");
+	assert_int_equal(f->err.stage, STAGE_ON_HOLD);
+	assert_string_equal(f->err.by, "bob");
+	fx_check_ok(f->s);
+}
+
 /* An edit undone after a colleague moved the idea on must not empty a
  * field that move's gate needed: refused, naming the move and the field. */
 static void test_undo_edit_blocked_by_gate(void **state)
@@ -791,6 +815,8 @@ int main(void)
 		test_undo_edit_after_colleague_other_field, fx_setup,
 		fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_move_blocked_by_move,
+					    fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_undo_reorder_blocked_by_move,
 					    fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_undo_edit_blocked_by_gate,
 					    fx_setup, fx_teardown),
