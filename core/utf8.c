@@ -312,6 +312,53 @@ size_t utf8_width(const char *s)
 	return o.width;
 }
 
+size_t utf8_wrap(const char *s, size_t width, size_t *next)
+{
+	size_t n = strlen(s), i = 0, used = 0;
+	size_t brk = 0, brk_next = 0; /* the last space that fits */
+	uint32_t cp;
+	int len, w;
+
+	while (i < n && s[i] != '\n') {
+		if (s[i] == ' ') {
+			/* A break here: the line ends before the spaces. */
+			size_t end = i;
+			while (i < n && s[i] == ' ')
+				i++;
+			if (end > 0) {
+				brk = end;
+				brk_next = i;
+			}
+			used += i - end;
+			if (used > width && brk) {
+				/* The spaces run past the width: break. */
+				*next = i < n && s[i] == '\n' ? i + 1 : i;
+				return brk;
+			}
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		w = utf8_cp_width(cp);
+		if (used + (size_t)w > width && w > 0) {
+			if (brk) {
+				*next = brk_next;
+				return brk;
+			}
+			if (i == 0) /* width 0, or a wide character in 1 */
+				i += (size_t)len;
+			*next = i;
+			return i;
+		}
+		used += (size_t)w;
+		i += (size_t)len;
+	}
+	size_t end = i;
+	while (end > 0 && s[end - 1] == ' ')
+		end--;
+	*next = i < n ? i + 1 : n;
+	return end;
+}
+
 size_t utf8_fit(struct buf *b, const char *s, size_t width)
 {
 	struct utf8_out o = {NULL, 0, 0};

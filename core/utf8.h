@@ -41,6 +41,16 @@ size_t utf8_width(const char *s);
  * utf8_width of what was appended. */
 size_t utf8_fit(struct buf *b, const char *s, size_t width);
 
+/* The first line of s when it is wrapped at width cells: returns its
+ * length in bytes, and stores in *next the offset where the next line
+ * starts (the spaces at the break and one '\n' skipped; strlen(s) at the
+ * end).  s is display-safe text (utf8_safe, MULTILINE or ONELINE); a line
+ * breaks after the last space that fits, or inside a word longer than width
+ * (never before a mark of width 0), and at each '\n'.  The line returned
+ * has no trailing spaces and takes at most width cells (at least one code
+ * point when width is 0, so a loop always ends). */
+size_t utf8_wrap(const char *s, size_t width, size_t *next);
+
 /* Appends to b the search form of s: lower case, Latin accents removed
  * ("Élevé" -> "eleve", "œ" -> "oe", "ß" -> "ss"), other code points kept. */
 void utf8_fold(struct buf *b, const char *s);

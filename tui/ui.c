@@ -746,63 +746,189 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 	}
 }
 
-/* The help overlay: the keys of the screen that asked; on a short
- * terminal it scrolls with ↑ ↓. */
+/* The help overlay: the keys of the screen that asked, each row's keys and
+ * sentence wrapped in two columns by display width (ui_wrap), so a narrow
+ * terminal (40x15) reads every word; it scrolls with ↑ ↓ by line when the
+ * lines do not fit. */
 struct help {
 	const struct ui_keyrow *rows;
 	size_t n;
-	size_t top;
-	size_t shown; /* lines that fit, from the last draw */
+	size_t top;    /* the first line shown */
+	size_t nlines; /* lines of the last draw */
+	size_t shown;  /* lines that fit, from the last draw */
 };
+
+int ui_wrap(const char *s, int width, int max, int (*line)(void *ctx, int i,
+	    const char *text, size_t len), void *ctx)
+{
+	struct buf safe;
+	size_t next;
+	int i = 0;
+	buf_init(&safe);
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
+	const char *p = safe.data ? safe.data : "";
+	do {
+		size_t len = utf8_wrap(p, width > 0 ? (size_t)width : 1, &next);
+		if (max >= 0 && i >= max)
+			break;
+		if (line && line(ctx, i, p, len))
+			break;
+		i++;
+		p += next;
+	} while (*p);
+	buf_free(&safe);
+	return i;
+}
+
+int ui_footer(struct app *app, const char *hint, int max, int draw)
+{
+	struct buf line;
+	int n = 0;
+	const char *p = hint;
+	buf_init(&line);
+	buf_adds(&line, "");
+	while (*p) {
+		const char *sep = strstr(p, "   ");
+		size_t len = sep ? (size_t)(sep - p) : strlen(p);
+		char *item = xstrndup(p, len);
+		size_t lw = utf8_width(line.data), iw = utf8_width(item);
+		if (line.len && lw + 3 + iw > (size_t)app->cols && n + 1 < max) {
+			if (draw)
+				ui_text(app, app->rows - max + n, 0, app->cols,
+					line.data, ui_attr(app, UI_DIM), 1);
+			n++;
+			buf_reset(&line);
+			buf_adds(&line, "");
+		}
+		if (line.len)
+			buf_adds(&line, "   ");
+		buf_adds(&line, item);
+		free(item);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	if (draw)
+		ui_text(app, app->rows - max + n, 0, app->cols, line.data,
+			ui_attr(app, UI_DIM), 1);
+	buf_free(&line);
+	return n + 1;
+}
+
+/* One line of the help: borrowed from a row's keys and sentence. */
+struct help_line {
+	char keys[64];
+	char text[256];
+};
+
+struct help_lines {
+	struct help_line *v;
+	size_t n, cap;
+	size_t row_start; /* the first line of the row being wrapped */
+	int col;	  /* 0: the keys, 1: the sentence */
+};
+
+static int help_line_add(void *ctx, int i, const char *text, size_t len)
+{
+	struct help_lines *hl = ctx;
+	size_t at = hl->row_start + (size_t)i;
+	while (at >= hl->n) {
+		if (hl->n == hl->cap) {
+			hl->cap = hl->cap ? hl->cap * 2 : 32;
+			hl->v = xrealloc(hl->v, hl->cap * sizeof(*hl->v));
+		}
+		memset(&hl->v[hl->n], 0, sizeof(hl->v[0]));
+		hl->n++;
+	}
+	char *out = hl->col ? hl->v[at].text : hl->v[at].keys;
+	size_t size = hl->col ? sizeof(hl->v[0].text) : sizeof(hl->v[0].keys);
+	if (len >= size)
+		len = size - 1; /* never reached: width bounds the line */
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int help_hint_line(void *ctx, int i, const char *text, size_t len)
+{
+	char(*hint)[256] = ctx;
+	if (len >= sizeof(hint[0]))
+		len = sizeof(hint[0]) - 1;
+	memcpy(hint[i], text, len);
+	hint[i][len] = '\0';
+	return 0;
+}
 
 static void help_draw(struct app *app, void *st)
 {
 	struct help *hp = st;
-	int h = (int)hp->n + 4, w = 72, kw = 0;
-	char shown[96];
+	struct help_lines hl = {0};
+	char shown[96], hint[3][256];
+	int w = app->cols < 72 ? app->cols : 72, kw = 0;
 	for (size_t i = 0; i < hp->n; i++) {
 		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
 		int sw = (int)utf8_width(shown);
 		if (sw > kw)
 			kw = sw;
 	}
-	if (kw > 24)
-		kw = 24;
-	if (w > app->cols)
-		w = app->cols;
-	if (h > app->rows)
-		h = app->rows;
-	hp->shown = h > 4 ? (size_t)(h - 4) : 1;
-	if (hp->top + hp->shown > hp->n)
-		hp->top = hp->n > hp->shown ? hp->n - hp->shown : 0;
+	/* The keys take at most a third of a narrow box: the sentences
+	 * need the room more. */
+	int kmax = w >= 60 ? 24 : (w - 5) / 3;
+	if (kw > kmax)
+		kw = kmax;
+	if (kw < 1)
+		kw = 1;
+	int tw = w - 5 - kw;
+	for (size_t i = 0; i < hp->n; i++) {
+		const struct ui_keyrow *row = &hp->rows[i];
+		ui_keys_shown(row, shown, sizeof(shown));
+		hl.row_start = hl.n;
+		hl.col = 0;
+		ui_wrap(shown, kw, -1, help_line_add, &hl);
+		hl.col = 1;
+		ui_wrap(_(row->text), tw, -1, help_line_add, &hl);
+	}
+	hp->nlines = hl.n;
+	int h = app->rows;
+	int nhint = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int more = pass == 1 || hp->nlines + 3 + 1 > (size_t)h;
+		nhint = ui_wrap(more ? _("↑ ↓ to scroll; any other key closes "
+					 "this help.")
+				     : _("Press any key to close this help."),
+				w - 4, 3, help_hint_line, hint);
+		if ((int)hp->nlines + 3 + nhint <= h || pass == 1)
+			break;
+	}
+	if ((int)hp->nlines + 3 + nhint < h)
+		h = (int)hp->nlines + 3 + nhint;
+	hp->shown = h > 3 + nhint ? (size_t)(h - 3 - nhint) : 1;
+	if (hp->top + hp->shown > hp->nlines)
+		hp->top = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
 	ui_box(app, y, x, h, w, _("Keys"));
-	for (size_t i = 0; i < hp->shown && hp->top + i < hp->n; i++) {
-		const struct ui_keyrow *row = &hp->rows[hp->top + i];
-		ui_keys_shown(row, shown, sizeof(shown));
-		ui_text(app, y + 1 + (int)i, x + 2, kw, shown,
+	for (size_t i = 0; i < hp->shown && hp->top + i < hp->nlines; i++) {
+		const struct help_line *l = &hl.v[hp->top + i];
+		ui_text(app, y + 1 + (int)i, x + 2, kw, l->keys,
 			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + (int)i, x + 3 + kw, w - 5 - kw,
-			_(row->text), A_NORMAL, 0);
+		ui_text(app, y + 1 + (int)i, x + 3 + kw, tw, l->text,
+			A_NORMAL, 0);
 	}
-	int more = hp->shown < hp->n;
-	ui_text(app, y + h - 2, x + 2, w - 4,
-		more ? _("↑ ↓ to scroll; any other key closes this help.")
-		     : _("Press any key to close this help."),
-		ui_attr(app, UI_DIM), 0);
+	for (int i = 0; i < nhint; i++)
+		ui_text(app, y + h - 1 - nhint + i, x + 2, w - 4, hint[i],
+			ui_attr(app, UI_DIM), 0);
+	free(hl.v);
 }
 
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
-	if (hp->shown < hp->n && (key == UI_FN + KEY_DOWN || key == 'j')) {
-		if (hp->top + hp->shown < hp->n)
-			hp->top++;
-		return;
-	}
-	if (hp->shown < hp->n && (key == UI_FN + KEY_UP || key == 'k')) {
-		if (hp->top > 0)
-			hp->top--;
+	size_t max = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
+	if (hp->shown < hp->nlines &&
+	    (key == UI_FN + KEY_DOWN || key == 'j' || key == UI_FN + KEY_UP ||
+	     key == 'k' || key == UI_FN + KEY_NPAGE || key == ' ' ||
+	     key == UI_FN + KEY_PPAGE)) {
+		ui_scroll_key(key, &hp->top, max, hp->shown);
 		return;
 	}
 	ui_pop(app);

@@ -155,6 +155,20 @@ int ui_text(struct app *app, int y, int x, int width, const char *s,
 /* Draws s right-aligned so it ends at column x_end (exclusive). */
 void ui_text_right(struct app *app, int y, int x_end, const char *s,
 		   attr_t attr);
+/* Wraps s (made display-safe, several lines) at width cells by words
+ * (utf8_wrap): calls line for each line, i from 0, with a pointer into a
+ * copy that lives for the call only, until it returns non-zero or max
+ * lines were given (max < 0: no limit).  Returns the lines given.  Line is
+ * NULL to count only. */
+int ui_wrap(const char *s, int width, int max,
+	    int (*line)(void *ctx, int i, const char *text, size_t len),
+	    void *ctx);
+/* The keys line at the foot of a screen: the items of hint (separated by
+ * three spaces) packed into at most max lines of the screen's width, never
+ * broken inside an item.  Returns the lines it takes; when draw, draws
+ * them on the last max rows: count first (draw 0), then draw with max set
+ * to the count. */
+int ui_footer(struct app *app, const char *hint, int max, int draw);
 /* A horizontal / vertical line of box drawing (ASCII without UTF-8). */
 void ui_hline(struct app *app, int y, int x, int width, attr_t attr);
 void ui_vline(struct app *app, int y, int x, int height, attr_t attr);

@@ -1,0 +1,110 @@
+#!/bin/sh
+# test_small.sh - the board on small and plain terminals (issue 12): at
+# 40x15 the help overlay and the detail view wrap by words instead of
+# cutting; under TERM=linux (the Linux console's font) the marks and the
+# emoji fall back to ASCII on screen while the store keeps them; the
+# README's key table and fai(1)'s key list are the help's (generated from
+# one table).  The real binary in a detached tmux session, in French.
+. "$(dirname "$0")/lib.sh"
+
+NOW=2026-01-10T10:00:00Z
+tmx_init
+
+cat > "$T/run-board" << 'EOS'
+#!/bin/sh
+"$@"
+echo "[fai exited $?]"
+exec sleep 600
+EOS
+
+S=
+SCR=$T/screen
+. "$(dirname "$0")/lib_board.sh"
+
+# start NAME COLS ROWS DB [VAR=VALUE...]: the board on DB, in French.
+start() {
+	S=$1
+	_c=$2 _r=$3 _db=$4
+	shift 4
+	tmx new-session -d -s "$S" -x "$_c" -y "$_r" \
+		"env LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 TERM=xterm-256color FAI_NOW=$NOW $* sh '$T/run-board' '$FAI' --db '$_db'"
+}
+
+if ! FAI_NOW=$NOW "$FAI" --db "$T/demo" demo > "$T/demo.out" 2>&1; then
+	echo "test_small.sh: fai demo failed:" >&2
+	cat "$T/demo.out" >&2
+	exit 2
+fi
+
+# cut_words: the lines of the screen with a "…" that the text itself does
+# not have (the help's "mot-clé…" is the sentence's own).
+cut_words() { shot && sed 's/mot-clé…//g' "$SCR" | grep -F '…'; }
+no_cut() { ! cut_words > /dev/null; }
+
+# ==================================================== 1. 40x15: help
+start help 40 15 "$T/demo"
+expect "Besoin" "help 40x15: the board opens"
+key '?'
+expect "Touches" "help 40x15: ? opens the help"
+ok "help 40x15: no sentence of the help is cut with …" \
+	"a line ends with a cut word: $(cut_words)" no_cut
+ok "help 40x15: the first sentence wraps: 'colonne précédente /' then 'suivante'" \
+	"the sentence is not there whole" \
+	eval 'shows "colonne précédente /" && shot && grep -q "^│ *suivante *│" "$SCR"'
+ok "help 40x15: the hint at the foot wraps whole ('touche ferme cette aide.')" \
+	"the hint is cut" shows "touche ferme cette aide."
+# Scroll to the end, page by page, checking every page.
+_pages=0 _cut=
+while [ $_pages -lt 12 ]; do
+	key PageDown
+	sleep 0.2
+	cut_words > /dev/null && _cut="$_cut $(cut_words)"
+	_pages=$((_pages + 1))
+done
+if [ -z "$_cut" ]; then
+	pass "help 40x15: no page of the scrolled help cuts a word"
+else
+	sfail "help 40x15: no page of the scrolled help cuts a word" "cut: $_cut"
+fi
+ok "help 40x15: the last row is reached by scrolling ('quitter')" \
+	"no 'quitter' after scrolling" shows "quitter"
+key Escape
+quit_ok "help 40x15: the board quits"
+
+# ==================================================== 1. 40x15: detail
+REF=$("$FAI" --db "$T/demo" list --stage need --format tsv | awk -F '\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	NR == 2 { print $col["ref"] }')
+TITLE=$("$FAI" --db "$T/demo" list --stage need --format tsv | awk -F '\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	NR == 2 { print $col["title"] }')
+LAST_WORDS=$(echo "$TITLE" | awk '{ print $(NF-1), $NF }')
+start detail 40 15 "$T/demo"
+expect "Besoin" "detail 40x15: the board opens"
+key Enter
+expect "$REF" "detail 40x15: Entrée opens the detail of $REF"
+ok "detail 40x15: nothing on the first page is cut with …" \
+	"cut: $(cut_words)" no_cut
+ok "detail 40x15: the title wraps to its last words ('$LAST_WORDS')" \
+	"the end of the title is not shown" shows "$LAST_WORDS"
+ok "detail 40x15: the keys line wraps whole ('q/Échap : retour au tableau')" \
+	"the keys line is cut" shows "retour au tableau"
+_pages=0 _cut=
+while [ $_pages -lt 6 ]; do
+	key PageDown
+	sleep 0.2
+	cut_words > /dev/null && _cut="$_cut $(cut_words)"
+	_pages=$((_pages + 1))
+done
+if [ -z "$_cut" ]; then
+	pass "detail 40x15: no page of the detail cuts a word"
+else
+	sfail "detail 40x15: no page of the detail cuts a word" "cut: $_cut"
+fi
+ok "detail 40x15: the history is reached by scrolling" \
+	"no 'Historique et commentaires'" shows "Historique et commentaires"
+key q
+expect "Besoin" "detail 40x15: q goes back to the board"
+quit_ok "detail 40x15: the board quits"
+
+finish
