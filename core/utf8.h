@@ -80,6 +80,15 @@ enum utf8_safe_flags {
  * or after a space) gets U+00A0 before it. */
 void utf8_safe(struct buf *b, const char *s, size_t n, int flags);
 
+/* Appends to b the display-safe s[0..n) (utf8_safe's output) as the Linux
+ * console's font can draw it: ASCII, Latin-1 and Latin Extended-A (French
+ * letters, œ), the typographic quotes and dashes, •, €, the arrows ← ↑ → ↓,
+ * box drawing and blocks are kept; "…" becomes "...", "⚑" "!", "≠" "!=",
+ * "≤" "<=", "⇒" "=>"; a mark of width 0 is dropped and any other code
+ * point (emoji, CJK, symbols, control pictures) becomes "?".  For the
+ * screen only: stored text is never changed. */
+void utf8_console(struct buf *b, const char *s, size_t n);
+
 /* Returns 1 when s[0..n) holds a C0 control other than \n and \t, DEL, or a
  * C1 control, else 0.  Used to refuse such bytes in one-line fields. */
 int utf8_has_control(const char *s, size_t n);

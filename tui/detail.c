@@ -69,6 +69,7 @@ static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 struct hist {
 	struct detail *d;
 	int width;
+	int utf8; /* the glyph set (app->utf8) */
 	struct cli_undos undos; /* to tell a redo from an undo */
 };
 
@@ -96,7 +97,8 @@ static int add_history(const struct log_entry *e, void *arg)
 			buf_printf(&b, " — %s", e->text);
 		break;
 	case LOG_COMMENT:
-		buf_printf(&b, "💬 %s", e->text ? e->text : "");
+		buf_printf(&b, "%s %s", h->utf8 ? "💬" : "»",
+			   e->text ? e->text : "");
 		break;
 	case LOG_EDIT:
 		buf_adds(&b, _("edited"));
@@ -187,7 +189,7 @@ static void detail_build(struct app *app, struct detail *d)
 	add_line(d, "", 0, UI_NORMAL);
 	const char *h = _("History and comments");
 	add_line(d, h, strlen(h), UI_HEADER);
-	struct hist hs = {.d = d, .width = width};
+	struct hist hs = {.d = d, .width = width, .utf8 = app->utf8};
 	store_log_foreach(app->cli->store, d->key, 0, add_history, &hs, &err);
 	cli_undos_free(&hs.undos);
 	idea_free(idea);

@@ -257,7 +257,21 @@ int ui_text(struct app *app, int y, int x, int width, const char *s,
 	buf_init(&safe);
 	buf_init(&fit);
 	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	if (!app->utf8) {
+		/* The Linux console's font: what it lacks becomes ASCII. */
+		struct buf con;
+		buf_init(&con);
+		utf8_console(&con, safe.data ? safe.data : "", safe.len);
+		buf_free(&safe);
+		safe = con;
+	}
 	used = (int)utf8_fit(&fit, safe.data ? safe.data : "", (size_t)width);
+	if (!app->utf8 && fit.len >= 3 &&
+	    memcmp(fit.data + fit.len - 3, "\xE2\x80\xA6", 3) == 0) {
+		/* The text has no "…" left: this one is the cut's. */
+		fit.len -= 3;
+		buf_adds(&fit, "~");
+	}
 	attr_t old;
 	short pair;
 	attr_get(&old, &pair, NULL);
@@ -1056,6 +1070,21 @@ static int ui_getkey(void)
 	return (int)ch;
 }
 
+/* The one rule for the glyph set (app->utf8): the UTF-8 marks (⚑, …, box
+ * drawing, 💬) when the text is UTF-8, except on the Linux console
+ * (TERM=linux, linux-*), whose font has none of ⚑ … or emoji: there the
+ * marks are ASCII and ui_text gives stored text through utf8_console. */
+static int ui_glyphs_utf8(int utf8)
+{
+	const char *term = getenv("TERM");
+	if (!utf8)
+		return 0;
+	if (term && (strcmp(term, "linux") == 0 ||
+		     strncmp(term, "linux-", 6) == 0))
+		return 0;
+	return 1;
+}
+
 int ui_board_run(struct cli *cli, int argc, char **argv)
 {
 	struct app app;
@@ -1089,6 +1118,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	int utf8 = i18n_utf8();
 	if (!utf8 && setlocale(LC_CTYPE, "C.UTF-8"))
 		utf8 = 1;
+	utf8 = ui_glyphs_utf8(utf8);
 
 	memset(&app, 0, sizeof(app));
 	app.cli = cli;

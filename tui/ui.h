@@ -112,7 +112,9 @@ struct app {
 	int depth;
 	int rows, cols;
 	int quit;
-	int color, utf8, mouse, readonly;
+	int color, mouse, readonly;
+	int utf8; /* the glyph set: UTF-8 marks, or ASCII ones where the
+		     terminal cannot draw them (TERM=linux; ui_board_run) */
 	char msg[512];
 	int msg_error;
 	uint64_t txn; /* last transaction seen: polled for others' changes */

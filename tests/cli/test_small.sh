@@ -107,4 +107,45 @@ key q
 expect "Besoin" "detail 40x15: q goes back to the board"
 quit_ok "detail 40x15: the board quits"
 
+# ============================================ 2. TERM=linux: ASCII marks
+# The Linux console's font has no ⚑, no … and no emoji: the board draws
+# "!" and "~" and a "?" for an emoji, on screen only.
+db="$T/console"
+cp -R "$T/demo" "$db"
+EMO=$("$FAI" --db "$db" list --search "Repair café" --format tsv | awk -F '\t' '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	NR == 2 { print $col["ref"] }')
+FAI_NOW=$NOW "$FAI" --db "$db" comment "$EMO" "Atelier 🎉 réussi à Valence" > /dev/null
+start linux 80 24 "$db" TERM=linux
+expect "Besoin" "linux: the board opens under TERM=linux"
+ok "linux: no ⚑ on the board" "a ⚑ is drawn" lacks "⚑"
+ok "linux: no … on the board" "a … is drawn" lacks "…"
+ok "linux: a stale card shows ! instead of ⚑" "no '75-0006 !'" shows_re "75-0006 +! +[0-9]+j"
+ok "linux: a cut title ends with ~" "no title cut with ~" shows_re "[^ ]~│|[^ ]~\\|"
+ok "linux: the emoji of a title shows as ? ('Repair café ? iti')" \
+	"no 'Repair café ? iti'" shows "Repair café ? iti"
+ok "linux: no emoji on screen" "an emoji is drawn" eval 'shot && ! grep -q "🔧" "$SCR"'
+key '/'
+typ "Repair"
+key Enter
+expect "/Repair" "linux: the search keeps only $EMO"
+# To the Concept column, wherever the search left the cursor.
+key h h h l Enter
+expect "$EMO  Repair café ? itin" "linux: the detail of $EMO opens, its title with ? for the emoji"
+key G
+ok "linux: the detail shows the comment with ? for its emoji" \
+	"no 'Atelier ? réussi'" shows "Atelier ? réussi à Valence"
+ok "linux: the detail has no emoji and no …" "an emoji or … is drawn" \
+	eval 'shot && ! grep -qE "🎉|💬|🔧|…" "$SCR"'
+key q
+quit_ok "linux: the board quits"
+run "$FAI" --db "$db" show "$EMO"
+check_out "Atelier 🎉 réussi à Valence" "linux: the store keeps the comment's emoji (fai show)"
+check_out "Repair café 🔧" "linux: the store keeps the title's emoji (fai show)"
+start xterm 80 24 "$db"
+expect "Besoin" "xterm: the board opens under TERM=xterm-256color"
+ok "xterm: the same board keeps ⚑ and the emoji there" "no ⚑ or no 🔧" \
+	eval 'shows "⚑" && shows "🔧"'
+quit_ok "xterm: the board quits"
+
 finish

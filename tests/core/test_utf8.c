@@ -244,6 +244,43 @@ static void test_wrap_by_display_width(void **state)
 	free(s);
 }
 
+static char *console(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	utf8_console(&b, s, strlen(s));
+	return buf_steal(&b);
+}
+
+/* utf8_console: what the Linux console's font lacks becomes ASCII (⚑, …,
+ * emoji, CJK), French letters, quotes, arrows and box drawing stay. */
+static void test_console_falls_back_to_ascii(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = console("");
+	assert_string_equal(s, "");
+	free(s);
+	s = console("Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
+	assert_string_equal(s, "Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
+	free(s);
+	s = console("84-0006 ⚑ 12j Tiers-lieu…");
+	assert_string_equal(s, "84-0006 ! 12j Tiers-lieu...");
+	free(s);
+	s = console("Repair café 🔧 itinérant 漢字 ≠ x");
+	assert_string_equal(s, "Repair café ? itinérant ?? != x");
+	free(s);
+	s = console("e\xcc\x81t\xc3\xa9\nligne"); /* a mark dropped, \n kept */
+	assert_string_equal(s, "et\xc3\xa9\nligne");
+	free(s);
+	s = console("\xe2\x90\x9b[2J"); /* the control picture ␛ */
+	assert_string_equal(s, "?[2J");
+	free(s);
+}
+
 static void test_fit(void **state)
 {
 	size_t used;
@@ -675,6 +712,7 @@ int main(void)
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_fit),
 	    cmocka_unit_test(test_wrap_by_display_width),
+	    cmocka_unit_test(test_console_falls_back_to_ascii),
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_safe_plain),
