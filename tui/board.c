@@ -517,10 +517,18 @@ static void draw_card(struct app *app, struct board *b, const struct idea *c,
 	card_of(c, app->cli->actor.now, b->set.stale_days, &k);
 	/* line 1: ref, stale mark, days in stage */
 	ui_text(app, y, x, w, "", sel, 1);
-	int n = ui_text(app, y, x, w, k.ref, sel | A_BOLD, 0);
-	if (k.stale && w > n + 2)
+	/* The reference in bold, except on the selected card, whose reverse
+	 * video marks it already: each change of attribute costs the
+	 * terminal ~10 bytes, and a selection move redraws two cards. */
+	attr_t ref = selected ? sel : A_BOLD;
+	int n = ui_text(app, y, x, w, k.ref, ref, 0);
+	if (k.stale && w > n + 2) {
+		/* The space before the mark in bold too: one colour change
+		 * to the mark, not a reset and a new bold. */
+		ui_text(app, y, x + n, 1, " ", ref, 1);
 		ui_text(app, y, x + n + 1, 1, app->utf8 ? "⚑" : "!",
 			selected ? sel : ui_attr(app, UI_WARN), 0);
+	}
 	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
 	snprintf(right, sizeof(right), _("%ldd"), k.days);
 	if (w > n + 3 + (int)strlen(right))

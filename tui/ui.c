@@ -505,6 +505,7 @@ void ui_line_draw(struct app *app, struct ui_line *l, int y, int x, int width,
 	buf_free(&head);
 	ui_text(app, y, x, width, s + start, attr, 1);
 	if (focused) {
+		leaveok(stdscr, FALSE);
 		move(y, x + (cx < width ? cx : width - 1));
 		curs_set(1);
 	}
@@ -978,6 +979,7 @@ static void ui_draw(struct app *app)
 	while (base > 0 && app->stack[base].ops->overlay)
 		base--;
 	curs_set(0);
+	leaveok(stdscr, TRUE);
 	erase();
 	for (int i = base; i < app->depth; i++)
 		app->stack[i].ops->draw(app, app->stack[i].st);
