@@ -1082,6 +1082,12 @@ static const struct ui_keyrow board_keys[] = {
 
 #define BOARD_NKEYS (sizeof(board_keys) / sizeof(board_keys[0]))
 
+const struct ui_keyrow *board_keys_table(size_t *n)
+{
+	*n = BOARD_NKEYS;
+	return board_keys;
+}
+
 static void board_key(struct app *app, void *st, int key)
 {
 	struct board *b = st;

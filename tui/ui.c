@@ -761,6 +761,85 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 	}
 }
 
+/* Writes s for a man page: backslashes and hyphens escaped, the arrows
+ * as groff's named glyphs, a leading dot or quote made harmless. */
+static void man_escape(FILE *out, const char *s)
+{
+	static const struct {
+		const char *utf8, *man;
+	} glyphs[] = {
+	    {"←", "\\[<-]"}, {"→", "\\[->]"}, {"↑", "\\[ua]"}, {"↓", "\\[da]"},
+	};
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	while (*s) {
+		size_t k;
+		for (k = 0; k < sizeof(glyphs) / sizeof(glyphs[0]); k++)
+			if (strncmp(s, glyphs[k].utf8,
+				    strlen(glyphs[k].utf8)) == 0)
+				break;
+		if (k < sizeof(glyphs) / sizeof(glyphs[0])) {
+			fputs(glyphs[k].man, out);
+			s += strlen(glyphs[k].utf8);
+			continue;
+		}
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else if (*s == '"')
+			fputs("\\(dq", out);
+		else
+			fputc(*s, out);
+		s++;
+	}
+}
+
+/* Writes s for a Markdown table cell: | escaped. */
+static void md_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+void ui_keys_doc(FILE *out, enum ui_keys_format format)
+{
+	char shown[96];
+	size_t n;
+	const struct ui_keyrow *rows = board_keys_table(&n);
+	if (format == UI_KEYS_MARKDOWN)
+		fputs("| key | what it does |\n|---|---|\n", out);
+	else
+		fputs(".PD 0\n", out); /* one line per key, no blank between */
+	for (size_t i = 0; i < n; i++) {
+		ui_keys_shown(&rows[i], shown, sizeof(shown));
+		const char *text = _(rows[i].text);
+		if (format == UI_KEYS_MAN) {
+			fputs(i ? ".TP\n.B \"" : ".TP 16\n.B \"", out);
+			man_escape(out, shown);
+			fputs("\"\n", out);
+			man_escape(out, text);
+			fputc('\n', out);
+			continue;
+		}
+		/* Markdown: each key in backticks, | escaped. */
+		fputs("|", out);
+		for (char *k = strtok(shown, " "); k; k = strtok(NULL, " ")) {
+			fputs(" `", out);
+			md_escape(out, k);
+			fputc('`', out);
+		}
+		fputs(" | ", out);
+		md_escape(out, text);
+		fputs(" |\n", out);
+	}
+	if (format == UI_KEYS_MAN)
+		fputs(".PD\n", out);
+}
+
 /* The help overlay: the keys of the screen that asked, each row's keys and
  * sentence wrapped in two columns by display width (ui_wrap), so a narrow
  * terminal (40x15) reads every word; it scrolls with ↑ ↓ by line when the

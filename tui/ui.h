@@ -18,6 +18,7 @@
 #include <curses.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../core/xmalloc.h"
 #include "cli.h"
@@ -68,6 +69,13 @@ int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key);
 
 /* Writes the keys of row as the help shows them ("← → h l Tab"). */
 void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
+
+enum ui_keys_format { UI_KEYS_MARKDOWN, UI_KEYS_MAN };
+
+/* Writes the board's keys (board_keys) to out as the help shows them
+ * (keys, then the sentence in the current locale): a Markdown table, or a
+ * man page's tagged paragraphs.  `fai --keys md|man` (make keys-doc). */
+void ui_keys_doc(FILE *out, enum ui_keys_format format);
 
 /* What a request is about; the strings are borrowed for the call only. */
 struct ui_arg {

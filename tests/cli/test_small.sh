@@ -148,4 +148,25 @@ ok "xterm: the same board keeps ⚑ and the emoji there" "no ⚑ or no 🔧" \
 	eval 'shows "⚑" && shows "🔧"'
 quit_ok "xterm: the board quits"
 
+# ========================================= 4. the key lists are the help's
+# README.md's key table and fai(1)'s key list are written from board_keys
+# (make keys-doc): a key added to the board and not to them fails here.
+run sh "$(dirname "$0")/../keys-doc.sh" "$FAI" --check
+check_rc 0 "keys: README.md and docs/fai.1 list the keys the help shows (make keys-doc)"
+run env LANG=C.UTF-8 "$FAI" --keys md
+check_out '| `/` | search (accents and case ignored) |' "keys: fai --keys md writes the help's rows as a Markdown table"
+run env LANG=C.UTF-8 "$FAI" --keys man
+check_out '.B "\[<-] \[->] h l Tab"' "keys: fai --keys man writes the arrows as groff glyphs"
+# The check notices a difference: a copy of the tree with one row gone.
+mkdir -p "$T/tree/tests" "$T/tree/docs"
+cp "$(dirname "$0")/../keys-doc.sh" "$T/tree/tests/"
+grep -v 'search (accents and case ignored)' "$(dirname "$0")/../../README.md" > "$T/tree/README.md"
+cp "$(dirname "$0")/../../docs/fai.1" "$T/tree/docs/fai.1"
+run sh "$T/tree/tests/keys-doc.sh" "$FAI" --check
+check_rc 1 "keys: a README without the / row fails the check"
+check_out "+| \`/\` | search" "keys: the check shows the missing row"
+run sh "$T/tree/tests/keys-doc.sh" "$FAI"
+check_rc 0 "keys: keys-doc.sh rewrites the README"
+check "keys: the rewritten README has the / row back" grep -qF '| `/` | search' "$T/tree/README.md"
+
 finish
