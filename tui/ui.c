@@ -761,6 +761,38 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 	}
 }
 
+void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
+		    const struct ui_footkey *foot, size_t nfoot)
+{
+	for (size_t f = 0; f < nfoot; f++) {
+		const struct ui_keyrow *row = NULL;
+		for (size_t i = 0; i < n && !row; i++)
+			for (const struct ui_binding *k = rows[i].keys; k->key;
+			     k++)
+				if (k->cmd == foot[f].cmd)
+					row = &rows[i];
+		if (!row)
+			continue; /* a key taken out of the table */
+		buf_adds(b, b->len ? "  " : "");
+		int shown = 0, prev_arrow = 0;
+		for (const struct ui_binding *k = row->keys;
+		     k->key && shown < foot[f].nkeys; k++) {
+			char name[32];
+			if (k->hidden)
+				continue;
+			help_key_name(k->key, name, sizeof(name));
+			int arrow = k->key >= UI_FN + KEY_DOWN &&
+				    k->key <= UI_FN + KEY_RIGHT;
+			if (shown && !(arrow && prev_arrow))
+				buf_adds(b, " ");
+			buf_adds(b, name);
+			prev_arrow = arrow;
+			shown++;
+		}
+		buf_printf(b, ":%s", i18n_pgettext(foot[f].word));
+	}
+}
+
 /* Writes s for a man page: backslashes and hyphens escaped, the arrows
  * as groff's named glyphs, a leading dot or quote made harmless. */
 static void man_escape(FILE *out, const char *s)

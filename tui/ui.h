@@ -67,6 +67,20 @@ struct ui_keyrow {
 /* Returns the command bound to key in rows[0..n), or 0. */
 int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key);
 
+/* A word of a screen's keys line ("?:help  ←→:column ..."): the first
+ * nkeys keys the help shows in the row holding cmd, then word (NC_()
+ * marked, context "footer"). */
+struct ui_footkey {
+	int cmd;
+	int nkeys;
+	const char *word;
+};
+
+/* Appends to b the keys line of foot[0..nfoot), the keys taken from
+ * rows[0..n) (arrows joined: "←→", other keys by a space: "> <"). */
+void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
+		    const struct ui_footkey *foot, size_t nfoot);
+
 /* Writes the keys of row as the help shows them ("← → h l Tab"). */
 void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
 

@@ -168,5 +168,13 @@ check_out "+| \`/\` | search" "keys: the check shows the missing row"
 run sh "$T/tree/tests/keys-doc.sh" "$FAI"
 check_rc 0 "keys: keys-doc.sh rewrites the README"
 check "keys: the rewritten README has the / row back" grep -qF '| `/` | search' "$T/tree/README.md"
+# The board's keys line takes its keys from the same table (ui_footkey
+# rows by command), its words in French.
+start foot 140 24 "$T/demo"
+expect "Besoin" "footer: the board opens at 140x24"
+ok "footer: the keys line, in French, from the help's table" \
+	"the last line is not the French keys line" \
+	eval 'shot && line 24 | grep -q "^?:aide  ←→:colonne  ↑↓:carte  Entrée:fiche  > <:étape  n:nouvelle  e:modifier  c:commenter  /:chercher  f:filtrer  u:annuler  q:quitter *$"'
+quit_ok "footer: the board quits"
 
 finish
