@@ -943,9 +943,22 @@ int ui_footer(struct app *app, const char *hint, int max, int draw)
 
 /* One line of the help: borrowed from a row's keys and sentence. */
 struct help_line {
-	char keys[64];
-	char text[256];
+	char keys[128]; /* at most 24 cells */
+	char text[320]; /* at most 67 cells */
 };
+
+/* Copies text[0..len) into out of size bytes, cut at a code point when it
+ * does not fit (never reached: the widths bound the lines). */
+static void help_copy(char *out, size_t size, const char *text, size_t len)
+{
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
 
 struct help_lines {
 	struct help_line *v;
@@ -966,22 +979,17 @@ static int help_line_add(void *ctx, int i, const char *text, size_t len)
 		memset(&hl->v[hl->n], 0, sizeof(hl->v[0]));
 		hl->n++;
 	}
-	char *out = hl->col ? hl->v[at].text : hl->v[at].keys;
-	size_t size = hl->col ? sizeof(hl->v[0].text) : sizeof(hl->v[0].keys);
-	if (len >= size)
-		len = size - 1; /* never reached: width bounds the line */
-	memcpy(out, text, len);
-	out[len] = '\0';
+	if (hl->col)
+		help_copy(hl->v[at].text, sizeof(hl->v[at].text), text, len);
+	else
+		help_copy(hl->v[at].keys, sizeof(hl->v[at].keys), text, len);
 	return 0;
 }
 
 static int help_hint_line(void *ctx, int i, const char *text, size_t len)
 {
-	char(*hint)[256] = ctx;
-	if (len >= sizeof(hint[0]))
-		len = sizeof(hint[0]) - 1;
-	memcpy(hint[i], text, len);
-	hint[i][len] = '\0';
+	char(*hint)[320] = ctx;
+	help_copy(hint[i], sizeof(hint[i]), text, len);
 	return 0;
 }
 
@@ -989,7 +997,7 @@ static void help_draw(struct app *app, void *st)
 {
 	struct help *hp = st;
 	struct help_lines hl = {0};
-	char shown[96], hint[3][256];
+	char shown[96], hint[3][320];
 	int w = app->cols < 72 ? app->cols : 72, kw = 0;
 	for (size_t i = 0; i < hp->n; i++) {
 		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
