@@ -48,7 +48,7 @@ DEPS_STAMP := build/.deps-ok
 DEMO_DB ?= $(BUILD)/demo-store
 
 .PHONY: format-check all deps run test test-unit asan bench fuzz torture clean install \
-	format check-layers pot
+	format check-layers pot keys-doc
 all: $(DEPS_STAMP) $(FAI) $(MO)
 
 # Installs what is missing (as root, after apt-get update); otherwise says
@@ -148,6 +148,12 @@ torture: $(DEPS_STAMP)
 
 check-layers:
 	@sh tests/check-layers.sh
+
+# The README's key table and fai(1)'s key list, rewritten from the table the
+# board's help shows (board_keys in tui/board.c); make test fails while
+# they differ (tests/cli/test_small.sh).
+keys-doc: $(FAI) $(MO)
+	@sh tests/keys-doc.sh $(FAI)
 
 pot:
 	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \

@@ -3,7 +3,8 @@
  * Runs the real `fai` binary in a pseudo-terminal of 80x24 and measures,
  * in the same run: the time to the first complete frame on a store of 10^2
  * ideas and on one of 10^6 (goal: at most 1.5 times), the bytes written to
- * the terminal for a selection move down one card (goal: at most 300), for
+ * the terminal for a selection move down one card (goal: at most 200; it
+ * redraws two cards, and each change of attribute costs ~10 bytes), for
  * a card move to the next stage (goal: at most 1/5 of a full repaint), and
  * for a full repaint (Ctrl-L).  If htop or tig is installed, the bytes of a
  * cursor move there are printed as a reference.  Figures are printed,
@@ -301,8 +302,8 @@ int main(int argc, char **argv)
 	size_t bytes[3] = {0, 0, 0};
 	key_bytes(args, keys, 3, bytes);
 	printf("\nbytes written to the terminal (80x24)\n");
-	printf("  %-28s %8zu   (goal <= 300: %s)\n", "selection down one card",
-	       bytes[0], bytes[0] <= 300 ? "met" : "NOT met");
+	printf("  %-28s %8zu   (goal <= 200: %s)\n", "selection down one card",
+	       bytes[0], bytes[0] <= 200 ? "met" : "NOT met");
 	printf("  %-28s %8zu\n", "card moved to next stage", bytes[1]);
 	printf("  %-28s %8zu\n", "full repaint (Ctrl-L)", bytes[2]);
 	printf("  %-28s %8.2f   (goal <= 0.20: %s)\n", "move / full repaint",

@@ -312,6 +312,103 @@ size_t utf8_width(const char *s)
 	return o.width;
 }
 
+/* Code points the Linux console's fonts draw (Lat15, Uni2 and the kernel's
+ * own VGA font share these), as ranges. */
+static int console_has(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+	    {0x20, 0x7e},     {0xa0, 0x17f},	{0x2013, 0x2014},
+	    {0x2018, 0x201e}, {0x2022, 0x2022}, {0x20ac, 0x20ac},
+	    {0x2190, 0x2193}, {0x2500, 0x257f}, {0x2580, 0x259f},
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return 1;
+	return 0;
+}
+
+void utf8_console(struct buf *b, const char *s, size_t n)
+{
+	static const struct {
+		uint32_t cp;
+		const char *ascii;
+	} near[] = {
+	    {0x2026, "..."}, {0x2691, "!"},  {0x2690, "!"},  {0x2260, "!="},
+	    {0x2264, "<="},  {0x2265, ">="}, {0x21d2, "=>"}, {0x27f6, "->"},
+	    {0x2212, "-"},
+	};
+	size_t i = 0;
+	uint32_t cp;
+	int len;
+
+	while (i < n) {
+		if ((unsigned char)s[i] == '\n') {
+			buf_add(b, "\n", 1);
+			i++;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		if (console_has(cp)) {
+			buf_add(b, s + i, (size_t)len);
+		} else if (utf8_cp_width(cp) > 0) {
+			const char *a = "?";
+			for (size_t k = 0; k < sizeof(near) / sizeof(near[0]);
+			     k++)
+				if (near[k].cp == cp)
+					a = near[k].ascii;
+			buf_adds(b, a);
+		}
+		i += (size_t)len;
+	}
+}
+
+size_t utf8_wrap(const char *s, size_t width, size_t *next)
+{
+	size_t n = strlen(s), i = 0, used = 0;
+	size_t brk = 0, brk_next = 0; /* the last space that fits */
+	uint32_t cp;
+	int len, w;
+
+	while (i < n && s[i] != '\n') {
+		if (s[i] == ' ') {
+			/* A break here: the line ends before the spaces. */
+			size_t end = i;
+			while (i < n && s[i] == ' ')
+				i++;
+			if (end > 0) {
+				brk = end;
+				brk_next = i;
+			}
+			used += i - end;
+			if (used > width && brk) {
+				/* The spaces run past the width: break. */
+				*next = i < n && s[i] == '\n' ? i + 1 : i;
+				return brk;
+			}
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		w = utf8_cp_width(cp);
+		if (used + (size_t)w > width && w > 0) {
+			if (brk) {
+				*next = brk_next;
+				return brk;
+			}
+			if (i == 0) /* width 0, or a wide character in 1 */
+				i += (size_t)len;
+			*next = i;
+			return i;
+		}
+		used += (size_t)w;
+		i += (size_t)len;
+	}
+	size_t end = i;
+	while (end > 0 && s[end - 1] == ' ')
+		end--;
+	*next = i < n ? i + 1 : n;
+	return end;
+}
+
 size_t utf8_fit(struct buf *b, const char *s, size_t width)
 {
 	struct utf8_out o = {NULL, 0, 0};

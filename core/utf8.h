@@ -41,6 +41,16 @@ size_t utf8_width(const char *s);
  * utf8_width of what was appended. */
 size_t utf8_fit(struct buf *b, const char *s, size_t width);
 
+/* The first line of s when it is wrapped at width cells: returns its
+ * length in bytes, and stores in *next the offset where the next line
+ * starts (the spaces at the break and one '\n' skipped; strlen(s) at the
+ * end).  s is display-safe text (utf8_safe, MULTILINE or ONELINE); a line
+ * breaks after the last space that fits, or inside a word longer than width
+ * (never before a mark of width 0), and at each '\n'.  The line returned
+ * has no trailing spaces and takes at most width cells (at least one code
+ * point when width is 0, so a loop always ends). */
+size_t utf8_wrap(const char *s, size_t width, size_t *next);
+
 /* Appends to b the search form of s: lower case, Latin accents removed
  * ("Élevé" -> "eleve", "œ" -> "oe", "ß" -> "ss"), other code points kept. */
 void utf8_fold(struct buf *b, const char *s);
@@ -69,6 +79,15 @@ enum utf8_safe_flags {
  * combining mark with nothing before it to carry it (start of text, line
  * or after a space) gets U+00A0 before it. */
 void utf8_safe(struct buf *b, const char *s, size_t n, int flags);
+
+/* Appends to b the display-safe s[0..n) (utf8_safe's output) as the Linux
+ * console's font can draw it: ASCII, Latin-1 and Latin Extended-A (French
+ * letters, œ), the typographic quotes and dashes, •, €, the arrows ← ↑ → ↓,
+ * box drawing and blocks are kept; "…" becomes "...", "⚑" "!", "≠" "!=",
+ * "≤" "<=", "⇒" "=>"; a mark of width 0 is dropped and any other code
+ * point (emoji, CJK, symbols, control pictures) becomes "?".  For the
+ * screen only: stored text is never changed. */
+void utf8_console(struct buf *b, const char *s, size_t n);
 
 /* Returns 1 when s[0..n) holds a C0 control other than \n and \t, DEL, or a
  * C1 control, else 0.  Used to refuse such bytes in one-line fields. */

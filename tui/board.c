@@ -507,6 +507,8 @@ static void board_follow(struct app *app, struct board *b, uint64_t key)
 
 /* ------------------------------------------------------------ drawing */
 
+static void board_footer_text(struct buf *b);
+
 static void draw_card(struct app *app, struct board *b, const struct idea *c,
 		      int y, int x, int w, int selected)
 {
@@ -517,10 +519,18 @@ static void draw_card(struct app *app, struct board *b, const struct idea *c,
 	card_of(c, app->cli->actor.now, b->set.stale_days, &k);
 	/* line 1: ref, stale mark, days in stage */
 	ui_text(app, y, x, w, "", sel, 1);
-	int n = ui_text(app, y, x, w, k.ref, sel | A_BOLD, 0);
-	if (k.stale && w > n + 2)
+	/* The reference in bold, except on the selected card, whose reverse
+	 * video marks it already: each change of attribute costs the
+	 * terminal ~10 bytes, and a selection move redraws two cards. */
+	attr_t ref = selected ? sel : A_BOLD;
+	int n = ui_text(app, y, x, w, k.ref, ref, 0);
+	if (k.stale && w > n + 2) {
+		/* The space before the mark in bold too: one colour change
+		 * to the mark, not a reset and a new bold. */
+		ui_text(app, y, x + n, 1, " ", ref, 1);
 		ui_text(app, y, x + n + 1, 1, app->utf8 ? "⚑" : "!",
 			selected ? sel : ui_attr(app, UI_WARN), 0);
+	}
 	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
 	snprintf(right, sizeof(right), _("%ldd"), k.days);
 	if (w > n + 3 + (int)strlen(right))
@@ -649,10 +659,12 @@ static void board_draw(struct app *app, void *st)
 				1);
 	}
 	buf_free(&s);
-	ui_text(app, app->rows - 1, 0, app->cols,
-		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  n:new  "
-		  "e:edit  c:comment  /:search  f:filter  u:undo  q:quit"),
+	struct buf keys;
+	buf_init(&keys);
+	board_footer_text(&keys);
+	ui_text(app, app->rows - 1, 0, app->cols, keys.data,
 		ui_attr(app, UI_DIM), 1);
+	buf_free(&keys);
 }
 
 /* ------------------------------------------------------------ actions */
@@ -1067,6 +1079,36 @@ static const struct ui_keyrow board_keys[] = {
 #undef FN
 
 #define BOARD_NKEYS (sizeof(board_keys) / sizeof(board_keys[0]))
+
+/* The keys line at the foot of the board: rows of board_keys by command,
+ * so its keys are the help's. */
+static const struct ui_footkey board_footer[] = {
+    {BC_HELP, 1, NC_("footer", "help")},
+    {BC_LEFT, 2, NC_("footer", "column")},
+    {BC_UP, 2, NC_("footer", "card")},
+    {BC_DETAIL, 1, NC_("footer", "detail")},
+    {BC_NEXT_STAGE, 2, NC_("footer", "move")},
+    {BC_NEW, 1, NC_("footer", "new")},
+    {BC_EDIT, 1, NC_("footer", "edit")},
+    {BC_COMMENT, 1, NC_("footer", "comment")},
+    {BC_SEARCH, 1, NC_("footer", "search")},
+    {BC_FILTER, 1, NC_("footer", "filter")},
+    {BC_UNDO, 1, NC_("footer", "undo")},
+    {BC_QUIT, 1, NC_("footer", "quit")},
+};
+
+static void board_footer_text(struct buf *b)
+{
+	buf_adds(b, "");
+	ui_footer_keys(b, board_keys, BOARD_NKEYS, board_footer,
+		       sizeof(board_footer) / sizeof(board_footer[0]));
+}
+
+const struct ui_keyrow *board_keys_table(size_t *n)
+{
+	*n = BOARD_NKEYS;
+	return board_keys;
+}
 
 static void board_key(struct app *app, void *st, int key)
 {

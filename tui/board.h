@@ -10,4 +10,9 @@
  * is freed when it is popped. */
 void board_open(struct app *app);
 
+/* Returns the board's key table (the help's rows, static) and stores its
+ * length in *n: `fai --keys` writes the README's and fai(1)'s key lists
+ * from it. */
+const struct ui_keyrow *board_keys_table(size_t *n);
+
 #endif

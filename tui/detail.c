@@ -22,7 +22,8 @@ struct detail {
 	struct dline *lines;
 	size_t n;
 	size_t top;
-	int width; /* the width the lines were wrapped to */
+	int width;   /* the width the lines were wrapped to */
+	size_t body; /* the lines shown, from the last draw */
 	char title[600];
 };
 
@@ -34,53 +35,33 @@ static void add_line(struct detail *d, const char *s, size_t len, int attr)
 	d->n++;
 }
 
-/* Adds text (display-safe, several lines) wrapped at width cells, each line
- * after the first indented by indent spaces. */
+/* Adds prefix and text (made display-safe, several lines) wrapped by words
+ * at width cells (utf8_wrap, the rule the help uses too), each line after
+ * the first indented by indent spaces. */
 static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 			int attr, int width, int indent)
 {
 	struct buf safe, line;
+	size_t next, pw = utf8_width(prefix);
 	buf_init(&safe);
 	buf_init(&line);
 	utf8_safe(&safe, text, strlen(text), UTF8_SAFE_MULTILINE);
-	buf_adds(&line, prefix);
-	size_t w = utf8_width(prefix);
 	const char *p = safe.data ? safe.data : "";
-	while (*p) {
-		if (*p == '\n') {
-			add_line(d, line.data ? line.data : "", line.len, attr);
-			buf_reset(&line);
+	int first = 1;
+	do {
+		size_t lead = first ? pw : (size_t)indent;
+		size_t room = (size_t)width > lead + 8 ? (size_t)width - lead : 8;
+		size_t len = utf8_wrap(p, room, &next);
+		buf_reset(&line);
+		if (first)
+			buf_adds(&line, prefix);
+		else
 			buf_printf(&line, "%*s", indent, "");
-			w = (size_t)indent;
-			p++;
-			continue;
-		}
-		/* the next word and the spaces before it */
-		const char *end = p;
-		while (*end == ' ')
-			end++;
-		while (*end && *end != ' ' && *end != '\n')
-			end++;
-		char *word = xstrndup(p, (size_t)(end - p));
-		size_t ww = utf8_width(word);
-		if (w + ww > (size_t)width && w > (size_t)indent) {
-			add_line(d, line.data, line.len, attr);
-			buf_reset(&line);
-			buf_printf(&line, "%*s", indent, "");
-			w = (size_t)indent;
-			char *trim = word;
-			while (*trim == ' ')
-				trim++;
-			buf_adds(&line, trim);
-			w += utf8_width(trim);
-		} else {
-			buf_adds(&line, word);
-			w += ww;
-		}
-		free(word);
-		p = end;
-	}
-	add_line(d, line.data ? line.data : "", line.len, attr);
+		buf_add(&line, p, len);
+		add_line(d, line.data, line.len, attr);
+		p += next;
+		first = 0;
+	} while (*p);
 	buf_free(&safe);
 	buf_free(&line);
 }
@@ -88,6 +69,7 @@ static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 struct hist {
 	struct detail *d;
 	int width;
+	int utf8; /* the glyph set (app->utf8) */
 	struct cli_undos undos; /* to tell a redo from an undo */
 };
 
@@ -115,7 +97,8 @@ static int add_history(const struct log_entry *e, void *arg)
 			buf_printf(&b, " — %s", e->text);
 		break;
 	case LOG_COMMENT:
-		buf_printf(&b, "💬 %s", e->text ? e->text : "");
+		buf_printf(&b, "%s %s", h->utf8 ? "💬" : "»",
+			   e->text ? e->text : "");
 		break;
 	case LOG_EDIT:
 		buf_adds(&b, _("edited"));
@@ -141,7 +124,8 @@ static int add_history(const struct log_entry *e, void *arg)
 		cli_action_name(&b, e, 0);
 	}
 	add_wrapped(h->d, "", b.data,
-		    e->kind == LOG_COMMENT ? UI_NORMAL : UI_DIM, h->width, 19);
+		    e->kind == LOG_COMMENT ? UI_NORMAL : UI_DIM, h->width,
+		    h->width < 60 ? 2 : 19);
 	buf_free(&b);
 	return 0;
 }
@@ -171,6 +155,9 @@ static void detail_build(struct app *app, struct detail *d)
 		if (w > wl)
 			wl = w;
 	}
+	/* On a narrow screen the labels' column would leave the values a few
+	 * cells: each value follows its label, continued under an indent. */
+	int narrow = (int)wl + 2 > width / 3;
 	for (int f = 0; f < IDEA_FIELD_COUNT; f++) {
 		const struct idea_field_info *fi = idea_field_info(f);
 		const char *v = idea_get(idea, f);
@@ -178,8 +165,10 @@ static void detail_build(struct app *app, struct detail *d)
 		    f == IDEA_REF || f == IDEA_TITLE)
 			continue;
 		char *prefix =
-		    xasprintf("%s:%*s ", out_field_label(f),
-			      (int)(wl - utf8_width(out_field_label(f))), "");
+		    narrow ? xasprintf("%s: ", out_field_label(f))
+			   : xasprintf("%s:%*s ", out_field_label(f),
+				       (int)(wl - utf8_width(out_field_label(f))),
+				       "");
 		char *value = NULL;
 		if (f == IDEA_STAGE)
 			value = xstrdup(out_stage_label(idea_stage(idea)));
@@ -192,17 +181,36 @@ static void detail_build(struct app *app, struct detail *d)
 			value = xstrdup(out_day(v));
 		else
 			value = xstrdup(v);
-		add_wrapped(d, prefix, value, UI_NORMAL, width, (int)wl + 2);
+		add_wrapped(d, prefix, value, UI_NORMAL, width,
+			    narrow ? 2 : (int)wl + 2);
 		free(prefix);
 		free(value);
 	}
 	add_line(d, "", 0, UI_NORMAL);
 	const char *h = _("History and comments");
 	add_line(d, h, strlen(h), UI_HEADER);
-	struct hist hs = {.d = d, .width = width};
+	struct hist hs = {.d = d, .width = width, .utf8 = app->utf8};
 	store_log_foreach(app->cli->store, d->key, 0, add_history, &hs, &err);
 	cli_undos_free(&hs.undos);
 	idea_free(idea);
+}
+
+static int detail_title_line(void *ctx, int i, const char *text, size_t len)
+{
+	struct app *app = ((void **)ctx)[0];
+	int *max = ((void **)ctx)[1];
+	char *line = xstrndup(text, len);
+	/* The last line room allows: the rest of the title cut with "…". */
+	ui_text(app, i, 0, app->cols, i + 1 == *max ? text : line,
+		ui_attr(app, UI_HEADER), 1);
+	free(line);
+	return 0;
+}
+
+/* The keys of the detail, packed on one line, two on a narrow screen. */
+static const char *detail_hint(void)
+{
+	return _("↑↓ PgUp PgDn: scroll   e: edit   q/Esc: back to the board");
 }
 
 static void detail_draw(struct app *app, void *st)
@@ -210,28 +218,33 @@ static void detail_draw(struct app *app, void *st)
 	struct detail *d = st;
 	if (d->width != app->cols)
 		detail_build(app, d);
-	int body = app->rows - 3;
-	ui_text(app, 0, 0, app->cols, d->title, ui_attr(app, UI_HEADER), 1);
+	/* The title wraps on up to a third of the screen; the keys take one
+	 * line, or two when they do not fit in one. */
+	int head_max = app->rows / 3 > 1 ? app->rows / 3 : 1;
+	int head = ui_wrap(d->title, app->cols, head_max, NULL, NULL);
+	void *ctx[2] = {app, &head};
+	ui_wrap(d->title, app->cols, head, detail_title_line, ctx);
+	int foot = ui_footer(app, detail_hint(), 2, 0);
+	int body = app->rows - head - 1 - foot;
+	d->body = body > 1 ? (size_t)body : 1;
 	for (int i = 0; i < body && d->top + (size_t)i < d->n; i++) {
 		struct dline *l = &d->lines[d->top + (size_t)i];
-		ui_text(app, 1 + i, 1, app->cols - 1, l->text,
+		ui_text(app, head + i, 1, app->cols - 1, l->text,
 			ui_attr(app, (enum ui_attr)l->attr), 0);
 	}
 	char pos[64];
 	snprintf(pos, sizeof(pos), " %zu/%zu ", d->top + 1, d->n);
-	ui_text(app, app->rows - 2, 0, app->cols, app->msg[0] ? app->msg : "",
+	int sy = app->rows - 1 - foot;
+	ui_text(app, sy, 0, app->cols, app->msg[0] ? app->msg : "",
 		ui_attr(app, UI_STATUS), 1);
-	ui_text_right(app, app->rows - 2, app->cols, pos,
-		      ui_attr(app, UI_STATUS));
-	ui_text(app, app->rows - 1, 0, app->cols,
-		_("↑↓ PgUp PgDn: scroll   e: edit   q/Esc: back to the board"),
-		ui_attr(app, UI_DIM), 1);
+	ui_text_right(app, sy, app->cols, pos, ui_attr(app, UI_STATUS));
+	ui_footer(app, detail_hint(), foot, 1);
 }
 
 static void detail_key(struct app *app, void *st, int key)
 {
 	struct detail *d = st;
-	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	size_t body = d->body ? d->body : 1;
 	size_t max = d->n > body ? d->n - body : 0;
 	app->msg[0] = '\0';
 	if (ui_scroll_key(key, &d->top, max, body))

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "fatal.h"
 #include "i18n.h"
+#include "ui.h"
 
 #ifndef FAI_VERSION
 #define FAI_VERSION "dev"
@@ -61,6 +62,16 @@ int main(int argc, char **argv)
 			readonly = 1;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			cli_usage(stdout);
+			return CLI_OK;
+		} else if (strcmp(a, "--keys") == 0 && i + 1 < argc &&
+			   (strcmp(argv[i + 1], "md") == 0 ||
+			    strcmp(argv[i + 1], "man") == 0)) {
+			/* Hidden: the board's keys for README.md and fai(1)
+			 * (make keys-doc), from the table the help shows. */
+			ui_keys_doc(stdout,
+				    strcmp(argv[i + 1], "md") == 0
+					? UI_KEYS_MARKDOWN
+					: UI_KEYS_MAN);
 			return CLI_OK;
 		} else if (strcmp(a, "--version") == 0 ||
 			   strcmp(a, "-V") == 0) {

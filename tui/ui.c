@@ -243,7 +243,21 @@ int ui_text(struct app *app, int y, int x, int width, const char *s,
 	buf_init(&safe);
 	buf_init(&fit);
 	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_ONELINE);
+	if (!app->utf8) {
+		/* The Linux console's font: what it lacks becomes ASCII. */
+		struct buf con;
+		buf_init(&con);
+		utf8_console(&con, safe.data ? safe.data : "", safe.len);
+		buf_free(&safe);
+		safe = con;
+	}
 	used = (int)utf8_fit(&fit, safe.data ? safe.data : "", (size_t)width);
+	if (!app->utf8 && fit.len >= 3 &&
+	    memcmp(fit.data + fit.len - 3, "\xE2\x80\xA6", 3) == 0) {
+		/* The text has no "…" left: this one is the cut's. */
+		fit.len -= 3;
+		buf_adds(&fit, "~");
+	}
 	attr_t old;
 	short pair;
 	attr_get(&old, &pair, NULL);
@@ -477,6 +491,7 @@ void ui_line_draw(struct app *app, struct ui_line *l, int y, int x, int width,
 	buf_free(&head);
 	ui_text(app, y, x, width, s + start, attr, 1);
 	if (focused) {
+		leaveok(stdscr, FALSE);
 		move(y, x + (cx < width ? cx : width - 1));
 		curs_set(1);
 	}
@@ -732,63 +747,308 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 	}
 }
 
-/* The help overlay: the keys of the screen that asked; on a short
- * terminal it scrolls with ↑ ↓. */
+void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
+		    const struct ui_footkey *foot, size_t nfoot)
+{
+	for (size_t f = 0; f < nfoot; f++) {
+		const struct ui_keyrow *row = NULL;
+		for (size_t i = 0; i < n && !row; i++)
+			for (const struct ui_binding *k = rows[i].keys; k->key;
+			     k++)
+				if (k->cmd == foot[f].cmd)
+					row = &rows[i];
+		if (!row)
+			continue; /* a key taken out of the table */
+		buf_adds(b, b->len ? "  " : "");
+		int shown = 0, prev_arrow = 0;
+		for (const struct ui_binding *k = row->keys;
+		     k->key && shown < foot[f].nkeys; k++) {
+			char name[32];
+			if (k->hidden)
+				continue;
+			help_key_name(k->key, name, sizeof(name));
+			int arrow = k->key >= UI_FN + KEY_DOWN &&
+				    k->key <= UI_FN + KEY_RIGHT;
+			if (shown && !(arrow && prev_arrow))
+				buf_adds(b, " ");
+			buf_adds(b, name);
+			prev_arrow = arrow;
+			shown++;
+		}
+		buf_printf(b, ":%s", i18n_pgettext(foot[f].word));
+	}
+}
+
+/* Writes s for a man page: backslashes and hyphens escaped, the arrows
+ * as groff's named glyphs, a leading dot or quote made harmless. */
+static void man_escape(FILE *out, const char *s)
+{
+	static const struct {
+		const char *utf8, *man;
+	} glyphs[] = {
+	    {"←", "\\[<-]"}, {"→", "\\[->]"}, {"↑", "\\[ua]"}, {"↓", "\\[da]"},
+	};
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	while (*s) {
+		size_t k;
+		for (k = 0; k < sizeof(glyphs) / sizeof(glyphs[0]); k++)
+			if (strncmp(s, glyphs[k].utf8,
+				    strlen(glyphs[k].utf8)) == 0)
+				break;
+		if (k < sizeof(glyphs) / sizeof(glyphs[0])) {
+			fputs(glyphs[k].man, out);
+			s += strlen(glyphs[k].utf8);
+			continue;
+		}
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else if (*s == '"')
+			fputs("\\(dq", out);
+		else
+			fputc(*s, out);
+		s++;
+	}
+}
+
+/* Writes s for a Markdown table cell: | escaped. */
+static void md_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+void ui_keys_doc(FILE *out, enum ui_keys_format format)
+{
+	char shown[96];
+	size_t n;
+	const struct ui_keyrow *rows = board_keys_table(&n);
+	if (format == UI_KEYS_MARKDOWN)
+		fputs("| key | what it does |\n|---|---|\n", out);
+	else
+		fputs(".PD 0\n", out); /* one line per key, no blank between */
+	for (size_t i = 0; i < n; i++) {
+		ui_keys_shown(&rows[i], shown, sizeof(shown));
+		const char *text = _(rows[i].text);
+		if (format == UI_KEYS_MAN) {
+			fputs(i ? ".TP\n.B \"" : ".TP 16\n.B \"", out);
+			man_escape(out, shown);
+			fputs("\"\n", out);
+			man_escape(out, text);
+			fputc('\n', out);
+			continue;
+		}
+		/* Markdown: each key in backticks, | escaped. */
+		fputs("|", out);
+		for (char *k = strtok(shown, " "); k; k = strtok(NULL, " ")) {
+			fputs(" `", out);
+			md_escape(out, k);
+			fputc('`', out);
+		}
+		fputs(" | ", out);
+		md_escape(out, text);
+		fputs(" |\n", out);
+	}
+	if (format == UI_KEYS_MAN)
+		fputs(".PD\n", out);
+}
+
+/* The help overlay: the keys of the screen that asked, each row's keys and
+ * sentence wrapped in two columns by display width (ui_wrap), so a narrow
+ * terminal (40x15) reads every word; it scrolls with ↑ ↓ by line when the
+ * lines do not fit. */
 struct help {
 	const struct ui_keyrow *rows;
 	size_t n;
-	size_t top;
-	size_t shown; /* lines that fit, from the last draw */
+	size_t top;    /* the first line shown */
+	size_t nlines; /* lines of the last draw */
+	size_t shown;  /* lines that fit, from the last draw */
 };
+
+int ui_wrap(const char *s, int width, int max, int (*line)(void *ctx, int i,
+	    const char *text, size_t len), void *ctx)
+{
+	struct buf safe;
+	size_t next;
+	int i = 0;
+	buf_init(&safe);
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
+	const char *p = safe.data ? safe.data : "";
+	do {
+		size_t len = utf8_wrap(p, width > 0 ? (size_t)width : 1, &next);
+		if (max >= 0 && i >= max)
+			break;
+		if (line && line(ctx, i, p, len))
+			break;
+		i++;
+		p += next;
+	} while (*p);
+	buf_free(&safe);
+	return i;
+}
+
+int ui_footer(struct app *app, const char *hint, int max, int draw)
+{
+	struct buf line;
+	int n = 0;
+	const char *p = hint;
+	buf_init(&line);
+	buf_adds(&line, "");
+	while (*p) {
+		const char *sep = strstr(p, "   ");
+		size_t len = sep ? (size_t)(sep - p) : strlen(p);
+		char *item = xstrndup(p, len);
+		size_t lw = utf8_width(line.data), iw = utf8_width(item);
+		if (line.len && lw + 3 + iw > (size_t)app->cols && n + 1 < max) {
+			if (draw)
+				ui_text(app, app->rows - max + n, 0, app->cols,
+					line.data, ui_attr(app, UI_DIM), 1);
+			n++;
+			buf_reset(&line);
+			buf_adds(&line, "");
+		}
+		if (line.len)
+			buf_adds(&line, "   ");
+		buf_adds(&line, item);
+		free(item);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	if (draw)
+		ui_text(app, app->rows - max + n, 0, app->cols, line.data,
+			ui_attr(app, UI_DIM), 1);
+	buf_free(&line);
+	return n + 1;
+}
+
+/* One line of the help: borrowed from a row's keys and sentence. */
+struct help_line {
+	char keys[128]; /* at most 24 cells */
+	char text[320]; /* at most 67 cells */
+};
+
+/* Copies text[0..len) into out of size bytes, cut at a code point when it
+ * does not fit (never reached: the widths bound the lines). */
+static void help_copy(char *out, size_t size, const char *text, size_t len)
+{
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+			len--;
+	}
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+struct help_lines {
+	struct help_line *v;
+	size_t n, cap;
+	size_t row_start; /* the first line of the row being wrapped */
+	int col;	  /* 0: the keys, 1: the sentence */
+};
+
+static int help_line_add(void *ctx, int i, const char *text, size_t len)
+{
+	struct help_lines *hl = ctx;
+	size_t at = hl->row_start + (size_t)i;
+	while (at >= hl->n) {
+		if (hl->n == hl->cap) {
+			hl->cap = hl->cap ? hl->cap * 2 : 32;
+			hl->v = xrealloc(hl->v, hl->cap * sizeof(*hl->v));
+		}
+		memset(&hl->v[hl->n], 0, sizeof(hl->v[0]));
+		hl->n++;
+	}
+	if (hl->col)
+		help_copy(hl->v[at].text, sizeof(hl->v[at].text), text, len);
+	else
+		help_copy(hl->v[at].keys, sizeof(hl->v[at].keys), text, len);
+	return 0;
+}
+
+static int help_hint_line(void *ctx, int i, const char *text, size_t len)
+{
+	char(*hint)[320] = ctx;
+	help_copy(hint[i], sizeof(hint[i]), text, len);
+	return 0;
+}
 
 static void help_draw(struct app *app, void *st)
 {
 	struct help *hp = st;
-	int h = (int)hp->n + 4, w = 72, kw = 0;
-	char shown[96];
+	struct help_lines hl = {0};
+	char shown[96], hint[3][320];
+	int w = app->cols < 72 ? app->cols : 72, kw = 0;
 	for (size_t i = 0; i < hp->n; i++) {
 		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
 		int sw = (int)utf8_width(shown);
 		if (sw > kw)
 			kw = sw;
 	}
-	if (kw > 24)
-		kw = 24;
-	if (w > app->cols)
-		w = app->cols;
-	if (h > app->rows)
-		h = app->rows;
-	hp->shown = h > 4 ? (size_t)(h - 4) : 1;
-	if (hp->top + hp->shown > hp->n)
-		hp->top = hp->n > hp->shown ? hp->n - hp->shown : 0;
+	/* The keys take at most a third of a narrow box: the sentences
+	 * need the room more. */
+	int kmax = w >= 60 ? 24 : (w - 5) / 3;
+	if (kw > kmax)
+		kw = kmax;
+	if (kw < 1)
+		kw = 1;
+	int tw = w - 5 - kw;
+	for (size_t i = 0; i < hp->n; i++) {
+		const struct ui_keyrow *row = &hp->rows[i];
+		ui_keys_shown(row, shown, sizeof(shown));
+		hl.row_start = hl.n;
+		hl.col = 0;
+		ui_wrap(shown, kw, -1, help_line_add, &hl);
+		hl.col = 1;
+		ui_wrap(_(row->text), tw, -1, help_line_add, &hl);
+	}
+	hp->nlines = hl.n;
+	int h = app->rows;
+	int nhint = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int more = pass == 1 || hp->nlines + 3 + 1 > (size_t)h;
+		nhint = ui_wrap(more ? _("↑ ↓ to scroll; any other key closes "
+					 "this help.")
+				     : _("Press any key to close this help."),
+				w - 4, 3, help_hint_line, hint);
+		if ((int)hp->nlines + 3 + nhint <= h || pass == 1)
+			break;
+	}
+	if ((int)hp->nlines + 3 + nhint < h)
+		h = (int)hp->nlines + 3 + nhint;
+	hp->shown = h > 3 + nhint ? (size_t)(h - 3 - nhint) : 1;
+	if (hp->top + hp->shown > hp->nlines)
+		hp->top = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
 	ui_box(app, y, x, h, w, _("Keys"));
-	for (size_t i = 0; i < hp->shown && hp->top + i < hp->n; i++) {
-		const struct ui_keyrow *row = &hp->rows[hp->top + i];
-		ui_keys_shown(row, shown, sizeof(shown));
-		ui_text(app, y + 1 + (int)i, x + 2, kw, shown,
+	for (size_t i = 0; i < hp->shown && hp->top + i < hp->nlines; i++) {
+		const struct help_line *l = &hl.v[hp->top + i];
+		ui_text(app, y + 1 + (int)i, x + 2, kw, l->keys,
 			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + (int)i, x + 3 + kw, w - 5 - kw,
-			_(row->text), A_NORMAL, 0);
+		ui_text(app, y + 1 + (int)i, x + 3 + kw, tw, l->text,
+			A_NORMAL, 0);
 	}
-	int more = hp->shown < hp->n;
-	ui_text(app, y + h - 2, x + 2, w - 4,
-		more ? _("↑ ↓ to scroll; any other key closes this help.")
-		     : _("Press any key to close this help."),
-		ui_attr(app, UI_DIM), 0);
+	for (int i = 0; i < nhint; i++)
+		ui_text(app, y + h - 1 - nhint + i, x + 2, w - 4, hint[i],
+			ui_attr(app, UI_DIM), 0);
+	free(hl.v);
 }
 
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
-	if (hp->shown < hp->n && (key == UI_FN + KEY_DOWN || key == 'j')) {
-		if (hp->top + hp->shown < hp->n)
-			hp->top++;
-		return;
-	}
-	if (hp->shown < hp->n && (key == UI_FN + KEY_UP || key == 'k')) {
-		if (hp->top > 0)
-			hp->top--;
+	size_t max = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
+	if (hp->shown < hp->nlines &&
+	    (key == UI_FN + KEY_DOWN || key == 'j' || key == UI_FN + KEY_UP ||
+	     key == 'k' || key == UI_FN + KEY_NPAGE || key == ' ' ||
+	     key == UI_FN + KEY_PPAGE)) {
+		ui_scroll_key(key, &hp->top, max, hp->shown);
 		return;
 	}
 	ui_pop(app);
@@ -824,6 +1084,7 @@ static void ui_draw(struct app *app)
 	while (base > 0 && app->stack[base].ops->overlay)
 		base--;
 	curs_set(0);
+	leaveok(stdscr, TRUE);
 	erase();
 	for (int i = base; i < app->depth; i++)
 		app->stack[i].ops->draw(app, app->stack[i].st);
@@ -915,6 +1176,21 @@ static int ui_getkey(void)
 	return (int)ch;
 }
 
+/* The one rule for the glyph set (app->utf8): the UTF-8 marks (⚑, …, box
+ * drawing, 💬) when the text is UTF-8, except on the Linux console
+ * (TERM=linux, linux-*), whose font has none of ⚑ … or emoji: there the
+ * marks are ASCII and ui_text gives stored text through utf8_console. */
+static int ui_glyphs_utf8(int utf8)
+{
+	const char *term = getenv("TERM");
+	if (!utf8)
+		return 0;
+	if (term && (strcmp(term, "linux") == 0 ||
+		     strncmp(term, "linux-", 6) == 0))
+		return 0;
+	return 1;
+}
+
 int ui_board_run(struct cli *cli, int argc, char **argv)
 {
 	struct app app;
@@ -948,6 +1224,7 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 	int utf8 = i18n_utf8();
 	if (!utf8 && setlocale(LC_CTYPE, "C.UTF-8"))
 		utf8 = 1;
+	utf8 = ui_glyphs_utf8(utf8);
 
 	memset(&app, 0, sizeof(app));
 	app.cli = cli;

@@ -18,6 +18,7 @@
 #include <curses.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../core/xmalloc.h"
 #include "cli.h"
@@ -64,8 +65,29 @@ struct ui_keyrow {
 /* Returns the command bound to key in rows[0..n), or 0. */
 int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key);
 
+/* A word of a screen's keys line ("?:help  ←→:column ..."): the first
+ * nkeys keys the help shows in the row holding cmd, then word (NC_()
+ * marked, context "footer"). */
+struct ui_footkey {
+	int cmd;
+	int nkeys;
+	const char *word;
+};
+
+/* Appends to b the keys line of foot[0..nfoot), the keys taken from
+ * rows[0..n) (arrows joined: "←→", other keys by a space: "> <"). */
+void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
+		    const struct ui_footkey *foot, size_t nfoot);
+
 /* Writes the keys of row as the help shows them ("← → h l Tab"). */
 void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
+
+enum ui_keys_format { UI_KEYS_MARKDOWN, UI_KEYS_MAN };
+
+/* Writes the board's keys (board_keys) to out as the help shows them
+ * (keys, then the sentence in the current locale): a Markdown table, or a
+ * man page's tagged paragraphs.  `fai --keys md|man` (make keys-doc). */
+void ui_keys_doc(FILE *out, enum ui_keys_format format);
 
 /* What a request is about; the strings are borrowed for the call only. */
 struct ui_arg {
@@ -110,7 +132,9 @@ struct app {
 	int depth;
 	int rows, cols;
 	int quit;
-	int color, utf8, mouse, readonly;
+	int color, mouse, readonly;
+	int utf8; /* the glyph set: UTF-8 marks, or ASCII ones where the
+		     terminal cannot draw them (TERM=linux; ui_board_run) */
 	char msg[512];
 	int msg_error;
 	uint64_t txn; /* last transaction seen: polled for others' changes */
@@ -149,6 +173,20 @@ int ui_text(struct app *app, int y, int x, int width, const char *s,
 /* Draws s right-aligned so it ends at column x_end (exclusive). */
 void ui_text_right(struct app *app, int y, int x_end, const char *s,
 		   attr_t attr);
+/* Wraps s (made display-safe, several lines) at width cells by words
+ * (utf8_wrap): calls line for each line, i from 0, with a pointer into a
+ * copy that lives for the call only, until it returns non-zero or max
+ * lines were given (max < 0: no limit).  Returns the lines given.  Line is
+ * NULL to count only. */
+int ui_wrap(const char *s, int width, int max,
+	    int (*line)(void *ctx, int i, const char *text, size_t len),
+	    void *ctx);
+/* The keys line at the foot of a screen: the items of hint (separated by
+ * three spaces) packed into at most max lines of the screen's width, never
+ * broken inside an item.  Returns the lines it takes; when draw, draws
+ * them on the last max rows: count first (draw 0), then draw with max set
+ * to the count. */
+int ui_footer(struct app *app, const char *hint, int max, int draw);
 /* A horizontal / vertical line of box drawing (ASCII without UTF-8). */
 void ui_hline(struct app *app, int y, int x, int width, attr_t attr);
 void ui_vline(struct app *app, int y, int x, int height, attr_t attr);

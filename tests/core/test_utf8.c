@@ -182,6 +182,105 @@ static void test_width(void **state)
 	assert_int_equal(utf8_cp_width(0x10FFFF), 1);
 }
 
+/* Returns the lines of utf8_wrap(s, width) joined with "|". */
+static char *wrap(const char *s, size_t width)
+{
+	struct buf b;
+	size_t at = 0, next, len, n = strlen(s);
+	int lines = 0;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	while (at < n && lines < 100) {
+		len = utf8_wrap(s + at, width, &next);
+		if (lines++)
+			buf_adds(&b, "|");
+		buf_add(&b, s + at, len);
+		assert_true(next > 0);
+		at += next;
+	}
+	return buf_steal(&b);
+}
+
+/* utf8_wrap: degenerate input first, then French text broken at spaces by
+ * display width (accents one cell, wide characters two), words longer than
+ * the width cut, marks never parted from their base. */
+static void test_wrap_by_display_width(void **state)
+{
+	size_t next;
+	char *s;
+
+	(void)state;
+	assert_int_equal(utf8_wrap("", 10, &next), 0);
+	assert_int_equal(next, 0);
+	assert_int_equal(utf8_wrap("abc", 0, &next), 1); /* still moves */
+	assert_int_equal(next, 1);
+	s = wrap("colonne précédente / suivante", 12);
+	assert_string_equal(s, "colonne|précédente /|suivante");
+	free(s);
+	s = wrap("étape précédente", 16);
+	assert_string_equal(s, "étape précédente");
+	free(s);
+	s = wrap("étape précédente", 15);
+	assert_string_equal(s, "étape|précédente");
+	free(s);
+	s = wrap("anticonstitutionnellement", 10);
+	assert_string_equal(s, "anticonsti|tutionnell|ement");
+	free(s);
+	s = wrap("un  deux   trois", 5);
+	assert_string_equal(s, "un|deux|trois");
+	free(s);
+	s = wrap("ligne un\nligne deux", 40);
+	assert_string_equal(s, "ligne un|ligne deux");
+	free(s);
+	s = wrap("漢字漢字 ab", 5);
+	assert_string_equal(s, "漢字|漢字|ab");
+	free(s);
+	s = wrap("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2); /* é as e + U+0301 */
+	assert_string_equal(s, "e\xcc\x81" "e\xcc\x81|e\xcc\x81");
+	free(s);
+	s = wrap("漢", 1); /* a wide character in one cell: still moves on */
+	assert_string_equal(s, "漢");
+	free(s);
+}
+
+static char *console(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_adds(&b, "");
+	utf8_console(&b, s, strlen(s));
+	return buf_steal(&b);
+}
+
+/* utf8_console: what the Linux console's font lacks becomes ASCII (⚑, …,
+ * emoji, CJK), French letters, quotes, arrows and box drawing stay. */
+static void test_console_falls_back_to_ascii(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = console("");
+	assert_string_equal(s, "");
+	free(s);
+	s = console("Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
+	assert_string_equal(s, "Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
+	free(s);
+	s = console("84-0006 ⚑ 12j Tiers-lieu…");
+	assert_string_equal(s, "84-0006 ! 12j Tiers-lieu...");
+	free(s);
+	s = console("Repair café 🔧 itinérant 漢字 ≠ x");
+	assert_string_equal(s, "Repair café ? itinérant ?? != x");
+	free(s);
+	s = console("e\xcc\x81t\xc3\xa9\nligne"); /* a mark dropped, \n kept */
+	assert_string_equal(s, "et\xc3\xa9\nligne");
+	free(s);
+	s = console("\xe2\x90\x9b[2J"); /* the control picture ␛ */
+	assert_string_equal(s, "?[2J");
+	free(s);
+}
+
 static void test_fit(void **state)
 {
 	size_t used;
@@ -612,6 +711,8 @@ int main(void)
 	    cmocka_unit_test(test_encode),
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_fit),
+	    cmocka_unit_test(test_wrap_by_display_width),
+	    cmocka_unit_test(test_console_falls_back_to_ascii),
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_safe_plain),
