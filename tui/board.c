@@ -755,7 +755,17 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 	struct board *b = ctx;
 	struct idea *card = NULL;
 	if (!text) {
-		ui_message(app, 0, "%s", _("cancelled"));
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
+		return;
+	}
+	if (text[strspn(text, " \t")] == '\0') {
+		/* Only blanks: a hold or an abandon needs its reason, so ask
+		 * again rather than close on a refusal. */
+		char label[200];
+		snprintf(label, sizeof(label),
+			 _("A reason is needed (%s → %s; Esc cancels):"),
+			 b->pending_ref, out_stage_label(b->pending_to));
+		ui_prompt(app, label, "", reason_done, NULL, b);
 		return;
 	}
 	if (store_idea_get(app->cli->store, b->pending_key, &card, NULL) != 0)
@@ -787,6 +797,8 @@ static void move_ask(struct app *app, struct board *b, struct idea *card,
 		b->pending_to = to;
 		b->pending_key = card->key;
 		b->pending_rev = idea_revision(card);
+		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
+			 idea_get(card, IDEA_REF));
 		char label[200];
 		snprintf(label, sizeof(label), _("Reason (%s → %s):"),
 			 idea_get(card, IDEA_REF), out_stage_label(to));
