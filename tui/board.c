@@ -1065,7 +1065,7 @@ static const struct ui_keyrow board_keys[] = {
     {N_("move to any stage; the selection follows"), {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
-    {N_("new idea"), {{'n', BC_NEW, 0}}},
+    {N_("new idea"), {{'n', BC_NEW, 0}, {'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},

@@ -36,7 +36,20 @@ struct form {
 	int conflict; /* a colleague's change was seen: next save overrides */
 	unsigned char clash[FORM_N]; /* both the person and the colleague
 					changed this field */
+	char *region0; /* a new idea: the store's region, shown at the
+			  start in Région (heap, may be NULL) */
 };
+
+/* Returns what field i held when the form opened: the idea's value, or for
+ * a new idea the default it starts with (the store's region), else "". */
+static const char *form_was(const struct form *f, size_t i)
+{
+	if (f->orig)
+		return idea_get(f->orig, form_fields[i]);
+	if (form_fields[i] == IDEA_REGION && f->region0)
+		return f->region0;
+	return "";
+}
 
 /* Returns 1 when field i differs between the person's text and the
  * colleague's version (only meaningful after a conflict). */
@@ -52,9 +65,7 @@ static int form_modified(const struct form *f)
 	for (size_t i = 0; i < FORM_N; i++) {
 		const char *now =
 		    f->lines[i].text.data ? f->lines[i].text.data : "";
-		const char *was =
-		    f->orig ? idea_get(f->orig, form_fields[i]) : "";
-		if (strcmp(now, was) != 0)
+		if (strcmp(now, form_was(f, i)) != 0)
 			return 1;
 	}
 	return 0;
@@ -386,6 +397,7 @@ static void form_close(struct app *app, void *st)
 	for (size_t i = 0; i < FORM_N; i++)
 		ui_line_free(&f->lines[i]);
 	idea_free(f->orig);
+	free(f->region0);
 	free(f);
 }
 
@@ -414,10 +426,13 @@ void form_open(struct app *app, uint64_t key)
 			return;
 		}
 		f->rev = idea_revision(f->orig);
+	} else {
+		/* The region a new idea will be saved with, seen and
+		 * changeable before the save rather than added unseen. */
+		store_meta_get(app->cli->store, "region", &f->region0, NULL);
 	}
 	for (size_t i = 0; i < FORM_N; i++)
-		ui_line_set(&f->lines[i],
-			    f->orig ? idea_get(f->orig, form_fields[i]) : "");
+		ui_line_set(&f->lines[i], form_was(f, i));
 	app->msg[0] = '\0';
 	ui_push(app, &form_ops, f);
 }

@@ -96,4 +96,40 @@ check "reason: the card keeps its reason" \
 check "reason: the other cards of Besoin did not move" stage_is "$r2" need "$db"
 quit_ok "reason: the board quits"
 
+# ================================================ 4. the region it will save
+# The new-idea form shows in Région the store's region, which the save
+# uses; an untouched form still closes on Esc without a question.
+db=$(fresh region)
+start region "$db"
+expect_sel "$(nth 1 "$NEED")" "region: the board opens"
+key +
+expect "Nouvelle idée" "region: + opens the new-idea form"
+ok "region: Région shows the store's region, 84" "the Région line does not hold 84" \
+	eval 'shot && grep -E "^Région +84 *$" "$SCR" > /dev/null'
+key Escape
+expect "Besoin" "region: Esc closes the untouched form at once (no question about changes)"
+ok "region: no 'drop the changes' question for a form left as it opened" \
+	"the form asked to drop changes" lacks "Abandonner les modifications"
+key i
+expect "Nouvelle idée" "region: i opens the new-idea form too"
+typ "Jardin partagé au pied des immeubles"
+key C-s
+ok "region: the idea is created" "no '… créée' message" shows_re "84-[0-9]{4} créée"
+new=$(sed -n 's/.*\(84-[0-9]\{4\}\) créée.*/\1/p' "$SCR" | head -n 1)
+check "region: the new idea has the region the form showed" \
+	eval '[ -n "$new" ] && [ "$(field "$new" region "$db")" = 84 ]'
+quit_ok "region: the board quits"
+
+# A store of another region shows its own.
+db53=$T/r53
+"$FAI" --db "$db53" init --region 53 > /dev/null 2>&1
+start region53 "$db53"
+expect "Besoin" "region: the board of a store of region 53 opens"
+key +
+expect "Nouvelle idée" "region: + opens the form on the region 53 store"
+ok "region: Région shows 53 there" "the Région line does not hold 53" \
+	eval 'shot && grep -E "^Région +53 *$" "$SCR" > /dev/null'
+key Escape
+quit_ok "region: the region 53 board quits"
+
 finish
