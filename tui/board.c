@@ -690,6 +690,7 @@ struct gate_ctx {
 	uint64_t key;
 	uint64_t rev;
 	enum stage to;
+	uint64_t missing; /* the fields the gate wants, bit 1 << field */
 	char ref[24];
 };
 
@@ -700,7 +701,11 @@ static void gate_done(struct app *app, void *ctx, int index)
 	struct fai_err err;
 	char ok[160];
 	if (index == 0) {
-		ui_request_key(app, UI_REQ_OPEN_FORM, g->key);
+		/* The form on the first missing field; its save moves. */
+		struct ui_arg arg = {.key = g->key,
+				     .missing = g->missing,
+				     .gate_to = (int)g->to};
+		ui_request(app, UI_REQ_OPEN_FORM, &arg);
 	} else if (index == 1) {
 		fai_err_clear(&err);
 		int rc =
@@ -709,6 +714,8 @@ static void gate_done(struct app *app, void *ctx, int index)
 		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
 			 g->ref, out_stage_label(g->to));
 		action_done(app, b, rc, &err, g->key, ok);
+	} else {
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
 	}
 	free(g);
 }
@@ -735,6 +742,7 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		g->key = key;
 		g->rev = rev;
 		g->to = to;
+		g->missing = err.missing;
 		snprintf(g->ref, sizeof(g->ref), "%s", ref);
 		const char *items[] = {
 		    _("Fill in the missing fields (edit form)"),

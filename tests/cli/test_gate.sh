@@ -61,6 +61,90 @@ if ! FAI_NOW=$NOW "$FAI" --db "$T/demo" demo > "$T/demo.out" 2>&1; then
 fi
 NEED=$(refs need "$T/demo")
 
+# ================================================ 1. a refused move leads on
+# > on an idea of Recherche de porteur without its porteur: the gate
+# refuses, "Compléter les champs manquants" opens the form on Porteur with
+# the missing fields marked; the save moves the card and says so.  Esc in
+# such a form says the card did not move; a save that leaves a field
+# missing keeps the form open on it and says what is still missing.
+OWN=$(refs owner_search "$T/demo")
+g1=$(nth 1 "$OWN")
+g2=$(nth 2 "$OWN")
+db=$(fresh gate)
+"$FAI" --db "$db" edit "$g1" --set structure="SCIC Brézet Services" \
+	--set launch_date=2026-03-02 > /dev/null 2>&1
+# cursor_row: the row (1-based, as line N) where the terminal cursor is.
+cursor_row() { echo $(($(tmx display-message -p -t "$S" '#{cursor_y}') + 1)); }
+# row_of TEXT: the first row of the last screen that starts with TEXT.
+row_of() { grep -n -e "^$1" "$SCR" | head -n 1 | cut -d: -f1; }
+start gate "$db"
+expect_sel "$(nth 1 "$NEED")" "gate: the board opens"
+key l l
+expect_sel "$g1" "gate: Recherche de porteur, its first card selected"
+key '>'
+expect "Des champs obligatoires sont vides" "gate: > is refused by the gate of Activité lancée"
+check "gate: the refusal moved nothing" stage_is "$g1" owner_search "$db"
+expect "Compléter les champs manquants" "gate: the refusal offers to fill in the missing fields"
+key Enter
+expect "Modifier $g1 (révision" "gate: the form opens on $g1"
+ok "gate: the form's title says the move it leads to" "no 'pour passer à l’étape « Activité lancée »' in the title" \
+	eval 'shot && line 1 | grep -qF "pour passer à l’étape « Activité lancée »"'
+ok "gate: Porteur is marked missing (!)" "the Porteur line has no ! mark" \
+	eval 'shot && grep -qE "^Porteur +!( |$)" "$SCR"'
+ok "gate: fields the gate does not want are not marked" "Structure or Titre is marked" \
+	eval 'shot && ! grep -qE "^(Structure|Titre|Date de lancement) +!( |$)" "$SCR"'
+ok "gate: the cursor is on Porteur, the first missing field (not on Titre)" \
+	"the cursor is on row $(cursor_row), Porteur on row $(row_of Porteur)" \
+	eval 'shot && [ "$(cursor_row)" = "$(row_of Porteur)" ]'
+expect "remplissez les champs marqués !" "gate: the status line says what to do"
+typ "Association des salariés du Brézet"
+ok "gate: a filled field loses its mark" "Porteur still marked" \
+	eval 'shot && ! grep -qE "^Porteur +!( |$)" "$SCR"'
+key C-s
+expect "$g1 enregistrée et passée à l’étape « Activité lancée »" "gate: the save moves the card and says so"
+ok "gate: $g1 is in Activité lancée, with its porteur" "stage or owner differ" \
+	eval '[ "$(field "$g1" stage "$db")" = launched ] && [ "$(field "$g1" owner "$db")" = "Association des salariés du Brézet" ]'
+expect_sel "$g1" "gate: the selection follows the card into Activité lancée"
+quit_ok "gate: the board quits"
+
+# Esc in the gate's form: no move, and said.  A save that leaves fields
+# missing: the form stays, on what is still missing, and says it.
+db=$(fresh gate2)
+start gate2 "$db"
+expect_sel "$(nth 1 "$NEED")" "gate-esc: the board opens"
+key l l j
+expect_sel "$g2" "gate-esc: the second card of Recherche de porteur"
+key '>'
+expect "Compléter les champs manquants" "gate-esc: > is refused, the fix offered"
+key Enter
+expect "pour passer à l’étape « Activité lancée »" "gate-esc: the form opens for the move"
+ok "gate-esc: Porteur, Structure and Date de lancement are marked" "a mark is missing" \
+	eval 'shot && grep -qE "^Porteur +!( |$)" "$SCR" && grep -qE "^Structure +!( |$)" "$SCR" && grep -qE "^Date de lancement +!( |$)" "$SCR"'
+key Escape
+expect "$g2 non déplacée : reste à l’étape « Recherche de porteur »" "gate-esc: Esc closes the form and says the card did not move"
+check "gate-esc: the card did not move" stage_is "$g2" owner_search "$db"
+key '>'
+expect "Compléter les champs manquants" "gate-esc: > again"
+key Enter
+expect "pour passer à l’étape « Activité lancée »" "gate-esc: the form again"
+typ "Épicerie Causses Mobile"
+key C-s
+expect "enregistrée, non déplacée ; manque encore : Structure, Date de lancement" \
+	"gate-esc: a save with fields still missing says which ones"
+ok "gate-esc: the form stays open, on Structure" \
+	"no form, or the cursor is on row $(cursor_row), Structure on row $(row_of Structure)" \
+	eval 'shows "pour passer à l’étape « Activité lancée »" && [ "$(cursor_row)" = "$(row_of Structure)" ]'
+ok "gate-esc: the porteur was saved, the card did not move" "owner or stage differ" \
+	eval '[ "$(field "$g2" owner "$db")" = "Épicerie Causses Mobile" ] && [ "$(field "$g2" stage "$db")" = owner_search ]'
+typ "SCIC Épicerie des Causses"
+key Escape
+expect "Abandonner les modifications" "gate-esc: Esc after typing asks about the changes"
+key Up Enter
+expect "$g2 non déplacée, modifications abandonnées" \
+	"gate-esc: dropping the changes says the card did not move"
+check "gate-esc: the structure typed was dropped" eval '[ -z "$(field "$g2" structure "$db")" ]'
+quit_ok "gate-esc: the board quits"
+
 # ================================================ 2. a reason asked again
 # H or a with an empty reason ask again, saying a reason is needed; Esc
 # cancels and says nothing changed.
