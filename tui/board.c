@@ -67,6 +67,10 @@ struct board {
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	char *search_before; /* restored when the search prompt is left */
+	/* the last $EDITOR text that could not be saved, and its card: E on
+	 * that card offers to reopen it */
+	struct cli_kept kept;
+	uint64_t kept_key;
 };
 
 static int board_filtered(const struct board *b)
@@ -964,24 +968,72 @@ static void undo_key(struct app *app, struct board *b, int redo)
 		board_follow(app, b, key);
 }
 
-static void editor_key(struct app *app, struct board *b, struct idea *card)
+/* The $EDITOR round trip on the card key at revision rev (0: the current
+ * one), from that version or (reopen) from the text kept when the last one
+ * could not be saved.  A text refused again is remembered in its place; a
+ * save forgets it. */
+static void editor_run_on(struct app *app, struct board *b, uint64_t key,
+			  uint64_t rev, int reopen)
 {
 	struct buf note;
+	struct idea *card = NULL;
+	struct cli_kept kept;
+	struct fai_err err;
 	char ref[24];
-	if (!board_writable(app))
+	fai_err_clear(&err);
+	int rc = store_idea_get(app->cli->store, key, &card, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		ui_changed(app);
 		return;
+	}
 	snprintf(ref, sizeof(ref), "%s", idea_get(card, IDEA_REF));
-	uint64_t key = card->key, rev = idea_revision(card);
+	idea_free(card);
+	memset(&kept, 0, sizeof(kept));
 	buf_init(&note);
 	ui_suspend(app);
-	int rc = cli_edit_in_editor(app->cli, ref, rev, &note);
+	rc = cli_edit_kept(app->cli, ref, rev, reopen ? &b->kept : NULL, &note,
+			   &kept);
 	ui_resume(app);
 	if (rc == CLI_OK && store_my_last_seq(app->cli->store))
 		ui_undo_record(app);
+	if (kept.path) {
+		cli_kept_clear(&b->kept);
+		b->kept = kept;
+		b->kept_key = key;
+	} else if (kept.saved && b->kept_key == key) {
+		cli_kept_clear(&b->kept);
+		b->kept_key = 0;
+	}
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);
 	board_follow(app, b, key);
+}
+
+static void editor_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index == 0 || index == 1)
+		editor_run_on(app, b, b->kept_key, 0, index == 0);
+	else
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
+}
+
+static void editor_key(struct app *app, struct board *b, struct idea *card)
+{
+	if (!board_writable(app))
+		return;
+	if (b->kept.path && b->kept_key == card->key) {
+		/* The text refused last time is not lost: offer it first. */
+		const char *items[] = {
+		    _("Reopen my kept text (the error at the top)"),
+		    _("Start again from the current version"), _("Cancel")};
+		ui_pick(app, _("Your last text for this idea was not saved"),
+			items, 3, 0, editor_pick_done, b);
+		return;
+	}
+	editor_run_on(app, b, card->key, idea_revision(card), 0);
 }
 
 /* --mouse: a click selects a card, a double click opens it. */
@@ -1291,6 +1343,7 @@ static void board_close(struct app *app, void *st)
 	free(b->search);
 	free(b->search_before);
 	free(b->fvalue);
+	cli_kept_clear(&b->kept);
 	free(b);
 }
 

@@ -180,6 +180,92 @@ check "reason: the card keeps its reason" \
 check "reason: the other cards of Besoin did not move" stage_is "$r2" need "$db"
 quit_ok "reason: the board quits"
 
+# ================================================ 3. E reopens the kept text
+# A $EDITOR text refused at the save (a bad SIRET) is kept in a file; E on
+# that card then offers to reopen it, with the error on top as comment
+# lines, the person's other changes still there; saving the corrected text
+# applies it and forgets the kept one.  A text refused because a colleague
+# saved meanwhile reopens the same way, and only the person's fields go
+# over the colleague's version.
+db=$(fresh kept)
+ek=$(nth 1 "$NEED")
+cat > "$T/ed-kept" << EOS
+#!/bin/sh
+# each run leaves a copy of what it was given: seen-1, seen-2...
+n=\$(cat "$T/ed-runs" 2> /dev/null || echo 0)
+n=\$((n + 1))
+echo "\$n" > "$T/ed-runs"
+cp "\$1" "$T/seen-\$n"
+case \$n in
+1) sed -e 's/^Thème:.*/Thème: Mon texte précieux/' -e 's/^SIRET:.*/SIRET: 123/' "\$1" > "\$1.x" ;;
+2) sed -e 's/^SIRET:.*/SIRET:/' "\$1" > "\$1.x" ;;
+*) cp "\$1" "\$1.x" ;;
+esac
+mv "\$1.x" "\$1"
+EOS
+start kept "$db" "EDITOR='sh $T/ed-kept'"
+expect_sel "$ek" "kept: the board opens on $ek"
+key E
+ok "kept: a refused SIRET is said, with the file the text is kept in" \
+	"no 'fai-$ek-….txt:N: valeur refusée' on screen" \
+	shows_re "fai-$ek-[A-Za-z0-9]{6}\.txt:[0-9]+: valeur refus"
+check "kept: nothing was saved" eval '[ "$(field "$ek" theme "$db")" != "Mon texte précieux" ]'
+key E
+expect "Votre dernier texte pour cette idée n’a pas été enregistré" "kept: E on the card offers the kept text"
+expect "Rouvrir mon texte conservé (l’erreur en tête)" "kept: reopening is the first choice"
+key Enter
+ok "kept: the editor is given the kept text" "no second run of the editor" \
+	test -f "$T/seen-2"
+ok "kept: the error is its first line, as a comment" "line 1 of the reopened text: $(head -n 1 "$T/seen-2" 2> /dev/null)" \
+	eval 'head -n 1 "$T/seen-2" | grep -q "^# ! Non enregistré (ligne [0-9]*) : .*SIRET"'
+ok "kept: the line it names is the SIRET line" "the line named is not 'SIRET: 123'" \
+	eval 'l=$(head -n 1 "$T/seen-2" | sed -n "s/.*(ligne \([0-9]*\)).*/\1/p"); [ "$(sed -n "${l}p" "$T/seen-2")" = "SIRET: 123" ]'
+ok "kept: the person's other change is there" "no 'Thème: Mon texte précieux'" \
+	grep -qx 'Thème: Mon texte précieux' "$T/seen-2"
+expect "$ek enregistrée" "kept: the corrected text is saved"
+ok "kept: the store has the person's theme and no SIRET" "theme or siret differ" \
+	eval '[ "$(field "$ek" theme "$db")" = "Mon texte précieux" ] && [ -z "$(field "$ek" siret "$db")" ]'
+key E
+ok "kept: after the save, E starts from the current version again" \
+	"the third run was not given a fresh template" \
+	eval 'test -f "$T/seen-3" && head -n 1 "$T/seen-3" | grep -q "^# Modification de $ek"'
+expect "Aucun changement." "kept: the fresh text left as it was changes nothing"
+quit_ok "kept: the board quits"
+
+# A colleague saves while the person is in the editor: the text is kept;
+# reopened, the person's field goes over the colleague's version, and the
+# colleague's change stays.
+db=$(fresh kept2)
+rm -f "$T/ed-runs" "$T"/seen-*
+cat > "$T/ed-clash" << EOS
+#!/bin/sh
+n=\$(cat "$T/ed-runs" 2> /dev/null || echo 0)
+n=\$((n + 1))
+echo "\$n" > "$T/ed-runs"
+cp "\$1" "$T/seen-\$n"
+if [ \$n = 1 ]; then
+	"$FAI" --db "$db" edit "$ek" --set partners="Partenaire ajouté par une collègue" > /dev/null 2>&1
+	sed -e 's/^Thème:.*/Thème: Mon thème/' "\$1" > "\$1.x"
+else
+	cp "\$1" "\$1.x"
+fi
+mv "\$1.x" "\$1"
+EOS
+start kept2 "$db" "EDITOR='sh $T/ed-clash'"
+expect_sel "$ek" "kept-conflict: the board opens on $ek"
+key E
+expect "l’idée $ek a été modifiée entre-temps" "kept-conflict: a colleague's save meanwhile is said"
+key E
+expect "Rouvrir mon texte conservé" "kept-conflict: E offers the kept text"
+key Enter
+ok "kept-conflict: the header says the idea changed since" "no such line in the reopened text" \
+	eval 'test -f "$T/seen-2" && grep -q "^# ! L’idée a changé depuis" "$T/seen-2"'
+expect "$ek enregistrée" "kept-conflict: the kept text is saved"
+ok "kept-conflict: the person's theme and the colleague's partners are both there" \
+	"theme or partners differ" \
+	eval '[ "$(field "$ek" theme "$db")" = "Mon thème" ] && [ "$(field "$ek" partners "$db")" = "Partenaire ajouté par une collègue" ]'
+quit_ok "kept-conflict: the board quits"
+
 # ================================================ 4. the region it will save
 # The new-idea form shows in Région the store's region, which the save
 # uses; an untouched form still closes on Esc without a question.
