@@ -305,8 +305,7 @@ int cli_edit_kept(struct cli *cli, const char *ref, uint64_t expect,
 			     "cancel.\n"),
 			   idea_get(idea, IDEA_REF),
 			   (unsigned long long)idea_revision(idea));
-		template_render(&text, idea, header.data,
-				cli_template_names());
+		template_render(&text, idea, header.data, cli_template_names());
 		buf_free(&header);
 	}
 	path =

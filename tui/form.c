@@ -39,9 +39,9 @@ struct form {
 	int conflict; /* a colleague's change was seen: next save overrides */
 	unsigned char clash[FORM_N]; /* both the person and the colleague
 					changed this field */
-	char *region0; /* a new idea: the store's region, shown at the
-			  start in Région (heap, may be NULL) */
-	uint64_t missing;  /* after a gate refusal: the fields it wants */
+	char *region0;	    /* a new idea: the store's region, shown at the
+			       start in Région (heap, may be NULL) */
+	uint64_t missing;   /* after a gate refusal: the fields it wants */
 	enum stage gate_to; /* the move to try after each save, or NONE */
 };
 
@@ -103,7 +103,8 @@ static void form_draw(struct app *app, void *st)
 	if (f->key && f->gate_to != STAGE_NONE)
 		snprintf(title, sizeof(title),
 			 _("Edit %s (revision %llu) to move it to %s"),
-			 idea_get(f->orig, IDEA_REF), (unsigned long long)f->rev,
+			 idea_get(f->orig, IDEA_REF),
+			 (unsigned long long)f->rev,
 			 out_stage_label(f->gate_to));
 	else if (f->key)
 		snprintf(title, sizeof(title), _("Edit %s (revision %llu)"),
@@ -295,9 +296,9 @@ static void form_gate_retry(struct app *app, struct form *f, uint64_t saved)
 		}
 		f->missing = err.missing;
 		form_focus_missing(f);
-		buf_printf(&m,
-			   "%s", saved ? _("saved, not moved; still missing: ")
-				       : _("not moved; still missing: "));
+		buf_printf(&m, "%s",
+			   saved ? _("saved, not moved; still missing: ")
+				 : _("not moved; still missing: "));
 		cli_print_missing(&m, err.missing);
 		ui_message(app, 1, "%s", m.data ? m.data : "");
 		ui_changed(app);
