@@ -67,6 +67,10 @@ struct board {
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	char *search_before; /* restored when the search prompt is left */
+	/* the last $EDITOR text that could not be saved, and its card: E on
+	 * that card offers to reopen it */
+	struct cli_kept kept;
+	uint64_t kept_key;
 };
 
 static int board_filtered(const struct board *b)
@@ -701,6 +705,7 @@ struct gate_ctx {
 	uint64_t key;
 	uint64_t rev;
 	enum stage to;
+	uint64_t missing; /* the fields the gate wants, bit 1 << field */
 	char ref[24];
 };
 
@@ -711,7 +716,11 @@ static void gate_done(struct app *app, void *ctx, int index)
 	struct fai_err err;
 	char ok[160];
 	if (index == 0) {
-		ui_request_key(app, UI_REQ_OPEN_FORM, g->key);
+		/* The form on the first missing field; its save moves. */
+		struct ui_arg arg = {.key = g->key,
+				     .missing = g->missing,
+				     .gate_to = (int)g->to};
+		ui_request(app, UI_REQ_OPEN_FORM, &arg);
 	} else if (index == 1) {
 		fai_err_clear(&err);
 		int rc =
@@ -720,6 +729,8 @@ static void gate_done(struct app *app, void *ctx, int index)
 		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
 			 g->ref, out_stage_label(g->to));
 		action_done(app, b, rc, &err, g->key, ok);
+	} else {
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
 	}
 	free(g);
 }
@@ -746,6 +757,7 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		g->key = key;
 		g->rev = rev;
 		g->to = to;
+		g->missing = err.missing;
 		snprintf(g->ref, sizeof(g->ref), "%s", ref);
 		const char *items[] = {
 		    _("Fill in the missing fields (edit form)"),
@@ -766,7 +778,17 @@ static void reason_done(struct app *app, void *ctx, const char *text)
 	struct board *b = ctx;
 	struct idea *card = NULL;
 	if (!text) {
-		ui_message(app, 0, "%s", _("cancelled"));
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
+		return;
+	}
+	if (text[strspn(text, " \t")] == '\0') {
+		/* Only blanks: a hold or an abandon needs its reason, so ask
+		 * again rather than close on a refusal. */
+		char label[200];
+		snprintf(label, sizeof(label),
+			 _("A reason is needed (%s → %s; Esc cancels):"),
+			 b->pending_ref, out_stage_label(b->pending_to));
+		ui_prompt(app, label, "", reason_done, NULL, b);
 		return;
 	}
 	if (store_idea_get(app->cli->store, b->pending_key, &card, NULL) != 0)
@@ -798,6 +820,8 @@ static void move_ask(struct app *app, struct board *b, struct idea *card,
 		b->pending_to = to;
 		b->pending_key = card->key;
 		b->pending_rev = idea_revision(card);
+		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
+			 idea_get(card, IDEA_REF));
 		char label[200];
 		snprintf(label, sizeof(label), _("Reason (%s → %s):"),
 			 idea_get(card, IDEA_REF), out_stage_label(to));
@@ -952,22 +976,70 @@ static void undo_key(struct app *app, struct board *b, int redo)
 		board_follow(app, b, key);
 }
 
-static void editor_key(struct app *app, struct board *b, struct idea *card)
+/* The $EDITOR round trip on the card key at revision rev (0: the current
+ * one), from that version or (reopen) from the text kept when the last one
+ * could not be saved.  A text refused again is remembered in its place; a
+ * save forgets it. */
+static void editor_run_on(struct app *app, struct board *b, uint64_t key,
+			  uint64_t rev, int reopen)
 {
 	struct buf note;
+	struct idea *card = NULL;
+	struct cli_kept kept;
+	struct fai_err err;
 	char ref[24];
-	if (!board_writable(app))
+	fai_err_clear(&err);
+	int rc = store_idea_get(app->cli->store, key, &card, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		ui_changed(app);
 		return;
+	}
 	snprintf(ref, sizeof(ref), "%s", idea_get(card, IDEA_REF));
-	uint64_t key = card->key, rev = idea_revision(card);
+	idea_free(card);
+	memset(&kept, 0, sizeof(kept));
 	buf_init(&note);
 	ui_suspend(app);
-	int rc = cli_edit_in_editor(app->cli, ref, rev, &note);
+	rc = cli_edit_kept(app->cli, ref, rev, reopen ? &b->kept : NULL, &note,
+			   &kept);
 	ui_resume(app);
+	if (kept.path) {
+		cli_kept_clear(&b->kept);
+		b->kept = kept;
+		b->kept_key = key;
+	} else if (kept.saved && b->kept_key == key) {
+		cli_kept_clear(&b->kept);
+		b->kept_key = 0;
+	}
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);
 	board_follow(app, b, key);
+}
+
+static void editor_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index == 0 || index == 1)
+		editor_run_on(app, b, b->kept_key, 0, index == 0);
+	else
+		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
+}
+
+static void editor_key(struct app *app, struct board *b, struct idea *card)
+{
+	if (!board_writable(app))
+		return;
+	if (b->kept.path && b->kept_key == card->key) {
+		/* The text refused last time is not lost: offer it first. */
+		const char *items[] = {
+		    _("Reopen my kept text (the error at the top)"),
+		    _("Start again from the current version"), _("Cancel")};
+		ui_pick(app, _("Your last text for this idea was not saved"),
+			items, 3, 0, editor_pick_done, b);
+		return;
+	}
+	editor_run_on(app, b, card->key, idea_revision(card), 0);
 }
 
 /* --mouse: a click selects a card, a double click opens it. */
@@ -1059,7 +1131,7 @@ static const struct ui_keyrow board_keys[] = {
     {N_("move to any stage; the selection follows"), {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
-    {N_("new idea"), {{'n', BC_NEW, 0}}},
+    {N_("new idea"), {{'n', BC_NEW, 0}, {'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},
@@ -1307,6 +1379,7 @@ static void board_close(struct app *app, void *st)
 	free(b->search);
 	free(b->search_before);
 	free(b->fvalue);
+	cli_kept_clear(&b->kept);
 	free(b);
 }
 

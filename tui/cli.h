@@ -134,6 +134,32 @@ const char *(*cli_template_names(void))(enum idea_field f);
 int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		       struct buf *note);
 
+/* A person's $EDITOR text that could not be saved: the file it is kept in,
+ * why it was refused, and the version it was edited from. */
+struct cli_kept {
+	char *path;	   /* heap */
+	char *why;	   /* heap: one line, the refusal in words */
+	long line;	   /* the line at fault in the kept file, or 0 */
+	struct idea *base; /* the idea as the text was first written from */
+	int saved;	   /* out: the edit was saved (nothing kept) */
+};
+
+/* Frees what k holds (not the kept file) and zeroes it; k may be NULL. */
+void cli_kept_clear(struct cli_kept *k);
+
+/* cli_edit_in_editor for the board, which remembers a refused text: with
+ * from, the editor opens on the text kept in from->path (read only when it
+ * is a regular file of ours, never through a link), written to a new file
+ * after comment lines saying why it was refused; its fields that differ
+ * from from->base are applied to the current version (a colleague's change
+ * to another field stays).  When the text cannot be saved again, kept
+ * (may be NULL) gets where it is now and why (the caller frees it with
+ * cli_kept_clear); kept->saved says the edit was saved.  Returns an exit
+ * code. */
+int cli_edit_kept(struct cli *cli, const char *ref, uint64_t expect,
+		  const struct cli_kept *from, struct buf *note,
+		  struct cli_kept *kept);
+
 /* Writes a person's text to a new file $TMPDIR/fai-REF[what]-XXXXXX.txt
  * (or /tmp): created O_EXCL|O_NOFOLLOW, mode 0600, never an existing file
  * or a link.  Returns its heap path (the caller frees it), or NULL. */

@@ -76,14 +76,16 @@ char *cli_keep_text(const char *ref, const char *what, const char *text,
 }
 
 /* Reads the whole regular file path into *out (NUL-terminated heap copy);
- * a link or anything but a regular file is not read. */
+ * a link, anything but a regular file, or a file of another user (a kept
+ * text replaced meanwhile) is not read. */
 static int file_read(const char *path, char **out, size_t *n)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
 		close(fd);
 		return -1;
 	}
@@ -167,16 +169,103 @@ const char *(*cli_template_names(void))(enum idea_field f)
 	return strcmp(_(title), title) != 0 ? out_field_label : NULL;
 }
 
+void cli_kept_clear(struct cli_kept *k)
+{
+	if (!k)
+		return;
+	free(k->path);
+	free(k->why);
+	idea_free(k->base);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The mark of the lines a reopened text starts with (why it was refused):
+ * comments to the template parser, dropped again at the next reopen. */
+#define KEPT_MARK "# ! "
+
+/* Appends one header line: the mark, then line with any line break made a
+ * space, so that a refusal quoting a value can never end the comment and
+ * become a line the parser reads. */
+static void kept_comment(struct buf *text, const char *line)
+{
+	buf_adds(text, KEPT_MARK);
+	for (const char *c = line; *c; c++)
+		buf_addc(text, *c == '\n' || *c == '\r' ? ' ' : *c);
+	buf_addc(text, '\n');
+}
+
+/* Appends to text the header of a reopened kept text (why it was refused,
+ * the line at fault as it now is), then the kept text without the header
+ * lines an earlier reopen put there. */
+static void kept_header(struct buf *text, const struct cli_kept *from,
+			const struct idea *now, const char *kept, size_t n)
+{
+	const char *p = kept, *end = kept + n;
+	size_t ml = strlen(KEPT_MARK);
+	long dropped = 0;
+	int changed =
+	    from->base && idea_revision(from->base) != idea_revision(now);
+	while ((size_t)(end - p) >= ml && memcmp(p, KEPT_MARK, ml) == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+		dropped++;
+	}
+	/* The line at fault, where it is in the new file: below these
+	 * header lines (two or three) rather than the dropped ones. */
+	long line = from->line - dropped + 2 + changed;
+	const char *why = from->why ? from->why : "";
+	char *l = from->line > 0 && line > 0
+		      ? xasprintf(_("Not saved (line %ld): %s"), line, why)
+		      : xasprintf(_("Not saved: %s"), why);
+	kept_comment(text, l);
+	free(l);
+	if (changed) {
+		l = xasprintf(_("The idea changed since (revision %llu now): "
+				"only the fields you changed are applied."),
+			      (unsigned long long)idea_revision(now));
+		kept_comment(text, l);
+		free(l);
+	}
+	kept_comment(text, _("Your text as you left it: correct it, save "
+			     "and quit; empty the file to cancel."));
+	buf_add(text, p, (size_t)(end - p));
+}
+
+/* Gives the caller what was kept: path (stolen), why, line, and a copy of
+ * the version the text was written from. */
+static void kept_give(struct cli_kept *kept, char **path, const char *why,
+		      long line, const struct idea *base)
+{
+	if (!kept)
+		return;
+	cli_kept_clear(kept);
+	kept->path = *path;
+	*path = NULL;
+	kept->why = xstrdup(why ? why : "");
+	kept->line = line;
+	kept->base = idea_clone(base);
+}
+
 int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		       struct buf *note)
 {
-	struct idea *idea = NULL, *edited = NULL;
+	return cli_edit_kept(cli, ref, expect, NULL, note, NULL);
+}
+
+int cli_edit_kept(struct cli *cli, const char *ref, uint64_t expect,
+		  const struct cli_kept *from, struct buf *note,
+		  struct cli_kept *kept)
+{
+	struct idea *idea = NULL, *edited = NULL, *result = NULL;
+	const struct idea *base = NULL;
 	struct fai_err err;
 	struct buf text, header, why;
-	char *path = NULL, *after = NULL;
-	size_t n = 0;
+	char *path = NULL, *after = NULL, *before = NULL;
+	size_t n = 0, nbefore = 0;
 	int exit = CLI_OK, keep = 0, rc;
 
+	if (kept)
+		kept->saved = 0;
 	if (cli->replay)
 		return cli_usage_error(cli, "edit",
 				       _("--set is required here"));
@@ -192,18 +281,33 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		exit = edit_fail(cli, note, -FAI_ECONFLICT, &err);
 		goto out;
 	}
+	/* The version the person's text starts from: theirs when a kept
+	 * text is reopened, else the one read now. */
+	base = from && from->base ? from->base : idea;
 	buf_init(&text);
-	buf_init(&header);
-	buf_printf(&header,
-		   _("# Editing %s (revision %llu). Lines starting with '#' "
-		     "are ignored.\n"
-		     "# Change the values after the colons; continuation lines "
-		     "start with two spaces.\n"
-		     "# Save and quit to apply; empty the file to cancel.\n"),
-		   idea_get(idea, IDEA_REF),
-		   (unsigned long long)idea_revision(idea));
-	template_render(&text, idea, header.data, cli_template_names());
-	buf_free(&header);
+	if (from) {
+		if (file_read(from->path, &before, &nbefore) < 0) {
+			edit_say(cli, note, 1, _("cannot read %s\n"),
+				 out_shown(from->path));
+			buf_free(&text);
+			exit = CLI_STORE;
+			goto out;
+		}
+		kept_header(&text, from, idea, before, nbefore);
+	} else {
+		buf_init(&header);
+		buf_printf(&header,
+			   _("# Editing %s (revision %llu). Lines starting "
+			     "with '#' are ignored.\n"
+			     "# Change the values after the colons; "
+			     "continuation lines start with two spaces.\n"
+			     "# Save and quit to apply; empty the file to "
+			     "cancel.\n"),
+			   idea_get(idea, IDEA_REF),
+			   (unsigned long long)idea_revision(idea));
+		template_render(&text, idea, header.data, cli_template_names());
+		buf_free(&header);
+	}
 	path =
 	    cli_keep_text(idea_get(idea, IDEA_REF), NULL, text.data, text.len);
 	if (!path) {
@@ -232,13 +336,14 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 		keep = 1;
 		goto out;
 	}
-	int same = n == text.len && memcmp(after, text.data, n) == 0;
+	/* A reopened text saved as it was is still the person's change. */
+	int same = !from && n == text.len && memcmp(after, text.data, n) == 0;
 	buf_free(&text);
 	if (same) {
 		edit_say(cli, note, 0, _("No change.\n"));
 		goto out;
 	}
-	edited = idea_clone(idea);
+	edited = idea_clone(base);
 	fai_err_clear(&err);
 	rc = template_parse(edited, after, n, &err);
 	if (rc == -FAI_ENOTHING) {
@@ -262,13 +367,25 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 				   "again and copy from it what you need\n"),
 				 out_shown(path));
 		keep = 1;
+		kept_give(kept, &path, why.data, err.line, base);
 		buf_free(&why);
 		goto out;
 	}
-	rc = store_idea_replace(cli->store, &cli->actor, edited,
-				idea_revision(idea), NULL, &err);
+	if (base != idea) {
+		/* Three-way: only what the person changed from their version
+		 * goes over the current one. */
+		result = idea_clone(idea);
+		for (int f = 0; f < IDEA_FIELD_COUNT; f++)
+			if (strcmp(idea_get(edited, f), idea_get(base, f)) != 0)
+				idea_set_raw(result, f, idea_get(edited, f));
+	}
+	rc = store_idea_replace(cli->store, &cli->actor,
+				result ? result : edited, idea_revision(idea),
+				NULL, &err);
 	if (rc == -FAI_ENOTHING) {
 		edit_say(cli, note, 0, _("No change.\n"));
+		if (kept)
+			kept->saved = 1; /* nothing left to come back to */
 	} else if (rc) {
 		exit = cli_message(cli, rc, &err, &why);
 		if (!note)
@@ -277,15 +394,18 @@ int cli_edit_in_editor(struct cli *cli, const char *ref, uint64_t expect,
 			 _("nothing was saved; your text is kept in %s\n"),
 			 out_shown(path));
 		if (note) {
-			char *kept = buf_steal(note);
+			char *kept_msg = buf_steal(note);
 			buf_printf(note, "%s — %s", why.data ? why.data : "",
-				   kept);
-			free(kept);
+				   kept_msg);
+			free(kept_msg);
 		}
 		keep = 1;
+		kept_give(kept, &path, why.data, 0, base);
 	} else {
 		edit_say(cli, note, 0, _("Saved %s.\n"),
 			 idea_get(idea, IDEA_REF));
+		if (kept)
+			kept->saved = 1;
 	}
 	buf_free(&why);
 out:
@@ -293,7 +413,9 @@ out:
 		unlink(path);
 	free(path);
 	free(after);
+	free(before);
 	idea_free(idea);
 	idea_free(edited);
+	idea_free(result);
 	return exit;
 }

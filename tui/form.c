@@ -6,7 +6,9 @@
  * person's text stays in the form, and a second save applies it over the
  * new version knowingly.  A refused value keeps the form open on the field
  * at fault.  After a save the form asks the loop to follow the card (the
- * board selects it). */
+ * board selects it).  Opened after a gate refused a move (form_open_gate),
+ * it marks the fields the gate wants, and each save tries the move again
+ * with the revision just written. */
 #include "form.h"
 
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 #include "../core/template.h"
 #include "../core/utf8.h"
+#include "cmd.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -36,7 +39,41 @@ struct form {
 	int conflict; /* a colleague's change was seen: next save overrides */
 	unsigned char clash[FORM_N]; /* both the person and the colleague
 					changed this field */
+	char *region0;	    /* a new idea: the store's region, shown at the
+			       start in Région (heap, may be NULL) */
+	uint64_t missing;   /* after a gate refusal: the fields it wants */
+	enum stage gate_to; /* the move to try after each save, or NONE */
 };
+
+/* Returns 1 when field i is one the gate wants and it is still empty. */
+static int form_missing(const struct form *f, size_t i)
+{
+	const char *now = f->lines[i].text.data ? f->lines[i].text.data : "";
+	return f->gate_to != STAGE_NONE &&
+	       (f->missing & (UINT64_C(1) << form_fields[i])) &&
+	       now[strspn(now, " \t")] == '\0';
+}
+
+/* Focuses the first field, top to bottom, that the gate wants. */
+static void form_focus_missing(struct form *f)
+{
+	for (size_t i = 0; i < FORM_N; i++)
+		if (f->missing & (UINT64_C(1) << form_fields[i])) {
+			f->focus = i;
+			return;
+		}
+}
+
+/* Returns what field i held when the form opened: the idea's value, or for
+ * a new idea the default it starts with (the store's region), else "". */
+static const char *form_was(const struct form *f, size_t i)
+{
+	if (f->orig)
+		return idea_get(f->orig, form_fields[i]);
+	if (form_fields[i] == IDEA_REGION && f->region0)
+		return f->region0;
+	return "";
+}
 
 /* Returns 1 when field i differs between the person's text and the
  * colleague's version (only meaningful after a conflict). */
@@ -52,9 +89,7 @@ static int form_modified(const struct form *f)
 	for (size_t i = 0; i < FORM_N; i++) {
 		const char *now =
 		    f->lines[i].text.data ? f->lines[i].text.data : "";
-		const char *was =
-		    f->orig ? idea_get(f->orig, form_fields[i]) : "";
-		if (strcmp(now, was) != 0)
+		if (strcmp(now, form_was(f, i)) != 0)
 			return 1;
 	}
 	return 0;
@@ -65,7 +100,13 @@ static void form_draw(struct app *app, void *st)
 	struct form *f = st;
 	char title[160];
 	size_t wl = 0;
-	if (f->key)
+	if (f->key && f->gate_to != STAGE_NONE)
+		snprintf(title, sizeof(title),
+			 _("Edit %s (revision %llu) to move it to %s"),
+			 idea_get(f->orig, IDEA_REF),
+			 (unsigned long long)f->rev,
+			 out_stage_label(f->gate_to));
+	else if (f->key)
 		snprintf(title, sizeof(title), _("Edit %s (revision %llu)"),
 			 idea_get(f->orig, IDEA_REF),
 			 (unsigned long long)f->rev);
@@ -96,6 +137,9 @@ static void form_draw(struct app *app, void *st)
 		if (req)
 			ui_text(app, 1 + r, (int)wl + 1, 1, "*",
 				ui_attr(app, UI_ALERT), 0);
+		if (form_missing(f, i))
+			ui_text(app, 1 + r, (int)wl + 1, 1, "!",
+				ui_attr(app, UI_ALERT) | A_BOLD, 0);
 		if (form_differs(f, i))
 			ui_text(app, 1 + r, (int)wl + 1, 1,
 				app->utf8 ? "≠" : "!", ui_attr(app, UI_WARN),
@@ -204,6 +248,71 @@ static void form_save_new(struct app *app, struct form *f)
 	ui_request_key(app, UI_REQ_FOLLOW, key);
 }
 
+/* After a save in a form a gate opened (or a save with nothing to change):
+ * tries the move again at the revision just written, saved (0 when nothing
+ * was written: the form's), and says the result.  The form closes on the
+ * card moved; on what the gate still wants it stays open, on the version
+ * saved, with those fields marked. */
+static void form_gate_retry(struct app *app, struct form *f, uint64_t saved)
+{
+	struct fai_err err;
+	struct buf m;
+	char ref[24], ok[200];
+	uint64_t key = f->key;
+	enum stage to = f->gate_to;
+	snprintf(ref, sizeof(ref), "%s", idea_get(f->orig, IDEA_REF));
+	fai_err_clear(&err);
+	int rc = store_idea_move(app->cli->store, &app->cli->actor, ref, to,
+				 NULL, 0, saved ? saved : f->rev, NULL, &err);
+	if (rc == 0) {
+		snprintf(ok, sizeof(ok),
+			 saved ? _("%s saved and moved to %s")
+			       : _("%s moved to %s"),
+			 ref, out_stage_label(to));
+		ui_pop(app);
+		ui_message(app, 0, "%s", ok);
+		ui_changed(app);
+		ui_request_key(app, UI_REQ_FOLLOW, key);
+		return;
+	}
+	buf_init(&m);
+	if (rc == -FAI_EGATE) {
+		/* Stay: the person goes on with what is still missing, from
+		 * the version now stored (values as the store wrote them). */
+		struct idea *fresh = NULL;
+		if (store_idea_get(app->cli->store, key, &fresh, NULL) == 0) {
+			idea_free(f->orig);
+			f->orig = fresh;
+			f->rev = idea_revision(fresh);
+			for (size_t i = 0; i < FORM_N; i++)
+				ui_line_set(&f->lines[i],
+					    idea_get(fresh, form_fields[i]));
+			f->conflict = 0;
+			memset(f->clash, 0, sizeof(f->clash));
+		}
+		f->missing = err.missing;
+		form_focus_missing(f);
+		buf_printf(&m, "%s",
+			   saved ? _("saved, not moved; still missing: ")
+				 : _("not moved; still missing: "));
+		cli_print_missing(&m, err.missing);
+		ui_message(app, 1, "%s", m.data ? m.data : "");
+		ui_changed(app);
+	} else {
+		/* Not the gate (a colleague moved it meanwhile, say): what
+		 * was saved stays saved, the card stays where it is. */
+		cli_message(app->cli, rc, &err, &m);
+		ui_pop(app);
+		ui_message(app, 1,
+			   saved ? _("%s saved, not moved: %s")
+				 : _("%s not moved: %s"),
+			   ref, m.data ? m.data : "");
+		ui_changed(app);
+		ui_request_key(app, UI_REQ_FOLLOW, key);
+	}
+	buf_free(&m);
+}
+
 static void form_save_edit(struct app *app, struct form *f)
 {
 	struct store_set sets[FORM_N];
@@ -219,6 +328,10 @@ static void form_save_edit(struct app *app, struct form *f)
 		sets[n++].value = now;
 	}
 	if (n == 0) {
+		if (f->gate_to != STAGE_NONE) {
+			form_gate_retry(app, f, 0);
+			return;
+		}
 		ui_pop(app);
 		ui_message(app, 0, "%s", _("No change."));
 		return;
@@ -266,6 +379,10 @@ static void form_save_edit(struct app *app, struct form *f)
 		buf_free(&m);
 		return;
 	}
+	if (rc == -FAI_ENOTHING && f->gate_to != STAGE_NONE) {
+		form_gate_retry(app, f, 0);
+		return;
+	}
 	if (rc == -FAI_ENOTHING) {
 		ui_pop(app);
 		ui_message(app, 0, "%s", _("No change."));
@@ -273,6 +390,10 @@ static void form_save_edit(struct app *app, struct form *f)
 	}
 	if (rc) {
 		form_error(app, f, rc, &err);
+		return;
+	}
+	if (f->gate_to != STAGE_NONE) {
+		form_gate_retry(app, f, rev);
 		return;
 	}
 	uint64_t key = f->key;
@@ -313,13 +434,31 @@ static void form_keep_file(struct app *app, struct form *f)
 	idea_free(mine);
 }
 
+/* Closes the form without saving, saying so; after a gate refusal, says
+ * too that the card did not move (dropped: changes were typed). */
+static void form_leave(struct app *app, struct form *f, int dropped)
+{
+	char ref[24], stage[120];
+	int gate = f->gate_to != STAGE_NONE;
+	if (gate) {
+		snprintf(ref, sizeof(ref), "%s", idea_get(f->orig, IDEA_REF));
+		snprintf(stage, sizeof(stage), "%s",
+			 out_stage_label(idea_stage(f->orig)));
+	}
+	ui_pop(app); /* frees f */
+	if (gate && dropped)
+		ui_message(app, 0, _("%s not moved, changes dropped"), ref);
+	else if (gate)
+		ui_message(app, 0, _("%s not moved: it stays in %s"), ref,
+			   stage);
+	else if (dropped)
+		ui_message(app, 0, "%s", _("changes dropped"));
+}
+
 static void discard_done(struct app *app, void *ctx, int index)
 {
-	(void)ctx;
-	if (index == 0) {
-		ui_pop(app); /* the form */
-		ui_message(app, 0, "%s", _("changes dropped"));
-	}
+	if (index == 0)
+		form_leave(app, ctx, 1);
 }
 
 static void form_key(struct app *app, void *st, int key)
@@ -346,9 +485,9 @@ static void form_key(struct app *app, void *st, int key)
 			const char *items[] = {_("Drop my changes"),
 					       _("Keep editing")};
 			ui_pick(app, _("Drop the changes made in this form?"),
-				items, 2, 1, discard_done, NULL);
+				items, 2, 1, discard_done, f);
 		} else {
-			ui_pop(app);
+			form_leave(app, f, 0);
 		}
 		return;
 	case UI_CTRL('s'):
@@ -384,6 +523,7 @@ static void form_close(struct app *app, void *st)
 	for (size_t i = 0; i < FORM_N; i++)
 		ui_line_free(&f->lines[i]);
 	idea_free(f->orig);
+	free(f->region0);
 	free(f);
 }
 
@@ -394,11 +534,14 @@ static const struct screen_ops form_ops = {
     .close = form_close,
 };
 
-void form_open(struct app *app, uint64_t key)
+/* Makes the form on the idea key (0: a new idea); NULL, said on the status
+ * line, when the idea cannot be read. */
+static struct form *form_new(struct app *app, uint64_t key)
 {
 	struct form *f = xcalloc(1, sizeof(*f));
 	struct fai_err err;
 	f->key = key;
+	f->gate_to = STAGE_NONE;
 	if (key) {
 		fai_err_clear(&err);
 		int rc = store_idea_get(app->cli->store, key, &f->orig, &err);
@@ -409,13 +552,38 @@ void form_open(struct app *app, uint64_t key)
 			ui_message(app, 1, "%s", m.data ? m.data : "");
 			buf_free(&m);
 			free(f);
-			return;
+			return NULL;
 		}
 		f->rev = idea_revision(f->orig);
+	} else {
+		/* The region a new idea will be saved with, seen and
+		 * changeable before the save rather than added unseen. */
+		store_meta_get(app->cli->store, "region", &f->region0, NULL);
 	}
 	for (size_t i = 0; i < FORM_N; i++)
-		ui_line_set(&f->lines[i],
-			    f->orig ? idea_get(f->orig, form_fields[i]) : "");
+		ui_line_set(&f->lines[i], form_was(f, i));
 	app->msg[0] = '\0';
+	return f;
+}
+
+void form_open(struct app *app, uint64_t key)
+{
+	struct form *f = form_new(app, key);
+	if (f)
+		ui_push(app, &form_ops, f);
+}
+
+void form_open_gate(struct app *app, uint64_t key, uint64_t missing,
+		    enum stage to)
+{
+	struct form *f = key ? form_new(app, key) : NULL;
+	if (!f)
+		return;
+	f->missing = missing;
+	f->gate_to = to;
+	form_focus_missing(f);
 	ui_push(app, &form_ops, f);
+	ui_message(app, 0, "%s",
+		   _("fill in the fields marked !, then Ctrl-S saves and "
+		     "moves the card"));
 }

@@ -102,7 +102,11 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 		detail_open(app, arg->key);
 		return 1;
 	case UI_REQ_OPEN_FORM:
-		form_open(app, arg->key);
+		if (arg->missing)
+			form_open_gate(app, arg->key, arg->missing,
+				       (enum stage)arg->gate_to);
+		else
+			form_open(app, arg->key);
 		return 1;
 	case UI_REQ_OPEN_REVIEW:
 		review_open(app, arg->region, arg->facilitator);

@@ -96,6 +96,10 @@ struct ui_arg {
 	const char *facilitator;
 	const struct ui_keyrow *help; /* UI_REQ_HELP: the screen's keys */
 	size_t nhelp;
+	/* UI_REQ_OPEN_FORM after a gate refusal: the fields missing (bit
+	 * 1 << field, 0 for none) and the stage the move was to */
+	uint64_t missing;
+	int gate_to;
 };
 
 struct screen_ops {
