@@ -37,7 +37,7 @@
 #define UI_POLL_MS 1000
 
 static void ui_draw(struct app *app);
-static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n);
+static void help_open(struct app *app, const struct ui_arg *arg);
 
 /* ------------------------------------------------------------ stack */
 
@@ -96,7 +96,7 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 	case UI_REQ_HELP:
 		if (!arg->help)
 			return 0;
-		help_open(app, arg->help, arg->nhelp);
+		help_open(app, arg);
 		return 1;
 	case UI_REQ_OPEN_DETAIL:
 		detail_open(app, arg->key);
@@ -746,23 +746,37 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 	}
 }
 
-/* The help overlay: the keys of the screen that asked; on a short
- * terminal it scrolls with ↑ ↓. */
+/* The help overlay: the keys of the screen that asked; ? in it turns to
+ * the legend of the screen's marks (what a card shows) and back.  On a
+ * short terminal each page scrolls with ↑ ↓. */
 struct help {
 	const struct ui_keyrow *rows;
 	size_t n;
+	const struct ui_legend *legend;
+	size_t nlegend;
+	int page;     /* 0: the keys, 1: the legend */
 	size_t top;
 	size_t shown; /* lines that fit, from the last draw */
 };
 
+static size_t help_lines(const struct help *hp)
+{
+	return hp->page ? hp->nlegend : hp->n;
+}
+
 static void help_draw(struct app *app, void *st)
 {
 	struct help *hp = st;
-	int h = (int)hp->n + 4, w = 72, kw = 0;
+	size_t nlines = help_lines(hp);
+	int h = (int)nlines + 4, w = 72, kw = 0;
 	char shown[96];
-	for (size_t i = 0; i < hp->n; i++) {
-		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
-		int sw = (int)utf8_width(shown);
+	for (size_t i = 0; i < nlines; i++) {
+		const char *left = shown;
+		if (hp->page)
+			left = hp->legend[i].mark;
+		else
+			ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
+		int sw = (int)utf8_width(left);
 		if (sw > kw)
 			kw = sw;
 	}
@@ -773,19 +787,28 @@ static void help_draw(struct app *app, void *st)
 	if (h > app->rows)
 		h = app->rows;
 	hp->shown = h > 4 ? (size_t)(h - 4) : 1;
-	if (hp->top + hp->shown > hp->n)
-		hp->top = hp->n > hp->shown ? hp->n - hp->shown : 0;
+	if (hp->top + hp->shown > nlines)
+		hp->top = nlines > hp->shown ? nlines - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
-	ui_box(app, y, x, h, w, _("Keys"));
-	for (size_t i = 0; i < hp->shown && hp->top + i < hp->n; i++) {
-		const struct ui_keyrow *row = &hp->rows[hp->top + i];
-		ui_keys_shown(row, shown, sizeof(shown));
-		ui_text(app, y + 1 + (int)i, x + 2, kw, shown,
-			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + (int)i, x + 3 + kw, w - 5 - kw,
-			_(row->text), A_NORMAL, 0);
+	ui_box(app, y, x, h, w,
+	       hp->page	      ? _("On the cards (?: the keys)")
+	       : hp->nlegend ? _("Keys (?: the marks on the cards)")
+			     : _("Keys"));
+	for (size_t i = 0; i < hp->shown && hp->top + i < nlines; i++) {
+		size_t k = hp->top + i;
+		int ly = y + 1 + (int)i;
+		const char *left = shown, *text;
+		if (hp->page) {
+			left = hp->legend[k].mark;
+			text = hp->legend[k].text;
+		} else {
+			ui_keys_shown(&hp->rows[k], shown, sizeof(shown));
+			text = _(hp->rows[k].text);
+		}
+		ui_text(app, ly, x + 2, kw, left, ui_attr(app, UI_HEADER), 1);
+		ui_text(app, ly, x + 3 + kw, w - 5 - kw, text, A_NORMAL, 0);
 	}
-	int more = hp->shown < hp->n;
+	int more = hp->shown < nlines;
 	ui_text(app, y + h - 2, x + 2, w - 4,
 		more ? _("↑ ↓ to scroll; any other key closes this help.")
 		     : _("Press any key to close this help."),
@@ -795,12 +818,18 @@ static void help_draw(struct app *app, void *st)
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
-	if (hp->shown < hp->n && (key == UI_FN + KEY_DOWN || key == 'j')) {
-		if (hp->top + hp->shown < hp->n)
+	size_t nlines = help_lines(hp);
+	if (key == '?' && hp->nlegend) {
+		hp->page = !hp->page;
+		hp->top = 0;
+		return;
+	}
+	if (hp->shown < nlines && (key == UI_FN + KEY_DOWN || key == 'j')) {
+		if (hp->top + hp->shown < nlines)
 			hp->top++;
 		return;
 	}
-	if (hp->shown < hp->n && (key == UI_FN + KEY_UP || key == 'k')) {
+	if (hp->shown < nlines && (key == UI_FN + KEY_UP || key == 'k')) {
 		if (hp->top > 0)
 			hp->top--;
 		return;
@@ -822,11 +851,13 @@ static const struct screen_ops help_ops = {
     .overlay = 1,
 };
 
-static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n)
+static void help_open(struct app *app, const struct ui_arg *arg)
 {
 	struct help *hp = xcalloc(1, sizeof(*hp));
-	hp->rows = rows;
-	hp->n = n;
+	hp->rows = arg->help;
+	hp->n = arg->nhelp;
+	hp->legend = arg->legend;
+	hp->nlegend = arg->legend ? arg->nlegend : 0;
 	ui_push(app, &help_ops, hp);
 }
 

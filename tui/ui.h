@@ -69,13 +69,23 @@ int ui_keys_find(const struct ui_keyrow *rows, size_t n, int key);
 /* Writes the keys of row as the help shows them ("← → h l Tab"). */
 void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
 
-/* What a request is about; the strings are borrowed for the call only. */
+/* A line of the help's legend: a mark the screen draws and what it means
+ * (both translated; the screen keeps them while the help is open). */
+struct ui_legend {
+	const char *mark;
+	const char *text;
+};
+
+/* What a request is about; the strings are borrowed for the call only
+ * (the help's rows and legend: while the help is open). */
 struct ui_arg {
 	uint64_t key;
 	const char *region;
 	const char *facilitator;
 	const struct ui_keyrow *help; /* UI_REQ_HELP: the screen's keys */
 	size_t nhelp;
+	const struct ui_legend *legend; /* UI_REQ_HELP: its marks, or NULL */
+	size_t nlegend;
 };
 
 struct screen_ops {

