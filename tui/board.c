@@ -20,6 +20,7 @@
 #include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
+#include "comment.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -68,7 +69,6 @@ struct board {
 	enum stage pending_to;
 	uint64_t pending_key;
 	uint64_t pending_rev;
-	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	char *search_before; /* restored when the search prompt is left */
 	struct card_names *names; /* the facilitators' unique initials */
@@ -887,39 +887,6 @@ static void pick_stage_done(struct app *app, void *ctx, int index)
 	move_ask(app, b, card, (enum stage)index);
 }
 
-static void comment_done(struct app *app, void *ctx, const char *text)
-{
-	struct board *b = ctx;
-	struct fai_err err;
-	char ok[160];
-	if (!text) {
-		ui_message(app, 0, "%s", _("cancelled"));
-		return;
-	}
-	fai_err_clear(&err);
-	int rc = store_idea_comment(app->cli->store, &app->cli->actor,
-				    b->pending_ref, text, b->pending_rev, NULL,
-				    &err);
-	if (rc == -FAI_ECONFLICT) {
-		/* The person decides again, their text still typed. */
-		struct idea *now = NULL;
-		msg_store_error(app, rc, &err);
-		ui_changed(app);
-		if (store_idea_get(app->cli->store, b->pending_key, &now,
-				   NULL) == 0) {
-			b->pending_rev = idea_revision(now);
-			idea_free(now);
-		}
-		ui_prompt(app,
-			  _("Comment (the idea changed meanwhile; Enter to add "
-			    "it anyway):"),
-			  text, comment_done, NULL, b);
-		return;
-	}
-	snprintf(ok, sizeof(ok), _("Comment added to %s"), b->pending_ref);
-	action_done(app, b, rc, &err, b->pending_key, ok);
-}
-
 static void search_changed(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
@@ -1345,13 +1312,7 @@ static void board_key(struct app *app, void *st, int key)
 		editor_key(app, b, card);
 		break;
 	case BC_COMMENT:
-		if (!board_writable(app))
-			break;
-		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
-			 idea_get(card, IDEA_REF));
-		b->pending_key = card->key;
-		b->pending_rev = idea_revision(card);
-		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
+		comment_ask(app, card->key);
 		break;
 	case BC_UNDO:
 		undo_key(app, b, 0);

@@ -9,6 +9,7 @@
 
 #include "../core/utf8.h"
 #include "../core/validate.h"
+#include "comment.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -24,6 +25,7 @@ struct detail {
 	size_t top;
 	int width; /* the width the lines were wrapped to */
 	char title[600];
+	int to_end; /* c was pressed: show the end, where the comment goes */
 };
 
 static void add_line(struct detail *d, const char *s, size_t len, int attr)
@@ -224,7 +226,7 @@ static void detail_draw(struct app *app, void *st)
 	ui_text_right(app, app->rows - 2, app->cols, pos,
 		      ui_attr(app, UI_STATUS));
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("↑↓ PgUp PgDn: scroll   e: edit   q/Esc: back to the board"),
+		_("↑↓ PgUp PgDn: scroll   e: edit   c: comment   q/Esc: back"),
 		ui_attr(app, UI_DIM), 1);
 }
 
@@ -234,11 +236,16 @@ static void detail_key(struct app *app, void *st, int key)
 	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
 	size_t max = d->n > body ? d->n - body : 0;
 	app->msg[0] = '\0';
+	d->to_end = 0;
 	if (ui_scroll_key(key, &d->top, max, body))
 		return;
 	switch (key) {
 	case 'e':
 		ui_request_key(app, UI_REQ_OPEN_FORM, d->key);
+		break;
+	case 'c':
+		d->to_end = 1;
+		comment_ask(app, d->key);
 		break;
 	case '?':
 		ui_request(app, UI_REQ_HELP, NULL);
@@ -255,7 +262,12 @@ static void detail_key(struct app *app, void *st, int key)
 
 static void detail_refresh(struct app *app, void *st)
 {
-	detail_build(app, st);
+	struct detail *d = st;
+	detail_build(app, d);
+	/* after a comment typed here: the end of the history, to see it */
+	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	if (d->to_end)
+		d->top = d->n > body ? d->n - body : 0;
 }
 
 static void detail_close(struct app *app, void *st)

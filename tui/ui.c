@@ -504,6 +504,7 @@ struct prompt {
 	void (*done)(struct app *, void *, const char *);
 	void (*changed)(struct app *, void *, const char *);
 	void *ctx;
+	int multiline; /* UI_NEWLINE adds a new line */
 };
 
 static void prompt_draw(struct app *app, void *st)
@@ -514,7 +515,10 @@ static void prompt_draw(struct app *app, void *st)
 	ui_text(app, y, n, 1, " ", A_NORMAL, 1);
 	ui_line_draw(app, &p->line, y, n + 1, app->cols - n - 1, A_NORMAL, 1);
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
+		p->multiline
+		    ? _("Enter: confirm   Ctrl-J or Alt-Enter: new line   "
+			"Esc: cancel")
+		    : _("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
 		ui_attr(app, UI_DIM), 1);
 }
 
@@ -536,6 +540,16 @@ static void prompt_key(struct app *app, void *st, int key)
 		void *ctx = p->ctx;
 		ui_pop(app);
 		done(app, ctx, NULL);
+		return;
+	}
+	if (key == UI_NEWLINE && p->multiline) {
+		struct buf *b = &p->line.text;
+		size_t tail = b->len - p->line.cursor;
+		buf_addc(b, '\n'); /* grow, then shift the tail */
+		memmove(b->data + p->line.cursor + 1, b->data + p->line.cursor,
+			tail);
+		b->data[p->line.cursor++] = '\n';
+		b->data[b->len] = '\0';
 		return;
 	}
 	if (ui_line_key(&p->line, key) && p->changed)
@@ -560,6 +574,15 @@ static const struct screen_ops prompt_ops = {
     .overlay = 1,
 };
 
+static const struct screen_ops prompt_lines_ops = {
+    .name = "prompt",
+    .draw = prompt_draw,
+    .key = prompt_key,
+    .close = prompt_close,
+    .overlay = 1,
+    .multiline = 1,
+};
+
 void ui_prompt(struct app *app, const char *label, const char *initial,
 	       void (*done)(struct app *app, void *ctx, const char *text),
 	       void (*changed)(struct app *app, void *ctx, const char *text),
@@ -572,6 +595,19 @@ void ui_prompt(struct app *app, const char *label, const char *initial,
 	p->changed = changed;
 	p->ctx = ctx;
 	ui_push(app, &prompt_ops, p);
+}
+
+void ui_prompt_lines(struct app *app, const char *label, const char *initial,
+		     void (*done)(struct app *app, void *ctx, const char *text),
+		     void *ctx)
+{
+	struct prompt *p = xcalloc(1, sizeof(*p));
+	p->label = xstrdup(label);
+	ui_line_set(&p->line, initial);
+	p->done = done;
+	p->ctx = ctx;
+	p->multiline = 1;
+	ui_push(app, &prompt_lines_ops, p);
 }
 
 /* ------------------------------------------------------------ picker */
@@ -949,6 +985,23 @@ static void ui_store_lost(struct app *app)
 	ui_changed(app);
 }
 
+/* After an Esc: returns 1 when Enter came with it (Alt-Enter sends both at
+ * once), else puts back what came and returns 0. */
+static int ui_alt_enter(void)
+{
+	wint_t ch;
+	timeout(0);
+	int rc = get_wch(&ch);
+	timeout(UI_POLL_MS);
+	if (rc == OK && (ch == '\r' || ch == '\n'))
+		return 1;
+	if (rc == OK)
+		unget_wch((wchar_t)ch);
+	else if (rc == KEY_CODE_YES)
+		ungetch((int)ch);
+	return 0;
+}
+
 /* Reads one key as an int (see UI_FN); returns -1 on the poll timeout. */
 static int ui_getkey(void)
 {
@@ -1070,7 +1123,12 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			ui_changed(&app);
 			continue;
 		}
-		if (key == '\r')
+		/* Enter is '\r' (nonl); Ctrl-J ('\n') is Enter too, except
+		 * in a text of several lines where it and Alt-Enter add one. */
+		if (app.stack[app.depth - 1].ops->multiline &&
+		    (key == '\n' || (key == UI_ESC && ui_alt_enter())))
+			key = UI_NEWLINE;
+		else if (key == '\r')
 			key = '\n';
 		app.stack[app.depth - 1].ops->key(
 		    &app, app.stack[app.depth - 1].st, key);

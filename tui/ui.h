@@ -28,6 +28,10 @@
 #define UI_CTRL(c) ((c)&0x1f)
 #define UI_ESC 27
 
+/* A new line inside a text of several lines: Ctrl-J or Alt-Enter, handed
+ * so only to a screen whose ops have multiline set (Enter stays '\n'). */
+#define UI_NEWLINE (UI_FN + 01000)
+
 #define UI_UNDO_MAX 256
 
 struct app;
@@ -95,6 +99,7 @@ struct screen_ops {
 	void (*close)(struct app *app, void *st);  /* frees st; may be NULL */
 	void (*reload)(struct app *app, void *st); /* the store changed */
 	int overlay; /* draw the screen below first */
+	int multiline; /* Ctrl-J and Alt-Enter come as UI_NEWLINE, not Enter */
 	/* Handles a request the loop offers (may be NULL); returns 1 when
 	 * handled, 0 to let the screens below have it. */
 	int (*request)(struct app *app, void *st, enum ui_req req,
@@ -178,6 +183,12 @@ void ui_prompt(struct app *app, const char *label, const char *initial,
 	       void (*done)(struct app *app, void *ctx, const char *text),
 	       void (*changed)(struct app *app, void *ctx, const char *text),
 	       void *ctx);
+
+/* The same prompt for a text of several lines: Ctrl-J or Alt-Enter adds a
+ * new line, Enter confirms; the footer says so. */
+void ui_prompt_lines(struct app *app, const char *label, const char *initial,
+		     void (*done)(struct app *app, void *ctx, const char *text),
+		     void *ctx);
 
 /* Lets the person pick one of n items; done gets the index, or -1. */
 void ui_pick(struct app *app, const char *title, const char *const *items,

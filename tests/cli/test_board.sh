@@ -240,7 +240,7 @@ expect_sel "$r2" "back in Need, the card that came up under the moved one is sel
 
 # ---------------------------------------------------------------- comment
 key c
-expect "Comment:" "c asks for a comment"
+expect "Comment on $r2 “" "c asks for a comment, naming the card"
 typ "Rendez-vous pris avec la mairie le 12"
 key Enter
 expect "Comment added to $r2" "Enter adds the comment"

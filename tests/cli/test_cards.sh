@@ -110,4 +110,67 @@ ok "cards: the help explains the initials" "no legend line for the initials" \
 key Escape
 quit_ok "cards: the board quits"
 
+# ====================================== 2. comments from the detail view
+# c in the detail asks for a comment naming the card, adds it (fai show and
+# fai log have it), and the detail stays open with it; a comment of three
+# lines (Ctrl-J, then Alt-Enter) is stored with its newlines.
+db=$(fresh comment)
+REF=75-0006
+start comment "$db"
+expect_sel "$REF" "comment: the board opens on $REF"
+key Enter
+ok "comment: Enter opens the detail of $REF" "the first line is not $REF's" \
+	eval 'shot && line 1 | grep -q "^$REF "'
+ok "comment: the detail's footer offers c" "no 'c : commenter' in the footer" \
+	shows "c : commenter"
+key c
+expect "Commentaire sur $REF « Accompagnement numériqu… » :" \
+	"comment: c in the detail asks for a comment naming the card and its title"
+ok "comment: the prompt says how to add a line" "no 'Ctrl-J ou Alt-Entrée : nouvelle ligne'" \
+	shows "Ctrl-J ou Alt-Entrée : nouvelle ligne"
+typ "Appel avec la mairie de Tulle"
+key Enter
+expect "Commentaire ajouté à $REF" "comment: Enter adds the comment and says so"
+ok "comment: the detail is still open, showing the comment at the end of its history" \
+	"no '💬 Appel avec la mairie de Tulle' under $REF's detail" \
+	eval 'shot && line 1 | grep -q "^$REF " && grep -qF "💬 Appel avec la mairie de Tulle" "$SCR"'
+run "$FAI" --db "$db" show "$REF"
+check_out "comment: Appel avec la mairie de Tulle" "comment: fai show has the comment"
+run "$FAI" --db "$db" log "$REF"
+check_out "comment: Appel avec la mairie de Tulle" "comment: fai log has the comment"
+key c
+expect "Commentaire sur $REF" "comment: c again"
+typ "Première ligne"
+key C-j
+typ "deuxième ligne"
+key M-Enter
+typ "troisième"
+ok "comment: the prompt is still open after Ctrl-J and Alt-Enter" \
+	"the prompt closed" shows "Commentaire sur $REF"
+key Enter
+expect "Commentaire ajouté à $REF" "comment: the comment of three lines is added"
+run "$FAI" --db "$db" show "$REF" --format json
+check_out 'Première ligne\ndeuxième ligne\ntroisième' \
+	"comment: the comment is stored with its two newlines"
+ok "comment: the detail shows the comment on three lines" \
+	"no 'deuxième ligne' line of its own" \
+	eval 'shot && grep -q "^ *deuxième ligne *\$" "$SCR"'
+key c
+expect "Commentaire sur $REF" "comment: c once more"
+typ "abandonné"
+key Escape
+expect "annulé" "comment: Esc cancels the comment"
+run "$FAI" --db "$db" log "$REF"
+check_no_out "abandonné" "comment: nothing was added after Esc"
+key q
+expect_sel "$REF" "comment: q goes back to the board, $REF still selected"
+key u
+expect "annulé" "comment: u on the board undoes the comment made in the detail"
+run "$FAI" --db "$db" show "$REF" --format json
+check "comment: the undone comment is gone from the idea's comments" \
+	eval '! grep "^\"comments\"" "$OUT" | grep -qF "Première ligne"'
+check "comment: the comment made before it is still there" \
+	eval 'grep "^\"comments\"" "$OUT" | grep -qF "Appel avec la mairie de Tulle"'
+quit_ok "comment: the board quits"
+
 finish
