@@ -173,4 +173,37 @@ check "comment: the comment made before it is still there" \
 	eval 'grep "^\"comments\"" "$OUT" | grep -qF "Appel avec la mairie de Tulle"'
 quit_ok "comment: the board quits"
 
+# ==================================== 3. from the review to a detail
+# Enter on an idea's line in the review opens its detail; q goes back to
+# the review, q again to the board, where that idea is selected; the board
+# still runs.
+db=$(fresh review)
+start review "$db"
+expect "Activité lancée" "review: the board opens"
+key r
+expect "Revue du portefeuille" "review: r opens the review"
+rref=""
+_i=0
+while [ $_i -lt 60 ] && [ -z "$rref" ]; do
+	key j
+	sleep 0.05
+	shot_e
+	rref=$(grep -F "$(printf '\033[7m')" "$SCR.e" | grep -oE '[0-9]{2}-[0-9]{4}' | head -n 1)
+	_i=$((_i + 1))
+done
+if [ -n "$rref" ]; then pass "review: a line about an idea can be selected ($rref)"
+else sfail "review: a line about an idea can be selected" "no line with a reference got selected"; fi
+ok "review: the footer says Enter opens the idea's detail" "no 'Entrée : fiche de l’idée'" \
+	shows "Entrée : fiche de l’idée"
+key Enter
+ok "review: Enter opens the detail of $rref" "the first line is not $rref's detail" \
+	eval 'shot && line 1 | grep -q "^$rref "'
+key q
+expect "Revue du portefeuille" "review: q in the detail goes back to the review"
+key q
+expect "Activité lancée" "review: q in the review goes back to the board"
+expect_sel "$rref" "review: $rref is selected on the board"
+ok "review: the board still runs after q q" "the board exited" lacks "[fai exited"
+quit_ok "review: the board quits"
+
 finish
