@@ -507,18 +507,69 @@ struct prompt {
 	int multiline; /* UI_NEWLINE adds a new line */
 };
 
+/* A prompt of several lines: the label on a line of its own, then the
+ * text's lines, as many as fit above the footer around the cursor's. */
+static void prompt_lines_draw(struct app *app, struct prompt *p)
+{
+	const char *s = p->line.text.data ? p->line.text.data : "";
+	size_t len = p->line.text.len, nl = 1, cur = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n') {
+			nl++;
+			if (i < p->line.cursor)
+				cur++;
+		}
+	size_t room = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	size_t shown = nl < room ? nl : room, first = 0;
+	if (cur >= shown)
+		first = cur - shown + 1;
+	int y = app->rows - 2 - (int)shown;
+	ui_text(app, y, 0, app->cols, p->label, A_BOLD, 1);
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("Enter: confirm   Ctrl-J or Alt-Enter: new line   "
+		  "Esc: cancel"),
+		ui_attr(app, UI_DIM), 1);
+	struct ui_line at; /* the cursor's line, drawn last: it keeps the
+			      terminal's cursor */
+	int at_y = -1;
+	buf_init(&at.text);
+	at.cursor = 0;
+	size_t k = 0, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n')
+			continue;
+		int row = y + 1 + (int)(k - first);
+		if (k == cur) {
+			buf_add(&at.text, s + start, i - start);
+			at.cursor = p->line.cursor - start;
+			at_y = row;
+		} else if (k >= first && k < first + shown) {
+			char *one = xstrndup(s + start, i - start);
+			ui_text(app, row, 0, app->cols, one, A_NORMAL, 1);
+			free(one);
+		}
+		k++;
+		start = i + 1;
+	}
+	if (!at.text.data)
+		buf_adds(&at.text, "");
+	ui_line_draw(app, &at, at_y, 0, app->cols, A_NORMAL, 1);
+	ui_line_free(&at);
+}
+
 static void prompt_draw(struct app *app, void *st)
 {
 	struct prompt *p = st;
 	int y = app->rows - 2;
+	if (p->multiline) {
+		prompt_lines_draw(app, p);
+		return;
+	}
 	int n = ui_text(app, y, 0, app->cols, p->label, A_BOLD, 0);
 	ui_text(app, y, n, 1, " ", A_NORMAL, 1);
 	ui_line_draw(app, &p->line, y, n + 1, app->cols - n - 1, A_NORMAL, 1);
 	ui_text(app, app->rows - 1, 0, app->cols,
-		p->multiline
-		    ? _("Enter: confirm   Ctrl-J or Alt-Enter: new line   "
-			"Esc: cancel")
-		    : _("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
+		_("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
 		ui_attr(app, UI_DIM), 1);
 }
 

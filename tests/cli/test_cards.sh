@@ -147,6 +147,9 @@ key M-Enter
 typ "troisième"
 ok "comment: the prompt is still open after Ctrl-J and Alt-Enter" \
 	"the prompt closed" shows "Commentaire sur $REF"
+ok "comment: the prompt shows each line of the comment on a line of its own" \
+	"no 'deuxième ligne' line of its own in the prompt" \
+	eval 'shot && grep -q "^Première ligne *\$" "$SCR" && grep -q "^deuxième ligne *\$" "$SCR" && grep -q "^troisième *\$" "$SCR"'
 key Enter
 expect "Commentaire ajouté à $REF" "comment: the comment of three lines is added"
 run "$FAI" --db "$db" show "$REF" --format json
