@@ -244,6 +244,9 @@ static int group_try(struct card_name *v, size_t g, int word)
 
 void card_names_finish(struct card_names *n)
 {
+	n->sorted = 1;
+	if (n->n == 0)
+		return; /* qsort wants an array, even of nothing */
 	qsort(n->v, n->n, sizeof(*n->v), by_base);
 	for (size_t i = 0; i < n->n;) {
 		size_t g = 1;
