@@ -26,8 +26,11 @@
 
 #define BOARD_MIN_COL 18 /* narrowest column, in cells */
 #define BOARD_CARD_H 3	 /* lines per card */
-/* Above this many ideas the initials are not made unique: the pass over
- * every idea it takes would cost more than the board's first frame. */
+/* The facilitators' unique initials take a pass over every idea (about 5
+ * µs each): up to BOARD_NAMES_NOW ideas it is made before the frame; up to
+ * BOARD_NAMES_MAX once the board is idle (the first frame shows plain
+ * initials for that second); above, initials stay plain. */
+#define BOARD_NAMES_NOW 2000
 #define BOARD_NAMES_MAX 100000
 #define BOARD_LEGEND 4 /* lines of the help's legend (board_legend) */
 
@@ -72,6 +75,7 @@ struct board {
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	char *search_before; /* restored when the search prompt is left */
 	struct card_names *names; /* the facilitators' unique initials */
+	int names_due;		  /* they are to be read when idle */
 	/* the help's legend of the marks on a card, while the help is open */
 	char legend_text[BOARD_LEGEND][192];
 	char legend_days[24];
@@ -314,8 +318,23 @@ static int names_cover(const struct board *b)
 	return 1;
 }
 
-/* The facilitators' unique initials (card_names), read from every idea when
- * the board opens and again when a card shows someone not seen yet. */
+/* Reads the facilitators' unique initials (card_names) from every idea. */
+static void board_names_read(struct app *app, struct board *b)
+{
+	b->names_due = 0;
+	struct card_names *n = card_names_new();
+	if (store_idea_foreach(app->cli->store, names_one, n, NULL) != 0) {
+		card_names_free(n);
+		return;
+	}
+	card_names_finish(n);
+	card_names_free(b->names);
+	b->names = n;
+}
+
+/* The unique initials, read when the board opens and again when a card
+ * shows someone not seen yet: at once on a small store, else when the
+ * board is idle (board_idle), and never above BOARD_NAMES_MAX ideas. */
 static void board_names(struct app *app, struct board *b,
 			const uint64_t counts[STAGE_COUNT])
 {
@@ -325,18 +344,22 @@ static void board_names(struct app *app, struct board *b,
 	if (total > BOARD_NAMES_MAX) {
 		card_names_free(b->names);
 		b->names = NULL;
+		b->names_due = 0;
 		return;
 	}
 	if (b->names && names_cover(b))
 		return;
-	struct card_names *n = card_names_new();
-	if (store_idea_foreach(app->cli->store, names_one, n, NULL) != 0) {
-		card_names_free(n);
-		return;
-	}
-	card_names_finish(n);
-	card_names_free(b->names);
-	b->names = n;
+	if (total > BOARD_NAMES_NOW)
+		b->names_due = 1;
+	else
+		board_names_read(app, b);
+}
+
+static void board_idle(struct app *app, void *st)
+{
+	struct board *b = st;
+	if (b->names_due)
+		board_names_read(app, b);
 }
 
 /* Recomputes the geometry and reloads every column. */
@@ -1368,6 +1391,7 @@ static const struct screen_ops board_ops = {
     .close = board_close,
     .reload = board_refresh,
     .request = board_request,
+    .idle = board_idle,
 };
 
 void board_open(struct app *app)

@@ -1143,6 +1143,10 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 				ui_store_lost(&app);
 				continue;
 			}
+			for (int i = 0; i < app.depth; i++)
+				if (app.stack[i].ops->idle)
+					app.stack[i].ops->idle(&app,
+							       app.stack[i].st);
 			uint64_t txn = store_last_txn(cli->store);
 			if (txn != app.txn) {
 				ui_other_note(&app);

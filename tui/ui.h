@@ -100,6 +100,9 @@ struct screen_ops {
 	void (*reload)(struct app *app, void *st); /* the store changed */
 	int overlay; /* draw the screen below first */
 	int multiline; /* Ctrl-J and Alt-Enter come as UI_NEWLINE, not Enter */
+	/* The loop found no key for a second: work put off so a key or the
+	 * first frame would not wait for it (may be NULL). */
+	void (*idle)(struct app *app, void *st);
 	/* Handles a request the loop offers (may be NULL); returns 1 when
 	 * handled, 0 to let the screens below have it. */
 	int (*request)(struct app *app, void *st, enum ui_req req,

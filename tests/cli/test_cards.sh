@@ -209,4 +209,31 @@ expect_sel "$rref" "review: $rref is selected on the board"
 ok "review: the board still runs after q q" "the board exited" lacks "[fai exited"
 quit_ok "review: the board quits"
 
+# ============================= 4. unique initials on a bigger store
+# Above 2000 ideas the pass over every idea that makes initials unique is
+# put off until the board is idle (the first frame does not wait for it):
+# a second later Claire Mercier's cards say CMe, Claire Martin's CMa.
+big=$T/big
+{
+	echo "title,region,facilitator"
+	_i=0
+	while [ $_i -lt 2100 ]; do
+		echo "Idée $_i,84,Claire Mercier"
+		_i=$((_i + 1))
+	done
+	echo "Idée de Claire Martin,84,Claire Martin"
+} > "$T/big.csv"
+run env FAI_NOW=$NOW "$FAI" --db "$big" init --region 84
+run env FAI_NOW=$NOW "$FAI" --db "$big" import "$T/big.csv"
+check_rc 0 "big: 2101 ideas imported"
+start big "$big"
+expect "84-0001" "big: the board opens on 2101 ideas"
+ok "big: once idle, Claire Mercier's card says CMe" "no '84-0001 … CMe' on the screen" \
+	shows_re "84-0001 +CMe [0-9]+j"
+key G
+expect_sel 84-2101 "big: G selects Claire Martin's idea"
+ok "big: Claire Martin's card says CMa" "no '84-2101 … CMa' on the screen" \
+	shows_re "84-2101 +CMa [0-9]+j"
+quit_ok "big: the board quits"
+
 finish
