@@ -359,8 +359,8 @@ static int redo_find(struct store_txn *t, const char *user,
 		for (size_t i = 0; i < nundone; i++)
 			done |= undone[i] == s;
 		if (!done && e.kind == LOG_UNDO) {
-			undone = xrealloc(undone,
-					  (nundone + 1) * sizeof(*undone));
+			undone =
+			    xrealloc(undone, (nundone + 1) * sizeof(*undone));
 			undone[nundone++] = e.target;
 			if (mine) {
 				enum log_kind root;
@@ -406,8 +406,8 @@ static int undo_gate_loss(const struct idea *before, const struct idea *after)
 		return -1;
 	for (int st = 0; st <= (int)s; st++) {
 		int f;
-		for (size_t i = 0; (f = stage_gate_field((enum stage)st, i)) >= 0;
-		     i++)
+		for (size_t i = 0;
+		     (f = stage_gate_field((enum stage)st, i)) >= 0; i++)
 			if (idea_get(before, (enum idea_field)f)[0] &&
 			    !idea_get(after, (enum idea_field)f)[0])
 				return f;

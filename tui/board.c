@@ -20,11 +20,19 @@
 #include "../core/isotime.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
+#include "comment.h"
 #include "i18n.h"
 #include "out.h"
 
 #define BOARD_MIN_COL 18 /* narrowest column, in cells */
 #define BOARD_CARD_H 3	 /* lines per card */
+/* The facilitators' unique initials take a pass over every idea (about 5
+ * µs each): up to BOARD_NAMES_NOW ideas it is made before the frame; up to
+ * BOARD_NAMES_MAX once the board is idle (the first frame shows plain
+ * initials for that second); above, initials stay plain. */
+#define BOARD_NAMES_NOW 2000
+#define BOARD_NAMES_MAX 100000
+#define BOARD_LEGEND 4 /* lines of the help's legend (board_legend) */
 
 enum filter_kind {
 	FILTER_REGION,
@@ -71,6 +79,12 @@ struct board {
 	 * that card offers to reopen it */
 	struct cli_kept kept;
 	uint64_t kept_key;
+	struct card_names *names; /* the facilitators' unique initials */
+	int names_due;		  /* they are to be read when idle */
+	/* the help's legend of the marks on a card, while the help is open */
+	char legend_text[BOARD_LEGEND][192];
+	char legend_days[24];
+	struct ui_legend legend[BOARD_LEGEND];
 };
 
 static int board_filtered(const struct board *b)
@@ -284,6 +298,75 @@ static void board_settings(struct app *app, struct board *b)
 	store_settings(app->cli->store, &b->set, NULL);
 }
 
+static int names_one(const struct idea *idea, void *arg)
+{
+	card_names_add(arg, idea_get(idea, IDEA_FACILITATOR));
+	return 0;
+}
+
+/* Returns 1 when every loaded card's facilitator has its initials. */
+static int names_cover(const struct board *b)
+{
+	char out[CARD_INITIALS_MAX];
+	for (int i = 0; i < b->ncols; i++) {
+		const struct column *c = &b->cols[i];
+		struct idea *const *v = c->all ? c->all : c->win;
+		size_t n = c->all ? c->nall : c->nwin;
+		for (size_t j = 0; j < n; j++) {
+			const char *f = idea_get(v[j], IDEA_FACILITATOR);
+			if (!card_names_initials(b->names, f, out,
+						 sizeof(out)) &&
+			    *out)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* Reads the facilitators' unique initials (card_names) from every idea. */
+static void board_names_read(struct app *app, struct board *b)
+{
+	b->names_due = 0;
+	struct card_names *n = card_names_new();
+	if (store_idea_foreach(app->cli->store, names_one, n, NULL) != 0) {
+		card_names_free(n);
+		return;
+	}
+	card_names_finish(n);
+	card_names_free(b->names);
+	b->names = n;
+}
+
+/* The unique initials, read when the board opens and again when a card
+ * shows someone not seen yet: at once on a small store, else when the
+ * board is idle (board_idle), and never above BOARD_NAMES_MAX ideas. */
+static void board_names(struct app *app, struct board *b,
+			const uint64_t counts[STAGE_COUNT])
+{
+	uint64_t total = 0;
+	for (int i = 0; i < STAGE_COUNT; i++)
+		total += counts[i];
+	if (total > BOARD_NAMES_MAX) {
+		card_names_free(b->names);
+		b->names = NULL;
+		b->names_due = 0;
+		return;
+	}
+	if (b->names && names_cover(b))
+		return;
+	if (total > BOARD_NAMES_NOW)
+		b->names_due = 1;
+	else
+		board_names_read(app, b);
+}
+
+static void board_idle(struct app *app, void *st)
+{
+	struct board *b = st;
+	if (b->names_due)
+		board_names_read(app, b);
+}
+
 /* Recomputes the geometry and reloads every column. */
 static void board_load(struct app *app, struct board *b)
 {
@@ -315,6 +398,7 @@ static void board_load(struct app *app, struct board *b)
 			b->cols[i].count = b->cols[i].nall;
 			col_clamp(b, &b->cols[i]);
 		}
+		board_names(app, b, counts);
 		return;
 	}
 	for (int i = 0; i < b->ncols; i++) {
@@ -325,6 +409,7 @@ static void board_load(struct app *app, struct board *b)
 		c->count = counts[c->stage];
 		col_reload(app, b, c);
 	}
+	board_names(app, b, counts);
 }
 
 /* ------------------------------------------------------------ moving */
@@ -513,15 +598,23 @@ static void board_follow(struct app *app, struct board *b, uint64_t key)
 
 static void board_footer_text(struct buf *b);
 
+/* A card in three lines (core/card.h): the reference, ⚑ when stale, the
+ * facilitator's unique initials and the days at the stage; the title; then
+ * the start of the reason (on hold, abandoned), else the rest of a title
+ * too long for one line, else the territory. */
 static void draw_card(struct app *app, struct board *b, const struct idea *c,
 		      int y, int x, int w, int selected)
 {
 	attr_t sel = selected ? ui_attr(app, UI_SELECTED) : 0;
-	char right[48];
+	attr_t dim = selected ? sel : ui_attr(app, UI_DIM);
+	char right[64], days[24];
 	struct card k;
+	struct buf t1, t2;
 
 	card_of(c, app->cli->actor.now, b->set.stale_days, &k);
-	/* line 1: ref, stale mark, days in stage */
+	card_names_initials(b->names, idea_get(c, IDEA_FACILITATOR), k.initials,
+			    sizeof(k.initials));
+	/* line 1: ref, stale mark, initials and days in stage */
 	ui_text(app, y, x, w, "", sel, 1);
 	/* The reference in bold, except on the selected card, whose reverse
 	 * video marks it already: each change of attribute costs the
@@ -536,18 +629,31 @@ static void draw_card(struct app *app, struct board *b, const struct idea *c,
 			selected ? sel : ui_attr(app, UI_WARN), 0);
 	}
 	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
-	snprintf(right, sizeof(right), _("%ldd"), k.days);
-	if (w > n + 3 + (int)strlen(right))
+	snprintf(days, sizeof(days), _("%ldd"), k.days);
+	snprintf(right, sizeof(right), "%s%s%s", k.initials,
+		 *k.initials ? " " : "", days);
+	if (w <= n + 3 + (int)utf8_width(right))
+		snprintf(right, sizeof(right), "%s", days);
+	if (w > n + 3 + (int)utf8_width(right))
 		ui_text_right(app, y, x + w, right, sel);
-	/* line 2: title */
-	ui_text(app, y + 1, x, w, k.title, sel, 1);
-	/* line 3: territory and the facilitator's initials */
-	int wi = (int)utf8_width(k.initials);
-	ui_text(app, y + 2, x, w, "", sel, 1);
-	ui_text(app, y + 2, x, w - wi - 1, k.territory,
-		selected ? sel : ui_attr(app, UI_DIM), 0);
-	if (wi && w > wi + 2)
-		ui_text_right(app, y + 2, x + w, k.initials, sel);
+	/* lines 2 and 3: the title, then the reason or the territory */
+	buf_init(&t1);
+	buf_init(&t2);
+	card_title_lines(k.title, w > 0 ? (size_t)w : 1, &t1, &t2);
+	if (k.reason || !t2.len) {
+		buf_reset(&t1);
+		buf_reset(&t2);
+		buf_adds(&t1, k.title); /* one line, cut with … */
+	}
+	ui_text(app, y + 1, x, w, t1.data ? t1.data : "", sel, 1);
+	if (k.reason && *k.reason)
+		ui_text(app, y + 2, x, w, k.reason, dim, 1);
+	else if (t2.len)
+		ui_text(app, y + 2, x, w, t2.data, sel, 1);
+	else
+		ui_text(app, y + 2, x, w, k.territory, dim, 1);
+	buf_free(&t1);
+	buf_free(&t2);
 }
 
 static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
@@ -840,39 +946,6 @@ static void pick_stage_done(struct app *app, void *ctx, int index)
 	move_ask(app, b, card, (enum stage)index);
 }
 
-static void comment_done(struct app *app, void *ctx, const char *text)
-{
-	struct board *b = ctx;
-	struct fai_err err;
-	char ok[160];
-	if (!text) {
-		ui_message(app, 0, "%s", _("cancelled"));
-		return;
-	}
-	fai_err_clear(&err);
-	int rc = store_idea_comment(app->cli->store, &app->cli->actor,
-				    b->pending_ref, text, b->pending_rev, NULL,
-				    &err);
-	if (rc == -FAI_ECONFLICT) {
-		/* The person decides again, their text still typed. */
-		struct idea *now = NULL;
-		msg_store_error(app, rc, &err);
-		ui_changed(app);
-		if (store_idea_get(app->cli->store, b->pending_key, &now,
-				   NULL) == 0) {
-			b->pending_rev = idea_revision(now);
-			idea_free(now);
-		}
-		ui_prompt(app,
-			  _("Comment (the idea changed meanwhile; Enter to add "
-			    "it anyway):"),
-			  text, comment_done, NULL, b);
-		return;
-	}
-	snprintf(ok, sizeof(ok), _("Comment added to %s"), b->pending_ref);
-	action_done(app, b, rc, &err, b->pending_key, ok);
-}
-
 static void search_changed(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
@@ -949,10 +1022,10 @@ static void undo_key(struct app *app, struct board *b, int redo)
 		return;
 	fai_err_clear(&err);
 	memset(&done, 0, sizeof(done));
-	int rc = redo ? store_redo(app->cli->store, &app->cli->actor, &done,
-				   &err)
-		      : store_undo(app->cli->store, &app->cli->actor, 0,
-				   &done, &err);
+	int rc =
+	    redo
+		? store_redo(app->cli->store, &app->cli->actor, &done, &err)
+		: store_undo(app->cli->store, &app->cli->actor, 0, &done, &err);
 	if (rc == -FAI_ENOTHING) {
 		ui_message(app, 0, "%s",
 			   redo ? _("nothing to redo") : _("nothing to undo"));
@@ -1182,6 +1255,35 @@ const struct ui_keyrow *board_keys_table(size_t *n)
 	return board_keys;
 }
 
+/* Fills the help's legend of what a card shows (draw_card), once: the
+ * marks as the board draws them, each with its meaning; returns the lines. */
+static size_t board_legend(struct app *app, struct board *b)
+{
+	static const char *const marks[BOARD_LEGEND] = {NULL, NULL, "CMe",
+							N_("line 3")};
+	long sd = b->set.stale_days;
+	/* TRANSLATORS: days in stage on a card, keep it short: "12j". */
+	snprintf(b->legend_days, sizeof(b->legend_days), _("%ldd"), 12L);
+	snprintf(b->legend_text[0], sizeof(b->legend_text[0]),
+		 ngettext("no move for %ld day: an idea gone quiet",
+			  "no move for %ld days: an idea gone quiet",
+			  (unsigned long)sd),
+		 sd);
+	snprintf(b->legend_text[1], sizeof(b->legend_text[1]), "%s",
+		 _("days spent at the current stage"));
+	snprintf(b->legend_text[2], sizeof(b->legend_text[2]), "%s",
+		 _("the facilitator's initials, never shared"));
+	snprintf(b->legend_text[3], sizeof(b->legend_text[3]), "%s",
+		 _("reason (on hold, abandoned) or territory"));
+	for (int i = 0; i < BOARD_LEGEND; i++) {
+		b->legend[i].text = b->legend_text[i];
+		b->legend[i].mark = marks[i] ? _(marks[i]) : "";
+	}
+	b->legend[0].mark = app->utf8 ? "⚑" : "!";
+	b->legend[1].mark = b->legend_days;
+	return BOARD_LEGEND;
+}
+
 static void board_key(struct app *app, void *st, int key)
 {
 	struct board *b = st;
@@ -1230,7 +1332,10 @@ static void board_key(struct app *app, void *st, int key)
 			select_at(app, b, (size_t)c->count - 1);
 		break;
 	case BC_HELP: {
-		struct ui_arg arg = {.help = board_keys, .nhelp = BOARD_NKEYS};
+		struct ui_arg arg = {.help = board_keys,
+				     .nhelp = BOARD_NKEYS,
+				     .legend = b->legend,
+				     .nlegend = board_legend(app, b)};
 		ui_request(app, UI_REQ_HELP, &arg);
 		break;
 	}
@@ -1339,13 +1444,7 @@ static void board_key(struct app *app, void *st, int key)
 		editor_key(app, b, card);
 		break;
 	case BC_COMMENT:
-		if (!board_writable(app))
-			break;
-		snprintf(b->pending_ref, sizeof(b->pending_ref), "%s",
-			 idea_get(card, IDEA_REF));
-		b->pending_key = card->key;
-		b->pending_rev = idea_revision(card);
-		ui_prompt(app, _("Comment:"), "", comment_done, NULL, b);
+		comment_ask(app, card->key);
 		break;
 	case BC_UNDO:
 		undo_key(app, b, 0);
@@ -1380,6 +1479,7 @@ static void board_close(struct app *app, void *st)
 	free(b->search_before);
 	free(b->fvalue);
 	cli_kept_clear(&b->kept);
+	card_names_free(b->names);
 	free(b);
 }
 
@@ -1401,6 +1501,7 @@ static const struct screen_ops board_ops = {
     .close = board_close,
     .reload = board_refresh,
     .request = board_request,
+    .idle = board_idle,
 };
 
 void board_open(struct app *app)

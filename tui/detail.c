@@ -9,6 +9,7 @@
 
 #include "../core/utf8.h"
 #include "../core/validate.h"
+#include "comment.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -25,6 +26,7 @@ struct detail {
 	int width;   /* the width the lines were wrapped to */
 	size_t body; /* the lines shown, from the last draw */
 	char title[600];
+	int to_end; /* c was pressed: show the end, where the comment goes */
 };
 
 static void add_line(struct detail *d, const char *s, size_t len, int attr)
@@ -50,7 +52,8 @@ static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 	int first = 1;
 	do {
 		size_t lead = first ? pw : (size_t)indent;
-		size_t room = (size_t)width > lead + 8 ? (size_t)width - lead : 8;
+		size_t room =
+		    (size_t)width > lead + 8 ? (size_t)width - lead : 8;
 		size_t len = utf8_wrap(p, room, &next);
 		buf_reset(&line);
 		if (first)
@@ -69,7 +72,7 @@ static void add_wrapped(struct detail *d, const char *prefix, const char *text,
 struct hist {
 	struct detail *d;
 	int width;
-	int utf8; /* the glyph set (app->utf8) */
+	int utf8;		/* the glyph set (app->utf8) */
 	struct cli_undos undos; /* to tell a redo from an undo */
 };
 
@@ -165,10 +168,11 @@ static void detail_build(struct app *app, struct detail *d)
 		    f == IDEA_REF || f == IDEA_TITLE)
 			continue;
 		char *prefix =
-		    narrow ? xasprintf("%s: ", out_field_label(f))
-			   : xasprintf("%s:%*s ", out_field_label(f),
-				       (int)(wl - utf8_width(out_field_label(f))),
-				       "");
+		    narrow
+			? xasprintf("%s: ", out_field_label(f))
+			: xasprintf("%s:%*s ", out_field_label(f),
+				    (int)(wl - utf8_width(out_field_label(f))),
+				    "");
 		char *value = NULL;
 		if (f == IDEA_STAGE)
 			value = xstrdup(out_stage_label(idea_stage(idea)));
@@ -210,7 +214,7 @@ static int detail_title_line(void *ctx, int i, const char *text, size_t len)
 /* The keys of the detail, packed on one line, two on a narrow screen. */
 static const char *detail_hint(void)
 {
-	return _("↑↓ PgUp PgDn: scroll   e: edit   q/Esc: back to the board");
+	return _("↑↓ PgUp PgDn: scroll   e: edit   c: comment   q/Esc: back");
 }
 
 static void detail_draw(struct app *app, void *st)
@@ -247,11 +251,16 @@ static void detail_key(struct app *app, void *st, int key)
 	size_t body = d->body ? d->body : 1;
 	size_t max = d->n > body ? d->n - body : 0;
 	app->msg[0] = '\0';
+	d->to_end = 0;
 	if (ui_scroll_key(key, &d->top, max, body))
 		return;
 	switch (key) {
 	case 'e':
 		ui_request_key(app, UI_REQ_OPEN_FORM, d->key);
+		break;
+	case 'c':
+		d->to_end = 1;
+		comment_ask(app, d->key);
 		break;
 	case '?':
 		ui_request(app, UI_REQ_HELP, NULL);
@@ -268,7 +277,12 @@ static void detail_key(struct app *app, void *st, int key)
 
 static void detail_refresh(struct app *app, void *st)
 {
-	detail_build(app, st);
+	struct detail *d = st;
+	detail_build(app, d);
+	/* after a comment typed here: the end of the history, to see it */
+	size_t body = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	if (d->to_end)
+		d->top = d->n > body ? d->n - body : 0;
 }
 
 static void detail_close(struct app *app, void *st)

@@ -68,10 +68,9 @@ int main(int argc, char **argv)
 			    strcmp(argv[i + 1], "man") == 0)) {
 			/* Hidden: the board's keys for README.md and fai(1)
 			 * (make keys-doc), from the table the help shows. */
-			ui_keys_doc(stdout,
-				    strcmp(argv[i + 1], "md") == 0
-					? UI_KEYS_MARKDOWN
-					: UI_KEYS_MAN);
+			ui_keys_doc(stdout, strcmp(argv[i + 1], "md") == 0
+						? UI_KEYS_MARKDOWN
+						: UI_KEYS_MAN);
 			return CLI_OK;
 		} else if (strcmp(a, "--version") == 0 ||
 			   strcmp(a, "-V") == 0) {

@@ -619,10 +619,9 @@ static void undo_blocked_message(struct buf *msg, const struct fai_err *err,
 			   who, ref, out_stage_label((enum stage)err->stage),
 			   out_field_label((enum idea_field)needed), when);
 	else if (strcmp(err->field, "stage") == 0 && err->stage >= 0)
-		buf_printf(msg,
-			   _("not undone: %s has since moved %s to %s (%s)"),
-			   who, ref, out_stage_label((enum stage)err->stage),
-			   when);
+		buf_printf(
+		    msg, _("not undone: %s has since moved %s to %s (%s)"), who,
+		    ref, out_stage_label((enum stage)err->stage), when);
 	else if (strcmp(err->field, "rank") == 0)
 		buf_printf(msg,
 			   _("not undone: %s has since changed the place of "

@@ -1,6 +1,7 @@
 /* reviewscr.c - the weekly review on the board (key r): the same sections
  * as `fai review`, for the board's current region or facilitator filter,
- * scrollable; Enter on a line about an idea goes to its card; [ and ] step
+ * scrollable; Enter on a line about an idea opens its detail (q comes back
+ * here) and selects its card on the board beneath; [ and ] step
  * the period back and forth by a week.  The lines are the ones `fai review`
  * prints (display-safe, 80 columns), made by review_text_lines, each kept
  * with the key and reference of the list entry it is about: every line of
@@ -95,10 +96,11 @@ static void rs_draw(struct app *app, void *st)
 	ui_text(app, app->rows - 2, 0, app->cols,
 		app->msg[0] ? app->msg : status, ui_attr(app, UI_STATUS), 1);
 	free(status);
-	ui_text(app, app->rows - 1, 0, app->cols,
-		_("↑↓: scroll  Enter: go to the idea  [ ]: week before/after  "
-		  "q: back"),
-		ui_attr(app, UI_DIM), 1);
+	ui_text(
+	    app, app->rows - 1, 0, app->cols,
+	    _("↑↓: scroll  Enter: the idea's detail  [ ]: week before/after  "
+	      "q: back"),
+	    ui_attr(app, UI_DIM), 1);
 }
 
 static void rs_key(struct app *app, void *st, int key)
@@ -131,8 +133,11 @@ static void rs_key(struct app *app, void *st, int key)
 			break;
 		}
 		idea_free(idea);
-		ui_pop(app); /* frees r */
+		/* The board selects the card under the review, and its detail
+		 * opens on top: q goes back to the review, q again to the
+		 * board, where the card is selected. */
 		ui_request_key(app, UI_REQ_FOLLOW, k);
+		ui_request_key(app, UI_REQ_OPEN_DETAIL, k);
 		break;
 	}
 	case '?':

@@ -37,7 +37,7 @@
 #define UI_POLL_MS 1000
 
 static void ui_draw(struct app *app);
-static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n);
+static void help_open(struct app *app, const struct ui_arg *arg);
 
 /* ------------------------------------------------------------ stack */
 
@@ -96,7 +96,7 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 	case UI_REQ_HELP:
 		if (!arg->help)
 			return 0;
-		help_open(app, arg->help, arg->nhelp);
+		help_open(app, arg);
 		return 1;
 	case UI_REQ_OPEN_DETAIL:
 		detail_open(app, arg->key);
@@ -509,12 +509,67 @@ struct prompt {
 	void (*done)(struct app *, void *, const char *);
 	void (*changed)(struct app *, void *, const char *);
 	void *ctx;
+	int multiline; /* UI_NEWLINE adds a new line */
 };
+
+/* A prompt of several lines: the label on a line of its own, then the
+ * text's lines, as many as fit above the footer around the cursor's. */
+static void prompt_lines_draw(struct app *app, struct prompt *p)
+{
+	const char *s = p->line.text.data ? p->line.text.data : "";
+	size_t len = p->line.text.len, nl = 1, cur = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n') {
+			nl++;
+			if (i < p->line.cursor)
+				cur++;
+		}
+	size_t room = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	size_t shown = nl < room ? nl : room, first = 0;
+	if (cur >= shown)
+		first = cur - shown + 1;
+	int y = app->rows - 2 - (int)shown;
+	ui_text(app, y, 0, app->cols, p->label, A_BOLD, 1);
+	ui_text(app, app->rows - 1, 0, app->cols,
+		_("Enter: confirm   Ctrl-J or Alt-Enter: new line   "
+		  "Esc: cancel"),
+		ui_attr(app, UI_DIM), 1);
+	struct ui_line at; /* the cursor's line, drawn last: it keeps the
+			      terminal's cursor */
+	int at_y = -1;
+	buf_init(&at.text);
+	at.cursor = 0;
+	size_t k = 0, start = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n')
+			continue;
+		int row = y + 1 + (int)(k - first);
+		if (k == cur) {
+			buf_add(&at.text, s + start, i - start);
+			at.cursor = p->line.cursor - start;
+			at_y = row;
+		} else if (k >= first && k < first + shown) {
+			char *one = xstrndup(s + start, i - start);
+			ui_text(app, row, 0, app->cols, one, A_NORMAL, 1);
+			free(one);
+		}
+		k++;
+		start = i + 1;
+	}
+	if (!at.text.data)
+		buf_adds(&at.text, "");
+	ui_line_draw(app, &at, at_y, 0, app->cols, A_NORMAL, 1);
+	ui_line_free(&at);
+}
 
 static void prompt_draw(struct app *app, void *st)
 {
 	struct prompt *p = st;
 	int y = app->rows - 2;
+	if (p->multiline) {
+		prompt_lines_draw(app, p);
+		return;
+	}
 	int n = ui_text(app, y, 0, app->cols, p->label, A_BOLD, 0);
 	ui_text(app, y, n, 1, " ", A_NORMAL, 1);
 	ui_line_draw(app, &p->line, y, n + 1, app->cols - n - 1, A_NORMAL, 1);
@@ -543,6 +598,16 @@ static void prompt_key(struct app *app, void *st, int key)
 		done(app, ctx, NULL);
 		return;
 	}
+	if (key == UI_NEWLINE && p->multiline) {
+		struct buf *b = &p->line.text;
+		size_t tail = b->len - p->line.cursor;
+		buf_addc(b, '\n'); /* grow, then shift the tail */
+		memmove(b->data + p->line.cursor + 1, b->data + p->line.cursor,
+			tail);
+		b->data[p->line.cursor++] = '\n';
+		b->data[b->len] = '\0';
+		return;
+	}
 	if (ui_line_key(&p->line, key) && p->changed)
 		p->changed(app, p->ctx,
 			   p->line.text.data ? p->line.text.data : "");
@@ -565,6 +630,15 @@ static const struct screen_ops prompt_ops = {
     .overlay = 1,
 };
 
+static const struct screen_ops prompt_lines_ops = {
+    .name = "prompt",
+    .draw = prompt_draw,
+    .key = prompt_key,
+    .close = prompt_close,
+    .overlay = 1,
+    .multiline = 1,
+};
+
 void ui_prompt(struct app *app, const char *label, const char *initial,
 	       void (*done)(struct app *app, void *ctx, const char *text),
 	       void (*changed)(struct app *app, void *ctx, const char *text),
@@ -577,6 +651,19 @@ void ui_prompt(struct app *app, const char *label, const char *initial,
 	p->changed = changed;
 	p->ctx = ctx;
 	ui_push(app, &prompt_ops, p);
+}
+
+void ui_prompt_lines(struct app *app, const char *label, const char *initial,
+		     void (*done)(struct app *app, void *ctx, const char *text),
+		     void *ctx)
+{
+	struct prompt *p = xcalloc(1, sizeof(*p));
+	p->label = xstrdup(label);
+	ui_line_set(&p->line, initial);
+	p->done = done;
+	p->ctx = ctx;
+	p->multiline = 1;
+	ui_push(app, &prompt_lines_ops, p);
 }
 
 /* ------------------------------------------------------------ picker */
@@ -790,7 +877,10 @@ static void man_escape(FILE *out, const char *s)
 	static const struct {
 		const char *utf8, *man;
 	} glyphs[] = {
-	    {"←", "\\[<-]"}, {"→", "\\[->]"}, {"↑", "\\[ua]"}, {"↓", "\\[da]"},
+	    {"←", "\\[<-]"},
+	    {"→", "\\[->]"},
+	    {"↑", "\\[ua]"},
+	    {"↓", "\\[da]"},
 	};
 	if (*s == '.' || *s == '\'')
 		fputs("\\&", out);
@@ -865,17 +955,22 @@ void ui_keys_doc(FILE *out, enum ui_keys_format format)
 /* The help overlay: the keys of the screen that asked, each row's keys and
  * sentence wrapped in two columns by display width (ui_wrap), so a narrow
  * terminal (40x15) reads every word; it scrolls with ↑ ↓ by line when the
- * lines do not fit. */
+ * lines do not fit.  ? in it turns to the legend of the screen's marks
+ * (what a card shows) and back. */
 struct help {
 	const struct ui_keyrow *rows;
 	size_t n;
+	const struct ui_legend *legend;
+	size_t nlegend;
+	int page;      /* 0: the keys, 1: the legend */
 	size_t top;    /* the first line shown */
 	size_t nlines; /* lines of the last draw */
 	size_t shown;  /* lines that fit, from the last draw */
 };
 
-int ui_wrap(const char *s, int width, int max, int (*line)(void *ctx, int i,
-	    const char *text, size_t len), void *ctx)
+int ui_wrap(const char *s, int width, int max,
+	    int (*line)(void *ctx, int i, const char *text, size_t len),
+	    void *ctx)
 {
 	struct buf safe;
 	size_t next;
@@ -908,7 +1003,8 @@ int ui_footer(struct app *app, const char *hint, int max, int draw)
 		size_t len = sep ? (size_t)(sep - p) : strlen(p);
 		char *item = xstrndup(p, len);
 		size_t lw = utf8_width(line.data), iw = utf8_width(item);
-		if (line.len && lw + 3 + iw > (size_t)app->cols && n + 1 < max) {
+		if (line.len && lw + 3 + iw > (size_t)app->cols &&
+		    n + 1 < max) {
 			if (draw)
 				ui_text(app, app->rows - max + n, 0, app->cols,
 					line.data, ui_attr(app, UI_DIM), 1);
@@ -989,9 +1085,14 @@ static void help_draw(struct app *app, void *st)
 	struct help_lines hl = {0};
 	char shown[96], hint[3][320];
 	int w = app->cols < 72 ? app->cols : 72, kw = 0;
-	for (size_t i = 0; i < hp->n; i++) {
-		ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
-		int sw = (int)utf8_width(shown);
+	size_t nrows = hp->page ? hp->nlegend : hp->n;
+	for (size_t i = 0; i < nrows; i++) {
+		const char *left = shown;
+		if (hp->page)
+			left = hp->legend[i].mark;
+		else
+			ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
+		int sw = (int)utf8_width(left);
 		if (sw > kw)
 			kw = sw;
 	}
@@ -1003,14 +1104,20 @@ static void help_draw(struct app *app, void *st)
 	if (kw < 1)
 		kw = 1;
 	int tw = w - 5 - kw;
-	for (size_t i = 0; i < hp->n; i++) {
-		const struct ui_keyrow *row = &hp->rows[i];
-		ui_keys_shown(row, shown, sizeof(shown));
+	for (size_t i = 0; i < nrows; i++) {
+		const char *left = shown, *text;
+		if (hp->page) {
+			left = hp->legend[i].mark;
+			text = hp->legend[i].text;
+		} else {
+			ui_keys_shown(&hp->rows[i], shown, sizeof(shown));
+			text = _(hp->rows[i].text);
+		}
 		hl.row_start = hl.n;
 		hl.col = 0;
-		ui_wrap(shown, kw, -1, help_line_add, &hl);
+		ui_wrap(left, kw, -1, help_line_add, &hl);
 		hl.col = 1;
-		ui_wrap(_(row->text), tw, -1, help_line_add, &hl);
+		ui_wrap(text, tw, -1, help_line_add, &hl);
 	}
 	hp->nlines = hl.n;
 	int h = app->rows;
@@ -1030,13 +1137,16 @@ static void help_draw(struct app *app, void *st)
 	if (hp->top + hp->shown > hp->nlines)
 		hp->top = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
-	ui_box(app, y, x, h, w, _("Keys"));
+	ui_box(app, y, x, h, w,
+	       hp->page	     ? _("On the cards (?: the keys)")
+	       : hp->nlegend ? _("Keys (?: the marks on the cards)")
+			     : _("Keys"));
 	for (size_t i = 0; i < hp->shown && hp->top + i < hp->nlines; i++) {
 		const struct help_line *l = &hl.v[hp->top + i];
 		ui_text(app, y + 1 + (int)i, x + 2, kw, l->keys,
 			ui_attr(app, UI_HEADER), 1);
-		ui_text(app, y + 1 + (int)i, x + 3 + kw, tw, l->text,
-			A_NORMAL, 0);
+		ui_text(app, y + 1 + (int)i, x + 3 + kw, tw, l->text, A_NORMAL,
+			0);
 	}
 	for (int i = 0; i < nhint; i++)
 		ui_text(app, y + h - 1 - nhint + i, x + 2, w - 4, hint[i],
@@ -1047,6 +1157,11 @@ static void help_draw(struct app *app, void *st)
 static void help_key(struct app *app, void *st, int key)
 {
 	struct help *hp = st;
+	if (key == '?' && hp->nlegend) {
+		hp->page = !hp->page;
+		hp->top = 0;
+		return;
+	}
 	size_t max = hp->nlines > hp->shown ? hp->nlines - hp->shown : 0;
 	if (hp->shown < hp->nlines &&
 	    (key == UI_FN + KEY_DOWN || key == 'j' || key == UI_FN + KEY_UP ||
@@ -1072,11 +1187,13 @@ static const struct screen_ops help_ops = {
     .overlay = 1,
 };
 
-static void help_open(struct app *app, const struct ui_keyrow *rows, size_t n)
+static void help_open(struct app *app, const struct ui_arg *arg)
 {
 	struct help *hp = xcalloc(1, sizeof(*hp));
-	hp->rows = rows;
-	hp->n = n;
+	hp->rows = arg->help;
+	hp->n = arg->nhelp;
+	hp->legend = arg->legend;
+	hp->nlegend = arg->legend ? arg->nlegend : 0;
 	ui_push(app, &help_ops, hp);
 }
 
@@ -1168,6 +1285,23 @@ static void ui_store_lost(struct app *app)
 	ui_changed(app);
 }
 
+/* After an Esc: returns 1 when Enter came with it (Alt-Enter sends both at
+ * once), else puts back what came and returns 0. */
+static int ui_alt_enter(void)
+{
+	wint_t ch;
+	timeout(0);
+	int rc = get_wch(&ch);
+	timeout(UI_POLL_MS);
+	if (rc == OK && (ch == '\r' || ch == '\n'))
+		return 1;
+	if (rc == OK)
+		unget_wch((wchar_t)ch);
+	else if (rc == KEY_CODE_YES)
+		ungetch((int)ch);
+	return 0;
+}
+
 /* Reads one key as an int (see UI_FN); returns -1 on the poll timeout. */
 static int ui_getkey(void)
 {
@@ -1189,8 +1323,8 @@ static int ui_glyphs_utf8(int utf8)
 	const char *term = getenv("TERM");
 	if (!utf8)
 		return 0;
-	if (term && (strcmp(term, "linux") == 0 ||
-		     strncmp(term, "linux-", 6) == 0))
+	if (term &&
+	    (strcmp(term, "linux") == 0 || strncmp(term, "linux-", 6) == 0))
 		return 0;
 	return 1;
 }
@@ -1274,6 +1408,10 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 				ui_store_lost(&app);
 				continue;
 			}
+			for (int i = 0; i < app.depth; i++)
+				if (app.stack[i].ops->idle)
+					app.stack[i].ops->idle(&app,
+							       app.stack[i].st);
 			uint64_t txn = store_last_txn(cli->store);
 			if (txn != app.txn) {
 				ui_other_note(&app);
@@ -1305,7 +1443,12 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			ui_changed(&app);
 			continue;
 		}
-		if (key == '\r')
+		/* Enter is '\r' (nonl); Ctrl-J ('\n') is Enter too, except
+		 * in a text of several lines where it and Alt-Enter add one. */
+		if (app.stack[app.depth - 1].ops->multiline &&
+		    (key == '\n' || (key == UI_ESC && ui_alt_enter())))
+			key = UI_NEWLINE;
+		else if (key == '\r')
 			key = '\n';
 		app.stack[app.depth - 1].ops->key(
 		    &app, app.stack[app.depth - 1].st, key);

@@ -29,6 +29,10 @@
 #define UI_CTRL(c) ((c)&0x1f)
 #define UI_ESC 27
 
+/* A new line inside a text of several lines: Ctrl-J or Alt-Enter, handed
+ * so only to a screen whose ops have multiline set (Enter stays '\n'). */
+#define UI_NEWLINE (UI_FN + 01000)
+
 struct app;
 
 /* What a screen may ask of the loop (ui_request).  The UI_REQ_OPEN_* and
@@ -89,7 +93,15 @@ enum ui_keys_format { UI_KEYS_MARKDOWN, UI_KEYS_MAN };
  * man page's tagged paragraphs.  `fai --keys md|man` (make keys-doc). */
 void ui_keys_doc(FILE *out, enum ui_keys_format format);
 
-/* What a request is about; the strings are borrowed for the call only. */
+/* A line of the help's legend: a mark the screen draws and what it means
+ * (both translated; the screen keeps them while the help is open). */
+struct ui_legend {
+	const char *mark;
+	const char *text;
+};
+
+/* What a request is about; the strings are borrowed for the call only
+ * (the help's rows and legend: while the help is open). */
 struct ui_arg {
 	uint64_t key;
 	const char *region;
@@ -100,6 +112,8 @@ struct ui_arg {
 	 * 1 << field, 0 for none) and the stage the move was to */
 	uint64_t missing;
 	int gate_to;
+	const struct ui_legend *legend; /* UI_REQ_HELP: its marks, or NULL */
+	size_t nlegend;
 };
 
 struct screen_ops {
@@ -108,7 +122,11 @@ struct screen_ops {
 	void (*key)(struct app *app, void *st, int key);
 	void (*close)(struct app *app, void *st);  /* frees st; may be NULL */
 	void (*reload)(struct app *app, void *st); /* the store changed */
-	int overlay; /* draw the screen below first */
+	int overlay;   /* draw the screen below first */
+	int multiline; /* Ctrl-J and Alt-Enter come as UI_NEWLINE, not Enter */
+	/* The loop found no key for a second: work put off so a key or the
+	 * first frame would not wait for it (may be NULL). */
+	void (*idle)(struct app *app, void *st);
 	/* Handles a request the loop offers (may be NULL); returns 1 when
 	 * handled, 0 to let the screens below have it. */
 	int (*request)(struct app *app, void *st, enum ui_req req,
@@ -141,7 +159,7 @@ struct app {
 		     terminal cannot draw them (TERM=linux; ui_board_run) */
 	char msg[512];
 	int msg_error;
-	uint64_t txn; /* last transaction seen: polled for others' changes */
+	uint64_t txn;	 /* last transaction seen: polled for others' changes */
 	char other[256]; /* the last change made by someone else */
 	int64_t other_at;
 	int lost_rc; /* the store could not be opened again (ui_store_lost) */
@@ -204,6 +222,12 @@ void ui_prompt(struct app *app, const char *label, const char *initial,
 	       void (*done)(struct app *app, void *ctx, const char *text),
 	       void (*changed)(struct app *app, void *ctx, const char *text),
 	       void *ctx);
+
+/* The same prompt for a text of several lines: Ctrl-J or Alt-Enter adds a
+ * new line, Enter confirms; the footer says so. */
+void ui_prompt_lines(struct app *app, const char *label, const char *initial,
+		     void (*done)(struct app *app, void *ctx, const char *text),
+		     void *ctx);
 
 /* Lets the person pick one of n items; done gets the index, or -1. */
 void ui_pick(struct app *app, const char *title, const char *const *items,

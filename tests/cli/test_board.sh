@@ -239,7 +239,7 @@ expect_sel "$r2" "back in Need, the card that came up under the moved one is sel
 
 # ---------------------------------------------------------------- comment
 key c
-expect "Comment:" "c asks for a comment"
+expect "Comment on $r2 “" "c asks for a comment, naming the card"
 typ "Rendez-vous pris avec la mairie le 12"
 key Enter
 expect "Comment added to $r2" "Enter adds the comment"
@@ -405,7 +405,8 @@ quit_ok "the board quits after search, filter and the form"
 
 # ================================================================ review
 # r opens the weekly review for the board's filter; Enter on a listed idea
-# goes to its card; [ and ] step the period by a week.
+# opens its detail, q goes back to the review, q again to the board with
+# its card selected; [ and ] step the period by a week.
 db=$(fresh review)
 start review 80 24 "$db"
 expect "Launched" "the review board opens"
@@ -434,8 +435,13 @@ done
 if [ -n "$rref" ]; then pass "a listed idea can be selected in the review ($rref)"
 else sfail "a listed idea can be selected in the review" "no line with a reference got selected"; fi
 key Enter
-expect "Need" "Enter goes back to the board"
-expect_sel "$rref" "Enter on a listed idea selects its card on the board"
+ok "Enter on a listed idea opens its detail ($rref on the first line)" \
+	"the first line is not the detail of $rref" eval 'shot && line 1 | grep -q "^$rref "'
+key q
+expect "Pipeline review" "q in the detail goes back to the review"
+key q
+expect "Need" "q in the review goes back to the board"
+expect_sel "$rref" "the idea opened from the review is selected on the board"
 quit_ok "the board quits after the review"
 
 # A card moved and r pressed in the same second (FAI_NOW holds the clock:
@@ -466,7 +472,7 @@ quit_ok "the board quits after the same-second review"
 
 # review_enter_on_reason_line_goes_to_moved_idea: the reason of an
 # abandon names another idea ("duplicate of 84-0002"); Enter on that line
-# goes to the idea abandoned, whose move the line belongs to.  The screen
+# opens the idea abandoned, whose move the line belongs to.  The screen
 # once read references back out of its text and went to the idea named in
 # the reason.
 db=$(fresh rreason)
@@ -489,8 +495,11 @@ done
 if [ -n "$_on" ]; then pass "the reason line of the abandon can be selected"
 else sfail "the reason line of the abandon can be selected" "no selected line says 'Reason: duplicate of $rb'"; fi
 key Enter
-expect "Abandoned" "Enter on the reason goes back to the board, abandoned shown"
-expect_sel "$ra" "Enter on a move's reason selects the idea moved ($ra), not the one the reason names ($rb)"
+ok "Enter on the reason opens the detail of the idea moved ($ra), not the one the reason names ($rb)" \
+	"the first line is not the detail of $ra" eval 'shot && line 1 | grep -q "^$ra "'
+key q q
+expect "Abandoned" "q q goes back to the board, abandoned shown"
+expect_sel "$ra" "the idea moved ($ra) is selected on the board"
 quit_ok "the board quits after the reason line"
 
 # ================================================================ resize

@@ -144,7 +144,7 @@ tmx_keys W '>'
 tmx_expect W "84-0001 moved to Concept" "> now moves the card"
 # the selection followed the card to Concept
 tmx_keys W c
-tmx_expect W "Comment:" "c now asks for the comment"
+tmx_expect W "Comment on 84-0001 “" "c now asks for the comment, naming the card"
 tmx_keys W Escape
 tmx_keys W m
 tmx_expect W "Move to" "m now opens the stage picker"

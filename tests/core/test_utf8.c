@@ -236,8 +236,12 @@ static void test_wrap_by_display_width(void **state)
 	s = wrap("漢字漢字 ab", 5);
 	assert_string_equal(s, "漢字|漢字|ab");
 	free(s);
-	s = wrap("e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2); /* é as e + U+0301 */
-	assert_string_equal(s, "e\xcc\x81" "e\xcc\x81|e\xcc\x81");
+	s = wrap("e\xcc\x81"
+		 "e\xcc\x81"
+		 "e\xcc\x81",
+		 2); /* é as e + U+0301 */
+	assert_string_equal(s, "e\xcc\x81"
+			       "e\xcc\x81|e\xcc\x81");
 	free(s);
 	s = wrap("漢", 1); /* a wide character in one cell: still moves on */
 	assert_string_equal(s, "漢");
@@ -265,7 +269,8 @@ static void test_console_falls_back_to_ascii(void **state)
 	assert_string_equal(s, "");
 	free(s);
 	s = console("Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
-	assert_string_equal(s, "Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
+	assert_string_equal(
+	    s, "Élevé à l’Haÿ-les-Roses, œuvre « été » ← ↑ → ↓ │─┌");
 	free(s);
 	s = console("84-0006 ⚑ 12j Tiers-lieu…");
 	assert_string_equal(s, "84-0006 ! 12j Tiers-lieu...");

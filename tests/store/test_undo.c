@@ -493,8 +493,8 @@ static void test_undo_edit_blocked_by_gate(void **state)
 	char x[24];
 	fx_create(f, fx_tick(&f->alice), "X", "Un besoin", NULL, x);
 	struct store_set te = {IDEA_TERRITORY, "69"};
-	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &te, 1,
-					 0, NULL, &f->err),
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &te, 1, 0,
+					 NULL, &f->err),
 			 0);
 	assert_int_equal(store_idea_move(f->s, fx_tick(&f->bob), x,
 					 STAGE_CONCEPT, NULL, 0, 0, NULL,
@@ -527,8 +527,8 @@ static void test_redo_chain(void **state)
 	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &t, 1, 0,
 					 NULL, &f->err),
 			 0);
-	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &th, 1,
-					 0, NULL, &f->err),
+	assert_int_equal(store_idea_edit(f->s, fx_tick(&f->alice), x, &th, 1, 0,
+					 NULL, &f->err),
 			 0);
 	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
 			 -FAI_ENOTHING);
@@ -562,8 +562,8 @@ static void test_redo_chain(void **state)
 	assert_non_null(log_entry_change(&e, "theme"));
 	log_entry_clear(&e);
 	/* A new action of Alice's: nothing to redo any more. */
-	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x, "Suite",
-					    0, NULL, &f->err),
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->alice), x,
+					    "Suite", 0, NULL, &f->err),
 			 0);
 	assert_int_equal(store_redo(f->s, fx_tick(&f->alice), NULL, &f->err),
 			 -FAI_ENOTHING);
