@@ -223,12 +223,12 @@ static void detail_draw(struct app *app, void *st)
 	if (d->width != app->cols)
 		detail_build(app, d);
 	/* The title wraps on up to a third of the screen; the keys take one
-	 * line, or two when they do not fit in one. */
+	 * line, or up to three when they do not fit in one. */
 	int head_max = app->rows / 3 > 1 ? app->rows / 3 : 1;
 	int head = ui_wrap(d->title, app->cols, head_max, NULL, NULL);
 	void *ctx[2] = {app, &head};
 	ui_wrap(d->title, app->cols, head, detail_title_line, ctx);
-	int foot = ui_footer(app, detail_hint(), 2, 0);
+	int foot = ui_footer(app, detail_hint(), 3, 0);
 	int body = app->rows - head - 1 - foot;
 	d->body = body > 1 ? (size_t)body : 1;
 	for (int i = 0; i < body && d->top + (size_t)i < d->n; i++) {

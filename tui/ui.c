@@ -1139,7 +1139,7 @@ static void help_draw(struct app *app, void *st)
 	int y = (app->rows - h) / 2, x = (app->cols - w) / 2;
 	ui_box(app, y, x, h, w,
 	       hp->page	     ? _("On the cards (?: the keys)")
-	       : hp->nlegend ? _("Keys (?: the marks on the cards)")
+	       : hp->nlegend ? _("Keys (?: card marks)")
 			     : _("Keys"));
 	for (size_t i = 0; i < hp->shown && hp->top + i < hp->nlines; i++) {
 		const struct help_line *l = &hl.v[hp->top + i];

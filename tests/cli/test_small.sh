@@ -87,8 +87,8 @@ ok "detail 40x15: nothing on the first page is cut with …" \
 	"cut: $(cut_words)" no_cut
 ok "detail 40x15: the title wraps to its last words ('$LAST_WORDS')" \
 	"the end of the title is not shown" shows "$LAST_WORDS"
-ok "detail 40x15: the keys line wraps whole ('q/Échap : retour au tableau')" \
-	"the keys line is cut" shows "retour au tableau"
+ok "detail 40x15: the keys line wraps whole ('q/Échap : retour')" \
+	"the keys line is cut" shows "q/Échap : retour"
 _pages=0 _cut=
 while [ $_pages -lt 6 ]; do
 	key PageDown
@@ -120,10 +120,10 @@ start linux 80 24 "$db" TERM=linux
 expect "Besoin" "linux: the board opens under TERM=linux"
 ok "linux: no ⚑ on the board" "a ⚑ is drawn" lacks "⚑"
 ok "linux: no … on the board" "a … is drawn" lacks "…"
-ok "linux: a stale card shows ! instead of ⚑" "no '75-0006 !'" shows_re "75-0006 +! +[0-9]+j"
+ok "linux: a stale card shows ! instead of ⚑" "no '75-0006 !'" shows_re "75-0006 +! +[A-Z]+ +[0-9]+j"
 ok "linux: a cut title ends with ~" "no title cut with ~" shows_re "[^ ]~│|[^ ]~\\|"
-ok "linux: the emoji of a title shows as ? ('Repair café ? iti')" \
-	"no 'Repair café ? iti'" shows "Repair café ? iti"
+ok "linux: the emoji of a title shows as ? ('Repair café ?')" \
+	"no 'Repair café ?'" shows "Repair café ?"
 ok "linux: no emoji on screen" "an emoji is drawn" eval 'shot && ! grep -q "🔧" "$SCR"'
 key '/'
 typ "Repair"
