@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The regions in code order.  Source: INSEE, Code officiel géographique,
+ * regions since 1 January 2016 (https://www.insee.fr/fr/information/2560452).
+ */
 static const struct {
 	const char *code;
 	const char *name;
@@ -39,6 +42,15 @@ static const struct {
 static int validate_digit(char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+const char *validate_region_at(size_t i, const char **name)
+{
+	if (i >= VALIDATE_NREGIONS)
+		return NULL;
+	if (name)
+		*name = validate_regions[i].name;
+	return validate_regions[i].code;
 }
 
 const char *validate_region_name(const char *code)

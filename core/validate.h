@@ -17,6 +17,11 @@ int validate_region(const char *s, struct fai_err *err);
 /* Returns the region's name ("Auvergne-Rhône-Alpes"), or NULL. */
 const char *validate_region_name(const char *code);
 
+/* Returns the code of the i-th region in code order (static storage) and
+ * sets *name (when not NULL) to its name, or returns NULL past the last
+ * one: the pick lists walk the one table. */
+const char *validate_region_at(size_t i, const char **name);
+
 /* One or more codes separated by ',' ';' or spaces; each is a département
  * (01-19, 21-95, 2A, 2B, 971-976) or a 5-character commune code whose first
  * two or three characters are a valid département (2A/2B communes: 2A004). */

@@ -34,6 +34,9 @@
 #define BOARD_NAMES_MAX 100000
 #define BOARD_LEGEND 4 /* lines of the help's legend (board_legend) */
 
+/* The kinds of filter, in the order f offers them.  Several kinds hold at
+ * once (AND, core/filter.c's one rule); f sets or replaces one kind, F
+ * removes one, x removes them all with the search. */
 enum filter_kind {
 	FILTER_REGION,
 	FILTER_THEME,
@@ -43,6 +46,10 @@ enum filter_kind {
 	FILTER_CLEAR,
 	FILTER_COUNT
 };
+
+#define FILTER_NVALUES FILTER_STALE /* the kinds with a value typed/picked */
+#define FILTER_SEARCH (-2)	    /* F's item for the search */
+#define FILTER_ALL (-3)		    /* F's item for everything */
 
 struct column {
 	enum stage stage;
@@ -63,10 +70,15 @@ struct board {
 	int show_all; /* z: on_hold and abandoned too */
 	int vis;      /* cards that fit in a column */
 	char *search; /* / */
-	enum filter_kind fkind;
-	char *fvalue;		 /* f */
-	enum filter_kind fasked; /* the kind whose value is being typed */
-	struct fai_settings set; /* WIP limits and stale days */
+	char *fvalue[FILTER_NVALUES]; /* f: NULL when that kind is off */
+	int fstale;		      /* f: the stale criterion is on */
+	enum filter_kind fasked;      /* the kind whose value is being typed */
+	uint64_t hidden;	      /* cards of the shown columns hidden */
+	int banner_h;		      /* lines of the banner last drawn */
+	char **picked;		      /* the facilitators the picker lists */
+	size_t npicked;
+	int unpick[FILTER_COUNT + 1]; /* F: what each item removes */
+	struct fai_settings set;      /* WIP limits and stale days */
 	char store_name[64];
 	/* a move waiting for its reason (a, H, m) */
 	enum stage pending_to;
@@ -89,7 +101,12 @@ struct board {
 
 static int board_filtered(const struct board *b)
 {
-	return (b->search && *b->search) || b->fvalue;
+	if ((b->search && *b->search) || b->fstale)
+		return 1;
+	for (int i = 0; i < FILTER_NVALUES; i++)
+		if (b->fvalue[i])
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -244,35 +261,219 @@ struct collect {
 	int64_t now;
 };
 
-/* The board's search and filter as the one filter of core/filter.h. */
+/* The board's search and filters as the one filter of core/filter.h,
+ * every kind at once (the strings stay the board's). */
+static void board_filter_of(const struct board *b, int64_t now,
+			    struct idea_filter *f)
+{
+	idea_filter_init(f, now);
+	f->search = b->search;
+	f->region = b->fvalue[FILTER_REGION];
+	f->theme = b->fvalue[FILTER_THEME];
+	f->facilitator = b->fvalue[FILTER_FACILITATOR];
+	f->tag = b->fvalue[FILTER_TAG];
+	if (b->fstale)
+		f->stale_days = b->set.stale_days;
+}
+
 static int board_match(const struct board *b, const struct idea *idea,
 		       int64_t now)
 {
 	struct idea_filter f;
-	idea_filter_init(&f, now);
-	f.search = b->search;
-	if (b->fvalue) {
-		switch (b->fkind) {
-		case FILTER_REGION:
-			f.region = b->fvalue;
-			break;
-		case FILTER_THEME:
-			f.theme = b->fvalue;
-			break;
-		case FILTER_FACILITATOR:
-			f.facilitator = b->fvalue;
-			break;
-		case FILTER_TAG:
-			f.tag = b->fvalue;
-			break;
-		case FILTER_STALE:
-			f.stale_days = b->set.stale_days;
-			break;
-		default:
-			break;
-		}
-	}
+	board_filter_of(b, now, &f);
 	return idea_filter_match(&f, idea);
+}
+
+/* ------------------------------------------------------------ banner */
+
+/* Returns 1 when the filter kind (or FILTER_SEARCH) is on. */
+static int filter_on(const struct board *b, int kind)
+{
+	if (kind >= 0 && kind < FILTER_NVALUES)
+		return b->fvalue[kind] != NULL;
+	if (kind == FILTER_STALE)
+		return b->fstale;
+	if (kind == FILTER_SEARCH)
+		return b->search && *b->search;
+	return 0;
+}
+
+/* The search's part of the banner.  (Helper "search" supplies its own
+ * words and counts through one function; this reads b->search until
+ * then.) */
+static void banner_search(const struct board *b, struct buf *out)
+{
+	buf_printf(out, _("search “%s”"), b->search);
+}
+
+/* Appends the words of one active kind: "région 84 (Auvergne-Rhône-Alpes)",
+ * the region's name left out unless named. */
+static void filter_words(const struct board *b, int kind, int named,
+			 struct buf *out)
+{
+	const char *v =
+	    kind >= 0 && kind < FILTER_NVALUES ? b->fvalue[kind] : NULL;
+	switch (kind) {
+	case FILTER_REGION: {
+		const char *name = validate_region_name(v);
+		if (named && name)
+			buf_printf(out, _("region %s (%s)"), v, name);
+		else
+			buf_printf(out, _("region %s"), v);
+		break;
+	}
+	case FILTER_THEME:
+		buf_printf(out, _("theme %s"), v);
+		break;
+	case FILTER_FACILITATOR:
+		buf_printf(out, _("facilitator %s"), v);
+		break;
+	case FILTER_TAG:
+		buf_printf(out, _("tag %s"), v);
+		break;
+	case FILTER_STALE:
+		buf_printf(out,
+			   ngettext("no activity for %ld day",
+				    "no activity for %ld days",
+				    (unsigned long)b->set.stale_days),
+			   b->set.stale_days);
+		break;
+	case FILTER_SEARCH:
+		banner_search(b, out);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The kinds in the order the banner and F list them. */
+static const int banner_order[] = {
+    FILTER_REGION, FILTER_FACILITATOR, FILTER_THEME,
+    FILTER_TAG,	   FILTER_STALE,       FILTER_SEARCH,
+};
+#define BANNER_NKINDS (sizeof(banner_order) / sizeof(banner_order[0]))
+#define BANNER_MAXTOK (BANNER_NKINDS + 3)
+
+/* The most lines the banner may take: the board keeps one card. */
+static int banner_max(const struct app *app)
+{
+	return app->rows - 8 > 1 ? app->rows - 8 : 1;
+}
+
+/* Appends to lines the display-safe token, after sep unless it starts a
+ * line, breaking lines at width cells; *cur is the current line's width,
+ * *n the lines started.  A token wider than a line is broken between
+ * characters: nothing is cut. */
+static void banner_put(struct buf *lines, const char *sep, const char *tok,
+		       int width, int *cur, int *n)
+{
+	int w = (int)utf8_width(tok), sw = (int)utf8_width(sep);
+	if (*cur && *cur + sw + w > width) {
+		buf_addc(lines, '\n');
+		(*n)++;
+		*cur = 0;
+	}
+	if (*cur) {
+		buf_adds(lines, sep);
+		*cur += sw;
+	}
+	if (*cur + w <= width) {
+		buf_adds(lines, tok);
+		*cur += w;
+		return;
+	}
+	for (size_t i = 0, len = strlen(tok); i < len;) {
+		uint32_t cp;
+		int l = utf8_decode(tok + i, len - i, &cp);
+		int cw = utf8_cp_width(cp);
+		if (*cur && *cur + cw > width) {
+			buf_addc(lines, '\n');
+			(*n)++;
+			*cur = 0;
+		}
+		buf_add(lines, tok + i, (size_t)l);
+		*cur += cw;
+		i += (size_t)l;
+	}
+}
+
+/* Lays the banner out in width cells: its lines, display-safe, joined by
+ * '\n' into lines (reset first).  Returns the number of lines, at most
+ * max (the last one then ends with "…"), or 0 when no search or filter is
+ * on.  One line when it fits; else the region's name goes first, then
+ * the banner wraps between its parts. */
+static int banner_layout(const struct board *b, int width, int max,
+			 struct buf *lines)
+{
+	struct buf tok[BANNER_MAXTOK], raw;
+	const char *sep[BANNER_MAXTOK];
+	size_t ntok;
+	int n = 0;
+
+	buf_reset(lines);
+	if (!board_filtered(b) || width < 1)
+		return 0;
+	buf_init(&raw);
+	for (size_t i = 0; i < BANNER_MAXTOK; i++)
+		buf_init(&tok[i]);
+	for (int named = 1; named >= 0; named--) {
+		int total = 0;
+		ntok = 0;
+		sep[ntok] = "";
+		buf_reset(&tok[ntok]);
+		utf8_safe(&tok[ntok++], _("Filter:"), strlen(_("Filter:")),
+			  UTF8_SAFE_ONELINE);
+		for (size_t k = 0; k < BANNER_NKINDS; k++) {
+			if (!filter_on(b, banner_order[k]))
+				continue;
+			buf_reset(&raw);
+			filter_words(b, banner_order[k], named, &raw);
+			sep[ntok] = ntok == 1 ? " " : " · ";
+			buf_reset(&tok[ntok]);
+			utf8_safe(&tok[ntok++], raw.data ? raw.data : "",
+				  raw.len, UTF8_SAFE_ONELINE);
+		}
+		buf_reset(&raw);
+		buf_printf(&raw,
+			   ngettext("%llu idea hidden", "%llu ideas hidden",
+				    (unsigned long)b->hidden),
+			   (unsigned long long)b->hidden);
+		sep[ntok] = " — ";
+		buf_reset(&tok[ntok]);
+		utf8_safe(&tok[ntok++], raw.data, raw.len, UTF8_SAFE_ONELINE);
+		sep[ntok] = " · ";
+		buf_reset(&tok[ntok]);
+		utf8_safe(&tok[ntok++], _("x: clear all"),
+			  strlen(_("x: clear all")), UTF8_SAFE_ONELINE);
+		for (size_t i = 0; i < ntok; i++)
+			total +=
+			    (int)utf8_width(sep[i]) +
+			    (int)utf8_width(tok[i].data ? tok[i].data : "");
+		if (total <= width || !filter_on(b, FILTER_REGION) ||
+		    !validate_region_name(b->fvalue[FILTER_REGION]))
+			break;
+	}
+	int cur = 0;
+	n = 1;
+	for (size_t i = 0; i < ntok; i++)
+		banner_put(lines, sep[i], tok[i].data ? tok[i].data : "", width,
+			   &cur, &n);
+	if (n > max) {
+		/* keep max lines; the last says there is more */
+		size_t at = 0;
+		for (int l = 0; l < max; l++) {
+			const char *nl = strchr(lines->data + at, '\n');
+			at = (size_t)(nl - lines->data) + 1;
+		}
+		lines->len = at - 1;
+		lines->data[lines->len] = '\0';
+		buf_adds(lines, "…");
+		n = max;
+	}
+	buf_free(&raw);
+	for (size_t i = 0; i < BANNER_MAXTOK; i++)
+		buf_free(&tok[i]);
+	return n;
 }
 
 static int collect_one(const struct idea *idea, void *arg)
@@ -394,13 +595,29 @@ static void board_load(struct app *app, struct board *b)
 		rc = store_idea_foreach(app->cli->store, collect_one, &k, &err);
 		if (rc)
 			msg_store_error(app, rc, &err);
+		b->hidden = 0;
 		for (int i = 0; i < b->ncols; i++) {
-			b->cols[i].count = b->cols[i].nall;
-			col_clamp(b, &b->cols[i]);
+			struct column *c = &b->cols[i];
+			c->count = c->nall;
+			if (counts[c->stage] > c->nall)
+				b->hidden += counts[c->stage] - c->nall;
 		}
 		board_names(app, b, counts);
+		/* the banner takes its lines from the cards' room */
+		struct buf lines;
+		buf_init(&lines);
+		b->banner_h =
+		    banner_layout(b, app->cols, banner_max(app), &lines);
+		buf_free(&lines);
+		b->vis = (app->rows - 5 - b->banner_h) / BOARD_CARD_H;
+		if (b->vis < 1)
+			b->vis = 1;
+		for (int i = 0; i < b->ncols; i++)
+			col_clamp(b, &b->cols[i]);
 		return;
 	}
+	b->hidden = 0;
+	b->banner_h = 0;
 	for (int i = 0; i < b->ncols; i++) {
 		struct column *c = &b->cols[i];
 		ideas_free(c->all, c->nall);
@@ -679,7 +896,7 @@ static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 	ui_text_right(app, 0, x + w, head,
 		      over ? ui_attr(app, UI_ALERT) : ui_attr(app, UI_HEADER));
 
-	int y = 1, bottom = app->rows - 3;
+	int y = 1, bottom = app->rows - 3 - b->banner_h;
 	if (c->offset > 0) {
 		snprintf(more, sizeof(more), _("↑ %zu more"), c->offset);
 		ui_text(app, y, x, w, more, ui_attr(app, UI_DIM), 1);
@@ -722,14 +939,29 @@ static void board_draw(struct app *app, void *st)
 	int w = (app->cols - (fit - 1)) / fit;
 	b->fit = fit;
 	b->colw = w;
+	/* the banner: the search and filters on, above the status line */
+	struct buf ban;
+	buf_init(&ban);
+	b->banner_h = banner_layout(b, app->cols, banner_max(app), &ban);
 	for (int i = 0; i < fit; i++) {
 		int x = i * (w + 1);
 		int cw = i == fit - 1 ? app->cols - x : w;
 		draw_column(app, b, b->first + i, x, cw);
 		if (i < fit - 1)
-			ui_vline(app, 0, x + w, app->rows - 2,
+			ui_vline(app, 0, x + w, app->rows - 2 - b->banner_h,
 				 ui_attr(app, UI_DIM));
 	}
+	const char *bl = ban.data;
+	for (int i = 0; i < b->banner_h; i++) {
+		const char *nl = strchr(bl, '\n');
+		size_t len = nl ? (size_t)(nl - bl) : strlen(bl);
+		char *one = xstrndup(bl, len);
+		ui_text(app, app->rows - 2 - b->banner_h + i, 0, app->cols, one,
+			ui_attr(app, UI_HEADER), 1);
+		free(one);
+		bl = nl ? nl + 1 : bl + len;
+	}
+	buf_free(&ban);
 
 	/* status line: store, user, filter, column marker, message */
 	struct buf s;
@@ -737,10 +969,6 @@ static void board_draw(struct app *app, void *st)
 	buf_printf(&s, " %s · %s", b->store_name, app->cli->user);
 	if (app->readonly)
 		buf_printf(&s, " · %s", _("read-only"));
-	if (b->search && *b->search)
-		buf_printf(&s, " · /%s", b->search);
-	if (b->fvalue)
-		buf_printf(&s, " · %s", b->fvalue);
 	if (fit < b->ncols) {
 		char col[64];
 		snprintf(col, sizeof(col), _("column %d/%d"), b->cur + 1,
@@ -968,47 +1196,311 @@ static void search_done(struct app *app, void *ctx, const char *text)
 	board_refilter(app, b);
 }
 
+/* Sets filter kind to value (a copy), or turns it off (NULL). */
+static void filter_set(struct board *b, int kind, const char *value)
+{
+	if (kind == FILTER_STALE) {
+		b->fstale = value != NULL;
+	} else if (kind == FILTER_SEARCH) {
+		free(b->search);
+		b->search = value ? xstrdup(value) : NULL;
+	} else if (kind >= 0 && kind < FILTER_NVALUES) {
+		free(b->fvalue[kind]);
+		b->fvalue[kind] = value ? xstrdup(value) : NULL;
+	}
+}
+
+/* x, and F's last item: the search and every filter go. */
+static void filter_clear_all(struct app *app, struct board *b)
+{
+	if (!board_filtered(b)) {
+		ui_message(app, 0, "%s", _("no search or filter to clear"));
+		return;
+	}
+	for (size_t k = 0; k < BANNER_NKINDS; k++)
+		filter_set(b, banner_order[k], NULL);
+	board_refilter(app, b);
+	ui_message(app, 0, "%s", _("search and filters cleared"));
+}
+
 static void filter_value_done(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	/* Esc or an empty value: the filter stays as it was, kind and
-	 * value together. */
+	/* Esc or an empty value: the filters stay as they were. */
 	if (!text || !*text)
 		return;
-	b->fkind = b->fasked;
-	free(b->fvalue);
-	b->fvalue = xstrdup(text);
+	if (b->fasked == FILTER_REGION && validate_region(text, NULL)) {
+		ui_message(app, 1, _("%s is not a region code"), text);
+		return;
+	}
+	filter_set(b, b->fasked, text);
 	board_refilter(app, b);
 }
 
-static void filter_pick_done(struct app *app, void *ctx, int index)
+/* Asks for the value of kind, the current one to edit. */
+static void filter_ask(struct app *app, struct board *b, int kind)
 {
-	struct board *b = ctx;
-	if (index < 0)
-		return;
-	if (index == FILTER_CLEAR) {
-		free(b->fvalue);
-		b->fvalue = NULL;
-		free(b->search);
-		b->search = NULL;
-		board_refilter(app, b);
-		return;
-	}
-	if (index == FILTER_STALE) {
-		b->fkind = FILTER_STALE;
-		free(b->fvalue);
-		b->fvalue = xstrdup(_("stale"));
-		board_refilter(app, b);
-		return;
-	}
 	static const char *const asks[] = {
 	    N_("Region code (e.g. 84):"),
 	    N_("Theme:"),
 	    N_("Facilitator (part of the name):"),
 	    N_("Tag:"),
 	};
-	b->fasked = (enum filter_kind)index;
-	ui_prompt(app, _(asks[index]), "", filter_value_done, NULL, b);
+	const char *now = b->fvalue[kind];
+	b->fasked = (enum filter_kind)kind;
+	ui_prompt(app, _(asks[kind]), now ? now : "", filter_value_done, NULL,
+		  b);
+}
+
+/* Appends " — 12 ideas" to item. */
+static void pick_count(struct buf *item, uint64_t n)
+{
+	buf_adds(item, " — ");
+	buf_printf(item, ngettext("%llu idea", "%llu ideas", (unsigned long)n),
+		   (unsigned long long)n);
+}
+
+static void pick_items_free(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+#define REGION_MAX 32 /* more than the INSEE table holds */
+
+static int region_count_one(const struct idea *idea, void *arg)
+{
+	uint64_t *n = arg;
+	const char *code, *r = idea_get(idea, IDEA_REGION);
+	for (size_t i = 0;
+	     (code = validate_region_at(i, NULL)) && i < REGION_MAX; i++)
+		if (strcmp(code, r) == 0) {
+			n[i]++;
+			break;
+		}
+	return 0;
+}
+
+static void region_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index < 0)
+		return;
+	if (index == 0) {
+		filter_ask(app, b, FILTER_REGION);
+		return;
+	}
+	filter_set(b, FILTER_REGION,
+		   validate_region_at((size_t)index - 1, NULL));
+	board_refilter(app, b);
+}
+
+/* The regions with their names and how many ideas the store has in each
+ * (one pass), after an item to type a code. */
+static void region_pick(struct app *app, struct board *b)
+{
+	uint64_t n[REGION_MAX] = {0};
+	struct fai_err err;
+	const char *code, *name;
+	size_t count = 0, initial = 0;
+
+	fai_err_clear(&err);
+	int rc = store_idea_foreach(app->cli->store, region_count_one, n, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		return;
+	}
+	char **items = xcalloc(REGION_MAX + 1, sizeof(*items));
+	items[count++] = xstrdup(_("Type a code…"));
+	for (size_t i = 0;
+	     (code = validate_region_at(i, &name)) && i < REGION_MAX; i++) {
+		struct buf item;
+		buf_init(&item);
+		buf_printf(&item, "%s  %s", code, name);
+		pick_count(&item, n[i]);
+		if (b->fvalue[FILTER_REGION] &&
+		    strcmp(b->fvalue[FILTER_REGION], code) == 0)
+			initial = count;
+		items[count++] = item.data;
+	}
+	ui_pick(app, _("Region"), (const char *const *)items, count, initial,
+		region_pick_done, b);
+	pick_items_free(items, count);
+}
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static int facilitator_one(const struct idea *idea, void *arg)
+{
+	struct names *k = arg;
+	const char *f = idea_get(idea, IDEA_FACILITATOR);
+	if (!*f)
+		return 0;
+	if ((k->n & (k->n - 1)) == 0) /* 0, 1, 2, 4...: grow */
+		k->v = xrealloc(k->v, (k->n ? 2 * k->n : 1) * sizeof(*k->v));
+	k->v[k->n++] = xstrdup(f);
+	return 0;
+}
+
+static int names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A facilitator as the picker sorts them: the name's search form first
+ * (Élise with the e's), then the name. */
+struct person {
+	char *fold;
+	char *name;
+	uint64_t n;
+};
+
+static int person_cmp(const void *a, const void *b)
+{
+	const struct person *x = a, *y = b;
+	int c = strcmp(x->fold, y->fold);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void facilitator_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index == 0)
+		filter_ask(app, b, FILTER_FACILITATOR);
+	else if (index > 0 && (size_t)index <= b->npicked) {
+		filter_set(b, FILTER_FACILITATOR, b->picked[index - 1]);
+		board_refilter(app, b);
+	}
+	pick_items_free(b->picked, b->npicked);
+	b->picked = NULL;
+	b->npicked = 0;
+}
+
+/* The facilitators who appear in the store, each once, sorted, with their
+ * number of ideas (one pass), after an item to type part of a name. */
+static void facilitator_pick(struct app *app, struct board *b)
+{
+	struct names all = {NULL, 0};
+	struct fai_err err;
+	size_t np = 0, initial = 0;
+
+	fai_err_clear(&err);
+	int rc =
+	    store_idea_foreach(app->cli->store, facilitator_one, &all, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		pick_items_free(all.v, all.n);
+		return;
+	}
+	if (all.n)
+		qsort(all.v, all.n, sizeof(*all.v), names_cmp);
+	struct person *p = xcalloc(all.n ? all.n : 1, sizeof(*p));
+	for (size_t i = 0; i < all.n; i++) {
+		if (np && strcmp(p[np - 1].name, all.v[i]) == 0) {
+			p[np - 1].n++;
+			free(all.v[i]);
+			continue;
+		}
+		struct buf f;
+		buf_init(&f);
+		utf8_fold(&f, all.v[i]);
+		p[np].fold = f.data ? f.data : xstrdup("");
+		p[np].name = all.v[i];
+		p[np++].n = 1;
+	}
+	free(all.v);
+	if (np)
+		qsort(p, np, sizeof(*p), person_cmp);
+	pick_items_free(b->picked, b->npicked);
+	b->picked = xcalloc(np ? np : 1, sizeof(*b->picked));
+	b->npicked = np;
+	char **items = xcalloc(np + 1, sizeof(*items));
+	items[0] = xstrdup(_("Type part of a name…"));
+	for (size_t i = 0; i < np; i++) {
+		struct buf item;
+		buf_init(&item);
+		buf_adds(&item, p[i].name);
+		pick_count(&item, p[i].n);
+		items[i + 1] = item.data;
+		b->picked[i] = p[i].name;
+		free(p[i].fold);
+		if (b->fvalue[FILTER_FACILITATOR] &&
+		    strcmp(b->fvalue[FILTER_FACILITATOR], p[i].name) == 0)
+			initial = i + 1;
+	}
+	free(p);
+	ui_pick(app, _("Facilitator"), (const char *const *)items, np + 1,
+		initial, facilitator_pick_done, b);
+	pick_items_free(items, np + 1);
+}
+
+static void filter_pick_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	switch (index) {
+	case FILTER_REGION:
+		region_pick(app, b);
+		break;
+	case FILTER_FACILITATOR:
+		facilitator_pick(app, b);
+		break;
+	case FILTER_THEME:
+	case FILTER_TAG:
+		filter_ask(app, b, index);
+		break;
+	case FILTER_STALE:
+		filter_set(b, FILTER_STALE, "");
+		board_refilter(app, b);
+		break;
+	case FILTER_CLEAR:
+		filter_clear_all(app, b);
+		break;
+	default: /* Esc */
+		break;
+	}
+}
+
+static void unfilter_done(struct app *app, void *ctx, int index)
+{
+	struct board *b = ctx;
+	if (index < 0 || index > FILTER_COUNT)
+		return;
+	if (b->unpick[index] == FILTER_ALL) {
+		filter_clear_all(app, b);
+		return;
+	}
+	filter_set(b, b->unpick[index], NULL);
+	board_refilter(app, b);
+}
+
+/* F: the search and filters on, one to remove, or all. */
+static void unfilter_pick(struct app *app, struct board *b)
+{
+	char *items[FILTER_COUNT + 1];
+	size_t n = 0;
+	if (!board_filtered(b)) {
+		ui_message(app, 0, "%s", _("no search or filter to clear"));
+		return;
+	}
+	for (size_t k = 0; k < BANNER_NKINDS; k++) {
+		if (!filter_on(b, banner_order[k]))
+			continue;
+		struct buf item;
+		buf_init(&item);
+		filter_words(b, banner_order[k], 1, &item);
+		b->unpick[n] = banner_order[k];
+		items[n++] = item.data;
+	}
+	b->unpick[n] = FILTER_ALL;
+	items[n++] = xstrdup(_("Remove them all"));
+	ui_pick(app, _("Remove which filter?"), (const char *const *)items, n,
+		0, unfilter_done, b);
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
 }
 
 /* u and Ctrl-R: the person's own history, kept in the store's log, so
@@ -1122,7 +1614,7 @@ static void board_mouse(struct app *app, struct board *b)
 	if (getmouse(&ev) != OK || b->colw <= 0)
 		return;
 	int ci = b->first + ev.x / (b->colw + 1);
-	if (ci >= b->ncols || ev.y < 2 || ev.y >= app->rows - 3)
+	if (ci >= b->ncols || ev.y < 2 || ev.y >= app->rows - 3 - b->banner_h)
 		return;
 	b->cur = ci;
 	struct column *c = cur_col(b);
@@ -1167,6 +1659,8 @@ enum board_cmd {
 	BC_REDO,
 	BC_SEARCH,
 	BC_FILTER,
+	BC_UNFILTER,
+	BC_CLEAR_ALL,
 	BC_SHOW_ALL,
 	BC_REVIEW,
 	BC_HELP,
@@ -1212,8 +1706,11 @@ static const struct ui_keyrow board_keys[] = {
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
     {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
-    {N_("filter by region, theme, facilitator, tag, stale"),
+    {N_("add a filter: region, theme, facilitator, tag, stale (they "
+	"combine)"),
      {{'f', BC_FILTER, 0}}},
+    {N_("remove one filter / clear the search and every filter"),
+     {{'F', BC_UNFILTER, 0}, {'x', BC_CLEAR_ALL, 0}}},
     {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
     {N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
     {N_("this help"), {{'?', BC_HELP, 0}}},
@@ -1345,11 +1842,8 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case BC_REVIEW: {
 		struct ui_arg arg = {
-		    .region = b->fvalue && b->fkind == FILTER_REGION ? b->fvalue
-								     : NULL,
-		    .facilitator = b->fvalue && b->fkind == FILTER_FACILITATOR
-				       ? b->fvalue
-				       : NULL,
+		    .region = b->fvalue[FILTER_REGION],
+		    .facilitator = b->fvalue[FILTER_FACILITATOR],
 		};
 		ui_request(app, UI_REQ_OPEN_REVIEW, &arg);
 		break;
@@ -1362,13 +1856,20 @@ static void board_key(struct app *app, void *st, int key)
 		break;
 	case BC_FILTER: {
 		const char *items[FILTER_COUNT] = {
-		    _("Region"), _("Theme"),	   _("Facilitator"),
-		    _("Tag"),	 _("Stale ideas"), _("Clear filter and search"),
+		    _("Region"),      _("Theme"),
+		    _("Facilitator"), _("Tag"),
+		    _("Stale ideas"), _("Clear the search and all filters"),
 		};
 		ui_pick(app, _("Filter by"), items, FILTER_COUNT, 0,
 			filter_pick_done, b);
 		break;
 	}
+	case BC_UNFILTER:
+		unfilter_pick(app, b);
+		break;
+	case BC_CLEAR_ALL:
+		filter_clear_all(app, b);
+		break;
 	case BC_NEW:
 		if (board_writable(app))
 			ui_request_key(app, UI_REQ_OPEN_FORM, 0);
@@ -1477,7 +1978,9 @@ static void board_close(struct app *app, void *st)
 		col_clear(&b->cols[i]);
 	free(b->search);
 	free(b->search_before);
-	free(b->fvalue);
+	for (int i = 0; i < FILTER_NVALUES; i++)
+		free(b->fvalue[i]);
+	pick_items_free(b->picked, b->npicked);
 	cli_kept_clear(&b->kept);
 	card_names_free(b->names);
 	free(b);

@@ -320,8 +320,8 @@ ok "typing 'epicerie' filters as you type: the counts are fai list --search's" \
 ok "the unaccented search finds the 'Épicerie…' cards" "no 'Épicerie' on the screen" \
 	shows "Épicerie"
 key Enter
-ok "Enter keeps the search (shown in the status line)" "no '/epicerie' in the status line" \
-	eval 'lacks "Enter: confirm" && shows "· /epicerie"'
+ok "Enter keeps the search (shown on the banner)" "no 'search “epicerie”' on the banner" \
+	eval 'lacks "Enter: confirm" && shows "Filter: search “epicerie”"'
 check "the search keeps the counts after Enter" counts_are "$wanted"
 key /
 expect "Enter: confirm   Esc: cancel" "/ again opens the prompt"
@@ -331,15 +331,15 @@ ok "the accented, upper-case search finds the same cards" \
 	"board counts are not \"$wanted\"" eval 'shows "/ ÉPICERIE" && counts_are "$wanted"'
 key Escape
 ok "Esc cancels the edit: the search that was there before is back" \
-	"the counts are not \"$wanted\"" eval 'counts_are "$wanted" && shows "· /epicerie"'
+	"the counts are not \"$wanted\"" eval 'counts_are "$wanted" && shows "Filter: search “epicerie”"'
 key /
 expect "Enter: confirm   Esc: cancel" "/ opens the prompt once more"
 key C-u
 key Enter
 ok "an empty search clears it: every card is back" "the counts are not 18 16 10 9" \
 	counts_are "18 16 10 9 "
-ok "no search in the status line after clearing it" "the status line still shows a search" \
-	lacks "· /"
+ok "no banner after clearing the search" "the banner still shows a search" \
+	lacks "Filter:"
 
 # ---------------------------------------------------------------- filter
 # The references of region 53 at each pipeline stage.
@@ -354,11 +354,13 @@ done | tr '\n' ' ')
 key f
 expect "Filter by" "f opens the filter picker"
 key Enter
+expect "Type a code…" "choosing Region lists the regions, a code typed first"
+key Enter
 expect "Region code (e.g. 84):" "choosing Region asks for the code"
 typ 53
 key Enter
 ok "filter 53: the header counts are region 53's" "board counts are not \"$w53\"" \
-	eval 'shows "· 53" && counts_are "$w53"'
+	eval 'shows "Filter: region 53 (Bretagne)" && counts_are "$w53"'
 only53() {
 	shot
 	_all=$(grep -oE '[0-9]{2}-[0-9]{4}' "$SCR")
@@ -376,6 +378,11 @@ done | tr '\n' ' ')
 case $wtag in
 "0 0 0 0 ") fail "the demo has ideas tagged 'mobilité…'" "fai list --tag finds none" ;;
 esac
+key F
+expect "Remove which filter?" "F lists the filters on"
+key Enter
+ok "F then Enter removes region 53: every card is back" "the counts are not 18 16 10 9" \
+	counts_are "18 16 10 9 "
 key f
 expect "Filter by" "f opens the filter picker for a tag"
 key j j j Enter
@@ -387,7 +394,7 @@ ok "filter tag 'mobilite': the header counts are fai list --tag's" \
 key f
 expect "Filter by" "f opens the filter picker again"
 key j j j j j Enter
-ok "'Clear filter and search' shows every card again" "the counts are not 18 16 10 9" \
+ok "'Clear the search and all filters' shows every card again" "the counts are not 18 16 10 9" \
 	counts_are "18 16 10 9 "
 
 # ---------------------------------------------------------------- new idea

@@ -130,25 +130,31 @@ expect "Activité lancée" "cancel: the board opens"
 key f
 expect "Filtrer par" "cancel: f offers the filters"
 key Enter
+expect "Saisir un code…" "cancel: Région lists the regions, a code typed first"
+key Enter
 expect "Code région" "cancel: Région asks for the code"
 typ 84
 key Enter
 ok "cancel: the région 84 filter shows fai list --region 84's counts ($R84)" \
 	"the header counts are not $R84" counts_are "$R84"
-ok "cancel: the status line says · 84" "no '· 84' on the status line" shows "· 84"
+ok "cancel: the banner says région 84" "no 'Filtre : région 84' on the banner" shows "Filtre : région 84"
 key f
 expect "Filtrer par" "cancel: f again offers the filters"
 key j j Enter
+expect "Saisir une partie du nom…" "cancel: Animateur lists the people, a name typed first"
+key Enter
 expect "Animateur (une partie du nom)" "cancel: Animateur asks for a name"
 key Escape
 ok "cancel: Esc closes the prompt" "the prompt is still there" lacks "Animateur (une partie"
 ok "cancel: Esc leaves the région 84 filter as it was (counts $R84)" \
 	"the header counts are not $R84" counts_are "$R84"
 ok "cancel: no column reads (vide) after Esc" "a column says (vide)" lacks "(vide)"
-ok "cancel: the status line still says · 84" "no '· 84' on the status line" shows "· 84"
+ok "cancel: the banner still says région 84" "no 'Filtre : région 84' on the banner" shows "Filtre : région 84"
 key f
 expect "Filtrer par" "cancel: f once more"
 key j j Enter
+expect "Saisir une partie du nom…" "cancel: the people again"
+key Enter
 expect "Animateur (une partie du nom)" "cancel: Animateur asks again"
 key Enter
 ok "cancel: Enter on an empty name closes the prompt" "the prompt is still there" \
@@ -180,6 +186,8 @@ ok "scroll: Activité lancée is scrolled ('↑ encore' on line 2)" "no ↑ on l
 	eval 'shot && line 2 | grep -q "↑ encore"'
 key f
 expect "Filtrer par" "scroll: f offers the filters"
+key Enter
+expect "Saisir un code…" "scroll: Région lists the regions, a code typed first"
 key Enter
 expect "Code région" "scroll: Région asks for the code"
 typ 84

@@ -78,6 +78,16 @@ static void test_regions(void **state)
 		assert_string_equal(validate_region_name(all[i].code),
 				    all[i].name);
 	}
+	/* validate_region_at walks the same table, in code order, and
+	 * stops after the 18th (the board's region picker lists them). */
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const char *name = NULL;
+		assert_string_equal(validate_region_at(i, &name), all[i].code);
+		assert_string_equal(name, all[i].name);
+		assert_string_equal(validate_region_at(i, NULL), all[i].code);
+	}
+	assert_null(validate_region_at(i, NULL));
+	assert_null(validate_region_at((size_t)-1, NULL));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		fai_err_clear(&err);
 		assert_int_equal(validate_region(bad[i], &err), -FAI_EINVAL);
