@@ -98,7 +98,7 @@ ok "cards: the reason is the card's third line" \
 key '?'
 expect "Touches" "cards: ? opens the help"
 ok "cards: the help's title says ? shows the marks on the cards" \
-	"no '? : les repères des cartes'" shows "Touches (? : les repères des cartes)"
+	"no '? : repères'" shows "Touches (? : repères)"
 key '?'
 expect "Sur les cartes (? : les touches)" "cards: ? in the help turns to the legend of the cards"
 ok "cards: the help explains ⚑" "no legend line for ⚑" \

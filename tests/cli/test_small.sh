@@ -128,7 +128,7 @@ ok "linux: no emoji on screen" "an emoji is drawn" eval 'shot && ! grep -q "🔧
 key '/'
 typ "Repair"
 key Enter
-expect "/Repair" "linux: the search keeps only $EMO"
+expect "recherche « Repair »" "linux: the search keeps only $EMO"
 # To the Concept column, wherever the search left the cursor.
 key h h h l Enter
 expect "$EMO  Repair café ? itin" "linux: the detail of $EMO opens, its title with ? for the emoji"
