@@ -548,8 +548,11 @@ static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 	const char *label =
 	    w >= 24 ? out_stage_label(c->stage) : out_stage_short(c->stage);
 
+	/* Over its WIP limit, the count carries a "!": a mark every terminal
+	 * shows (vt100, NO_COLOR), where bold and underline alone would look
+	 * like the current column's header. */
 	if (wip)
-		snprintf(head, sizeof(head), "%llu/%llu",
+		snprintf(head, sizeof(head), "%s%llu/%llu", over ? "!" : "",
 			 (unsigned long long)c->count, (unsigned long long)wip);
 	else
 		snprintf(head, sizeof(head), "%llu",
@@ -713,6 +716,37 @@ static int board_writable(struct app *app)
 	return 1;
 }
 
+/* After a move into to: when the column is now over its WIP limit, adds
+ * so to the move's sentence in ok (the move is done all the same: the
+ * limit is a warning, not a rule). */
+static void wip_note(struct app *app, struct board *b, enum stage to,
+		     struct buf *ok)
+{
+	uint64_t counts[STAGE_COUNT] = {0};
+	uint64_t wip = b->set.wip[to];
+	struct buf note, both;
+	if (!wip || store_stage_counts(app->cli->store, counts, NULL) != 0 ||
+	    counts[to] <= wip)
+		return;
+	buf_init(&note);
+	buf_init(&both);
+	buf_printf(&note,
+		   ngettext("the %s column now holds %llu idea, over its "
+			    "limit of %llu",
+			    "the %s column now holds %llu ideas, over its "
+			    "limit of %llu",
+			    (unsigned long)counts[to]),
+		   out_stage_label(to), (unsigned long long)counts[to],
+		   (unsigned long long)wip);
+	/* TRANSLATORS: a move's sentence, then what it means for the WIP
+	 * limit of its column. */
+	buf_printf(&both, _("%s; %s"), ok->data ? ok->data : "", note.data);
+	buf_reset(ok);
+	buf_adds(ok, both.data);
+	buf_free(&note);
+	buf_free(&both);
+}
+
 /* After a gate refusal: e opens the form, f forces, anything else
  * cancels. */
 struct gate_ctx {
@@ -739,6 +773,8 @@ static void gate_done(struct app *app, void *ctx, int index)
 		buf_init(&ok);
 		buf_printf(&ok, _("%s moved to %s (gate forced)"), g->ref,
 			   out_stage_label(g->to));
+		if (rc == 0)
+			wip_note(app, b, g->to, &ok);
 		action_done(app, b, rc, &err, g->key, ok.data);
 		buf_free(&ok);
 	}
@@ -777,6 +813,8 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 	}
 	buf_init(&ok);
 	buf_printf(&ok, _("%s moved to %s"), ref, out_stage_label(to));
+	if (rc == 0)
+		wip_note(app, b, to, &ok);
 	/* The selection follows the card: a repeated > never acts on
 	 * another idea of a shared pipeline. */
 	action_done(app, b, rc, &err, key, ok.data);

@@ -192,4 +192,51 @@ ok "editor: M lists the failure with the file, whole" "the history does not hold
 key q
 quit_ok "editor: the board quits"
 
+# ============================== 4. a move over the WIP limit says so
+db=$(fresh wip)
+n=$(count "$CONCEPT")
+run "$FAI" --db "$db" config wip.concept "$n"
+check_rc 0 "wip: the limit of Concept is set at its count, $n"
+start wip 80 24 "$db"
+expect_sel "$r_need" "wip: the board opens"
+ok "wip: Concept at its limit carries no mark" "the header shows !$n/$n" lacks "!$n/$n"
+key '>'
+WIPMSG="$r_need passe à l’étape « Concept » ; la colonne Concept compte maintenant $((n + 1)) idées, au-delà de sa limite de $n"
+ok "wip: the move says the column is over its limit" "lines 22-23 do not hold \"$WIPMSG\"" \
+	foot_has 22 23 "$WIPMSG"
+check "wip: the move happened all the same" stage_is "$r_need" concept "$db"
+ok "wip: the header of Concept carries ! before $((n + 1))/$n" "no !$((n + 1))/$n on line 1" \
+	eval 'shot && line 1 | grep -qF "!$((n + 1))/$n"'
+quit_ok "wip: the board quits"
+# Under a limit, nothing is said.
+db=$(fresh wipok)
+run "$FAI" --db "$db" config wip.concept "$((n + 5))"
+start wipok 80 24 "$db"
+expect_sel "$r_need" "wip under: the board opens"
+key '>'
+expect "$r_need passe à l’étape « Concept »" "wip under: the move is said"
+ok "wip under: nothing about the limit" "the limit is mentioned" lacks "au-delà de sa limite"
+quit_ok "wip under: the board quits"
+
+# ==================== 5. the over-limit mark under vt100 and NO_COLOR
+db=$(fresh mark)
+run "$FAI" --db "$db" config wip.concept "$((n - 1))"
+for how in "TERM=vt100" "NO_COLOR=1"; do
+	name=mark$(echo "$how" | tr -cd 'a-z0-9')
+	start "$name" 80 24 "$db" "$how"
+	expect "Besoin" "mark $how: the board opens"
+	ok "mark $how: the over-limit header carries ! ($n/$((n - 1)))" \
+		"no !$n/$((n - 1)) on line 1" eval 'shot && line 1 | grep -qF "!$n/$((n - 1))"'
+	ok "mark $how: the current column (Besoin) has no mark" "Besoin has a !" \
+		eval 'shot && line 1 | grep -qE "^Besoin +[0-9]+│"'
+	quit_ok "mark $how: the board quits"
+done
+# 40x15: the short labels keep the mark.
+start mark40 40 15 "$db" TERM=vt100
+expect "Besoin" "mark 40x15: the board opens"
+key l
+ok "mark 40x15: the over-limit header carries ! too" "no !$n/$((n - 1)) on line 1" \
+	eval 'shot && line 1 | grep -qF "!$n/$((n - 1))"'
+quit_ok "mark 40x15: the board quits"
+
 finish
