@@ -67,7 +67,7 @@ struct board {
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	int foot;	     /* lines the message takes from the columns in
-				this frame (a message on two lines: 1) */
+				this frame */
 	char *search_before; /* restored when the search prompt is left */
 };
 
@@ -643,7 +643,7 @@ static void board_draw(struct app *app, void *st)
 	int used = (int)utf8_width(s.data) + 3;
 	int beside = 0, mh = 0;
 	if (app->msg[0]) {
-		beside = used < app->cols - 10 &&
+		beside = !app->foot_busy && used < app->cols - 10 &&
 			 ui_message_height(app, app->cols - used) == 1;
 		if (!beside) {
 			mh = ui_message_height(app, app->cols - 1);
@@ -651,7 +651,10 @@ static void board_draw(struct app *app, void *st)
 				mh = 0; /* the panel's */
 		}
 	}
-	b->foot = mh ? 1 : 0;
+	/* Under a prompt (it draws on the status line) the message goes on
+	 * the lines above it. */
+	int mtop = app->foot_busy ? y - mh : y - 1;
+	b->foot = app->foot_busy ? mh : (mh ? 1 : 0);
 
 	for (int i = 0; i < fit; i++) {
 		int x = i * (w + 1);
@@ -678,8 +681,8 @@ static void board_draw(struct app *app, void *st)
 		attr_t a = app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
 					  : ui_attr(app, UI_STATUS);
 		for (int i = 0; i < mh; i++)
-			ui_text(app, y - 1 + i, 0, 1, " ", a, 1);
-		ui_message_draw(app, y - 1, 1, app->cols - 1, mh);
+			ui_text(app, mtop + i, 0, 1, " ", a, 1);
+		ui_message_draw(app, mtop, 1, app->cols - 1, mh);
 	}
 	buf_free(&s);
 	ui_text(app, app->rows - 1, 0, app->cols,

@@ -1028,13 +1028,14 @@ static void msg_panel_draw(struct app *app)
 	int w = app->cols > 4 ? app->cols - 2 : app->cols;
 	int x = (app->cols - w) / 2, tw = w - 4;
 	ui_wrap(app->msg, tw, 0, &vec, &n);
-	int h = (int)n + 3, maxh = app->rows - 1;
+	int foot = app->foot_busy ? 2 : 1; /* the keys line, a prompt's */
+	int h = (int)n + 3, maxh = app->rows - foot;
 	if (h > maxh)
 		h = maxh;
 	size_t shown = h > 3 ? (size_t)(h - 3) : 1;
 	if (app->msg_top + shown > n)
 		app->msg_top = n > shown ? n - shown : 0;
-	int y = app->rows - 1 - h;
+	int y = app->rows - foot - h;
 	if (y < 0)
 		y = 0;
 	ui_box(app, y, x, h, w,
@@ -1173,6 +1174,8 @@ static void ui_draw(struct app *app)
 		base--;
 	curs_set(0);
 	erase();
+	app->foot_busy = app->depth > 0 &&
+			 app->stack[app->depth - 1].ops == &prompt_ops;
 	for (int i = base; i < app->depth; i++)
 		app->stack[i].ops->draw(app, app->stack[i].st);
 	app->msg_panel = 0;

@@ -134,6 +134,8 @@ struct app {
 				   closes it) */
 	size_t msg_top;	    /* the panel's first line shown */
 	size_t msg_scroll_max; /* its last first line, from the last draw */
+	int foot_busy; /* the screen on top draws on the status line (a
+			  prompt): a message goes on the lines above it */
 	struct ui_msg_entry *hist; /* the session's messages, a ring */
 	size_t nhist, hist_first;
 	uint64_t txn; /* last transaction seen: polled for others' changes */

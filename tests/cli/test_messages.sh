@@ -192,6 +192,41 @@ ok "editor: M lists the failure with the file, whole" "the history does not hold
 key q
 quit_ok "editor: the board quits"
 
+# ============ 3b. a conflict's revisions, whole, above the prompt
+# A colleague changes the idea while a comment is typed: the refusal and
+# its revisions are read whole on the lines above the prompt that asks
+# again, at 80x24 and, in a panel, at 40x15.
+for size in "80 24" "40 15"; do
+	set -- $size
+	db=$(fresh "conflict$1")
+	start "conflict$1" "$1" "$2" "$db"
+	expect_sel "$r_need" "conflict $1x$2: the board opens"
+	key c
+	expect "Commentaire" "conflict $1x$2: c asks for the comment"
+	typ "Rendez-vous pris avec la mairie"
+	run env LANG=fr_FR.UTF-8 "$FAI" --db "$db" edit "$r_need" --set "theme=Autre thème"
+	key Enter
+	expect "Commentaire (l’idée a changé" "conflict $1x$2: the prompt asks again"
+	CONF="l’idée $r_need a été modifiée entre-temps par $(id -un) (révision"
+	if [ "$1" = 80 ]; then
+		ok "conflict 80x24: the refusal with its revisions is whole above the prompt" \
+			"lines 21-22 do not hold it" \
+			eval 'foot_has 21 22 "$CONF" && foot_has 21 22 "vous aviez la" && foot_has 21 22 "puis recommencez"'
+	else
+		ok "conflict 40x15: the refusal with its revisions is whole in a panel" \
+			"the panel does not hold it" \
+			eval 'panel_has "$CONF" && panel_has "vous aviez la" && panel_has "puis recommencez"'
+		key Escape
+		ok "conflict 40x15: Esc closes the panel" "the panel stays" lacks "─ Erreur ─"
+		expect "Commentaire (l’idée a changé" "conflict 40x15: Esc left the prompt alone"
+	fi
+	key Enter
+	expect "Commentaire ajouté" "conflict $1x$2: Enter adds it anyway"
+	run "$FAI" --db "$db" show "$r_need"
+	check_out "Rendez-vous pris avec la mairie" "conflict $1x$2: the comment typed before the conflict is the one added"
+	quit_ok "conflict $1x$2: the board quits"
+done
+
 # ============================== 4. a move over the WIP limit says so
 db=$(fresh wip)
 n=$(count "$CONCEPT")
