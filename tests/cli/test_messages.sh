@@ -171,6 +171,34 @@ ok "gate 40x15: the refusal is listed whole, wrapped" "the history does not hold
 key q
 quit_ok "gate 40x15: the board quits"
 
+# ======================= 2b. the history keeps the last 200 messages
+# The gate refusal first, then 199 others (198 < and a u): it is still the
+# oldest; one more and it is gone.
+db=$(fresh cap)
+start cap 80 24 "$db"
+expect_sel "$r_need" "cap: the board opens"
+key l l '>'
+expect "Des champs obligatoires sont vides" "cap: the refusal, the first message"
+key Escape h h
+ok "cap: back in Besoin" "the picker stays" lacks "Des champs obligatoires sont vides"
+i=0
+while [ $i -lt 198 ]; do
+	key '<'
+	i=$((i + 1))
+done
+key u
+expect "rien à annuler" "cap: 200 messages said"
+key M G
+expect "Messages, le plus récent" "cap: M opens the history"
+ok "cap: with 200 messages the refusal is still the oldest, at the end" \
+	"no refusal at the end of the history" shows "│ 11:00  impossible de passer à l’étape"
+key q '<' M G
+expect "Messages, le plus récent" "cap: M opens the history again"
+ok "cap: the 201st message pushed the refusal out" "the refusal is still listed" \
+	lacks "impossible de passer"
+key q
+quit_ok "cap: the board quits"
+
 # ============ 3. the $EDITOR failure says where the text is kept, whole
 db=$(fresh editor)
 keep=$T/un-dossier-temporaire-au-nom-assez-long-pour-depasser-deux-lignes/et-encore-un-sous-dossier-de-la-fabrique-a-initiatives
