@@ -362,6 +362,20 @@ void utf8_console(struct buf *b, const char *s, size_t n)
 	}
 }
 
+/* Whether the spaces s[end..i) bind what they separate, as French writes
+ * it: no line starts with the space before : ; ! ? (a word of their own)
+ * or », nor ends on « and its space. */
+static int wrap_bound(const char *s, size_t end, size_t i, size_t n)
+{
+	const char *p = s + i;
+	if (end >= 2 && memcmp(s + end - 2, "«", 2) == 0)
+		return 1;
+	if (n - i >= 2 && memcmp(p, "»", 2) == 0)
+		return 1;
+	return i < n && (*p == ':' || *p == ';' || *p == '!' || *p == '?') &&
+	       (i + 1 == n || p[1] == ' ' || p[1] == '\n');
+}
+
 size_t utf8_wrap(const char *s, size_t width, size_t *next)
 {
 	size_t n = strlen(s), i = 0, used = 0;
@@ -375,7 +389,7 @@ size_t utf8_wrap(const char *s, size_t width, size_t *next)
 			size_t end = i;
 			while (i < n && s[i] == ' ')
 				i++;
-			if (end > 0) {
+			if (end > 0 && !wrap_bound(s, end, i, n)) {
 				brk = end;
 				brk_next = i;
 			}

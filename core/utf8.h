@@ -46,9 +46,10 @@ size_t utf8_fit(struct buf *b, const char *s, size_t width);
  * starts (the spaces at the break and one '\n' skipped; strlen(s) at the
  * end).  s is display-safe text (utf8_safe, MULTILINE or ONELINE); a line
  * breaks after the last space that fits, or inside a word longer than width
- * (never before a mark of width 0), and at each '\n'.  The line returned
- * has no trailing spaces and takes at most width cells (at least one code
- * point when width is 0, so a loop always ends). */
+ * (never before a mark of width 0), and at each '\n'; French spacing binds
+ * (no line starts with the space before : ; ! ? » nor ends on «).  The line
+ * returned has no trailing spaces and takes at most width cells (at least one
+ * code point when width is 0, so a loop always ends). */
 size_t utf8_wrap(const char *s, size_t width, size_t *next);
 
 /* Appends to b the search form of s: lower case, Latin accents removed

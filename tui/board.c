@@ -86,6 +86,8 @@ struct board {
 	uint64_t pending_rev;
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
+	int foot;	     /* lines the message takes from the columns in
+				this frame */
 	char *search_before; /* restored when the search prompt is left */
 	/* the last $EDITOR text that could not be saved, and its card: E on
 	 * that card offers to reopen it */
@@ -883,8 +885,11 @@ static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 	const char *label =
 	    w >= 24 ? out_stage_label(c->stage) : out_stage_short(c->stage);
 
+	/* Over its WIP limit, the count carries a "!": a mark every terminal
+	 * shows (vt100, NO_COLOR), where bold and underline alone would look
+	 * like the current column's header. */
 	if (wip)
-		snprintf(head, sizeof(head), "%llu/%llu",
+		snprintf(head, sizeof(head), "%s%llu/%llu", over ? "!" : "",
 			 (unsigned long long)c->count, (unsigned long long)wip);
 	else
 		snprintf(head, sizeof(head), "%llu",
@@ -896,24 +901,34 @@ static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 	ui_text_right(app, 0, x + w, head,
 		      over ? ui_attr(app, UI_ALERT) : ui_attr(app, UI_HEADER));
 
-	int y = 1, bottom = app->rows - 3 - b->banner_h;
-	if (c->offset > 0) {
-		snprintf(more, sizeof(more), _("↑ %zu more"), c->offset);
+	int y = 1, bottom = app->rows - 3 - b->banner_h - b->foot;
+	/* The cards that fit this frame (a two-line message takes a line):
+	 * when the selected one would fall off, the column starts later. */
+	size_t shown = col_shown(b, c);
+	size_t fitn = bottom > 2 ? (size_t)(bottom - 2) / BOARD_CARD_H : 0;
+	size_t start = c->offset;
+	if (fitn < shown) {
+		if (current && c->sel >= start + fitn && fitn > 0)
+			start = c->sel - fitn + 1;
+		shown = fitn;
+	}
+	if (start > 0) {
+		snprintf(more, sizeof(more), _("↑ %zu more"), start);
 		ui_text(app, y, x, w, more, ui_attr(app, UI_DIM), 1);
 	}
 	y++;
-	size_t shown = col_shown(b, c);
+	size_t drawn = 0;
 	for (size_t i = 0; i < shown && y + BOARD_CARD_H <= bottom; i++) {
-		size_t idx = c->offset + i;
+		size_t idx = start + i;
 		struct idea *card = col_card(c, idx);
 		if (!card)
 			break;
 		draw_card(app, b, card, y, x, w, current && idx == c->sel);
 		y += BOARD_CARD_H;
+		drawn++;
 	}
-	size_t below = c->count > c->offset + shown
-			   ? (size_t)c->count - c->offset - shown
-			   : 0;
+	size_t below =
+	    c->count > start + drawn ? (size_t)c->count - start - drawn : 0;
 	if (below) {
 		snprintf(more, sizeof(more), _("↓ %zu more"), below);
 		ui_text(app, bottom, x, w, more, ui_attr(app, UI_DIM), 1);
@@ -939,31 +954,13 @@ static void board_draw(struct app *app, void *st)
 	int w = (app->cols - (fit - 1)) / fit;
 	b->fit = fit;
 	b->colw = w;
-	/* the banner: the search and filters on, above the status line */
+	/* the banner: the search and filters on, above the message and the
+	 * status line */
 	struct buf ban;
 	buf_init(&ban);
 	b->banner_h = banner_layout(b, app->cols, banner_max(app), &ban);
-	for (int i = 0; i < fit; i++) {
-		int x = i * (w + 1);
-		int cw = i == fit - 1 ? app->cols - x : w;
-		draw_column(app, b, b->first + i, x, cw);
-		if (i < fit - 1)
-			ui_vline(app, 0, x + w, app->rows - 2 - b->banner_h,
-				 ui_attr(app, UI_DIM));
-	}
-	const char *bl = ban.data;
-	for (int i = 0; i < b->banner_h; i++) {
-		const char *nl = strchr(bl, '\n');
-		size_t len = nl ? (size_t)(nl - bl) : strlen(bl);
-		char *one = xstrndup(bl, len);
-		ui_text(app, app->rows - 2 - b->banner_h + i, 0, app->cols, one,
-			ui_attr(app, UI_HEADER), 1);
-		free(one);
-		bl = nl ? nl + 1 : bl + len;
-	}
-	buf_free(&ban);
 
-	/* status line: store, user, filter, column marker, message */
+	/* status line: store, user, filter, column marker */
 	struct buf s;
 	buf_init(&s);
 	buf_printf(&s, " %s · %s", b->store_name, app->cli->user);
@@ -975,26 +972,67 @@ static void board_draw(struct app *app, void *st)
 			 b->ncols);
 		buf_printf(&s, " · %s", col);
 	}
+	/* The message, whole: beside the status when it fits there, else on
+	 * the line above the status, else on two lines that take the status
+	 * line's place too (either way the columns give a line for this
+	 * frame); longer, the loop shows it in its panel (msg_lines). */
 	int y = app->rows - 2;
+	int used = (int)utf8_width(s.data) + 3;
+	int beside = 0, mh = 0;
+	if (app->msg[0]) {
+		beside = !app->foot_busy && used < app->cols - 10 &&
+			 ui_message_height(app, app->cols - used) == 1;
+		if (!beside) {
+			mh = ui_message_height(app, app->cols - 1);
+			if (mh > 2)
+				mh = 0; /* the panel's */
+		}
+	}
+	/* Under a prompt (it draws on the status line) the message goes on
+	 * the lines above it. */
+	int mtop = app->foot_busy ? y - mh : y - 1;
+	b->foot = app->foot_busy ? mh : (mh ? 1 : 0);
+
+	for (int i = 0; i < fit; i++) {
+		int x = i * (w + 1);
+		int cw = i == fit - 1 ? app->cols - x : w;
+		draw_column(app, b, b->first + i, x, cw);
+		if (i < fit - 1)
+			ui_vline(app, 0, x + w,
+				 app->rows - 2 - b->banner_h - b->foot,
+				 ui_attr(app, UI_DIM));
+	}
+	const char *bl = ban.data;
+	int btop = app->rows - 2 - b->foot - b->banner_h;
+	for (int i = 0; i < b->banner_h; i++) {
+		const char *nl = strchr(bl, '\n');
+		size_t len = nl ? (size_t)(nl - bl) : strlen(bl);
+		char *one = xstrndup(bl, len);
+		ui_text(app, btop + i, 0, app->cols, one,
+			ui_attr(app, UI_HEADER), 1);
+		free(one);
+		bl = nl ? nl + 1 : bl + len;
+	}
+	buf_free(&ban);
+
 	ui_text(app, y, 0, app->cols, s.data, ui_attr(app, UI_STATUS), 1);
 	if (!app->msg[0] && app->other[0]) {
 		struct buf o;
 		buf_init(&o);
 		ui_other_text(app, &o);
-		int used = (int)utf8_width(s.data) + 3;
 		if (used < app->cols - 10)
 			ui_text(app, y, used, app->cols - used, o.data,
 				ui_attr(app, UI_STATUS), 1);
 		buf_free(&o);
 	}
-	if (app->msg[0]) {
-		int used = (int)utf8_width(s.data) + 3;
-		if (used < app->cols - 10)
-			ui_text(app, y, used, app->cols - used, app->msg,
-				app->msg_error
-				    ? ui_attr(app, UI_ALERT) | A_REVERSE
-				    : ui_attr(app, UI_STATUS),
-				1);
+	if (beside) {
+		ui_message_draw(app, y, used, app->cols - used, 1);
+	} else if (mh) {
+		attr_t a = app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
+					  : ui_attr(app, UI_STATUS);
+		for (int i = 0; i < mh; i++)
+			ui_text(app, mtop + i, 0, 1, " ", a, 1);
+		ui_message_draw(app, mtop, 1, app->cols - 1, mh);
 	}
 	buf_free(&s);
 	struct buf keys;
@@ -1032,6 +1070,37 @@ static int board_writable(struct app *app)
 	return 1;
 }
 
+/* After a move into to: when the column is now over its WIP limit, adds
+ * so to the move's sentence in ok (the move is done all the same: the
+ * limit is a warning, not a rule). */
+static void wip_note(struct app *app, struct board *b, enum stage to,
+		     struct buf *ok)
+{
+	uint64_t counts[STAGE_COUNT] = {0};
+	uint64_t wip = b->set.wip[to];
+	struct buf note, both;
+	if (!wip || store_stage_counts(app->cli->store, counts, NULL) != 0 ||
+	    counts[to] <= wip)
+		return;
+	buf_init(&note);
+	buf_init(&both);
+	buf_printf(&note,
+		   ngettext("the %s column now holds %llu idea, over its "
+			    "limit of %llu",
+			    "the %s column now holds %llu ideas, over its "
+			    "limit of %llu",
+			    (unsigned long)counts[to]),
+		   out_stage_label(to), (unsigned long long)counts[to],
+		   (unsigned long long)wip);
+	/* TRANSLATORS: a move's sentence, then what it means for the WIP
+	 * limit of its column. */
+	buf_printf(&both, _("%s; %s"), ok->data ? ok->data : "", note.data);
+	buf_reset(ok);
+	buf_adds(ok, both.data);
+	buf_free(&note);
+	buf_free(&both);
+}
+
 /* After a gate refusal: e opens the form, f forces, anything else
  * cancels. */
 struct gate_ctx {
@@ -1048,7 +1117,7 @@ static void gate_done(struct app *app, void *ctx, int index)
 	struct gate_ctx *g = ctx;
 	struct board *b = g->b;
 	struct fai_err err;
-	char ok[160];
+	struct buf ok;
 	if (index == 0) {
 		/* The form on the first missing field; its save moves. */
 		struct ui_arg arg = {.key = g->key,
@@ -1060,9 +1129,13 @@ static void gate_done(struct app *app, void *ctx, int index)
 		int rc =
 		    store_idea_move(app->cli->store, &app->cli->actor, g->ref,
 				    g->to, NULL, 1, g->rev, NULL, &err);
-		snprintf(ok, sizeof(ok), _("%s moved to %s (gate forced)"),
-			 g->ref, out_stage_label(g->to));
-		action_done(app, b, rc, &err, g->key, ok);
+		buf_init(&ok);
+		buf_printf(&ok, _("%s moved to %s (gate forced)"), g->ref,
+			   out_stage_label(g->to));
+		if (rc == 0)
+			wip_note(app, b, g->to, &ok);
+		action_done(app, b, rc, &err, g->key, ok.data);
+		buf_free(&ok);
 	} else {
 		ui_message(app, 0, "%s", _("cancelled: nothing changed"));
 	}
@@ -1073,7 +1146,7 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 		   enum stage to, const char *reason)
 {
 	struct fai_err err;
-	char ok[160];
+	struct buf ok;
 	fai_err_clear(&err);
 	uint64_t key = card->key, rev = idea_revision(card);
 	char ref[24];
@@ -1100,10 +1173,14 @@ static int move_to(struct app *app, struct board *b, struct idea *card,
 			gate_done, g);
 		return rc;
 	}
-	snprintf(ok, sizeof(ok), _("%s moved to %s"), ref, out_stage_label(to));
+	buf_init(&ok);
+	buf_printf(&ok, _("%s moved to %s"), ref, out_stage_label(to));
+	if (rc == 0)
+		wip_note(app, b, to, &ok);
 	/* The selection follows the card: a repeated > never acts on
 	 * another idea of a shared pipeline. */
-	action_done(app, b, rc, &err, key, ok);
+	action_done(app, b, rc, &err, key, ok.data);
+	buf_free(&ok);
 	return rc;
 }
 
@@ -1663,6 +1740,7 @@ enum board_cmd {
 	BC_CLEAR_ALL,
 	BC_SHOW_ALL,
 	BC_REVIEW,
+	BC_MESSAGES,
 	BC_HELP,
 };
 
@@ -1713,6 +1791,8 @@ static const struct ui_keyrow board_keys[] = {
      {{'F', BC_UNFILTER, 0}, {'x', BC_CLEAR_ALL, 0}}},
     {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
     {N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
+    {N_("the messages of this session, with their time"),
+     {{'M', BC_MESSAGES, 0}}},
     {N_("this help"), {{'?', BC_HELP, 0}}},
     {N_("redraw the screen"), {{UI_CTRL('l'), BC_NONE, 0}}},
     {N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
@@ -1836,6 +1916,9 @@ static void board_key(struct app *app, void *st, int key)
 		ui_request(app, UI_REQ_HELP, &arg);
 		break;
 	}
+	case BC_MESSAGES:
+		ui_request(app, UI_REQ_MESSAGES, NULL);
+		break;
 	case BC_SHOW_ALL:
 		b->show_all = !b->show_all;
 		board_load(app, b);
@@ -2005,6 +2088,7 @@ static const struct screen_ops board_ops = {
     .reload = board_refresh,
     .request = board_request,
     .idle = board_idle,
+    .msg_lines = 2,
 };
 
 void board_open(struct app *app)

@@ -227,6 +227,24 @@ const char *out_time(int64_t t)
 	return b->data ? b->data : "";
 }
 
+/* TRANSLATORS: the time of day alone (local time), as in the time above:
+ * %H hours, %M minutes. */
+#define OUT_CLOCK_FMT NC_("clock", "%H:%M")
+
+const char *out_clock(int64_t t)
+{
+	struct buf *b = out_ring();
+	struct tm tm;
+	if (out_local(t, &tm) < 0) {
+		char iso[ISOTIME_LEN];
+		isotime_format(t, iso);
+		buf_adds(b, iso);
+	} else {
+		out_put_tm(b, i18n_pgettext(OUT_CLOCK_FMT), &tm);
+	}
+	return b->data ? b->data : "";
+}
+
 const char *out_date(int64_t t)
 {
 	struct buf *b = out_ring();

@@ -44,6 +44,10 @@ const char *out_stage_short(enum stage s);
  * call. */
 const char *out_time(int64_t t);
 
+/* Returns the local time of day of t ("11:20"), as out_time writes it;
+ * buffers as out_time. */
+const char *out_clock(int64_t t);
+
 /* Returns the local date of t as a person reads it ("14/06/2026",
  * "2026-06-14"); buffers as out_time. */
 const char *out_date(int64_t t);

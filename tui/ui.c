@@ -38,6 +38,7 @@
 
 static void ui_draw(struct app *app);
 static void help_open(struct app *app, const struct ui_arg *arg);
+static void msgs_open(struct app *app);
 
 /* ------------------------------------------------------------ stack */
 
@@ -66,14 +67,123 @@ void ui_pop(struct app *app)
 	curs_set(0);
 }
 
+/* Keeps text in the session's history, the oldest dropped past
+ * UI_MSG_HISTORY. */
+static void ui_history_add(struct app *app, int error, const char *text)
+{
+	struct ui_msg_entry *e;
+	if (!app->hist)
+		app->hist = xcalloc(UI_MSG_HISTORY, sizeof(*app->hist));
+	if (app->nhist == UI_MSG_HISTORY) {
+		e = &app->hist[app->hist_first];
+		free(e->text);
+		app->hist_first = (app->hist_first + 1) % UI_MSG_HISTORY;
+		app->nhist--;
+	}
+	e = &app->hist[(app->hist_first + app->nhist) % UI_MSG_HISTORY];
+	e->at = app->cli->actor.now;
+	e->error = error;
+	e->text = xstrdup(text);
+	app->nhist++;
+}
+
+static void ui_history_free(struct app *app)
+{
+	for (size_t i = 0; i < app->nhist; i++)
+		free(app->hist[(app->hist_first + i) % UI_MSG_HISTORY].text);
+	free(app->hist);
+	app->hist = NULL;
+	app->nhist = app->hist_first = 0;
+}
+
 void ui_message(struct app *app, int error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
+	int n = vsnprintf(app->msg, sizeof(app->msg), fmt, ap);
 	va_end(ap);
-	app->msg[strcspn(app->msg, "\n")] = '\0';
+	if (n >= (int)sizeof(app->msg)) {
+		/* Past UI_MSG_MAX only: end on a whole character and say the
+		 * rest is missing. */
+		size_t end = sizeof(app->msg) - 4;
+		while (end > 0 && ((unsigned char)app->msg[end] & 0xc0) == 0x80)
+			end--;
+		memcpy(app->msg + end, "…", 4);
+	}
+	/* Newlines stay (they are line breaks when drawn); the last ones
+	 * say nothing. */
+	size_t len = strlen(app->msg);
+	while (len > 0 && app->msg[len - 1] == '\n')
+		app->msg[--len] = '\0';
 	app->msg_error = error;
+	app->msg_top = 0;
+	if (app->msg[0])
+		ui_history_add(app, error, app->msg);
+}
+
+void ui_wrap_free(char **vec, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(vec[i]);
+	free(vec);
+}
+
+size_t ui_wrap_vec(const char *s, int width, int indent, char ***vec, size_t *n)
+{
+	struct buf safe, line;
+	size_t before = *n, next;
+	if (width < 1)
+		width = 1;
+	if (indent < 0 || indent >= width)
+		indent = 0;
+	buf_init(&safe);
+	buf_init(&line);
+	utf8_safe(&safe, s ? s : "", s ? strlen(s) : 0, UTF8_SAFE_MULTILINE);
+	const char *p = safe.data ? safe.data : "";
+	int first = 1;
+	do {
+		int w = first ? width : width - indent;
+		size_t len = utf8_wrap(p, (size_t)w, &next);
+		buf_reset(&line);
+		if (!first)
+			buf_printf(&line, "%*s", indent, "");
+		buf_add(&line, p, len);
+		*vec = xrealloc(*vec, (*n + 1) * sizeof(**vec));
+		(*vec)[(*n)++] = xstrdup(line.data ? line.data : "");
+		p += next;
+		first = 0;
+	} while (*p);
+	buf_free(&safe);
+	buf_free(&line);
+	return *n - before;
+}
+
+int ui_message_height(struct app *app, int width)
+{
+	char **vec = NULL;
+	size_t n = 0;
+	if (!app->msg[0])
+		return 0;
+	ui_wrap_vec(app->msg, width, 0, &vec, &n);
+	ui_wrap_free(vec, n);
+	return (int)n;
+}
+
+static attr_t ui_message_attr(struct app *app)
+{
+	return app->msg_error ? ui_attr(app, UI_ALERT) | A_REVERSE
+			      : ui_attr(app, UI_STATUS);
+}
+
+void ui_message_draw(struct app *app, int y, int x, int width, int h)
+{
+	char **vec = NULL;
+	size_t n = 0;
+	ui_wrap_vec(app->msg, width, 0, &vec, &n);
+	for (int i = 0; i < h; i++)
+		ui_text(app, y + i, x, width, (size_t)i < n ? vec[i] : "",
+			ui_message_attr(app), 1);
+	ui_wrap_free(vec, n);
 }
 
 void ui_changed(struct app *app)
@@ -110,6 +220,9 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 		return 1;
 	case UI_REQ_OPEN_REVIEW:
 		review_open(app, arg->region, arg->facilitator);
+		return 1;
+	case UI_REQ_MESSAGES:
+		msgs_open(app);
 		return 1;
 	default:
 		break;
@@ -1197,6 +1310,152 @@ static void help_open(struct app *app, const struct ui_arg *arg)
 	ui_push(app, &help_ops, hp);
 }
 
+/* ------------------------------------------------------------ messages */
+
+/* The message panel: a message longer than the lines its screen gives it
+ * is drawn whole in a box over the foot of the screen, above the keys
+ * line, until the next key (msg_panel_key). */
+static void msg_panel_draw(struct app *app)
+{
+	char **vec = NULL;
+	size_t n = 0;
+	int w = app->cols > 4 ? app->cols - 2 : app->cols;
+	int x = (app->cols - w) / 2, tw = w - 4;
+	ui_wrap_vec(app->msg, tw, 0, &vec, &n);
+	int foot = app->foot_busy ? 2 : 1; /* the keys line, a prompt's */
+	int h = (int)n + 3, maxh = app->rows - foot;
+	if (h > maxh)
+		h = maxh;
+	size_t shown = h > 3 ? (size_t)(h - 3) : 1;
+	if (app->msg_top + shown > n)
+		app->msg_top = n > shown ? n - shown : 0;
+	int y = app->rows - foot - h;
+	if (y < 0)
+		y = 0;
+	ui_box(app, y, x, h, w, app->msg_error ? _("Error") : _("Message"));
+	attr_t a = app->msg_error ? ui_attr(app, UI_ALERT) : A_NORMAL;
+	for (size_t i = 0; i < shown && app->msg_top + i < n; i++)
+		ui_text(app, y + 1 + (int)i, x + 2, tw, vec[app->msg_top + i],
+			a, 0);
+	ui_text(app, y + h - 2, x + 2, tw,
+		shown < n ? _("↑↓: scroll, Esc: close") : _("Esc: close"),
+		ui_attr(app, UI_DIM), 0);
+	ui_wrap_free(vec, n);
+	app->msg_panel = 1;
+	app->msg_scroll_max = n > shown ? n - shown : 0;
+}
+
+/* Whether the message needs the panel on this screen: more lines than the
+ * screen at the bottom of the stack drawn gives it. */
+static int msg_needs_panel(struct app *app, int base)
+{
+	if (!app->msg[0] || base < 0 || base >= app->depth)
+		return 0;
+	int room = app->stack[base].ops->msg_lines;
+	if (room < 1)
+		room = 1;
+	return ui_message_height(app, app->cols - 1) > room;
+}
+
+/* A key while the panel is up: ↑ ↓ scroll it when it is longer than the
+ * screen, Esc closes it; any other key closes it and does its own work
+ * (^S in a form in conflict saves at once).  Returns 1 when the key was
+ * the panel's. */
+static int msg_panel_key(struct app *app, int key)
+{
+	int up = key == UI_FN + KEY_UP || key == 'k';
+	int down = key == UI_FN + KEY_DOWN || key == 'j';
+	if (app->msg_scroll_max && (up || down)) {
+		if (up && app->msg_top > 0)
+			app->msg_top--;
+		if (down && app->msg_top < app->msg_scroll_max)
+			app->msg_top++;
+		return 1;
+	}
+	app->msg[0] = '\0';
+	app->msg_panel = 0;
+	app->msg_top = 0;
+	return key == UI_ESC;
+}
+
+/* The history (M): the session's messages, newest first, each with its
+ * local time, wrapped to the window and scrolled with the usual keys. */
+struct msgs {
+	size_t top;
+	size_t max; /* the last top, from the last draw */
+	size_t page;
+};
+
+static void msgs_draw(struct app *app, void *st)
+{
+	struct msgs *m = st;
+	char **vec = NULL;
+	size_t n = 0;
+	int *err = NULL;
+	int h = app->rows, w = app->cols, tw = w - 4;
+	ui_box(app, 0, 0, h, w, _("Messages, newest first"));
+	for (size_t i = app->nhist; i-- > 0;) {
+		const struct ui_msg_entry *e =
+		    &app->hist[(app->hist_first + i) % UI_MSG_HISTORY];
+		struct buf line;
+		buf_init(&line);
+		buf_printf(&line, "%s  %s", out_clock(e->at), e->text);
+		size_t from = n;
+		ui_wrap_vec(line.data, tw,
+			    (int)utf8_width(out_clock(e->at)) + 2, &vec, &n);
+		buf_free(&line);
+		err = xrealloc(err, (n ? n : 1) * sizeof(*err));
+		for (size_t k = from; k < n; k++)
+			err[k] = e->error;
+	}
+	if (n == 0)
+		ui_text(app, 1, 2, tw, _("No message yet in this session."),
+			ui_attr(app, UI_DIM), 0);
+	m->page = h > 3 ? (size_t)(h - 3) : 1;
+	m->max = n > m->page ? n - m->page : 0;
+	if (m->top > m->max)
+		m->top = m->max;
+	for (size_t i = 0; i < m->page && m->top + i < n; i++)
+		ui_text(app, 1 + (int)i, 2, tw, vec[m->top + i],
+			err[m->top + i] ? ui_attr(app, UI_ALERT) : A_NORMAL, 0);
+	ui_text(app, h - 2, 2, tw,
+		m->max ? _("↑↓: scroll, another key: close")
+		       : _("Press a key to close"),
+		ui_attr(app, UI_DIM), 0);
+	ui_wrap_free(vec, n);
+	free(err);
+}
+
+static void msgs_key(struct app *app, void *st, int key)
+{
+	struct msgs *m = st;
+	if (key != 'q' && ui_scroll_key(key, &m->top, m->max, m->page))
+		return;
+	ui_pop(app);
+}
+
+static void msgs_close(struct app *app, void *st)
+{
+	(void)app;
+	free(st);
+}
+
+static const struct screen_ops msgs_ops = {
+    .name = "messages",
+    .draw = msgs_draw,
+    .key = msgs_key,
+    .close = msgs_close,
+    .overlay = 1,
+    .msg_lines = 1,
+};
+
+static void msgs_open(struct app *app)
+{
+	/* what was on the foot line is in the list now */
+	app->msg[0] = '\0';
+	ui_push(app, &msgs_ops, xcalloc(1, sizeof(struct msgs)));
+}
+
 /* ------------------------------------------------------------ loop */
 
 static void ui_draw(struct app *app)
@@ -1207,8 +1466,17 @@ static void ui_draw(struct app *app)
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	erase();
+	app->foot_busy =
+	    app->depth > 0 && app->stack[app->depth - 1].ops == &prompt_ops;
 	for (int i = base; i < app->depth; i++)
 		app->stack[i].ops->draw(app, app->stack[i].st);
+	app->msg_panel = 0;
+	if (msg_needs_panel(app, base)) {
+		int cy, cx;
+		getyx(stdscr, cy, cx); /* a prompt's cursor stays where it is */
+		msg_panel_draw(app);
+		move(cy, cx);
+	}
 }
 
 void ui_suspend(struct app *app)
@@ -1450,11 +1718,14 @@ int ui_board_run(struct cli *cli, int argc, char **argv)
 			key = UI_NEWLINE;
 		else if (key == '\r')
 			key = '\n';
+		if (app.msg_panel && msg_panel_key(&app, key))
+			continue;
 		app.stack[app.depth - 1].ops->key(
 		    &app, app.stack[app.depth - 1].st, key);
 	}
 	while (app.depth > 0)
 		ui_pop(&app);
+	ui_history_free(&app);
 	endwin();
 	fatal_tty_clear();
 	if (app.lost_rc)

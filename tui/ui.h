@@ -32,6 +32,10 @@
 /* A new line inside a text of several lines: Ctrl-J or Alt-Enter, handed
  * so only to a screen whose ops have multiline set (Enter stays '\n'). */
 #define UI_NEWLINE (UI_FN + 01000)
+/* The longest message kept whole: a path (PATH_MAX) and its sentence. */
+#define UI_MSG_MAX 8192
+/* The messages of a session the history (M) keeps, the oldest dropped. */
+#define UI_MSG_HISTORY 200
 
 struct app;
 
@@ -46,6 +50,7 @@ enum ui_req {
 	UI_REQ_OPEN_REVIEW, /* the weekly review for arg->region and
 			       arg->facilitator (each may be NULL) */
 	UI_REQ_FOLLOW,	    /* select the card arg->key (the board does) */
+	UI_REQ_MESSAGES,    /* the session's message history */
 };
 
 /* A key binding of a screen: a key code, what it does (the screen's own
@@ -131,6 +136,9 @@ struct screen_ops {
 	 * handled, 0 to let the screens below have it. */
 	int (*request)(struct app *app, void *st, enum ui_req req,
 		       const struct ui_arg *arg);
+	/* Lines the screen gives the message at its foot (0: one line of
+	 * the full width); a longer message opens the loop's panel. */
+	int msg_lines;
 };
 
 enum ui_attr {
@@ -145,6 +153,13 @@ enum ui_attr {
 	UI_ATTR_COUNT
 };
 
+/* One message of the session, for the history (M). */
+struct ui_msg_entry {
+	int64_t at; /* when it was said (the board's clock) */
+	int error;
+	char *text; /* owned */
+};
+
 struct app {
 	struct cli *cli;
 	struct {
@@ -157,8 +172,16 @@ struct app {
 	int color, mouse, readonly;
 	int utf8; /* the glyph set: UTF-8 marks, or ASCII ones where the
 		     terminal cannot draw them (TERM=linux; ui_board_run) */
-	char msg[512];
+	char msg[UI_MSG_MAX]; /* the message shown now, whole ("" none) */
 	int msg_error;
+	int msg_panel;	       /* the message is shown in the panel (a key
+				      closes it) */
+	size_t msg_top;	       /* the panel's first line shown */
+	size_t msg_scroll_max; /* its last first line, from the last draw */
+	int foot_busy;	       /* the screen on top draws on the status line (a
+				  prompt): a message goes on the lines above it */
+	struct ui_msg_entry *hist; /* the session's messages, a ring */
+	size_t nhist, hist_first;
 	uint64_t txn;	 /* last transaction seen: polled for others' changes */
 	char other[256]; /* the last change made by someone else */
 	int64_t other_at;
@@ -172,9 +195,24 @@ int ui_board_run(struct cli *cli, int argc, char **argv);
 void ui_push(struct app *app, const struct screen_ops *ops, void *st);
 /* Closes the top screen. */
 void ui_pop(struct app *app);
-/* Sets the status message (error 1 shows it as an alert). */
+/* Sets the status message (error 1 shows it as an alert) and keeps it in
+ * the session's history.  The text is kept whole (up to UI_MSG_MAX bytes;
+ * newlines stay line breaks): the screens show it on their foot lines,
+ * or the loop in a panel when it does not fit there. */
 void ui_message(struct app *app, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Returns the lines of the message wrapped at width cells (0 for none). */
+int ui_message_height(struct app *app, int width);
+/* Draws the message wrapped at width cells on lines y.. y+h-1 from x. */
+void ui_message_draw(struct app *app, int y, int x, int width, int h);
+
+/* Wraps s (made display-safe, several lines) at width cells by words
+ * (utf8_wrap, the one rule); each line after the first starts with indent
+ * spaces.  Appends the lines to *vec (xmalloc'd, the caller frees each and
+ * the array: ui_wrap_free) and returns how many were added. */
+size_t ui_wrap_vec(const char *s, int width, int indent, char ***vec,
+		   size_t *n);
+void ui_wrap_free(char **vec, size_t n);
 /* Tells every screen the store changed (after an action). */
 void ui_changed(struct app *app);
 
