@@ -205,6 +205,29 @@ static char *wrap(const char *s, size_t width)
 /* utf8_wrap: degenerate input first, then French text broken at spaces by
  * display width (accents one cell, wide characters two), words longer than
  * the width cut, marks never parted from their base. */
+/* French spacing binds: a line never starts with the space before : ; !
+ * ? or », nor ends on « and its space (the message wrapped on the board). */
+static void test_wrap_keeps_french_spacing(void **state)
+{
+	(void)state;
+	size_t next;
+	/* "aaaa bb : cc" at 8: not "aaaa bb" then ": cc" */
+	const char *s = "aaaa bb : cc";
+	size_t len = utf8_wrap(s, 8, &next);
+	assert_int_equal(len, 4);
+	assert_string_equal(s + next, "bb : cc");
+	/* "« mot » fin" at 5: not "«" alone, nor "mot" then "» fin" */
+	s = "xx « mot » fin";
+	len = utf8_wrap(s, 6, &next);
+	assert_int_equal(len, 2);
+	assert_string_equal(s + next, "« mot » fin");
+	/* a ':' glued to a word is no mark of its own: "a b:c" breaks */
+	s = "aaaa b:c";
+	len = utf8_wrap(s, 5, &next);
+	assert_int_equal(len, 4);
+	assert_string_equal(s + next, "b:c");
+}
+
 static void test_wrap_by_display_width(void **state)
 {
 	size_t next;
@@ -717,6 +740,7 @@ int main(void)
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_fit),
 	    cmocka_unit_test(test_wrap_by_display_width),
+	    cmocka_unit_test(test_wrap_keeps_french_spacing),
 	    cmocka_unit_test(test_console_falls_back_to_ascii),
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_search),
