@@ -1003,17 +1003,44 @@ void idea_changes_free(struct idea_change *c, size_t n)
 	free(c);
 }
 
+/* The fields a search reads: every text a person wrote or reads on an idea;
+ * not the codes, numbers and dates (id, stage, region, SIRET, launch date,
+ * jobs, times, revision) nor the unknown columns. */
+static const enum idea_field idea_search_fields[] = {
+    IDEA_REF,	      IDEA_TITLE,    IDEA_NEED,	      IDEA_CONCEPT,
+    IDEA_SOURCE,      IDEA_PARTNERS, IDEA_OWNER,      IDEA_STRUCTURE,
+    IDEA_FACILITATOR, IDEA_TERRITORY, IDEA_TAGS,      IDEA_THEME,
+    IDEA_LEGAL_FORM,  IDEA_STAGE_REASON,
+};
+
+int idea_matches_folded(const struct idea_view *idea, const char *folded,
+			struct buf *scratch)
+{
+	size_t i;
+
+	if (folded == NULL || folded[0] == '\0')
+		return 1;
+	for (i = 0; i < sizeof(idea_search_fields) /
+			    sizeof(idea_search_fields[0]);
+	     i++)
+		if (utf8_search_folded(idea->v[idea_search_fields[i]], folded,
+				       scratch))
+			return 1;
+	return 0;
+}
+
 int idea_matches(const struct idea_view *idea, const char *text)
 {
-	static const enum idea_field fields[] = {
-	    IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
-	};
-	size_t i;
+	struct buf needle, scratch;
+	int found;
 
 	if (text == NULL || text[0] == '\0')
 		return 1;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (utf8_search(idea_view_get(idea, fields[i]), text))
-			return 1;
-	return 0;
+	buf_init(&needle);
+	buf_init(&scratch);
+	utf8_fold(&needle, text);
+	found = idea_matches_folded(idea, needle.data, &scratch);
+	buf_free(&scratch);
+	buf_free(&needle);
+	return found;
 }

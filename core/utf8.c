@@ -453,6 +453,18 @@ int utf8_search(const char *haystack, const char *needle)
 	return found;
 }
 
+int utf8_search_folded(const char *haystack, const char *folded,
+		       struct buf *scratch)
+{
+	if (folded == NULL || folded[0] == '\0')
+		return 1;
+	if (haystack == NULL || haystack[0] == '\0')
+		return 0;
+	buf_reset(scratch);
+	utf8_fold(scratch, haystack);
+	return strstr(scratch->data, folded) != NULL;
+}
+
 void utf8_safe(struct buf *b, const char *s, size_t n, int flags)
 {
 	struct utf8_out o = {b, 0, 0};

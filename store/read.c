@@ -454,6 +454,80 @@ end:
 	return rc;
 }
 
+int store_comments_search(struct store *s, const char *text, uint64_t **keys,
+			  size_t *n, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	struct buf needle, scratch;
+	*keys = NULL;
+	*n = 0;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	int rc = st_rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	buf_init(&needle);
+	buf_init(&scratch);
+	utf8_fold(&needle, text);
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_COMMENTS], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "comments");
+		goto end;
+	}
+	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
+	while (rc == 0) {
+		struct log_entry e;
+		if (key.mv_size != sizeof(pk)) {
+			rc = st_damaged_at(err, DB_COMMENTS, 0);
+			break;
+		}
+		uint64_t idea = codec_get_u64(key.mv_data);
+		uint64_t seq = codec_get_u64((unsigned char *)key.mv_data + 8);
+		rc = st_log_read(&t, seq, &e, err);
+		if (rc == -FAI_ENOTFOUND ||
+		    (rc == 0 && (e.idea_key != idea || e.kind != LOG_COMMENT))) {
+			if (rc == 0)
+				log_entry_clear(&e);
+			rc = st_damaged_at(err, DB_COMMENTS, seq);
+		}
+		if (rc)
+			break;
+		int found = utf8_search_folded(e.text, needle.data, &scratch);
+		log_entry_clear(&e);
+		if (!found) {
+			rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+			continue;
+		}
+		/* One comment is enough: on to the next idea's. */
+		*keys = xrealloc(*keys, (*n + 1) * sizeof(**keys));
+		(*keys)[(*n)++] = idea;
+		if (idea == UINT64_MAX)
+			break;
+		codec_pair_key(pk, idea + 1, 0);
+		key.mv_size = sizeof(pk);
+		key.mv_data = pk;
+		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	else if (rc > 0)
+		rc = st_fail(NULL, rc, err, "comments");
+	mdb_cursor_close(c);
+end:
+	st_rd_end(&t);
+	buf_free(&scratch);
+	buf_free(&needle);
+	if (rc) {
+		free(*keys);
+		*keys = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 int store_log_last(struct store *s, uint64_t *seq, struct fai_err *err)
 {
 	struct store_txn t;

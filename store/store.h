@@ -261,6 +261,15 @@ int store_undo(struct store *s, const struct store_actor *actor, uint64_t seq,
 int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
 		   size_t *n, struct fai_err *err);
 
+/* Sets *keys to a heap array (the caller frees it) of the *n ideas that
+ * have a comment holding text, accents and case ignored, in increasing key
+ * order without duplicates: what a search gives idea_filter as
+ * comment_keys.  One pass over the comments index, reading one comment
+ * after another until one of an idea holds the text.  An empty text gives
+ * none. */
+int store_comments_search(struct store *s, const char *text, uint64_t **keys,
+			  size_t *n, struct fai_err *err);
+
 /* --- checking --- */
 
 /* X(name, text): inconsistencies store_check can report. */
