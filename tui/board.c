@@ -67,6 +67,12 @@ struct board {
 	char pending_ref[24];
 	int fit, colw;	     /* columns shown and their width, for the mouse */
 	char *search_before; /* restored when the search prompt is left */
+	/* the ideas whose comments hold the search (idea_filter's
+	 * comment_keys), read again at each load of a search */
+	uint64_t *ckeys;
+	size_t nckeys;
+	uint64_t totals[STAGE_COUNT]; /* every card of each stage */
+	uint64_t offboard; /* matches at stages without a column (z) */
 };
 
 static int board_filtered(const struct board *b)
@@ -233,6 +239,8 @@ static int board_match(const struct board *b, const struct idea *idea,
 	struct idea_filter f;
 	idea_filter_init(&f, now);
 	f.search = b->search;
+	f.comment_keys = b->ckeys;
+	f.ncomment_keys = b->nckeys;
 	if (b->fvalue) {
 		switch (b->fkind) {
 		case FILTER_REGION:
@@ -261,6 +269,7 @@ static int collect_one(const struct idea *idea, void *arg)
 {
 	struct collect *k = arg;
 	enum stage st = idea_stage(idea);
+	int placed = 0;
 	if (st == STAGE_NONE || !board_match(k->b, idea, k->now))
 		return 0;
 	for (int i = 0; i < k->b->ncols; i++) {
@@ -269,7 +278,10 @@ static int collect_one(const struct idea *idea, void *arg)
 			continue;
 		c->all = xrealloc(c->all, (c->nall + 1) * sizeof(*c->all));
 		c->all[c->nall++] = idea_clone(idea);
+		placed = 1;
 	}
+	if (!placed)
+		k->b->offboard++;
 	return 0;
 }
 
@@ -297,6 +309,18 @@ static void board_load(struct app *app, struct board *b)
 	int rc = store_stage_counts(app->cli->store, counts, &err);
 	if (rc)
 		msg_store_error(app, rc, &err);
+	memcpy(b->totals, counts, sizeof(b->totals));
+	free(b->ckeys);
+	b->ckeys = NULL;
+	b->nckeys = 0;
+	if (b->search && *b->search) {
+		/* the comments that hold it: one pass per search */
+		fai_err_clear(&err);
+		rc = store_comments_search(app->cli->store, b->search,
+					   &b->ckeys, &b->nckeys, &err);
+		if (rc)
+			msg_store_error(app, rc, &err);
+	}
 	if (board_filtered(b)) {
 		struct collect k = {b, app->cli->actor.now};
 		for (int i = 0; i < b->ncols; i++)
@@ -304,6 +328,7 @@ static void board_load(struct app *app, struct board *b)
 		/* an empty list marks the filtered mode */
 		for (int i = 0; i < b->ncols; i++)
 			b->cols[i].all = xcalloc(1, sizeof(struct idea *));
+		b->offboard = 0;
 		rc = store_idea_foreach(app->cli->store, collect_one, &k, &err);
 		if (rc)
 			msg_store_error(app, rc, &err);
@@ -505,6 +530,145 @@ static void board_follow(struct app *app, struct board *b, uint64_t key)
 	idea_free(idea);
 }
 
+/* ------------------------------------------------------------ search */
+
+/* The search part of the banner: returns the active search text (NULL
+ * when none; the board's, valid until the search changes) and puts in
+ * *shown and *hidden the cards the search and filter show and hide in
+ * the columns of the board (the cards of a stage without a column, on
+ * hold and abandoned before z, count in neither). */
+static const char *board_search_state(const struct board *b, uint64_t *shown,
+				      uint64_t *hidden)
+{
+	uint64_t all = 0, seen = 0;
+	for (int i = 0; i < b->ncols; i++) {
+		all += b->totals[b->cols[i].stage];
+		seen += b->cols[i].count;
+	}
+	*shown = seen;
+	*hidden = all > seen ? all - seen : 0;
+	return b->search && *b->search ? b->search : NULL;
+}
+
+/* Says that nothing on the board matches the search, and how many cards
+ * of the stages without a column do. */
+static void search_say_none(struct app *app, struct board *b)
+{
+	if (b->offboard)
+		ui_message(app, 1,
+			   ngettext("no idea on the board matches “%s”; %llu "
+				    "on hold or abandoned does (z shows it)",
+				    "no idea on the board matches “%s”; %llu "
+				    "on hold or abandoned do (z shows them)",
+				    (unsigned long)b->offboard),
+			   b->search, (unsigned long long)b->offboard);
+	else
+		ui_message(app, 1, _("no idea matches “%s”"), b->search);
+}
+
+/* Enter on a search: selects the first match, from the current column
+ * rightwards (then from the first column), top to bottom, and says how
+ * many there are. */
+static void search_first(struct app *app, struct board *b)
+{
+	uint64_t shown, hidden;
+	board_search_state(b, &shown, &hidden);
+	if (shown == 0) {
+		search_say_none(app, b);
+		return;
+	}
+	for (int k = 0; k < b->ncols; k++) {
+		int ci = (b->cur + k) % b->ncols;
+		if (b->cols[ci].count) {
+			b->cur = ci;
+			select_at(app, b, 0);
+			break;
+		}
+	}
+	ui_message(app, 0,
+		   ngettext("%llu idea matches “%s” (n, N: next, previous)",
+			    "%llu ideas match “%s” (n, N: next, previous)",
+			    (unsigned long)shown),
+		   (unsigned long long)shown, b->search);
+}
+
+/* n (dir 1) and N (dir -1): the next or previous match in reading order
+ * (columns left to right, cards top to bottom), wrapping at either end
+ * and saying so. */
+static void search_step(struct app *app, struct board *b, int dir)
+{
+	uint64_t shown, hidden;
+	if (!board_search_state(b, &shown, &hidden)) {
+		ui_message(app, 1, "%s",
+			   _("no search in progress (new idea: +)"));
+		return;
+	}
+	if (shown == 0) {
+		search_say_none(app, b);
+		return;
+	}
+	struct column *c = cur_col(b);
+	if (dir > 0 && c->count && c->sel + 1 < c->count) {
+		select_at(app, b, c->sel + 1);
+		return;
+	}
+	if (dir < 0 && c->count && c->sel > 0) {
+		select_at(app, b, c->sel - 1);
+		return;
+	}
+	int wrapped = 0;
+	for (int k = 1; k <= b->ncols; k++) {
+		int ci = b->cur + dir * k;
+		if (ci < 0 || ci >= b->ncols)
+			wrapped = 1;
+		ci = ((ci % b->ncols) + b->ncols) % b->ncols;
+		struct column *n = &b->cols[ci];
+		if (!n->count)
+			continue;
+		b->cur = ci;
+		select_at(app, b, dir > 0 ? 0 : (size_t)n->count - 1);
+		break;
+	}
+	if (wrapped)
+		ui_message(app, 0, "%s",
+			   dir > 0 ? _("search wrapped to the first match")
+				   : _("search wrapped to the last match"));
+}
+
+/* Follows the card the person just created, saved, moved or chose: when
+ * the search hides it, the search is lifted and that is said, rather than
+ * the card shown against the search (the banner's count and n/N would
+ * then not tell the truth, and the card would vanish at the next reload
+ * of the board). */
+static void board_follow_own(struct app *app, struct board *b, uint64_t key)
+{
+	board_follow(app, b, key);
+	struct idea *card = cur_card(b);
+	if (!b->search || !*b->search || (card && card->key == key))
+		return;
+	struct idea *idea = NULL;
+	if (store_idea_get(app->cli->store, key, &idea, NULL) != 0)
+		return; /* gone (an undone creation) */
+	char ref[24], before[sizeof(app->msg)];
+	snprintf(ref, sizeof(ref), "%s", idea_get(idea, IDEA_REF));
+	idea_free(idea);
+	snprintf(before, sizeof(before), "%s", app->msg);
+	int error = app->msg_error;
+	char *search = b->search;
+	b->search = NULL;
+	board_refilter(app, b);
+	board_follow(app, b, key);
+	if (before[0])
+		ui_message(app, error,
+			   _("%s; search “%s” lifted: %s does not match it"),
+			   before, search, ref);
+	else
+		ui_message(app, error,
+			   _("search “%s” lifted: %s does not match it"),
+			   search, ref);
+	free(search);
+}
+
 /* ------------------------------------------------------------ drawing */
 
 static void draw_card(struct app *app, struct board *b, const struct idea *c,
@@ -617,8 +781,10 @@ static void board_draw(struct app *app, void *st)
 	buf_printf(&s, " %s · %s", b->store_name, app->cli->user);
 	if (app->readonly)
 		buf_printf(&s, " · %s", _("read-only"));
-	if (b->search && *b->search)
-		buf_printf(&s, " · /%s", b->search);
+	uint64_t shown, hidden;
+	const char *search = board_search_state(b, &shown, &hidden);
+	if (search)
+		buf_printf(&s, " · /%s", search);
 	if (b->fvalue)
 		buf_printf(&s, " · %s", b->fvalue);
 	if (fit < b->ncols) {
@@ -650,8 +816,9 @@ static void board_draw(struct app *app, void *st)
 	}
 	buf_free(&s);
 	ui_text(app, app->rows - 1, 0, app->cols,
-		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  n:new  "
-		  "e:edit  c:comment  /:search  f:filter  u:undo  q:quit"),
+		_("?:help  ←→:column  ↑↓:card  Enter:detail  > <:move  +:new  "
+		  "e:edit  c:comment  /:search  n N:match  f:filter  u:undo  "
+		  "q:quit"),
 		ui_attr(app, UI_DIM), 1);
 }
 
@@ -670,7 +837,7 @@ static void action_done(struct app *app, struct board *b, int rc,
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
 	if (key)
-		board_follow(app, b, key);
+		board_follow_own(app, b, key);
 }
 
 static int board_writable(struct app *app)
@@ -853,11 +1020,15 @@ static void search_done(struct app *app, void *ctx, const char *text)
 		free(b->search);
 		b->search = b->search_before;
 		b->search_before = NULL;
-	} else {
-		free(b->search_before);
-		b->search_before = NULL;
+		board_refilter(app, b);
+		return;
 	}
+	free(b->search_before);
+	b->search_before = NULL;
 	board_refilter(app, b);
+	/* Enter: to the first match, or say there is none */
+	if (b->search && *b->search)
+		search_first(app, b);
 }
 
 static void filter_value_done(struct app *app, void *ctx, const char *text)
@@ -941,7 +1112,7 @@ static void undo_key(struct app *app, struct board *b, int redo)
 	log_entry_clear(&done);
 	ui_changed(app);
 	if (key)
-		board_follow(app, b, key);
+		board_follow_own(app, b, key);
 }
 
 static void editor_key(struct app *app, struct board *b, struct idea *card)
@@ -961,7 +1132,7 @@ static void editor_key(struct app *app, struct board *b, struct idea *card)
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);
-	board_follow(app, b, key);
+	board_follow_own(app, b, key);
 }
 
 /* --mouse: a click selects a card, a double click opens it. */
@@ -1015,6 +1186,8 @@ enum board_cmd {
 	BC_UNDO,
 	BC_REDO,
 	BC_SEARCH,
+	BC_NEXT_MATCH,
+	BC_PREV_MATCH,
 	BC_FILTER,
 	BC_SHOW_ALL,
 	BC_REVIEW,
@@ -1053,14 +1226,18 @@ static const struct ui_keyrow board_keys[] = {
     {N_("move to any stage; the selection follows"), {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
-    {N_("new idea"), {{'n', BC_NEW, 0}}},
+    {N_("new idea"), {{'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},
     {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
-    {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
+    {N_("search every field and the comments (accents and case ignored); "
+	"Enter goes to the first match"),
+     {{'/', BC_SEARCH, 0}}},
+    {N_("next / previous search match"),
+     {{'n', BC_NEXT_MATCH, 0}, {'N', BC_PREV_MATCH, 0}}},
     {N_("filter by region, theme, facilitator, tag, stale"),
      {{'f', BC_FILTER, 0}}},
     {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
@@ -1156,6 +1333,10 @@ static void board_key(struct app *app, void *st, int key)
 			filter_pick_done, b);
 		break;
 	}
+	case BC_NEXT_MATCH:
+	case BC_PREV_MATCH:
+		search_step(app, b, cmd == BC_NEXT_MATCH ? 1 : -1);
+		break;
 	case BC_NEW:
 		if (board_writable(app))
 			ui_request_key(app, UI_REQ_OPEN_FORM, 0);
@@ -1271,6 +1452,7 @@ static void board_close(struct app *app, void *st)
 	free(b->search);
 	free(b->search_before);
 	free(b->fvalue);
+	free(b->ckeys);
 	free(b);
 }
 
@@ -1281,7 +1463,7 @@ static int board_request(struct app *app, void *st, enum ui_req req,
 {
 	if (req != UI_REQ_FOLLOW)
 		return 0;
-	board_follow(app, st, arg->key);
+	board_follow_own(app, st, arg->key);
 	return 1;
 }
 
