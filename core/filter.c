@@ -77,6 +77,21 @@ int idea_filter_comment_holds(const struct idea_filter *f, uint64_t key)
 	return 0;
 }
 
+/* The search criterion: in a text field, or in a comment (keys given). */
+static int search_holds(const struct idea_filter *f,
+			const struct idea_view *view)
+{
+	if (view->key && idea_filter_comment_holds(f, view->key))
+		return 1;
+	if (!f->search_folded)
+		return idea_matches(view, f->search);
+	struct buf scratch;
+	buf_init(&scratch);
+	int found = idea_matches_folded(view, f->search_folded, &scratch);
+	buf_free(&scratch);
+	return found;
+}
+
 int idea_filter_match_view(const struct idea_filter *f,
 			   const struct idea_view *view)
 {
@@ -94,8 +109,7 @@ int idea_filter_match_view(const struct idea_filter *f,
 	if (given(f->tag) &&
 	    !list_item_holds(idea_view_get(view, IDEA_TAGS), f->tag))
 		return 0;
-	if (given(f->search) && !idea_matches(view, f->search) &&
-	    !(view->key && idea_filter_comment_holds(f, view->key)))
+	if (given(f->search) && !search_holds(f, view))
 		return 0;
 	if (f->stale_days >= 0 &&
 	    !idea_view_is_stale(view, f->now, f->stale_days))

@@ -42,6 +42,9 @@ struct idea_filter {
 	 * order, without duplicates (borrowed; NULL: none) */
 	const uint64_t *comment_keys;
 	size_t ncomment_keys;
+	/* search already in search form (utf8_fold), or NULL: folded for
+	 * each idea judged (borrowed; set by who judges many ideas) */
+	const char *search_folded;
 	long stale_days; /* < 0: no stale criterion */
 	int64_t now;	 /* for the stale criterion */
 };

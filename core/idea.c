@@ -200,29 +200,36 @@ void idea_free(struct idea *idea)
 	free(idea);
 }
 
-struct idea *idea_clone(const struct idea *idea)
+struct idea *idea_of_view(const struct idea_view *view)
 {
-	struct idea *c;
+	struct idea *c = idea_new();
 	size_t i;
 	int f;
 
-	if (idea == NULL)
-		return NULL;
-	c = idea_new();
-	c->key = idea->key;
-	c->rank = idea->rank;
+	c->key = view->key;
+	c->rank = view->rank;
 	for (f = 0; f < IDEA_FIELD_COUNT; f++)
-		c->v[f] = xstrdup(idea->v[f]);
-	if (idea->nextra > 0) {
-		c->extra = xcalloc(idea->nextra, sizeof(*c->extra));
-		for (i = 0; i < idea->nextra; i++) {
-			c->extra[i].name = xstrdup(idea->extra[i].name);
-			c->extra[i].value = xstrdup(idea->extra[i].value);
-			c->extra[i].pos = idea->extra[i].pos;
+		c->v[f] = xstrdup(view->v[f]);
+	if (view->nextra > 0) {
+		c->extra = xcalloc(view->nextra, sizeof(*c->extra));
+		for (i = 0; i < view->nextra; i++) {
+			c->extra[i].name = xstrdup(view->extra[i].name);
+			c->extra[i].value = xstrdup(view->extra[i].value);
+			c->extra[i].pos = view->extra[i].pos;
 		}
-		c->nextra = idea->nextra;
+		c->nextra = view->nextra;
 	}
 	return c;
+}
+
+struct idea *idea_clone(const struct idea *idea)
+{
+	struct idea_view view;
+
+	if (idea == NULL)
+		return NULL;
+	idea_view_of(idea, &view);
+	return idea_of_view(&view);
 }
 
 /* Returns v, or "" for NULL. */

@@ -134,6 +134,10 @@ const char *idea_get(const struct idea *idea, enum idea_field f);
  * valid while idea lives unchanged. */
 void idea_view_of(const struct idea *idea, struct idea_view *view);
 
+/* Returns a new idea (the caller's) holding a copy of view's fields,
+ * unknown columns, key and rank. */
+struct idea *idea_of_view(const struct idea_view *view);
+
 /* Returns the value of f in view, "" when empty (never NULL). */
 const char *idea_view_get(const struct idea_view *view, enum idea_field f);
 

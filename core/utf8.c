@@ -429,6 +429,23 @@ void utf8_fold(struct buf *b, const char *s)
 
 	buf_add(b, "", 0);
 	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			/* A run of ASCII, lower-cased straight into b: most of
+			 * the text a search reads, without a call per byte. */
+			size_t j = i;
+			while (j < n && (unsigned char)s[j] < 0x80)
+				j++;
+			buf_reserve(b, j - i);
+			char *o = b->data + b->len;
+			for (size_t k = i; k < j; k++) {
+				char c = s[k];
+				*o++ = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+			}
+			b->len += j - i;
+			b->data[b->len] = '\0';
+			i = j;
+			continue;
+		}
 		i += (size_t)utf8_decode(s + i, n - i, &cp);
 		utf8_fold_cp(b, cp);
 	}

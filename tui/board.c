@@ -230,15 +230,18 @@ static void col_reload(struct app *app, struct board *b, struct column *c)
 struct collect {
 	struct board *b;
 	int64_t now;
+	const char *folded;	/* the search in search form, once */
+	size_t cap[STAGE_COUNT]; /* room in each column's list */
 };
 
 /* The board's search and filter as the one filter of core/filter.h. */
-static int board_match(const struct board *b, const struct idea *idea,
-		       int64_t now)
+static int board_match(const struct board *b, const struct idea_view *idea,
+		       int64_t now, const char *folded)
 {
 	struct idea_filter f;
 	idea_filter_init(&f, now);
 	f.search = b->search;
+	f.search_folded = folded;
 	f.comment_keys = b->ckeys;
 	f.ncomment_keys = b->nckeys;
 	if (b->fvalue) {
@@ -262,22 +265,26 @@ static int board_match(const struct board *b, const struct idea *idea,
 			break;
 		}
 	}
-	return idea_filter_match(&f, idea);
+	return idea_filter_match_view(&f, idea);
 }
 
-static int collect_one(const struct idea *idea, void *arg)
+/* Judges one idea (a view: only the kept ones are copied). */
+static int collect_one(const struct idea_view *idea, void *arg)
 {
 	struct collect *k = arg;
-	enum stage st = idea_stage(idea);
+	enum stage st = idea_view_stage(idea);
 	int placed = 0;
-	if (st == STAGE_NONE || !board_match(k->b, idea, k->now))
+	if (st == STAGE_NONE || !board_match(k->b, idea, k->now, k->folded))
 		return 0;
 	for (int i = 0; i < k->b->ncols; i++) {
 		struct column *c = &k->b->cols[i];
 		if (c->stage != st)
 			continue;
-		c->all = xrealloc(c->all, (c->nall + 1) * sizeof(*c->all));
-		c->all[c->nall++] = idea_clone(idea);
+		if (c->nall == k->cap[i]) {
+			k->cap[i] = k->cap[i] ? 2 * k->cap[i] : 64;
+			c->all = xrealloc(c->all, k->cap[i] * sizeof(*c->all));
+		}
+		c->all[c->nall++] = idea_of_view(idea);
 		placed = 1;
 	}
 	if (!placed)
@@ -316,20 +323,29 @@ static void board_load(struct app *app, struct board *b)
 	if (b->search && *b->search) {
 		/* the comments that hold it: one pass per search */
 		fai_err_clear(&err);
-		rc = store_comments_search(app->cli->store, b->search,
+		rc = store_comments_search(app->cli->store, b->search, NULL, 0,
 					   &b->ckeys, &b->nckeys, &err);
 		if (rc)
 			msg_store_error(app, rc, &err);
 	}
 	if (board_filtered(b)) {
-		struct collect k = {b, app->cli->actor.now};
+		struct collect k;
+		struct buf folded;
+		memset(&k, 0, sizeof(k));
+		k.b = b;
+		k.now = app->cli->actor.now;
+		buf_init(&folded);
+		utf8_fold(&folded, b->search ? b->search : "");
+		k.folded = folded.data;
 		for (int i = 0; i < b->ncols; i++)
 			col_clear(&b->cols[i]);
 		/* an empty list marks the filtered mode */
 		for (int i = 0; i < b->ncols; i++)
 			b->cols[i].all = xcalloc(1, sizeof(struct idea *));
 		b->offboard = 0;
-		rc = store_idea_foreach(app->cli->store, collect_one, &k, &err);
+		rc = store_idea_foreach_view(app->cli->store, collect_one, &k,
+					     &err);
+		buf_free(&folded);
 		if (rc)
 			msg_store_error(app, rc, &err);
 		for (int i = 0; i < b->ncols; i++) {
@@ -1005,12 +1021,90 @@ static void comment_done(struct app *app, void *ctx, const char *text)
 	action_done(app, b, rc, &err, b->pending_key, ok);
 }
 
+/* Returns 1 when every idea text finds, before found too (the folded
+ * text holds the folded before: a letter typed at either end or inside). */
+static int search_narrows(const char *before, const char *text)
+{
+	struct buf a, t;
+	if (!before || !*before || !*text)
+		return 0;
+	buf_init(&a);
+	buf_init(&t);
+	utf8_fold(&a, before);
+	utf8_fold(&t, text);
+	int narrows = strstr(t.data, a.data) != NULL;
+	buf_free(&t);
+	buf_free(&a);
+	return narrows;
+}
+
+/* The search grew as the person typed: only the cards it showed can still
+ * match, so they are judged again in memory and only their comments are
+ * read, without a pass over the store (each column keeps its selected
+ * card when it still matches, else goes to its first).  The count of
+ * matches on hold and abandoned stays the last pass's until Enter. */
+static void board_narrow(struct app *app, struct board *b)
+{
+	struct fai_err err;
+	struct buf folded;
+	uint64_t *keys = NULL;
+	size_t nkeys = 0;
+	fai_err_clear(&err);
+	int rc = store_comments_search(app->cli->store, b->search, b->ckeys,
+				       b->nckeys, &keys, &nkeys, &err);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		board_refilter(app, b);
+		return;
+	}
+	free(b->ckeys);
+	b->ckeys = keys;
+	b->nckeys = nkeys;
+	buf_init(&folded);
+	utf8_fold(&folded, b->search);
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		struct idea *sel = c->count ? col_card(c, c->sel) : NULL;
+		uint64_t selkey = sel ? sel->key : 0;
+		size_t kept = 0, newsel = 0;
+		int found = 0;
+		for (size_t r = 0; r < c->nall; r++) {
+			struct idea_view view;
+			idea_view_of(c->all[r], &view);
+			if (!board_match(b, &view, app->cli->actor.now,
+					 folded.data)) {
+				idea_free(c->all[r]);
+				continue;
+			}
+			if (c->all[r]->key == selkey) {
+				newsel = kept;
+				found = 1;
+			}
+			c->all[kept++] = c->all[r];
+		}
+		c->nall = kept;
+		c->count = kept;
+		c->sel = newsel;
+		if (!found)
+			c->offset = 0;
+		col_clamp(b, c);
+	}
+	buf_free(&folded);
+}
+
 static void search_changed(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	free(b->search);
+	char *before = b->search;
 	b->search = xstrdup(text);
-	board_refilter(app, b);
+	int narrow = search_narrows(before, text);
+	for (int i = 0; narrow && i < b->ncols; i++)
+		narrow = b->cols[i].all != NULL;
+	free(before);
+	if (narrow)
+		board_narrow(app, b);
+	else
+		board_refilter(app, b);
 }
 
 static void search_done(struct app *app, void *ctx, const char *text)
