@@ -1014,9 +1014,9 @@ void idea_changes_free(struct idea_change *c, size_t n)
  * not the codes, numbers and dates (id, stage, region, SIRET, launch date,
  * jobs, times, revision) nor the unknown columns. */
 static const enum idea_field idea_search_fields[] = {
-    IDEA_REF,	      IDEA_TITLE,    IDEA_NEED,	      IDEA_CONCEPT,
-    IDEA_SOURCE,      IDEA_PARTNERS, IDEA_OWNER,      IDEA_STRUCTURE,
-    IDEA_FACILITATOR, IDEA_TERRITORY, IDEA_TAGS,      IDEA_THEME,
+    IDEA_REF,	      IDEA_TITLE,	 IDEA_NEED,  IDEA_CONCEPT,
+    IDEA_SOURCE,      IDEA_PARTNERS,	 IDEA_OWNER, IDEA_STRUCTURE,
+    IDEA_FACILITATOR, IDEA_TERRITORY,	 IDEA_TAGS,  IDEA_THEME,
     IDEA_LEGAL_FORM,  IDEA_STAGE_REASON,
 };
 
@@ -1027,8 +1027,8 @@ int idea_matches_folded(const struct idea_view *idea, const char *folded,
 
 	if (folded == NULL || folded[0] == '\0')
 		return 1;
-	for (i = 0; i < sizeof(idea_search_fields) /
-			    sizeof(idea_search_fields[0]);
+	for (i = 0;
+	     i < sizeof(idea_search_fields) / sizeof(idea_search_fields[0]);
 	     i++)
 		if (utf8_search_folded(idea->v[idea_search_fields[i]], folded,
 				       scratch))

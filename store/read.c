@@ -529,7 +529,8 @@ static int comments_hold(struct store_txn *t, MDB_cursor *c, MDB_val *key,
 		uint64_t seq = codec_get_u64((unsigned char *)key->mv_data + 8);
 		rc = st_log_read(t, seq, &e, err);
 		if (rc == -FAI_ENOTFOUND ||
-		    (rc == 0 && (e.idea_key != idea || e.kind != LOG_COMMENT))) {
+		    (rc == 0 &&
+		     (e.idea_key != idea || e.kind != LOG_COMMENT))) {
 			if (rc == 0)
 				log_entry_clear(&e);
 			return st_damaged_at(err, DB_COMMENTS, seq);
@@ -546,15 +547,15 @@ static int comments_hold(struct store_txn *t, MDB_cursor *c, MDB_val *key,
 }
 
 int store_comments_search(struct store *s, const char *text,
-			  const uint64_t *among, size_t namong,
-			  uint64_t **keys, size_t *n, struct fai_err *err)
+			  const uint64_t *among, size_t namong, uint64_t **keys,
+			  size_t *n, struct fai_err *err)
 {
 	struct store_txn t;
 	MDB_cursor *c;
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
 	struct buf needle, scratch;
-	size_t next = 0; /* among: the next candidate */
+	size_t next = 0;   /* among: the next candidate */
 	uint64_t from = 0; /* all: the first idea key not yet read */
 	*keys = NULL;
 	*n = 0;

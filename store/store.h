@@ -278,8 +278,8 @@ int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
  * reads only the comments of the ideas the shorter text found.  An empty
  * text gives none. */
 int store_comments_search(struct store *s, const char *text,
-			  const uint64_t *among, size_t namong,
-			  uint64_t **keys, size_t *n, struct fai_err *err);
+			  const uint64_t *among, size_t namong, uint64_t **keys,
+			  size_t *n, struct fai_err *err);
 
 /* --- checking --- */
 

@@ -230,7 +230,7 @@ static void col_reload(struct app *app, struct board *b, struct column *c)
 struct collect {
 	struct board *b;
 	int64_t now;
-	const char *folded;	/* the search in search form, once */
+	const char *folded;	 /* the search in search form, once */
 	size_t cap[STAGE_COUNT]; /* room in each column's list */
 };
 
@@ -1038,30 +1038,59 @@ static int search_narrows(const char *before, const char *text)
 	return narrows;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The search grew as the person typed: only the cards it showed can still
- * match, so they are judged again in memory and only their comments are
- * read, without a pass over the store (each column keeps its selected
- * card when it still matches, else goes to its first).  The count of
- * matches on hold and abandoned stays the last pass's until Enter. */
+ * match, so they are judged again in memory, without a pass over the
+ * store: a card whose fields hold the text stays; of the others, only the
+ * comments are read, and a card stays when one holds it.  The filter's
+ * other criteria held at the last pass and do not change while one types.
+ * Each column keeps its selected card when it still matches, else goes to
+ * its first.  The count of matches on hold and abandoned stays the last
+ * pass's until Enter. */
 static void board_narrow(struct app *app, struct board *b)
 {
 	struct fai_err err;
-	struct buf folded;
-	uint64_t *keys = NULL;
-	size_t nkeys = 0;
-	fai_err_clear(&err);
-	int rc = store_comments_search(app->cli->store, b->search, b->ckeys,
-				       b->nckeys, &keys, &nkeys, &err);
-	if (rc) {
-		msg_store_error(app, rc, &err);
-		board_refilter(app, b);
-		return;
+	struct buf folded, scratch;
+	uint64_t *keys = NULL, *among = NULL;
+	size_t nkeys = 0, namong = 0, total = 0;
+	unsigned char *fits[STAGE_COUNT] = {NULL};
+	buf_init(&folded);
+	buf_init(&scratch);
+	utf8_fold(&folded, b->search);
+	for (int i = 0; i < b->ncols; i++)
+		total += b->cols[i].nall;
+	among = xcalloc(total + 1, sizeof(*among));
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		fits[i] = xcalloc(c->nall + 1, 1);
+		for (size_t r = 0; r < c->nall; r++) {
+			struct idea_view view;
+			idea_view_of(c->all[r], &view);
+			fits[i][r] = (unsigned char)idea_matches_folded(
+			    &view, folded.data, &scratch);
+			if (!fits[i][r])
+				among[namong++] = c->all[r]->key;
+		}
 	}
+	qsort(among, namong, sizeof(*among), key_cmp);
+	fai_err_clear(&err);
+	int rc = store_comments_search(app->cli->store, b->search, among,
+				       namong, &keys, &nkeys, &err);
+	free(among);
 	free(b->ckeys);
 	b->ckeys = keys;
 	b->nckeys = nkeys;
-	buf_init(&folded);
-	utf8_fold(&folded, b->search);
+	if (rc)
+		msg_store_error(app, rc, &err);
+	struct idea_filter f; /* for its look-up of comment keys */
+	idea_filter_init(&f, 0);
+	f.comment_keys = keys;
+	f.ncomment_keys = nkeys;
 	for (int i = 0; i < b->ncols; i++) {
 		struct column *c = &b->cols[i];
 		struct idea *sel = c->count ? col_card(c, c->sel) : NULL;
@@ -1069,10 +1098,8 @@ static void board_narrow(struct app *app, struct board *b)
 		size_t kept = 0, newsel = 0;
 		int found = 0;
 		for (size_t r = 0; r < c->nall; r++) {
-			struct idea_view view;
-			idea_view_of(c->all[r], &view);
-			if (!board_match(b, &view, app->cli->actor.now,
-					 folded.data)) {
+			if (!fits[i][r] &&
+			    !idea_filter_comment_holds(&f, c->all[r]->key)) {
 				idea_free(c->all[r]);
 				continue;
 			}
@@ -1082,6 +1109,7 @@ static void board_narrow(struct app *app, struct board *b)
 			}
 			c->all[kept++] = c->all[r];
 		}
+		free(fits[i]);
 		c->nall = kept;
 		c->count = kept;
 		c->sel = newsel;
@@ -1089,6 +1117,7 @@ static void board_narrow(struct app *app, struct board *b)
 			c->offset = 0;
 		col_clamp(b, c);
 	}
+	buf_free(&scratch);
 	buf_free(&folded);
 }
 

@@ -773,8 +773,8 @@ static void test_matches_every_field(void **state)
 		assert_int_equal(idea_matches(&v, rows[k].search), 1);
 		buf_reset(&folded);
 		utf8_fold(&folded, rows[k].search);
-		assert_int_equal(
-		    idea_matches_folded(&v, folded.data, &scratch), 1);
+		assert_int_equal(idea_matches_folded(&v, folded.data, &scratch),
+				 1);
 		assert_int_equal(idea_matches_folded(&v, "zzz", &scratch), 0);
 		assert_int_equal(idea_matches_folded(&v, "", &scratch), 1);
 		idea_free(idea);
