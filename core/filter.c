@@ -62,6 +62,36 @@ static int list_item_holds(const char *list, const char *text)
 	return found;
 }
 
+int idea_filter_comment_holds(const struct idea_filter *f, uint64_t key)
+{
+	size_t lo = 0, hi = f->ncomment_keys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->comment_keys[mid] == key)
+			return 1;
+		if (f->comment_keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The search criterion: in a text field, or in a comment (keys given). */
+static int search_holds(const struct idea_filter *f,
+			const struct idea_view *view)
+{
+	if (view->key && idea_filter_comment_holds(f, view->key))
+		return 1;
+	if (!f->search_folded)
+		return idea_matches(view, f->search);
+	struct buf scratch;
+	buf_init(&scratch);
+	int found = idea_matches_folded(view, f->search_folded, &scratch);
+	buf_free(&scratch);
+	return found;
+}
+
 int idea_filter_match_view(const struct idea_filter *f,
 			   const struct idea_view *view)
 {
@@ -79,7 +109,7 @@ int idea_filter_match_view(const struct idea_filter *f,
 	if (given(f->tag) &&
 	    !list_item_holds(idea_view_get(view, IDEA_TAGS), f->tag))
 		return 0;
-	if (given(f->search) && !idea_matches(view, f->search))
+	if (given(f->search) && !search_holds(f, view))
 		return 0;
 	if (f->stale_days >= 0 &&
 	    !idea_view_is_stale(view, f->now, f->stale_days))

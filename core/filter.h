@@ -11,8 +11,15 @@
  *                ("vélo" finds "vélo-cargo" and "Vélo-école", not a text
  *                that runs over two tags);
  *   stale        it is stale (below) after that many days;
- *   search       the search text is in its reference, title, need,
- *                territory or tags, accents and case ignored.
+ *   search       the search text is in one of its text fields
+ *                (idea_matches: reference, title, need, concept, source,
+ *                partners, owner, structure, facilitator, territory,
+ *                tags, theme, legal form, stage reason) or in one of its
+ *                comments, accents and case ignored.  The comments are
+ *                in the store's log, not in the idea: whoever searches
+ *                gives the keys of the ideas whose comments hold the text
+ *                (store_comments_search, one pass over the comments per
+ *                search) as comment_keys.
  * Stale: an idea at need, concept or owner_search (waiting for someone)
  * with no activity (updated_at: any change, comment or move) for at least
  * that many whole days. */
@@ -31,6 +38,13 @@ struct idea_filter {
 	const char *facilitator;
 	const char *tag;
 	const char *search;
+	/* the ideas with a comment holding search: keys in increasing
+	 * order, without duplicates (borrowed; NULL: none) */
+	const uint64_t *comment_keys;
+	size_t ncomment_keys;
+	/* search already in search form (utf8_fold), or NULL: folded for
+	 * each idea judged (borrowed; set by who judges many ideas) */
+	const char *search_folded;
 	long stale_days; /* < 0: no stale criterion */
 	int64_t now;	 /* for the stale criterion */
 };
@@ -40,6 +54,9 @@ void idea_filter_init(struct idea_filter *f, int64_t now);
 
 /* Returns 1 when the filter holds a criterion (shown as active). */
 int idea_filter_active(const struct idea_filter *f);
+
+/* Returns 1 when key is one of f's comment_keys, else 0. */
+int idea_filter_comment_holds(const struct idea_filter *f, uint64_t key);
 
 /* Returns 1 when f keeps the idea seen through view, else 0. */
 int idea_filter_match_view(const struct idea_filter *f,

@@ -200,29 +200,36 @@ void idea_free(struct idea *idea)
 	free(idea);
 }
 
-struct idea *idea_clone(const struct idea *idea)
+struct idea *idea_of_view(const struct idea_view *view)
 {
-	struct idea *c;
+	struct idea *c = idea_new();
 	size_t i;
 	int f;
 
-	if (idea == NULL)
-		return NULL;
-	c = idea_new();
-	c->key = idea->key;
-	c->rank = idea->rank;
+	c->key = view->key;
+	c->rank = view->rank;
 	for (f = 0; f < IDEA_FIELD_COUNT; f++)
-		c->v[f] = xstrdup(idea->v[f]);
-	if (idea->nextra > 0) {
-		c->extra = xcalloc(idea->nextra, sizeof(*c->extra));
-		for (i = 0; i < idea->nextra; i++) {
-			c->extra[i].name = xstrdup(idea->extra[i].name);
-			c->extra[i].value = xstrdup(idea->extra[i].value);
-			c->extra[i].pos = idea->extra[i].pos;
+		c->v[f] = xstrdup(view->v[f]);
+	if (view->nextra > 0) {
+		c->extra = xcalloc(view->nextra, sizeof(*c->extra));
+		for (i = 0; i < view->nextra; i++) {
+			c->extra[i].name = xstrdup(view->extra[i].name);
+			c->extra[i].value = xstrdup(view->extra[i].value);
+			c->extra[i].pos = view->extra[i].pos;
 		}
-		c->nextra = idea->nextra;
+		c->nextra = view->nextra;
 	}
 	return c;
+}
+
+struct idea *idea_clone(const struct idea *idea)
+{
+	struct idea_view view;
+
+	if (idea == NULL)
+		return NULL;
+	idea_view_of(idea, &view);
+	return idea_of_view(&view);
 }
 
 /* Returns v, or "" for NULL. */
@@ -1003,17 +1010,44 @@ void idea_changes_free(struct idea_change *c, size_t n)
 	free(c);
 }
 
+/* The fields a search reads: every text a person wrote or reads on an idea;
+ * not the codes, numbers and dates (id, stage, region, SIRET, launch date,
+ * jobs, times, revision) nor the unknown columns. */
+static const enum idea_field idea_search_fields[] = {
+    IDEA_REF,	      IDEA_TITLE,	 IDEA_NEED,  IDEA_CONCEPT,
+    IDEA_SOURCE,      IDEA_PARTNERS,	 IDEA_OWNER, IDEA_STRUCTURE,
+    IDEA_FACILITATOR, IDEA_TERRITORY,	 IDEA_TAGS,  IDEA_THEME,
+    IDEA_LEGAL_FORM,  IDEA_STAGE_REASON,
+};
+
+int idea_matches_folded(const struct idea_view *idea, const char *folded,
+			struct buf *scratch)
+{
+	size_t i;
+
+	if (folded == NULL || folded[0] == '\0')
+		return 1;
+	for (i = 0;
+	     i < sizeof(idea_search_fields) / sizeof(idea_search_fields[0]);
+	     i++)
+		if (utf8_search_folded(idea->v[idea_search_fields[i]], folded,
+				       scratch))
+			return 1;
+	return 0;
+}
+
 int idea_matches(const struct idea_view *idea, const char *text)
 {
-	static const enum idea_field fields[] = {
-	    IDEA_REF, IDEA_TITLE, IDEA_NEED, IDEA_TERRITORY, IDEA_TAGS,
-	};
-	size_t i;
+	struct buf needle, scratch;
+	int found;
 
 	if (text == NULL || text[0] == '\0')
 		return 1;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (utf8_search(idea_view_get(idea, fields[i]), text))
-			return 1;
-	return 0;
+	buf_init(&needle);
+	buf_init(&scratch);
+	utf8_fold(&needle, text);
+	found = idea_matches_folded(idea, needle.data, &scratch);
+	buf_free(&scratch);
+	buf_free(&needle);
+	return found;
 }

@@ -134,6 +134,10 @@ const char *idea_get(const struct idea *idea, enum idea_field f);
  * valid while idea lives unchanged. */
 void idea_view_of(const struct idea *idea, struct idea_view *view);
 
+/* Returns a new idea (the caller's) holding a copy of view's fields,
+ * unknown columns, key and rank. */
+struct idea *idea_of_view(const struct idea_view *view);
+
 /* Returns the value of f in view, "" when empty (never NULL). */
 const char *idea_view_get(const struct idea_view *view, enum idea_field f);
 
@@ -192,8 +196,17 @@ size_t idea_diff(const struct idea *a, const struct idea *b, int skip_system,
 		 struct idea_change **out);
 void idea_changes_free(struct idea_change *c, size_t n);
 
-/* Returns 1 when the idea matches the search text on ref, title, need,
- * territory and tags (accent- and case-insensitive), else 0. */
+/* Returns 1 when the search text is in one of the idea's text fields
+ * (accent- and case-insensitive), else 0: reference, title, need, concept,
+ * source, partners, owner, structure, facilitator, territory, tags, theme,
+ * legal form and stage reason; not the codes, numbers, dates and unknown
+ * columns.  An empty text matches. */
 int idea_matches(const struct idea_view *idea, const char *text);
+
+/* The same with the text already folded (utf8_fold) and a scratch buffer
+ * the caller owns and reuses: a search over many ideas folds its text
+ * once. */
+int idea_matches_folded(const struct idea_view *idea, const char *folded,
+			struct buf *scratch);
 
 #endif

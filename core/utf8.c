@@ -83,31 +83,39 @@ invalid:
 	return 1;
 }
 
-void utf8_encode(struct buf *b, uint32_t cp)
+/* Writes the UTF-8 of cp (U+FFFD for a surrogate or beyond U+10FFFF)
+ * into out and returns its length. */
+static size_t utf8_encode_to(char out[4], uint32_t cp)
 {
-	char out[4];
-
 	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		cp = 0xFFFD;
 	if (cp < 0x80) {
 		out[0] = (char)cp;
-		buf_add(b, out, 1);
-	} else if (cp < 0x800) {
+		return 1;
+	}
+	if (cp < 0x800) {
 		out[0] = (char)(0xC0 | (cp >> 6));
 		out[1] = (char)(0x80 | (cp & 0x3F));
-		buf_add(b, out, 2);
-	} else if (cp < 0x10000) {
+		return 2;
+	}
+	if (cp < 0x10000) {
 		out[0] = (char)(0xE0 | (cp >> 12));
 		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
 		out[2] = (char)(0x80 | (cp & 0x3F));
-		buf_add(b, out, 3);
-	} else {
-		out[0] = (char)(0xF0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[3] = (char)(0x80 | (cp & 0x3F));
-		buf_add(b, out, 4);
+		return 3;
 	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+void utf8_encode(struct buf *b, uint32_t cp)
+{
+	char out[4];
+
+	buf_add(b, out, utf8_encode_to(out, cp));
 }
 
 struct utf8_range {
@@ -499,38 +507,51 @@ static const char utf8_fold_exta[129] = "aaaaaaccccccccdddd" /* 0100-0111 */
 					"zzzzzz"       /* 0179-017E */
 					"s";	       /* 017F long s */
 
-/* Appends the search form of one code point. */
-static void utf8_fold_cp(struct buf *b, uint32_t cp)
+/* Writes the search form of one code point into out (at most 4 bytes)
+ * and returns its length (0: removed). */
+static size_t utf8_fold_to(char out[4], uint32_t cp)
 {
 	const char *s;
 
 	if (cp < 0x80) {
 		if (cp >= 'A' && cp <= 'Z')
 			cp += 'a' - 'A';
-		buf_addc(b, (char)cp);
-		return;
+		out[0] = (char)cp;
+		return 1;
 	}
 	if (cp >= 0xC0 && cp <= 0xFF) {
 		s = utf8_fold_latin1[cp - 0xC0];
 		if (*s != '\0') {
-			buf_adds(b, s);
-			return;
+			size_t n = strlen(s);
+			memcpy(out, s, n);
+			return n;
 		}
 	} else if (cp >= 0x100 && cp <= 0x17F) {
-		if (cp == 0x132 || cp == 0x133)
-			buf_adds(b, "ij");
-		else if (cp == 0x152 || cp == 0x153)
-			buf_adds(b, "oe");
-		else
-			buf_addc(b, utf8_fold_exta[cp - 0x100]);
-		return;
+		if (cp == 0x132 || cp == 0x133) {
+			memcpy(out, "ij", 2);
+			return 2;
+		}
+		if (cp == 0x152 || cp == 0x153) {
+			memcpy(out, "oe", 2);
+			return 2;
+		}
+		out[0] = utf8_fold_exta[cp - 0x100];
+		return 1;
 	} else if (cp >= 0x300 && cp <= 0x36F) {
-		return; /* a combining accent (decomposed text): removed */
+		return 0; /* a combining accent (decomposed text): removed */
 	} else if (cp == 0x2019 || cp == 0x2018) {
-		buf_addc(b, '\'');
-		return;
+		out[0] = '\'';
+		return 1;
 	}
-	utf8_encode(b, cp);
+	return utf8_encode_to(out, cp);
+}
+
+/* Appends the search form of one code point. */
+static void utf8_fold_cp(struct buf *b, uint32_t cp)
+{
+	char out[4];
+
+	buf_add(b, out, utf8_fold_to(out, cp));
 }
 
 void utf8_fold(struct buf *b, const char *s)
@@ -540,6 +561,24 @@ void utf8_fold(struct buf *b, const char *s)
 
 	buf_add(b, "", 0);
 	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			/* A run of ASCII, lower-cased straight into b: most of
+			 * the text a search reads, without a call per byte. */
+			size_t j = i;
+			while (j < n && (unsigned char)s[j] < 0x80)
+				j++;
+			buf_reserve(b, j - i);
+			char *o = b->data + b->len;
+			for (size_t k = i; k < j; k++) {
+				char c = s[k];
+				*o++ =
+				    c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+			}
+			b->len += j - i;
+			b->data[b->len] = '\0';
+			i = j;
+			continue;
+		}
 		i += (size_t)utf8_decode(s + i, n - i, &cp);
 		utf8_fold_cp(b, cp);
 	}
@@ -547,21 +586,83 @@ void utf8_fold(struct buf *b, const char *s)
 
 int utf8_search(const char *haystack, const char *needle)
 {
-	struct buf h, nd;
+	struct buf nd;
 	int found;
 
 	if (needle == NULL || needle[0] == '\0')
 		return 1;
 	if (haystack == NULL)
 		return 0;
-	buf_init(&h);
 	buf_init(&nd);
-	utf8_fold(&h, haystack);
 	utf8_fold(&nd, needle);
-	found = strstr(h.data, nd.data) != NULL;
+	found = utf8_search_folded(haystack, nd.data, NULL);
 	buf_free(&nd);
-	buf_free(&h);
 	return found;
+}
+
+/* Returns 1 when the search form of h[i..n), less the first skip bytes
+ * of its first character's, starts with needle. */
+static int utf8_folded_at(const char *h, size_t n, size_t i, size_t skip,
+			  const char *needle)
+{
+	char f[4];
+	uint32_t cp;
+
+	while (*needle) {
+		size_t fl;
+		if (i >= n)
+			return 0;
+		unsigned char c = (unsigned char)h[i];
+		if (c < 0x80) {
+			f[0] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+			fl = 1;
+			i++;
+		} else {
+			i += (size_t)utf8_decode(h + i, n - i, &cp);
+			fl = utf8_fold_to(f, cp);
+		}
+		for (size_t k = skip; k < fl && *needle; k++, needle++)
+			if (f[k] != *needle)
+				return 0;
+		skip = 0;
+	}
+	return 1;
+}
+
+int utf8_search_folded(const char *haystack, const char *folded,
+		       struct buf *scratch)
+{
+	(void)scratch; /* kept for callers; the search writes nothing */
+	if (folded == NULL || folded[0] == '\0')
+		return 1;
+	if (haystack == NULL || haystack[0] == '\0')
+		return 0;
+	/* strstr over the folded haystack without writing it: a match
+	 * starts at any byte of a character's search form; ASCII bytes
+	 * are tried only when they fold to the needle's first byte. */
+	size_t n = strlen(haystack);
+	char first = folded[0], f[4];
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)haystack[i];
+		if (c < 0x80) {
+			char l =
+			    c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+			if (l == first &&
+			    utf8_folded_at(haystack, n, i, 0, folded))
+				return 1;
+			i++;
+			continue;
+		}
+		size_t len = (size_t)utf8_decode(haystack + i, n - i, &cp);
+		size_t fl = utf8_fold_to(f, cp);
+		for (size_t k = 0; k < fl; k++)
+			if (f[k] == first &&
+			    utf8_folded_at(haystack, n, i, k, folded))
+				return 1;
+		i += len;
+	}
+	return 0;
 }
 
 void utf8_safe(struct buf *b, const char *s, size_t n, int flags)

@@ -60,6 +60,12 @@ void utf8_fold(struct buf *b, const char *s);
  * haystack (both NUL-terminated), else 0.  An empty needle matches. */
 int utf8_search(const char *haystack, const char *needle);
 
+/* The same with a needle already in search form (utf8_fold), folding the
+ * haystack into scratch (the caller's, reused from call to call): what a
+ * search over many values uses, folding its needle once. */
+int utf8_search_folded(const char *haystack, const char *folded,
+		       struct buf *scratch);
+
 enum utf8_safe_flags {
 	UTF8_SAFE_ONELINE = 0,	 /* newlines and tabs become placeholders */
 	UTF8_SAFE_MULTILINE = 1, /* keep \n; a tab becomes one space */

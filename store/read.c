@@ -342,6 +342,64 @@ end:
 	return rc;
 }
 
+int store_idea_foreach_view(struct store *s,
+			    int (*fn)(const struct idea_view *idea, void *arg),
+			    void *arg, struct fai_err *err)
+{
+	struct store_txn t;
+	struct codec_arena arena;
+	struct idea_view view;
+	MDB_cursor *c;
+	MDB_val key, val;
+	int stop = 0;
+	memset(&arena, 0, sizeof(arena));
+	int rc = st_rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_ORDER], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "order");
+		goto end;
+	}
+	rc = mdb_cursor_get(c, &key, &val, MDB_FIRST);
+	while (rc == 0) {
+		const unsigned char *p = key.mv_data;
+		MDB_val rec;
+		if (key.mv_size != CODEC_ORDER_KEY_LEN) {
+			rc = st_damaged(err, DB_ORDER, NULL);
+			break;
+		}
+		uint64_t k = codec_get_u64(p + 9);
+		rc = st_get(&t, DB_IDEAS, p + 9, 8, &rec);
+		if (rc && rc != MDB_NOTFOUND) {
+			rc = st_fail(&t, rc, err, "ideas");
+			break;
+		}
+		/* as st_order_load: the entry names an idea at that stage
+		 * and rank, or the order index is damaged */
+		if (rc == MDB_NOTFOUND ||
+		    codec_idea_view(rec.mv_data, rec.mv_size, k, &view,
+				    &arena) < 0 ||
+		    (int)idea_view_stage(&view) != p[0] ||
+		    view.rank != codec_get_u64(p + 1)) {
+			char where[48];
+			snprintf(where, sizeof(where), "#%llu",
+				 (unsigned long long)k);
+			rc = st_damaged(err, DB_ORDER, where);
+			break;
+		}
+		stop = fn(&view, arg);
+		if (stop)
+			break;
+		rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+	}
+	rc = walk_done(c, rc, stop, err, "order");
+end:
+	st_rd_end(&t);
+	codec_arena_free(&arena);
+	return rc;
+}
+
 int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
 		      int (*fn)(const struct log_entry *e, void *arg),
 		      void *arg, struct fai_err *err)
@@ -451,6 +509,123 @@ int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
 	mdb_cursor_close(c);
 end:
 	st_rd_end(&t);
+	return rc;
+}
+
+/* Reads the comments of idea from the pair the cursor is on (the first
+ * of that idea, in key and val) until one holds needle: 1 when one does,
+ * 0 when none does, or an error.  Leaves the cursor anywhere. */
+static int comments_hold(struct store_txn *t, MDB_cursor *c, MDB_val *key,
+			 MDB_val *val, uint64_t idea, const char *needle,
+			 struct buf *scratch, struct fai_err *err)
+{
+	int rc = 0;
+	while (rc == 0) {
+		struct log_entry e;
+		if (key->mv_size != CODEC_PAIR_KEY_LEN)
+			return st_damaged_at(err, DB_COMMENTS, 0);
+		if (codec_get_u64(key->mv_data) != idea)
+			return 0;
+		uint64_t seq = codec_get_u64((unsigned char *)key->mv_data + 8);
+		rc = st_log_read(t, seq, &e, err);
+		if (rc == -FAI_ENOTFOUND ||
+		    (rc == 0 &&
+		     (e.idea_key != idea || e.kind != LOG_COMMENT))) {
+			if (rc == 0)
+				log_entry_clear(&e);
+			return st_damaged_at(err, DB_COMMENTS, seq);
+		}
+		if (rc)
+			return rc;
+		int found = utf8_search_folded(e.text, needle, scratch);
+		log_entry_clear(&e);
+		if (found)
+			return 1;
+		rc = mdb_cursor_get(c, key, val, MDB_NEXT);
+	}
+	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "comments");
+}
+
+int store_comments_search(struct store *s, const char *text,
+			  const uint64_t *among, size_t namong, uint64_t **keys,
+			  size_t *n, struct fai_err *err)
+{
+	struct store_txn t;
+	MDB_cursor *c;
+	MDB_val key, val;
+	unsigned char pk[CODEC_PAIR_KEY_LEN];
+	struct buf needle, scratch;
+	size_t next = 0;   /* among: the next candidate */
+	uint64_t from = 0; /* all: the first idea key not yet read */
+	*keys = NULL;
+	*n = 0;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	int rc = st_rd_begin(s, &t, err);
+	if (rc)
+		return rc;
+	buf_init(&needle);
+	buf_init(&scratch);
+	utf8_fold(&needle, text);
+	rc = mdb_cursor_open(t.txn, s->dbi[DB_COMMENTS], &c);
+	if (rc) {
+		rc = st_fail(NULL, rc, err, "comments");
+		goto end;
+	}
+	for (;;) {
+		uint64_t idea = 0;
+		if (among) {
+			if (next == namong)
+				break;
+			idea = among[next++];
+			codec_pair_key(pk, idea, 0);
+		} else {
+			codec_pair_key(pk, from, 0);
+		}
+		key.mv_size = sizeof(pk);
+		key.mv_data = pk;
+		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+		if (rc == MDB_NOTFOUND) {
+			rc = 0;
+			if (among)
+				continue;
+			break;
+		}
+		if (rc) {
+			rc = st_fail(NULL, rc, err, "comments");
+			break;
+		}
+		if (key.mv_size != sizeof(pk)) {
+			rc = st_damaged_at(err, DB_COMMENTS, 0);
+			break;
+		}
+		if (!among)
+			idea = codec_get_u64(key.mv_data);
+		rc = comments_hold(&t, c, &key, &val, idea, needle.data,
+				   &scratch, err);
+		if (rc < 0)
+			break;
+		if (rc == 1) {
+			*keys = xrealloc(*keys, (*n + 1) * sizeof(**keys));
+			(*keys)[(*n)++] = idea;
+		}
+		rc = 0;
+		if (!among) {
+			if (idea == UINT64_MAX)
+				break;
+			from = idea + 1; /* on to the next idea's comments */
+		}
+	}
+	mdb_cursor_close(c);
+end:
+	st_rd_end(&t);
+	buf_free(&scratch);
+	buf_free(&needle);
+	if (rc) {
+		free(*keys);
+		*keys = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 

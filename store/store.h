@@ -170,6 +170,14 @@ int store_idea_foreach(struct store *s,
 		       int (*fn)(const struct idea *idea, void *arg), void *arg,
 		       struct fai_err *err);
 
+/* The same through views (idea_view) decoded into one reused arena: no
+ * allocation per idea, for the passes that judge every idea and keep few
+ * (the board's search and filters; idea_of_view copies one to keep).  The
+ * view is only valid during the call. */
+int store_idea_foreach_view(struct store *s,
+			    int (*fn)(const struct idea_view *idea, void *arg),
+			    void *arg, struct fai_err *err);
+
 /* Calls fn for log entries in order: all (idea_key 0) or of one idea, at or
  * after since (0: all).  The entry is only valid during the call. */
 int store_log_foreach(struct store *s, uint64_t idea_key, int64_t since,
@@ -272,6 +280,18 @@ int store_redo(struct store *s, const struct store_actor *actor,
  * with log_entry_clear, then the array. */
 int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
 		   size_t *n, struct fai_err *err);
+
+/* Sets *keys to a heap array (the caller frees it) of the *n ideas that
+ * have a comment holding text, accents and case ignored, in increasing key
+ * order without duplicates: what a search gives idea_filter as
+ * comment_keys.  Reads the comments index once, each idea's comments until
+ * one holds the text.  among (NULL: every idea) limits the search to those
+ * namong keys, in increasing order: a search narrowed as a person types
+ * reads only the comments of the ideas the shorter text found.  An empty
+ * text gives none. */
+int store_comments_search(struct store *s, const char *text,
+			  const uint64_t *among, size_t namong, uint64_t **keys,
+			  size_t *n, struct fai_err *err);
 
 /* --- checking --- */
 

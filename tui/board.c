@@ -99,6 +99,12 @@ struct board {
 	char legend_text[BOARD_LEGEND][192];
 	char legend_days[24];
 	struct ui_legend legend[BOARD_LEGEND];
+	/* the ideas whose comments hold the search (idea_filter's
+	 * comment_keys), read again at each load of a search */
+	uint64_t *ckeys;
+	size_t nckeys;
+	uint64_t totals[STAGE_COUNT]; /* every card of each stage */
+	uint64_t offboard; /* matches at stages without a column (z) */
 };
 
 static int board_filtered(const struct board *b)
@@ -261,6 +267,8 @@ static void col_reload(struct app *app, struct board *b, struct column *c)
 struct collect {
 	struct board *b;
 	int64_t now;
+	const char *folded;	 /* the search in search form, once */
+	size_t cap[STAGE_COUNT]; /* room in each column's list */
 };
 
 /* The board's search and filters as the one filter of core/filter.h,
@@ -276,14 +284,18 @@ static void board_filter_of(const struct board *b, int64_t now,
 	f->tag = b->fvalue[FILTER_TAG];
 	if (b->fstale)
 		f->stale_days = b->set.stale_days;
+	f->comment_keys = b->ckeys;
+	f->ncomment_keys = b->nckeys;
 }
 
-static int board_match(const struct board *b, const struct idea *idea,
-		       int64_t now)
+/* Judges one idea (a view), the search already folded once. */
+static int board_match(const struct board *b, const struct idea_view *idea,
+		       int64_t now, const char *folded)
 {
 	struct idea_filter f;
 	board_filter_of(b, now, &f);
-	return idea_filter_match(&f, idea);
+	f.search_folded = folded;
+	return idea_filter_match_view(&f, idea);
 }
 
 /* ------------------------------------------------------------ banner */
@@ -300,9 +312,7 @@ static int filter_on(const struct board *b, int kind)
 	return 0;
 }
 
-/* The search's part of the banner.  (Helper "search" supplies its own
- * words and counts through one function; this reads b->search until
- * then.) */
+/* The search's part of the banner. */
 static void banner_search(const struct board *b, struct buf *out)
 {
 	buf_printf(out, _("search “%s”"), b->search);
@@ -478,19 +488,27 @@ static int banner_layout(const struct board *b, int width, int max,
 	return n;
 }
 
-static int collect_one(const struct idea *idea, void *arg)
+/* Judges one idea (a view: only the kept ones are copied). */
+static int collect_one(const struct idea_view *idea, void *arg)
 {
 	struct collect *k = arg;
-	enum stage st = idea_stage(idea);
-	if (st == STAGE_NONE || !board_match(k->b, idea, k->now))
+	enum stage st = idea_view_stage(idea);
+	int placed = 0;
+	if (st == STAGE_NONE || !board_match(k->b, idea, k->now, k->folded))
 		return 0;
 	for (int i = 0; i < k->b->ncols; i++) {
 		struct column *c = &k->b->cols[i];
 		if (c->stage != st)
 			continue;
-		c->all = xrealloc(c->all, (c->nall + 1) * sizeof(*c->all));
-		c->all[c->nall++] = idea_clone(idea);
+		if (c->nall == k->cap[i]) {
+			k->cap[i] = k->cap[i] ? 2 * k->cap[i] : 64;
+			c->all = xrealloc(c->all, k->cap[i] * sizeof(*c->all));
+		}
+		c->all[c->nall++] = idea_of_view(idea);
+		placed = 1;
 	}
+	if (!placed)
+		k->b->offboard++;
 	return 0;
 }
 
@@ -587,14 +605,36 @@ static void board_load(struct app *app, struct board *b)
 	int rc = store_stage_counts(app->cli->store, counts, &err);
 	if (rc)
 		msg_store_error(app, rc, &err);
+	memcpy(b->totals, counts, sizeof(b->totals));
+	free(b->ckeys);
+	b->ckeys = NULL;
+	b->nckeys = 0;
+	if (b->search && *b->search) {
+		/* the comments that hold it: one pass per search */
+		fai_err_clear(&err);
+		rc = store_comments_search(app->cli->store, b->search, NULL, 0,
+					   &b->ckeys, &b->nckeys, &err);
+		if (rc)
+			msg_store_error(app, rc, &err);
+	}
 	if (board_filtered(b)) {
-		struct collect k = {b, app->cli->actor.now};
+		struct collect k;
+		struct buf folded;
+		memset(&k, 0, sizeof(k));
+		k.b = b;
+		k.now = app->cli->actor.now;
+		buf_init(&folded);
+		utf8_fold(&folded, b->search ? b->search : "");
+		k.folded = folded.data;
 		for (int i = 0; i < b->ncols; i++)
 			col_clear(&b->cols[i]);
 		/* an empty list marks the filtered mode */
 		for (int i = 0; i < b->ncols; i++)
 			b->cols[i].all = xcalloc(1, sizeof(struct idea *));
-		rc = store_idea_foreach(app->cli->store, collect_one, &k, &err);
+		b->offboard = 0;
+		rc = store_idea_foreach_view(app->cli->store, collect_one, &k,
+					     &err);
+		buf_free(&folded);
 		if (rc)
 			msg_store_error(app, rc, &err);
 		b->hidden = 0;
@@ -811,6 +851,145 @@ static void board_follow(struct app *app, struct board *b, uint64_t key)
 	b->cur = ci;
 	col_show(app, b, &b->cols[ci], idea);
 	idea_free(idea);
+}
+
+/* ------------------------------------------------------------ search */
+
+/* The search part of the banner: returns the active search text (NULL
+ * when none; the board's, valid until the search changes) and puts in
+ * *shown and *hidden the cards the search and filter show and hide in
+ * the columns of the board (the cards of a stage without a column, on
+ * hold and abandoned before z, count in neither). */
+static const char *board_search_state(const struct board *b, uint64_t *shown,
+				      uint64_t *hidden)
+{
+	uint64_t all = 0, seen = 0;
+	for (int i = 0; i < b->ncols; i++) {
+		all += b->totals[b->cols[i].stage];
+		seen += b->cols[i].count;
+	}
+	*shown = seen;
+	*hidden = all > seen ? all - seen : 0;
+	return b->search && *b->search ? b->search : NULL;
+}
+
+/* Says that nothing on the board matches the search, and how many cards
+ * of the stages without a column do. */
+static void search_say_none(struct app *app, struct board *b)
+{
+	if (b->offboard)
+		ui_message(app, 1,
+			   ngettext("no idea on the board matches “%s”; %llu "
+				    "on hold or abandoned does (z shows it)",
+				    "no idea on the board matches “%s”; %llu "
+				    "on hold or abandoned do (z shows them)",
+				    (unsigned long)b->offboard),
+			   b->search, (unsigned long long)b->offboard);
+	else
+		ui_message(app, 1, _("no idea matches “%s”"), b->search);
+}
+
+/* Enter on a search: selects the first match, from the current column
+ * rightwards (then from the first column), top to bottom, and says how
+ * many there are. */
+static void search_first(struct app *app, struct board *b)
+{
+	uint64_t shown, hidden;
+	board_search_state(b, &shown, &hidden);
+	if (shown == 0) {
+		search_say_none(app, b);
+		return;
+	}
+	for (int k = 0; k < b->ncols; k++) {
+		int ci = (b->cur + k) % b->ncols;
+		if (b->cols[ci].count) {
+			b->cur = ci;
+			select_at(app, b, 0);
+			break;
+		}
+	}
+	ui_message(app, 0,
+		   ngettext("%llu idea matches “%s” (n, N: next, previous)",
+			    "%llu ideas match “%s” (n, N: next, previous)",
+			    (unsigned long)shown),
+		   (unsigned long long)shown, b->search);
+}
+
+/* n (dir 1) and N (dir -1): the next or previous match in reading order
+ * (columns left to right, cards top to bottom), wrapping at either end
+ * and saying so. */
+static void search_step(struct app *app, struct board *b, int dir)
+{
+	uint64_t shown, hidden;
+	if (!board_search_state(b, &shown, &hidden)) {
+		ui_message(app, 1, "%s",
+			   _("no search in progress (new idea: +)"));
+		return;
+	}
+	if (shown == 0) {
+		search_say_none(app, b);
+		return;
+	}
+	struct column *c = cur_col(b);
+	if (dir > 0 && c->count && c->sel + 1 < c->count) {
+		select_at(app, b, c->sel + 1);
+		return;
+	}
+	if (dir < 0 && c->count && c->sel > 0) {
+		select_at(app, b, c->sel - 1);
+		return;
+	}
+	int wrapped = 0;
+	for (int k = 1; k <= b->ncols; k++) {
+		int ci = b->cur + dir * k;
+		if (ci < 0 || ci >= b->ncols)
+			wrapped = 1;
+		ci = ((ci % b->ncols) + b->ncols) % b->ncols;
+		struct column *n = &b->cols[ci];
+		if (!n->count)
+			continue;
+		b->cur = ci;
+		select_at(app, b, dir > 0 ? 0 : (size_t)n->count - 1);
+		break;
+	}
+	if (wrapped)
+		ui_message(app, 0, "%s",
+			   dir > 0 ? _("search wrapped to the first match")
+				   : _("search wrapped to the last match"));
+}
+
+/* Follows the card the person just created, saved, moved or chose: when
+ * the search hides it, the search is lifted and that is said, rather than
+ * the card shown against the search (the banner's count and n/N would
+ * then not tell the truth, and the card would vanish at the next reload
+ * of the board). */
+static void board_follow_own(struct app *app, struct board *b, uint64_t key)
+{
+	board_follow(app, b, key);
+	struct idea *card = cur_card(b);
+	if (!b->search || !*b->search || (card && card->key == key))
+		return;
+	struct idea *idea = NULL;
+	if (store_idea_get(app->cli->store, key, &idea, NULL) != 0)
+		return; /* gone (an undone creation) */
+	char ref[24], before[sizeof(app->msg)];
+	snprintf(ref, sizeof(ref), "%s", idea_get(idea, IDEA_REF));
+	idea_free(idea);
+	snprintf(before, sizeof(before), "%s", app->msg);
+	int error = app->msg_error;
+	char *search = b->search;
+	b->search = NULL;
+	board_refilter(app, b);
+	board_follow(app, b, key);
+	if (before[0])
+		ui_message(app, error,
+			   _("%s; search “%s” lifted: %s does not match it"),
+			   before, search, ref);
+	else
+		ui_message(app, error,
+			   _("search “%s” lifted: %s does not match it"),
+			   search, ref);
+	free(search);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -1057,7 +1236,7 @@ static void action_done(struct app *app, struct board *b, int rc,
 	ui_message(app, 0, "%s", ok);
 	ui_changed(app);
 	if (key)
-		board_follow(app, b, key);
+		board_follow_own(app, b, key);
 }
 
 static int board_writable(struct app *app)
@@ -1251,12 +1430,119 @@ static void pick_stage_done(struct app *app, void *ctx, int index)
 	move_ask(app, b, card, (enum stage)index);
 }
 
+/* Returns 1 when every idea text finds, before found too (the folded
+ * text holds the folded before: a letter typed at either end or inside). */
+static int search_narrows(const char *before, const char *text)
+{
+	struct buf a, t;
+	if (!before || !*before || !*text)
+		return 0;
+	buf_init(&a);
+	buf_init(&t);
+	utf8_fold(&a, before);
+	utf8_fold(&t, text);
+	int narrows = strstr(t.data, a.data) != NULL;
+	buf_free(&t);
+	buf_free(&a);
+	return narrows;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The search grew as the person typed: only the cards it showed can still
+ * match, so they are judged again in memory, without a pass over the
+ * store: a card whose fields hold the text stays; of the others, only the
+ * comments are read, and a card stays when one holds it.  The filter's
+ * other criteria held at the last pass and do not change while one types.
+ * Each column keeps its selected card when it still matches, else goes to
+ * its first.  The count of matches on hold and abandoned stays the last
+ * pass's until Enter. */
+static void board_narrow(struct app *app, struct board *b)
+{
+	struct fai_err err;
+	struct buf folded, scratch;
+	uint64_t *keys = NULL, *among = NULL;
+	size_t nkeys = 0, namong = 0, total = 0;
+	unsigned char *fits[STAGE_COUNT] = {NULL};
+	buf_init(&folded);
+	buf_init(&scratch);
+	utf8_fold(&folded, b->search);
+	for (int i = 0; i < b->ncols; i++)
+		total += b->cols[i].nall;
+	among = xcalloc(total + 1, sizeof(*among));
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		fits[i] = xcalloc(c->nall + 1, 1);
+		for (size_t r = 0; r < c->nall; r++) {
+			struct idea_view view;
+			idea_view_of(c->all[r], &view);
+			fits[i][r] = (unsigned char)idea_matches_folded(
+			    &view, folded.data, &scratch);
+			if (!fits[i][r])
+				among[namong++] = c->all[r]->key;
+		}
+	}
+	qsort(among, namong, sizeof(*among), key_cmp);
+	fai_err_clear(&err);
+	int rc = store_comments_search(app->cli->store, b->search, among,
+				       namong, &keys, &nkeys, &err);
+	free(among);
+	free(b->ckeys);
+	b->ckeys = keys;
+	b->nckeys = nkeys;
+	if (rc)
+		msg_store_error(app, rc, &err);
+	struct idea_filter f; /* for its look-up of comment keys */
+	idea_filter_init(&f, 0);
+	f.comment_keys = keys;
+	f.ncomment_keys = nkeys;
+	for (int i = 0; i < b->ncols; i++) {
+		struct column *c = &b->cols[i];
+		struct idea *sel = c->count ? col_card(c, c->sel) : NULL;
+		uint64_t selkey = sel ? sel->key : 0;
+		size_t kept = 0, newsel = 0;
+		int found = 0;
+		for (size_t r = 0; r < c->nall; r++) {
+			if (!fits[i][r] &&
+			    !idea_filter_comment_holds(&f, c->all[r]->key)) {
+				idea_free(c->all[r]);
+				continue;
+			}
+			if (c->all[r]->key == selkey) {
+				newsel = kept;
+				found = 1;
+			}
+			c->all[kept++] = c->all[r];
+		}
+		free(fits[i]);
+		c->nall = kept;
+		c->count = kept;
+		c->sel = newsel;
+		if (!found)
+			c->offset = 0;
+		col_clamp(b, c);
+	}
+	buf_free(&scratch);
+	buf_free(&folded);
+}
+
 static void search_changed(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	free(b->search);
+	char *before = b->search;
 	b->search = xstrdup(text);
-	board_refilter(app, b);
+	int narrow = search_narrows(before, text);
+	for (int i = 0; narrow && i < b->ncols; i++)
+		narrow = b->cols[i].all != NULL;
+	free(before);
+	if (narrow)
+		board_narrow(app, b);
+	else
+		board_refilter(app, b);
 }
 
 static void search_done(struct app *app, void *ctx, const char *text)
@@ -1266,11 +1552,15 @@ static void search_done(struct app *app, void *ctx, const char *text)
 		free(b->search);
 		b->search = b->search_before;
 		b->search_before = NULL;
-	} else {
-		free(b->search_before);
-		b->search_before = NULL;
+		board_refilter(app, b);
+		return;
 	}
+	free(b->search_before);
+	b->search_before = NULL;
 	board_refilter(app, b);
+	/* Enter: to the first match, or say there is none */
+	if (b->search && *b->search)
+		search_first(app, b);
 }
 
 /* Sets filter kind to value (a copy), or turns it off (NULL). */
@@ -1615,7 +1905,7 @@ static void undo_key(struct app *app, struct board *b, int redo)
 	log_entry_clear(&done);
 	ui_changed(app);
 	if (key)
-		board_follow(app, b, key);
+		board_follow_own(app, b, key);
 }
 
 /* The $EDITOR round trip on the card key at revision rev (0: the current
@@ -1656,7 +1946,7 @@ static void editor_run_on(struct app *app, struct board *b, uint64_t key,
 	ui_message(app, rc != CLI_OK, "%s", note.data ? note.data : "");
 	buf_free(&note);
 	ui_changed(app);
-	board_follow(app, b, key);
+	board_follow_own(app, b, key);
 }
 
 static void editor_pick_done(struct app *app, void *ctx, int index)
@@ -1735,6 +2025,8 @@ enum board_cmd {
 	BC_UNDO,
 	BC_REDO,
 	BC_SEARCH,
+	BC_NEXT_MATCH,
+	BC_PREV_MATCH,
 	BC_FILTER,
 	BC_UNFILTER,
 	BC_CLEAR_ALL,
@@ -1776,14 +2068,18 @@ static const struct ui_keyrow board_keys[] = {
     {N_("move to any stage; the selection follows"), {{'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
-    {N_("new idea"), {{'n', BC_NEW, 0}, {'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
+    {N_("new idea"), {{'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
     {N_("edit in a form / in $EDITOR"),
      {{'e', BC_EDIT, 0}, {'E', BC_EDITOR, 0}}},
     {N_("comment"), {{'c', BC_COMMENT, 0}}},
     {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
-    {N_("search (accents and case ignored)"), {{'/', BC_SEARCH, 0}}},
+    {N_("search every field and the comments (accents and case ignored); "
+	"Enter goes to the first match"),
+     {{'/', BC_SEARCH, 0}}},
+    {N_("next / previous search match"),
+     {{'n', BC_NEXT_MATCH, 0}, {'N', BC_PREV_MATCH, 0}}},
     {N_("add a filter: region, theme, facilitator, tag, stale (they "
 	"combine)"),
      {{'f', BC_FILTER, 0}}},
@@ -1953,6 +2249,10 @@ static void board_key(struct app *app, void *st, int key)
 	case BC_CLEAR_ALL:
 		filter_clear_all(app, b);
 		break;
+	case BC_NEXT_MATCH:
+	case BC_PREV_MATCH:
+		search_step(app, b, cmd == BC_NEXT_MATCH ? 1 : -1);
+		break;
 	case BC_NEW:
 		if (board_writable(app))
 			ui_request_key(app, UI_REQ_OPEN_FORM, 0);
@@ -2066,6 +2366,7 @@ static void board_close(struct app *app, void *st)
 	pick_items_free(b->picked, b->npicked);
 	cli_kept_clear(&b->kept);
 	card_names_free(b->names);
+	free(b->ckeys);
 	free(b);
 }
 
@@ -2076,7 +2377,7 @@ static int board_request(struct app *app, void *st, enum ui_req req,
 {
 	if (req != UI_REQ_FOLLOW)
 		return 0;
-	board_follow(app, st, arg->key);
+	board_follow_own(app, st, arg->key);
 	return 1;
 }
 

@@ -380,8 +380,9 @@ static const struct command commands[] = {
     {"list", cmd_list,
      N_("list [--stage S] [--region R] [--theme T] [--tag T] [--facilitator F] "
 	"[--search TEXT] [--stale DAYS] [--format table|tsv|json]"),
-     N_("Lists ideas in board order.  --search ignores accents and case; "
-	"--stale keeps ideas at need, concept or owner_search unchanged for "
+     N_("Lists ideas in board order.  --search reads every text field and "
+	"the comments, accents and case ignored; --stale keeps ideas at need, "
+	"concept or owner_search unchanged for "
 	"DAYS days.")},
     {"show", cmd_show, N_("show REF [--format text|json]"),
      N_("Shows every field of an idea, then its history (moves, edits, "

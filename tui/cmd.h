@@ -83,6 +83,11 @@ int cmd_list(struct cli *cli, int argc, char **argv);
  * 1 when c is no filter option, or a usage exit code (negative). */
 int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,
 		      struct idea_filter *lf);
+/* Gives lf the ideas whose comments hold its search text (the store open):
+ * *keys gets the heap array lf borrows, which the caller frees after the
+ * last match.  Returns 0 or the exit code of a store error (said). */
+int cli_filter_comments(struct cli *cli, struct idea_filter *lf,
+			uint64_t **keys);
 /* Prints a log entry as one display-safe line; redo: e is an UNDO entry
  * that redoes (cli_undos_note). */
 void cli_entry_print(FILE *f, const struct log_entry *e, int with_ref,

@@ -136,6 +136,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct idea_filter lf;
+	uint64_t *ckeys = NULL;
 	struct export_opts eo;
 	struct exchange_stats st;
 	struct fai_err err;
@@ -212,6 +213,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
+	exit = cli_filter_comments(cli, &lf, &ckeys);
+	if (exit)
+		return exit;
 	if (out && strcmp(out, "-") != 0) {
 		/* A regular file is written beside and renamed over at the
 		 * end, so an interrupted export leaves no partial file; a pipe
@@ -219,8 +223,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		 * a file inside a store is refused (store/outfile.h). */
 		fai_err_clear(&err);
 		int orc = outfile_open(&of, out, 0, &err);
-		if (orc)
+		if (orc) {
+			free(ckeys);
 			return cli_fail(cli, orc, &err);
+		}
 		f = outfile_stream(of);
 	}
 	eo.filter = export_filter;
@@ -237,6 +243,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	fai_err_clear(&err);
 	int rc = store_export(cli->store, f, &eo, &st, &err);
+	free(ckeys); /* the filter's last use */
+	lf.comment_keys = NULL;
 	if (eo.progress)
 		progress_end(&pg);
 	if (of) {

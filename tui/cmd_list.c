@@ -199,6 +199,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	};
 	struct list_run r;
 	struct fai_err err;
+	uint64_t *ckeys = NULL;
 	int c, format = FORMAT_TABLE, exit;
 
 	memset(&r, 0, sizeof(r));
@@ -228,6 +229,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	exit = cli_store_open(cli);
 	if (exit)
 		return exit;
+	exit = cli_filter_comments(cli, &r.f, &ckeys);
+	if (exit)
+		return exit;
 	fai_err_clear(&err);
 	int rc = store_idea_foreach(cli->store, list_collect, &r, &err);
 	if (rc) {
@@ -250,7 +254,26 @@ out:
 	for (size_t i = 0; i < r.n; i++)
 		idea_free(r.ideas[i]);
 	free(r.ideas);
+	free(ckeys);
 	return exit;
+}
+
+int cli_filter_comments(struct cli *cli, struct idea_filter *lf,
+			uint64_t **keys)
+{
+	struct fai_err err;
+	size_t n = 0;
+	*keys = NULL;
+	if (!lf->search || !*lf->search)
+		return 0;
+	fai_err_clear(&err);
+	int rc = store_comments_search(cli->store, lf->search, NULL, 0, keys,
+				       &n, &err);
+	if (rc)
+		return cli_fail(cli, rc, &err);
+	lf->comment_keys = *keys;
+	lf->ncomment_keys = n;
+	return 0;
 }
 
 int cli_filter_option(struct cli *cli, const char *cmd, int c, const char *arg,

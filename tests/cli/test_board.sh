@@ -398,8 +398,8 @@ ok "'Clear the search and all filters' shows every card again" "the counts are n
 	counts_are "18 16 10 9 "
 
 # ---------------------------------------------------------------- new idea
-key n
-expect "New idea" "n opens the new-idea form"
+key +
+expect "New idea" "+ opens the new-idea form"
 typ "Jardin partagé des Minimes"
 key C-s
 ok "Ctrl-S creates the idea (the board says so)" "no 'created' message" \

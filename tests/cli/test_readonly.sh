@@ -86,7 +86,8 @@ refused() {
 }
 refused '>' "move to the next stage"
 refused m "move to any stage"
-refused n "new idea"
+refused + "new idea"
+refused i "new idea"
 refused e "edit in the form"
 refused E "edit in \$EDITOR"
 refused c "comment"

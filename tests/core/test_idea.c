@@ -12,6 +12,7 @@
 #include "../../core/idea.h"
 #include "../../core/xmalloc.h"
 #include "../../core/isotime.h"
+#include "../../core/utf8.h"
 
 /* Sets f to in and checks the stored value is out. */
 static void set_ok(struct idea *idea, enum idea_field f, const char *in,
@@ -732,12 +733,65 @@ static void test_matches(void **state)
 	assert_int_equal(idea_matches(&v, "69123"), 1);	      /* territory */
 	assert_int_equal(idea_matches(&v, "Reemploi"), 1);    /* tags */
 	assert_int_equal(idea_matches(&v, "agees"), 1);
-	/* Fields outside the search: facilitator, SIRET, extras. */
-	assert_int_equal(idea_matches(&v, "zoe"), 0);
+	/* Every text field since issue 12: the facilitator too. */
+	assert_int_equal(idea_matches(&v, "zoe"), 1);
+	/* Fields outside the search: SIRET, numbers, extras. */
 	assert_int_equal(idea_matches(&v, "73282932"), 0);
 	assert_int_equal(idea_matches(&v, "12000"), 0);
 	assert_int_equal(idea_matches(&v, "introuvable"), 0);
 	idea_free(idea);
+}
+
+/* Issue 12: "mission locale" finds the ideas whose partner it is; the
+ * search reads every text field a person writes, never the codes. */
+static void test_matches_every_field(void **state)
+{
+	static const struct {
+		enum idea_field f;
+		const char *value, *search;
+	} rows[] = {
+	    {IDEA_CONCEPT, "Un tiers-lieu avec café", "TIERS-LIEU"},
+	    {IDEA_SOURCE, "Conférence des financeurs", "conference"},
+	    {IDEA_PARTNERS, "CAF; Mission locale de Tulle", "mission locale"},
+	    {IDEA_OWNER, "Régis Lamarche", "regis"},
+	    {IDEA_STRUCTURE, "Bocaux du Léon", "leon"},
+	    {IDEA_FACILITATOR, "Claire Mercier", "mercier"},
+	    {IDEA_THEME, "alimentation", "aliment"},
+	    {IDEA_LEGAL_FORM, "SCIC", "scic"},
+	    {IDEA_STAGE_REASON, "En attente du financement", "financement"},
+	};
+	struct buf folded, scratch;
+	(void)state;
+	buf_init(&folded);
+	buf_init(&scratch);
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		struct idea *idea = idea_new();
+		struct idea_view v;
+		idea_set_raw(idea, IDEA_TITLE, "Autre chose");
+		idea_set_raw(idea, rows[k].f, rows[k].value);
+		idea_view_of(idea, &v);
+		assert_int_equal(idea_matches(&v, rows[k].search), 1);
+		buf_reset(&folded);
+		utf8_fold(&folded, rows[k].search);
+		assert_int_equal(idea_matches_folded(&v, folded.data, &scratch),
+				 1);
+		assert_int_equal(idea_matches_folded(&v, "zzz", &scratch), 0);
+		assert_int_equal(idea_matches_folded(&v, "", &scratch), 1);
+		idea_free(idea);
+	}
+	/* codes and numbers stay outside */
+	struct idea *idea = idea_new();
+	struct idea_view v;
+	idea_set_raw(idea, IDEA_REGION, "84");
+	idea_set_raw(idea, IDEA_JOBS, "12");
+	idea_set_raw(idea, IDEA_LAUNCH_DATE, "2026-03-01");
+	idea_view_of(idea, &v);
+	assert_int_equal(idea_matches(&v, "84"), 0);
+	assert_int_equal(idea_matches(&v, "12"), 0);
+	assert_int_equal(idea_matches(&v, "2026"), 0);
+	idea_free(idea);
+	buf_free(&scratch);
+	buf_free(&folded);
 }
 
 int main(void)
@@ -758,6 +812,7 @@ int main(void)
 	    cmocka_unit_test(test_clone),
 	    cmocka_unit_test(test_diff),
 	    cmocka_unit_test(test_matches),
+	    cmocka_unit_test(test_matches_every_field),
 	    cmocka_unit_test(test_view_of_lends),
 	};
 

@@ -93,6 +93,41 @@ static void test_filter_criteria(void **state)
 	idea_free(i);
 }
 
+/* Issue 12: the search also keeps the ideas whose comments hold the text,
+ * given as the sorted keys of those ideas; the other criteria still hold. */
+static void test_filter_comment_keys(void **state)
+{
+	(void)state;
+	int64_t now = at("2026-12-03T12:00:00Z");
+	struct idea *i = sample("concept", "2026-11-01T09:00:00Z");
+	static const uint64_t keys[] = {3, 7, 42, 1000};
+	struct idea_filter f;
+
+	idea_filter_init(&f, now);
+	assert_int_equal(idea_filter_comment_holds(&f, 7), 0); /* none */
+	f.comment_keys = keys;
+	f.ncomment_keys = 4;
+	for (uint64_t k = 0; k < 1100; k++)
+		assert_int_equal(idea_filter_comment_holds(&f, k),
+				 k == 3 || k == 7 || k == 42 || k == 1000);
+	f.search = "tulle"; /* in no field of the sample */
+	i->key = 41;
+	assert_int_equal(idea_filter_match(&f, i), 0);
+	i->key = 42;
+	assert_int_equal(idea_filter_match(&f, i), 1);
+	f.region = "11";
+	assert_int_equal(idea_filter_match(&f, i), 0);
+	f.region = NULL;
+	/* an idea not yet stored (key 0) is judged on its fields */
+	i->key = 0;
+	assert_int_equal(idea_filter_match(&f, i), 0);
+	/* the keys only count with a search */
+	f.search = NULL;
+	i->key = 41;
+	assert_int_equal(idea_filter_match(&f, i), 1);
+	idea_free(i);
+}
+
 static void test_stale_rule(void **state)
 {
 	(void)state;
@@ -194,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_filter_criteria),
+	    cmocka_unit_test(test_filter_comment_keys),
 	    cmocka_unit_test(test_stale_rule),
 	    cmocka_unit_test(test_card),
 	    cmocka_unit_test(test_new_defaults),

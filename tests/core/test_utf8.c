@@ -730,9 +730,92 @@ static void test_cp_width_is_the_c_library_wcwidth(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* The search without a folded copy of the haystack finds exactly what
+ * strstr finds in the folded haystack, at any byte of a character's
+ * search form ("e" in "œ", "s" in "ß"), across combining accents, curly
+ * quotes and invalid bytes: random texts from pieces of every kind. */
+static void test_search_folded_same_as_strstr(void **state)
+{
+	static const char *const pieces[] = {
+	    "a",	 "E",
+	    "é",	 "É",
+	    "œ",	 "Œ",
+	    "ß",	 "ĳ",
+	    "e\xcc\x81", "\xe2\x80\x99",
+	    "'",	 " ",
+	    "Ø",	 "mission",
+	    "LOCALE",	 "\xff",
+	    "\xc3",	 "€",
+	    "ø",	 "o",
+	    "s",	 "i",
+	    "j",	 "z",
+	    "æ",	 "\xf0\x9f\x94\xa7",
+	};
+	const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+	struct buf h, nd, fh, fn;
+	unsigned seed = 12;
+	(void)state;
+	buf_init(&h);
+	buf_init(&nd);
+	buf_init(&fh);
+	buf_init(&fn);
+	for (int round = 0; round < 20000; round++) {
+		buf_reset(&h);
+		buf_reset(&nd);
+		buf_add(&h, "", 0);
+		buf_add(&nd, "", 0);
+		int lh = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+		int ln =
+		    1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 3;
+		for (int k = 0; k < lh; k++)
+			buf_adds(&h,
+				 pieces[((seed = seed * 1103515245u + 12345u) >>
+					 16) %
+					np]);
+		for (int k = 0; k < ln; k++)
+			buf_adds(&nd,
+				 pieces[((seed = seed * 1103515245u + 12345u) >>
+					 16) %
+					np]);
+		buf_reset(&fh);
+		buf_reset(&fn);
+		utf8_fold(&fh, h.data);
+		utf8_fold(&fn, nd.data);
+		int want = strstr(fh.data, fn.data) != NULL;
+		if (!h.data[0] && fn.data[0])
+			want = 0;
+		assert_int_equal(utf8_search_folded(h.data, fn.data, NULL),
+				 want);
+		assert_int_equal(utf8_search(h.data, nd.data), want);
+	}
+	/* the cases by name */
+	assert_int_equal(utf8_search("Cœur", "oeu"), 1);
+	assert_int_equal(utf8_search("Cœur", "eur"), 1);
+	assert_int_equal(utf8_search("Straße", "SS"), 1);
+	assert_int_equal(
+	    utf8_search("Mission Locale de Tulle", "mission locale"), 1);
+	assert_int_equal(utf8_search("l\xe2\x80\x99"
+				     "atelier",
+				     "l'at"),
+			 1);
+	assert_int_equal(utf8_search("ecole", "école"), 1);
+	assert_int_equal(utf8_search("e\xcc\x81"
+				     "cole",
+				     "ECOLE"),
+			 1);
+	assert_int_equal(utf8_search("", "a"), 0);
+	assert_int_equal(utf8_search(NULL, "a"), 0);
+	assert_int_equal(utf8_search("abc", "abcd"), 0);
+	buf_free(&h);
+	buf_free(&nd);
+	buf_free(&fh);
+	buf_free(&fn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_search_folded_same_as_strstr),
 	    cmocka_unit_test(test_check_degenerate),
 	    cmocka_unit_test(test_check_invalid),
 	    cmocka_unit_test(test_decode),

@@ -770,6 +770,86 @@ static void test_move(void **state)
 
 /* ------------------------------------------------------------ comment */
 
+/* Issue 12: a search reads the comments: the ideas that have one holding
+ * the text, once each, in key order; an undone comment no longer counts. */
+static void test_comments_search(void **state)
+{
+	struct fx *f = *state;
+	char a[24], b[24], c[24];
+	uint64_t *keys = (uint64_t *)1;
+	size_t n = 9;
+
+	fx_create(f, fx_tick(&f->alice), "Premier", NULL, NULL, a);
+	fx_create(f, fx_tick(&f->alice), "Deuxième", NULL, NULL, b);
+	fx_create(f, fx_tick(&f->alice), "Troisième", NULL, NULL, c);
+	struct idea *ia = fx_find(f, a), *ib = fx_find(f, b);
+
+	assert_int_equal(
+	    store_comments_search(f->s, "tulle", NULL, 0, &keys, &n, &f->err),
+	    0);
+	assert_null(keys);
+	assert_int_equal(n, 0);
+	/* two of b's comments hold it, one of a's; c's does not */
+	const char *const said[][2] = {
+	    {b, "Rencontre à TULLE avec le CCAS"},
+	    {c, "Rien à voir"},
+	    {a, "Réunion à Tulle"},
+	    {b, "Encore Tulle"},
+	};
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob),
+						    said[k][0], said[k][1], 0,
+						    NULL, &f->err),
+				 0);
+	assert_int_equal(
+	    store_comments_search(f->s, "tülle", NULL, 0, &keys, &n, &f->err),
+	    0);
+	assert_int_equal(n, 2);
+	assert_true(ia->key < ib->key);
+	assert_int_equal(keys[0], ia->key);
+	assert_int_equal(keys[1], ib->key);
+	free(keys);
+	/* among some ideas only (a search narrowed as one types) */
+	struct idea *ic = fx_find(f, c);
+	uint64_t among[] = {ia->key, ic->key};
+	assert_int_equal(
+	    store_comments_search(f->s, "tulle", among, 2, &keys, &n, &f->err),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(keys[0], ia->key);
+	free(keys);
+	assert_int_equal(store_comments_search(f->s, "tulle", among + 1, 1,
+					       &keys, &n, &f->err),
+			 0);
+	assert_int_equal(n, 0);
+	idea_free(ic);
+	/* an empty text finds none; a text in no comment finds none */
+	assert_int_equal(
+	    store_comments_search(f->s, "", NULL, 0, &keys, &n, &f->err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(
+	    store_comments_search(f->s, "Ussel", NULL, 0, &keys, &n, &f->err),
+	    0);
+	assert_int_equal(n, 0);
+	assert_null(keys);
+	/* b's last comment undone: its first still holds it */
+	assert_int_equal(store_undo(f->s, fx_tick(&f->bob), 0, NULL, &f->err),
+			 0);
+	assert_int_equal(
+	    store_comments_search(f->s, "encore", NULL, 0, &keys, &n, &f->err),
+	    0);
+	assert_int_equal(n, 0);
+	free(keys);
+	assert_int_equal(
+	    store_comments_search(f->s, "tulle", NULL, 0, &keys, &n, &f->err),
+	    0);
+	assert_int_equal(n, 2);
+	free(keys);
+	fx_check_ok(f->s);
+	idea_free(ia);
+	idea_free(ib);
+}
+
 static void test_comment(void **state)
 {
 	struct fx *f = *state;
@@ -1526,6 +1606,8 @@ int main(void)
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_move, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_comment, fx_setup,
+					    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_comments_search, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_reorder, fx_setup,
 					    fx_teardown),
