@@ -994,7 +994,7 @@ static void board_follow_own(struct app *app, struct board *b, uint64_t key)
 
 /* ------------------------------------------------------------ drawing */
 
-static void board_footer_text(struct buf *b);
+static void board_footer_text(struct buf *b, int width);
 
 /* A card in three lines (core/card.h): the reference, ⚑ when stale, the
  * facilitator's unique initials and the days at the stage; the title; then
@@ -1169,8 +1169,8 @@ static void board_draw(struct app *app, void *st)
 	}
 	/* Under a prompt (it draws on the status line) the message goes on
 	 * the lines above it. */
-	int mtop = app->foot_busy ? y - mh : y - 1;
-	b->foot = app->foot_busy ? mh : (mh ? 1 : 0);
+	int mtop = app->foot_busy ? y + 1 - app->foot_busy - mh : y - 1;
+	b->foot = app->foot_busy ? app->foot_busy - 1 + mh : (mh ? 1 : 0);
 
 	for (int i = 0; i < fit; i++) {
 		int x = i * (w + 1);
@@ -1216,7 +1216,7 @@ static void board_draw(struct app *app, void *st)
 	buf_free(&s);
 	struct buf keys;
 	buf_init(&keys);
-	board_footer_text(&keys);
+	board_footer_text(&keys, app->cols);
 	ui_text(app, app->rows - 1, 0, app->cols, keys.data,
 		ui_attr(app, UI_DIM), 1);
 	buf_free(&keys);
@@ -2063,9 +2063,8 @@ static const struct ui_keyrow board_keys[] = {
       {FN(END), BC_BOTTOM, 1}}},
     {N_("the card's detail"),
      {{'\n', BC_DETAIL, 0}, {FN(ENTER), BC_DETAIL, 1}}},
-    {N_("next / previous stage; the selection follows"),
-     {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}}},
-    {N_("move to any stage; the selection follows"), {{'m', BC_MOVE, 0}}},
+    {N_("next / previous stage, or any stage; the selection follows"),
+     {{'>', BC_NEXT_STAGE, 0}, {'<', BC_PREV_STAGE, 0}, {'m', BC_MOVE, 0}}},
     {N_("move the card down / up in its column"),
      {{'J', BC_CARD_DOWN, 0}, {'K', BC_CARD_UP, 0}}},
     {N_("new idea"), {{'+', BC_NEW, 0}, {'i', BC_NEW, 0}}},
@@ -2075,22 +2074,18 @@ static const struct ui_keyrow board_keys[] = {
     {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
-    {N_("search every field and the comments (accents and case ignored); "
-	"Enter goes to the first match"),
-     {{'/', BC_SEARCH, 0}}},
-    {N_("next / previous search match"),
-     {{'n', BC_NEXT_MATCH, 0}, {'N', BC_PREV_MATCH, 0}}},
-    {N_("add a filter: region, theme, facilitator, tag, stale (they "
-	"combine)"),
-     {{'f', BC_FILTER, 0}}},
-    {N_("remove one filter / clear the search and every filter"),
-     {{'F', BC_UNFILTER, 0}, {'x', BC_CLEAR_ALL, 0}}},
+    {N_("search every field and comment (accents and case ignored); "
+	"n / N: next / previous match"),
+     {{'/', BC_SEARCH, 0}, {'n', BC_NEXT_MATCH, 0}, {'N', BC_PREV_MATCH, 0}}},
+    {N_("filters, which combine: add one / remove one / clear them all "
+	"and the search"),
+     {{'f', BC_FILTER, 0}, {'F', BC_UNFILTER, 0}, {'x', BC_CLEAR_ALL, 0}}},
     {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
     {N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
     {N_("the messages of this session, with their time"),
      {{'M', BC_MESSAGES, 0}}},
-    {N_("this help"), {{'?', BC_HELP, 0}}},
-    {N_("redraw the screen"), {{UI_CTRL('l'), BC_NONE, 0}}},
+    {N_("this help (? again: the marks on the cards) / redraw the screen"),
+     {{'?', BC_HELP, 0}, {UI_CTRL('l'), BC_NONE, 0}}},
     {N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
 };
 
@@ -2115,11 +2110,11 @@ static const struct ui_footkey board_footer[] = {
     {BC_QUIT, 1, NC_("footer", "quit")},
 };
 
-static void board_footer_text(struct buf *b)
+static void board_footer_text(struct buf *b, int width)
 {
 	buf_adds(b, "");
 	ui_footer_keys(b, board_keys, BOARD_NKEYS, board_footer,
-		       sizeof(board_footer) / sizeof(board_footer[0]));
+		       sizeof(board_footer) / sizeof(board_footer[0]), width);
 }
 
 const struct ui_keyrow *board_keys_table(size_t *n)

@@ -625,24 +625,70 @@ struct prompt {
 	int multiline; /* UI_NEWLINE adds a new line */
 };
 
-/* A prompt of several lines: the label on a line of its own, then the
+/* The lines of text a multiline prompt shows (nl: its lines, *cur: the
+ * cursor's line), as many as fit around the cursor's. */
+static size_t prompt_text_lines(const struct app *app, const struct prompt *p,
+				size_t *nl, size_t *cur)
+{
+	const char *s = p->line.text.data ? p->line.text.data : "";
+	*nl = 1;
+	*cur = 0;
+	for (size_t i = 0; i < p->line.text.len; i++)
+		if (s[i] == '\n') {
+			(*nl)++;
+			if (i < p->line.cursor)
+				(*cur)++;
+		}
+	size_t room = app->rows > 3 ? (size_t)app->rows - 3 : 1;
+	return *nl < room ? *nl : room;
+}
+
+/* Whether a one-line prompt's label leaves the text room beside it; else
+ * the label takes lines of its own above the text, wrapped, never cut. */
+static int prompt_label_beside(const struct app *app, const struct prompt *p)
+{
+	return p->label && (int)utf8_width(p->label) + 21 <= app->cols;
+}
+
+/* The lines a prompt takes above the keys line: its label (wrapped) and
+ * its text.  The board puts a message above them (app->foot_busy). */
+static int prompt_height(const struct app *app, const struct prompt *p)
+{
+	char **vec = NULL;
+	size_t n = 0, nl, cur;
+	if (!p->multiline && prompt_label_beside(app, p))
+		return 1;
+	ui_wrap_vec(p->label, app->cols, 0, &vec, &n);
+	ui_wrap_free(vec, n);
+	int text = p->multiline ? (int)prompt_text_lines(app, p, &nl, &cur) : 1;
+	int h = (int)n + text;
+	return h < app->rows - 1 ? h : app->rows - 1;
+}
+
+/* Draws the label of a prompt wrapped from row y, in at most max lines. */
+static void prompt_label_draw(struct app *app, const struct prompt *p, int y,
+			      int max)
+{
+	char **vec = NULL;
+	size_t n = 0;
+	ui_wrap_vec(p->label, app->cols, 0, &vec, &n);
+	for (size_t i = 0; i < n && (int)i < max; i++)
+		ui_text(app, y + (int)i, 0, app->cols, vec[i], A_BOLD, 1);
+	ui_wrap_free(vec, n);
+}
+
+/* A prompt of several lines: the label on lines of its own, then the
  * text's lines, as many as fit above the footer around the cursor's. */
 static void prompt_lines_draw(struct app *app, struct prompt *p)
 {
 	const char *s = p->line.text.data ? p->line.text.data : "";
-	size_t len = p->line.text.len, nl = 1, cur = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\n') {
-			nl++;
-			if (i < p->line.cursor)
-				cur++;
-		}
-	size_t room = app->rows > 3 ? (size_t)app->rows - 3 : 1;
-	size_t shown = nl < room ? nl : room, first = 0;
+	size_t len = p->line.text.len, nl, cur, first = 0;
+	size_t shown = prompt_text_lines(app, p, &nl, &cur);
 	if (cur >= shown)
 		first = cur - shown + 1;
-	int y = app->rows - 2 - (int)shown;
-	ui_text(app, y, 0, app->cols, p->label, A_BOLD, 1);
+	int h = prompt_height(app, p);
+	int y = app->rows - 2 - (int)shown; /* the label's last line */
+	prompt_label_draw(app, p, app->rows - 1 - h, h - (int)shown);
 	ui_text(app, app->rows - 1, 0, app->cols,
 		_("Enter: confirm   Ctrl-J or Alt-Enter: new line   "
 		  "Esc: cancel"),
@@ -683,9 +729,16 @@ static void prompt_draw(struct app *app, void *st)
 		prompt_lines_draw(app, p);
 		return;
 	}
-	int n = ui_text(app, y, 0, app->cols, p->label, A_BOLD, 0);
-	ui_text(app, y, n, 1, " ", A_NORMAL, 1);
-	ui_line_draw(app, &p->line, y, n + 1, app->cols - n - 1, A_NORMAL, 1);
+	int n = 0;
+	if (prompt_label_beside(app, p)) {
+		n = ui_text(app, y, 0, app->cols, p->label, A_BOLD, 0);
+		ui_text(app, y, n, 1, " ", A_NORMAL, 1);
+		n++;
+	} else {
+		int h = prompt_height(app, p);
+		prompt_label_draw(app, p, app->rows - 1 - h, h - 1);
+	}
+	ui_line_draw(app, &p->line, y, n, app->cols - n, A_NORMAL, 1);
 	ui_text(app, app->rows - 1, 0, app->cols,
 		_("Enter: confirm   Esc: cancel   Ctrl-U: clear"),
 		ui_attr(app, UI_DIM), 1);
@@ -952,8 +1005,10 @@ void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size)
 }
 
 void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
-		    const struct ui_footkey *foot, size_t nfoot)
+		    const struct ui_footkey *foot, size_t nfoot, int width)
 {
+	char **item = xcalloc(nfoot ? nfoot : 1, sizeof(*item));
+	size_t nitem = 0, total = 0;
 	for (size_t f = 0; f < nfoot; f++) {
 		const struct ui_keyrow *row = NULL;
 		for (size_t i = 0; i < n && !row; i++)
@@ -963,7 +1018,8 @@ void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
 					row = &rows[i];
 		if (!row)
 			continue; /* a key taken out of the table */
-		buf_adds(b, b->len ? "  " : "");
+		struct buf one;
+		buf_init(&one);
 		int shown = 0, prev_arrow = 0;
 		for (const struct ui_binding *k = row->keys;
 		     k->key && shown < foot[f].nkeys; k++) {
@@ -974,13 +1030,30 @@ void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
 			int arrow = k->key >= UI_FN + KEY_DOWN &&
 				    k->key <= UI_FN + KEY_RIGHT;
 			if (shown && !(arrow && prev_arrow))
-				buf_adds(b, " ");
-			buf_adds(b, name);
+				buf_adds(&one, " ");
+			buf_adds(&one, name);
 			prev_arrow = arrow;
 			shown++;
 		}
-		buf_printf(b, ":%s", i18n_pgettext(foot[f].word));
+		buf_printf(&one, ":%s", i18n_pgettext(foot[f].word));
+		total += utf8_width(one.data) + (nitem ? 2 : 0);
+		item[nitem++] = one.data;
 	}
+	/* Too long: the items before the last go, from the end, whole (the
+	 * help has them all; the first and the last, help and quit, stay):
+	 * the line is never cut inside a word. */
+	while (width > 0 && total > (size_t)width && nitem > 2) {
+		total -= utf8_width(item[nitem - 2]) + 2;
+		free(item[nitem - 2]);
+		item[nitem - 2] = item[nitem - 1];
+		nitem--;
+	}
+	for (size_t i = 0; i < nitem; i++) {
+		buf_adds(b, i ? "  " : "");
+		buf_adds(b, item[i]);
+		free(item[i]);
+	}
+	free(item);
 }
 
 /* Writes s for a man page: backslashes and hyphens escaped, the arrows
@@ -1322,7 +1395,7 @@ static void msg_panel_draw(struct app *app)
 	int w = app->cols > 4 ? app->cols - 2 : app->cols;
 	int x = (app->cols - w) / 2, tw = w - 4;
 	ui_wrap_vec(app->msg, tw, 0, &vec, &n);
-	int foot = app->foot_busy ? 2 : 1; /* the keys line, a prompt's */
+	int foot = 1 + app->foot_busy; /* the keys line, a prompt's */
 	int h = (int)n + 3, maxh = app->rows - foot;
 	if (h > maxh)
 		h = maxh;
@@ -1466,8 +1539,12 @@ static void ui_draw(struct app *app)
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	erase();
-	app->foot_busy =
-	    app->depth > 0 && app->stack[app->depth - 1].ops == &prompt_ops;
+	app->foot_busy = 0;
+	if (app->depth > 0 &&
+	    (app->stack[app->depth - 1].ops == &prompt_ops ||
+	     app->stack[app->depth - 1].ops == &prompt_lines_ops))
+		app->foot_busy =
+		    prompt_height(app, app->stack[app->depth - 1].st);
 	for (int i = base; i < app->depth; i++)
 		app->stack[i].ops->draw(app, app->stack[i].st);
 	app->msg_panel = 0;

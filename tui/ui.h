@@ -84,9 +84,11 @@ struct ui_footkey {
 };
 
 /* Appends to b the keys line of foot[0..nfoot), the keys taken from
- * rows[0..n) (arrows joined: "←→", other keys by a space: "> <"). */
+ * rows[0..n) (arrows joined: "←→", other keys by a space: "> <"), in at
+ * most width cells (0: no limit): the items before the last are left out
+ * whole, from the end, until it fits, so the line is never cut. */
 void ui_footer_keys(struct buf *b, const struct ui_keyrow *rows, size_t n,
-		    const struct ui_footkey *foot, size_t nfoot);
+		    const struct ui_footkey *foot, size_t nfoot, int width);
 
 /* Writes the keys of row as the help shows them ("← → h l Tab"). */
 void ui_keys_shown(const struct ui_keyrow *row, char *out, size_t size);
@@ -178,8 +180,8 @@ struct app {
 				      closes it) */
 	size_t msg_top;	       /* the panel's first line shown */
 	size_t msg_scroll_max; /* its last first line, from the last draw */
-	int foot_busy;	       /* the screen on top draws on the status line (a
-				  prompt): a message goes on the lines above it */
+	int foot_busy;	       /* the lines a prompt on top takes above the keys
+				  line (0: none): a message goes on the lines above */
 	struct ui_msg_entry *hist; /* the session's messages, a ring */
 	size_t nhist, hist_first;
 	uint64_t txn;	 /* last transaction seen: polled for others' changes */

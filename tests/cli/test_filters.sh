@@ -243,7 +243,7 @@ key F
 expect "aucune recherche ni aucun filtre à effacer" "clear: F with nothing on says so"
 key '?'
 expect "Touches" "help: ? opens the help"
-ok "help: the help lists F and x" "no row for F x" shows_re "F x +retirer un filtre"
+ok "help: the help lists F and x" "no row for f F x" shows_re "f F x +filtres, cumulables"
 key x
 quit_ok "combine: the board quits"
 

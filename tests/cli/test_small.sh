@@ -154,27 +154,35 @@ quit_ok "xterm: the board quits"
 run sh "$(dirname "$0")/../keys-doc.sh" "$FAI" --check
 check_rc 0 "keys: README.md and docs/fai.1 list the keys the help shows (make keys-doc)"
 run env LANG=C.UTF-8 "$FAI" --keys md
-check_out '| `/` | search (accents and case ignored) |' "keys: fai --keys md writes the help's rows as a Markdown table"
+check_out '| `/` `n` `N` | search every field and comment' "keys: fai --keys md writes the help's rows as a Markdown table"
 run env LANG=C.UTF-8 "$FAI" --keys man
 check_out '.B "\[<-] \[->] h l Tab"' "keys: fai --keys man writes the arrows as groff glyphs"
 # The check notices a difference: a copy of the tree with one row gone.
 mkdir -p "$T/tree/tests" "$T/tree/docs"
 cp "$(dirname "$0")/../keys-doc.sh" "$T/tree/tests/"
-grep -v 'search (accents and case ignored)' "$(dirname "$0")/../../README.md" > "$T/tree/README.md"
+grep -v 'search every field and comment' "$(dirname "$0")/../../README.md" > "$T/tree/README.md"
 cp "$(dirname "$0")/../../docs/fai.1" "$T/tree/docs/fai.1"
 run sh "$T/tree/tests/keys-doc.sh" "$FAI" --check
 check_rc 1 "keys: a README without the / row fails the check"
-check_out "+| \`/\` | search" "keys: the check shows the missing row"
+check_out "+| \`/\` \`n\` \`N\` | search" "keys: the check shows the missing row"
 run sh "$T/tree/tests/keys-doc.sh" "$FAI"
 check_rc 0 "keys: keys-doc.sh rewrites the README"
-check "keys: the rewritten README has the / row back" grep -qF '| `/` | search' "$T/tree/README.md"
+check "keys: the rewritten README has the / row back" grep -qF '| `/` `n` `N` | search' "$T/tree/README.md"
 # The board's keys line takes its keys from the same table (ui_footkey
 # rows by command), its words in French.
 start foot 140 24 "$T/demo"
 expect "Besoin" "footer: the board opens at 140x24"
 ok "footer: the keys line, in French, from the help's table" \
 	"the last line is not the French keys line" \
-	eval 'shot && line 24 | grep -q "^?:aide  ←→:colonne  ↑↓:carte  Entrée:fiche  > <:étape  n:nouvelle  e:modifier  c:commenter  /:chercher  f:filtrer  u:annuler  q:quitter *$"'
+	eval 'shot && line 24 | grep -q "^?:aide  ←→:colonne  ↑↓:carte  Entrée:fiche  > <:étape  +:nouvelle  e:modifier  c:commenter  /:chercher  f:filtrer  u:annuler  q:quitter *$"'
 quit_ok "footer: the board quits"
+# At 80 columns the items that do not fit are left out whole: the line is
+# never cut, and quitting is still said.
+start foot80 80 24 "$T/demo"
+expect "Besoin" "footer: the board opens at 80x24"
+ok "footer 80x24: the keys line is whole, not cut with …" \
+	"the last line is cut or lacks q:quitter" \
+	eval 'shot && line 24 | grep -q "^?:aide  .*  q:quitter *$"'
+quit_ok "footer 80x24: the board quits"
 
 finish
