@@ -2074,17 +2074,17 @@ static const struct ui_keyrow board_keys[] = {
     {N_("hold / abandon with a reason; the selection follows"),
      {{'H', BC_HOLD, 0}, {'a', BC_ABANDON, 0}}},
     {N_("undo / redo"), {{'u', BC_UNDO, 0}, {UI_CTRL('r'), BC_REDO, 0}}},
-    {N_("search every field and comment (accents and case ignored); "
-	"n / N: next / previous match"),
+    {N_("search all fields and comments, accents ignored; n / N: next / "
+	"previous"),
      {{'/', BC_SEARCH, 0}, {'n', BC_NEXT_MATCH, 0}, {'N', BC_PREV_MATCH, 0}}},
-    {N_("filters, which combine: add one / remove one / clear them all "
-	"and the search"),
+    {N_("filters (they combine): add / remove one / clear all and the "
+	"search"),
      {{'f', BC_FILTER, 0}, {'F', BC_UNFILTER, 0}, {'x', BC_CLEAR_ALL, 0}}},
     {N_("show or hide on hold and abandoned"), {{'z', BC_SHOW_ALL, 0}}},
     {N_("the weekly review ([ ] step a week)"), {{'r', BC_REVIEW, 0}}},
     {N_("the messages of this session, with their time"),
      {{'M', BC_MESSAGES, 0}}},
-    {N_("this help (? again: the marks on the cards) / redraw the screen"),
+    {N_("this help, ? again: card marks / redraw the screen"),
      {{'?', BC_HELP, 0}, {UI_CTRL('l'), BC_NONE, 0}}},
     {N_("quit"), {{'q', BC_QUIT, 0}, {UI_CTRL('c'), BC_QUIT, 1}}},
 };

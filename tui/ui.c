@@ -1270,7 +1270,7 @@ static void help_draw(struct app *app, void *st)
 	struct help *hp = st;
 	struct help_lines hl = {0};
 	char shown[96], hint[3][320];
-	int w = app->cols < 72 ? app->cols : 72, kw = 0;
+	int w = app->cols < 80 ? app->cols : 80, kw = 0;
 	size_t nrows = hp->page ? hp->nlegend : hp->n;
 	for (size_t i = 0; i < nrows; i++) {
 		const char *left = shown;

@@ -207,9 +207,13 @@ ok "combine: Esc on the people's list leaves both filters" "the counts are not $
 	eval 'counts_are "$R84F" && banner_has "animateur $FAC"'
 # a third kind: sans activité
 key f j j j j Enter
-D=$(banner | sed -n 's/.*sans activité depuis \([0-9]*\) jours.*/\1/p')
+# stale_days: the days the banner says (polled: the screen may lag).
+stale_days() {
+	D=$(banner | sed -n 's/.*sans activité depuis \([0-9]*\) jours.*/\1/p')
+	[ -n "$D" ]
+}
 ok "combine: Idées sans activité adds a third filter, said with its days" \
-	"no 'sans activité depuis N jours' on the banner" eval '[ -n "$D" ]'
+	"no 'sans activité depuis N jours' on the banner" stale_days
 R84FS=$(want --region 84 --facilitator "$FAC" --stale "${D:-30}")
 ok "combine: three kinds hold together, as fai list --region --facilitator --stale ($R84FS)" \
 	"the counts are not $R84FS" counts_are "$R84FS"
@@ -243,7 +247,7 @@ key F
 expect "aucune recherche ni aucun filtre à effacer" "clear: F with nothing on says so"
 key '?'
 expect "Touches" "help: ? opens the help"
-ok "help: the help lists F and x" "no row for f F x" shows_re "f F x +filtres, cumulables"
+ok "help: the help lists F and x" "no row for f F x" shows_re "f F x +filtres \(cumulables\)"
 key x
 quit_ok "combine: the board quits"
 

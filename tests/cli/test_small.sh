@@ -154,13 +154,13 @@ quit_ok "xterm: the board quits"
 run sh "$(dirname "$0")/../keys-doc.sh" "$FAI" --check
 check_rc 0 "keys: README.md and docs/fai.1 list the keys the help shows (make keys-doc)"
 run env LANG=C.UTF-8 "$FAI" --keys md
-check_out '| `/` `n` `N` | search every field and comment' "keys: fai --keys md writes the help's rows as a Markdown table"
+check_out '| `/` `n` `N` | search all fields and comments' "keys: fai --keys md writes the help's rows as a Markdown table"
 run env LANG=C.UTF-8 "$FAI" --keys man
 check_out '.B "\[<-] \[->] h l Tab"' "keys: fai --keys man writes the arrows as groff glyphs"
 # The check notices a difference: a copy of the tree with one row gone.
 mkdir -p "$T/tree/tests" "$T/tree/docs"
 cp "$(dirname "$0")/../keys-doc.sh" "$T/tree/tests/"
-grep -v 'search every field and comment' "$(dirname "$0")/../../README.md" > "$T/tree/README.md"
+grep -v 'search all fields and comments' "$(dirname "$0")/../../README.md" > "$T/tree/README.md"
 cp "$(dirname "$0")/../../docs/fai.1" "$T/tree/docs/fai.1"
 run sh "$T/tree/tests/keys-doc.sh" "$FAI" --check
 check_rc 1 "keys: a README without the / row fails the check"
