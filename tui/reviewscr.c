@@ -3,7 +3,8 @@
  * scrollable; Enter on a line about an idea opens its detail (q comes back
  * here) and selects its card on the board beneath; [ and ] step
  * the period back and forth by a week.  The lines are the ones `fai review`
- * prints (display-safe, 80 columns), made by review_text_lines, each kept
+ * prints (display-safe, 80 columns; wrapped on a narrower or a longer
+ * line, never cut), made by review_text_lines, each kept
  * with the key and reference of the list entry it is about: every line of
  * a new idea, a move (its reason too), a launch or a stale idea leads to
  * that idea, and no other line leads anywhere. */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/utf8.h"
 #include "i18n.h"
 #include "out.h"
 #include "review.h"
@@ -29,6 +31,8 @@ struct rscreen {
 	char *region, *facilitator;
 	struct rline *lines;
 	size_t n, top, sel;
+	int width;   /* the width the lines were wrapped to */
+	size_t body; /* the lines shown, from the last draw */
 };
 
 static void rs_clear(struct rscreen *r)
@@ -45,12 +49,34 @@ static void rs_line(void *ctx, const char *line, size_t len,
 		    const struct review_event *ev)
 {
 	struct rscreen *r = ctx;
-	struct rline *l;
-	r->lines = xrealloc(r->lines, (r->n + 1) * sizeof(*r->lines));
-	l = &r->lines[r->n++];
-	l->text = xstrndup(line, len);
-	l->key = ev ? ev->key : 0;
-	snprintf(l->ref, sizeof(l->ref), "%s", ev && ev->ref ? ev->ref : "");
+	char *text = xstrndup(line, len);
+	char **vec = NULL;
+	size_t n = 0;
+	/* A line wider than the screen goes on several, the next ones
+	 * indented, each leading to the same idea. */
+	if ((int)utf8_width(text) > r->width)
+		ui_wrap_vec(text, r->width, 2, &vec, &n);
+	for (size_t i = 0; i < (n ? n : 1); i++) {
+		struct rline *l;
+		r->lines = xrealloc(r->lines, (r->n + 1) * sizeof(*r->lines));
+		l = &r->lines[r->n++];
+		l->text = n ? vec[i] : text;
+		l->key = ev ? ev->key : 0;
+		snprintf(l->ref, sizeof(l->ref), "%s",
+			 ev && ev->ref ? ev->ref : "");
+	}
+	if (n) {
+		free(vec);
+		free(text);
+	}
+}
+
+/* The keys line, on up to two lines (ui_footer). */
+static const char *rs_hint(void)
+{
+	return _(
+	    "↑↓: scroll   Enter: the idea's detail   [ ]: week before/after"
+	    "   q: back");
 }
 
 static void rs_build(struct app *app, struct rscreen *r)
@@ -58,6 +84,7 @@ static void rs_build(struct app *app, struct rscreen *r)
 	struct review *rev = NULL;
 	struct fai_err err;
 	rs_clear(r);
+	r->width = app->cols > 1 ? app->cols : 1;
 	fai_err_clear(&err);
 	int rc = review_load(app->cli->store, &r->p, app->cli->actor.now, &rev,
 			     &err);
@@ -78,7 +105,13 @@ static void rs_build(struct app *app, struct rscreen *r)
 static void rs_draw(struct app *app, void *st)
 {
 	struct rscreen *r = st;
-	int body = app->rows - 2;
+	if (r->width != app->cols)
+		rs_build(app, r);
+	int foot = ui_footer(app, rs_hint(), 2, 0);
+	int body = app->rows - 1 - foot;
+	if (body < 1)
+		body = 1;
+	r->body = (size_t)body;
 	if (r->sel < r->top)
 		r->top = r->sel;
 	if (r->sel >= r->top + (size_t)body)
@@ -93,20 +126,16 @@ static void rs_draw(struct app *app, void *st)
 	    xasprintf(_(" review %s → %s%s%s  %zu/%zu"), out_day_of(r->p.start),
 		      out_day_of(r->p.end - 1), r->region ? " · " : "",
 		      r->region ? r->region : "", r->sel + 1, r->n);
-	ui_text(app, app->rows - 2, 0, app->cols,
+	ui_text(app, app->rows - 1 - foot, 0, app->cols,
 		app->msg[0] ? app->msg : status, ui_attr(app, UI_STATUS), 1);
 	free(status);
-	ui_text(
-	    app, app->rows - 1, 0, app->cols,
-	    _("↑↓: scroll  Enter: the idea's detail  [ ]: week before/after  "
-	      "q: back"),
-	    ui_attr(app, UI_DIM), 1);
+	ui_footer(app, rs_hint(), foot, 1);
 }
 
 static void rs_key(struct app *app, void *st, int key)
 {
 	struct rscreen *r = st;
-	size_t body = app->rows > 2 ? (size_t)app->rows - 2 : 1;
+	size_t body = r->body ? r->body : 1;
 	app->msg[0] = '\0';
 	if (ui_scroll_key(key, &r->sel, r->n ? r->n - 1 : 0, body))
 		return;
