@@ -104,7 +104,11 @@ int idea_filter_match_view(const struct idea_filter *f,
 	    !same_folded(idea_view_get(view, IDEA_THEME), f->theme))
 		return 0;
 	if (given(f->facilitator) &&
-	    !utf8_search(idea_view_get(view, IDEA_FACILITATOR), f->facilitator))
+	    !(f->facilitator_whole
+		  ? same_folded(idea_view_get(view, IDEA_FACILITATOR),
+				f->facilitator)
+		  : utf8_search(idea_view_get(view, IDEA_FACILITATOR),
+				f->facilitator)))
 		return 0;
 	if (given(f->tag) &&
 	    !list_item_holds(idea_view_get(view, IDEA_TAGS), f->tag))

@@ -6,7 +6,9 @@
  *   region       its region code is this one ("84");
  *   theme        its theme is this one, accents and case ignored;
  *   facilitator  its facilitator contains this, accents and case ignored
- *                ("claire" finds "Claire Mercier");
+ *                ("claire" finds "Claire Mercier"); or, with
+ *                facilitator_whole (a person picked from a list), is this
+ *                whole name ("Anne" does not find "Marianne");
  *   tag          one of its tags contains this, accents and case ignored
  *                ("vélo" finds "vélo-cargo" and "Vélo-école", not a text
  *                that runs over two tags);
@@ -36,6 +38,7 @@ struct idea_filter {
 	const char *region; /* NULL or "": any (borrowed) */
 	const char *theme;
 	const char *facilitator;
+	int facilitator_whole; /* facilitator is a whole name, not a part */
 	const char *tag;
 	const char *search;
 	/* the ideas with a comment holding search: keys in increasing

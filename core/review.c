@@ -383,6 +383,7 @@ static int rv_match(const struct review *r, const struct idea *idea)
 	idea_filter_init(&f, 0);
 	f.region = r->params.region;
 	f.facilitator = r->params.facilitator;
+	f.facilitator_whole = r->params.facilitator_whole;
 	return idea_filter_match(&f, idea);
 }
 

@@ -41,6 +41,7 @@ struct review_params {
 	const char *region;	   /* only ideas of this region code, or NULL */
 	const char *facilitator;   /* only ideas whose facilitator contains
 				      this (accents and case ignored), or NULL */
+	int facilitator_whole;	   /* ... is this whole name (filter.h) */
 	long stale_days;	   /* no activity for this many days: stale */
 	uint64_t wip[STAGE_COUNT]; /* card limit per stage, 0 = none */
 };

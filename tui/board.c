@@ -72,6 +72,7 @@ struct board {
 	char *search; /* / */
 	char *fvalue[FILTER_NVALUES]; /* f: NULL when that kind is off */
 	int fstale;		      /* f: the stale criterion is on */
+	int fac_whole; /* the facilitator was picked from the list: whole */
 	enum filter_kind fasked;      /* the kind whose value is being typed */
 	uint64_t hidden;	      /* cards of the shown columns hidden */
 	int banner_h;		      /* lines of the banner last drawn */
@@ -281,6 +282,7 @@ static void board_filter_of(const struct board *b, int64_t now,
 	f->region = b->fvalue[FILTER_REGION];
 	f->theme = b->fvalue[FILTER_THEME];
 	f->facilitator = b->fvalue[FILTER_FACILITATOR];
+	f->facilitator_whole = b->fac_whole;
 	f->tag = b->fvalue[FILTER_TAG];
 	if (b->fstale)
 		f->stale_days = b->set.stale_days;
@@ -1575,6 +1577,8 @@ static void filter_set(struct board *b, int kind, const char *value)
 		free(b->fvalue[kind]);
 		b->fvalue[kind] = value ? xstrdup(value) : NULL;
 	}
+	if (kind == FILTER_FACILITATOR)
+		b->fac_whole = 0; /* typed: part of a name */
 }
 
 /* x, and F's last item: the search and every filter go. */
@@ -1740,6 +1744,7 @@ static void facilitator_pick_done(struct app *app, void *ctx, int index)
 		filter_ask(app, b, FILTER_FACILITATOR);
 	else if (index > 0 && (size_t)index <= b->npicked) {
 		filter_set(b, FILTER_FACILITATOR, b->picked[index - 1]);
+		b->fac_whole = 1; /* picked: that person, not a part */
 		board_refilter(app, b);
 	}
 	pick_items_free(b->picked, b->npicked);
@@ -2218,6 +2223,7 @@ static void board_key(struct app *app, void *st, int key)
 		struct ui_arg arg = {
 		    .region = b->fvalue[FILTER_REGION],
 		    .facilitator = b->fvalue[FILTER_FACILITATOR],
+		    .facilitator_whole = b->fac_whole,
 		};
 		ui_request(app, UI_REQ_OPEN_REVIEW, &arg);
 		break;

@@ -213,50 +213,43 @@ static struct buf *out_ring(void)
 /* TRANSLATORS: how a person reads a date, as for the time above. */
 #define OUT_DATE_FMT NC_("date", "%Y-%m-%d")
 
-const char *out_time(int64_t t)
-{
-	struct buf *b = out_ring();
-	struct tm tm;
-	if (out_local(t, &tm) < 0) {
-		char iso[ISOTIME_LEN];
-		isotime_format(t, iso);
-		buf_adds(b, iso);
-	} else {
-		out_put_tm(b, i18n_pgettext(OUT_TIME_FMT), &tm);
-	}
-	return b->data ? b->data : "";
-}
-
 /* TRANSLATORS: the time of day alone (local time), as in the time above:
  * %H hours, %M minutes. */
 #define OUT_CLOCK_FMT NC_("clock", "%H:%M")
 
-const char *out_clock(int64_t t)
+/* The instant t in the person's zone by the catalogue's format fmt (one
+ * of the three above), or in ISO 8601 UTC (a date alone when date) when
+ * the local time cannot be had. */
+static const char *out_local_fmt(int64_t t, const char *fmt, int date)
 {
 	struct buf *b = out_ring();
 	struct tm tm;
 	if (out_local(t, &tm) < 0) {
 		char iso[ISOTIME_LEN];
-		isotime_format(t, iso);
+		if (date)
+			isotime_format_date(t, iso);
+		else
+			isotime_format(t, iso);
 		buf_adds(b, iso);
 	} else {
-		out_put_tm(b, i18n_pgettext(OUT_CLOCK_FMT), &tm);
+		out_put_tm(b, i18n_pgettext(fmt), &tm);
 	}
 	return b->data ? b->data : "";
 }
 
+const char *out_time(int64_t t)
+{
+	return out_local_fmt(t, OUT_TIME_FMT, 0);
+}
+
+const char *out_clock(int64_t t)
+{
+	return out_local_fmt(t, OUT_CLOCK_FMT, 0);
+}
+
 const char *out_date(int64_t t)
 {
-	struct buf *b = out_ring();
-	struct tm tm;
-	if (out_local(t, &tm) < 0) {
-		char iso[ISODATE_LEN];
-		isotime_format_date(t, iso);
-		buf_adds(b, iso);
-	} else {
-		out_put_tm(b, i18n_pgettext(OUT_DATE_FMT), &tm);
-	}
-	return b->data ? b->data : "";
+	return out_local_fmt(t, OUT_DATE_FMT, 1);
 }
 
 const char *out_day(const char *iso)

@@ -203,7 +203,8 @@ static const struct screen_ops review_ops = {
     .reload = rs_reload,
 };
 
-void review_open(struct app *app, const char *region, const char *facilitator)
+void review_open(struct app *app, const char *region, const char *facilitator,
+		 int facilitator_whole)
 {
 	struct rscreen *r = xcalloc(1, sizeof(*r));
 	struct fai_err err;
@@ -213,6 +214,7 @@ void review_open(struct app *app, const char *region, const char *facilitator)
 	r->facilitator = facilitator ? xstrdup(facilitator) : NULL;
 	r->p.region = r->region;
 	r->p.facilitator = r->facilitator;
+	r->p.facilitator_whole = facilitator_whole;
 	r->p.end = app->cli->actor.now;
 	r->p.start = r->p.end - WEEK;
 	rs_build(app, r);

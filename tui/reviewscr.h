@@ -7,6 +7,7 @@
 /* Pushes the review of the last seven days for a region code and/or a
  * facilitator filter (each may be NULL; both are copied).  Enter on a line
  * about an idea asks the loop to follow that idea's card. */
-void review_open(struct app *app, const char *region, const char *facilitator);
+void review_open(struct app *app, const char *region, const char *facilitator,
+		 int facilitator_whole);
 
 #endif

@@ -219,7 +219,8 @@ int ui_request(struct app *app, enum ui_req req, const struct ui_arg *arg)
 			form_open(app, arg->key);
 		return 1;
 	case UI_REQ_OPEN_REVIEW:
-		review_open(app, arg->region, arg->facilitator);
+		review_open(app, arg->region, arg->facilitator,
+			    arg->facilitator_whole);
 		return 1;
 	case UI_REQ_MESSAGES:
 		msgs_open(app);

@@ -113,6 +113,7 @@ struct ui_arg {
 	uint64_t key;
 	const char *region;
 	const char *facilitator;
+	int facilitator_whole; /* UI_REQ_OPEN_REVIEW: a whole name (filter.h) */
 	const struct ui_keyrow *help; /* UI_REQ_HELP: the screen's keys */
 	size_t nhelp;
 	/* UI_REQ_OPEN_FORM after a gate refusal: the fields missing (bit

@@ -74,6 +74,13 @@ static void test_filter_criteria(void **state)
 	assert_int_equal(idea_filter_match(&f, i), 1);
 	f.facilitator = "claire";
 	assert_int_equal(idea_filter_match(&f, i), 0);
+	/* a person picked from a list: the whole name, not a part */
+	f.facilitator_whole = 1;
+	f.facilitator = "eluard";
+	assert_int_equal(idea_filter_match(&f, i), 0);
+	f.facilitator = "JEAN-LUC ELUARD";
+	assert_int_equal(idea_filter_match(&f, i), 1);
+	f.facilitator_whole = 0;
 	f.facilitator = NULL;
 
 	/* region: exact code; stage; search over the need */
