@@ -73,10 +73,10 @@ struct board {
 	char *fvalue[FILTER_NVALUES]; /* f: NULL when that kind is off */
 	int fstale;		      /* f: the stale criterion is on */
 	int fac_whole; /* the facilitator was picked from the list: whole */
-	enum filter_kind fasked;      /* the kind whose value is being typed */
-	uint64_t hidden;	      /* cards of the shown columns hidden */
-	int banner_h;		      /* lines of the banner last drawn */
-	char **picked;		      /* the facilitators the picker lists */
+	enum filter_kind fasked; /* the kind whose value is being typed */
+	uint64_t hidden;	 /* cards of the shown columns hidden */
+	int banner_h;		 /* lines of the banner last drawn */
+	char **picked;		 /* the facilitators the picker lists */
 	size_t npicked;
 	int unpick[FILTER_COUNT + 1]; /* F: what each item removes */
 	struct fai_settings set;      /* WIP limits and stale days */

@@ -183,12 +183,26 @@ void cli_action_name(struct buf *b, const struct log_entry *e, int backwards)
 	case LOG_REORDER:
 		buf_printf(b, _("new place of %s in its column"), ref);
 		break;
-	case LOG_CONFIG:
+	case LOG_CONFIG: {
+		const char *key =
+		    e->nchanges && e->changes[0].name &&
+			    strncmp(e->changes[0].name, "config:", 7) == 0
+			? e->changes[0].name + 7
+			: NULL;
+		enum stage st = key && strncmp(key, "wip.", 4) == 0
+				    ? stage_parse(key + 4)
+				    : STAGE_NONE;
 		buf_adds(b, _("change of a setting"));
-		if (e->nchanges && e->changes[0].name &&
-		    strncmp(e->changes[0].name, "config:", 7) == 0)
-			buf_printf(b, " (%s)", e->changes[0].name + 7);
+		if (st != STAGE_NONE)
+			buf_printf(b, _(" (card limit of %s)"),
+				   out_stage_label(st));
+		else if (key && strcmp(key, "stale.days") == 0)
+			buf_adds(b, _(" (days without activity before an idea "
+				      "is stale)"));
+		else if (key)
+			buf_printf(b, " (%s)", key);
 		break;
+	}
 	default:
 		buf_printf(b, _("change of %s"), ref);
 		break;

@@ -274,10 +274,21 @@ static void ui_other_note(struct app *app)
 		snprintf(app->other, sizeof(app->other),
 			 _("%s commented on %s"), who, e.ref);
 		break;
-	case LOG_UNDO:
+	case LOG_UNDO: {
+		/* The undo of an undo is a redo: said so. */
+		struct log_entry t;
+		int redo = 0;
+		if (e.target &&
+		    store_log_get(app->cli->store, e.target, &t, NULL) == 0) {
+			redo = t.kind == LOG_UNDO;
+			log_entry_clear(&t);
+		}
 		snprintf(app->other, sizeof(app->other),
-			 _("%s undid a change to %s"), who, e.ref);
+			 redo ? _("%s redid a change to %s")
+			      : _("%s undid a change to %s"),
+			 who, e.ref);
 		break;
+	}
 	case LOG_REORDER:
 		snprintf(app->other, sizeof(app->other),
 			 _("%s changed the place of %s in its column"), who,
