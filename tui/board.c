@@ -1559,6 +1559,9 @@ static void search_done(struct app *app, void *ctx, const char *text)
 	}
 	free(b->search_before);
 	b->search_before = NULL;
+	/* the text as typed: keys typed ahead were not each searched */
+	free(b->search);
+	b->search = xstrdup(text);
 	board_refilter(app, b);
 	/* Enter: to the first match, or say there is none */
 	if (b->search && *b->search)
