@@ -2,9 +2,19 @@
 # scripts that test the board (sourced after lib.sh and tmx_init; the
 # script sets S, the current session, and SCR, where the screen is read,
 # and starts boards its own way).  Every wait polls the screen for up to
-# $WAIT seconds.
+# $WAIT seconds.  Sourcing it writes $T/run-board, the wrapper each script's
+# start runs the board in.
 
 E=$(printf '\033')
+
+# $T/run-board CMD...: runs the board, says how it ended, and keeps the
+# pane open so the screen after it can still be read.
+cat > "$T/run-board" << 'EOS'
+#!/bin/sh
+"$@"
+echo "[fai exited $?]"
+exec sleep 600
+EOS
 
 shot() { tmx capture-pane -p -t "$S" > "$SCR" 2> /dev/null; }
 

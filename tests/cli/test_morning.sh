@@ -12,13 +12,6 @@
 NOW=2026-01-10T10:00:00Z
 tmx_init
 
-cat > "$T/run-board" << 'EOS'
-#!/bin/sh
-"$@"
-echo "[fai exited $?]"
-exec sleep 600
-EOS
-
 S=
 SCR=$T/screen
 . "$(dirname "$0")/lib_board.sh"
