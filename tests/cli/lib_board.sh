@@ -3,13 +3,14 @@
 # script sets S, the current session, and SCR, where the screen is read,
 # and starts boards its own way).  Every wait polls the screen for up to
 # $WAIT seconds.  Sourcing it writes $T/run-board, the wrapper each script's
-# start runs the board in.
+# start runs the board in, unless the script wrote its own.
 
 E=$(printf '\033')
 
 # $T/run-board CMD...: runs the board, says how it ended, and keeps the
-# pane open so the screen after it can still be read.
-cat > "$T/run-board" << 'EOS'
+# pane open so the screen after it can still be read (a script that wrote
+# its own before, test_board.sh's, keeps it).
+[ -e "$T/run-board" ] || cat > "$T/run-board" << 'EOS'
 #!/bin/sh
 "$@"
 echo "[fai exited $?]"
