@@ -1013,12 +1013,14 @@ void idea_changes_free(struct idea_change *c, size_t n)
 /* The fields a search reads: every text a person wrote or reads on an idea;
  * not the codes, numbers and dates (id, stage, region, SIRET, launch date,
  * jobs, times, revision) nor the unknown columns. */
-static const enum idea_field idea_search_fields[] = {
+const enum idea_field idea_search_fields[] = {
     IDEA_REF,	      IDEA_TITLE,	 IDEA_NEED,  IDEA_CONCEPT,
     IDEA_SOURCE,      IDEA_PARTNERS,	 IDEA_OWNER, IDEA_STRUCTURE,
     IDEA_FACILITATOR, IDEA_TERRITORY,	 IDEA_TAGS,  IDEA_THEME,
     IDEA_LEGAL_FORM,  IDEA_STAGE_REASON,
 };
+const size_t idea_search_nfields =
+    sizeof(idea_search_fields) / sizeof(idea_search_fields[0]);
 
 int idea_matches_folded(const struct idea_view *idea, const char *folded,
 			struct buf *scratch)
@@ -1027,9 +1029,7 @@ int idea_matches_folded(const struct idea_view *idea, const char *folded,
 
 	if (folded == NULL || folded[0] == '\0')
 		return 1;
-	for (i = 0;
-	     i < sizeof(idea_search_fields) / sizeof(idea_search_fields[0]);
-	     i++)
+	for (i = 0; i < idea_search_nfields; i++)
 		if (utf8_search_folded(idea->v[idea_search_fields[i]], folded,
 				       scratch))
 			return 1;

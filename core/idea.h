@@ -196,6 +196,11 @@ size_t idea_diff(const struct idea *a, const struct idea *b, int skip_system,
 		 struct idea_change **out);
 void idea_changes_free(struct idea_change *c, size_t n);
 
+/* The text fields a search reads (idea_matches), and their number: the
+ * one list the search and its index (textindex.h) read. */
+extern const enum idea_field idea_search_fields[];
+extern const size_t idea_search_nfields;
+
 /* Returns 1 when the search text is in one of the idea's text fields
  * (accent- and case-insensitive), else 0: reference, title, need, concept,
  * source, partners, owner, structure, facilitator, territory, tags, theme,

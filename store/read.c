@@ -546,8 +546,7 @@ static int comments_hold(struct store_txn *t, MDB_cursor *c, MDB_val *key,
 	return rc == MDB_NOTFOUND ? 0 : st_fail(NULL, rc, err, "comments");
 }
 
-int store_comments_search(struct store *s, const char *text,
-			  const uint64_t *among, size_t namong, uint64_t **keys,
+int store_comments_search(struct store *s, const char *text, uint64_t **keys,
 			  size_t *n, struct fai_err *err)
 {
 	struct store_txn t;
@@ -555,8 +554,7 @@ int store_comments_search(struct store *s, const char *text,
 	MDB_val key, val;
 	unsigned char pk[CODEC_PAIR_KEY_LEN];
 	struct buf needle, scratch;
-	size_t next = 0;   /* among: the next candidate */
-	uint64_t from = 0; /* all: the first idea key not yet read */
+	uint64_t from = 0; /* the first idea key not yet read */
 	*keys = NULL;
 	*n = 0;
 	if (text == NULL || text[0] == '\0')
@@ -573,22 +571,12 @@ int store_comments_search(struct store *s, const char *text,
 		goto end;
 	}
 	for (;;) {
-		uint64_t idea = 0;
-		if (among) {
-			if (next == namong)
-				break;
-			idea = among[next++];
-			codec_pair_key(pk, idea, 0);
-		} else {
-			codec_pair_key(pk, from, 0);
-		}
+		codec_pair_key(pk, from, 0);
 		key.mv_size = sizeof(pk);
 		key.mv_data = pk;
 		rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
 		if (rc == MDB_NOTFOUND) {
 			rc = 0;
-			if (among)
-				continue;
 			break;
 		}
 		if (rc) {
@@ -599,8 +587,7 @@ int store_comments_search(struct store *s, const char *text,
 			rc = st_damaged_at(err, DB_COMMENTS, 0);
 			break;
 		}
-		if (!among)
-			idea = codec_get_u64(key.mv_data);
+		uint64_t idea = codec_get_u64(key.mv_data);
 		rc = comments_hold(&t, c, &key, &val, idea, needle.data,
 				   &scratch, err);
 		if (rc < 0)
@@ -610,11 +597,9 @@ int store_comments_search(struct store *s, const char *text,
 			(*keys)[(*n)++] = idea;
 		}
 		rc = 0;
-		if (!among) {
-			if (idea == UINT64_MAX)
-				break;
-			from = idea + 1; /* on to the next idea's comments */
-		}
+		if (idea == UINT64_MAX)
+			break;
+		from = idea + 1; /* on to the next idea's comments */
 	}
 	mdb_cursor_close(c);
 end:

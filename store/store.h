@@ -20,8 +20,9 @@
 
 #define STORE_SCHEMA_VERSION 2
 
-struct store;	  /* an open environment */
-struct store_txn; /* a write transaction inside store_write */
+struct store;	   /* an open environment */
+struct store_txn;  /* a write transaction inside store_write */
+struct text_index; /* core/textindex.h */
 
 enum store_open_flags {
 	STORE_CREATE = 1 << 0,	 /* create the directory and store if absent */
@@ -285,13 +286,25 @@ int store_comments(struct store *s, uint64_t idea_key, struct log_entry **out,
  * have a comment holding text, accents and case ignored, in increasing key
  * order without duplicates: what a search gives idea_filter as
  * comment_keys.  Reads the comments index once, each idea's comments until
- * one holds the text.  among (NULL: every idea) limits the search to those
- * namong keys, in increasing order: a search narrowed as a person types
- * reads only the comments of the ideas the shorter text found.  An empty
- * text gives none. */
-int store_comments_search(struct store *s, const char *text,
-			  const uint64_t *among, size_t namong, uint64_t **keys,
+ * one holds the text (the board searches its text index instead).  An
+ * empty text gives none. */
+int store_comments_search(struct store *s, const char *text, uint64_t **keys,
 			  size_t *n, struct fai_err *err);
+
+/* --- the search text in memory (core/textindex.h) --- */
+
+/* Fills x (emptied first) with every idea's search text and comments, in
+ * one read transaction, and notes the log's last entry in x->seq.  On an
+ * error x is left empty. */
+int store_text_index_build(struct store *s, struct text_index *x,
+			   struct fai_err *err);
+
+/* Brings x up to date: the ideas the log names after x->seq are read
+ * again (or dropped when gone) with their comments; after more than a few
+ * thousand (an import) or a log that is not x's, everything is read again.
+ * An x never built is built. */
+int store_text_index_update(struct store *s, struct text_index *x,
+			    struct fai_err *err);
 
 /* --- checking --- */
 

@@ -5,9 +5,14 @@
  * the absolute index of the first visible card and of the selected one.
  * Scrolling asks the store for the next or previous page from the window's
  * edge, so a key costs O(cards on screen) at 10² or 10⁶ ideas.  A search or
- * filter instead keeps every matching card of each column in memory (one
- * pass over the ideas per change).  Every action goes through the same store
- * calls as the command line, with the revision the card was read at.
+ * filter instead keeps the keys of every matching card of each column, and
+ * reads a card when it is shown.  The filters (region, theme, facilitator,
+ * tag, stale) take one pass over the ideas when they or the store change;
+ * the search reads the board's text index (core/textindex.h: every idea's
+ * text and comments folded once, read when the first search is typed and
+ * then kept up to date from the log), so each letter typed costs a memmem
+ * over that text, not a pass over the store.  Every action goes through the
+ * same store calls as the command line, with the revision the card was read at.
  * The detail, the form, the review and the help are asked of the loop
  * (ui_request); the board answers the loop's follow requests. */
 #include "board.h"
@@ -18,6 +23,7 @@
 #include "../core/card.h"
 #include "../core/filter.h"
 #include "../core/isotime.h"
+#include "../core/textindex.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
 #include "comment.h"
@@ -32,6 +38,10 @@
  * initials for that second); above, initials stay plain. */
 #define BOARD_NAMES_NOW 2000
 #define BOARD_NAMES_MAX 100000
+/* The search's text index (about 600 bytes an idea) is read when the board
+ * is first idle up to BOARD_INDEX_IDLE_MAX ideas (about 0.4 s at 10^5), so
+ * the first letter of a search finds it ready; above, at the first search. */
+#define BOARD_INDEX_IDLE_MAX 200000
 #define BOARD_LEGEND 4 /* lines of the help's legend (board_legend) */
 
 /* The kinds of filter, in the order f offers them.  Several kinds hold at
@@ -58,7 +68,10 @@ struct column {
 	size_t sel;	   /* absolute index of the selected card */
 	struct idea **win; /* unfiltered: the visible cards */
 	size_t nwin;
-	struct idea **all; /* filtered: every matching card */
+	/* filtered: the keys of every matching card in board order, and
+	 * the cards read so far (all[i] NULL until card i is shown) */
+	uint64_t *keys;
+	struct idea **all;
 	size_t nall;
 };
 
@@ -100,10 +113,18 @@ struct board {
 	char legend_text[BOARD_LEGEND][192];
 	char legend_days[24];
 	struct ui_legend legend[BOARD_LEGEND];
-	/* the ideas whose comments hold the search (idea_filter's
-	 * comment_keys), read again at each load of a search */
-	uint64_t *ckeys;
-	size_t nckeys;
+	struct app *app; /* the loop's, for the store a card is read from */
+	/* the search's text index, read at the first search */
+	struct text_index tix;
+	int tix_tried; /* the idle read of it was tried */
+	/* the ideas the filters other than the search keep, in board order
+	 * (and their keys sorted), as of base_txn with the filters base_sig
+	 * says: a letter typed in the search does not pass over the store */
+	struct text_hit *base;
+	uint64_t *base_sorted;
+	size_t nbase;
+	char *base_sig;
+	uint64_t base_txn;
 	uint64_t totals[STAGE_COUNT]; /* every card of each stage */
 	uint64_t offboard; /* matches at stages without a column (z) */
 };
@@ -134,14 +155,23 @@ static void col_clear(struct column *c)
 	c->nwin = 0;
 	ideas_free(c->all, c->nall);
 	c->all = NULL;
+	free(c->keys);
+	c->keys = NULL;
 	c->nall = 0;
 }
 
-/* Returns the card at absolute index i, or NULL when not loaded. */
-static struct idea *col_card(struct column *c, size_t i)
+/* Returns the card at absolute index i (filtered: read now when it was
+ * not yet), or NULL when not loaded (or gone). */
+static struct idea *col_card(const struct board *b, struct column *c, size_t i)
 {
-	if (c->all)
-		return i < c->nall ? c->all[i] : NULL;
+	if (c->all) {
+		if (i >= c->nall)
+			return NULL;
+		if (!c->all[i])
+			store_idea_get(b->app->cli->store, c->keys[i],
+				       &c->all[i], NULL);
+		return c->all[i];
+	}
 	if (i < c->offset || i >= c->offset + c->nwin)
 		return NULL;
 	return c->win[i - c->offset];
@@ -267,18 +297,17 @@ static void col_reload(struct app *app, struct board *b, struct column *c)
 
 struct collect {
 	struct board *b;
-	int64_t now;
-	const char *folded;	 /* the search in search form, once */
-	size_t cap[STAGE_COUNT]; /* room in each column's list */
+	struct idea_filter f;
+	size_t cap; /* room in b->base */
 };
 
-/* The board's search and filters as the one filter of core/filter.h,
- * every kind at once (the strings stay the board's). */
+/* The board's filters but the search as the one filter of core/filter.h
+ * (the strings stay the board's); the search is the index's, with the
+ * same rule (textindex.h). */
 static void board_filter_of(const struct board *b, int64_t now,
 			    struct idea_filter *f)
 {
 	idea_filter_init(f, now);
-	f->search = b->search;
 	f->region = b->fvalue[FILTER_REGION];
 	f->theme = b->fvalue[FILTER_THEME];
 	f->facilitator = b->fvalue[FILTER_FACILITATOR];
@@ -286,18 +315,6 @@ static void board_filter_of(const struct board *b, int64_t now,
 	f->tag = b->fvalue[FILTER_TAG];
 	if (b->fstale)
 		f->stale_days = b->set.stale_days;
-	f->comment_keys = b->ckeys;
-	f->ncomment_keys = b->nckeys;
-}
-
-/* Judges one idea (a view), the search already folded once. */
-static int board_match(const struct board *b, const struct idea_view *idea,
-		       int64_t now, const char *folded)
-{
-	struct idea_filter f;
-	board_filter_of(b, now, &f);
-	f.search_folded = folded;
-	return idea_filter_match_view(&f, idea);
 }
 
 /* ------------------------------------------------------------ banner */
@@ -490,28 +507,124 @@ static int banner_layout(const struct board *b, int width, int max,
 	return n;
 }
 
-/* Judges one idea (a view: only the kept ones are copied). */
+/* Keeps the key of an idea the filters keep (a view: nothing copied). */
 static int collect_one(const struct idea_view *idea, void *arg)
 {
 	struct collect *k = arg;
+	struct board *b = k->b;
 	enum stage st = idea_view_stage(idea);
-	int placed = 0;
-	if (st == STAGE_NONE || !board_match(k->b, idea, k->now, k->folded))
+	if (st == STAGE_NONE || !idea_filter_match_view(&k->f, idea))
 		return 0;
-	for (int i = 0; i < k->b->ncols; i++) {
-		struct column *c = &k->b->cols[i];
-		if (c->stage != st)
-			continue;
-		if (c->nall == k->cap[i]) {
-			k->cap[i] = k->cap[i] ? 2 * k->cap[i] : 64;
-			c->all = xrealloc(c->all, k->cap[i] * sizeof(*c->all));
-		}
-		c->all[c->nall++] = idea_of_view(idea);
-		placed = 1;
+	if (b->nbase == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		b->base = xrealloc(b->base, k->cap * sizeof(*b->base));
 	}
-	if (!placed)
-		k->b->offboard++;
+	b->base[b->nbase].key = idea->key;
+	b->base[b->nbase].stage = st;
+	b->nbase++;
 	return 0;
+}
+
+/* Returns 1 when a filter other than the search is on. */
+static int board_narrowed(const struct board *b)
+{
+	if (b->fstale)
+		return 1;
+	for (int i = 0; i < FILTER_NVALUES; i++)
+		if (b->fvalue[i])
+			return 1;
+	return 0;
+}
+
+/* What the filters but the search are (the stale one as of now): the
+ * base stays while this and the store stay. */
+static char *base_sig(const struct board *b, int64_t now)
+{
+	struct buf sig;
+	buf_init(&sig);
+	for (int i = 0; i < FILTER_NVALUES; i++)
+		buf_printf(&sig, "%d:%s\x1f", b->fvalue[i] != NULL,
+			   b->fvalue[i] ? b->fvalue[i] : "");
+	buf_printf(&sig, "%d %d", b->fac_whole, b->fstale);
+	if (b->fstale)
+		buf_printf(&sig, " %ld %lld", b->set.stale_days,
+			   (long long)now);
+	return buf_steal(&sig);
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Makes b->base the ideas the filters but the search keep, with one pass
+ * over the store unless the filters and the store are as they were. */
+static void board_base(struct app *app, struct board *b)
+{
+	struct fai_err err;
+	uint64_t txn = store_last_txn(app->cli->store);
+	char *sig = base_sig(b, app->cli->actor.now);
+	if (b->base_sig && b->base_txn == txn && !strcmp(sig, b->base_sig)) {
+		free(sig);
+		return;
+	}
+	free(b->base);
+	free(b->base_sorted);
+	free(b->base_sig);
+	b->base = NULL;
+	b->base_sorted = NULL;
+	b->base_sig = NULL;
+	b->nbase = 0;
+	struct collect k;
+	memset(&k, 0, sizeof(k));
+	k.b = b;
+	board_filter_of(b, app->cli->actor.now, &k.f);
+	fai_err_clear(&err);
+	int rc =
+	    store_idea_foreach_view(app->cli->store, collect_one, &k, &err);
+	b->base_sorted = xcalloc(b->nbase + 1, sizeof(*b->base_sorted));
+	for (size_t i = 0; i < b->nbase; i++)
+		b->base_sorted[i] = b->base[i].key;
+	qsort(b->base_sorted, b->nbase, sizeof(*b->base_sorted), key_cmp);
+	if (rc) {
+		msg_store_error(app, rc, &err);
+		free(sig); /* read again next time */
+		return;
+	}
+	b->base_sig = sig;
+	b->base_txn = txn;
+}
+
+/* Puts each hit in its stage's column (keys; the cards are read when
+ * shown); the hits at a stage without a column are counted offboard. */
+static void board_place(struct board *b, const struct text_hit *hits, size_t n)
+{
+	size_t cap[STAGE_COUNT] = {0};
+	int colof[STAGE_COUNT];
+	for (int i = 0; i < STAGE_COUNT; i++)
+		colof[i] = -1;
+	for (int i = 0; i < b->ncols; i++)
+		colof[b->cols[i].stage] = i;
+	b->offboard = 0;
+	for (size_t h = 0; h < n; h++) {
+		int ci =
+		    hits[h].stage < STAGE_COUNT ? colof[hits[h].stage] : -1;
+		if (ci < 0) {
+			b->offboard++;
+			continue;
+		}
+		struct column *c = &b->cols[ci];
+		if (c->nall == cap[ci]) {
+			cap[ci] = cap[ci] ? 2 * cap[ci] : 64;
+			c->keys = xrealloc(c->keys, cap[ci] * sizeof(*c->keys));
+		}
+		c->keys[c->nall++] = hits[h].key;
+	}
+	/* an array, even empty, marks the filtered mode */
+	for (int i = 0; i < b->ncols; i++)
+		b->cols[i].all =
+		    xcalloc(b->cols[i].nall + 1, sizeof(struct idea *));
 }
 
 /* Reads the settings the board shows: WIP limits and stale days (a store
@@ -536,6 +649,8 @@ static int names_cover(const struct board *b)
 		struct idea *const *v = c->all ? c->all : c->win;
 		size_t n = c->all ? c->nall : c->nwin;
 		for (size_t j = 0; j < n; j++) {
+			if (!v[j]) /* filtered: not read yet */
+				continue;
 			const char *f = idea_get(v[j], IDEA_FACILITATOR);
 			if (!card_names_initials(b->names, f, out,
 						 sizeof(out)) &&
@@ -588,6 +703,16 @@ static void board_idle(struct app *app, void *st)
 	struct board *b = st;
 	if (b->names_due)
 		board_names_read(app, b);
+	uint64_t total = 0;
+	for (int i = 0; i < STAGE_COUNT; i++)
+		total += b->totals[i];
+	if (!b->tix.built && !b->tix_tried && total <= BOARD_INDEX_IDLE_MAX) {
+		/* once: a store that cannot be read says so at the search */
+		struct fai_err err;
+		fai_err_clear(&err);
+		b->tix_tried = 1;
+		store_text_index_build(app->cli->store, &b->tix, &err);
+	}
 }
 
 /* Recomputes the geometry and reloads every column. */
@@ -608,37 +733,32 @@ static void board_load(struct app *app, struct board *b)
 	if (rc)
 		msg_store_error(app, rc, &err);
 	memcpy(b->totals, counts, sizeof(b->totals));
-	free(b->ckeys);
-	b->ckeys = NULL;
-	b->nckeys = 0;
-	if (b->search && *b->search) {
-		/* the comments that hold it: one pass per search */
-		fai_err_clear(&err);
-		rc = store_comments_search(app->cli->store, b->search, NULL, 0,
-					   &b->ckeys, &b->nckeys, &err);
-		if (rc)
-			msg_store_error(app, rc, &err);
-	}
 	if (board_filtered(b)) {
-		struct collect k;
-		struct buf folded;
-		memset(&k, 0, sizeof(k));
-		k.b = b;
-		k.now = app->cli->actor.now;
-		buf_init(&folded);
-		utf8_fold(&folded, b->search ? b->search : "");
-		k.folded = folded.data;
-		for (int i = 0; i < b->ncols; i++)
+		for (int i = 0; i < STAGE_COUNT; i++)
 			col_clear(&b->cols[i]);
-		/* an empty list marks the filtered mode */
-		for (int i = 0; i < b->ncols; i++)
-			b->cols[i].all = xcalloc(1, sizeof(struct idea *));
-		b->offboard = 0;
-		rc = store_idea_foreach_view(app->cli->store, collect_one, &k,
-					     &err);
-		buf_free(&folded);
-		if (rc)
-			msg_store_error(app, rc, &err);
+		int narrowed = board_narrowed(b);
+		if (narrowed)
+			board_base(app, b);
+		if (b->search && *b->search) {
+			struct text_hit *hits = NULL;
+			struct buf folded;
+			fai_err_clear(&err);
+			rc = store_text_index_update(app->cli->store, &b->tix,
+						     &err);
+			if (rc)
+				msg_store_error(app, rc, &err);
+			buf_init(&folded);
+			utf8_fold(&folded, b->search);
+			size_t n =
+			    text_index_find(&b->tix, folded.data,
+					    narrowed ? b->base_sorted : NULL,
+					    narrowed ? b->nbase : 0, &hits);
+			buf_free(&folded);
+			board_place(b, hits, n);
+			free(hits);
+		} else {
+			board_place(b, b->base, b->nbase);
+		}
 		b->hidden = 0;
 		for (int i = 0; i < b->ncols; i++) {
 			struct column *c = &b->cols[i];
@@ -666,6 +786,8 @@ static void board_load(struct app *app, struct board *b)
 		struct column *c = &b->cols[i];
 		ideas_free(c->all, c->nall);
 		c->all = NULL;
+		free(c->keys);
+		c->keys = NULL;
 		c->nall = 0;
 		c->count = counts[c->stage];
 		col_reload(app, b, c);
@@ -683,7 +805,7 @@ static struct column *cur_col(struct board *b)
 static struct idea *cur_card(struct board *b)
 {
 	struct column *c = cur_col(b);
-	return c->count ? col_card(c, c->sel) : NULL;
+	return c->count ? col_card(b, c, c->sel) : NULL;
 }
 
 /* Moves the selection of the current column to absolute index to. */
@@ -760,7 +882,7 @@ static int col_show(struct app *app, struct board *b, struct column *c,
 {
 	if (c->all) {
 		for (size_t i = 0; i < c->nall; i++)
-			if (c->all[i]->key == idea->key) {
+			if (c->keys[i] == idea->key) {
 				c->sel = i;
 				col_clamp(b, c);
 				return 0;
@@ -801,7 +923,7 @@ static void board_refilter(struct app *app, struct board *b)
 	uint64_t keys[STAGE_COUNT] = {0};
 	for (int i = 0; i < b->ncols; i++) {
 		struct column *c = &b->cols[i];
-		struct idea *card = c->count ? col_card(c, c->sel) : NULL;
+		struct idea *card = c->count ? col_card(b, c, c->sel) : NULL;
 		keys[i] = card ? card->key : 0;
 	}
 	board_load(app, b);
@@ -1101,7 +1223,7 @@ static void draw_column(struct app *app, struct board *b, int ci, int x, int w)
 	size_t drawn = 0;
 	for (size_t i = 0; i < shown && y + BOARD_CARD_H <= bottom; i++) {
 		size_t idx = start + i;
-		struct idea *card = col_card(c, idx);
+		struct idea *card = col_card(b, c, idx);
 		if (!card)
 			break;
 		draw_card(app, b, card, y, x, w, current && idx == c->sel);
@@ -1432,119 +1554,12 @@ static void pick_stage_done(struct app *app, void *ctx, int index)
 	move_ask(app, b, card, (enum stage)index);
 }
 
-/* Returns 1 when every idea text finds, before found too (the folded
- * text holds the folded before: a letter typed at either end or inside). */
-static int search_narrows(const char *before, const char *text)
-{
-	struct buf a, t;
-	if (!before || !*before || !*text)
-		return 0;
-	buf_init(&a);
-	buf_init(&t);
-	utf8_fold(&a, before);
-	utf8_fold(&t, text);
-	int narrows = strstr(t.data, a.data) != NULL;
-	buf_free(&t);
-	buf_free(&a);
-	return narrows;
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The search grew as the person typed: only the cards it showed can still
- * match, so they are judged again in memory, without a pass over the
- * store: a card whose fields hold the text stays; of the others, only the
- * comments are read, and a card stays when one holds it.  The filter's
- * other criteria held at the last pass and do not change while one types.
- * Each column keeps its selected card when it still matches, else goes to
- * its first.  The count of matches on hold and abandoned stays the last
- * pass's until Enter. */
-static void board_narrow(struct app *app, struct board *b)
-{
-	struct fai_err err;
-	struct buf folded, scratch;
-	uint64_t *keys = NULL, *among = NULL;
-	size_t nkeys = 0, namong = 0, total = 0;
-	unsigned char *fits[STAGE_COUNT] = {NULL};
-	buf_init(&folded);
-	buf_init(&scratch);
-	utf8_fold(&folded, b->search);
-	for (int i = 0; i < b->ncols; i++)
-		total += b->cols[i].nall;
-	among = xcalloc(total + 1, sizeof(*among));
-	for (int i = 0; i < b->ncols; i++) {
-		struct column *c = &b->cols[i];
-		fits[i] = xcalloc(c->nall + 1, 1);
-		for (size_t r = 0; r < c->nall; r++) {
-			struct idea_view view;
-			idea_view_of(c->all[r], &view);
-			fits[i][r] = (unsigned char)idea_matches_folded(
-			    &view, folded.data, &scratch);
-			if (!fits[i][r])
-				among[namong++] = c->all[r]->key;
-		}
-	}
-	qsort(among, namong, sizeof(*among), key_cmp);
-	fai_err_clear(&err);
-	int rc = store_comments_search(app->cli->store, b->search, among,
-				       namong, &keys, &nkeys, &err);
-	free(among);
-	free(b->ckeys);
-	b->ckeys = keys;
-	b->nckeys = nkeys;
-	if (rc)
-		msg_store_error(app, rc, &err);
-	struct idea_filter f; /* for its look-up of comment keys */
-	idea_filter_init(&f, 0);
-	f.comment_keys = keys;
-	f.ncomment_keys = nkeys;
-	for (int i = 0; i < b->ncols; i++) {
-		struct column *c = &b->cols[i];
-		struct idea *sel = c->count ? col_card(c, c->sel) : NULL;
-		uint64_t selkey = sel ? sel->key : 0;
-		size_t kept = 0, newsel = 0;
-		int found = 0;
-		for (size_t r = 0; r < c->nall; r++) {
-			if (!fits[i][r] &&
-			    !idea_filter_comment_holds(&f, c->all[r]->key)) {
-				idea_free(c->all[r]);
-				continue;
-			}
-			if (c->all[r]->key == selkey) {
-				newsel = kept;
-				found = 1;
-			}
-			c->all[kept++] = c->all[r];
-		}
-		free(fits[i]);
-		c->nall = kept;
-		c->count = kept;
-		c->sel = newsel;
-		if (!found)
-			c->offset = 0;
-		col_clamp(b, c);
-	}
-	buf_free(&scratch);
-	buf_free(&folded);
-}
-
 static void search_changed(struct app *app, void *ctx, const char *text)
 {
 	struct board *b = ctx;
-	char *before = b->search;
+	free(b->search);
 	b->search = xstrdup(text);
-	int narrow = search_narrows(before, text);
-	for (int i = 0; narrow && i < b->ncols; i++)
-		narrow = b->cols[i].all != NULL;
-	free(before);
-	if (narrow)
-		board_narrow(app, b);
-	else
-		board_refilter(app, b);
+	board_refilter(app, b);
 }
 
 static void search_done(struct app *app, void *ctx, const char *text)
@@ -2370,7 +2385,10 @@ static void board_close(struct app *app, void *st)
 	pick_items_free(b->picked, b->npicked);
 	cli_kept_clear(&b->kept);
 	card_names_free(b->names);
-	free(b->ckeys);
+	text_index_free(&b->tix);
+	free(b->base);
+	free(b->base_sorted);
+	free(b->base_sig);
 	free(b);
 }
 
@@ -2399,6 +2417,8 @@ static const struct screen_ops board_ops = {
 void board_open(struct app *app)
 {
 	struct board *b = xcalloc(1, sizeof(*b));
+	b->app = app;
+	text_index_init(&b->tix);
 	for (int i = 0; i < STAGE_COUNT; i++)
 		b->cols[i].stage = (enum stage)i;
 	const char *slash = strrchr(app->cli->db, '/');

@@ -267,8 +267,7 @@ int cli_filter_comments(struct cli *cli, struct idea_filter *lf,
 	if (!lf->search || !*lf->search)
 		return 0;
 	fai_err_clear(&err);
-	int rc = store_comments_search(cli->store, lf->search, NULL, 0, keys,
-				       &n, &err);
+	int rc = store_comments_search(cli->store, lf->search, keys, &n, &err);
 	if (rc)
 		return cli_fail(cli, rc, &err);
 	lf->comment_keys = *keys;

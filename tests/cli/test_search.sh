@@ -3,8 +3,9 @@
 # (issue 12, bug 6 and the search friction): Enter goes to the first match
 # in whatever column it is, n and N walk the matches and say when they
 # wrap, a search that finds nothing says so, a card created under a search
-# is seen, the search reads every text field and the comments, and
-# `fai list --search` gives the board's ideas (one rule).  Each scenario is
+# is seen, the search reads every text field and the comments, what a
+# colleague writes under a search is found, and `fai list --search` gives
+# the board's ideas (one rule).  Each scenario is
 # the real binary in a detached tmux session of 80x24 under
 # LANG=fr_FR.UTF-8 on a copy of the demo store; every wait polls the
 # screen.
@@ -209,5 +210,29 @@ nref2=$(grep -oE '[0-9]{2}-[0-9]{4} créée' "$SCR" | cut -d ' ' -f 1)
 expect_sel "$nref2" "create: a new card that matches is selected"
 ok "create: ... and the search stays on" "the search is gone" shows "recherche « jardin »"
 quit_ok "create: the board quits"
+
+# ================================================ 6. a colleague writes under a search
+# The search reads the board's text index, read at the first search and
+# then kept up to date from the store's log: what a colleague writes while
+# the search is on is found at the board's next look (about a second), and
+# what they remove is no longer found.
+db=$(fresh colleague)
+start colleague "$db" 120
+expect "Besoin" "colleague: the board opens"
+search "bibliobus"
+expect "aucune idée ne correspond à « bibliobus »" "colleague: nothing says bibliobus yet"
+run env FAI_NOW=$NOW "$FAI" --db "$db" comment 84-0003 "Proposer un bibliobus aux communes"
+check_rc 0 "colleague: a colleague comments on 84-0003"
+ok "colleague: the commented card appears under the search" "84-0003 not shown" \
+	shows "84-0003"
+run env FAI_NOW=$NOW "$FAI" --db "$db" edit 75-0005 --set "need=Pas de bibliobus dans le quartier"
+check_rc 0 "colleague: a colleague writes bibliobus in 75-0005's need"
+ok "colleague: the edited card appears too" "75-0005 not shown" shows "75-0005"
+run env FAI_NOW=$NOW "$FAI" --db "$db" edit 75-0005 --set "need=Pas de médiathèque"
+check_rc 0 "colleague: the colleague takes it out again"
+ok "colleague: 75-0005 is no longer found" "75-0005 still shown" lacks "75-0005"
+ok "colleague: 84-0003 still is" "84-0003 gone" shows "84-0003"
+check_eq "$(refs "$db" --search bibliobus)" "84-0003" "colleague: fai list --search agrees"
+quit_ok "colleague: the board quits"
 
 finish
