@@ -20,8 +20,6 @@
 #define XLSXR_NS ':'
 #define XLSXR_PATH_MAX 512
 
-#define XLSXR_SST_SPILL ((size_t)1 << 20)
-
 /* Where the parse of a part stands: which part, and what it looks for. */
 enum part_kind { PART_WORKBOOK, PART_RELS, PART_STRINGS, PART_SHEET };
 
