@@ -9,7 +9,7 @@
 # however long it takes: FUZZ_RUNS, when set, replaces FUZZ_SECONDS.  Needs
 # no LMDB: core/*.c and store/codec.c are compiled here directly.  Except
 # the CSV harnesses: fuzz_csv also links store/csvio.c and libcsv,
-# fuzz_xlsx store/xlsxr.c, libzip and expat,
+# fuzz_xlsx store/xlsxr*.c, libzip and expat,
 # fuzz_import the whole store, LMDB and libcsv (its stores go to
 # fai-fuzz-import-* under $TMPDIR when set, else /dev/shm, else /tmp, and
 # are removed at a clean exit).
@@ -84,8 +84,8 @@ $(FUZZ_BUILD)/fuzz_csv: tests/fuzz/fuzz_csv.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_DEFS) -fsanitize=fuzzer -o $@ $< \
 	  $(FUZZ_OBJ) $(FUZZ_CSV_OBJ) -lcsv -lxlsxwriter -lzip -lexpat
 
-# The XLSX reader: store/xlsxr.c with libzip and expat.
-FUZZ_XLSX_OBJ := $(FUZZ_BUILD)/obj/store/xlsxr.o
+# The XLSX reader: store/xlsxr*.c with libzip and expat.
+FUZZ_XLSX_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(wildcard store/xlsxr*.c))
 $(FUZZ_BUILD)/fuzz_xlsx: tests/fuzz/fuzz_xlsx.c tests/fuzz/fuzz.h $(FUZZ_OBJ) \
 		$(FUZZ_XLSX_OBJ)
 	@mkdir -p $(dir $@)
