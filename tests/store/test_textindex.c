@@ -113,6 +113,19 @@ static void test_follows_the_store(void **state)
 			 0);
 	all_same(f, &x);
 	same_as_pass(f, &x, "couture");
+	/* a comment undone is no longer searched */
+	assert_int_equal(store_idea_comment(f->s, fx_tick(&f->bob), c,
+					    "Visite à Ussel", 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_text_index_update(f->s, &x, &f->err), 0);
+	same_as_pass(f, &x, "ussel");
+	assert_int_equal(store_undo(f->s, fx_tick(&f->bob), 0, NULL, &f->err),
+			 0);
+	assert_int_equal(store_text_index_update(f->s, &x, &f->err), 0);
+	same_as_pass(f, &x, "ussel");
+	struct text_hit *hits = NULL;
+	assert_int_equal(text_index_find(&x, "ussel", NULL, 0, &hits), 0);
+	free(hits);
 	/* nothing changed: nothing read, nothing lost */
 	uint64_t seq = x.seq;
 	all_same(f, &x);
