@@ -316,6 +316,17 @@ file_mode() { stat -c '%a %G' "$1"; }
 # now_ms: milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# need_reseal: stops the script, saying how to build it, when the test
+# helper that seals injected records again is not built (make test-unit
+# builds it; a script run alone after a plain make would otherwise fail
+# its checks without saying why).
+need_reseal() {
+	if [ ! -x "$BUILD/tests/store/helper_reseal" ]; then
+		echo "$0: $BUILD/tests/store/helper_reseal is not built (make test-unit builds it)" >&2
+		exit 2
+	fi
+}
+
 # inject STORE DB TAME EVIL: replaces the bytes of TAME by those of EVIL
 # (same structure, different bytes) in the named LMDB database of STORE, as
 # a damaged or foreign store could hold them: what the store's own checks
@@ -324,6 +335,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # records are sealed again (helper_reseal): written so by another program,
 # they are sound records, not damage.
 inject() {
+	need_reseal
 	_hex() { od -An -v -tx1 | tr -d ' \n'; }
 	_t=$(printf '%s' "$3" | _hex)
 	_e=$(printf '%s' "$4" | _hex)

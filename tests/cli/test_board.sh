@@ -589,6 +589,7 @@ inject "$db" log "Note X[2J puis X]52;c;SGVsbG8=Y fin" \
 hex() { od -An -v -tx1 | tr -d ' \n'; }
 th=$(printf '%s' "$tame" | hex)
 eh=$(printf '%s' "$evil" | hex)
+need_reseal
 mdb_dump -s ideas "$db" > "$T/ideas.dump" 2> /dev/null
 sed "s/$th/$eh/" "$T/ideas.dump" > "$T/ideas.evil"
 mdb_load -s ideas -f "$T/ideas.evil" "$db" 2> /dev/null
