@@ -160,9 +160,10 @@ pot:
 	  --keyword=C_:1c,2 --keyword=NC_:1c,2 \
 	  --add-comments=TRANSLATORS -o po/fai.pot core/*.[ch] store/*.[ch] tui/*.[ch]
 
-# One style for every layer (.clang-format); core/utf8_table.h is generated
-# (tests/gen-utf8-table.sh) and keeps its own layout.
-FORMAT_SRC = $(filter-out core/utf8_table.h,$(wildcard core/*.[ch] store/*.[ch] \
+# One style for every layer (.clang-format); core/utf8_table.h and
+# core/cog_table.h are generated (tests/gen-utf8-table.sh, tests/gen-cog.sh)
+# and keep their own layout.
+FORMAT_SRC = $(filter-out core/utf8_table.h core/cog_table.h,$(wildcard core/*.[ch] store/*.[ch] \
 	tui/*.[ch] tests/*/*.[ch] bench/*.c))
 
 format:
