@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "geo.h"
 #include "stage.h"
 #include "utf8.h"
 
@@ -76,6 +77,26 @@ void card_of(const struct idea *idea, int64_t now, long stale_days,
 	card->ref = idea_get(idea, IDEA_REF);
 	card->title = idea_get(idea, IDEA_TITLE);
 	card->territory = idea_get(idea, IDEA_TERRITORY);
+	card->places[0] = '\0';
+	struct buf names;
+	buf_init(&names);
+	geo_territory_text(card->territory, 0, &names);
+	if (names.len) {
+		/* whole characters only: the board cuts it to the card */
+		size_t n = 0;
+		while (n < names.len) {
+			uint32_t cp;
+			size_t l = (size_t)utf8_decode(names.data + n,
+						       names.len - n, &cp);
+			if (l == 0 || n + l >= sizeof(card->places))
+				break;
+			n += l;
+		}
+		memcpy(card->places, names.data, n);
+		card->places[n] = '\0';
+		card->territory = card->places;
+	}
+	buf_free(&names);
 	card->reason = NULL;
 	if (st == STAGE_ON_HOLD || st == STAGE_ABANDONED)
 		card->reason = idea_get(idea, IDEA_STAGE_REASON);

@@ -4,7 +4,9 @@
  *           facilitator's initials and the whole days at the stage;
  *   line 2  the title (its first line when it does not fit: card_title_lines);
  *   line 3  on hold or abandoned: the start of the reason; else the rest of
- *           a title too long for one line; else the territory.
+ *           a title too long for one line; else the territory, by the names
+ *           of its communes and départements (geo.h: "Clermont-Ferrand"
+ *           for 63113), its codes when the COG knows none.
  * Initials are unique among the store's facilitators (card_names): "Claire
  * Mercier" -> "CM" alone, "CMe" beside "Claire Martin" ("CMa").
  * The board lays the facts out; `fai list` shows the same days. */
@@ -17,15 +19,17 @@
 #include "xmalloc.h"
 
 #define CARD_INITIALS_MAX 32 /* bytes, with the NUL */
+#define CARD_PLACES_MAX 160  /* bytes, with the NUL: more than a card shows */
 
 struct card {
 	const char *ref; /* borrowed from the idea */
 	const char *title;
-	const char *territory;
-	const char *reason; /* on hold or abandoned: the reason; else NULL */
+	const char *territory; /* the names of its communes (or the codes) */
+	const char *reason;    /* on hold or abandoned: the reason; else NULL */
 	char initials[CARD_INITIALS_MAX];
-	long days; /* whole days at the current stage */
-	int stale; /* 1: stale after stale_days */
+	char places[CARD_PLACES_MAX]; /* territory's names, when known */
+	long days;		      /* whole days at the current stage */
+	int stale;		      /* 1: stale after stale_days */
 };
 
 /* Fills card with what idea shows at now; its strings are the idea's.  The

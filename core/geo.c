@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "validate.h"
 #include "xmalloc.h"
 
 struct geo_region {
@@ -326,4 +327,41 @@ void geo_free(void)
 	free(geo_index.code);
 	free(geo_index.order);
 	memset(&geo_index, 0, sizeof(geo_index));
+}
+
+void geo_territory_text(const char *value, int with_codes, struct buf *out)
+{
+	const char *p = value ? value : "";
+	char code[16];
+	int known = 0, first = 1;
+	size_t at = out->len;
+	buf_add(out, "", 0);
+	while (*p != '\0') {
+		p += strspn(p, VALIDATE_TERRITORY_SEPS);
+		size_t n = strcspn(p, VALIDATE_TERRITORY_SEPS);
+		if (n == 0)
+			break;
+		const char *name = NULL;
+		if (n < sizeof(code)) {
+			memcpy(code, p, n);
+			code[n] = '\0';
+			name = geo_territory_name(code);
+		}
+		if (!first)
+			buf_adds(out, ", ");
+		first = 0;
+		if (with_codes || !name)
+			buf_add(out, p, n);
+		if (name) {
+			if (with_codes)
+				buf_addc(out, ' ');
+			buf_adds(out, name);
+			known = 1;
+		}
+		p += n;
+	}
+	if (!known && !with_codes) {
+		out->len = at; /* no name: nothing to add to the codes */
+		out->data[at] = '\0';
+	}
 }

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "xmalloc.h"
+
 /* Returns the name of the région of that code ("84" ->
  * "Auvergne-Rhône-Alpes"), or NULL when the COG has none (or code is
  * NULL). */
@@ -38,6 +40,14 @@ size_t geo_territory_find(const char *name, const char **codes, size_t max);
 /* Returns the code of the département of the commune commune_code
  * ("63113" -> "63"), or NULL when the COG has no such commune. */
 const char *geo_departement_of(const char *commune_code);
+
+/* Appends to out what a territory value ("63113, 2A": codes as the idea
+ * holds them) reads as, code by code in its order: with_codes 0, the
+ * names ("Clermont-Ferrand, Corse-du-Sud": what a card shows and a search
+ * reads), and nothing when no code is known; with_codes 1, each code
+ * followed by its name ("63113 Clermont-Ferrand, 2A Corse-du-Sud": the
+ * detail and `fai show`).  A code the COG lacks is given as itself. */
+void geo_territory_text(const char *value, int with_codes, struct buf *out);
 
 /* Frees the name index geo_territory_find built, if any (the next call
  * builds it again).  For tests and leak checkers. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "datefr.h"
+#include "geo.h"
 #include "isotime.h"
 #include "sheet.h"
 #include "stage.h"
@@ -345,8 +346,8 @@ static int idea_norm_territory(struct buf *out, const char *s,
 	buf_init(&code);
 	buf_add(out, "", 0);
 	while (*p != '\0') {
-		p += strspn(p, ",; \t");
-		n = strcspn(p, ",; \t");
+		p += strspn(p, VALIDATE_TERRITORY_SEPS);
+		n = strcspn(p, VALIDATE_TERRITORY_SEPS);
 		if (n == 0)
 			break;
 		buf_reset(&code);
@@ -704,6 +705,31 @@ static const char *idea_typed_date(const char *value, char iso[ISODATE_LEN])
 	return datefr_parse(tmp, DATEFR_TYPED, iso) == 0 ? iso : value;
 }
 
+/* Refuses a territory code (of a normal form "63113, 2A") that has the
+ * shape of one but that the COG does not hold (geo.h): what a person
+ * types, an import reads.  Only there: an idea stored with a code the COG
+ * has since dropped (communes merge) stays readable and checks clean. */
+static int idea_territory_known(const char *codes, struct fai_err *err)
+{
+	const char *p = codes ? codes : "";
+	char code[16];
+	while (*p != '\0') {
+		p += strspn(p, VALIDATE_TERRITORY_SEPS);
+		size_t n = strcspn(p, VALIDATE_TERRITORY_SEPS);
+		if (n == 0)
+			break;
+		if (n >= sizeof(code))
+			n = sizeof(code) - 1;
+		memcpy(code, p, n);
+		code[n] = '\0';
+		if (!geo_territory_known(code))
+			return fai_err_set(err, FAI_EINVAL, FAI_WHY_TERRITORY,
+					   "territory", code);
+		p += n;
+	}
+	return 0;
+}
+
 int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
 	     struct fai_err *err)
 {
@@ -742,6 +768,11 @@ int idea_set(struct idea *idea, enum idea_field f, const char *value, int flags,
 		rc = fai_err_set(err, FAI_EINVAL, FAI_WHY_REQUIRED, info->code,
 				 value);
 		goto out_buf;
+	}
+	if (f == IDEA_TERRITORY) {
+		rc = idea_territory_known(out.data, err);
+		if (rc < 0)
+			goto out_buf;
 	}
 	free(idea->v[f]);
 	idea->v[f] = out.len > 0 ? buf_steal(&out) : NULL;
@@ -1033,7 +1064,17 @@ int idea_matches_folded(const struct idea_view *idea, const char *folded,
 		if (utf8_search_folded(idea->v[idea_search_fields[i]], folded,
 				       scratch))
 			return 1;
-	return 0;
+	if (scratch == NULL)
+		return 0;
+	buf_reset(scratch);
+	idea_search_more(idea, scratch);
+	return scratch->len > 0 &&
+	       utf8_search_folded(scratch->data, folded, NULL);
+}
+
+void idea_search_more(const struct idea_view *idea, struct buf *out)
+{
+	geo_territory_text(idea->v[IDEA_TERRITORY], 0, out);
 }
 
 int idea_matches(const struct idea_view *idea, const char *text)

@@ -201,6 +201,11 @@ void idea_changes_free(struct idea_change *c, size_t n);
 extern const enum idea_field idea_search_fields[];
 extern const size_t idea_search_nfields;
 
+/* Appends to out the text a search reads beside the fields: the names of
+ * the territory's communes and départements (geo.h), so "Clermont" finds
+ * an idea of 63113. */
+void idea_search_more(const struct idea_view *idea, struct buf *out);
+
 /* Returns 1 when the search text is in one of the idea's text fields
  * (accent- and case-insensitive), else 0: reference, title, need, concept,
  * source, partners, owner, structure, facilitator, territory, tags, theme,
@@ -210,7 +215,8 @@ int idea_matches(const struct idea_view *idea, const char *text);
 
 /* The same with the text already folded (utf8_fold) and a scratch buffer
  * the caller owns and reuses: a search over many ideas folds its text
- * once. */
+ * once.  Beside the fields, a search reads idea_search_more's text (with a
+ * scratch buffer only). */
 int idea_matches_folded(const struct idea_view *idea, const char *folded,
 			struct buf *scratch);
 

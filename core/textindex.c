@@ -130,6 +130,14 @@ void text_index_put(struct text_index *x, const struct idea_view *v)
 		utf8_fold(&x->arena, s);
 		buf_addc(&x->arena, '\0');
 	}
+	struct buf more; /* what a search reads beside the fields */
+	buf_init(&more);
+	idea_search_more(v, &more);
+	if (more.len) {
+		utf8_fold(&x->arena, more.data);
+		buf_addc(&x->arena, '\0');
+	}
+	buf_free(&more);
 	t->foff = at;
 	t->flen = (uint32_t)(x->arena.len - at);
 	x->regions_stale = 1;

@@ -3,7 +3,8 @@
  *
  * The rule stays idea_matches' and filter.h's: a search holds when its
  * search form (utf8_fold) occurs in the search form of one of the idea's
- * text fields (idea_search_field) or of one of its comments, never across
+ * text fields (idea_search_fields), of what idea_search_more adds (the
+ * territory's names) or of one of its comments, never across
  * two of them.  The index keeps, per idea, those texts already folded and
  * separated by a NUL (which no folded search holds), so judging an idea is
  * one memmem over its text instead of folding every field again at each

@@ -111,7 +111,7 @@ static int validate_territory_code(const char *s, size_t n)
 
 static int validate_territory_sep(char c)
 {
-	return c == ',' || c == ';' || c == ' ' || c == '\t';
+	return c != '\0' && strchr(VALIDATE_TERRITORY_SEPS, c) != NULL;
 }
 
 int validate_territory(const char *s, struct fai_err *err)

@@ -27,6 +27,9 @@ const char *validate_region_at(size_t i, const char **name);
  * two or three characters are a valid département (2A/2B communes: 2A004). */
 int validate_territory(const char *s, struct fai_err *err);
 
+/* The characters between the codes of a territory list ("75056, 93066"). */
+#define VALIDATE_TERRITORY_SEPS ",; \t"
+
 /* Exactly 14 digits (why SIRET_FORMAT) whose SIREN (first nine) and NIC
  * (last five) are not all zeros (why SIRET_ZERO), passing Luhn (why
  * SIRET_CHECK); SIRETs of La Poste (SIREN 356000000) are valid when the sum

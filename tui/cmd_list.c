@@ -13,8 +13,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "../core/card.h"
 #include "../core/config.h"
 #include "../core/filter.h"
+#include "../core/geo.h"
 #include "../core/isotime.h"
 #include "../core/template.h"
 #include "../core/utf8.h"
@@ -49,7 +51,7 @@ static int list_collect(const struct idea *idea, void *arg)
 static void list_table(struct cli *cli, struct list_run *r)
 {
 	size_t width = out_term_width();
-	size_t wref = 7, wstage = 0, wterr = 9, wfac = 14, wdays = 4;
+	size_t wref = 7, wstage = 0, wterr = 16, wfac = 14, wdays = 4;
 	struct buf line;
 	buf_init(&line);
 
@@ -111,7 +113,10 @@ static void list_table(struct cli *cli, struct list_run *r)
 		out_cell(&line, idea_get(idea, IDEA_TITLE), wtitle);
 		buf_addc(&line, ' ');
 		if (show_terr) {
-			out_cell(&line, idea_get(idea, IDEA_TERRITORY), wterr);
+			/* by its names, as its card shows it */
+			struct card k;
+			card_of(idea, cli->actor.now, -1, &k);
+			out_cell(&line, k.territory, wterr);
 			buf_addc(&line, ' ');
 		}
 		if (show_fac) {
@@ -499,6 +504,13 @@ static void show_text(struct cli *cli, const struct idea *idea)
 			fputc('\n', f);
 		} else if (i == IDEA_REGION && validate_region_name(v)) {
 			fprintf(f, "%s %s\n", v, validate_region_name(v));
+		} else if (*v && i == IDEA_TERRITORY) {
+			struct buf named; /* "63113 Clermont-Ferrand" */
+			buf_init(&named);
+			geo_territory_text(v, 1, &named);
+			out_safe(f, named.data, UTF8_SAFE_ONELINE);
+			fputc('\n', f);
+			buf_free(&named);
 		} else if (*v &&
 			   (i == IDEA_CREATED_AT || i == IDEA_UPDATED_AT ||
 			    i == IDEA_STAGE_SINCE)) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/geo.h"
 #include "../core/utf8.h"
 #include "../core/validate.h"
 #include "comment.h"
@@ -178,8 +179,14 @@ static void detail_build(struct app *app, struct detail *d)
 			value = xstrdup(out_stage_label(idea_stage(idea)));
 		else if (f == IDEA_REGION && validate_region_name(v))
 			value = xasprintf("%s %s", v, validate_region_name(v));
-		else if (*v && (f == IDEA_CREATED_AT || f == IDEA_UPDATED_AT ||
-				f == IDEA_STAGE_SINCE))
+		else if (*v && f == IDEA_TERRITORY) {
+			struct buf named; /* "63113 Clermont-Ferrand" */
+			buf_init(&named);
+			geo_territory_text(v, 1, &named);
+			value = buf_steal(&named);
+		} else if (*v &&
+			   (f == IDEA_CREATED_AT || f == IDEA_UPDATED_AT ||
+			    f == IDEA_STAGE_SINCE))
 			value = xstrdup(out_time(idea_time(idea, f, 0)));
 		else if (*v && f == IDEA_LAUNCH_DATE)
 			value = xstrdup(out_day(v));

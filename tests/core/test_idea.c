@@ -794,9 +794,40 @@ static void test_matches_every_field(void **state)
 	buf_free(&folded);
 }
 
+/* A territory code with the shape of one but unknown to the COG is refused
+ * where a person types it (idea_set); one already stored (a commune since
+ * merged) still checks clean and reads as its code. */
+static void test_territory_cog(void **state)
+{
+	(void)state;
+	struct idea *i = idea_new();
+	struct fai_err e;
+	fai_err_clear(&e);
+	assert_int_equal(idea_set(i, IDEA_TERRITORY, "63113; 2a", 0, &e), 0);
+	assert_string_equal(idea_get(i, IDEA_TERRITORY), "63113, 2A");
+	assert_int_equal(idea_set(i, IDEA_TERRITORY, "63113, 63999", 0, &e),
+			 -FAI_EINVAL);
+	assert_int_equal(e.why, FAI_WHY_TERRITORY);
+	assert_string_equal(e.value, "63999");
+	/* unchanged when refused */
+	assert_string_equal(idea_get(i, IDEA_TERRITORY), "63113, 2A");
+	/* stored long ago: idea_check does not refuse it for the COG */
+	idea_set_raw(i, IDEA_TITLE, "Atelier");
+	idea_set_raw(i, IDEA_REGION, "84");
+	idea_set_raw(i, IDEA_STAGE, "need");
+	idea_set_raw(i, IDEA_TERRITORY, "63999");
+	assert_int_equal(idea_check(i, &e), 0);
+	idea_set_raw(i, IDEA_TERRITORY, "63x99"); /* a wrong shape still is */
+	fai_err_clear(&e);
+	assert_int_equal(idea_check(i, &e), -FAI_EINVAL);
+	assert_string_equal(e.field, "territory");
+	idea_free(i);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_territory_cog),
 	    cmocka_unit_test(test_degenerate),
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_field_parse),

@@ -15,6 +15,7 @@
 #include "../../core/idea.h"
 #include "../../core/isotime.h"
 #include "../../core/newidea.h"
+#include "../../core/utf8.h"
 #include "../../core/uuid.h"
 
 static int64_t at(const char *iso)
@@ -172,12 +173,42 @@ static void test_card(void **state)
 	card_of(i, now, 30, &k);
 	assert_string_equal(k.ref, "84-0007");
 	assert_string_equal(k.title, "Vélo-école du Plateau");
-	assert_string_equal(k.territory, "69123");
+	/* the territory by its names (the COG), its codes when unknown */
+	assert_string_equal(k.territory, "Lyon");
 	assert_string_equal(k.initials, "JLÉ");
 	assert_int_equal(k.days, 63);
 	assert_int_equal(k.stale, 1);
 	card_of(i, now, 90, &k);
 	assert_int_equal(k.stale, 0);
+	idea_set_raw(i, IDEA_TERRITORY, "75056, 93066, 2A");
+	card_of(i, now, 90, &k);
+	assert_string_equal(k.territory, "Paris, Saint-Denis, Corse-du-Sud");
+	idea_set_raw(i, IDEA_TERRITORY, "63113, 63999");
+	card_of(i, now, 90, &k);
+	assert_string_equal(k.territory, "Clermont-Ferrand, 63999");
+	idea_set_raw(i, IDEA_TERRITORY, "63999");
+	card_of(i, now, 90, &k);
+	assert_string_equal(k.territory, "63999");
+	/* a long list: cut on a whole character, under the buffer */
+	struct buf many;
+	buf_init(&many);
+	for (int c = 0; c < 40; c++)
+		buf_adds(&many, c ? ", 2A004" : "2A004");
+	idea_set_raw(i, IDEA_TERRITORY, many.data);
+	card_of(i, now, 90, &k);
+	assert_true(strlen(k.territory) < CARD_PLACES_MAX);
+	assert_int_equal(utf8_check(k.territory, strlen(k.territory)),
+			 strlen(k.territory));
+	buf_free(&many);
+	idea_free(i);
+
+	/* a search finds the idea by its territory's names */
+	struct idea_view v;
+	i = sample("need", "2026-10-01T09:00:00Z");
+	idea_view_of(i, &v);
+	assert_int_equal(idea_matches(&v, "lyon"), 1);
+	assert_int_equal(idea_matches(&v, "69123"), 1);
+	assert_int_equal(idea_matches(&v, "clermont"), 0);
 	idea_free(i);
 
 	char out[8];

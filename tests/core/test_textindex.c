@@ -101,13 +101,21 @@ static void test_same_rule(void **state)
 					      "lo-é",
 					      "personnes âgées",
 					      "ÉTÉ À LA PLAGE",
-					      "mobilite"};
+					      "mobilite",
+					      "clermont",
+					      "63113",
+					      "corse-du-sud",
+					      "ferrand, corse"};
 	struct text_index x;
 	struct idea *ideas[8];
 	text_index_init(&x);
 	for (int i = 0; i < 8; i++) {
 		ideas[i] =
 		    make((uint64_t)(i + 1), 0, "need", titles[i], needs[i]);
+		/* territories: found by their names too (idea_search_more) */
+		if (i % 3 == 0)
+			idea_set_raw(ideas[i], IDEA_TERRITORY,
+				     i ? "63113, 2A" : "63113");
 		put(&x, ideas[i]);
 	}
 	assert_int_equal(text_index_count(&x), 8);
@@ -127,6 +135,9 @@ static void test_same_rule(void **state)
 	}
 	/* a text running over two fields is in neither */
 	assert_string_equal(found(&x, "itinérante les", NULL, 0), "");
+	assert_string_equal(found(&x, "Clermont-Ferrand", NULL, 0), "1 4 7");
+	assert_string_equal(found(&x, "corse du sud", NULL, 0), "");
+	assert_string_equal(found(&x, "corse-du-sud", NULL, 0), "4 7");
 	for (int i = 0; i < 8; i++)
 		idea_free(ideas[i]);
 	text_index_free(&x);
